@@ -1,0 +1,56 @@
+/* sb-protocol.h: constants and enumerations of Seatbook protocol v1, shared by server, app and bench.
+ * docs/protocol.md is the contract; keep the two in step. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SB_PROTOCOL_VERSION 1
+#define SB_WEBSOCKET_PATH "/ws"
+
+/* Limits a server enforces by default (docs/protocol.md, "Limits"). */
+#define SB_MAX_FRAME_BYTES (64 * 1024)
+#define SB_MAX_SEATS_PER_REQUEST 50
+#define SB_MAX_REQUEST_ID_LENGTH 128
+#define SB_MAX_CLIENT_ID_LENGTH 128
+#define SB_DEFAULT_HOLD_TTL_SECONDS 600
+#define SB_MAX_HOLD_TTL_SECONDS 7200
+#define SB_MIN_HOLD_TTL_SECONDS 1
+
+/* WebSocket close codes beyond RFC 6455 (4000-4999 are for applications). */
+#define SB_CLOSE_GOING_AWAY 1001     /* server shutting down: reconnect later */
+#define SB_CLOSE_TOO_SLOW 4001       /* outgoing queue overflowed: resume with `since` */
+#define SB_CLOSE_PROTOCOL_ERROR 4002 /* e.g. a request before hello, binary frame */
+
+typedef enum {
+  SB_SEAT_FREE,
+  SB_SEAT_HELD,
+  SB_SEAT_BOOKED,
+  SB_SEAT_BLOCKED,
+} SbSeatState;
+
+/* Stable machine codes of error replies. */
+typedef enum {
+  SB_ERROR_NONE = 0,
+  SB_ERROR_SEAT_UNAVAILABLE,
+  SB_ERROR_HOLD_EXPIRED,
+  SB_ERROR_NOT_FOUND,
+  SB_ERROR_INVALID_REQUEST,
+  SB_ERROR_RATE_LIMITED,
+  SB_ERROR_FORBIDDEN,
+  SB_ERROR_UNAVAILABLE,  /* the server cannot serve now (shutting down, store failing) */
+  SB_ERROR_INTERNAL,
+} SbErrorCode;
+
+const char *sb_seat_state_to_string (SbSeatState state);
+gboolean sb_seat_state_from_string (const char *string, SbSeatState *out_state);
+
+const char *sb_error_code_to_string (SbErrorCode code);
+gboolean sb_error_code_from_string (const char *string, SbErrorCode *out_code);
+
+/* A GError domain whose codes are SbErrorCode, so a failure carries its protocol code. */
+#define SB_PROTOCOL_ERROR (sb_protocol_error_quark ())
+GQuark sb_protocol_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* sb-request.h: client requests of protocol v1, parsed with strict validation (server) and
+ * serialized (app, bench, tests). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SB_REQUEST_HELLO,
+  SB_REQUEST_LIST_EVENTS,
+  SB_REQUEST_SUBSCRIBE,
+  SB_REQUEST_UNSUBSCRIBE,
+  SB_REQUEST_HOLD,
+  SB_REQUEST_EXTEND,
+  SB_REQUEST_RELEASE,
+  SB_REQUEST_BOOK,
+  SB_REQUEST_PING,
+} SbRequestType;
+
+typedef struct {
+  SbRequestType type;
+  char *id;           /* the client's request id, echoed as "re" in the reply */
+  char *client_name;  /* hello */
+  char *client_id;    /* hello: the client identity that owns holds */
+  gint protocol;      /* hello */
+  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats) */
+  gint64 since;       /* subscribe: the last version the client has, or -1 */
+  char **seats;       /* hold, book (by seats); NULL-terminated, no duplicates */
+  char *hold_id;      /* extend, release, book (by hold) */
+  gint64 ttl_seconds; /* hold, extend: 0 means the server's default */
+} SbRequest;
+
+const char *sb_request_type_to_string (SbRequestType type);
+
+/* Parses and validates one text frame. On failure returns NULL with an SB_PROTOCOL_ERROR
+ * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id
+ * (if not NULL) to the frame's "id" where one could be read, so the error reply can echo it. */
+G_GNUC_WARN_UNUSED_RESULT
+SbRequest *sb_request_parse (const char *text,
+                             gsize length,
+                             char **out_request_id,
+                             GError **error);
+
+/* Serializes a request as one compact JSON object (fields that are unset are left out). */
+char *sb_request_to_json (const SbRequest *request);
+
+SbRequest *sb_request_new (SbRequestType type, const char *id);
+void sb_request_free (SbRequest *request);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbRequest, sb_request_free)
+
+G_END_DECLS

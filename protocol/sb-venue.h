@@ -1,0 +1,94 @@
+/* sb-venue.h: the venue model (sections, rows, seats, categories), loaded and validated from the
+ * JSON venue format of docs/venue-format.md. Immutable once loaded, so threads may share it. */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SB_VENUE_ERROR (sb_venue_error_quark ())
+GQuark sb_venue_error_quark (void);
+
+typedef enum {
+  SB_VENUE_ERROR_PARSE,   /* not JSON */
+  SB_VENUE_ERROR_INVALID, /* JSON, but not a valid venue; the message names the place */
+} SbVenueErrorCode;
+
+typedef enum {
+  SB_SEAT_FLAG_NONE = 0,
+  SB_SEAT_FLAG_WHEELCHAIR = 1 << 0,
+  SB_SEAT_FLAG_COMPANION = 1 << 1,
+  SB_SEAT_FLAG_RESTRICTED_VIEW = 1 << 2,
+} SbSeatFlags;
+
+typedef struct {
+  char *id;
+  char *name;
+  gint64 price;  /* in minor units of the venue's currency (cents) */
+  char *colour;  /* "#rrggbb" */
+} SbCategory;
+
+typedef struct {
+  char *id;     /* unique in the venue, e.g. "stalls-C-12" */
+  char *label;  /* as printed on the seat, e.g. "12" */
+  double x, y;  /* centre, in venue units (1 unit = one seat width) */
+  guint category;
+  guint section;
+  guint row;
+  SbSeatFlags flags;
+  gboolean blocked; /* never for sale (a camera position, a broken seat) */
+} SbSeat;
+
+typedef struct {
+  char *id;
+  char *label; /* "C" */
+  guint section;
+  guint first_seat; /* seats of a row are contiguous in the seat array */
+  guint n_seats;
+} SbRow;
+
+typedef struct {
+  char *id;
+  char *name;
+  guint first_row; /* rows of a section are contiguous in the row array */
+  guint n_rows;
+} SbSection;
+
+#define SB_TYPE_VENUE (sb_venue_get_type ())
+G_DECLARE_FINAL_TYPE (SbVenue, sb_venue, SB, VENUE, GObject)
+
+G_GNUC_WARN_UNUSED_RESULT
+SbVenue *sb_venue_new_from_file (const char *path, GError **error);
+/* source_name names the document in error messages (a file name, "event opening-night"). */
+G_GNUC_WARN_UNUSED_RESULT
+SbVenue *sb_venue_new_from_data (const char *data,
+                                 gssize length,
+                                 const char *source_name,
+                                 GError **error);
+G_GNUC_WARN_UNUSED_RESULT
+SbVenue *sb_venue_new_from_json_node (JsonNode *node, const char *source_name, GError **error);
+
+const char *sb_venue_get_id (SbVenue *self);
+const char *sb_venue_get_name (SbVenue *self);
+const char *sb_venue_get_currency (SbVenue *self);
+/* The validated document, as sent to clients inside a snapshot. Borrowed. */
+JsonNode *sb_venue_get_json_node (SbVenue *self);
+/* The same, serialized compactly. Borrowed; computed once. */
+const char *sb_venue_get_json_text (SbVenue *self);
+
+guint sb_venue_get_n_seats (SbVenue *self);
+const SbSeat *sb_venue_get_seat (SbVenue *self, guint index);
+gboolean sb_venue_lookup_seat (SbVenue *self, const char *seat_id, guint *out_index);
+
+guint sb_venue_get_n_rows (SbVenue *self);
+const SbRow *sb_venue_get_row (SbVenue *self, guint index);
+guint sb_venue_get_n_sections (SbVenue *self);
+const SbSection *sb_venue_get_section (SbVenue *self, guint index);
+guint sb_venue_get_n_categories (SbVenue *self);
+const SbCategory *sb_venue_get_category (SbVenue *self, guint index);
+
+/* Bounding box of all seat centres. */
+void sb_venue_get_bounds (SbVenue *self, double *min_x, double *min_y, double *max_x, double *max_y);
+
+G_END_DECLS

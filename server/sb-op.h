@@ -1,0 +1,112 @@
+/* sb-op.h: one state-changing operation on an event (hold, extend, release, book, expire) as the
+ * store executes it, and the committed change it produces. Plain structs: an SbOp is filled in on
+ * the main thread, executed on the store's worker thread, and read back on the main thread. */
+#pragma once
+
+#include <glib.h>
+
+#include "sb-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SB_OP_HOLD,    /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
+  SB_OP_EXTEND,  /* in: event_id, client_id, request_id, hold_id, ttl_ms */
+  SB_OP_RELEASE, /* in: event_id, client_id, request_id, hold_id */
+  SB_OP_BOOK,    /* in: event_id, client_id, request_id, and hold_id or seat_ids */
+  SB_OP_EXPIRE,  /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms */
+} SbOpKind;
+
+typedef struct {
+  char *seat_id;
+  SbSeatState state; /* the seat's new state: FREE, HELD or BOOKED */
+  char *hold_id;     /* when HELD */
+} SbSeatChange;
+
+typedef struct {
+  char *hold_id;
+  char *event_id;
+  char *client_id;
+  char **seat_ids;
+  gint64 expires_at_ms; /* unix time, milliseconds */
+} SbHoldRecord;
+
+/* One committed version of one event. Versions of an event go up by exactly one per change. */
+typedef struct {
+  char *event_id;
+  gint64 version;
+  GPtrArray *seats;   /* SbSeatChange, element-free set */
+  GPtrArray *holds;   /* SbHoldRecord created or extended by this change, element-free set */
+  char **ended_holds; /* ids of holds that ended (booked, released, expired); may be NULL */
+  gint64 committed_at_ms;
+} SbChange;
+
+typedef struct {
+  /* Input */
+  SbOpKind kind;
+  char *event_id;
+  char *client_id;   /* NULL for expire */
+  char *request_id;  /* NULL for expire; (client_id, request_id) is the idempotency key */
+  char **seat_ids;   /* hold, book by seats */
+  char *hold_id;     /* extend, release, book by hold */
+  gint64 ttl_ms;     /* hold, extend */
+  gint64 now_ms;     /* the clock the op runs at: expiry is judged against it */
+
+  /* Outcome, filled in by the store */
+  SbErrorCode error;        /* SB_ERROR_NONE on success */
+  char *error_message;      /* human text when error != NONE */
+  char **conflicting_seats; /* SEAT_UNAVAILABLE: the seats that were not free */
+  char *result_hold_id;     /* hold, extend, release, book by hold */
+  char *result_booking_id;  /* book */
+  char **result_seat_ids;   /* the seats the op acted on (book by hold: the hold's seats) */
+  gint64 result_expires_at_ms; /* hold, extend */
+  gboolean replayed;        /* the outcome is the stored outcome of an earlier request */
+  SbChange *change;         /* what the op committed; NULL when it changed nothing */
+
+  /* For the caller; the store never touches these */
+  gpointer user_data;
+  gint64 queued_at_us;    /* g_get_monotonic_time () when submitted to the store worker */
+  gint64 committed_at_us; /* g_get_monotonic_time () when its transaction committed */
+} SbOp;
+
+SbOp *sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, const char *request_id);
+void sb_op_free (SbOp *op);
+const char *sb_op_kind_to_string (SbOpKind kind);
+
+/* Records the op's outcome as an error. */
+void sb_op_set_error (SbOp *op, SbErrorCode code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* The outcome of an op as stored with its idempotency record, and read back: every backend uses
+ * these so that a replayed request answers exactly as the first time. */
+char *sb_op_outcome_to_json (const SbOp *op);
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_op_outcome_from_json (SbOp *op, const char *json, GError **error);
+
+SbSeatChange *sb_seat_change_new (const char *seat_id, SbSeatState state, const char *hold_id);
+void sb_seat_change_free (SbSeatChange *change);
+
+SbHoldRecord *sb_hold_record_new (const char *hold_id,
+                                  const char *event_id,
+                                  const char *client_id,
+                                  const char *const *seat_ids,
+                                  gint64 expires_at_ms);
+SbHoldRecord *sb_hold_record_copy (const SbHoldRecord *hold);
+void sb_hold_record_free (SbHoldRecord *hold);
+
+SbChange *sb_change_new (const char *event_id, gint64 version);
+void sb_change_free (SbChange *change);
+
+/* Change log encoding, identical for every backend. */
+char *sb_change_to_json (const SbChange *change);
+G_GNUC_WARN_UNUSED_RESULT
+SbChange *sb_change_from_json (const char *json, GError **error);
+
+/* New random identifiers: "h_…" holds, "b_…" bookings (a short, readable booking reference). */
+char *sb_new_hold_id (void);
+char *sb_new_booking_id (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbOp, sb_op_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbChange, sb_change_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbHoldRecord, sb_hold_record_free)
+
+G_END_DECLS

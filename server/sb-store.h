@@ -1,0 +1,111 @@
+/* sb-store.h: the one interface every store backend implements (sb-sqlite-store.c,
+ * sb-mongo-store.c). All methods are synchronous and are called from one thread at a time (the
+ * store worker, sb-store-worker.c), never from the main loop. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sb-op.h"
+
+G_BEGIN_DECLS
+
+#define SB_STORE_ERROR (sb_store_error_quark ())
+GQuark sb_store_error_quark (void);
+
+typedef enum {
+  SB_STORE_ERROR_FAILED,        /* the backend failed (I/O, connection); the batch did nothing */
+  SB_STORE_ERROR_NOT_FOUND,     /* no such event */
+  SB_STORE_ERROR_EXISTS,        /* create_event: the id is taken */
+  SB_STORE_ERROR_UNSUPPORTED,   /* e.g. a MongoDB deployment without transactions */
+  SB_STORE_ERROR_INVALID_URI,
+  SB_STORE_ERROR_TOO_OLD,       /* changes_since: the log no longer reaches back that far */
+} SbStoreErrorCode;
+
+typedef struct {
+  char *event_id;
+  char *name;
+  char *venue_json;   /* the venue document the event was created from */
+  gint64 starts_at_ms; /* 0 when unknown */
+  gint64 version;
+} SbEventRecord;
+
+void sb_event_record_free (SbEventRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventRecord, sb_event_record_free)
+
+/* Everything needed to rebuild an event's live state in memory. */
+typedef struct {
+  gint64 version;
+  GPtrArray *seats; /* SbSeatChange for every seat that is not free */
+  GPtrArray *holds; /* SbHoldRecord for every hold that has not ended */
+} SbEventState;
+
+void sb_event_state_free (SbEventState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventState, sb_event_state_free)
+
+/* Called on a store thread for changes committed by other server processes (multi-process
+ * backends only). Changes of one event arrive in version order. */
+typedef void (*SbStoreChangeFunc) (SbChange *change, gpointer user_data);
+
+#define SB_TYPE_STORE (sb_store_get_type ())
+G_DECLARE_INTERFACE (SbStore, sb_store, SB, STORE, GObject)
+
+struct _SbStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  gboolean (*create_event) (SbStore *self,
+                            const char *event_id,
+                            const char *name,
+                            const char *venue_json,
+                            gint64 starts_at_ms,
+                            GError **error);
+  GPtrArray *(*list_events) (SbStore *self, GError **error);
+  SbEventState *(*load_event) (SbStore *self, const char *event_id, GError **error);
+  gboolean (*apply) (SbStore *self, GPtrArray *ops, GError **error);
+  GPtrArray *(*changes_since) (SbStore *self,
+                               const char *event_id,
+                               gint64 since_version,
+                               GError **error);
+  gboolean (*prune) (SbStore *self, gint64 older_than_ms, GError **error);
+  /* Optional: NULL for single-process backends. */
+  gboolean (*watch) (SbStore *self, SbStoreChangeFunc func, gpointer user_data, GError **error);
+};
+
+/* Opens "sqlite:PATH" or "mongodb://…". */
+G_GNUC_WARN_UNUSED_RESULT
+SbStore *sb_store_open (const char *uri, GError **error);
+
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_create_event (SbStore *self,
+                                const char *event_id,
+                                const char *name,
+                                const char *venue_json,
+                                gint64 starts_at_ms,
+                                GError **error);
+/* SbEventRecord array, sorted by event id. */
+G_GNUC_WARN_UNUSED_RESULT
+GPtrArray *sb_store_list_events (SbStore *self, GError **error);
+G_GNUC_WARN_UNUSED_RESULT
+SbEventState *sb_store_load_event (SbStore *self, const char *event_id, GError **error);
+/* Runs the ops in order, as few transactions as possible (group commit), each op with its own
+ * outcome: one op's conflict fails only that op. An op whose (client_id, request_id) was seen
+ * before gets the first outcome back with replayed = TRUE and changes nothing. Every op that
+ * changes anything gets exactly one new version. Returns FALSE only when the backend failed; then
+ * nothing of the batch was committed. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_apply (SbStore *self, GPtrArray *ops, GError **error);
+/* SbChange array of versions since_version + 1 … current, in order; SB_STORE_ERROR_TOO_OLD when
+ * the log has been pruned past since_version. */
+G_GNUC_WARN_UNUSED_RESULT
+GPtrArray *sb_store_changes_since (SbStore *self,
+                                   const char *event_id,
+                                   gint64 since_version,
+                                   GError **error);
+/* Forgets idempotency records and change log entries older than the given time. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_prune (SbStore *self, gint64 older_than_ms, GError **error);
+gboolean sb_store_can_watch (SbStore *self);
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_watch (SbStore *self, SbStoreChangeFunc func, gpointer user_data, GError **error);
+
+G_END_DECLS
