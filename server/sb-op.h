@@ -73,6 +73,10 @@ SbOp *sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, con
 void sb_op_free (SbOp *op);
 const char *sb_op_kind_to_string (SbOpKind kind);
 
+/* Resets every outcome field (error, results, replayed, change) so the op can be run again, e.g.
+ * when a batch is retried after a backend failure. Input fields are kept. */
+void sb_op_clear_outcome (SbOp *op);
+
 /* Records the op's outcome as an error. */
 void sb_op_set_error (SbOp *op, SbErrorCode code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -101,7 +105,9 @@ char *sb_change_to_json (const SbChange *change);
 G_GNUC_WARN_UNUSED_RESULT
 SbChange *sb_change_from_json (const char *json, GError **error);
 
-/* New random identifiers: "h_…" holds, "b_…" bookings (a short, readable booking reference). */
+/* New random identifiers: "h_" + 16 base32 characters for holds; 8 characters of an unambiguous
+ * upper-case alphabet for bookings ("B7K3QX9M": a reference a customer can read over the phone;
+ * the store enforces uniqueness and draws again on a collision). */
 char *sb_new_hold_id (void);
 char *sb_new_booking_id (void);
 
