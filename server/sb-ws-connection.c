@@ -1,0 +1,594 @@
+/* sb-ws-connection.c
+ *
+ * A connection holds no buffer while it is idle: incoming bytes are read into the poller's
+ * scratch buffer and parsed there, and only an incomplete frame is kept. Outgoing frames are
+ * GBytes, so one encoded broadcast is shared by every subscriber.
+ */
+
+#include "sb-ws-private.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define READS_PER_WAKEUP 8
+#define MAX_IOV 64
+#define CLOSE_TIMEOUT_SECONDS 2
+
+typedef struct
+{
+  GBytes *bytes;
+  gsize offset;
+} OutChunk;
+
+struct _SbWsConnection
+{
+  GObject parent_instance;
+
+  SbWsPoller *poller; /* not owned: the poller outlives its connections */
+  int fd;
+  char *peer;
+
+  GByteArray *partial;  /* bytes of an incomplete frame; NULL while idle */
+  GByteArray *fragment; /* payload of a fragmented message so far */
+  guint8 fragment_opcode;
+
+  GQueue out; /* OutChunk */
+  gsize out_bytes;
+  gboolean want_writable;
+
+  gboolean close_sent;
+  gboolean close_received;
+  gushort close_code;
+  char *close_reason;
+  guint close_timeout_id;
+
+  SbWsConnectionCallbacks callbacks;
+  gpointer callbacks_data;
+};
+
+G_DEFINE_FINAL_TYPE (SbWsConnection, sb_ws_connection, G_TYPE_OBJECT)
+
+static void
+out_chunk_free (OutChunk *chunk)
+{
+  g_bytes_unref (chunk->bytes);
+  g_free (chunk);
+}
+
+static void
+sb_ws_connection_finalize (GObject *object)
+{
+  SbWsConnection *self = SB_WS_CONNECTION (object);
+
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_queue_clear_full (&self->out, (GDestroyNotify) out_chunk_free);
+  g_clear_pointer (&self->partial, g_byte_array_unref);
+  g_clear_pointer (&self->fragment, g_byte_array_unref);
+  g_free (self->peer);
+  g_free (self->close_reason);
+
+  G_OBJECT_CLASS (sb_ws_connection_parent_class)->finalize (object);
+}
+
+static void
+sb_ws_connection_class_init (SbWsConnectionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sb_ws_connection_finalize;
+}
+
+static void
+sb_ws_connection_init (SbWsConnection *self)
+{
+  self->fd = -1;
+  g_queue_init (&self->out);
+}
+
+SbWsConnection *
+_sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer)
+{
+  SbWsConnection *self = g_object_new (SB_TYPE_WS_CONNECTION, NULL);
+
+  self->poller = poller;
+  self->fd = fd;
+  self->peer = g_strdup (peer);
+
+  return self;
+}
+
+int
+_sb_ws_connection_get_fd (SbWsConnection *self)
+{
+  return self->fd;
+}
+
+void
+sb_ws_connection_set_callbacks (SbWsConnection *self,
+                                const SbWsConnectionCallbacks *callbacks,
+                                gpointer user_data)
+{
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+
+  if (callbacks != NULL)
+    self->callbacks = *callbacks;
+  else
+    memset (&self->callbacks, 0, sizeof self->callbacks);
+  self->callbacks_data = user_data;
+}
+
+gboolean
+sb_ws_connection_is_open (SbWsConnection *self)
+{
+  g_return_val_if_fail (SB_IS_WS_CONNECTION (self), FALSE);
+
+  return self->fd >= 0 && !self->close_sent && !self->close_received;
+}
+
+const char *
+sb_ws_connection_get_peer (SbWsConnection *self)
+{
+  g_return_val_if_fail (SB_IS_WS_CONNECTION (self), NULL);
+
+  return self->peer;
+}
+
+gsize
+sb_ws_connection_get_buffered_amount (SbWsConnection *self)
+{
+  g_return_val_if_fail (SB_IS_WS_CONNECTION (self), 0);
+
+  return self->out_bytes;
+}
+
+/* Closes the socket and tells the owner, exactly once. */
+static void
+finish (SbWsConnection *self, gushort code, const char *reason)
+{
+  g_autoptr (SbWsConnection) hold = NULL;
+
+  if (self->fd < 0)
+    return;
+
+  hold = g_object_ref (self);
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  _sb_ws_poller_forget (self->poller, self);
+  close (self->fd);
+  self->fd = -1;
+  g_queue_clear_full (&self->out, (GDestroyNotify) out_chunk_free);
+  self->out_bytes = 0;
+  g_clear_pointer (&self->partial, g_byte_array_unref);
+  g_clear_pointer (&self->fragment, g_byte_array_unref);
+
+  if (self->callbacks.closed != NULL)
+    self->callbacks.closed (self, code, reason != NULL ? reason : "", self->callbacks_data);
+}
+
+void
+_sb_ws_connection_abort (SbWsConnection *self)
+{
+  finish (self, SB_WS_CLOSE_ABNORMAL, "connection lost");
+}
+
+static void
+set_want_writable (SbWsConnection *self, gboolean want)
+{
+  if (self->want_writable == want)
+    return;
+  self->want_writable = want;
+  _sb_ws_poller_want_writable (self->poller, self, want);
+}
+
+static void
+maybe_finish_closing_handshake (SbWsConnection *self)
+{
+  if (self->close_sent && self->close_received && self->out.length == 0)
+    finish (self, self->close_code, self->close_reason);
+}
+
+/* Hands as much of the queue to the kernel as it takes. FALSE when the connection broke. */
+static gboolean
+flush (SbWsConnection *self)
+{
+  while (self->out.length > 0)
+    {
+      struct iovec iov[MAX_IOV];
+      struct msghdr message = { 0 };
+      guint n_iov = 0;
+      gssize written;
+
+      for (GList *l = self->out.head; l != NULL && n_iov < MAX_IOV; l = l->next)
+        {
+          OutChunk *chunk = l->data;
+          gsize size;
+          const guint8 *data = g_bytes_get_data (chunk->bytes, &size);
+
+          iov[n_iov].iov_base = (void *) (data + chunk->offset);
+          iov[n_iov].iov_len = size - chunk->offset;
+          n_iov++;
+        }
+      message.msg_iov = iov;
+      message.msg_iovlen = n_iov;
+
+      written = sendmsg (self->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (written < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN || errno == EWOULDBLOCK)
+            {
+              set_want_writable (self, TRUE);
+              return TRUE;
+            }
+          g_debug ("%s: send failed: %s", self->peer, g_strerror (errno));
+          _sb_ws_connection_abort (self);
+          return FALSE;
+        }
+
+      self->out_bytes -= written;
+      while (written > 0)
+        {
+          OutChunk *chunk = g_queue_peek_head (&self->out);
+          gsize left = g_bytes_get_size (chunk->bytes) - chunk->offset;
+
+          if ((gsize) written < left)
+            {
+              chunk->offset += written;
+              written = 0;
+            }
+          else
+            {
+              written -= left;
+              out_chunk_free (g_queue_pop_head (&self->out));
+            }
+        }
+    }
+
+  set_want_writable (self, FALSE);
+  maybe_finish_closing_handshake (self);
+  return self->fd >= 0;
+}
+
+static void
+queue_frame (SbWsConnection *self, GBytes *frame)
+{
+  OutChunk *chunk = g_new (OutChunk, 1);
+  gboolean was_empty = self->out.length == 0;
+
+  chunk->bytes = g_bytes_ref (frame);
+  chunk->offset = 0;
+  g_queue_push_tail (&self->out, chunk);
+  self->out_bytes += g_bytes_get_size (frame);
+
+  /* When the kernel already refused bytes, EPOLLOUT will tell us when to go on. */
+  if (was_empty)
+    flush (self);
+}
+
+void
+sb_ws_connection_send_frame (SbWsConnection *self, GBytes *frame)
+{
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+  g_return_if_fail (frame != NULL);
+
+  if (self->fd < 0 || self->close_sent)
+    return;
+  queue_frame (self, frame);
+}
+
+void
+sb_ws_connection_send_text (SbWsConnection *self, const char *text, gsize length)
+{
+  g_autoptr (GBytes) frame = NULL;
+
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+  g_return_if_fail (text != NULL);
+
+  if (self->fd < 0 || self->close_sent)
+    return;
+  frame = sb_ws_frame_encode (SB_WS_OPCODE_TEXT, text, length);
+  queue_frame (self, frame);
+}
+
+static gboolean
+close_timeout_cb (gpointer user_data)
+{
+  SbWsConnection *self = user_data;
+
+  self->close_timeout_id = 0;
+  finish (self, self->close_code, self->close_reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_close (SbWsConnection *self, gushort code, const char *reason)
+{
+  g_autoptr (GBytes) frame = NULL;
+
+  if (self->fd < 0 || self->close_sent)
+    return;
+
+  self->close_sent = TRUE;
+  if (!self->close_received)
+    {
+      self->close_code = code;
+      g_free (self->close_reason);
+      self->close_reason = g_strdup (reason);
+      /* A peer that never answers the closing handshake must not keep the socket forever. */
+      self->close_timeout_id
+          = g_timeout_add_seconds (CLOSE_TIMEOUT_SECONDS, close_timeout_cb, self);
+    }
+
+  frame = sb_ws_frame_encode_close (code, reason);
+  queue_frame (self, frame);
+}
+
+void
+sb_ws_connection_close (SbWsConnection *self, gushort code, const char *reason)
+{
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+
+  send_close (self, code, reason);
+}
+
+void
+sb_ws_connection_close_discarding (SbWsConnection *self, gushort code, const char *reason)
+{
+  GList *l;
+
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+
+  /* A frame the kernel has taken part of must be completed, or the stream is garbage. */
+  l = self->out.head;
+  if (l != NULL && ((OutChunk *) l->data)->offset > 0)
+    l = l->next;
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      OutChunk *chunk = l->data;
+
+      self->out_bytes -= g_bytes_get_size (chunk->bytes);
+      out_chunk_free (chunk);
+      g_queue_delete_link (&self->out, l);
+      l = next;
+    }
+
+  send_close (self, code, reason);
+}
+
+static void
+fail (SbWsConnection *self, gushort code, const char *reason)
+{
+  g_debug ("%s: closing: %s", self->peer, reason);
+  send_close (self, code, reason);
+}
+
+static void
+deliver (SbWsConnection *self, SbWsOpcode opcode, const guint8 *data, gsize length)
+{
+  if (self->close_sent)
+    return;
+  if (opcode == SB_WS_OPCODE_TEXT && !g_utf8_validate_len ((const char *) data, length, NULL))
+    {
+      fail (self, SB_WS_CLOSE_BAD_DATA, "text frame is not UTF-8");
+      return;
+    }
+  if (self->callbacks.message != NULL)
+    self->callbacks.message (self, opcode, (const char *) data, length, self->callbacks_data);
+}
+
+static void
+handle_close_frame (SbWsConnection *self, const guint8 *payload, gsize length)
+{
+  gushort code = SB_WS_CLOSE_NO_STATUS;
+  g_autofree char *reason = NULL;
+
+  if (length == 1)
+    {
+      fail (self, SB_WS_CLOSE_PROTOCOL_ERROR, "close frame of one byte");
+      return;
+    }
+  if (length >= 2)
+    {
+      code = (gushort) ((payload[0] << 8) | payload[1]);
+      if (!sb_ws_close_code_is_valid (code)
+          || !g_utf8_validate_len ((const char *) payload + 2, length - 2, NULL))
+        {
+          fail (self, SB_WS_CLOSE_PROTOCOL_ERROR, "invalid close frame");
+          return;
+        }
+      reason = g_strndup ((const char *) payload + 2, length - 2);
+    }
+
+  if (!self->close_sent)
+    {
+      self->close_code = code;
+      g_free (self->close_reason);
+      self->close_reason = g_steal_pointer (&reason);
+    }
+  self->close_received = TRUE;
+
+  if (!self->close_sent)
+    send_close (self, code, NULL);
+  maybe_finish_closing_handshake (self);
+}
+
+/* Handles one complete, unmasked frame. */
+static void
+handle_frame (SbWsConnection *self, const SbWsFrameHeader *header, const guint8 *payload)
+{
+  gsize length = header->payload_length;
+  gsize max = _sb_ws_poller_get_max_incoming_payload (self->poller);
+
+  switch (header->opcode)
+    {
+      case SB_WS_OPCODE_TEXT:
+      case SB_WS_OPCODE_BINARY:
+        if (self->fragment != NULL)
+          {
+            fail (self, SB_WS_CLOSE_PROTOCOL_ERROR, "new message inside a fragmented one");
+            return;
+          }
+        if (header->fin)
+          {
+            deliver (self, header->opcode, payload, length);
+            return;
+          }
+        self->fragment = g_byte_array_sized_new (length);
+        g_byte_array_append (self->fragment, payload, length);
+        self->fragment_opcode = header->opcode;
+        return;
+
+      case SB_WS_OPCODE_CONTINUATION:
+        if (self->fragment == NULL)
+          {
+            fail (self, SB_WS_CLOSE_PROTOCOL_ERROR, "continuation without a message");
+            return;
+          }
+        if (self->fragment->len + length > max)
+          {
+            fail (self, SB_WS_CLOSE_TOO_BIG, "message too big");
+            return;
+          }
+        g_byte_array_append (self->fragment, payload, length);
+        if (header->fin)
+          {
+            g_autoptr (GByteArray) message = g_steal_pointer (&self->fragment);
+            deliver (self, self->fragment_opcode, message->data, message->len);
+          }
+        return;
+
+      case SB_WS_OPCODE_CLOSE:
+        handle_close_frame (self, payload, length);
+        return;
+
+      case SB_WS_OPCODE_PING:
+        if (!self->close_sent)
+          {
+            g_autoptr (GBytes) pong = sb_ws_frame_encode (SB_WS_OPCODE_PONG, payload, length);
+            queue_frame (self, pong);
+          }
+        return;
+
+      case SB_WS_OPCODE_PONG:
+      default:
+        return;
+    }
+}
+
+/* Parses every complete frame in data (unmasking it in place) and returns how many bytes were
+ * used; the rest is an incomplete frame. Stops early when the connection closes. */
+static gsize
+parse (SbWsConnection *self, guint8 *data, gsize length)
+{
+  gsize max = _sb_ws_poller_get_max_incoming_payload (self->poller);
+  gsize position = 0;
+
+  while (self->fd >= 0 && !self->close_received && position < length)
+    {
+      SbWsFrameHeader header;
+      SbWsDecodeResult result;
+      guint8 *payload;
+
+      result = sb_ws_frame_decode_header (data + position, length - position, &header);
+      if (result == SB_WS_DECODE_INCOMPLETE)
+        break;
+      if (result == SB_WS_DECODE_INVALID || !header.masked)
+        {
+          fail (self, SB_WS_CLOSE_PROTOCOL_ERROR, "invalid frame");
+          return length;
+        }
+      if (header.payload_length > max)
+        {
+          fail (self, SB_WS_CLOSE_TOO_BIG, "message too big");
+          return length;
+        }
+      if (length - position < header.header_length + header.payload_length)
+        break;
+
+      payload = data + position + header.header_length;
+      sb_ws_frame_unmask (payload, header.payload_length, header.mask, 0);
+      position += header.header_length + header.payload_length;
+
+      /* After our close frame only the peer's close frame matters. */
+      if (self->close_sent && header.opcode != SB_WS_OPCODE_CLOSE)
+        continue;
+      handle_frame (self, &header, payload);
+    }
+
+  return position;
+}
+
+static void
+take_bytes (SbWsConnection *self, guint8 *data, gsize length)
+{
+  gsize used;
+
+  if (self->partial == NULL)
+    {
+      used = parse (self, data, length);
+      if (used < length && self->fd >= 0 && !self->close_received)
+        {
+          self->partial = g_byte_array_sized_new (length - used);
+          g_byte_array_append (self->partial, data + used, length - used);
+        }
+      return;
+    }
+
+  g_byte_array_append (self->partial, data, length);
+  used = parse (self, self->partial->data, self->partial->len);
+  if (self->partial == NULL)
+    return;
+  if (used == self->partial->len)
+    g_clear_pointer (&self->partial, g_byte_array_unref);
+  else if (used > 0)
+    g_byte_array_remove_range (self->partial, 0, used);
+}
+
+gboolean
+_sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize scratch_size)
+{
+  for (guint i = 0; i < READS_PER_WAKEUP && self->fd >= 0; i++)
+    {
+      gssize n = recv (self->fd, scratch, scratch_size, MSG_DONTWAIT);
+
+      if (n == 0)
+        {
+          /* EOF: the end of a closing handshake we started, or a broken connection. */
+          if (self->close_sent)
+            finish (self, self->close_code, self->close_reason);
+          else
+            finish (self, SB_WS_CLOSE_ABNORMAL, "connection closed without a close frame");
+          return FALSE;
+        }
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN || errno == EWOULDBLOCK)
+            break;
+          g_debug ("%s: receive failed: %s", self->peer, g_strerror (errno));
+          _sb_ws_connection_abort (self);
+          return FALSE;
+        }
+
+      if (self->close_received)
+        continue; /* Nothing may follow a close frame; drain until EOF. */
+      take_bytes (self, scratch, n);
+      if ((gsize) n < scratch_size)
+        break;
+    }
+
+  return self->fd >= 0;
+}
+
+gboolean
+_sb_ws_connection_handle_writable (SbWsConnection *self)
+{
+  if (self->fd < 0)
+    return FALSE;
+  return flush (self);
+}

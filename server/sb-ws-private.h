@@ -1,0 +1,23 @@
+/* sb-ws-private.h: what SbWsPoller and SbWsConnection need of each other. */
+#pragma once
+
+#include "sb-ws-connection.h"
+#include "sb-ws-poller.h"
+
+G_BEGIN_DECLS
+
+SbWsConnection *_sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer);
+int _sb_ws_connection_get_fd (SbWsConnection *self);
+/* Both return FALSE once the connection has closed. */
+gboolean
+_sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize scratch_size);
+gboolean _sb_ws_connection_handle_writable (SbWsConnection *self);
+void _sb_ws_connection_abort (SbWsConnection *self);
+
+gsize _sb_ws_poller_get_max_incoming_payload (SbWsPoller *self);
+/* Switches EPOLLOUT interest on or off. */
+void _sb_ws_poller_want_writable (SbWsPoller *self, SbWsConnection *connection, gboolean want);
+/* The connection closed its socket: forget it once the current dispatch is over. */
+void _sb_ws_poller_forget (SbWsPoller *self, SbWsConnection *connection);
+
+G_END_DECLS
