@@ -77,4 +77,7 @@ sb_error_code_from_string (const char *string, SbErrorCode *out_code)
   return FALSE;
 }
 
+/* clang-format would put spaces around the dashes of the quark name. */
+/* clang-format off */
 G_DEFINE_QUARK (sb-protocol-error-quark, sb_protocol_error)
+/* clang-format on */

@@ -1,0 +1,471 @@
+/* test-request.c: the strict request parser, its error messages, and the serializer. */
+#include <string.h>
+
+#include "sb-protocol.h"
+#include "sb-request.h"
+
+static SbRequest *
+parse_ok (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request_id = NULL;
+  SbRequest *request;
+
+  request = sb_request_parse (text, strlen (text), &request_id, &error);
+  if (request == NULL)
+    g_error ("could not parse %s: %s", text, error->message);
+  g_assert_no_error (error);
+  g_assert_null (request_id); /* only set on failure */
+  return request;
+}
+
+static void
+test_strings (void)
+{
+  SbSeatState state;
+  SbErrorCode code;
+
+  g_assert_cmpstr (sb_seat_state_to_string (SB_SEAT_FREE), ==, "free");
+  g_assert_cmpstr (sb_seat_state_to_string (SB_SEAT_HELD), ==, "held");
+  g_assert_cmpstr (sb_seat_state_to_string (SB_SEAT_BOOKED), ==, "booked");
+  g_assert_cmpstr (sb_seat_state_to_string (SB_SEAT_BLOCKED), ==, "blocked");
+  g_assert_true (sb_seat_state_from_string ("booked", &state));
+  g_assert_cmpint (state, ==, SB_SEAT_BOOKED);
+  g_assert_false (sb_seat_state_from_string ("gone", &state));
+  g_assert_false (sb_seat_state_from_string (NULL, &state));
+
+  g_assert_null (sb_error_code_to_string (SB_ERROR_NONE));
+  g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_INTERNAL), ==, "internal_error");
+  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_INTERNAL; code++)
+    {
+      SbErrorCode back = SB_ERROR_NONE;
+
+      g_assert_true (sb_error_code_from_string (sb_error_code_to_string (code), &back));
+      g_assert_cmpint (back, ==, code);
+    }
+  g_assert_false (sb_error_code_from_string ("none", &code));
+  g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_SEAT_UNAVAILABLE), ==, "seat_unavailable");
+  g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_UNAVAILABLE), ==, "unavailable");
+  g_assert_cmpstr (g_quark_to_string (SB_PROTOCOL_ERROR), ==, "sb-protocol-error-quark");
+
+  g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_LIST_EVENTS), ==, "list_events");
+  g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_PING), ==, "ping");
+}
+
+static void
+test_parse_each_type (void)
+{
+  g_autoptr (SbRequest) hello = NULL, list = NULL, sub = NULL, sub_since = NULL, unsub = NULL;
+  g_autoptr (SbRequest) hold = NULL, hold_default = NULL, extend = NULL, release = NULL;
+  g_autoptr (SbRequest) book_hold = NULL, book_seats = NULL, ping = NULL;
+
+  hello = parse_ok ("{\"type\": \"hello\", \"id\": \"1\", \"client\": \"Seatbook 0.1.0 (desk 3)\","
+                    " \"client_id\": \"6f1c0d0e\", \"protocol\": 1}");
+  g_assert_cmpint (hello->type, ==, SB_REQUEST_HELLO);
+  g_assert_cmpstr (hello->id, ==, "1");
+  g_assert_cmpstr (hello->client_name, ==, "Seatbook 0.1.0 (desk 3)");
+  g_assert_cmpstr (hello->client_id, ==, "6f1c0d0e");
+  g_assert_cmpint (hello->protocol, ==, 1);
+
+  list = parse_ok ("{\"type\": \"list_events\", \"id\": \"2\"}");
+  g_assert_cmpint (list->type, ==, SB_REQUEST_LIST_EVENTS);
+
+  sub = parse_ok ("{\"type\": \"subscribe\", \"id\": \"3\", \"event\": \"opening-night\"}");
+  g_assert_cmpint (sub->type, ==, SB_REQUEST_SUBSCRIBE);
+  g_assert_cmpstr (sub->event_id, ==, "opening-night");
+  g_assert_cmpint (sub->since, ==, -1);
+  sub_since = parse_ok ("{\"since\": 0, \"type\": \"subscribe\", \"id\": \"3\", \"event\": \"e\"}");
+  g_assert_cmpint (sub_since->since, ==, 0);
+
+  unsub = parse_ok ("{\"type\": \"unsubscribe\", \"id\": \"4\", \"event\": \"opening-night\"}");
+  g_assert_cmpint (unsub->type, ==, SB_REQUEST_UNSUBSCRIBE);
+  g_assert_cmpstr (unsub->event_id, ==, "opening-night");
+
+  hold = parse_ok ("{\"type\": \"hold\", \"id\": \"5\", \"event\": \"opening-night\","
+                   " \"seats\": [\"stalls-C-12\", \"stalls-C-13\"], \"ttl\": 300}");
+  g_assert_cmpint (hold->type, ==, SB_REQUEST_HOLD);
+  g_assert_cmpuint (g_strv_length (hold->seats), ==, 2);
+  g_assert_cmpstr (hold->seats[1], ==, "stalls-C-13");
+  g_assert_cmpint (hold->ttl_seconds, ==, 300);
+  hold_default
+      = parse_ok ("{\"type\": \"hold\", \"id\": \"5\", \"event\": \"e\", \"seats\": [\"a\"]}");
+  g_assert_cmpint (hold_default->ttl_seconds, ==, 0);
+
+  extend = parse_ok ("{\"type\": \"extend\", \"id\": \"6\", \"hold\": \"h_9f3k\", \"ttl\": 7200}");
+  g_assert_cmpint (extend->type, ==, SB_REQUEST_EXTEND);
+  g_assert_cmpstr (extend->hold_id, ==, "h_9f3k");
+  g_assert_cmpint (extend->ttl_seconds, ==, 7200);
+
+  release = parse_ok ("{\"type\": \"release\", \"id\": \"7\", \"hold\": \"h_9f3k\"}");
+  g_assert_cmpint (release->type, ==, SB_REQUEST_RELEASE);
+  g_assert_cmpstr (release->hold_id, ==, "h_9f3k");
+
+  book_hold = parse_ok ("{\"type\": \"book\", \"id\": \"8\", \"hold\": \"h_9f3k\"}");
+  g_assert_cmpint (book_hold->type, ==, SB_REQUEST_BOOK);
+  g_assert_cmpstr (book_hold->hold_id, ==, "h_9f3k");
+  g_assert_null (book_hold->seats);
+  book_seats = parse_ok ("{\"type\": \"book\", \"id\": \"8\", \"event\": \"opening-night\","
+                         " \"seats\": [\"stalls-C-14\"]}");
+  g_assert_null (book_seats->hold_id);
+  g_assert_cmpstr (book_seats->event_id, ==, "opening-night");
+  g_assert_cmpstr (book_seats->seats[0], ==, "stalls-C-14");
+  g_assert_null (book_seats->seats[1]);
+
+  ping = parse_ok ("{\"type\":\"ping\",\"id\":\"9\"}");
+  g_assert_cmpint (ping->type, ==, SB_REQUEST_PING);
+}
+
+typedef struct
+{
+  const char *frame;
+  const char *message; /* the whole message */
+  const char *echoed;  /* the id the error reply echoes, or NULL */
+} BadCase;
+
+#define HOLD_PREFIX "{\"type\": \"hold\", \"id\": \"r1\", \"event\": \"e\", "
+
+static const BadCase bad_cases[] = {
+  /* not a request at all */
+  { "", "empty frame", NULL },
+  { "[1, 2]", "a request must be a JSON object", NULL },
+  { "\"ping\"", "a request must be a JSON object", NULL },
+  { "{\"type\": \"ping\", \"id\": \"x\"", NULL,
+    NULL }, /* malformed JSON: message checked by prefix */
+  /* type */
+  { "{\"id\": \"a1\"}", "missing field \"type\"", "a1" },
+  { "{\"type\": 3, \"id\": \"a2\"}", "field \"type\" must be a string", "a2" },
+  { "{\"type\": \"dance\", \"id\": \"a3\"}", "unknown request type \"dance\"", "a3" },
+  /* id */
+  { "{\"type\": \"ping\"}", "missing field \"id\"", NULL },
+  { "{\"type\": \"ping\", \"id\": 12}", "field \"id\" must be a string of 1-128 characters", NULL },
+  { "{\"type\": \"ping\", \"id\": \"\"}", "field \"id\" must be a string of 1-128 characters",
+    NULL },
+  { "{\"type\": \"ping\", \"id\": null}", "field \"id\" must be a string of 1-128 characters",
+    NULL },
+  /* unknown fields */
+  { "{\"type\": \"ping\", \"id\": \"b1\", \"x\": 1}", "unknown field \"x\" in a \"ping\" request",
+    "b1" },
+  { "{\"type\": \"release\", \"id\": \"b2\", \"hold\": \"h\", \"ttl\": 5}",
+    "unknown field \"ttl\" in a \"release\" request", "b2" },
+  { "{\"type\": \"subscribe\", \"id\": \"b3\", \"event\": \"e\", \"seats\": [\"a\"]}",
+    "unknown field \"seats\" in a \"subscribe\" request", "b3" },
+  /* hello */
+  { "{\"type\": \"hello\", \"id\": \"c1\", \"client\": \"x\", \"client_id\": \"y\"}",
+    "missing field \"protocol\"", "c1" },
+  { "{\"type\": \"hello\", \"id\": \"c2\", \"client\": \"x\", \"client_id\": \"y\", \"protocol\": "
+    "2}",
+    "unsupported protocol 2 (this server speaks 1)", "c2" },
+  { "{\"type\": \"hello\", \"id\": \"c3\", \"client\": \"x\", \"client_id\": \"y\", \"protocol\": "
+    "\"1\"}",
+    "field \"protocol\" must be an integer", "c3" },
+  { "{\"type\": \"hello\", \"id\": \"c4\", \"client\": \"x\", \"client_id\": \"\", \"protocol\": "
+    "1}",
+    "field \"client_id\" must be a string of 1-128 characters", "c4" },
+  { "{\"type\": \"hello\", \"id\": \"c5\", \"client\": 5, \"client_id\": \"y\", \"protocol\": 1}",
+    "field \"client\" must be a string of 1-200 characters", "c5" },
+  { "{\"type\": \"hello\", \"id\": \"c6\", \"client_id\": \"y\", \"protocol\": 1}",
+    "missing field \"client\"", "c6" },
+  /* subscribe */
+  { "{\"type\": \"subscribe\", \"id\": \"d1\"}", "missing field \"event\"", "d1" },
+  { "{\"type\": \"subscribe\", \"id\": \"d2\", \"event\": \"e\", \"since\": -1}",
+    "field \"since\" must be an integer >= 0", "d2" },
+  { "{\"type\": \"subscribe\", \"id\": \"d3\", \"event\": \"e\", \"since\": 1.5}",
+    "field \"since\" must be an integer >= 0", "d3" },
+  { "{\"type\": \"subscribe\", \"id\": \"d4\", \"event\": [\"e\"]}",
+    "field \"event\" must be a string of 1-128 characters", "d4" },
+  /* hold: seats */
+  { "{\"type\": \"hold\", \"id\": \"e1\", \"event\": \"e\"}", "missing field \"seats\"", "e1" },
+  { HOLD_PREFIX "\"seats\": \"a\"}", "field \"seats\" must be an array of strings", "r1" },
+  { HOLD_PREFIX "\"seats\": [\"a\", 2]}", "field \"seats\" must be an array of strings", "r1" },
+  { HOLD_PREFIX "\"seats\": []}", "field \"seats\" must list 1-50 seats, not 0", "r1" },
+  { HOLD_PREFIX "\"seats\": [\"a\", \"b\", \"a\"]}", "seat \"a\" is listed twice in \"seats\"",
+    "r1" },
+  { HOLD_PREFIX "\"seats\": [\"a\", \"\"]}", "seats[1] must be a seat id of 1-64 characters",
+    "r1" },
+  /* hold: ttl */
+  { HOLD_PREFIX "\"seats\": [\"a\"], \"ttl\": 0}",
+    "field \"ttl\" must be from 1 to 7200 seconds, not 0", "r1" },
+  { HOLD_PREFIX "\"seats\": [\"a\"], \"ttl\": 7201}",
+    "field \"ttl\" must be from 1 to 7200 seconds, not 7201", "r1" },
+  { HOLD_PREFIX "\"seats\": [\"a\"], \"ttl\": \"60\"}",
+    "field \"ttl\" must be an integer number of seconds", "r1" },
+  { HOLD_PREFIX "\"seats\": [\"a\"], \"ttl\": 60.0}",
+    "field \"ttl\" must be an integer number of seconds", "r1" },
+  /* extend, release */
+  { "{\"type\": \"extend\", \"id\": \"f1\"}", "missing field \"hold\"", "f1" },
+  { "{\"type\": \"release\", \"id\": \"f2\", \"hold\": 7}",
+    "field \"hold\" must be a string of 1-128 characters", "f2" },
+  /* book */
+  { "{\"type\": \"book\", \"id\": \"g1\"}",
+    "a \"book\" request needs either \"hold\" or \"event\" and \"seats\"", "g1" },
+  { "{\"type\": \"book\", \"id\": \"g2\", \"hold\": \"h\", \"event\": \"e\", \"seats\": [\"a\"]}",
+    "a \"book\" request needs either \"hold\" or \"event\" and \"seats\", not both", "g2" },
+  { "{\"type\": \"book\", \"id\": \"g3\", \"hold\": \"h\", \"seats\": [\"a\"]}",
+    "a \"book\" request needs either \"hold\" or \"event\" and \"seats\", not both", "g3" },
+  { "{\"type\": \"book\", \"id\": \"g4\", \"event\": \"e\"}", "missing field \"seats\"", "g4" },
+  { "{\"type\": \"book\", \"id\": \"g5\", \"seats\": [\"a\"]}", "missing field \"event\"", "g5" },
+  { "{\"type\": \"book\", \"id\": \"g6\", \"hold\": \"h\", \"ttl\": 60}",
+    "unknown field \"ttl\" in a \"book\" request", "g6" },
+};
+
+static void
+test_bad (gconstpointer data)
+{
+  const BadCase *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request_id = NULL;
+  g_autoptr (SbRequest) request = NULL;
+
+  request = sb_request_parse (c->frame, strlen (c->frame), &request_id, &error);
+  g_assert_null (request);
+  g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+  if (c->message != NULL)
+    g_assert_cmpstr (error->message, ==, c->message);
+  else
+    g_assert_true (g_str_has_prefix (error->message, "malformed JSON: "));
+  g_assert_cmpstr (request_id, ==, c->echoed);
+
+  /* NULL out-arguments are fine too. */
+  g_clear_error (&error);
+  g_assert_null (sb_request_parse (c->frame, strlen (c->frame), NULL, NULL));
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr (GString) frame = g_string_new (HOLD_PREFIX "\"seats\": [");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *long_id = g_strnfill (129, 'x');
+  g_autofree char *max_id = g_strnfill (128, 'x');
+  g_autofree char *text = NULL;
+  g_autofree char *request_id = NULL;
+  g_autoptr (SbRequest) request = NULL;
+
+  for (guint i = 0; i < SB_MAX_SEATS_PER_REQUEST; i++)
+    g_string_append_printf (frame, "%s\"s-%u\"", i > 0 ? ", " : "", i);
+  g_string_append (frame, "]}");
+  request = sb_request_parse (frame->str, frame->len, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (request->seats), ==, SB_MAX_SEATS_PER_REQUEST);
+  g_clear_pointer (&request, sb_request_free);
+
+  g_string_truncate (frame, frame->len - 2);
+  g_string_append (frame, ", \"one-too-many\"]}");
+  request = sb_request_parse (frame->str, frame->len, &request_id, &error);
+  g_assert_null (request);
+  g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, "field \"seats\" must list 1-50 seats, not 51");
+  g_assert_cmpstr (request_id, ==, "r1");
+  g_clear_error (&error);
+  g_clear_pointer (&request_id, g_free);
+
+  /* 128 characters is the most an id may have; multi-byte characters count once. */
+  text = g_strdup_printf ("{\"type\": \"ping\", \"id\": \"%s\"}", max_id);
+  request = sb_request_parse (text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&request, sb_request_free);
+  g_free (text);
+  text = g_strdup_printf ("{\"type\": \"ping\", \"id\": \"%s\", \"x\": 1}", long_id);
+  request = sb_request_parse (text, strlen (text), &request_id, &error);
+  g_assert_null (request);
+  g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+  g_assert_null (request_id); /* too long to echo */
+  g_clear_error (&error);
+  g_free (text);
+  {
+    GString *utf8 = g_string_new ("{\"type\": \"ping\", \"id\": \"");
+
+    for (guint i = 0; i < 128; i++)
+      g_string_append (utf8, "\xc3\xa9"); /* é */
+    g_string_append (utf8, "\"}");
+    text = g_string_free (utf8, FALSE);
+  }
+  request = sb_request_parse (text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_utf8_strlen (request->id, -1), ==, 128);
+}
+
+static void
+check_round_trip (const SbRequest *request)
+{
+  g_autofree char *json = sb_request_to_json (request);
+  g_autofree char *again_json = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbRequest) again = NULL;
+
+  again = sb_request_parse (json, strlen (json), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->type, ==, request->type);
+  g_assert_cmpstr (again->id, ==, request->id);
+  g_assert_cmpstr (again->client_name, ==, request->client_name);
+  g_assert_cmpstr (again->client_id, ==, request->client_id);
+  g_assert_cmpstr (again->event_id, ==, request->event_id);
+  g_assert_cmpstr (again->hold_id, ==, request->hold_id);
+  g_assert_cmpint (again->since, ==, request->since);
+  g_assert_cmpint (again->ttl_seconds, ==, request->ttl_seconds);
+  g_assert_cmpint (again->protocol, ==, request->protocol);
+  if (request->seats == NULL)
+    g_assert_null (again->seats);
+  else
+    g_assert_true (
+        g_strv_equal ((const char *const *) again->seats, (const char *const *) request->seats));
+  again_json = sb_request_to_json (again);
+  g_assert_cmpstr (again_json, ==, json);
+}
+
+static void
+test_round_trip (void)
+{
+  const char *seats[]
+      = { "stalls-C-12", "quote\"and\\back", "tab\there", "\xc3\xa9t\xc3\xa9", NULL };
+  g_autoptr (SbRequest) hello = sb_request_new (SB_REQUEST_HELLO, "1");
+  g_autoptr (SbRequest) list = sb_request_new (SB_REQUEST_LIST_EVENTS, "2");
+  g_autoptr (SbRequest) sub = sb_request_new (SB_REQUEST_SUBSCRIBE, "3");
+  g_autoptr (SbRequest) unsub = sb_request_new (SB_REQUEST_UNSUBSCRIBE, "4");
+  g_autoptr (SbRequest) hold = sb_request_new (SB_REQUEST_HOLD, "5\n\x01");
+  g_autoptr (SbRequest) extend = sb_request_new (SB_REQUEST_EXTEND, "6");
+  g_autoptr (SbRequest) release = sb_request_new (SB_REQUEST_RELEASE, "7");
+  g_autoptr (SbRequest) book_hold = sb_request_new (SB_REQUEST_BOOK, "8");
+  g_autoptr (SbRequest) book_seats = sb_request_new (SB_REQUEST_BOOK, "8b");
+  g_autoptr (SbRequest) ping = sb_request_new (SB_REQUEST_PING, "9");
+  g_autofree char *ping_json = NULL;
+
+  hello->client_name = g_strdup ("Seatbook 0.1.0 \"desk\" 3");
+  hello->client_id = g_strdup ("6f1c0d0e-aaaa");
+  g_assert_cmpint (hello->protocol, ==, SB_PROTOCOL_VERSION);
+  sub->event_id = g_strdup ("opening-night");
+  sub->since = 40;
+  unsub->event_id = g_strdup ("opening-night");
+  hold->event_id = g_strdup ("opening-night");
+  hold->seats = g_strdupv ((char **) seats);
+  hold->ttl_seconds = 300;
+  extend->hold_id = g_strdup ("h_9f3k");
+  extend->ttl_seconds = SB_MAX_HOLD_TTL_SECONDS;
+  release->hold_id = g_strdup ("h_9f3k");
+  book_hold->hold_id = g_strdup ("h_9f3k");
+  book_seats->event_id = g_strdup ("opening-night");
+  book_seats->seats = g_strdupv ((char **) seats);
+
+  check_round_trip (hello);
+  check_round_trip (list);
+  check_round_trip (sub);
+  sub->since = -1;
+  check_round_trip (sub);
+  check_round_trip (unsub);
+  check_round_trip (hold);
+  check_round_trip (extend);
+  extend->ttl_seconds = 0;
+  check_round_trip (extend);
+  check_round_trip (release);
+  check_round_trip (book_hold);
+  check_round_trip (book_seats);
+  check_round_trip (ping);
+
+  ping_json = sb_request_to_json (ping);
+  g_assert_cmpstr (ping_json, ==, "{\"type\":\"ping\",\"id\":\"9\"}");
+}
+
+/* Every truncation and some random byte flips of valid frames: never a crash, always either a
+ * request or invalid_request. */
+static void
+test_fuzz (void)
+{
+  static const char *const frames[] = {
+    "{\"type\": \"hello\", \"id\": \"1\", \"client\": \"Seatbook\", \"client_id\": \"6f1c\", "
+    "\"protocol\": 1}",
+    "{\"type\": \"subscribe\", \"id\": \"3\", \"event\": \"opening-night\", \"since\": 40}",
+    "{\"type\": \"hold\", \"id\": \"5\", \"event\": \"opening-night\", \"seats\": "
+    "[\"stalls-C-12\", \"stalls-C-13\"], \"ttl\": 300}",
+    "{\"type\": \"book\", \"id\": \"8\", \"event\": \"opening-night\", \"seats\": "
+    "[\"st\\u00e9lls-C-14\"]}",
+    "{\"type\": \"extend\", \"id\": \"6\", \"hold\": \"h_9f3k\", \"ttl\": 600}",
+  };
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  for (guint f = 0; f < G_N_ELEMENTS (frames); f++)
+    {
+      gsize length = strlen (frames[f]);
+
+      for (gsize n = 0; n <= length; n++)
+        {
+          /* A copy of exactly n bytes, so ASan catches any read past the length. */
+          g_autofree char *copy = g_memdup2 (frames[f], n);
+          g_autoptr (GError) error = NULL;
+          g_autofree char *request_id = NULL;
+          g_autoptr (SbRequest) request = NULL;
+
+          request = sb_request_parse (copy, n, &request_id, &error);
+          if (request == NULL)
+            g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+          else
+            g_assert_cmpuint (n, ==, length);
+        }
+
+      for (guint i = 0; i < 500; i++)
+        {
+          g_autofree char *copy = g_memdup2 (frames[f], length);
+          g_autoptr (GError) error = NULL;
+          g_autofree char *request_id = NULL;
+          g_autoptr (SbRequest) request = NULL;
+          guint flips = g_rand_int_range (rand, 1, 4);
+
+          for (guint k = 0; k < flips; k++)
+            copy[g_rand_int_range (rand, 0, (gint32) length)]
+                = (char) g_rand_int_range (rand, 0, 256);
+          request = sb_request_parse (copy, length, &request_id, &error);
+          if (request == NULL)
+            g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+          else
+            g_assert_no_error (error);
+        }
+    }
+  g_rand_free (rand);
+}
+
+/* The parser keeps one JsonParser per thread; requests parsed on several threads at once. */
+static gpointer
+parse_in_thread (gpointer data)
+{
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"type\": \"ping\", \"id\": \"t%u\"}", i);
+      g_autofree char *expected = g_strdup_printf ("t%u", i);
+      g_autoptr (SbRequest) request = sb_request_parse (text, strlen (text), NULL, NULL);
+
+      g_assert_nonnull (request);
+      g_assert_cmpstr (request->id, ==, expected);
+    }
+  return NULL;
+}
+
+static void
+test_threads (void)
+{
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("parse", parse_in_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/strings", test_strings);
+  g_test_add_func ("/request/parse-each-type", test_parse_each_type);
+  g_test_add_func ("/request/limits", test_limits);
+  g_test_add_func ("/request/round-trip", test_round_trip);
+  g_test_add_func ("/request/fuzz", test_fuzz);
+  g_test_add_func ("/request/threads", test_threads);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/request/bad/%u", i);
+
+      g_test_add_data_func (name, &bad_cases[i], test_bad);
+    }
+
+  return g_test_run ();
+}
