@@ -1,14 +1,16 @@
 /* sb-request.c: strict parser and compact serializer of the client requests of protocol v1.
  *
- * The parser is on the server's hot path. It reuses one JsonParser per thread, looks up "type"
- * and "id" directly and then walks the object's members once, matching each against the fields
- * its request type allows; the only allocations besides json-glib's are the strings copied into
- * the SbRequest. */
+ * The parser is on the server's hot path. It reads the frame in one pass with the strict reader
+ * of sb-json-reader.c (no tree, no json-glib): each member is matched against the table of
+ * request fields and its value is kept in a slot as it goes by; the checks then run on the slots
+ * in the same order as they always did, so the error a client gets does not depend on the order
+ * of the members. The only allocations are the strings that end up in the SbRequest (and, on
+ * failure, the message). */
 #include "sb-request.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "sb-json-reader.h"
 #include "sb-protocol.h"
 
 #define SB_MAX_CLIENT_NAME_LENGTH 200
@@ -128,96 +130,37 @@ invalid (GError **error, const char *format, ...)
   return FALSE;
 }
 
-static gboolean
-is_string (JsonNode *node)
+/* What one pass over the frame saw: for each known field, where it was and its value. */
+typedef struct
 {
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
+  guint present;      /* BIT (field) for each field seen */
+  Field duplicate;    /* the first field seen twice, or N_FIELDS */
+  guint type;         /* index in type_names, G_N_ELEMENTS (type_names) when unknown */
+  char *unknown_type; /* the "type" string when it names no request */
+  char *unknown_name; /* the first member that names no field */
+  guint unknown_position;
+  guint position[N_FIELDS]; /* index of the field among the members */
+  SbJsonType kind[N_FIELDS];
+  gboolean overflow[N_FIELDS]; /* an integer too large for 64 bits */
+  gint64 number[N_FIELDS];
+  char *string[N_FIELDS];
+  guint string_length[N_FIELDS]; /* bytes */
+  /* "seats": every item is counted, the first SB_MAX_SEATS_PER_REQUEST are kept (NULL where an
+   * item is not a string), so the checks can report what the old tree-based ones did. */
+  guint n_seats;
+  char *seats[SB_MAX_SEATS_PER_REQUEST + 1];
+  guint seat_length[SB_MAX_SEATS_PER_REQUEST];
+} Scan;
 
-static gboolean
-is_integer (JsonNode *node)
+static void
+scan_clear (Scan *scan)
 {
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
-}
-
-/* Length in characters between 1 and max, without walking more than max characters of a long
- * string. */
-static gboolean
-has_length (const char *s, glong max)
-{
-  glong n = 0;
-
-  if (*s == '\0')
-    return FALSE;
-  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
-    if (++n > max)
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-read_string (JsonNode *node, Field field, glong max, char **out, GError **error)
-{
-  if (!is_string (node) || !has_length (json_node_get_string (node), max))
-    return invalid (error, "field \"%s\" must be a string of 1-%ld characters", field_names[field],
-                    max);
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
-}
-
-static gboolean
-read_seats (JsonNode *node, char ***out, GError **error)
-{
-  JsonArray *array;
-  const char *ids[SB_MAX_SEATS_PER_REQUEST];
-  char **seats;
-  guint n;
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (error, "field \"seats\" must be an array of strings");
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  if (n < 1 || n > SB_MAX_SEATS_PER_REQUEST)
-    return invalid (error, "field \"seats\" must list 1-%d seats, not %u", SB_MAX_SEATS_PER_REQUEST,
-                    n);
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (!is_string (element))
-        return invalid (error, "field \"seats\" must be an array of strings");
-      ids[i] = json_node_get_string (element);
-      if (!has_length (ids[i], SB_MAX_SEAT_ID_LENGTH))
-        return invalid (error, "seats[%u] must be a seat id of 1-%d characters", i,
-                        SB_MAX_SEAT_ID_LENGTH);
-      /* At most 50 seats: comparing with the earlier ones is cheaper than any hash table. */
-      for (guint j = 0; j < i; j++)
-        if (strcmp (ids[i], ids[j]) == 0)
-          return invalid (error, "seat \"%s\" is listed twice in \"seats\"", ids[i]);
-    }
-
-  seats = g_new (char *, n + 1);
-  for (guint i = 0; i < n; i++)
-    seats[i] = g_strdup (ids[i]);
-  seats[n] = NULL;
-  *out = seats;
-  return TRUE;
-}
-
-static gboolean
-read_ttl (JsonNode *node, gint64 *out, GError **error)
-{
-  gint64 ttl;
-
-  if (!is_integer (node))
-    return invalid (error, "field \"ttl\" must be an integer number of seconds");
-  ttl = json_node_get_int (node);
-  if (ttl < SB_MIN_HOLD_TTL_SECONDS || ttl > SB_MAX_HOLD_TTL_SECONDS)
-    return invalid (error, "field \"ttl\" must be from %d to %d seconds, not %" G_GINT64_FORMAT,
-                    SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS, ttl);
-  *out = ttl;
-  return TRUE;
+  g_free (scan->unknown_type);
+  g_free (scan->unknown_name);
+  for (guint f = 0; f < N_FIELDS; f++)
+    g_free (scan->string[f]);
+  for (guint i = 0; i < MIN (scan->n_seats, SB_MAX_SEATS_PER_REQUEST); i++)
+    g_free (scan->seats[i]);
 }
 
 static Field
@@ -230,137 +173,318 @@ field_from_name (const char *name)
 }
 
 static gboolean
-parse_object (JsonObject *object, SbRequest **out, char **out_request_id, GError **error)
+scan_seats (SbJsonReader *reader, Scan *scan)
 {
-  g_autoptr (SbRequest) request = NULL;
-  JsonNode *slots[N_FIELDS] = { NULL };
-  JsonNode *type_node, *id_node, *value;
-  const char *type_name, *member;
-  JsonObjectIter iter;
-  const TypeSpec *spec;
-  guint present = 0;
-  guint type;
-
-  /* The id first, so that every later error can be echoed to the right request. */
-  id_node = json_object_get_member (object, "id");
-  if (id_node != NULL && is_string (id_node)
-      && has_length (json_node_get_string (id_node), SB_MAX_REQUEST_ID_LENGTH)
-      && out_request_id != NULL)
-    *out_request_id = g_strdup (json_node_get_string (id_node));
-
-  type_node = json_object_get_member (object, "type");
-  if (type_node == NULL)
-    return invalid (error, "missing field \"type\"");
-  if (!is_string (type_node))
-    return invalid (error, "field \"type\" must be a string");
-  type_name = json_node_get_string (type_node);
-  for (type = 0; type < G_N_ELEMENTS (type_names); type++)
-    if (strcmp (type_name, type_names[type]) == 0)
-      break;
-  if (type == G_N_ELEMENTS (type_names))
-    return invalid (error, "unknown request type \"%s\"", type_name);
-  spec = &type_specs[type];
-
-  if (id_node == NULL)
-    return invalid (error, "missing field \"id\"");
-
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &member, &value))
+  for (;;)
     {
-      Field f = field_from_name (member);
+      SbJsonValue item;
+      gboolean more;
 
-      if (f == N_FIELDS || !(spec->allowed & BIT (f)))
-        return invalid (error, "unknown field \"%s\" in a \"%s\" request", member, type_name);
-      slots[f] = value;
-      present |= BIT (f);
+      if (!sb_json_reader_next_item (reader, &more))
+        return FALSE;
+      if (!more)
+        return TRUE;
+      if (!sb_json_reader_read_value (reader, &item))
+        return FALSE;
+      if (scan->n_seats < SB_MAX_SEATS_PER_REQUEST)
+        {
+          scan->seats[scan->n_seats]
+              = item.type == SB_JSON_STRING ? g_strndup (item.s, item.n) : NULL;
+          scan->seat_length[scan->n_seats] = item.n;
+        }
+      /* Counting on is enough for the message; the rest is only checked for syntax. */
+      scan->n_seats++;
+      if ((item.type == SB_JSON_ARRAY || item.type == SB_JSON_OBJECT)
+          && !sb_json_reader_skip_rest (reader, &item))
+        return FALSE;
+    }
+}
+
+/* Reads the value of field @f into its slot. */
+static gboolean
+scan_field (SbJsonReader *reader, Scan *scan, Field f)
+{
+  SbJsonValue value;
+
+  if (!sb_json_reader_read_value (reader, &value))
+    return FALSE;
+  scan->kind[f] = value.type;
+  switch (value.type)
+    {
+      case SB_JSON_STRING:
+        if (f == F_TYPE)
+          {
+            /* Matched now: the name is only valid until the next read. */
+            for (scan->type = 0; scan->type < G_N_ELEMENTS (type_names); scan->type++)
+              if (strcmp (value.s, type_names[scan->type]) == 0)
+                break;
+            if (scan->type == G_N_ELEMENTS (type_names))
+              scan->unknown_type = g_strndup (value.s, value.n);
+          }
+        else
+          {
+            scan->string[f] = g_strndup (value.s, value.n);
+            scan->string_length[f] = value.n;
+          }
+        return TRUE;
+      case SB_JSON_INT:
+        scan->number[f] = value.i;
+        return TRUE;
+      case SB_JSON_DOUBLE:
+        scan->overflow[f] = value.int_overflow;
+        return TRUE;
+      case SB_JSON_ARRAY:
+        if (f == F_SEATS)
+          return scan_seats (reader, scan);
+        return sb_json_reader_skip_rest (reader, &value);
+      case SB_JSON_OBJECT:
+        return sb_json_reader_skip_rest (reader, &value);
+      case SB_JSON_NULL:
+      case SB_JSON_BOOLEAN:
+      default:
+        return TRUE;
+    }
+}
+
+/* One pass over the object the reader has just opened, and then over whatever follows it. */
+static gboolean
+scan_object (SbJsonReader *reader, Scan *scan)
+{
+  for (guint position = 0;; position++)
+    {
+      const char *name;
+      gboolean more;
+      Field f;
+
+      if (!sb_json_reader_next_member (reader, &more, &name, NULL))
+        return FALSE;
+      if (!more)
+        break;
+      f = field_from_name (name);
+      if (f == N_FIELDS || (scan->present & BIT (f)))
+        {
+          /* Unknown in every request type. Only the first one is named in the error. */
+          if (f == N_FIELDS && scan->unknown_name == NULL)
+            {
+              scan->unknown_name = g_strdup (name);
+              scan->unknown_position = position;
+            }
+          /* JSON allows repeated names but says nothing of their meaning (json-glib kept the
+           * last one): refuse them rather than guess. */
+          if (f != N_FIELDS && scan->duplicate == N_FIELDS)
+            scan->duplicate = f;
+          if (!sb_json_reader_skip_value (reader))
+            return FALSE;
+          continue;
+        }
+      scan->present |= BIT (f);
+      scan->position[f] = position;
+      if (!scan_field (reader, scan, f))
+        return FALSE;
+    }
+  return sb_json_reader_finish (reader);
+}
+
+/* Length in characters between 1 and max, without walking more than max characters of a long
+ * string. */
+static gboolean
+has_length (const char *s, gsize bytes, glong max)
+{
+  glong n = 0;
+
+  if (bytes == 0)
+    return FALSE;
+  /* A character is at least one byte: short strings need no counting. */
+  if (bytes <= (gsize) max)
+    return TRUE;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    if (++n > max)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_string (Scan *scan, Field f, glong max, GError **error)
+{
+  if (scan->kind[f] != SB_JSON_STRING || !has_length (scan->string[f], scan->string_length[f], max))
+    return invalid (error, "field \"%s\" must be a string of 1-%ld characters", field_names[f],
+                    max);
+  return TRUE;
+}
+
+static gboolean
+take_string (Scan *scan, Field f, glong max, char **out, GError **error)
+{
+  if (!check_string (scan, f, max, error))
+    return FALSE;
+  *out = g_steal_pointer (&scan->string[f]);
+  return TRUE;
+}
+
+/* An integer field: FALSE when it is not an integer or does not fit in 64 bits. */
+static gboolean
+read_integer (Scan *scan, Field f, const char *not_integer, GError **error)
+{
+  if (scan->kind[f] == SB_JSON_INT)
+    return TRUE;
+  if (scan->kind[f] == SB_JSON_DOUBLE && scan->overflow[f])
+    return invalid (error, "field \"%s\" is out of range", field_names[f]);
+  return invalid (error, "%s", not_integer);
+}
+
+static gboolean
+take_seats (Scan *scan, char ***out, GError **error)
+{
+  guint n = scan->n_seats;
+
+  if (scan->kind[F_SEATS] != SB_JSON_ARRAY)
+    return invalid (error, "field \"seats\" must be an array of strings");
+  if (n < 1 || n > SB_MAX_SEATS_PER_REQUEST)
+    return invalid (error, "field \"seats\" must list 1-%d seats, not %u", SB_MAX_SEATS_PER_REQUEST,
+                    n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = scan->seats[i];
+
+      if (id == NULL)
+        return invalid (error, "field \"seats\" must be an array of strings");
+      if (!has_length (id, scan->seat_length[i], SB_MAX_SEAT_ID_LENGTH))
+        return invalid (error, "seats[%u] must be a seat id of 1-%d characters", i,
+                        SB_MAX_SEAT_ID_LENGTH);
+      /* At most 50 seats: comparing with the earlier ones is cheaper than any hash table. */
+      for (guint j = 0; j < i; j++)
+        if (scan->seat_length[i] == scan->seat_length[j] && strcmp (id, scan->seats[j]) == 0)
+          return invalid (error, "seat \"%s\" is listed twice in \"seats\"", id);
     }
 
+  /* The slots already hold a NULL-terminated array of copies: hand it over. */
+  *out = g_memdup2 (scan->seats, (n + 1) * sizeof (char *));
+  scan->n_seats = 0;
+  return TRUE;
+}
+
+/* The checks, in the order the tree-based parser made them. */
+static gboolean
+check_scan (Scan *scan, SbRequest **out, GError **error)
+{
+  g_autoptr (SbRequest) request = NULL;
+  const TypeSpec *spec;
+  const char *type_name;
+  guint first_bad = G_MAXUINT;
+  const char *bad_name = NULL;
+
+  if (scan->duplicate != N_FIELDS)
+    return invalid (error, "field \"%s\" appears twice", field_names[scan->duplicate]);
+
+  if (!(scan->present & BIT (F_TYPE)))
+    return invalid (error, "missing field \"type\"");
+  if (scan->kind[F_TYPE] != SB_JSON_STRING)
+    return invalid (error, "field \"type\" must be a string");
+  if (scan->type == G_N_ELEMENTS (type_names))
+    return invalid (error, "unknown request type \"%s\"", scan->unknown_type);
+  type_name = type_names[scan->type];
+  spec = &type_specs[scan->type];
+
+  if (!(scan->present & BIT (F_ID)))
+    return invalid (error, "missing field \"id\"");
+
+  /* The first member, in the frame's order, that this type does not take. */
+  if (scan->unknown_name != NULL)
+    {
+      first_bad = scan->unknown_position;
+      bad_name = scan->unknown_name;
+    }
   for (guint f = 0; f < N_FIELDS; f++)
-    if ((spec->required & BIT (f)) && !(present & BIT (f)))
+    if ((scan->present & BIT (f)) && !(spec->allowed & BIT (f)) && scan->position[f] < first_bad)
+      {
+        first_bad = scan->position[f];
+        bad_name = field_names[f];
+      }
+  if (bad_name != NULL)
+    return invalid (error, "unknown field \"%s\" in a \"%s\" request", bad_name, type_name);
+
+  for (guint f = 0; f < N_FIELDS; f++)
+    if ((spec->required & BIT (f)) && !(scan->present & BIT (f)))
       return invalid (error, "missing field \"%s\"", field_names[f]);
 
-  request = sb_request_new ((SbRequestType) type, NULL);
-  if (!read_string (slots[F_ID], F_ID, SB_MAX_REQUEST_ID_LENGTH, &request->id, error))
+  if (!check_string (scan, F_ID, SB_MAX_REQUEST_ID_LENGTH, error))
     return FALSE;
 
-  if (type == SB_REQUEST_BOOK)
+  if (scan->type == SB_REQUEST_BOOK)
     {
-      gboolean by_hold = slots[F_HOLD] != NULL;
-      gboolean by_seats = slots[F_EVENT] != NULL || slots[F_SEATS] != NULL;
+      gboolean by_hold = (scan->present & BIT (F_HOLD)) != 0;
+      gboolean by_seats = (scan->present & (BIT (F_EVENT) | BIT (F_SEATS))) != 0;
 
       if (by_hold == by_seats)
         return invalid (error,
                         "a \"book\" request needs either \"hold\" or \"event\" and \"seats\"%s",
                         by_hold ? ", not both" : "");
-      if (by_seats && slots[F_EVENT] == NULL)
+      if (by_seats && !(scan->present & BIT (F_EVENT)))
         return invalid (error, "missing field \"event\"");
-      if (by_seats && slots[F_SEATS] == NULL)
+      if (by_seats && !(scan->present & BIT (F_SEATS)))
         return invalid (error, "missing field \"seats\"");
     }
 
-  if (slots[F_CLIENT] != NULL
-      && !read_string (slots[F_CLIENT], F_CLIENT, SB_MAX_CLIENT_NAME_LENGTH, &request->client_name,
-                       error))
+  request = sb_request_new ((SbRequestType) scan->type, NULL);
+  if ((scan->present & BIT (F_CLIENT))
+      && !take_string (scan, F_CLIENT, SB_MAX_CLIENT_NAME_LENGTH, &request->client_name, error))
     return FALSE;
-  if (slots[F_CLIENT_ID] != NULL
-      && !read_string (slots[F_CLIENT_ID], F_CLIENT_ID, SB_MAX_CLIENT_ID_LENGTH,
-                       &request->client_id, error))
+  if ((scan->present & BIT (F_CLIENT_ID))
+      && !take_string (scan, F_CLIENT_ID, SB_MAX_CLIENT_ID_LENGTH, &request->client_id, error))
     return FALSE;
-  if (slots[F_PROTOCOL] != NULL)
+  if (scan->present & BIT (F_PROTOCOL))
     {
-      if (!is_integer (slots[F_PROTOCOL]))
-        return invalid (error, "field \"protocol\" must be an integer");
-      if (json_node_get_int (slots[F_PROTOCOL]) != SB_PROTOCOL_VERSION)
+      if (!read_integer (scan, F_PROTOCOL, "field \"protocol\" must be an integer", error))
+        return FALSE;
+      if (scan->number[F_PROTOCOL] != SB_PROTOCOL_VERSION)
         return invalid (error, "unsupported protocol %" G_GINT64_FORMAT " (this server speaks %d)",
-                        json_node_get_int (slots[F_PROTOCOL]), SB_PROTOCOL_VERSION);
+                        scan->number[F_PROTOCOL], SB_PROTOCOL_VERSION);
       request->protocol = SB_PROTOCOL_VERSION;
     }
-  if (slots[F_EVENT] != NULL
-      && !read_string (slots[F_EVENT], F_EVENT, SB_MAX_NAME_ID_LENGTH, &request->event_id, error))
+  if ((scan->present & BIT (F_EVENT))
+      && !take_string (scan, F_EVENT, SB_MAX_NAME_ID_LENGTH, &request->event_id, error))
     return FALSE;
-  if (slots[F_SINCE] != NULL)
+  if (scan->present & BIT (F_SINCE))
     {
-      if (!is_integer (slots[F_SINCE]) || json_node_get_int (slots[F_SINCE]) < 0)
+      if (!read_integer (scan, F_SINCE, "field \"since\" must be an integer >= 0", error))
+        return FALSE;
+      if (scan->number[F_SINCE] < 0)
         return invalid (error, "field \"since\" must be an integer >= 0");
-      request->since = json_node_get_int (slots[F_SINCE]);
+      request->since = scan->number[F_SINCE];
     }
-  if (slots[F_SEATS] != NULL && !read_seats (slots[F_SEATS], &request->seats, error))
+  if ((scan->present & BIT (F_SEATS)) && !take_seats (scan, &request->seats, error))
     return FALSE;
-  if (slots[F_HOLD] != NULL
-      && !read_string (slots[F_HOLD], F_HOLD, SB_MAX_NAME_ID_LENGTH, &request->hold_id, error))
+  if ((scan->present & BIT (F_HOLD))
+      && !take_string (scan, F_HOLD, SB_MAX_NAME_ID_LENGTH, &request->hold_id, error))
     return FALSE;
-  if (slots[F_TTL] != NULL && !read_ttl (slots[F_TTL], &request->ttl_seconds, error))
-    return FALSE;
+  if (scan->present & BIT (F_TTL))
+    {
+      gint64 ttl;
 
+      if (!read_integer (scan, F_TTL, "field \"ttl\" must be an integer number of seconds", error))
+        return FALSE;
+      ttl = scan->number[F_TTL];
+      if (ttl < SB_MIN_HOLD_TTL_SECONDS || ttl > SB_MAX_HOLD_TTL_SECONDS)
+        return invalid (error, "field \"ttl\" must be from %d to %d seconds, not %" G_GINT64_FORMAT,
+                        SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS, ttl);
+      request->ttl_seconds = ttl;
+    }
+
+  /* The id is taken last: until the request is complete, an error reply may need it. */
+  request->id = g_steal_pointer (&scan->string[F_ID]);
   *out = g_steal_pointer (&request);
   return TRUE;
-}
-
-/* One parser per thread, reused: creating a GObject and its scanner for every frame would cost
- * more than parsing a typical 60-byte request. */
-static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
-
-static JsonParser *
-get_thread_parser (void)
-{
-  JsonParser *parser = g_private_get (&parser_key);
-
-  if (parser == NULL)
-    {
-      parser = json_parser_new ();
-      g_private_set (&parser_key, parser);
-    }
-  return parser;
 }
 
 SbRequest *
 sb_request_parse (const char *text, gsize length, char **out_request_id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   SbRequest *request = NULL;
-  JsonParser *parser;
-  JsonNode *root;
-  gboolean ok;
+  SbJsonReader reader;
+  SbJsonValue root;
+  Scan scan;
+  gboolean well_formed;
 
   g_return_val_if_fail (text != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -379,74 +503,41 @@ sb_request_parse (const char *text, gsize length, char **out_request_id, GError 
       return NULL;
     }
 
-  parser = get_thread_parser ();
-  if (!json_parser_load_from_data (parser, text, (gssize) length, &local_error))
+  /* Slots start empty; arrays of pointers are zeroed by the memset too. */
+  memset (&scan, 0, sizeof scan);
+  scan.duplicate = N_FIELDS;
+  scan.type = G_N_ELEMENTS (type_names);
+
+  /* Malformed JSON is reported before anything about the request, wherever it is in the frame:
+   * a client with a broken encoder should hear about that first. */
+  sb_json_reader_init (&reader, text, length);
+  well_formed = sb_json_reader_read_value (&reader, &root);
+  if (well_formed && root.type == SB_JSON_OBJECT)
+    well_formed = scan_object (&reader, &scan);
+  else if (well_formed)
+    well_formed = sb_json_reader_skip_rest (&reader, &root) && sb_json_reader_finish (&reader);
+
+  if (!well_formed)
     {
-      const char *message = local_error->message;
+      guint line, column;
+      const char *problem = sb_json_reader_get_error (&reader, &line, &column);
 
-      /* Drop json-glib's "<data>:" prefix, keep LINE:COL. */
-      if (g_str_has_prefix (message, "<data>:"))
-        message += strlen ("<data>:");
-      invalid (error, "malformed JSON: %s", message);
-      return NULL;
+      invalid (error, "malformed JSON: %u:%u: %s", line, column, problem);
     }
+  else if (root.type != SB_JSON_OBJECT)
+    invalid (error, "a request must be a JSON object");
+  else if (!check_scan (&scan, &request, error) && out_request_id != NULL
+           && (scan.present & BIT (F_ID)) && scan.kind[F_ID] == SB_JSON_STRING
+           && has_length (scan.string[F_ID], scan.string_length[F_ID], SB_MAX_REQUEST_ID_LENGTH))
+    /* The error reply echoes the id when it was a usable one (the first, if it was repeated). */
+    *out_request_id = g_steal_pointer (&scan.string[F_ID]);
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      invalid (error, "a request must be a JSON object");
-      return NULL;
-    }
-
-  ok = parse_object (json_node_get_object (root), &request, out_request_id, error);
-
-  /* Only an error reply needs the id separately; on success it is request->id. */
-  if (ok && out_request_id != NULL)
-    g_clear_pointer (out_request_id, g_free);
-
-  return ok ? request : NULL;
+  sb_json_reader_clear (&reader);
+  scan_clear (&scan);
+  return request;
 }
 
 /* ---- Serializing ------------------------------------------------------------------------- */
-
-static void
-append_string (GString *out, const char *s)
-{
-  static const char hex[] = "0123456789abcdef";
-
-  g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) s; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-          case '"':
-            g_string_append (out, "\\\"");
-            break;
-          case '\\':
-            g_string_append (out, "\\\\");
-            break;
-          case '\n':
-            g_string_append (out, "\\n");
-            break;
-          case '\r':
-            g_string_append (out, "\\r");
-            break;
-          case '\t':
-            g_string_append (out, "\\t");
-            break;
-          default:
-            if (*p < 0x20)
-              {
-                g_string_append (out, "\\u00");
-                g_string_append_c (out, hex[*p >> 4]);
-                g_string_append_c (out, hex[*p & 0xf]);
-              }
-            else
-              g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
 
 static void
 append_member (GString *out, Field field)
@@ -463,7 +554,7 @@ append_string_member (GString *out, Field field, const char *value)
   if (value == NULL)
     return;
   append_member (out, field);
-  append_string (out, value);
+  sb_json_write_string (out, value);
 }
 
 char *
@@ -479,7 +570,7 @@ sb_request_to_json (const SbRequest *request)
   spec = &type_specs[request->type];
   out = g_string_sized_new (128);
   g_string_append (out, "{\"type\":");
-  append_string (out, type_names[request->type]);
+  sb_json_write_string (out, type_names[request->type]);
   append_string_member (out, F_ID, request->id);
 
   if (spec->allowed & BIT (F_CLIENT))
@@ -506,7 +597,7 @@ sb_request_to_json (const SbRequest *request)
         {
           if (i > 0)
             g_string_append_c (out, ',');
-          append_string (out, request->seats[i]);
+          sb_json_write_string (out, request->seats[i]);
         }
       g_string_append_c (out, ']');
     }

@@ -6,7 +6,8 @@
  * live in one GStringChunk rather than in thousands of small allocations. */
 #include "sb-venue.h"
 
-#include <errno.h>
+#include "sb-json-reader.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -81,532 +82,41 @@ sb_venue_init (SbVenue *self)
 /* ---- Reading JSON ------------------------------------------------------------------------ */
 
 /* json-glib's GScanner-based parser needs ~15 ms and 40,000 GObject-ish allocations for the
- * 5,000-seat arena, while loading a venue must take a few ms. So venues are read by this small
- * strict JSON reader into a throw-away tree held in a bump allocator; it also writes the compact
- * text on the way (the source tokens without whitespace, so numbers keep their spelling). The
- * JsonNode that the API offers is built from that text only when someone asks for it. */
-
-typedef enum
-{
-  V_NULL,
-  V_BOOLEAN,
-  V_INT,
-  V_DOUBLE,
-  V_STRING,
-  V_ARRAY,
-  V_OBJECT,
-} ValueType;
-
-typedef struct Value Value;
-typedef struct Member Member;
-
-struct Value
-{
-  ValueType type;
-  guint n; /* items or members */
-  union
-  {
-    gboolean b;
-    gint64 i;
-    double d;
-    const char *s;
-    Value *items;
-    Member *members;
-  };
-};
-
-struct Member
-{
-  const char *name;
-  Value value;
-};
-
-#define ARENA_BLOCK_SIZE (64 * 1024)
-#define MAX_DEPTH 64
-
-typedef struct
-{
-  GSList *blocks;
-  char *next;
-  gsize left;
-} Arena;
-
-static gpointer
-arena_alloc (Arena *arena, gsize size)
-{
-  gpointer p;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (size > arena->left)
-    {
-      gsize block = MAX (size, ARENA_BLOCK_SIZE);
-
-      arena->next = g_malloc (block);
-      arena->blocks = g_slist_prepend (arena->blocks, arena->next);
-      arena->left = block;
-    }
-  p = arena->next;
-  arena->next += size;
-  arena->left -= size;
-  return p;
-}
-
-static void
-arena_clear (Arena *arena)
-{
-  g_slist_free_full (g_steal_pointer (&arena->blocks), g_free);
-  arena->next = NULL;
-  arena->left = 0;
-}
-
-typedef struct
-{
-  const char *start;
-  const char *p;
-  const char *end;
-  Arena *arena;
-  GString *compact;
-  GArray *items;   /* scratch stack of Value, shared by all nesting levels */
-  GArray *members; /* scratch stack of Member */
-  const char *error_at;
-  char *error;
-} Reader;
-
-static gboolean reader_fail (Reader *r, const char *at, const char *format, ...)
-    G_GNUC_PRINTF (3, 4);
-
-static gboolean
-reader_fail (Reader *r, const char *at, const char *format, ...)
-{
-  va_list args;
-
-  if (r->error != NULL)
-    return FALSE;
-  va_start (args, format);
-  r->error = g_strdup_vprintf (format, args);
-  va_end (args);
-  r->error_at = at;
-  return FALSE;
-}
-
-static void
-skip_space (Reader *r)
-{
-  while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
-    r->p++;
-}
-
-static gboolean
-fail_expected (Reader *r, const char *expected)
-{
-  if (r->p >= r->end)
-    return reader_fail (r, r->p, "expected %s but the data ends", expected);
-  if ((guchar) *r->p >= 0x20 && (guchar) *r->p < 0x7f)
-    return reader_fail (r, r->p, "expected %s but found '%c'", expected, *r->p);
-  return reader_fail (r, r->p, "expected %s but found byte 0x%02x", expected, (guchar) *r->p);
-}
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-read_hex4 (Reader *r, const char *at, gunichar *out)
-{
-  gunichar v = 0;
-
-  if (r->end - at < 4)
-    return reader_fail (r, at, "incomplete \\u escape");
-  for (int i = 0; i < 4; i++)
-    {
-      int h = hex_value (at[i]);
-      if (h < 0)
-        return reader_fail (r, at, "bad \\u escape");
-      v = (v << 4) | (gunichar) h;
-    }
-  *out = v;
-  return TRUE;
-}
-
-/* Reads a string at r->p (on the opening quote) into the arena, NUL-terminated. */
-static gboolean
-read_json_string (Reader *r, const char **out)
-{
-  const char *begin = r->p + 1;
-  const char *q = begin;
-  gboolean escaped = FALSE;
-  char *s, *w;
-
-  /* First find the end and whether there is anything to decode, so the usual string is one
-   * memcpy. */
-  while (q < r->end && *q != '"')
-    {
-      if ((guchar) *q < 0x20)
-        return reader_fail (r, q, "control character in a string");
-      if (*q == '\\')
-        {
-          escaped = TRUE;
-          q++;
-          if (q >= r->end)
-            break;
-        }
-      q++;
-    }
-  if (q >= r->end)
-    return reader_fail (r, r->p, "unterminated string");
-  if (!g_utf8_validate (begin, q - begin, NULL))
-    return reader_fail (r, r->p, "string is not valid UTF-8");
-
-  g_string_append_len (r->compact, r->p, q + 1 - r->p);
-
-  s = arena_alloc (r->arena, (gsize) (q - begin) + 1);
-  if (!escaped)
-    {
-      memcpy (s, begin, q - begin);
-      s[q - begin] = '\0';
-      *out = s;
-      r->p = q + 1;
-      return TRUE;
-    }
-
-  w = s;
-  for (const char *p = begin; p < q; p++)
-    {
-      gunichar c;
-
-      if (*p != '\\')
-        {
-          *w++ = *p;
-          continue;
-        }
-      p++;
-      switch (*p)
-        {
-          case '"':
-            *w++ = '"';
-            break;
-          case '\\':
-            *w++ = '\\';
-            break;
-          case '/':
-            *w++ = '/';
-            break;
-          case 'b':
-            *w++ = '\b';
-            break;
-          case 'f':
-            *w++ = '\f';
-            break;
-          case 'n':
-            *w++ = '\n';
-            break;
-          case 'r':
-            *w++ = '\r';
-            break;
-          case 't':
-            *w++ = '\t';
-            break;
-          case 'u':
-            if (!read_hex4 (r, p + 1, &c))
-              return FALSE;
-            p += 4;
-            if (c >= 0xd800 && c <= 0xdbff)
-              {
-                gunichar low;
-
-                if (q - p < 7 || p[1] != '\\' || p[2] != 'u' || !read_hex4 (r, p + 3, &low)
-                    || low < 0xdc00 || low > 0xdfff)
-                  return reader_fail (r, p, "unpaired surrogate in a \\u escape");
-                c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-                p += 6;
-              }
-            else if (c >= 0xdc00 && c <= 0xdfff)
-              return reader_fail (r, p, "unpaired surrogate in a \\u escape");
-            if (c == 0)
-              return reader_fail (r, p, "\\u0000 is not allowed in strings");
-            /* An escape is never shorter than its UTF-8 encoding, so this fits. */
-            w += g_unichar_to_utf8 (c, w);
-            break;
-          default:
-            return reader_fail (r, p - 1, "bad escape in a string");
-        }
-    }
-  *w = '\0';
-  *out = s;
-  r->p = q + 1;
-  return TRUE;
-}
-
-static gboolean
-read_json_number (Reader *r, Value *v)
-{
-  const char *begin = r->p, *p = r->p;
-  gboolean is_int = TRUE;
-
-  if (p < r->end && *p == '-')
-    p++;
-  if (p < r->end && *p == '0')
-    p++;
-  else if (p < r->end && *p >= '1' && *p <= '9')
-    while (p < r->end && g_ascii_isdigit (*p))
-      p++;
-  else
-    return reader_fail (r, begin, "bad number");
-  if (p < r->end && *p == '.')
-    {
-      is_int = FALSE;
-      p++;
-      if (p >= r->end || !g_ascii_isdigit (*p))
-        return reader_fail (r, begin, "bad number");
-      while (p < r->end && g_ascii_isdigit (*p))
-        p++;
-    }
-  if (p < r->end && (*p == 'e' || *p == 'E'))
-    {
-      is_int = FALSE;
-      p++;
-      if (p < r->end && (*p == '+' || *p == '-'))
-        p++;
-      if (p >= r->end || !g_ascii_isdigit (*p))
-        return reader_fail (r, begin, "bad number");
-      while (p < r->end && g_ascii_isdigit (*p))
-        p++;
-    }
-
-  {
-    /* strtod and strtoll need a terminator that the data may not have. */
-    char buffer[64];
-    gsize len = (gsize) (p - begin);
-
-    if (len >= sizeof buffer)
-      return reader_fail (r, begin, "number too long");
-    memcpy (buffer, begin, len);
-    buffer[len] = '\0';
-    if (is_int)
-      {
-        gint64 i;
-
-        errno = 0;
-        i = g_ascii_strtoll (buffer, NULL, 10);
-        if (errno == 0)
-          {
-            v->type = V_INT;
-            v->i = i;
-            goto done;
-          }
-        /* Too big for an integer: keep it as a double, which fails every integer field. */
-      }
-    v->type = V_DOUBLE;
-    v->d = g_ascii_strtod (buffer, NULL);
-  }
-done:
-  g_string_append_len (r->compact, begin, p - begin);
-  r->p = p;
-  return TRUE;
-}
-
-static gboolean
-read_literal (Reader *r, const char *word, Value *v, ValueType type, gboolean b)
-{
-  gsize len = strlen (word);
-
-  if ((gsize) (r->end - r->p) < len || memcmp (r->p, word, len) != 0)
-    return reader_fail (r, r->p, "unexpected character '%c'", *r->p);
-  g_string_append_len (r->compact, r->p, len);
-  r->p += len;
-  v->type = type;
-  v->b = b;
-  return TRUE;
-}
-
-static gboolean read_json_value (Reader *r, Value *v, guint depth);
-
-static gboolean
-read_json_array (Reader *r, Value *v, guint depth)
-{
-  guint base = r->items->len;
-
-  g_string_append_c (r->compact, '[');
-  r->p++;
-  skip_space (r);
-  if (r->p < r->end && *r->p == ']')
-    r->p++;
-  else
-    for (;;)
-      {
-        Value item = { 0 };
-
-        if (!read_json_value (r, &item, depth + 1))
-          return FALSE;
-        g_array_append_val (r->items, item);
-        skip_space (r);
-        if (r->p < r->end && *r->p == ',')
-          {
-            g_string_append_c (r->compact, ',');
-            r->p++;
-            continue;
-          }
-        if (r->p < r->end && *r->p == ']')
-          {
-            r->p++;
-            break;
-          }
-        return fail_expected (r, "',' or ']'");
-      }
-  g_string_append_c (r->compact, ']');
-
-  v->type = V_ARRAY;
-  v->n = r->items->len - base;
-  v->items = arena_alloc (r->arena, v->n * sizeof (Value));
-  memcpy (v->items, &g_array_index (r->items, Value, base), v->n * sizeof (Value));
-  g_array_set_size (r->items, base);
-  return TRUE;
-}
-
-static gboolean
-read_json_object (Reader *r, Value *v, guint depth)
-{
-  guint base = r->members->len;
-
-  g_string_append_c (r->compact, '{');
-  r->p++;
-  skip_space (r);
-  if (r->p < r->end && *r->p == '}')
-    r->p++;
-  else
-    for (;;)
-      {
-        Member member = { 0 };
-
-        skip_space (r);
-        if (r->p >= r->end || *r->p != '"')
-          return fail_expected (r, "a member name in quotes");
-        if (!read_json_string (r, &member.name))
-          return FALSE;
-        skip_space (r);
-        if (r->p >= r->end || *r->p != ':')
-          return fail_expected (r, "':'");
-        g_string_append_c (r->compact, ':');
-        r->p++;
-        if (!read_json_value (r, &member.value, depth + 1))
-          return FALSE;
-        g_array_append_val (r->members, member);
-        skip_space (r);
-        if (r->p < r->end && *r->p == ',')
-          {
-            g_string_append_c (r->compact, ',');
-            r->p++;
-            continue;
-          }
-        if (r->p < r->end && *r->p == '}')
-          {
-            r->p++;
-            break;
-          }
-        return fail_expected (r, "',' or '}'");
-      }
-  g_string_append_c (r->compact, '}');
-
-  v->type = V_OBJECT;
-  v->n = r->members->len - base;
-  v->members = arena_alloc (r->arena, v->n * sizeof (Member));
-  memcpy (v->members, &g_array_index (r->members, Member, base), v->n * sizeof (Member));
-  g_array_set_size (r->members, base);
-  return TRUE;
-}
-
-static gboolean
-read_json_value (Reader *r, Value *v, guint depth)
-{
-  if (depth > MAX_DEPTH)
-    return reader_fail (r, r->p, "nested too deeply");
-  skip_space (r);
-  if (r->p >= r->end)
-    return reader_fail (r, r->p, "unexpected end of data");
-  switch (*r->p)
-    {
-      case '{':
-        return read_json_object (r, v, depth);
-      case '[':
-        return read_json_array (r, v, depth);
-      case '"':
-        v->type = V_STRING;
-        return read_json_string (r, &v->s);
-      case 't':
-        return read_literal (r, "true", v, V_BOOLEAN, TRUE);
-      case 'f':
-        return read_literal (r, "false", v, V_BOOLEAN, FALSE);
-      case 'n':
-        return read_literal (r, "null", v, V_NULL, FALSE);
-      default:
-        if (*r->p == '-' || g_ascii_isdigit (*r->p))
-          return read_json_number (r, v);
-        return fail_expected (r, "a value");
-    }
-}
+ * 5,000-seat arena, while loading a venue must take a few ms. So venues are read by the strict
+ * reader of sb-json-reader.c into a throw-away tree held in a bump allocator; it also writes the
+ * compact text on the way (the source tokens without whitespace, so numbers keep their spelling).
+ * The JsonNode that the API offers is built from that text only when someone asks for it. */
 
 /* Parses the whole of data; on failure sets a "source:LINE:COLUMN: problem" error. */
 static gboolean
 read_json_document (const char *data,
                     gsize length,
                     const char *source,
-                    Arena *arena,
+                    SbJsonArena *arena,
                     GString *compact,
-                    Value *root,
+                    SbJsonValue *root,
                     GError **error)
 {
-  Reader r = { 0 };
+  SbJsonReader r;
   gboolean ok;
 
-  r.start = r.p = data;
-  r.end = data + length;
-  r.arena = arena;
-  r.compact = compact;
-  r.items = g_array_sized_new (FALSE, FALSE, sizeof (Value), 256);
-  r.members = g_array_sized_new (FALSE, FALSE, sizeof (Member), 256);
-
-  skip_space (&r);
-  if (r.p == r.end)
+  sb_json_reader_init (&r, data, length);
+  if (sb_json_reader_at_end (&r))
     {
-      ok = FALSE;
       g_set_error (error, SB_VENUE_ERROR, SB_VENUE_ERROR_PARSE, "%s: empty document", source);
-      goto out;
+      sb_json_reader_clear (&r);
+      return FALSE;
     }
-  ok = read_json_value (&r, root, 0);
-  if (ok)
-    {
-      skip_space (&r);
-      if (r.p != r.end)
-        ok = reader_fail (&r, r.p, "unexpected data after the document");
-    }
+  ok = sb_json_reader_read_tree (&r, arena, compact, root) && sb_json_reader_finish (&r);
   if (!ok)
     {
-      guint line = 1, column = 1;
+      guint line, column;
+      const char *problem = sb_json_reader_get_error (&r, &line, &column);
 
-      /* Counted only now: the happy path does not track positions. Columns count bytes. */
-      for (const char *p = r.start; p < r.error_at; p++)
-        {
-          if (*p == '\n')
-            line++, column = 1;
-          else
-            column++;
-        }
       g_set_error (error, SB_VENUE_ERROR, SB_VENUE_ERROR_PARSE, "%s:%u:%u: %s", source, line,
-                   column, r.error);
+                   column, problem);
     }
-
-out:
-  g_free (r.error);
-  g_array_unref (r.items);
-  g_array_unref (r.members);
+  sb_json_reader_clear (&r);
   return ok;
 }
 
@@ -701,29 +211,29 @@ is_valid_id (const char *s)
 static gboolean
 read_fields (const Loader *loader,
              Place *place,
-             const Value *node,
+             const SbJsonValue *node,
              const FieldSpec *specs,
              guint n_specs,
-             const Value **slots,
+             const SbJsonValue **slots,
              GError **error)
 {
-  if (node->type != V_OBJECT)
+  if (node->type != SB_JSON_OBJECT)
     return fail (loader, place, error, "must be an object");
 
   memset (slots, 0, n_specs * sizeof *slots);
 
   for (guint m = 0; m < node->n; m++)
     {
-      const Member *member = &node->members[m];
+      const SbJsonMember *member = &node->members[m];
 
-      if (member->value.type == V_STRING && strcmp (member->name, "id") == 0
+      if (member->value.type == SB_JSON_STRING && strcmp (member->name, "id") == 0
           && is_valid_id (member->value.s))
         place->id = member->value.s;
     }
 
   for (guint m = 0; m < node->n; m++)
     {
-      const Member *member = &node->members[m];
+      const SbJsonMember *member = &node->members[m];
       guint i;
 
       for (i = 0; i < n_specs; i++)
@@ -745,7 +255,7 @@ read_fields (const Loader *loader,
 }
 
 static gboolean
-holds_type (const Value *node, ValueType type)
+holds_type (const SbJsonValue *node, SbJsonType type)
 {
   return node->type == type;
 }
@@ -753,12 +263,12 @@ holds_type (const Value *node, ValueType type)
 static gboolean
 read_id (const Loader *loader,
          const Place *place,
-         const Value *node,
+         const SbJsonValue *node,
          const char *field,
          const char **out,
          GError **error)
 {
-  if (!holds_type (node, V_STRING))
+  if (!holds_type (node, SB_JSON_STRING))
     return fail (loader, place, error, "field \"%s\" must be a string", field);
   if (!is_valid_id (node->s))
     return fail (loader, place, error,
@@ -771,7 +281,7 @@ read_id (const Loader *loader,
 static gboolean
 read_text (const Loader *loader,
            const Place *place,
-           const Value *node,
+           const SbJsonValue *node,
            const char *field,
            const char **out,
            GError **error)
@@ -779,7 +289,7 @@ read_text (const Loader *loader,
   const char *s;
   glong n;
 
-  if (!holds_type (node, V_STRING))
+  if (!holds_type (node, SB_JSON_STRING))
     return fail (loader, place, error, "field \"%s\" must be a string", field);
   s = node->s;
   n = g_utf8_strlen (s, -1);
@@ -793,16 +303,16 @@ read_text (const Loader *loader,
 static gboolean
 read_number (const Loader *loader,
              const Place *place,
-             const Value *node,
+             const SbJsonValue *node,
              const char *field,
              double *out,
              GError **error)
 {
   double v;
 
-  if (holds_type (node, V_INT))
+  if (holds_type (node, SB_JSON_INT))
     v = (double) node->i;
-  else if (holds_type (node, V_DOUBLE))
+  else if (holds_type (node, SB_JSON_DOUBLE))
     v = node->d;
   else
     return fail (loader, place, error, "field \"%s\" must be a number", field);
@@ -818,13 +328,13 @@ read_number (const Loader *loader,
 static gboolean
 read_array (const Loader *loader,
             const Place *place,
-            const Value *node,
+            const SbJsonValue *node,
             const char *field,
             gboolean allow_empty,
-            const Value **out,
+            const SbJsonValue **out,
             GError **error)
 {
-  if (node->type != V_ARRAY)
+  if (node->type != SB_JSON_ARRAY)
     return fail (loader, place, error, "field \"%s\" must be an array", field);
   *out = node;
   if (!allow_empty && node->n == 0)
@@ -868,9 +378,9 @@ enum
 
 static gboolean
 load_shape (
-    const Loader *loader, Place *place, const Value *node, gboolean is_stage, GError **error)
+    const Loader *loader, Place *place, const SbJsonValue *node, gboolean is_stage, GError **error)
 {
-  const Value *f[N_SHAPE_FIELDS];
+  const SbJsonValue *f[N_SHAPE_FIELDS];
   const char *text;
   double v;
 
@@ -883,7 +393,7 @@ load_shape (
 
   if (f[SHAPE_KIND] != NULL)
     {
-      if (!holds_type (f[SHAPE_KIND], V_STRING))
+      if (!holds_type (f[SHAPE_KIND], SB_JSON_STRING))
         return fail (loader, place, error, "field \"kind\" must be a string");
       text = f[SHAPE_KIND]->s;
       if (strcmp (text, "stage") != 0 && strcmp (text, "floor") != 0 && strcmp (text, "area") != 0)
@@ -921,14 +431,14 @@ enum
 };
 
 static gboolean
-load_categories (const Loader *loader, const Value *array, GHashTable *by_id, GError **error)
+load_categories (const Loader *loader, const SbJsonValue *array, GHashTable *by_id, GError **error)
 {
   guint n = array->n;
 
   for (guint i = 0; i < n; i++)
     {
       Place place = { NULL, "categories", (gint) i, NULL };
-      const Value *f[N_CAT_FIELDS];
+      const SbJsonValue *f[N_CAT_FIELDS];
       const char *id, *name, *colour;
       SbCategory category;
       gint64 price;
@@ -938,14 +448,14 @@ load_categories (const Loader *loader, const Value *array, GHashTable *by_id, GE
       if (!read_id (loader, &place, f[CAT_ID], "id", &id, error)
           || !read_text (loader, &place, f[CAT_NAME], "name", &name, error))
         return FALSE;
-      if (!holds_type (f[CAT_PRICE], V_INT))
+      if (!holds_type (f[CAT_PRICE], SB_JSON_INT))
         return fail (loader, &place, error,
                      "field \"price\" must be an integer (minor units, e.g. cents)");
       price = f[CAT_PRICE]->i;
       if (price < 0 || price > PRICE_MAX)
         return fail (loader, &place, error, "field \"price\" must be from 0 to %" G_GINT64_FORMAT,
                      PRICE_MAX);
-      if (!holds_type (f[CAT_COLOUR], V_STRING) || !is_colour (f[CAT_COLOUR]->s))
+      if (!holds_type (f[CAT_COLOUR], SB_JSON_STRING) || !is_colour (f[CAT_COLOUR]->s))
         return fail (loader, &place, error, "field \"colour\" must be a colour \"#rrggbb\"");
       colour = f[CAT_COLOUR]->s;
 
@@ -981,8 +491,11 @@ enum
 };
 
 static gboolean
-read_flags (
-    const Loader *loader, const Place *place, const Value *node, SbSeatFlags *out, GError **error)
+read_flags (const Loader *loader,
+            const Place *place,
+            const SbJsonValue *node,
+            SbSeatFlags *out,
+            GError **error)
 {
   static const struct
   {
@@ -996,16 +509,16 @@ read_flags (
   SbSeatFlags flags = SB_SEAT_FLAG_NONE;
   guint n;
 
-  if (node->type != V_ARRAY)
+  if (node->type != SB_JSON_ARRAY)
     return fail (loader, place, error, "field \"flags\" must be an array of strings");
   n = node->n;
   for (guint i = 0; i < n; i++)
     {
-      const Value *element = &node->items[i];
+      const SbJsonValue *element = &node->items[i];
       const char *name;
       guint k;
 
-      if (!holds_type (element, V_STRING))
+      if (!holds_type (element, SB_JSON_STRING))
         return fail (loader, place, error, "field \"flags\" must be an array of strings");
       name = element->s;
       for (k = 0; k < G_N_ELEMENTS (known); k++)
@@ -1036,13 +549,13 @@ seat_place_string (const Loader *loader, guint seat_index, GString *out)
 static gboolean
 load_seat (const Loader *loader,
            Place *place,
-           const Value *node,
+           const SbJsonValue *node,
            GHashTable *categories_by_id,
            guint section_index,
            guint row_index,
            GError **error)
 {
-  const Value *f[N_SEAT_FIELDS];
+  const SbJsonValue *f[N_SEAT_FIELDS];
   const char *id, *label, *category_id;
   gpointer category_index, existing;
   SbSeat seat = { 0 };
@@ -1062,7 +575,7 @@ load_seat (const Loader *loader,
     return FALSE;
   if (f[SEAT_BLOCKED] != NULL)
     {
-      if (!holds_type (f[SEAT_BLOCKED], V_BOOLEAN))
+      if (!holds_type (f[SEAT_BLOCKED], SB_JSON_BOOLEAN))
         return fail (loader, place, error, "field \"blocked\" must be true or false");
       seat.blocked = f[SEAT_BLOCKED]->b;
     }
@@ -1116,15 +629,15 @@ enum
 static gboolean
 load_row (const Loader *loader,
           Place *place,
-          const Value *node,
+          const SbJsonValue *node,
           GHashTable *categories_by_id,
           GHashTable *row_ids,
           guint section_index,
           GError **error)
 {
-  const Value *f[N_ROW_FIELDS];
+  const SbJsonValue *f[N_ROW_FIELDS];
   const char *id, *label;
-  const Value *seats = NULL;
+  const SbJsonValue *seats = NULL;
   SbRow row;
   guint n, row_index = loader->rows->len;
 
@@ -1159,7 +672,7 @@ load_row (const Loader *loader,
 
 static gboolean
 load_sections (const Loader *loader,
-               const Value *array,
+               const SbJsonValue *array,
                GHashTable *categories_by_id,
                GError **error)
 {
@@ -1170,9 +683,9 @@ load_sections (const Loader *loader,
   for (guint i = 0; i < n; i++)
     {
       Place place = { NULL, "sections", (gint) i, NULL };
-      const Value *f[N_SECTION_FIELDS];
+      const SbJsonValue *f[N_SECTION_FIELDS];
       const char *id, *name;
-      const Value *rows = NULL;
+      const SbJsonValue *rows = NULL;
       SbSection section;
       guint n_rows;
 
@@ -1231,23 +744,23 @@ is_currency (const char *s)
 }
 
 static gboolean
-load_venue (const Loader *loader, const Value *root, GError **error)
+load_venue (const Loader *loader, const SbJsonValue *root, GError **error)
 {
   g_autoptr (GHashTable) categories_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   SbVenue *self = loader->venue;
-  const Value *f[N_VENUE_FIELDS];
+  const SbJsonValue *f[N_VENUE_FIELDS];
   Place top = { NULL, NULL, -1, NULL };
-  const Value *categories = NULL, *sections = NULL;
+  const SbJsonValue *categories = NULL, *sections = NULL;
   const char *id, *name, *currency;
 
-  if (root->type != V_OBJECT)
+  if (root->type != SB_JSON_OBJECT)
     return fail (loader, NULL, error, "a venue must be a JSON object");
   /* The top level has no path; place_append() prints nothing for it, but read_fields() wants a
    * Place to record the id into, which we do not show at the top. */
   if (!read_fields (loader, &top, root, venue_fields, N_VENUE_FIELDS, f, error))
     return FALSE;
 
-  if (!holds_type (f[VENUE_FORMAT], V_INT))
+  if (!holds_type (f[VENUE_FORMAT], SB_JSON_INT))
     return fail (loader, NULL, error, "field \"format\" must be an integer");
   if (f[VENUE_FORMAT]->i != 1)
     return fail (loader, NULL, error, "unsupported format %" G_GINT64_FORMAT " (only 1 is known)",
@@ -1255,7 +768,7 @@ load_venue (const Loader *loader, const Value *root, GError **error)
   if (!read_id (loader, NULL, f[VENUE_ID], "id", &id, error)
       || !read_text (loader, NULL, f[VENUE_NAME], "name", &name, error))
     return FALSE;
-  if (!holds_type (f[VENUE_CURRENCY], V_STRING) || !is_currency (f[VENUE_CURRENCY]->s))
+  if (!holds_type (f[VENUE_CURRENCY], SB_JSON_STRING) || !is_currency (f[VENUE_CURRENCY]->s))
     return fail (loader, NULL, error,
                  "field \"currency\" must be an ISO 4217 code of 3 capital letters, e.g. \"EUR\"");
   currency = f[VENUE_CURRENCY]->s;
@@ -1269,7 +782,7 @@ load_venue (const Loader *loader, const Value *root, GError **error)
     }
   if (f[VENUE_SHAPES] != NULL)
     {
-      const Value *shapes = NULL;
+      const SbJsonValue *shapes = NULL;
 
       if (!read_array (loader, NULL, f[VENUE_SHAPES], "shapes", TRUE, &shapes, error))
         return FALSE;
@@ -1317,9 +830,9 @@ static SbVenue *
 venue_load (const char *data, gsize length, const char *source_name, JsonNode *node, GError **error)
 {
   g_autoptr (SbVenue) self = NULL;
-  Arena arena = { 0 };
+  SbJsonArena arena = { 0 };
   GString *compact;
-  Value root;
+  SbJsonValue root;
   Loader loader;
   gboolean ok;
 
@@ -1330,7 +843,7 @@ venue_load (const char *data, gsize length, const char *source_name, JsonNode *n
   compact = g_string_sized_new (length + 1);
   if (!read_json_document (data, length, source_name, &arena, compact, &root, error))
     {
-      arena_clear (&arena);
+      sb_json_arena_clear (&arena);
       g_string_free (compact, TRUE);
       return NULL;
     }
@@ -1348,7 +861,7 @@ venue_load (const char *data, gsize length, const char *source_name, JsonNode *n
   loader.categories = g_array_new (FALSE, FALSE, sizeof (SbCategory));
 
   ok = load_venue (&loader, &root, error);
-  arena_clear (&arena);
+  sb_json_arena_clear (&arena);
 
   self->n_seats = loader.seats->len;
   self->seats = (SbSeat *) (void *) g_array_free (loader.seats, FALSE);
