@@ -1,0 +1,791 @@
+#!/usr/bin/python3
+"""Wire-level tests of the MongoDB store: mockupdb plays a one-node replica-set primary, and
+mongo-wire-driver runs one real SbMongoStore operation against it through libmongoc. The script
+answers every command and then asserts what the driver sent: the transaction protocol (one lsid,
+one txnNumber, startTransaction on the first operation only, autocommit false, a majority commit),
+the retries of transient errors, duplicate keys turned into seat_unavailable, change stream
+resumption, and the refusal of a standalone server.
+
+A mock checks what the driver sends, not database behaviour: isolation and uniqueness are proven
+by the store contract tests against a real replica set (see tests/mongo/meson.build).
+
+Usage: test-mongo-wire.py --driver PATH --venue PATH SCENARIO
+Debian's /usr/bin/python3 has python3-mockupdb; exits 77 (skip) when it is missing.
+See /work/shared/notes/mongo-testing.md for the pitfalls this script works around."""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+try:
+    from bson import Int64
+    from mockupdb import MockupDB
+except ImportError as e:  # pragma: no cover
+    print("SKIP: python3-mockupdb is not available for %s: %s" % (sys.executable, e))
+    sys.exit(77)
+
+DRIVER_TIMEOUT_S = 120  # stops hangs only; a run takes about a second
+EVENT = "ev"
+NOW_MS = 1764190000000
+
+
+class FakePrimary:
+    """A mockupdb server with one handler for every request (pitfall 4: match on
+    request.command_name, never on mockupdb's value-comparing matchers)."""
+
+    def __init__(self, venue_json, replica_set=True):
+        self.venue_json = venue_json
+        self.replica_set = replica_set
+        self.lock = threading.Lock()
+        self.log = []  # (command name, request document), in arrival order
+        self.handler_errors = []
+        self.faults = {}  # name -> remaining count (pitfall 8: every fault is bounded)
+        self.existing_collections = {"events"}  # "create" of these answers NamespaceExists
+        self.server = MockupDB(request_timeout=DRIVER_TIMEOUT_S)
+        self.server.autoresponds(self._handle)
+        self.port = self.server.run()
+        self.address = "localhost:%d" % self.port
+        # Pitfall 3: bounded timeouts everywhere so that an unanswered command cannot hang a run.
+        self.uri = ("mongodb://%s/seatbook?serverSelectionTimeoutMS=10000&connectTimeoutMS=5000"
+                    "&socketTimeoutMS=30000" % self.address)
+        # Scenario hooks: collection -> function () -> documents for find.
+        self.find_results = {}
+        self.insert_hook = None
+        self.commit_hook = None
+        self.aggregate_hook = None
+        self.getmore_hook = None
+
+    def stop(self):
+        # Pitfall 9: stop() blocks about a second; nobody needs to wait for it.
+        threading.Thread(target=self.server.stop, daemon=True).start()
+
+    def take_fault(self, name):
+        with self.lock:
+            left = self.faults.get(name, 0)
+            if left > 0:
+                self.faults[name] = left - 1
+                return True
+            return False
+
+    def commands(self, name=None):
+        with self.lock:
+            return [(n, d) for n, d in self.log if name is None or n == name]
+
+    # Pitfall 5: an exception in a handler kills the connection's thread but leaves the socket
+    # open, and the client hangs; record it and answer with an error instead.
+    def _handle(self, request):
+        try:
+            return self.handle(request)
+        except Exception:
+            self.handler_errors.append(traceback.format_exc())
+            try:
+                request.replies({"ok": 0, "code": 8, "errmsg": "test handler failed"})
+            except Exception:
+                pass
+            return True
+
+    def hello(self):
+        reply = {
+            "ismaster": True,
+            "isWritablePrimary": True,
+            "secondary": False,
+            "minWireVersion": 0,
+            "maxWireVersion": 13,
+            "maxBsonObjectSize": 16 * 1024 * 1024,
+            "maxMessageSizeBytes": 48000000,
+            "maxWriteBatchSize": 100000,
+            "logicalSessionTimeoutMinutes": 30,
+            "localTime": datetime.datetime.now(datetime.timezone.utc),
+            "connectionId": 1,
+        }
+        # Pitfall 1: setName, hosts, primary and me exactly equal to the URI's host:port.
+        # Pitfall 2: no topologyVersion (streaming monitoring breaks mockupdb 1.8.0).
+        if self.replica_set:
+            reply.update({"setName": "rs0", "setVersion": 1, "hosts": [self.address],
+                          "primary": self.address, "me": self.address})
+        return reply
+
+    def handle(self, request):
+        name = request.command_name
+        lname = (name or "").lower()
+        if lname in ("ismaster", "hello"):
+            return request.replies(self.hello())
+        doc = request.doc
+        with self.lock:
+            self.log.append((name, doc))
+        if name in ("endSessions", "abortTransaction", "createIndexes"):
+            return request.replies({"ok": 1})
+        if name == "create":
+            if doc["create"] in self.existing_collections:
+                return request.replies({"ok": 0, "code": 48, "codeName": "NamespaceExists",
+                                        "errmsg": "Collection already exists"})
+            self.existing_collections.add(doc["create"])
+            return request.replies({"ok": 1})
+        if name == "killCursors":
+            return request.replies({"cursorsKilled": list(doc.get("cursors", []))})
+        if name == "find":
+            coll = doc["find"]
+            hook = self.find_results.get(coll)
+            docs = hook(doc) if hook else []
+            return request.replies({"cursor": {"id": Int64(0), "ns": "seatbook." + coll,
+                                               "firstBatch": docs}})
+        if name == "insert":
+            if self.insert_hook:
+                handled = self.insert_hook(request, doc)
+                if handled:
+                    return True
+            return request.replies({"n": len(doc.get("documents", []))})
+        if name == "update":
+            return request.replies({"n": 1, "nModified": 1})
+        if name == "delete":
+            return request.replies({"n": 1})
+        if name == "commitTransaction":
+            if self.commit_hook and self.commit_hook(request, doc):
+                return True
+            return request.replies({"ok": 1})
+        if name == "aggregate" and self.aggregate_hook:
+            return self.aggregate_hook(request, doc)
+        if name == "getMore" and self.getmore_hook:
+            return self.getmore_hook(request, doc)
+        return request.replies({"ok": 0, "code": 59, "errmsg": "no such command: %s" % name})
+
+
+def event_doc(venue_json, version=4):
+    return {"_id": EVENT, "name": "Test event", "venue_json": venue_json,
+            "starts_at": Int64(0), "version": Int64(version)}
+
+
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+driver_stderr = []
+
+
+def run_driver(args, mock, *extra):
+    cmd = [args.driver, mock.uri] + list(extra)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=DRIVER_TIMEOUT_S)
+    except subprocess.TimeoutExpired as e:
+        sys.stdout.write("driver timed out; output so far:\n%s\n%s\n" % (e.stdout, e.stderr))
+        raise
+    sys.stdout.write("driver %s exited %d\n--- stdout\n%s--- stderr\n%s---\n"
+                     % (" ".join(extra), proc.returncode, proc.stdout, proc.stderr))
+    driver_stderr.append(proc.stderr)
+    return proc
+
+
+class Checker:
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, condition, message):
+        if not condition:
+            self.failures.append(message)
+            print("FAIL: " + message)
+        return condition
+
+
+def outcome_of(proc):
+    for line in proc.stdout.splitlines():
+        if line.startswith("OUTCOME "):
+            return json.loads(line[len("OUTCOME "):])
+    return None
+
+
+def line_value(proc, key):
+    for line in proc.stdout.splitlines():
+        if line.startswith(key + " "):
+            return line[len(key) + 1:]
+    return None
+
+
+def lsid_key(doc):
+    lsid = doc.get("lsid")
+    return None if lsid is None else str(lsid["id"])
+
+
+def transactions(mock):
+    """Commands that belong to a transaction, grouped by (lsid, txnNumber), in order."""
+    groups = {}
+    order = []
+    for name, doc in mock.commands():
+        if "txnNumber" not in doc:
+            continue
+        key = (lsid_key(doc), int(doc["txnNumber"]))
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append((name, doc))
+    return [(key, groups[key]) for key in order]
+
+
+def target(name, doc):
+    if name in ("find", "insert", "update", "delete"):
+        return "%s %s" % (name, doc[name])
+    return name
+
+
+def check_transaction_protocol(check, txn):
+    """The rules every transaction must follow, whatever the scenario."""
+    (lsid, number), cmds = txn
+    check(lsid is not None, "transaction commands carry an lsid")
+    first_name, first = cmds[0]
+    check(first.get("startTransaction") is True,
+          "startTransaction on the first operation (%s)" % target(first_name, first))
+    check(first.get("readConcern", {}).get("level") == "snapshot",
+          "the first operation asks for readConcern snapshot, got %r" % first.get("readConcern"))
+    for name, doc in cmds:
+        check(doc.get("autocommit") is False, "autocommit false on %s" % target(name, doc))
+        if doc is not first:
+            check("startTransaction" not in doc,
+                  "startTransaction only on the first operation, also on %s" % target(name, doc))
+            check("readConcern" not in doc, "readConcern only on the first operation")
+        check(name in ("commitTransaction", "abortTransaction") or "writeConcern" not in doc,
+              "no writeConcern on operations inside a transaction (%s)" % target(name, doc))
+    for name, doc in cmds:
+        if name in ("commitTransaction", "abortTransaction"):
+            check(doc.get("writeConcern", {}).get("w") == "majority",
+                  "%s with writeConcern majority, got %r" % (name, doc.get("writeConcern")))
+            check(doc.get("$db") == "admin", "%s runs on admin" % name)
+
+
+def committed(mock, ok_numbers):
+    """The transactions whose commit was answered ok."""
+    return [t for t in transactions(mock) if t[0][1] in ok_numbers]
+
+
+def setup_store_data(mock, venue_json, version=4):
+    mock.find_results["events"] = lambda doc: [event_doc(venue_json, version)]
+
+
+# --- Scenarios ---
+
+def scenario_open(args, mock, check):
+    proc = run_driver(args, mock, "open")
+    check(proc.returncode == 0 and "OK" in proc.stdout, "the store opens against a primary")
+    made = {doc["create"] for _, doc in mock.commands("create")}
+    check(made == {"events", "seat_states", "holds", "bookings", "requests", "changes"},
+          "every collection is created up front (transactions cannot before 4.4): %r" % made)
+    created = {doc["createIndexes"]: doc["indexes"] for _, doc in mock.commands("createIndexes")}
+    for coll in ("seat_states", "holds", "bookings", "changes", "requests"):
+        check(coll in created, "createIndexes for %s" % coll)
+    ttl = [i for i in created.get("requests", []) if "expireAfterSeconds" in i]
+    check(len(ttl) == 1 and list(ttl[0]["key"]) == ["created_at"],
+          "a TTL index on requests.created_at")
+
+
+def scenario_hold(args, mock, check):
+    setup_store_data(mock, args.venue_json)
+    proc = run_driver(args, mock, "hold")
+    check(proc.returncode == 0, "hold succeeds")
+    outcome = outcome_of(proc)
+    check(outcome is not None and "error" not in outcome, "hold outcome is a success: %r" % outcome)
+    if outcome:
+        check(outcome.get("seats") == ["hall-A-1", "hall-A-2"], "outcome names the seats")
+        check(outcome.get("hold", "").startswith("h_"), "outcome has a hold id")
+        check(outcome.get("expires_at") == NOW_MS + 60000, "expires_at = now + ttl")
+    check(line_value(proc, "VERSION") == "5", "the change is version 5 (event was at 4)")
+
+    txns = transactions(mock)
+    check(len(txns) == 1, "exactly one transaction, got %d" % len(txns))
+    if not txns:
+        return
+    check_transaction_protocol(check, txns[0])
+    names = [target(n, d) for n, d in txns[0][1]]
+    expected = ["find requests", "find events", "find events", "find seat_states",
+                "insert holds", "insert seat_states", "update events", "insert changes",
+                "insert requests", "commitTransaction"]
+    check(names == expected, "commands of the transaction: %r" % names)
+    for name, doc in txns[0][1]:
+        if target(name, doc) == "insert seat_states":
+            ids = [d["_id"] for d in doc["documents"]]
+            check(ids == [{"e": EVENT, "s": "hall-A-1"}, {"e": EVENT, "s": "hall-A-2"}],
+                  "seat_states _id is {e, s}: %r" % ids)
+        if target(name, doc) == "update events":
+            u = doc["updates"][0]
+            check(u["q"] == {"_id": EVENT, "version": 4} and u["u"] == {"$inc": {"version": 1}},
+                  "the version moves by $inc from 4: %r" % u)
+        if target(name, doc) == "insert changes":
+            entry = doc["documents"][0]
+            change = json.loads(entry["change"])
+            check(entry["_id"] == {"e": EVENT, "v": 5} and change["version"] == 5,
+                  "change log entry {e, v: 5}: %r" % entry["_id"])
+        if target(name, doc) == "insert requests":
+            entry = doc["documents"][0]
+            check(entry["_id"] == {"c": "client-1", "r": "req-1"},
+                  "idempotency record keyed by {c, r}")
+            check(json.loads(entry["outcome"]) == outcome,
+                  "the stored outcome is the outcome returned")
+            check(isinstance(entry["created_at"], datetime.datetime),
+                  "requests.created_at is a BSON date (for the TTL index)")
+    lsids = {lsid_key(d) for _, d in mock.commands() if "txnNumber" in d}
+    check(len(lsids) == 1, "one lsid for the whole transaction")
+
+
+def scenario_replay(args, mock, check):
+    stored = {"kind": "hold", "event": EVENT, "hold": "h_first", "seats": ["hall-A-1", "hall-A-2"],
+              "expires_at": NOW_MS}
+    setup_store_data(mock, args.venue_json)
+    mock.find_results["requests"] = lambda doc: [
+        {"_id": {"c": "client-1", "r": "req-1"}, "outcome": json.dumps(stored),
+         "created_at": datetime.datetime.now(datetime.timezone.utc)}]
+    proc = run_driver(args, mock, "hold")
+    check(proc.returncode == 0, "replayed hold succeeds")
+    check(outcome_of(proc) == stored, "a replay answers the stored outcome")
+    check(line_value(proc, "REPLAYED") == "1", "replayed is set")
+    check(line_value(proc, "VERSION") is None, "a replay commits no change")
+    writes = [target(n, d) for n, d in mock.commands() if n in ("insert", "update", "delete")]
+    check(writes == [], "a replay writes nothing: %r" % writes)
+
+
+def scenario_transient_commit(args, mock, check):
+    """A TransientTransactionError on commit reruns the whole transaction; one booking results."""
+    setup_store_data(mock, args.venue_json)
+    mock.faults["commit"] = 1
+    ok_numbers = set()
+
+    def commit(request, doc):
+        if mock.take_fault("commit"):
+            request.replies({"ok": 0, "code": 112, "codeName": "WriteConflict",
+                             "errmsg": "injected write conflict",
+                             "errorLabels": ["TransientTransactionError"]})
+            return True
+        ok_numbers.add(int(doc["txnNumber"]))
+        return False
+
+    mock.commit_hook = commit
+    proc = run_driver(args, mock, "book")
+    check(proc.returncode == 0, "book succeeds after the retry")
+    outcome = outcome_of(proc) or {}
+    check("error" not in outcome and outcome.get("seats") == ["hall-A-1"],
+          "book outcome: %r" % outcome)
+    txns = transactions(mock)
+    check(len(txns) == 2, "the transaction ran twice, got %d" % len(txns))
+    for txn in txns:
+        check_transaction_protocol(check, txn)
+    if len(txns) == 2:
+        check(txns[0][0][0] == txns[1][0][0], "the retry uses the same session")
+        check(txns[1][0][1] > txns[0][0][1], "the retry has a new txnNumber")
+    commits = mock.commands("commitTransaction")
+    check(len(commits) == 2, "two commit attempts, got %d" % len(commits))
+    good = committed(mock, ok_numbers)
+    check(len(good) == 1, "exactly one transaction committed, got %d" % len(good))
+    if good:
+        bookings = [d["documents"][0]["_id"] for n, d in good[0][1]
+                    if target(n, d) == "insert bookings"]
+        check(len(bookings) == 1, "the committed transaction made exactly one booking")
+        check(bookings == [outcome.get("booking")],
+              "the booking reported is the one committed: %r vs %r"
+              % (bookings, outcome.get("booking")))
+
+
+def scenario_duplicate_key(args, mock, check):
+    """Another process took a seat after our snapshot: the insert fails with 11000 and the op
+    reports seat_unavailable (recorded for idempotency), with nothing else written."""
+    fired = threading.Event()
+    setup_store_data(mock, args.venue_json)
+    mock.find_results["seat_states"] = lambda doc: (
+        [{"_id": {"e": EVENT, "s": "hall-A-1"}, "state": "held", "hold": "h_other",
+          "booking": None}] if fired.is_set() else [])
+    mock.faults["dup"] = 1
+    ok_numbers = set()
+
+    def insert(request, doc):
+        if doc["insert"] == "seat_states" and mock.take_fault("dup"):
+            fired.set()
+            request.replies({"n": 0, "writeErrors": [{
+                "index": 0, "code": 11000, "codeName": "DuplicateKey",
+                "errmsg": "E11000 duplicate key error collection: seatbook.seat_states index: "
+                          "_id_ dup key: { _id: { e: \"ev\", s: \"hall-A-1\" } }"}]})
+            return True
+        return False
+
+    def commit(request, doc):
+        ok_numbers.add(int(doc["txnNumber"]))
+        return False
+
+    mock.insert_hook = insert
+    mock.commit_hook = commit
+    proc = run_driver(args, mock, "hold")
+    check(proc.returncode == 0, "the store call succeeds (the op is refused, not the batch)")
+    outcome = outcome_of(proc) or {}
+    check(outcome.get("error") == "seat_unavailable", "outcome is seat_unavailable: %r" % outcome)
+    check(outcome.get("conflicting_seats") == ["hall-A-1"], "the taken seat is named")
+    check(line_value(proc, "VERSION") is None, "a refused op commits no change")
+    check(len(mock.commands("abortTransaction")) >= 1, "the failed transaction was aborted")
+    good = committed(mock, ok_numbers)
+    check(len(good) == 1, "one transaction committed, got %d" % len(good))
+    for txn in transactions(mock):
+        check_transaction_protocol(check, txn)
+    if good:
+        writes = [target(n, d) for n, d in good[0][1] if n in ("insert", "update", "delete")]
+        check(writes == ["insert requests"],
+              "the committed transaction only records the outcome: %r" % writes)
+        stored = [json.loads(d["documents"][0]["outcome"]) for n, d in good[0][1]
+                  if target(n, d) == "insert requests"]
+        check(stored == [outcome], "the refusal is what a retry of the request will get")
+
+
+def scenario_dropped_connection(args, mock, check):
+    """The connection drops in the middle of a transaction: the driver labels it transient,
+    aborts and reruns the transaction."""
+    setup_store_data(mock, args.venue_json)
+    mock.faults["hangup"] = 1
+    ok_numbers = set()
+
+    def insert(request, doc):
+        if doc["insert"] == "seat_states" and mock.take_fault("hangup"):
+            return request.hangup()
+        return False
+
+    def commit(request, doc):
+        ok_numbers.add(int(doc["txnNumber"]))
+        return False
+
+    mock.insert_hook = insert
+    mock.commit_hook = commit
+    proc = run_driver(args, mock, "hold")
+    check(proc.returncode == 0, "hold succeeds after the dropped connection")
+    outcome = outcome_of(proc) or {}
+    check("error" not in outcome and outcome.get("hold", "").startswith("h_"),
+          "hold outcome: %r" % outcome)
+    check(line_value(proc, "VERSION") == "5", "one new version")
+    txns = transactions(mock)
+    check(len(txns) >= 2, "the transaction was rerun, got %d" % len(txns))
+    for txn in txns:
+        check_transaction_protocol(check, txn)
+    check(len(ok_numbers) == 1, "exactly one commit, got %d" % len(ok_numbers))
+    good = committed(mock, ok_numbers)
+    if good:
+        holds = [d["documents"][0]["_id"] for n, d in good[0][1] if target(n, d) == "insert holds"]
+        check(holds == [outcome.get("hold")], "the hold reported is the one committed")
+
+
+def change_event(token, version, venue_seat="hall-A-1"):
+    change = {"event": EVENT, "version": version, "committed_at": NOW_MS + version,
+              "seats": [{"id": venue_seat, "state": "booked"}], "holds": [], "ended_holds": []}
+    return {"_id": {"_data": token}, "operationType": "insert",
+            "ns": {"db": "seatbook", "coll": "changes"},
+            "documentKey": {"_id": {"e": EVENT, "v": Int64(version)}},
+            "fullDocument": {"_id": {"e": EVENT, "v": Int64(version)},
+                             "change": json.dumps(change),
+                             "committed_at": datetime.datetime.now(datetime.timezone.utc)}}
+
+
+def scenario_change_stream_resume(args, mock, check, fault="hangup"):
+    """A change stream delivers changes in order and, after a dropped connection (the driver
+    resumes by itself) or an error the driver gives up on (the store reopens the stream), resumes
+    with resumeAfter the last token."""
+    state = {"aggregates": 0, "getmores": 0}
+    lock = threading.Lock()
+    ns = "seatbook.changes"
+
+    def aggregate(request, doc):
+        with lock:
+            state["aggregates"] += 1
+            n = state["aggregates"]
+        if n == 1:
+            batch, token = [], "t0"
+        else:
+            batch, token = [change_event("t2", 2), change_event("t3", 3)], "t3"
+        return request.replies({"cursor": {"id": Int64(42), "ns": ns, "firstBatch": batch,
+                                           "postBatchResumeToken": {"_data": token}}})
+
+    def getmore(request, doc):
+        with lock:
+            state["getmores"] += 1
+            n = state["getmores"]
+            resumed = state["aggregates"] > 1
+        if n == 1:
+            return request.replies({"cursor": {"id": Int64(42), "ns": ns,
+                                               "nextBatch": [change_event("t1", 1)],
+                                               "postBatchResumeToken": {"_data": "t1"}}})
+        if not resumed and mock.take_fault("fault"):
+            if fault == "hangup":
+                return request.hangup()
+            # Not labelled ResumableChangeStreamError: libmongoc gives up and the store reopens.
+            return request.replies({"ok": 0, "code": 2, "codeName": "BadValue",
+                                    "errmsg": "injected non-resumable error"})
+        # An idle stream: the server would wait maxAwaitTimeMS; wait a little, not spin.
+        time.sleep(0.05)
+        token = "t3" if resumed else "t1"
+        return request.replies({"cursor": {"id": Int64(42), "ns": ns, "nextBatch": [],
+                                           "postBatchResumeToken": {"_data": token}}})
+
+    mock.faults["fault"] = 1
+    mock.aggregate_hook = aggregate
+    mock.getmore_hook = getmore
+    proc = run_driver(args, mock, "watch", "3")
+    check(proc.returncode == 0, "the watcher got its three changes")
+    changes = [line for line in proc.stdout.splitlines() if line.startswith("CHANGE ")]
+    check(changes == ["CHANGE ev 1", "CHANGE ev 2", "CHANGE ev 3"],
+          "changes delivered once each, in version order: %r" % changes)
+    aggs = mock.commands("aggregate")
+    check(len(aggs) >= 2, "the stream was reopened after the drop, %d aggregates" % len(aggs))
+    if aggs:
+        stage = aggs[0][1]["pipeline"][0]
+        check("$changeStream" in stage, "the pipeline starts with $changeStream")
+        check(aggs[0][1]["aggregate"] == "changes", "the stream watches the changes collection")
+        check("resumeAfter" not in stage["$changeStream"], "the first stream starts now")
+    if len(aggs) >= 2:
+        cs = aggs[1][1]["pipeline"][0]["$changeStream"]
+        token = cs.get("resumeAfter") or cs.get("startAfter")
+        check(token == {"_data": "t1"}, "resumed after the last token t1, got %r" % cs)
+
+
+def scenario_standalone(args, mock, check):
+    mock.replica_set = False
+    proc = run_driver(args, mock, "open")
+    check(proc.returncode != 0, "a standalone server is refused")
+    line = line_value(proc, "ERROR") or ""
+    check(line.startswith("3 "), "the error is SB_STORE_ERROR_UNSUPPORTED (3): %r" % line)
+    for part in ("MongoDB at %s is a standalone server" % mock.address, "transactions",
+                 "mongod --replSet rs0", "rs.initiate()", "docs/operations.md"):
+        check(part in line, "the message says %r" % part)
+    check(mock.commands("createIndexes") == [] and mock.commands("create") == [],
+          "nothing is written to a standalone server")
+
+
+# --- A fake database, for running the store contract suite without a server ---
+
+def _canon(value):
+    """A comparable, hashable form of a BSON value (documents compare field by field)."""
+    if isinstance(value, dict):
+        return tuple((k, _canon(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_canon(v) for v in value)
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _get_path(doc, path):
+    for part in path.split("."):
+        if not isinstance(doc, dict) or part not in doc:
+            return None
+        doc = doc[part]
+    return doc
+
+
+def _matches(doc, query):
+    for key, cond in query.items():
+        value = _get_path(doc, key)
+        if isinstance(cond, dict) and cond and all(k.startswith("$") for k in cond):
+            for op, arg in cond.items():
+                if op == "$in":
+                    ok = _canon(value) in [_canon(a) for a in arg]
+                elif op == "$ne":
+                    ok = _canon(value) != _canon(arg)
+                elif value is None:
+                    ok = False
+                elif op == "$gt":
+                    ok = _canon(value) > _canon(arg)
+                elif op == "$gte":
+                    ok = _canon(value) >= _canon(arg)
+                elif op == "$lt":
+                    ok = _canon(value) < _canon(arg)
+                elif op == "$lte":
+                    ok = _canon(value) <= _canon(arg)
+                else:
+                    raise ValueError("fake database: unsupported operator %s" % op)
+                if not ok:
+                    return False
+        elif _canon(value) != _canon(cond):
+            return False
+    return True
+
+
+def _sort_key(spec):
+    def key(doc):
+        out = []
+        for field, direction in spec.items():
+            value = _get_path(doc, field)
+            rank = (value is not None, _canon(value) if value is not None else 0)
+            out.append(rank if direction > 0 else _Reverse(rank))
+        return out
+    return key
+
+
+class _Reverse:
+    def __init__(self, value):
+        self.value = value
+
+    def __lt__(self, other):
+        return other.value < self.value
+
+    def __eq__(self, other):
+        return other.value == self.value
+
+
+class FakeDatabase(FakePrimary):
+    """Just enough of MongoDB's semantics (equality, $in and range filters, $set/$inc, unique
+    _id, transactions that commit or roll back) to run the store contract suite through the real
+    libmongoc code path. Commands are serialized: it proves the store's logic and its use of the
+    driver, not isolation between concurrent transactions (that needs a real replica set)."""
+
+    def __init__(self, venue_json=None):
+        super().__init__(venue_json)
+        self.db_lock = threading.RLock()
+        self.collections = {}
+        self.undo = {}  # (lsid, txnNumber) -> [(collection, key, previous document or None)]
+
+    def _coll(self, name):
+        return self.collections.setdefault(name, {})
+
+    def _remember(self, doc, coll, key):
+        if "txnNumber" in doc:
+            txn = (str(doc["lsid"]["id"]), int(doc["txnNumber"]))
+            self.undo.setdefault(txn, []).append((coll, key, self._coll(coll).get(key)))
+
+    def handle(self, request):
+        name = request.command_name
+        if (name or "").lower() in ("ismaster", "hello", "endsessions", "killcursors",
+                                    "createindexes", "create"):
+            return super().handle(request)
+        doc = request.doc
+        with self.db_lock:
+            return request.replies(self.execute(name, doc))
+
+    def execute(self, name, doc):
+        if name == "find":
+            coll = doc["find"]
+            docs = [d for d in self._coll(coll).values() if _matches(d, doc.get("filter", {}))]
+            if doc.get("sort"):
+                docs.sort(key=_sort_key(doc["sort"]))
+            if doc.get("projection"):
+                keep = set(doc["projection"]) | {"_id"}
+                docs = [{k: v for k, v in d.items() if k in keep} for d in docs]
+            return {"cursor": {"id": Int64(0), "ns": "seatbook." + coll, "firstBatch": docs}}
+        if name == "insert":
+            coll = doc["insert"]
+            n = 0
+            for i, d in enumerate(doc.get("documents", [])):
+                key = _canon(d["_id"])
+                if key in self._coll(coll):
+                    return {"n": n, "writeErrors": [{
+                        "index": i, "code": 11000, "codeName": "DuplicateKey",
+                        "errmsg": "E11000 duplicate key error collection: seatbook.%s index: "
+                                  "_id_ dup key: %r" % (coll, d["_id"])}]}
+                self._remember(doc, coll, key)
+                self._coll(coll)[key] = d
+                n += 1
+            return {"n": n}
+        if name == "update":
+            coll = doc["update"]
+            n = modified = 0
+            for u in doc["updates"]:
+                for key, d in list(self._coll(coll).items()):
+                    if not _matches(d, u["q"]):
+                        continue
+                    new = dict(d)
+                    if any(k.startswith("$") for k in u["u"]):
+                        for field, value in u["u"].get("$set", {}).items():
+                            new[field] = value
+                        for field, value in u["u"].get("$inc", {}).items():
+                            new[field] = Int64(new.get(field, 0) + value)
+                    else:
+                        new = dict(u["u"], _id=d["_id"])
+                    self._remember(doc, coll, key)
+                    self._coll(coll)[key] = new
+                    n += 1
+                    modified += 1
+                    if not u.get("multi"):
+                        break
+            return {"n": n, "nModified": modified}
+        if name == "delete":
+            coll = doc["delete"]
+            n = 0
+            for dl in doc["deletes"]:
+                for key, d in list(self._coll(coll).items()):
+                    if _matches(d, dl["q"]):
+                        self._remember(doc, coll, key)
+                        del self._coll(coll)[key]
+                        n += 1
+                        if dl.get("limit") == 1:
+                            break
+            return {"n": n}
+        if name in ("commitTransaction", "abortTransaction"):
+            txn = (str(doc["lsid"]["id"]), int(doc["txnNumber"]))
+            changes = self.undo.pop(txn, [])
+            if name == "abortTransaction":
+                for coll, key, previous in reversed(changes):
+                    if previous is None:
+                        self._coll(coll).pop(key, None)
+                    else:
+                        self._coll(coll)[key] = previous
+            return {"ok": 1}
+        return {"ok": 0, "code": 59, "errmsg": "fake database: no command %s" % name}
+
+
+def run_contract(args):
+    """Runs the store contract suite against the fake database."""
+    fake = FakeDatabase()
+    env = dict(os.environ, SEATBOOK_TEST_STORE_URI=fake.uri)
+    try:
+        status = subprocess.call([args.contract], env=env, timeout=600)
+    except subprocess.TimeoutExpired:
+        status = 124
+    for error in fake.handler_errors:
+        print("fake database handler raised:\n" + error)
+        status = status or 1
+    fake.stop()
+    sys.stdout.flush()
+    os._exit(status)
+
+
+
+SCENARIOS = {
+    "open": scenario_open,
+    "hold": scenario_hold,
+    "replay": scenario_replay,
+    "transient-commit": scenario_transient_commit,
+    "duplicate-key": scenario_duplicate_key,
+    "dropped-connection": scenario_dropped_connection,
+    "change-stream-resume": scenario_change_stream_resume,
+    "change-stream-reopen": lambda args, mock, check: scenario_change_stream_resume(
+        args, mock, check, fault="error"),
+    "standalone": scenario_standalone,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--driver")
+    parser.add_argument("--venue")
+    parser.add_argument("--contract", help="run this store contract suite against a fake database")
+    parser.add_argument("scenario", nargs="?", choices=sorted(SCENARIOS))
+    args = parser.parse_args()
+    if args.contract:
+        run_contract(args)
+    if not (args.driver and args.venue and args.scenario):
+        parser.error("--driver, --venue and a scenario are required")
+    with open(args.venue) as f:
+        args.venue_json = json.dumps(json.load(f), separators=(",", ":"))
+
+    check = Checker()
+    mock = FakePrimary(args.venue_json)
+    try:
+        SCENARIOS[args.scenario](args, mock, check)
+    except Exception:
+        check(False, "scenario raised:\n" + traceback.format_exc())
+    for error in mock.handler_errors:
+        check(False, "mock handler raised:\n" + error)
+    for stderr in driver_stderr:
+        check(not any(m in stderr for m in SANITIZER_MARKERS), "the driver ran clean (sanitizers)")
+    if check.failures:
+        print("--- commands received:")
+        for name, doc in mock.commands():
+            print("  %s %s" % (name, {k: v for k, v in doc.items() if k not in ("documents",)}))
+    mock.stop()
+    print("%s: %s" % (args.scenario, "FAILED" if check.failures else "ok"))
+    sys.stdout.flush()
+    # Skip the interpreter's shutdown: mockupdb's atexit hook joins its threads slowly.
+    os._exit(1 if check.failures else 0)
+
+
+if __name__ == "__main__":
+    main()
