@@ -1,0 +1,188 @@
+/* sb-store.c: the SbStore interface, its wrappers, and sb_store_open () which picks a backend
+ * from a URI. */
+#include "config.h"
+
+#include "sb-store.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <string.h>
+
+#include "sb-sqlite-store.h"
+#ifdef HAVE_MONGODB
+#include "sb-mongo-store.h"
+#endif
+
+G_DEFINE_QUARK (sb - store - error - quark, sb_store_error)
+
+G_DEFINE_INTERFACE (SbStore, sb_store, G_TYPE_OBJECT)
+
+static void
+sb_store_default_init (SbStoreInterface *iface)
+{
+}
+
+void
+sb_event_record_free (SbEventRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->event_id);
+  g_free (record->name);
+  g_free (record->venue_json);
+  g_free (record);
+}
+
+void
+sb_event_state_free (SbEventState *state)
+{
+  if (state == NULL)
+    return;
+  g_clear_pointer (&state->seats, g_ptr_array_unref);
+  g_clear_pointer (&state->holds, g_ptr_array_unref);
+  g_free (state);
+}
+
+SbStore *
+sb_store_open (const char *uri, GError **error)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_str_has_prefix (uri, "sqlite:"))
+    {
+      const char *path = uri + strlen ("sqlite:");
+
+      if (*path == '\0')
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_INVALID_URI,
+                       "Store URI “%s” names no database file (use sqlite:PATH)", uri);
+          return NULL;
+        }
+      if (g_strcmp0 (path, ":memory:") != 0)
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+
+          if (g_mkdir_with_parents (dir, 0750) != 0)
+            {
+              int saved_errno = errno;
+
+              g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                           "Cannot create the directory “%s” for the database: %s", dir,
+                           g_strerror (saved_errno));
+              return NULL;
+            }
+        }
+      return sb_sqlite_store_new (path, error);
+    }
+
+  if (g_str_has_prefix (uri, "mongodb://") || g_str_has_prefix (uri, "mongodb+srv://"))
+    {
+#ifdef HAVE_MONGODB
+      return sb_mongo_store_new (uri, error);
+#else
+      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_INVALID_URI,
+                   "Store URI “%s” needs MongoDB support, which this build does not have", uri);
+      return NULL;
+#endif
+    }
+
+  g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_INVALID_URI,
+               "Unknown store URI “%s”: expected sqlite:PATH or mongodb://…", uri);
+  return NULL;
+}
+
+gboolean
+sb_store_create_event (SbStore *self,
+                       const char *event_id,
+                       const char *name,
+                       const char *venue_json,
+                       gint64 starts_at_ms,
+                       GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (venue_json != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return SB_STORE_GET_IFACE (self)->create_event (self, event_id, name, venue_json, starts_at_ms,
+                                                  error);
+}
+
+GPtrArray *
+sb_store_list_events (SbStore *self, GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return SB_STORE_GET_IFACE (self)->list_events (self, error);
+}
+
+SbEventState *
+sb_store_load_event (SbStore *self, const char *event_id, GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return SB_STORE_GET_IFACE (self)->load_event (self, event_id, error);
+}
+
+gboolean
+sb_store_apply (SbStore *self, GPtrArray *ops, GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ops != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (ops->len == 0)
+    return TRUE;
+  return SB_STORE_GET_IFACE (self)->apply (self, ops, error);
+}
+
+GPtrArray *
+sb_store_changes_since (SbStore *self, const char *event_id, gint64 since_version, GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return SB_STORE_GET_IFACE (self)->changes_since (self, event_id, since_version, error);
+}
+
+gboolean
+sb_store_prune (SbStore *self, gint64 older_than_ms, GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return SB_STORE_GET_IFACE (self)->prune (self, older_than_ms, error);
+}
+
+gboolean
+sb_store_can_watch (SbStore *self)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+
+  return SB_STORE_GET_IFACE (self)->watch != NULL;
+}
+
+gboolean
+sb_store_watch (SbStore *self, SbStoreChangeFunc func, gpointer user_data, GError **error)
+{
+  SbStoreInterface *iface;
+
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = SB_STORE_GET_IFACE (self);
+  if (iface->watch == NULL)
+    {
+      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_UNSUPPORTED,
+                   "This store does not report changes made by other processes");
+      return FALSE;
+    }
+  return iface->watch (self, func, user_data, error);
+}

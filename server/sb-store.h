@@ -19,6 +19,7 @@ typedef enum {
   SB_STORE_ERROR_UNSUPPORTED,   /* e.g. a MongoDB deployment without transactions */
   SB_STORE_ERROR_INVALID_URI,
   SB_STORE_ERROR_TOO_OLD,       /* changes_since: the log no longer reaches back that far */
+  SB_STORE_ERROR_AHEAD,         /* changes_since: since_version is newer than the event's version */
 } SbStoreErrorCode;
 
 typedef struct {
@@ -94,8 +95,10 @@ SbEventState *sb_store_load_event (SbStore *self, const char *event_id, GError *
  * nothing of the batch was committed. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_store_apply (SbStore *self, GPtrArray *ops, GError **error);
-/* SbChange array of versions since_version + 1 … current, in order; SB_STORE_ERROR_TOO_OLD when
- * the log has been pruned past since_version. */
+/* SbChange array of versions since_version + 1 … current, in order (empty when since_version is
+ * the current version); SB_STORE_ERROR_TOO_OLD when the log has been pruned past since_version
+ * (or since_version < 0), SB_STORE_ERROR_AHEAD when since_version > the current version,
+ * SB_STORE_ERROR_NOT_FOUND for an unknown event. */
 G_GNUC_WARN_UNUSED_RESULT
 GPtrArray *sb_store_changes_since (SbStore *self,
                                    const char *event_id,
