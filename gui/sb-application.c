@@ -1,0 +1,245 @@
+/* sb-application.c: the Seatbook desktop app: options, settings, style, app-wide actions. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-application.h"
+#include "sb-preferences-dialog.h"
+#include "sb-util.h"
+#include "sb-window.h"
+
+struct _SbApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+  char *client_id;
+  char *event_id; /* --event */
+};
+
+G_DEFINE_FINAL_TYPE (SbApplication, sb_application, ADW_TYPE_APPLICATION)
+
+static void
+apply_color_scheme (SbApplication *self)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+
+  /* "default" follows the desktop's light/dark preference. */
+  switch (g_settings_get_enum (self->settings, "color-scheme"))
+    {
+      case 1:
+        adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+        break;
+      case 2:
+        adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+        break;
+      default:
+        adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_PREFER_LIGHT);
+        break;
+    }
+}
+
+static int
+sb_application_handle_local_options (GApplication *application, GVariantDict *options)
+{
+  SbApplication *self = SB_APPLICATION (application);
+  const char *server = NULL;
+  const char *event = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("seatbook %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  /* Several desks on one machine (and the GUI tests) need separate processes. */
+  if (g_variant_dict_contains (options, "new-instance"))
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  if (g_variant_dict_lookup (options, "server", "&s", &server))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *url = sb_normalize_server_url (server, &error);
+
+      if (url == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+      /* Remembered, like choosing it in Preferences; a running instance follows the change. */
+      g_settings_set_string (self->settings, "server-url", url);
+    }
+
+  if (g_variant_dict_lookup (options, "event", "&s", &event))
+    self->event_id = g_strdup (event);
+
+  return G_APPLICATION_CLASS (sb_application_parent_class)
+      ->handle_local_options (application, options);
+}
+
+static void
+sb_application_startup (GApplication *application)
+{
+  SbApplication *self = SB_APPLICATION (application);
+  static const struct
+  {
+    const char *action;
+    const char *accels[4];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+    { "win.zoom-fit", { "<Control>0", "<Control>KP_0", NULL } },
+    { "win.hold", { "<Control>h", NULL } },
+    { "win.book", { "<Control>Return", NULL } },
+    { "win.release", { "<Control>r", NULL } },
+    { "win.refresh-events", { "F5", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  G_APPLICATION_CLASS (sb_application_parent_class)->startup (application);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
+                                           accels[i].accels);
+
+  apply_color_scheme (self);
+  g_signal_connect_swapped (self->settings, "changed::color-scheme",
+                            G_CALLBACK (apply_color_scheme), self);
+}
+
+static void
+sb_application_activate (GApplication *application)
+{
+  SbApplication *self = SB_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (sb_window_new (self, self->event_id));
+  gtk_window_present (window);
+}
+
+static void
+quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbApplication *self = SB_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  SbPreferencesDialog *dialog = sb_preferences_dialog_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbApplication *self = SB_APPLICATION (user_data);
+  static const char *developers[] = { "The Seatbook developers", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *about = adw_about_window_new ();
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _ ("Seatbook"));
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), SB_APPLICATION_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _ ("The Seatbook developers"));
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 _ ("Choose, hold and book seats for events in real time."));
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  /* Translators: replace with your name and email, one per line */
+  adw_about_window_set_translator_credits (ADW_ABOUT_WINDOW (about), _ ("translator-credits"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+};
+
+static void
+sb_application_finalize (GObject *object)
+{
+  SbApplication *self = SB_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->client_id);
+  g_free (self->event_id);
+
+  G_OBJECT_CLASS (sb_application_parent_class)->finalize (object);
+}
+
+static void
+sb_application_class_init (SbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = sb_application_finalize;
+  app_class->handle_local_options = sb_application_handle_local_options;
+  app_class->startup = sb_application_startup;
+  app_class->activate = sb_application_activate;
+}
+
+static void
+sb_application_init (SbApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, NULL, N_ ("Connect to this server and remember it"),
+      N_ ("URL") },
+    { "event", 'e', 0, G_OPTION_ARG_STRING, NULL, N_ ("Open this event"), N_ ("ID") },
+    { "new-instance", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_ ("Run a separate instance, e.g. for a second desk"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
+    { NULL },
+  };
+
+  self->settings = g_settings_new (SB_APPLICATION_ID);
+
+  /* Created once and kept: holds belong to this identity, across reconnects and restarts. */
+  self->client_id = g_settings_get_string (self->settings, "client-id");
+  if (self->client_id == NULL || *self->client_id == '\0')
+    {
+      g_free (self->client_id);
+      self->client_id = g_uuid_string_random ();
+      g_settings_set_string (self->settings, "client-id", self->client_id);
+    }
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+}
+
+SbApplication *
+sb_application_new (void)
+{
+  return g_object_new (SB_TYPE_APPLICATION, "application-id", SB_APPLICATION_ID,
+                       "resource-base-path", "/org/seatbook/Seatbook", "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, NULL);
+}
+
+GSettings *
+sb_application_get_settings (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+const char *
+sb_application_get_client_id (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->client_id;
+}

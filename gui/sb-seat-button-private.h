@@ -1,0 +1,19 @@
+/* sb-seat-button-private.h: the parts of SbSeatButton that only the seat map may use. */
+#pragma once
+
+#include "sb-seat-button.h"
+
+G_BEGIN_DECLS
+
+/* label: "Row C seat 12"; details: category name and price, appended to the status in the
+ * accessible description. */
+SbSeatButton *sb_seat_button_new (guint index,
+                                  const GdkRGBA *category_colour,
+                                  const char *label,
+                                  const char *details);
+
+/* Both only queue a redraw and update the accessible state: a seat never changes size. */
+void sb_seat_button_set_status (SbSeatButton *self, SbSeatStatus status);
+void sb_seat_button_set_selected (SbSeatButton *self, gboolean selected);
+
+G_END_DECLS

@@ -1,0 +1,1122 @@
+/* sb-seat-map.c: the seat map of one venue.
+ *
+ * The map is a scrolled window holding nested SbSeatGroups (map → section → row) and one
+ * SbSeatButton per seat, each placed at its venue x/y times the zoom. Zooming changes one number on
+ * the outermost group and relayouts; a `changed` message redraws only the seats it names. Seat ids
+ * map to widgets through the venue's index, so applying 500 changes is 500 lookups and 500
+ * redraws, with no layout. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-protocol.h"
+#include "sb-seat-group.h"
+#include "sb-seat-map-private.h"
+#include "sb-seat-button-private.h"
+#include "sb-util.h"
+
+#define MIN_ZOOM 2.0
+#define MAX_ZOOM 96.0
+#define ZOOM_STEP 1.25
+/* Room around the outermost seats, in venue units, so the focus ring of an edge seat shows. */
+#define MARGIN 1.0
+#define NO_SEAT G_MAXUINT
+
+enum
+{
+  DIR_LEFT,
+  DIR_RIGHT,
+  DIR_UP,
+  DIR_DOWN,
+  N_DIRS
+};
+
+struct _SbSeatMap
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *scrolled_window;
+  SbVenue *venue;
+  SbSeatGroup *root;
+  SbSeatButton **seats; /* n_seats, indexed like the venue */
+  char **hold_ids;      /* n_seats: the hold a held seat is under, or NULL */
+  guint *neighbours;    /* N_DIRS per seat, NO_SEAT at an edge; computed on first use */
+  guint n_seats;
+  GHashTable *own_holds; /* hold id → itself */
+  GArray *selection;     /* guint seat indices */
+  guint focus_seat;      /* the one focusable seat (roving focus), or NO_SEAT */
+
+  double zoom;
+  gboolean fit_pending;
+  /* Keeps the point under the pointer in place while zooming; applied once the adjustments
+   * learn the new size. */
+  gboolean anchor_pending_x, anchor_pending_y;
+  double anchor_venue_x, anchor_venue_y;
+  double anchor_view_x, anchor_view_y;
+
+  double pointer_x, pointer_y;
+  double pinch_start_zoom;
+  double drag_start_x, drag_start_y;
+};
+
+G_DEFINE_FINAL_TYPE (SbSeatMap, sb_seat_map, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_SELECTION_CHANGED,
+  SIGNAL_SEATS_CHANGED,
+  SIGNAL_SEAT_REFUSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+enum
+{
+  PROP_0,
+  PROP_ZOOM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GtkAdjustment *
+hadjustment (SbSeatMap *self)
+{
+  return gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scrolled_window));
+}
+
+static GtkAdjustment *
+vadjustment (SbSeatMap *self)
+{
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled_window));
+}
+
+static void
+set_zoom_internal (SbSeatMap *self, double zoom)
+{
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (self->zoom == zoom)
+    return;
+
+  self->zoom = zoom;
+  if (self->root != NULL)
+    sb_seat_group_set_scale (self->root, zoom);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+void
+sb_seat_map_set_zoom_at (SbSeatMap *self, double zoom, double x, double y)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  self->fit_pending = FALSE;
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (self->root == NULL || zoom == self->zoom)
+    {
+      set_zoom_internal (self, zoom);
+      return;
+    }
+
+  graphene_point_t in_view = GRAPHENE_POINT_INIT ((float) x, (float) y);
+  graphene_point_t in_map;
+
+  /* Through the root's own coordinates, which also accounts for the map being centred while it
+   * is smaller than the view. */
+  if (!gtk_widget_compute_point (self->scrolled_window, GTK_WIDGET (self->root), &in_view, &in_map))
+    in_map = in_view;
+  self->anchor_view_x = x;
+  self->anchor_view_y = y;
+  self->anchor_venue_x = in_map.x / self->zoom;
+  self->anchor_venue_y = in_map.y / self->zoom;
+  self->anchor_pending_x = self->anchor_pending_y = TRUE;
+  set_zoom_internal (self, zoom);
+}
+
+static void
+zoom_around_centre (SbSeatMap *self, double factor)
+{
+  double width = gtk_widget_get_width (self->scrolled_window);
+  double height = gtk_widget_get_height (self->scrolled_window);
+
+  sb_seat_map_set_zoom_at (self, self->zoom * factor, width / 2, height / 2);
+}
+
+void
+sb_seat_map_zoom_in (SbSeatMap *self)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  zoom_around_centre (self, ZOOM_STEP);
+}
+
+void
+sb_seat_map_zoom_out (SbSeatMap *self)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  zoom_around_centre (self, 1.0 / ZOOM_STEP);
+}
+
+static double
+fit_zoom (SbSeatMap *self, int width, int height)
+{
+  graphene_rect_t bounds;
+
+  if (self->root == NULL || width <= 0 || height <= 0)
+    return self->zoom;
+
+  sb_seat_group_get_bounds (self->root, &bounds);
+  /* A little less than the exact fit so no scrollbar appears for a rounding pixel. */
+  return MIN ((width - 2) / bounds.size.width, (height - 2) / bounds.size.height);
+}
+
+void
+sb_seat_map_zoom_to_fit (SbSeatMap *self)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  self->fit_pending = TRUE;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+double
+sb_seat_map_get_zoom (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), 1.0);
+
+  return self->zoom;
+}
+
+static void
+adjustment_changed (GtkAdjustment *adjustment, SbSeatMap *self)
+{
+  if (adjustment == hadjustment (self) && self->anchor_pending_x)
+    {
+      self->anchor_pending_x = FALSE;
+      gtk_adjustment_set_value (adjustment,
+                                self->anchor_venue_x * self->zoom - self->anchor_view_x);
+    }
+  else if (adjustment == vadjustment (self) && self->anchor_pending_y)
+    {
+      self->anchor_pending_y = FALSE;
+      gtk_adjustment_set_value (adjustment,
+                                self->anchor_venue_y * self->zoom - self->anchor_view_y);
+    }
+}
+
+static void
+sb_seat_map_measure (GtkWidget *widget,
+                     GtkOrientation orientation,
+                     int for_size,
+                     int *minimum,
+                     int *natural,
+                     int *minimum_baseline,
+                     int *natural_baseline)
+{
+  SbSeatMap *self = SB_SEAT_MAP (widget);
+
+  gtk_widget_measure (self->scrolled_window, orientation, for_size, minimum, natural, NULL, NULL);
+}
+
+static void
+sb_seat_map_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  SbSeatMap *self = SB_SEAT_MAP (widget);
+
+  /* Fitting needs the viewport size, known only now; setting the zoom before allocating the
+   * scrolled window means the first frame is already at the right size. */
+  if (self->fit_pending && self->root != NULL && width > 0 && height > 0)
+    {
+      self->fit_pending = FALSE;
+      set_zoom_internal (self, fit_zoom (self, width, height));
+      self->anchor_pending_x = self->anchor_pending_y = FALSE;
+    }
+
+  gtk_widget_size_allocate (self->scrolled_window, &(GtkAllocation){ 0, 0, width, height },
+                            baseline);
+}
+
+/* Input */
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, SbSeatMap *self)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller, double dx, double dy, SbSeatMap *self)
+{
+  GdkModifierType state
+      = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (!(state & GDK_CONTROL_MASK) || self->root == NULL)
+    return FALSE;
+
+  /* Smooth scrolling reports fractions of a step, wheels whole steps; either way the venue
+   * point under the pointer stays put. The map and its scrolled window share coordinates. */
+  sb_seat_map_set_zoom_at (self, self->zoom * pow (ZOOM_STEP, -dy), self->pointer_x,
+                           self->pointer_y);
+  return TRUE;
+}
+
+static void
+zoom_begin_cb (GtkGesture *gesture, GdkEventSequence *sequence, SbSeatMap *self)
+{
+  self->pinch_start_zoom = self->zoom;
+}
+
+static void
+zoom_scale_changed_cb (GtkGestureZoom *gesture, double scale, SbSeatMap *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    {
+      x = gtk_widget_get_width (self->scrolled_window) / 2.0;
+      y = gtk_widget_get_height (self->scrolled_window) / 2.0;
+    }
+  sb_seat_map_set_zoom_at (self, self->pinch_start_zoom * scale, x, y);
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, SbSeatMap *self)
+{
+  self->drag_start_x = gtk_adjustment_get_value (hadjustment (self));
+  self->drag_start_y = gtk_adjustment_get_value (vadjustment (self));
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, SbSeatMap *self)
+{
+  /* A click wobbles by a pixel or two; only pan once it is clearly a drag. */
+  if (!gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy) && fabs (dx) < 8
+      && fabs (dy) < 8)
+    return;
+
+  gtk_adjustment_set_value (hadjustment (self), self->drag_start_x - dx);
+  gtk_adjustment_set_value (vadjustment (self), self->drag_start_y - dy);
+}
+
+static SbSeatButton *
+seat_at (SbSeatMap *self, double x, double y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  return SB_IS_SEAT_BUTTON (picked) ? SB_SEAT_BUTTON (picked) : NULL;
+}
+
+static void set_focus_seat (SbSeatMap *self, guint index, gboolean grab);
+
+static void
+click_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, SbSeatMap *self)
+{
+  SbSeatButton *seat = seat_at (self, x, y);
+
+  if (seat == NULL)
+    return;
+
+  set_focus_seat (self, sb_seat_button_get_index (seat), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (seat), "click", NULL);
+}
+
+/* Keyboard: arrows go to the spatially nearest seat in that direction. */
+
+static double
+direction_score (int dir, double dx, double dy)
+{
+  double primary, secondary;
+
+  switch (dir)
+    {
+      case DIR_LEFT:
+        primary = -dx, secondary = dy;
+        break;
+      case DIR_RIGHT:
+        primary = dx, secondary = dy;
+        break;
+      case DIR_UP:
+        primary = -dy, secondary = dx;
+        break;
+      case DIR_DOWN:
+      default:
+        primary = dy, secondary = dx;
+        break;
+    }
+
+  /* Within a 45° cone only, so Right never jumps to the row behind; sideways distance
+   * costs more than distance ahead, so curved rows still lead to their own next seat. */
+  if (primary < 0.3 || fabs (secondary) > primary)
+    return -1;
+  return primary + 2.5 * fabs (secondary);
+}
+
+static void
+compute_neighbours (SbSeatMap *self)
+{
+  double min_x, min_y, max_x, max_y;
+  guint grid_w, grid_h, n_cells;
+  g_autofree guint *cell_start = NULL;
+  g_autofree guint *cell_seats = NULL;
+  g_autofree guint *fill = NULL;
+  /* Searching a ring further than this finds nothing useful: it is another part of the venue. */
+  const int max_ring = 40;
+
+  if (self->neighbours != NULL || self->n_seats == 0)
+    return;
+
+  /* Bucket seats into a grid of one venue unit, then look outwards ring by ring until a ring is
+   * further away than the best candidate found: linear in the number of seats. */
+  sb_venue_get_bounds (self->venue, &min_x, &min_y, &max_x, &max_y);
+  grid_w = (guint) floor (max_x - min_x) + 1;
+  grid_h = (guint) floor (max_y - min_y) + 1;
+  n_cells = grid_w * grid_h;
+  cell_start = g_new0 (guint, n_cells + 1);
+  cell_seats = g_new (guint, self->n_seats);
+  fill = g_new0 (guint, n_cells);
+
+#define CELL_OF(seat)                                                                              \
+  ((guint) floor ((seat)->y - min_y) * grid_w + (guint) floor ((seat)->x - min_x))
+
+  for (guint i = 0; i < self->n_seats; i++)
+    cell_start[CELL_OF (sb_venue_get_seat (self->venue, i)) + 1]++;
+  for (guint c = 0; c < n_cells; c++)
+    cell_start[c + 1] += cell_start[c];
+  for (guint i = 0; i < self->n_seats; i++)
+    {
+      guint c = CELL_OF (sb_venue_get_seat (self->venue, i));
+      cell_seats[cell_start[c] + fill[c]++] = i;
+    }
+
+  self->neighbours = g_new (guint, (gsize) self->n_seats * N_DIRS);
+  for (guint i = 0; i < self->n_seats; i++)
+    {
+      const SbSeat *seat = sb_venue_get_seat (self->venue, i);
+      int cx = (int) floor (seat->x - min_x);
+      int cy = (int) floor (seat->y - min_y);
+
+      for (int dir = 0; dir < N_DIRS; dir++)
+        {
+          guint best = NO_SEAT;
+          double best_score = G_MAXDOUBLE;
+
+          for (int ring = 0; ring <= max_ring && best_score > ring - 1; ring++)
+            {
+              for (int gy = cy - ring; gy <= cy + ring; gy++)
+                {
+                  if (gy < 0 || gy >= (int) grid_h)
+                    continue;
+                  for (int gx = cx - ring; gx <= cx + ring; gx++)
+                    {
+                      guint c;
+
+                      if (gx < 0 || gx >= (int) grid_w)
+                        continue;
+                      /* Only the ring's border: the inside was searched already. */
+                      if (gy != cy - ring && gy != cy + ring && gx != cx - ring && gx != cx + ring)
+                        continue;
+
+                      c = (guint) gy * grid_w + (guint) gx;
+                      for (guint k = cell_start[c]; k < cell_start[c + 1]; k++)
+                        {
+                          guint j = cell_seats[k];
+                          const SbSeat *other = sb_venue_get_seat (self->venue, j);
+                          double score;
+
+                          if (j == i)
+                            continue;
+                          score = direction_score (dir, other->x - seat->x, other->y - seat->y);
+                          if (score >= 0 && score < best_score)
+                            {
+                              best_score = score;
+                              best = j;
+                            }
+                        }
+                    }
+                }
+            }
+          self->neighbours[i * N_DIRS + dir] = best;
+        }
+    }
+#undef CELL_OF
+}
+
+static void
+set_focus_seat (SbSeatMap *self, guint index, gboolean grab)
+{
+  if (index >= self->n_seats)
+    return;
+
+  if (self->focus_seat != index && self->focus_seat < self->n_seats)
+    gtk_widget_set_focusable (GTK_WIDGET (self->seats[self->focus_seat]), FALSE);
+  self->focus_seat = index;
+  gtk_widget_set_focusable (GTK_WIDGET (self->seats[index]), TRUE);
+  if (grab)
+    gtk_widget_grab_focus (GTK_WIDGET (self->seats[index]));
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint keyval,
+                guint keycode,
+                GdkModifierType state,
+                SbSeatMap *self)
+{
+  GtkWidget *focus;
+  int dir;
+  guint next;
+
+  switch (keyval)
+    {
+      case GDK_KEY_Left:
+      case GDK_KEY_KP_Left:
+        dir = DIR_LEFT;
+        break;
+      case GDK_KEY_Right:
+      case GDK_KEY_KP_Right:
+        dir = DIR_RIGHT;
+        break;
+      case GDK_KEY_Up:
+      case GDK_KEY_KP_Up:
+        dir = DIR_UP;
+        break;
+      case GDK_KEY_Down:
+      case GDK_KEY_KP_Down:
+        dir = DIR_DOWN;
+        break;
+      default:
+        return FALSE;
+    }
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+
+  focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+  if (!SB_IS_SEAT_BUTTON (focus))
+    return FALSE;
+
+  compute_neighbours (self);
+  next = self->neighbours[sb_seat_button_get_index (SB_SEAT_BUTTON (focus)) * N_DIRS + dir];
+  /* At the edge of the venue the key is still ours: focus must not wander out of the map. */
+  if (next != NO_SEAT)
+    set_focus_seat (self, next, TRUE);
+  return TRUE;
+}
+
+/* Selection */
+
+static gint
+selection_find (SbSeatMap *self, guint index)
+{
+  for (guint i = 0; i < self->selection->len; i++)
+    if (g_array_index (self->selection, guint, i) == index)
+      return (gint) i;
+  return -1;
+}
+
+void
+sb_seat_map_set_selected (SbSeatMap *self, guint index, gboolean selected)
+{
+  gint position;
+
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+  g_return_if_fail (index < self->n_seats);
+
+  position = selection_find (self, index);
+  if ((position >= 0) == !!selected)
+    return;
+
+  if (selected)
+    g_array_append_val (self->selection, index);
+  else
+    g_array_remove_index (self->selection, (guint) position);
+  sb_seat_button_set_selected (self->seats[index], selected);
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+}
+
+void
+sb_seat_map_clear_selection (SbSeatMap *self)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  if (self->selection->len == 0)
+    return;
+
+  for (guint i = 0; i < self->selection->len; i++)
+    sb_seat_button_set_selected (self->seats[g_array_index (self->selection, guint, i)], FALSE);
+  g_array_set_size (self->selection, 0);
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+}
+
+const GArray *
+sb_seat_map_get_selection (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+
+  return self->selection;
+}
+
+static void
+toggle_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SbSeatMap *self = SB_SEAT_MAP (widget);
+  guint index = g_variant_get_uint32 (parameter);
+  SbSeatStatus status;
+
+  if (index >= self->n_seats)
+    return;
+
+  set_focus_seat (self, index, FALSE);
+  status = sb_seat_button_get_status (self->seats[index]);
+  /* A selected seat can always be let go, even one that someone else took meanwhile. */
+  if (status == SB_SEAT_STATUS_FREE || sb_seat_button_get_selected (self->seats[index]))
+    sb_seat_map_set_selected (self, index, !sb_seat_button_get_selected (self->seats[index]));
+  else
+    g_signal_emit (self, signals[SIGNAL_SEAT_REFUSED], 0, index);
+}
+
+/* Venue and states */
+
+static void
+clear_venue (SbSeatMap *self)
+{
+  if (self->root != NULL)
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled_window), NULL);
+  self->root = NULL;
+  for (guint i = 0; i < self->n_seats && self->hold_ids != NULL; i++)
+    g_free (self->hold_ids[i]);
+  g_clear_pointer (&self->hold_ids, g_free);
+  g_clear_pointer (&self->seats, g_free);
+  g_clear_pointer (&self->neighbours, g_free);
+  self->n_seats = 0;
+  self->focus_seat = NO_SEAT;
+  g_array_set_size (self->selection, 0);
+  g_clear_object (&self->venue);
+}
+
+static void
+seat_bounds (const SbSeat *seat, graphene_rect_t *out)
+{
+  graphene_rect_init (out, (float) (seat->x - 0.5), (float) (seat->y - 0.5), 1.0f, 1.0f);
+}
+
+typedef struct
+{
+  SbShapeKind kind;
+  graphene_rect_t bounds;
+  const char *label; /* borrowed from the venue's document */
+} VenueShape;
+
+static gboolean
+read_shape (JsonObject *object, SbShapeKind kind, VenueShape *out)
+{
+  const char *kind_name = json_object_get_string_member_with_default (object, "kind", NULL);
+
+  /* The loader validated the document; this only has to pick the fields. */
+  out->kind = kind;
+  if (g_strcmp0 (kind_name, "stage") == 0)
+    out->kind = SB_SHAPE_STAGE;
+  else if (g_strcmp0 (kind_name, "floor") == 0)
+    out->kind = SB_SHAPE_FLOOR;
+  out->label = json_object_get_string_member_with_default (object, "label", NULL);
+  graphene_rect_init (&out->bounds,
+                      (float) json_object_get_double_member_with_default (object, "x", 0),
+                      (float) json_object_get_double_member_with_default (object, "y", 0),
+                      (float) json_object_get_double_member_with_default (object, "width", 0),
+                      (float) json_object_get_double_member_with_default (object, "height", 0));
+  return out->bounds.size.width > 0 && out->bounds.size.height > 0;
+}
+
+/* The stage and other shapes are drawing hints that SbVenue does not model: read them from the
+ * venue's document. */
+static GArray *
+venue_shapes (SbVenue *venue)
+{
+  GArray *shapes = g_array_new (FALSE, FALSE, sizeof (VenueShape));
+  JsonNode *root = sb_venue_get_json_node (venue);
+  JsonObject *object;
+  JsonNode *node;
+  VenueShape shape;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return shapes;
+  object = json_node_get_object (root);
+
+  node = json_object_get_member (object, "shapes");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (element)
+              && read_shape (json_node_get_object (element), SB_SHAPE_AREA, &shape))
+            g_array_append_val (shapes, shape);
+        }
+    }
+
+  node = json_object_get_member (object, "stage");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+      && read_shape (json_node_get_object (node), SB_SHAPE_STAGE, &shape))
+    g_array_append_val (shapes, shape);
+
+  return shapes;
+}
+
+void
+sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
+{
+  double min_x, min_y, max_x, max_y;
+  graphene_rect_t bounds;
+  g_autoptr (GPtrArray) details = NULL;
+  g_autoptr (GArray) shapes = NULL;
+  const char *currency;
+
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+  g_return_if_fail (venue == NULL || SB_IS_VENUE (venue));
+
+  if (venue == self->venue)
+    return;
+  /* A new snapshot parses the venue anew; the same document means the same map. */
+  if (venue != NULL && self->venue != NULL
+      && g_strcmp0 (sb_venue_get_json_text (venue), sb_venue_get_json_text (self->venue)) == 0)
+    {
+      g_set_object (&self->venue, venue);
+      return;
+    }
+
+  clear_venue (self);
+  if (venue == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+      return;
+    }
+
+  self->venue = g_object_ref (venue);
+  self->n_seats = sb_venue_get_n_seats (venue);
+  self->seats = g_new0 (SbSeatButton *, MAX (1, self->n_seats));
+  self->hold_ids = g_new0 (char *, MAX (1, self->n_seats));
+  currency = sb_venue_get_currency (venue);
+
+  /* One "Category, price" text per category, shared by its seats' descriptions. */
+  details = g_ptr_array_new_with_free_func (g_free);
+  for (guint c = 0; c < sb_venue_get_n_categories (venue); c++)
+    {
+      const SbCategory *category = sb_venue_get_category (venue, c);
+      g_autofree char *price = sb_format_price (category->price, currency);
+
+      /* Translators: seat category and its price, e.g. "Premium, €45.00" */
+      g_ptr_array_add (details,
+                       g_strdup_printf (C_ ("seat details", "%s, %s"), category->name, price));
+    }
+
+  sb_venue_get_bounds (venue, &min_x, &min_y, &max_x, &max_y);
+  graphene_rect_init (&bounds, (float) (min_x - 0.5), (float) (min_y - 0.5),
+                      (float) (max_x - min_x + 1), (float) (max_y - min_y + 1));
+  shapes = venue_shapes (venue);
+  for (guint i = 0; i < shapes->len; i++)
+    graphene_rect_union (&bounds, &g_array_index (shapes, VenueShape, i).bounds, &bounds);
+  graphene_rect_inset (&bounds, (float) -MARGIN, (float) -MARGIN);
+  self->root = sb_seat_group_new (_ ("Seat map"), &bounds);
+  sb_seat_group_set_scale (self->root, self->zoom);
+  for (guint i = 0; i < shapes->len; i++)
+    {
+      const VenueShape *shape = &g_array_index (shapes, VenueShape, i);
+
+      sb_seat_group_add_shape (self->root, shape->kind, &shape->bounds, shape->label);
+    }
+
+  for (guint s = 0; s < sb_venue_get_n_sections (venue); s++)
+    {
+      const SbSection *section = sb_venue_get_section (venue, s);
+      graphene_rect_t section_bounds = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+      g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+      g_autoptr (GArray) row_bounds = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+      SbSeatGroup *section_group;
+
+      for (guint r = section->first_row; r < section->first_row + section->n_rows; r++)
+        {
+          const SbRow *row = sb_venue_get_row (venue, r);
+          graphene_rect_t rb = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+          g_autofree char *row_label = NULL;
+          SbSeatGroup *row_group;
+
+          if (row->n_seats == 0)
+            continue;
+
+          for (guint i = row->first_seat; i < row->first_seat + row->n_seats; i++)
+            {
+              graphene_rect_t sb;
+
+              seat_bounds (sb_venue_get_seat (venue, i), &sb);
+              if (i == row->first_seat)
+                rb = sb;
+              else
+                graphene_rect_union (&rb, &sb, &rb);
+            }
+
+          row_label = g_strdup_printf (_ ("Row %s"), row->label);
+          row_group = sb_seat_group_new (row_label, &rb);
+          for (guint i = row->first_seat; i < row->first_seat + row->n_seats; i++)
+            {
+              const SbSeat *seat = sb_venue_get_seat (venue, i);
+              const SbCategory *category = sb_venue_get_category (venue, seat->category);
+              g_autofree char *label
+                  = g_strdup_printf (_ ("Row %s seat %s"), row->label, seat->label);
+              GdkRGBA colour;
+              graphene_rect_t sb;
+
+              if (!gdk_rgba_parse (&colour, category->colour))
+                colour = (GdkRGBA){ 0.2, 0.6, 0.3, 1.0 };
+              self->seats[i] = sb_seat_button_new (i, &colour, label,
+                                                   g_ptr_array_index (details, seat->category));
+              if (seat->blocked)
+                sb_seat_button_set_status (self->seats[i], SB_SEAT_STATUS_BLOCKED);
+              seat_bounds (seat, &sb);
+              sb_seat_group_add (row_group, GTK_WIDGET (self->seats[i]), &sb);
+            }
+
+          if (rows->len == 0)
+            section_bounds = rb;
+          else
+            graphene_rect_union (&section_bounds, &rb, &section_bounds);
+          g_ptr_array_add (rows, row_group);
+          g_array_append_val (row_bounds, rb);
+        }
+
+      if (rows->len == 0)
+        continue;
+
+      section_group = sb_seat_group_new (section->name, &section_bounds);
+      for (guint r = 0; r < rows->len; r++)
+        sb_seat_group_add (section_group, g_ptr_array_index (rows, r),
+                           &g_array_index (row_bounds, graphene_rect_t, r));
+      sb_seat_group_add (self->root, GTK_WIDGET (section_group), &section_bounds);
+    }
+
+  /* Centred while it is smaller than the view, so a fitted map sits in the middle. */
+  gtk_widget_set_halign (GTK_WIDGET (self->root), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self->root), GTK_ALIGN_CENTER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled_window),
+                                 GTK_WIDGET (self->root));
+  if (self->n_seats > 0)
+    set_focus_seat (self, 0, FALSE);
+
+  self->fit_pending = TRUE;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+}
+
+SbVenue *
+sb_seat_map_get_venue (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+
+  return self->venue;
+}
+
+static SbSeatStatus
+status_for (SbSeatMap *self, guint index, SbSeatState state)
+{
+  switch (state)
+    {
+      case SB_SEAT_HELD:
+        return g_hash_table_contains (self->own_holds,
+                                      self->hold_ids[index] ? self->hold_ids[index] : "")
+                   ? SB_SEAT_STATUS_MINE
+                   : SB_SEAT_STATUS_HELD;
+      case SB_SEAT_BOOKED:
+        return SB_SEAT_STATUS_BOOKED;
+      case SB_SEAT_BLOCKED:
+        return SB_SEAT_STATUS_BLOCKED;
+      case SB_SEAT_FREE:
+      default:
+        return sb_venue_get_seat (self->venue, index)->blocked ? SB_SEAT_STATUS_BLOCKED
+                                                               : SB_SEAT_STATUS_FREE;
+    }
+}
+
+void
+sb_seat_map_reset_states (SbSeatMap *self)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  for (guint i = 0; i < self->n_seats; i++)
+    {
+      g_clear_pointer (&self->hold_ids[i], g_free);
+      sb_seat_button_set_status (self->seats[i], status_for (self, i, SB_SEAT_FREE));
+    }
+  g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0);
+}
+
+guint
+sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
+{
+  guint applied = 0;
+
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), 0);
+  g_return_val_if_fail (seats != NULL, 0);
+
+  if (self->venue == NULL)
+    return 0;
+
+  for (guint k = 0; k < json_array_get_length (seats); k++)
+    {
+      JsonNode *node = json_array_get_element (seats, k);
+      JsonObject *entry;
+      const char *id, *state_name, *hold;
+      SbSeatState state;
+      guint index;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      id = json_object_get_string_member_with_default (entry, "id", NULL);
+      state_name = json_object_get_string_member_with_default (entry, "state", NULL);
+      hold = json_object_get_string_member_with_default (entry, "hold", NULL);
+      /* A seat or state this client does not know is skipped, not fatal: a later protocol may add
+       * states, and the next snapshot will set things right. */
+      if (id == NULL || !sb_seat_state_from_string (state_name, &state)
+          || !sb_venue_lookup_seat (self->venue, id, &index))
+        continue;
+
+      if (g_strcmp0 (self->hold_ids[index], hold) != 0)
+        {
+          g_free (self->hold_ids[index]);
+          self->hold_ids[index] = state == SB_SEAT_HELD ? g_strdup (hold) : NULL;
+        }
+      sb_seat_button_set_status (self->seats[index], status_for (self, index, state));
+      applied++;
+    }
+
+  g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0);
+  return applied;
+}
+
+void
+sb_seat_map_set_own_holds (SbSeatMap *self, GHashTable *hold_ids)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  g_hash_table_remove_all (self->own_holds);
+  if (hold_ids != NULL)
+    {
+      g_hash_table_iter_init (&iter, hold_ids);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (self->own_holds, g_strdup (key));
+    }
+
+  /* A `held` reply can arrive after the `changed` that announced the hold: re-colour seats. */
+  for (guint i = 0; i < self->n_seats; i++)
+    if (self->hold_ids[i] != NULL)
+      sb_seat_button_set_status (self->seats[i], status_for (self, i, SB_SEAT_HELD));
+  g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0);
+}
+
+guint
+sb_seat_map_get_n_seats (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), 0);
+
+  return self->n_seats;
+}
+
+SbSeatStatus
+sb_seat_map_get_status (SbSeatMap *self, guint index)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), SB_SEAT_STATUS_BLOCKED);
+  g_return_val_if_fail (index < self->n_seats, SB_SEAT_STATUS_BLOCKED);
+
+  return sb_seat_button_get_status (self->seats[index]);
+}
+
+const char *
+sb_seat_map_get_hold (SbSeatMap *self, guint index)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+  g_return_val_if_fail (index < self->n_seats, NULL);
+
+  return self->hold_ids[index];
+}
+
+SbSeatButton *
+sb_seat_map_get_seat_widget (SbSeatMap *self, guint index)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+  g_return_val_if_fail (index < self->n_seats, NULL);
+
+  return self->seats[index];
+}
+
+char *
+sb_seat_map_describe_seat (SbSeatMap *self, guint index)
+{
+  const SbSeat *seat;
+  const SbRow *row;
+
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+  g_return_val_if_fail (index < self->n_seats, NULL);
+
+  seat = sb_venue_get_seat (self->venue, index);
+  row = sb_venue_get_row (self->venue, seat->row);
+  if (sb_venue_get_n_sections (self->venue) > 1)
+    /* Translators: a seat in a venue with several sections: "Row C seat 12 (Stalls)" */
+    return g_strdup_printf (_ ("Row %s seat %s (%s)"), row->label, seat->label,
+                            sb_venue_get_section (self->venue, seat->section)->name);
+  return g_strdup_printf (_ ("Row %s seat %s"), row->label, seat->label);
+}
+
+char *
+sb_seat_map_describe_seats (SbSeatMap *self, const guint *indices, guint n_indices)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+
+  for (guint i = 0; i < n_indices; i++)
+    g_ptr_array_add (names, sb_seat_map_describe_seat (self, indices[i]));
+  return sb_join_list ((const char *const *) names->pdata, names->len);
+}
+
+/* GObject */
+
+static void
+sb_seat_map_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SbSeatMap *self = SB_SEAT_MAP (object);
+
+  switch (prop_id)
+    {
+      case PROP_ZOOM:
+        g_value_set_double (value, self->zoom);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_seat_map_dispose (GObject *object)
+{
+  SbSeatMap *self = SB_SEAT_MAP (object);
+
+  clear_venue (self);
+  g_clear_pointer (&self->scrolled_window, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (sb_seat_map_parent_class)->dispose (object);
+}
+
+static void
+sb_seat_map_finalize (GObject *object)
+{
+  SbSeatMap *self = SB_SEAT_MAP (object);
+
+  g_hash_table_unref (self->own_holds);
+  g_array_unref (self->selection);
+
+  G_OBJECT_CLASS (sb_seat_map_parent_class)->finalize (object);
+}
+
+static void
+sb_seat_map_class_init (SbSeatMapClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = sb_seat_map_get_property;
+  object_class->dispose = sb_seat_map_dispose;
+  object_class->finalize = sb_seat_map_finalize;
+
+  widget_class->measure = sb_seat_map_measure;
+  widget_class->size_allocate = sb_seat_map_size_allocate;
+
+  properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 16.0,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The selection changed (by the user or because the venue changed). */
+  signals[SIGNAL_SELECTION_CHANGED]
+      = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 0);
+  /* Seat states changed (a snapshot, a change, our holds). */
+  signals[SIGNAL_SEATS_CHANGED]
+      = g_signal_new ("seats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+  /* The user tried to choose a seat that is not free; the window explains why. */
+  signals[SIGNAL_SEAT_REFUSED]
+      = g_signal_new ("seat-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_install_action (widget_class, "seat-map.toggle", "u", toggle_action);
+
+  gtk_widget_class_set_css_name (widget_class, "seatmap");
+}
+
+static void
+sb_seat_map_init (SbSeatMap *self)
+{
+  GtkEventController *scroll;
+  GtkEventController *key;
+  GtkEventController *motion;
+  GtkGesture *zoom;
+  GtkGesture *drag;
+  GtkGesture *click;
+
+  self->zoom = 16.0;
+  self->focus_seat = NO_SEAT;
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->own_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  self->scrolled_window = gtk_scrolled_window_new ();
+  gtk_widget_set_parent (self->scrolled_window, GTK_WIDGET (self));
+  g_signal_connect (hadjustment (self), "changed", G_CALLBACK (adjustment_changed), self);
+  g_signal_connect (vadjustment (self), "changed", G_CALLBACK (adjustment_changed), self);
+
+  /* Capture phase: Ctrl+scroll must zoom before the scrolled window scrolls. */
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  zoom = gtk_gesture_zoom_new ();
+  g_signal_connect (zoom, "begin", G_CALLBACK (zoom_begin_cb), self);
+  g_signal_connect (zoom, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (zoom));
+
+  drag = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  /* One click gesture for all seats instead of thousands: the seat is found by picking. */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+}
+
+GtkWidget *
+sb_seat_map_new (void)
+{
+  return g_object_new (SB_TYPE_SEAT_MAP, NULL);
+}

@@ -1,0 +1,48 @@
+/* sb-seat-map.h: the seat map of one venue, live seat states, selection, zoom and pan. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
+
+#include "sb-seat-button.h"
+#include "sb-venue.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_SEAT_MAP (sb_seat_map_get_type ())
+G_DECLARE_FINAL_TYPE (SbSeatMap, sb_seat_map, SB, SEAT_MAP, GtkWidget)
+
+GtkWidget *sb_seat_map_new (void);
+
+/* Builds one widget per seat. Setting the venue the map already shows keeps widgets and selection.
+ */
+void sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue);
+SbVenue *sb_seat_map_get_venue (SbSeatMap *self);
+
+/* Every seat back to free (or blocked where the venue says so), as a snapshot requires. */
+void sb_seat_map_reset_states (SbSeatMap *self);
+/* Applies protocol seat entries {"id", "state", "hold"}; touches only the seats named.
+ * Returns how many entries named a seat of this venue. */
+guint sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats);
+/* The hold ids that are ours: seats held under them are drawn as "mine". */
+void sb_seat_map_set_own_holds (SbSeatMap *self, GHashTable *hold_ids);
+
+guint sb_seat_map_get_n_seats (SbSeatMap *self);
+SbSeatStatus sb_seat_map_get_status (SbSeatMap *self, guint index);
+const char *sb_seat_map_get_hold (SbSeatMap *self, guint index);
+/* "Row C seat 12", with the section where the venue has more than one. */
+char *sb_seat_map_describe_seat (SbSeatMap *self, guint index);
+/* "Row C seat 12 and row C seat 13": for messages that name several seats. */
+char *sb_seat_map_describe_seats (SbSeatMap *self, const guint *indices, guint n_indices);
+
+/* Indices of the selected seats, in the order they were chosen. */
+const GArray *sb_seat_map_get_selection (SbSeatMap *self);
+void sb_seat_map_set_selected (SbSeatMap *self, guint index, gboolean selected);
+void sb_seat_map_clear_selection (SbSeatMap *self);
+
+void sb_seat_map_zoom_in (SbSeatMap *self);
+void sb_seat_map_zoom_out (SbSeatMap *self);
+void sb_seat_map_zoom_to_fit (SbSeatMap *self);
+double sb_seat_map_get_zoom (SbSeatMap *self);
+
+G_END_DECLS

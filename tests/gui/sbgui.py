@@ -1,0 +1,310 @@
+"""Shared helpers of the Seatbook GUI tests: a real seatbook-server with a temporary database,
+app instances driven over AT-SPI with dogtail, and a plain WebSocket client for the server's view.
+
+Follows /work/shared/notes/gui-testing.md: run under xvfb-run + dbus-run-session with Debian's
+/usr/bin/python3, GDK_BACKEND=x11, GSETTINGS_BACKEND=memory (so each app instance has its own
+settings, hence its own client id), AT-SPI actions instead of pointer clicks, polling with
+deadlines, and searches along "Seat map" -> section -> "Row C" -> seat, never the whole tree."""
+
+import os
+import sys
+
+# Set before pyatspi/dogtail connect to the accessibility bus.
+for _name in ("AT_SPI_BUS_ADDRESS", "WAYLAND_DISPLAY", "GTK_A11Y"):
+    os.environ.pop(_name, None)
+os.environ["GDK_BACKEND"] = "x11"
+os.environ["GSETTINGS_BACKEND"] = "memory"
+os.environ["NO_AT_BRIDGE"] = "0"
+
+import asyncio
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+from dogtail.config import config
+
+config.checkForA11y = False
+config.actionDelay = 0.05
+config.defaultDelay = 0.05
+config.searchBackoffDuration = 0.1
+config.searchCutoffCount = 10
+config.childrenLimit = 10000
+config.logDebugToFile = False
+config.logDebugToStdOut = False
+
+import pyatspi  # noqa: E402
+from dogtail import tree  # noqa: E402
+
+# dogtail installs its own excepthook, which hides tracebacks.
+sys.excepthook = sys.__excepthook__
+
+import websockets  # noqa: E402
+
+SERVER = os.environ.get("SEATBOOK_SERVER")
+APP = os.environ.get("SEATBOOK_APP")
+VENUES = os.environ.get("SEATBOOK_VENUES")
+ARTIFACTS = os.environ.get("SEATBOOK_ARTIFACTS", os.path.join(tempfile.gettempdir(), "seatbook-gui-artifacts"))
+EVENT_ID = "gala"
+EVENT_NAME = "Gala Night"
+
+
+class TestFailure(Exception):
+    pass
+
+
+def wait_for(what, predicate, timeout=15.0, interval=0.1):
+    """Polls predicate until it returns a true value (returned); fails after timeout seconds.
+    The deadline only stops a hang; nothing is asserted about speed."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as error:  # AT-SPI nodes come and go while the UI changes
+            last_error = error
+        if time.monotonic() > deadline:
+            raise TestFailure("timed out after %.1f s waiting for %s%s" % (
+                timeout, what, " (last error: %r)" % last_error if last_error else ""))
+        time.sleep(interval)
+
+
+def screenshot(name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    path = os.path.join(ARTIFACTS, name + ".png")
+    subprocess.run(["import", "-window", "root", path], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print("screenshot:", path)
+    return path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """seatbook-server on a temporary SQLite database holding one event from theatre.json."""
+
+    def __init__(self):
+        if not SERVER or not os.path.exists(SERVER):
+            raise TestFailure("SEATBOOK_SERVER is not set to the built seatbook-server")
+        self.dir = tempfile.mkdtemp(prefix="seatbook-gui-")
+        self.store = "sqlite:" + os.path.join(self.dir, "seatbook.db")
+        self.port = None
+        self.process = None
+        subprocess.run([SERVER, "create-event", "--store=" + self.store,
+                        "--venue=" + os.path.join(VENUES, "theatre.json"),
+                        "--id=" + EVENT_ID, "--name=" + EVENT_NAME],
+                       check=True, stdout=subprocess.DEVNULL)
+
+    def start(self):
+        port_file = os.path.join(self.dir, "port")
+        if os.path.exists(port_file):
+            os.unlink(port_file)
+        # The first start takes any free port; a restart must come back on the same one, since
+        # that is the address the apps keep retrying.
+        port = self.port if self.port is not None else 0
+        self.log = open(os.path.join(self.dir, "server.log"), "a")
+        self.process = subprocess.Popen([SERVER, "--listen", "127.0.0.1", "--port", str(port),
+                                         "--port-file", port_file, "--store", self.store],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        text = wait_for("the server's port file", lambda: open(port_file).read().strip()
+                        if os.path.exists(port_file) else None, timeout=20)
+        self.port = int(text)
+        return self
+
+    @property
+    def url(self):
+        return "ws://127.0.0.1:%d/ws" % self.port
+
+    def kill(self):
+        """Kills without a goodbye, as a crash or a cut cable would."""
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+            self.log.close()
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+            self.log.close()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # The server's own view, through the protocol.
+
+    async def _session(self, requests):
+        async with websockets.connect(self.url, max_size=None) as ws:
+            await ws.send(json.dumps({"type": "hello", "id": "h", "client": "seatbook gui test",
+                                      "client_id": self.client_id, "protocol": 1}))
+            replies = {}
+            pending = set()
+            for request in requests:
+                await ws.send(json.dumps(request))
+                pending.add(request["id"])
+            while pending:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 20))
+                if message.get("re") in pending:
+                    replies[message["re"]] = message
+                    pending.discard(message["re"])
+            return replies
+
+    client_id = str(uuid.uuid4())
+
+    def request(self, *requests):
+        return asyncio.run(self._session(list(requests)))
+
+    def seat_states(self):
+        """seat id -> state of every seat that is not free."""
+        reply = self.request({"type": "subscribe", "id": "s", "event": EVENT_ID})["s"]
+        if reply["type"] != "snapshot":
+            raise TestFailure("expected a snapshot, got %r" % reply)
+        return {seat["id"]: seat["state"] for seat in reply["seats"]}
+
+
+class App:
+    """One seatbook instance (its own process and settings, so its own client id)."""
+
+    def __init__(self, label, server_url):
+        if not APP or not os.path.exists(APP):
+            raise TestFailure("SEATBOOK_APP is not set to the built seatbook")
+        self.label = label
+        self.process = subprocess.Popen([APP, "--new-instance", "--server", server_url],
+                                        stdout=sys.stdout, stderr=sys.stderr)
+        self.node = wait_for("app %s on the accessibility bus" % label, self._find_app, timeout=30)
+        self.frame = wait_for("the main window of %s" % label,
+                              lambda: next(c for c in self.node.children if c.roleName == "frame"))
+        self._seat_map = None
+        self._panel = None
+
+    def _find_app(self):
+        for app in tree.root.applications():
+            try:
+                if app.get_process_id() == self.process.pid:
+                    return app
+            except Exception:
+                continue
+        return None
+
+    def quit(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def find(self, name=None, role=None, root=None, predicate=None):
+        """Depth-first from root (the window by default)."""
+        root = root if root is not None else self.frame
+
+        def match(node):
+            if name is not None and node.name != name:
+                return False
+            if role is not None and node.roleName != role:
+                return False
+            return predicate(node) if predicate else True
+        return pyatspi.findDescendant(root, match)
+
+    def open_event(self, name=EVENT_NAME):
+        events = wait_for("the events list", lambda: self.find(name="Events", role="list"))
+        row = wait_for("event %r in the list" % name,
+                       lambda: next((c for c in events.children if c.name == name), None))
+        events.querySelection().selectChild(row.getIndexInParent())
+        self._seat_map = wait_for("the seat map of %s" % self.label,
+                                  lambda: self.find(name="Seat map"), timeout=20)
+        return self._seat_map
+
+    def seat(self, section, row, number):
+        """Along the path Seat map -> section -> row -> seat."""
+        section_node = next(c for c in self._seat_map.children if c.name == section)
+        row_node = next(c for c in section_node.children if c.name == "Row %s" % row)
+        return next(c for c in row_node.children if c.name == "Row %s seat %s" % (row, number))
+
+    def all_seats(self):
+        """(section name, seat node) for every seat, walking the groups."""
+        for section in self._seat_map.children:
+            for row in section.children:
+                for seat in row.children:
+                    yield section.name, seat
+
+    @property
+    def panel(self):
+        if self._panel is None:
+            self._panel = self.find(name="Your seats")
+        return self._panel
+
+    def button(self, name):
+        # GTK 4.8 names a button by its accessible label followed by its child label's text
+        # ("Hold Hold"), so match the first word(s).
+        return wait_for("button %r" % name, lambda: self.find(
+            role="push button", root=self.panel,
+            predicate=lambda n: n.name == name or n.name.startswith(name + " ")))
+
+    def click(self, node):
+        node.doActionNamed("click")
+
+    def panel_message(self):
+        """The last feedback message shown in the panel, or ''."""
+        box = self.find(root=self.panel, name="Messages")
+        if box is None or not box.getState().contains(pyatspi.STATE_VISIBLE):
+            return ""
+        return " ".join(c.name for c in box.children if c.roleName == "label")
+
+    def status_banner(self):
+        """The connection banner's text while it shows, else None."""
+        banner = self.find(name="Connection status")
+        if banner is None or not banner.getState().contains(pyatspi.STATE_VISIBLE):
+            return None
+        labels = pyatspi.findAllDescendants(banner, lambda n: n.roleName == "label")
+        return " ".join(label.name for label in labels if label.name)
+
+    def dialog_text(self):
+        """Text of an open message dialog of this app, or None."""
+        for window in self.node.children:
+            if window is None or window.roleName not in ("dialog", "frame", "alert") or \
+                    window.name == self.frame.name:
+                continue
+            labels = pyatspi.findAllDescendants(window, lambda n: n.roleName == "label")
+            text = "\n".join(label.name for label in labels if label.name)
+            if text:
+                return window, text
+        return None
+
+
+def seat_description(node):
+    return node.description or ""
+
+
+def run(test):
+    """Runs test(); an exception makes the process exit non-zero, which fails the meson test."""
+    test()
+    print("PASS", os.path.splitext(os.path.basename(sys.argv[0]))[0])
+
+
+def dump(node, depth=0):
+    """Prints an accessibility subtree, to see what a failing test saw."""
+    try:
+        print("  " * depth, node.roleName, repr(node.name), node.getState().getStates())
+        for child in node.children:
+            dump(child, depth + 1)
+    except Exception as error:
+        print("  " * depth, "?", error)
