@@ -1,1 +1,65 @@
-int main (void) { return 0; }
+/* main.c: seatbook-server: parse the configuration, run a subcommand or serve. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "sb-server.h"
+
+static int
+exit_status_for (const GError *error)
+{
+  /* Usage errors are 2, everything the environment did wrong (store, network) is 1. */
+  if (error->domain == G_OPTION_ERROR
+      || g_error_matches (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE))
+    return 2;
+  return 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (SbServerConfig) config = sb_server_config_new ();
+  g_autoptr (GError) error = NULL;
+
+  /* Sockets are written with MSG_NOSIGNAL, but nothing else should kill us on a closed pipe. */
+  signal (SIGPIPE, SIG_IGN);
+  g_set_prgname ("seatbook-server");
+
+  if (!sb_server_config_parse_args (config, argc, argv, &error))
+    {
+      g_printerr ("seatbook-server: %s\nTry 'seatbook-server --help'.\n", error->message);
+      return 2;
+    }
+  sb_server_config_install_log_writer (config);
+
+  const SbServerSettings *settings = sb_server_config_get_settings (config);
+  gboolean ok = TRUE;
+  int status = 0;
+
+  switch (settings->command)
+    {
+      case SB_COMMAND_CREATE_EVENT:
+        ok = sb_server_create_event_command (settings, &error);
+        break;
+      case SB_COMMAND_LIST_EVENTS:
+        ok = sb_server_list_events_command (settings, &error);
+        break;
+      case SB_COMMAND_SERVE:
+      default:
+        {
+          g_autoptr (SbServer) server = sb_server_new (settings, &error);
+          ok = server != NULL && sb_server_start (server, &error);
+          if (ok)
+            status = sb_server_run (server);
+        }
+        break;
+    }
+
+  if (!ok)
+    {
+      g_printerr ("seatbook-server: %s\n", error->message);
+      return exit_status_for (error);
+    }
+  return status;
+}

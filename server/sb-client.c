@@ -1,0 +1,939 @@
+/* sb-client.c: one WebSocket connection. Requests are parsed strictly, rate limited, answered
+ * from memory where memory is exact (events, seats, subscriptions), and turned into SbOps for the
+ * store otherwise. Outgoing data is accounted so that a client that stops reading is dropped
+ * before it can make the server buffer without bound. */
+#include "config.h"
+
+#include "sb-client.h"
+
+#include <errno.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "sb-request.h"
+#include "sb-server.h"
+
+/* Seconds between WebSocket pings, so dead peers behind NATs are noticed eventually. */
+#define KEEPALIVE_INTERVAL_S 30
+
+/* libsoup 3.2 drops a connection whose frame reaches its payload limit without sending a close
+ * frame (the client sees 1006, not 1009). So libsoup's limit is set above the protocol's, and the
+ * protocol's is enforced in on_message () with a proper 1009 close. Only frames beyond twice the
+ * limit meet libsoup's abrupt close; the limit also bounds the read buffer libsoup keeps. */
+#define LIBSOUP_MAX_PAYLOAD (2 * SB_MAX_FRAME_BYTES)
+
+struct _SbClient
+{
+  GObject parent_instance;
+
+  SbServer *server; /* not owned: the server outlives its clients */
+  SoupWebsocketConnection *connection;
+  GSocket *socket;
+  guint64 serial;
+  char *session_id;
+  char *client_id;
+  char *client_name;
+
+  gboolean closing; /* we decided to close; nothing more is sent */
+  gboolean closed;  /* the connection is gone */
+  gboolean have_reason;
+  SbDisconnectReason reason;
+
+  /* Token bucket. */
+  double tokens;
+  gint64 refilled_at_us;
+
+  /* Back-pressure: bytes handed to libsoup (payload plus frame header) against bytes the peer's
+   * TCP stack acknowledged. The difference is what sits in libsoup's queue and the kernel's send
+   * buffer, i.e. what the client has not received yet. */
+  gint64 bytes_queued;
+  gint64 acked_base;      /* tcpi_bytes_acked when the connection was taken over */
+  gint64 acked;           /* last reading, relative to acked_base */
+  gint64 check_threshold; /* re-read the kernel only when the estimate exceeds this */
+  gboolean have_tcp_info;
+
+  GHashTable *subscriptions; /* SbLiveEvent* (ref) set */
+};
+
+G_DEFINE_FINAL_TYPE (SbClient, sb_client, G_TYPE_OBJECT)
+
+/* The first reason sticks; it is counted once, right away. */
+static void
+set_reason (SbClient *self, SbDisconnectReason reason)
+{
+  if (!self->have_reason)
+    {
+      self->have_reason = TRUE;
+      self->reason = reason;
+      sb_metrics_count_disconnect (sb_server_get_metrics (self->server), reason);
+    }
+}
+
+static void
+drop_subscriptions (SbClient *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->subscriptions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      sb_live_event_remove_subscriber (key, self);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+close_with (SbClient *self, gushort code, const char *reason, SbDisconnectReason metrics_reason)
+{
+  if (self->closing || self->closed)
+    return;
+
+  self->closing = TRUE;
+  set_reason (self, metrics_reason);
+  /* No more broadcasts for it from now on, whatever the close handshake takes. */
+  drop_subscriptions (self);
+  g_debug ("Session %s: closing with %u (%s)", self->session_id, code, reason);
+  soup_websocket_connection_close (self->connection, code, reason);
+}
+
+void
+sb_client_close (SbClient *self, gushort code, const char *reason)
+{
+  g_return_if_fail (SB_IS_CLIENT (self));
+
+  SbDisconnectReason metrics_reason;
+  switch (code)
+    {
+      case SB_CLOSE_GOING_AWAY:
+        metrics_reason = SB_DISCONNECT_SHUTDOWN;
+        break;
+      case SB_CLOSE_TOO_SLOW:
+        metrics_reason = SB_DISCONNECT_TOO_SLOW;
+        break;
+      case SB_CLOSE_PROTOCOL_ERROR:
+        metrics_reason = SB_DISCONNECT_PROTOCOL;
+        break;
+      case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
+        metrics_reason = SB_DISCONNECT_TOO_BIG;
+        break;
+      default:
+        metrics_reason = SB_DISCONNECT_ERROR;
+    }
+  close_with (self, code, reason, metrics_reason);
+}
+
+/* Sending and back-pressure */
+
+static gint64
+frame_header_bytes (gsize payload)
+{
+  /* Server frames are unmasked: 2 bytes, plus 2 or 8 bytes of extended length. */
+  if (payload < 126)
+    return 2;
+  if (payload <= G_MAXUINT16)
+    return 4;
+  return 10;
+}
+
+/* Reads how many bytes the peer acknowledged; FALSE when the kernel cannot tell (not TCP). */
+static gboolean
+read_bytes_acked (SbClient *self, gint64 *out_acked)
+{
+  struct tcp_info info;
+  socklen_t length = sizeof info;
+
+  if (self->socket == NULL)
+    return FALSE;
+
+  memset (&info, 0, sizeof info);
+  if (getsockopt (g_socket_get_fd (self->socket), IPPROTO_TCP, TCP_INFO, &info, &length) != 0
+      || length < offsetof (struct tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked)
+    return FALSE;
+  *out_acked = (gint64) info.tcpi_bytes_acked;
+  return TRUE;
+}
+
+static void
+check_backlog (SbClient *self)
+{
+  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+  gint64 unsent = self->bytes_queued - self->acked;
+
+  /* Cheap test first: only when our own estimate could be over the threshold ask the kernel. */
+  if (unsent <= self->check_threshold)
+    return;
+
+  if (self->have_tcp_info)
+    {
+      gint64 acked;
+      if (read_bytes_acked (self, &acked))
+        self->acked = acked - self->acked_base;
+      unsent = self->bytes_queued - self->acked;
+    }
+  else if (self->socket != NULL)
+    {
+      /* Without TCP_INFO only the kernel's own queue is visible. */
+      int queued = 0;
+      if (ioctl (g_socket_get_fd (self->socket), SIOCOUTQ, &queued) == 0)
+        unsent = queued;
+      else
+        unsent = 0;
+      self->acked = self->bytes_queued - unsent;
+    }
+  else
+    unsent = 0;
+
+  if (unsent > (gint64) max_queue)
+    {
+      g_info ("Session %s: %" G_GINT64_FORMAT " bytes unsent, closing as too slow",
+              self->session_id, unsent);
+      close_with (self, SB_CLOSE_TOO_SLOW, "too slow", SB_DISCONNECT_TOO_SLOW);
+    }
+}
+
+gboolean
+sb_client_send_bytes (SbClient *self, GBytes *message)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  if (self->closing || self->closed)
+    return FALSE;
+  /* The peer may have started the close handshake; libsoup refuses to send then. */
+  if (soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+
+  gsize length = g_bytes_get_size (message);
+  /* send_message () does not re-validate UTF-8 as send_text () does: our JSON is built from
+   * validated strings. */
+  soup_websocket_connection_send_message (self->connection, SOUP_WEBSOCKET_DATA_TEXT, message);
+  self->bytes_queued += (gint64) length + frame_header_bytes (length);
+  check_backlog (self);
+  return !self->closing;
+}
+
+gboolean
+sb_client_send_text (SbClient *self, char *text)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  gsize length = strlen (text);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (text, length);
+  gboolean sent = sb_client_send_bytes (self, bytes);
+  if (sent)
+    sb_metrics_add_messages_sent (sb_server_get_metrics (self->server), 1);
+  return sent;
+}
+
+/* Replies */
+
+static int
+request_type_of_op (SbOpKind kind)
+{
+  switch (kind)
+    {
+      case SB_OP_HOLD:
+        return SB_REQUEST_HOLD;
+      case SB_OP_EXTEND:
+        return SB_REQUEST_EXTEND;
+      case SB_OP_RELEASE:
+        return SB_REQUEST_RELEASE;
+      case SB_OP_BOOK:
+        return SB_REQUEST_BOOK;
+      case SB_OP_EXPIRE:
+      default:
+        return SB_METRICS_REQUEST_INVALID;
+    }
+}
+
+static void
+count (SbClient *self, int request_type, SbErrorCode outcome)
+{
+  sb_metrics_count_request (sb_server_get_metrics (self->server), request_type, outcome);
+}
+
+static GString *
+begin_reply (const char *type, const char *re)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_string_append (out, "{\"type\":\"");
+  g_string_append (out, type);
+  g_string_append (out, "\",\"re\":");
+  sb_json_append_string (out, re);
+  return out;
+}
+
+static void
+finish_reply (SbClient *self, GString *out)
+{
+  g_string_append_c (out, '}');
+  sb_client_send_text (self, g_string_free (out, FALSE));
+}
+
+/* An error reply; extra (may be NULL) is appended verbatim: `,"seats":[…]` and the like. */
+static void
+send_error (SbClient *self,
+            int request_type,
+            const char *re,
+            SbErrorCode code,
+            const char *message,
+            const char *extra)
+{
+  GString *out = begin_reply ("error", re);
+
+  g_string_append (out, ",\"code\":\"");
+  g_string_append (out, sb_error_code_to_string (code));
+  g_string_append (out, "\",\"message\":");
+  sb_json_append_string (out, message);
+  if (extra != NULL)
+    g_string_append (out, extra);
+  finish_reply (self, out);
+  count (self, request_type, code);
+}
+
+void
+sb_client_reply_op (SbClient *self, const SbOp *op)
+{
+  g_return_if_fail (SB_IS_CLIENT (self));
+  g_return_if_fail (op != NULL);
+
+  int request_type = request_type_of_op (op->kind);
+  gint64 now_ms = sb_now_ms ();
+  const char *const *seats
+      = (const char *const *) (op->result_seat_ids != NULL ? op->result_seat_ids : op->seat_ids);
+  const char *hold_id = op->result_hold_id != NULL ? op->result_hold_id : op->hold_id;
+
+  if (op->error != SB_ERROR_NONE)
+    {
+      g_autoptr (GString) extra = g_string_new (NULL);
+
+      if (op->error == SB_ERROR_SEAT_UNAVAILABLE)
+        {
+          g_string_append (extra, ",\"seats\":");
+          sb_json_append_string_array (extra, (const char *const *) op->conflicting_seats);
+        }
+      else if (op->error == SB_ERROR_HOLD_EXPIRED && hold_id != NULL)
+        {
+          g_string_append (extra, ",\"hold\":");
+          sb_json_append_string (extra, hold_id);
+        }
+      else if (op->error == SB_ERROR_RATE_LIMITED)
+        g_string_append (extra, ",\"retry_after_ms\":1000");
+      if (op->replayed)
+        g_string_append (extra, ",\"replayed\":true");
+      send_error (self, request_type, op->request_id, op->error,
+                  op->error_message != NULL ? op->error_message
+                                            : sb_error_code_to_string (op->error),
+                  extra->str);
+      return;
+    }
+
+  GString *out;
+  switch (op->kind)
+    {
+      case SB_OP_HOLD:
+      case SB_OP_EXTEND:
+        out = begin_reply (op->kind == SB_OP_HOLD ? "held" : "extended", op->request_id);
+        g_string_append (out, ",\"hold\":");
+        sb_json_append_string (out, hold_id);
+        g_string_append (out, ",\"event\":");
+        sb_json_append_string (out, op->event_id);
+        g_string_append (out, ",\"seats\":");
+        sb_json_append_string_array (out, seats);
+        g_string_append_printf (
+            out,
+            ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT
+            ",\"server_time\":%" G_GINT64_FORMAT,
+            op->result_expires_at_ms, MAX (0, op->result_expires_at_ms - now_ms), now_ms);
+        break;
+      case SB_OP_RELEASE:
+        out = begin_reply ("released", op->request_id);
+        g_string_append (out, ",\"hold\":");
+        sb_json_append_string (out, hold_id);
+        g_string_append (out, ",\"event\":");
+        sb_json_append_string (out, op->event_id);
+        g_string_append (out, ",\"seats\":");
+        sb_json_append_string_array (out, seats);
+        break;
+      case SB_OP_BOOK:
+        out = begin_reply ("booked", op->request_id);
+        g_string_append (out, ",\"booking\":");
+        sb_json_append_string (out, op->result_booking_id);
+        g_string_append (out, ",\"event\":");
+        sb_json_append_string (out, op->event_id);
+        g_string_append (out, ",\"seats\":");
+        sb_json_append_string_array (out, seats);
+        break;
+      case SB_OP_EXPIRE:
+      default:
+        return;
+    }
+  if (op->replayed)
+    g_string_append (out, ",\"replayed\":true");
+  finish_reply (self, out);
+  count (self, request_type, SB_ERROR_NONE);
+}
+
+/* Requests */
+
+static gboolean
+take_token (SbClient *self, gint64 *out_retry_after_ms)
+{
+  const SbServerSettings *settings = sb_server_get_settings (self->server);
+  gint64 now_us = g_get_monotonic_time ();
+
+  self->tokens
+      = MIN ((double) settings->burst, self->tokens
+                                           + (double) (now_us - self->refilled_at_us)
+                                                 * settings->requests_per_second / G_USEC_PER_SEC);
+  self->refilled_at_us = now_us;
+  if (self->tokens >= 1.0)
+    {
+      self->tokens -= 1.0;
+      return TRUE;
+    }
+  /* Rounded up: retrying after this long finds a whole token. */
+  *out_retry_after_ms
+      = (gint64) ((1.0 - self->tokens) * 1000.0 / settings->requests_per_second) + 1;
+  return FALSE;
+}
+
+static void
+handle_hello (SbClient *self, SbRequest *request)
+{
+  const SbServerSettings *settings = sb_server_get_settings (self->server);
+
+  if (self->client_id != NULL)
+    {
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
+                  "hello was already sent on this connection", NULL);
+      return;
+    }
+  if (request->protocol != SB_PROTOCOL_VERSION)
+    {
+      g_autofree char *message = g_strdup_printf ("Unsupported protocol %d (this server speaks %d)",
+                                                  request->protocol, SB_PROTOCOL_VERSION);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      return;
+    }
+
+  self->client_id = g_strdup (request->client_id);
+  self->client_name = g_strdup (request->client_name);
+  g_info ("Session %s: hello from %s", self->session_id,
+          self->client_name != NULL ? self->client_name : "(unnamed)");
+
+  gint64 now_ms = sb_now_ms ();
+  char rate[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (rate, sizeof rate, "%.6g", settings->requests_per_second);
+
+  GString *out = begin_reply ("welcome", request->id);
+  g_string_append (out, ",\"server\":\"seatbook-server " PACKAGE_VERSION
+                        "\",\"protocol\":1,\"session\":");
+  sb_json_append_string (out, self->session_id);
+  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT ",\"holds\":[", now_ms);
+  GPtrArray *events = sb_server_get_events (self->server);
+  gboolean first = TRUE;
+  for (guint i = 0; i < events->len; i++)
+    sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms,
+                                       &first);
+  g_string_append_printf (out,
+                          "],\"limits\":{\"max_frame_bytes\":%d,\"max_seats_per_request\":%u,"
+                          "\"requests_per_second\":%s,\"burst\":%u,\"default_ttl\":%d,"
+                          "\"max_ttl\":%d}",
+                          SB_MAX_FRAME_BYTES, settings->max_seats_per_request, rate,
+                          settings->burst, SB_DEFAULT_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
+  finish_reply (self, out);
+  count (self, request->type, SB_ERROR_NONE);
+}
+
+static void
+handle_list_events (SbClient *self, SbRequest *request)
+{
+  GPtrArray *events = sb_server_get_events (self->server);
+  GString *out = begin_reply ("events", request->id);
+
+  g_string_append (out, ",\"events\":[");
+  for (guint i = 0; i < events->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      sb_live_event_append_summary (g_ptr_array_index (events, i), out);
+    }
+  g_string_append_c (out, ']');
+  finish_reply (self, out);
+  count (self, request->type, SB_ERROR_NONE);
+}
+
+static SbLiveEvent *
+lookup_event_or_reply (SbClient *self, SbRequest *request)
+{
+  SbLiveEvent *event = sb_server_lookup_event (self->server, request->event_id);
+
+  if (event == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
+      send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message, NULL);
+    }
+  return event;
+}
+
+/* Sends a subscribe reply and starts delivering `changed` messages after it. */
+static void
+send_subscribed (SbClient *self, SbLiveEvent *event, int request_type, char *reply)
+{
+  if (!sb_client_send_text (self, reply))
+    return;
+  sb_live_event_add_subscriber (event, self);
+  g_hash_table_add (self->subscriptions, g_object_ref (event));
+  count (self, request_type, SB_ERROR_NONE);
+}
+
+static void
+handle_subscribe (SbClient *self, SbRequest *request)
+{
+  SbLiveEvent *event = lookup_event_or_reply (self, request);
+  if (event == NULL)
+    return;
+
+  /* Whatever is pending goes out to the present subscribers first, so this client's reply and
+   * the next `changed` it receives join up at the same version. */
+  sb_live_event_flush (event, sb_server_get_metrics (self->server));
+
+  /* A resubscribe restarts the stream at the reply's version. */
+  sb_live_event_remove_subscriber (event, self);
+
+  gint64 version = sb_live_event_get_version (event);
+  char *reply;
+  if (request->since < 0)
+    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, NULL);
+  else if (request->since > version)
+    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, "since_ahead");
+  else if (sb_live_event_can_replay (event, request->since))
+    reply = sb_live_event_build_replay (event, request->id, request->since, NULL, self->client_id);
+  else
+    {
+      /* Older than the ring: the store has the log. The reply comes later; meanwhile this client
+       * gets no `changed` for the event. */
+      g_hash_table_remove (self->subscriptions, event);
+      sb_server_fetch_changes (self->server, self->serial, request->id, request->event_id,
+                               request->since);
+      return;
+    }
+
+  send_subscribed (self, event, request->type, reply);
+}
+
+void
+sb_client_finish_subscribe (SbClient *self,
+                            const char *request_id,
+                            const char *event_id,
+                            gint64 since,
+                            GPtrArray *changes,
+                            const GError *error)
+{
+  g_return_if_fail (SB_IS_CLIENT (self));
+
+  SbLiveEvent *event = sb_server_lookup_event (self->server, event_id);
+  if (event == NULL || self->closing || self->closed)
+    return;
+
+  if (error != NULL && !g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD))
+    {
+      g_warning ("Event %s: reading changes since %" G_GINT64_FORMAT " failed: %s", event_id, since,
+                 error->message);
+      send_error (self, SB_REQUEST_SUBSCRIBE, request_id, SB_ERROR_UNAVAILABLE,
+                  "The change log cannot be read now; retry later", NULL);
+      return;
+    }
+
+  sb_live_event_flush (event, sb_server_get_metrics (self->server));
+  sb_live_event_remove_subscriber (event, self);
+
+  char *reply = NULL;
+  if (error == NULL)
+    reply = sb_live_event_build_replay (event, request_id, since, changes, self->client_id);
+  /* Too old, or memory and the log no longer join up: the client starts afresh. */
+  if (reply == NULL)
+    reply = sb_live_event_build_snapshot (event, request_id, self->client_id, "since_too_old");
+  send_subscribed (self, event, SB_REQUEST_SUBSCRIBE, reply);
+}
+
+static void
+handle_unsubscribe (SbClient *self, SbRequest *request)
+{
+  SbLiveEvent *event = lookup_event_or_reply (self, request);
+  if (event == NULL)
+    return;
+
+  sb_live_event_remove_subscriber (event, self);
+  g_hash_table_remove (self->subscriptions, event);
+
+  GString *out = begin_reply ("unsubscribed", request->id);
+  g_string_append (out, ",\"event\":");
+  sb_json_append_string (out, request->event_id);
+  finish_reply (self, out);
+  count (self, request->type, SB_ERROR_NONE);
+}
+
+/* Seat ids are checked against the venue here because it is exact and cheap (O(seats named));
+ * everything about availability is the store's decision. */
+static gboolean
+check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
+{
+  guint max_seats = sb_server_get_settings (self->server)->max_seats_per_request;
+  guint n_seats = request->seats != NULL ? g_strv_length (request->seats) : 0;
+
+  if (n_seats == 0 || n_seats > max_seats)
+    {
+      g_autofree char *message
+          = g_strdup_printf ("seats must name 1 to %u seats (got %u)", max_seats, n_seats);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      return FALSE;
+    }
+
+  SbVenue *venue = sb_live_event_get_venue (event);
+  for (guint i = 0; i < n_seats; i++)
+    {
+      if (!sb_venue_lookup_seat (venue, request->seats[i], NULL))
+        {
+          g_autofree char *message = g_strdup_printf ("Unknown seat %s in event %s",
+                                                      request->seats[i], request->event_id);
+          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_ttl (SbClient *self, SbRequest *request, gint64 *out_ttl_ms)
+{
+  gint64 ttl = request->ttl_seconds == 0 ? SB_DEFAULT_HOLD_TTL_SECONDS : request->ttl_seconds;
+
+  if (ttl < SB_MIN_HOLD_TTL_SECONDS || ttl > SB_MAX_HOLD_TTL_SECONDS)
+    {
+      g_autofree char *message = g_strdup_printf ("ttl must be %d to %d seconds",
+                                                  SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      return FALSE;
+    }
+  *out_ttl_ms = ttl * 1000;
+  return TRUE;
+}
+
+static SbOp *
+new_op (SbClient *self, SbOpKind kind, SbRequest *request, const char *event_id)
+{
+  SbOp *op = sb_op_new (kind, event_id, self->client_id, request->id);
+
+  op->now_ms = sb_now_ms ();
+  op->user_data = GSIZE_TO_POINTER ((gsize) self->serial);
+  return op;
+}
+
+static void
+handle_op_request (SbClient *self, SbRequest *request)
+{
+  SbLiveEvent *event = NULL;
+  gint64 ttl_ms = 0;
+  SbOpKind kind;
+
+  if (sb_server_is_shutting_down (self->server))
+    {
+      send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
+                  "The server is shutting down; retry with the same id", NULL);
+      return;
+    }
+
+  switch (request->type)
+    {
+      case SB_REQUEST_HOLD:
+        kind = SB_OP_HOLD;
+        break;
+      case SB_REQUEST_EXTEND:
+        kind = SB_OP_EXTEND;
+        break;
+      case SB_REQUEST_RELEASE:
+        kind = SB_OP_RELEASE;
+        break;
+      case SB_REQUEST_BOOK:
+        kind = SB_OP_BOOK;
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+
+  if ((kind == SB_OP_HOLD || kind == SB_OP_EXTEND) && !check_ttl (self, request, &ttl_ms))
+    return;
+
+  if (kind == SB_OP_HOLD || (kind == SB_OP_BOOK && request->hold_id == NULL))
+    {
+      event = lookup_event_or_reply (self, request);
+      if (event == NULL || !check_seats (self, request, event))
+        return;
+    }
+  else
+    {
+      /* By hold: the event is the hold's. A hold memory does not know (ended, expired, never
+       * existed, or a retry of a request that ended it) still goes to the store, which knows
+       * which of these it is and keeps the outcome of a retried request. */
+      event = sb_server_lookup_hold_event (self->server, request->hold_id);
+    }
+
+  SbOp *op = new_op (self, kind, request, event != NULL ? sb_live_event_get_id (event) : NULL);
+  op->seat_ids = g_strdupv (request->seats);
+  op->hold_id = g_strdup (request->hold_id);
+  op->ttl_ms = ttl_ms;
+  sb_server_submit_op (self->server, op);
+}
+
+static void
+handle_ping (SbClient *self, SbRequest *request)
+{
+  GString *out = begin_reply ("pong", request->id);
+
+  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT, sb_now_ms ());
+  finish_reply (self, out);
+  count (self, request->type, SB_ERROR_NONE);
+}
+
+static void
+on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpointer user_data)
+{
+  SbClient *self = user_data;
+  g_autofree char *request_id = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbRequest) request = NULL;
+  gint64 retry_after_ms = 0;
+  gsize length;
+  const char *data;
+
+  if (self->closing || self->closed)
+    return;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      close_with (self, SB_CLOSE_PROTOCOL_ERROR, "binary frames are not part of the protocol",
+                  SB_DISCONNECT_PROTOCOL);
+      return;
+    }
+
+  data = g_bytes_get_data (message, &length);
+
+  if (length > SB_MAX_FRAME_BYTES)
+    {
+      close_with (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "frame too big", SB_DISCONNECT_TOO_BIG);
+      return;
+    }
+
+  if (!take_token (self, &retry_after_ms))
+    {
+      /* Parsed only to echo the id; nothing is done. */
+      request = sb_request_parse (data, length, &request_id, NULL);
+      g_autofree char *extra
+          = g_strdup_printf (",\"retry_after_ms\":%" G_GINT64_FORMAT, retry_after_ms);
+      send_error (self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
+                  request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED,
+                  "Too many requests", extra);
+      return;
+    }
+
+  request = sb_request_parse (data, length, &request_id, &error);
+  if (request == NULL)
+    {
+      send_error (self, SB_METRICS_REQUEST_INVALID, request_id, SB_ERROR_INVALID_REQUEST,
+                  error != NULL ? error->message : "Invalid request", NULL);
+      return;
+    }
+
+  if (self->client_id == NULL && request->type != SB_REQUEST_HELLO)
+    {
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
+                  "The first request must be hello", NULL);
+      return;
+    }
+
+  switch (request->type)
+    {
+      case SB_REQUEST_HELLO:
+        handle_hello (self, request);
+        break;
+      case SB_REQUEST_LIST_EVENTS:
+        handle_list_events (self, request);
+        break;
+      case SB_REQUEST_SUBSCRIBE:
+        handle_subscribe (self, request);
+        break;
+      case SB_REQUEST_UNSUBSCRIBE:
+        handle_unsubscribe (self, request);
+        break;
+      case SB_REQUEST_HOLD:
+      case SB_REQUEST_EXTEND:
+      case SB_REQUEST_RELEASE:
+      case SB_REQUEST_BOOK:
+        handle_op_request (self, request);
+        break;
+      case SB_REQUEST_PING:
+        handle_ping (self, request);
+        break;
+      default:
+        send_error (self, SB_METRICS_REQUEST_INVALID, request->id, SB_ERROR_INVALID_REQUEST,
+                    "Unknown request type", NULL);
+    }
+}
+
+static void
+on_error (SoupWebsocketConnection *connection, GError *error, gpointer user_data)
+{
+  SbClient *self = user_data;
+
+  g_debug ("Session %s: %s", self->session_id, error->message);
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
+    set_reason (self, SB_DISCONNECT_TOO_BIG);
+  else
+    set_reason (self, SB_DISCONNECT_ERROR);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection, gpointer user_data)
+{
+  g_autoptr (SbClient) self = g_object_ref (SB_CLIENT (user_data));
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+
+  gushort code = soup_websocket_connection_get_close_code (connection);
+  if (code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+    set_reason (self, SB_DISCONNECT_TOO_BIG);
+  set_reason (self, SB_DISCONNECT_CLIENT_CLOSED);
+  g_debug ("Session %s closed (%u, %s)", self->session_id, code,
+           sb_disconnect_reason_to_string (self->reason));
+
+  drop_subscriptions (self);
+  /* May drop the server's reference; ours keeps self alive until we return. */
+  sb_server_client_closed (self->server, self);
+}
+
+/* Life cycle */
+
+static void
+sb_client_dispose (GObject *object)
+{
+  SbClient *self = SB_CLIENT (object);
+
+  if (self->subscriptions != NULL)
+    drop_subscriptions (self);
+  if (self->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->connection, SB_CLOSE_GOING_AWAY, NULL);
+      g_clear_object (&self->connection);
+    }
+  g_clear_object (&self->socket);
+
+  G_OBJECT_CLASS (sb_client_parent_class)->dispose (object);
+}
+
+static void
+sb_client_finalize (GObject *object)
+{
+  SbClient *self = SB_CLIENT (object);
+
+  g_free (self->session_id);
+  g_free (self->client_id);
+  g_free (self->client_name);
+  g_clear_pointer (&self->subscriptions, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sb_client_parent_class)->finalize (object);
+}
+
+static void
+sb_client_class_init (SbClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sb_client_dispose;
+  object_class->finalize = sb_client_finalize;
+}
+
+static void
+sb_client_init (SbClient *self)
+{
+  self->subscriptions = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+}
+
+SbClient *
+sb_client_new (SbServer *server,
+               SoupWebsocketConnection *connection,
+               GSocket *socket,
+               guint64 serial)
+{
+  g_return_val_if_fail (SB_IS_SERVER (server), NULL);
+  g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection), NULL);
+  g_return_val_if_fail (socket == NULL || G_IS_SOCKET (socket), NULL);
+
+  const SbServerSettings *settings = sb_server_get_settings (server);
+  SbClient *self = g_object_new (SB_TYPE_CLIENT, NULL);
+
+  self->server = server;
+  self->connection = g_object_ref (connection);
+  self->socket = socket != NULL ? g_object_ref (socket) : NULL;
+  self->serial = serial;
+  self->session_id
+      = g_strdup_printf ("s_%" G_GINT64_MODIFIER "x%06x", serial, g_random_int () & 0xffffff);
+  self->tokens = settings->burst;
+  self->refilled_at_us = g_get_monotonic_time ();
+
+  /* Check the kernel every quarter of the allowance (at most every 256 KiB) once our own count
+   * says that much may be outstanding. */
+  self->check_threshold = (gint64) MIN (settings->max_queue_bytes / 4, 256 * 1024);
+  self->have_tcp_info = read_bytes_acked (self, &self->acked_base);
+
+  if (self->socket != NULL)
+    g_socket_set_keepalive (self->socket, TRUE);
+  soup_websocket_connection_set_max_incoming_payload_size (connection, LIBSOUP_MAX_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_INTERVAL_S);
+
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "error", G_CALLBACK (on_error), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+
+  return self;
+}
+
+guint64
+sb_client_get_serial (SbClient *self)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), 0);
+  return self->serial;
+}
+
+const char *
+sb_client_get_session_id (SbClient *self)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), NULL);
+  return self->session_id;
+}
+
+const char *
+sb_client_get_client_id (SbClient *self)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), NULL);
+  return self->client_id;
+}
+
+gboolean
+sb_client_is_open (SbClient *self)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), FALSE);
+  return !self->closing && !self->closed;
+}

@@ -1,0 +1,966 @@
+/* sb-live-event.c: one event's live state on the main thread. Everything a request needs (seat
+ * ids, holds, versions) is answered here in O(1) or O(seats named); O(seats) work happens only
+ * for a snapshot, and its seat list is cached per version. */
+#include "sb-live-event.h"
+
+#include <string.h>
+
+#include "sb-client.h"
+
+typedef struct
+{
+  SbHoldRecord *record;
+  GSequenceIter *expiry; /* in self->expiries */
+} LiveHold;
+
+typedef struct
+{
+  SbChange *change;
+  gint64 committed_at_us;
+} PendingChange;
+
+struct _SbLiveEvent
+{
+  GObject parent_instance;
+
+  char *id;
+  char *name;
+  gint64 starts_at_ms;
+  SbVenue *venue;
+  gint64 version;
+
+  /* Seat states, indexed like the venue's seats. */
+  guint n_seats;
+  guint8 *seat_state; /* SbSeatState */
+  char **seat_hold;   /* hold id of each held seat */
+  guint n_free;
+
+  GHashTable *holds;        /* hold id → LiveHold */
+  GHashTable *client_holds; /* client id → set of LiveHold* */
+  GHashTable *hold_index;   /* shared with the server: hold id → SbLiveEvent */
+  GSequence *expiries;      /* LiveHold*, earliest expiry first */
+  GSource *expiry_source;
+  gboolean expire_in_flight;
+  gint64 last_expire_now_ms;
+
+  /* Recent changes for replays: version v sits at ring[v % SB_LIVE_EVENT_RING_SIZE]. */
+  SbChange **ring;
+  guint ring_count;
+  /* Changes that arrived ahead of a gap (from other server processes): version → PendingChange. */
+  GHashTable *pending;
+
+  /* Broadcast state: the seats changed since dirty_from_version, each sent with its latest state.
+   */
+  GHashTable *subscribers; /* SbClient* (ref) set */
+  gboolean dirty;
+  gint64 dirty_from_version;
+  GArray *dirty_seats; /* guint seat index */
+  guint8 *seat_dirty;
+  GArray *dirty_commit_us; /* gint64, one per change pending broadcast */
+
+  /* Snapshot seat list, reused while the version stays the same. */
+  char *seats_json;
+  gint64 seats_json_version;
+
+  SbLiveEventHooks hooks;
+};
+
+G_DEFINE_FINAL_TYPE (SbLiveEvent, sb_live_event, G_TYPE_OBJECT)
+
+gint64
+sb_now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+/* JSON writers */
+
+void
+sb_json_append_string (GString *out, const char *string)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  if (string == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) string; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+          case '"':
+            g_string_append (out, "\\\"");
+            break;
+          case '\\':
+            g_string_append (out, "\\\\");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          default:
+            if (*p < 0x20)
+              {
+                g_string_append (out, "\\u00");
+                g_string_append_c (out, hex[*p >> 4]);
+                g_string_append_c (out, hex[*p & 0xf]);
+              }
+            else
+              g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+sb_json_append_string_array (GString *out, const char *const *strings)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      sb_json_append_string (out, strings[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms)
+{
+  g_string_append (out, "{\"hold\":");
+  sb_json_append_string (out, hold->hold_id);
+  g_string_append (out, ",\"event\":");
+  sb_json_append_string (out, hold->event_id);
+  g_string_append (out, ",\"seats\":");
+  sb_json_append_string_array (out, (const char *const *) hold->seat_ids);
+  g_string_append_printf (
+      out, ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT "}",
+      hold->expires_at_ms, MAX (0, hold->expires_at_ms - now_ms));
+}
+
+static void
+append_seat_state (GString *out, const char *seat_id, SbSeatState state, const char *hold_id)
+{
+  g_string_append (out, "{\"id\":");
+  sb_json_append_string (out, seat_id);
+  g_string_append (out, ",\"state\":\"");
+  g_string_append (out, sb_seat_state_to_string (state));
+  g_string_append_c (out, '"');
+  if (state == SB_SEAT_HELD && hold_id != NULL)
+    {
+      g_string_append (out, ",\"hold\":");
+      sb_json_append_string (out, hold_id);
+    }
+  g_string_append_c (out, '}');
+}
+
+/* Holds */
+
+static gint
+compare_expiry (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const LiveHold *ha = a;
+  const LiveHold *hb = b;
+
+  if (ha->record->expires_at_ms != hb->record->expires_at_ms)
+    return ha->record->expires_at_ms < hb->record->expires_at_ms ? -1 : 1;
+  return strcmp (ha->record->hold_id, hb->record->hold_id);
+}
+
+static void
+live_hold_free (gpointer data)
+{
+  LiveHold *hold = data;
+
+  sb_hold_record_free (hold->record);
+  g_free (hold);
+}
+
+static void
+remove_hold (SbLiveEvent *self, const char *hold_id)
+{
+  LiveHold *hold = g_hash_table_lookup (self->holds, hold_id);
+  if (hold == NULL)
+    return;
+
+  g_sequence_remove (hold->expiry);
+  GHashTable *set = g_hash_table_lookup (self->client_holds, hold->record->client_id);
+  if (set != NULL)
+    {
+      g_hash_table_remove (set, hold);
+      if (g_hash_table_size (set) == 0)
+        g_hash_table_remove (self->client_holds, hold->record->client_id);
+    }
+  if (g_hash_table_lookup (self->hold_index, hold_id) == self)
+    g_hash_table_remove (self->hold_index, hold_id);
+  g_hash_table_remove (self->holds, hold_id);
+}
+
+static void
+upsert_hold (SbLiveEvent *self, const SbHoldRecord *record)
+{
+  LiveHold *hold = g_hash_table_lookup (self->holds, record->hold_id);
+
+  if (hold != NULL)
+    {
+      /* Extended: same identity, new expiry (and the seats as the store has them). */
+      g_sequence_remove (hold->expiry);
+      sb_hold_record_free (hold->record);
+      hold->record = sb_hold_record_copy (record);
+      hold->expiry = g_sequence_insert_sorted (self->expiries, hold, compare_expiry, NULL);
+      return;
+    }
+
+  hold = g_new0 (LiveHold, 1);
+  hold->record = sb_hold_record_copy (record);
+  /* The change may name the event implicitly; keep it explicit for welcome/snapshot JSON. */
+  if (hold->record->event_id == NULL)
+    hold->record->event_id = g_strdup (self->id);
+  g_hash_table_insert (self->holds, g_strdup (record->hold_id), hold);
+  hold->expiry = g_sequence_insert_sorted (self->expiries, hold, compare_expiry, NULL);
+
+  const char *client_id = hold->record->client_id != NULL ? hold->record->client_id : "";
+  GHashTable *set = g_hash_table_lookup (self->client_holds, client_id);
+  if (set == NULL)
+    {
+      set = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (self->client_holds, g_strdup (client_id), set);
+    }
+  g_hash_table_add (set, hold);
+  g_hash_table_insert (self->hold_index, g_strdup (record->hold_id), self);
+}
+
+/* Expiry: a one-shot ready time at the earliest expiry, never a repeating timer, so an idle
+ * event costs the main loop nothing. */
+
+static void
+arm_expiry (SbLiveEvent *self)
+{
+  if (self->expire_in_flight)
+    return;
+
+  GSequenceIter *first = g_sequence_get_begin_iter (self->expiries);
+  if (g_sequence_iter_is_end (first))
+    {
+      g_source_set_ready_time (self->expiry_source, -1);
+      return;
+    }
+
+  LiveHold *hold = g_sequence_get (first);
+  gint64 now_ms = sb_now_ms ();
+  gint64 due_ms = hold->record->expires_at_ms;
+
+  /* The store judged this hold not expired at last_expire_now_ms; do not spin on it. */
+  if (due_ms <= self->last_expire_now_ms)
+    due_ms = MAX (due_ms, now_ms + 1000);
+
+  gint64 delay_ms = MAX (0, due_ms - now_ms);
+  g_source_set_ready_time (self->expiry_source, g_get_monotonic_time () + delay_ms * 1000);
+}
+
+static gboolean
+expiry_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  SbLiveEvent *self = user_data;
+
+  g_source_set_ready_time (source, -1);
+  if (self->expire_in_flight)
+    return G_SOURCE_CONTINUE;
+
+  GSequenceIter *first = g_sequence_get_begin_iter (self->expiries);
+  if (g_sequence_iter_is_end (first))
+    return G_SOURCE_CONTINUE;
+
+  LiveHold *hold = g_sequence_get (first);
+  gint64 now_ms = sb_now_ms ();
+  if (hold->record->expires_at_ms > now_ms)
+    {
+      /* Woken a little early (monotonic vs. wall clock). */
+      arm_expiry (self);
+      return G_SOURCE_CONTINUE;
+    }
+
+  SbOp *op = sb_op_new (SB_OP_EXPIRE, self->id, NULL, NULL);
+  op->now_ms = now_ms;
+  self->expire_in_flight = TRUE;
+  self->last_expire_now_ms = now_ms;
+  self->hooks.submit (op, self->hooks.user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs expiry_source_funcs = {
+  .dispatch = expiry_dispatch,
+};
+
+void
+sb_live_event_expire_done (SbLiveEvent *self)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+
+  self->expire_in_flight = FALSE;
+  arm_expiry (self);
+}
+
+/* Seats and changes */
+
+static void
+mark_dirty (SbLiveEvent *self, guint index)
+{
+  if (!self->seat_dirty[index])
+    {
+      self->seat_dirty[index] = 1;
+      g_array_append_val (self->dirty_seats, index);
+    }
+}
+
+static void
+set_seat (SbLiveEvent *self, guint index, SbSeatState state, const char *hold_id)
+{
+  SbSeatState old_state = self->seat_state[index];
+
+  if (old_state == SB_SEAT_FREE && state != SB_SEAT_FREE)
+    self->n_free--;
+  else if (old_state != SB_SEAT_FREE && state == SB_SEAT_FREE)
+    self->n_free++;
+  self->seat_state[index] = (guint8) state;
+
+  if (g_strcmp0 (self->seat_hold[index], hold_id) != 0 || state != SB_SEAT_HELD)
+    {
+      g_clear_pointer (&self->seat_hold[index], g_free);
+      if (state == SB_SEAT_HELD)
+        self->seat_hold[index] = g_strdup (hold_id);
+    }
+}
+
+static void
+apply_one (SbLiveEvent *self, SbChange *change, gint64 committed_at_us)
+{
+  gboolean tracking = g_hash_table_size (self->subscribers) > 0;
+
+  for (guint i = 0; change->ended_holds != NULL && change->ended_holds[i] != NULL; i++)
+    remove_hold (self, change->ended_holds[i]);
+  for (guint i = 0; change->holds != NULL && i < change->holds->len; i++)
+    upsert_hold (self, g_ptr_array_index (change->holds, i));
+
+  for (guint i = 0; change->seats != NULL && i < change->seats->len; i++)
+    {
+      SbSeatChange *seat = g_ptr_array_index (change->seats, i);
+      guint index;
+
+      if (!sb_venue_lookup_seat (self->venue, seat->seat_id, &index))
+        {
+          g_warning ("Event %s version %" G_GINT64_FORMAT ": unknown seat %s in a change", self->id,
+                     change->version, seat->seat_id);
+          continue;
+        }
+      set_seat (self, index, seat->state, seat->hold_id);
+      if (tracking)
+        mark_dirty (self, index);
+    }
+
+  if (tracking)
+    {
+      if (!self->dirty)
+        {
+          self->dirty = TRUE;
+          self->dirty_from_version = self->version;
+        }
+      gint64 commit_us = committed_at_us;
+      g_array_append_val (self->dirty_commit_us, commit_us);
+    }
+
+  self->version = change->version;
+
+  guint slot = (guint) (change->version % SB_LIVE_EVENT_RING_SIZE);
+  g_clear_pointer (&self->ring[slot], sb_change_free);
+  self->ring[slot] = change;
+  if (self->ring_count < SB_LIVE_EVENT_RING_SIZE)
+    self->ring_count++;
+}
+
+void
+sb_live_event_apply_change (SbLiveEvent *self, SbChange *change, gint64 committed_at_us)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+  g_return_if_fail (change != NULL);
+
+  gboolean was_dirty = self->dirty;
+
+  if (change->version <= self->version)
+    {
+      /* Already applied (e.g. our own change seen again through a watch). */
+      sb_change_free (change);
+      return;
+    }
+  if (change->version > self->version + 1)
+    {
+      /* A gap: hold it until the versions in between arrive. */
+      PendingChange *pending = g_new0 (PendingChange, 1);
+      pending->change = change;
+      pending->committed_at_us = committed_at_us;
+      g_hash_table_replace (self->pending, &change->version, pending);
+      return;
+    }
+
+  apply_one (self, change, committed_at_us);
+  for (;;)
+    {
+      gint64 next = self->version + 1;
+      PendingChange *pending = g_hash_table_lookup (self->pending, &next);
+      if (pending == NULL)
+        break;
+      g_hash_table_steal (self->pending, &next);
+      apply_one (self, pending->change, pending->committed_at_us);
+      g_free (pending);
+    }
+
+  arm_expiry (self);
+  if (self->dirty && !was_dirty && self->hooks.dirty != NULL)
+    self->hooks.dirty (self, self->hooks.user_data);
+}
+
+/* Broadcast */
+
+gboolean
+sb_live_event_is_dirty (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
+  return self->dirty;
+}
+
+static void
+clear_dirty (SbLiveEvent *self)
+{
+  for (guint i = 0; i < self->dirty_seats->len; i++)
+    self->seat_dirty[g_array_index (self->dirty_seats, guint, i)] = 0;
+  g_array_set_size (self->dirty_seats, 0);
+  g_array_set_size (self->dirty_commit_us, 0);
+  self->dirty = FALSE;
+}
+
+guint
+sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
+
+  if (!self->dirty)
+    return 0;
+
+  if (g_hash_table_size (self->subscribers) == 0)
+    {
+      clear_dirty (self);
+      return 0;
+    }
+
+  /* Serialized once for every subscriber. */
+  GString *out = g_string_sized_new (128 + 48 * self->dirty_seats->len);
+  g_string_append (out, "{\"type\":\"changed\",\"event\":");
+  sb_json_append_string (out, self->id);
+  g_string_append_printf (
+      out, ",\"from_version\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"seats\":[",
+      self->dirty_from_version, self->version);
+  for (guint i = 0; i < self->dirty_seats->len; i++)
+    {
+      guint index = g_array_index (self->dirty_seats, guint, i);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_seat_state (out, sb_venue_get_seat (self->venue, index)->id, self->seat_state[index],
+                         self->seat_hold[index]);
+    }
+  g_string_append (out, "]}");
+
+  gsize length = out->len;
+  g_autoptr (GBytes) message = g_bytes_new_take (g_string_free (out, FALSE), length);
+
+  /* Sending may close a client that is too slow, which unsubscribes it: iterate over a copy. */
+  g_autoptr (GPtrArray) targets
+      = g_ptr_array_new_full (g_hash_table_size (self->subscribers), g_object_unref);
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (targets, g_object_ref (key));
+
+  guint sent = 0;
+  for (guint i = 0; i < targets->len; i++)
+    if (sb_client_send_bytes (g_ptr_array_index (targets, i), message))
+      sent++;
+
+  if (metrics != NULL)
+    {
+      gint64 now_us = g_get_monotonic_time ();
+      for (guint i = 0; i < self->dirty_commit_us->len; i++)
+        {
+          gint64 commit_us = g_array_index (self->dirty_commit_us, gint64, i);
+          if (commit_us > 0)
+            sb_metrics_observe_broadcast_lag (metrics,
+                                              (double) (now_us - commit_us) / G_USEC_PER_SEC);
+        }
+      sb_metrics_add_messages_sent (metrics, sent);
+    }
+
+  clear_dirty (self);
+  return sent;
+}
+
+void
+sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+  g_return_if_fail (SB_IS_CLIENT (client));
+
+  /* The caller flushed before building the reply, so nothing pending predates this subscriber. */
+  g_return_if_fail (!self->dirty);
+
+  if (!g_hash_table_contains (self->subscribers, client))
+    g_hash_table_add (self->subscribers, g_object_ref (client));
+}
+
+void
+sb_live_event_remove_subscriber (SbLiveEvent *self, SbClient *client)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+
+  g_hash_table_remove (self->subscribers, client);
+}
+
+gboolean
+sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
+  return g_hash_table_contains (self->subscribers, client);
+}
+
+/* Replies */
+
+static const char *
+seats_json (SbLiveEvent *self)
+{
+  if (self->seats_json != NULL && self->seats_json_version == self->version)
+    return self->seats_json;
+
+  GString *out = g_string_sized_new (64 + 40 * (self->n_seats - self->n_free));
+  g_string_append_c (out, '[');
+  gboolean first = TRUE;
+  for (guint i = 0; i < self->n_seats; i++)
+    {
+      if (self->seat_state[i] == SB_SEAT_FREE)
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      append_seat_state (out, sb_venue_get_seat (self->venue, i)->id, self->seat_state[i],
+                         self->seat_hold[i]);
+    }
+  g_string_append_c (out, ']');
+
+  g_free (self->seats_json);
+  self->seats_json = g_string_free (out, FALSE);
+  self->seats_json_version = self->version;
+  return self->seats_json;
+}
+
+void
+sb_live_event_append_client_holds (
+    SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms, gboolean *first)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+  g_return_if_fail (first != NULL);
+
+  if (client_id == NULL)
+    return;
+
+  GHashTable *set = g_hash_table_lookup (self->client_holds, client_id);
+  if (set == NULL)
+    return;
+
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      LiveHold *hold = key;
+      if (!*first)
+        g_string_append_c (out, ',');
+      *first = FALSE;
+      sb_json_append_hold (out, hold->record, now_ms);
+    }
+}
+
+static void
+append_own_holds (SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms)
+{
+  gboolean first = TRUE;
+
+  g_string_append (out, ",\"holds\":[");
+  sb_live_event_append_client_holds (self, out, client_id, now_ms, &first);
+  g_string_append_c (out, ']');
+}
+
+char *
+sb_live_event_build_snapshot (SbLiveEvent *self,
+                              const char *re,
+                              const char *client_id,
+                              const char *reason)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+
+  const char *venue_json = sb_venue_get_json_text (self->venue);
+  const char *seats = seats_json (self);
+  gint64 now_ms = sb_now_ms ();
+  GString *out = g_string_sized_new (256 + strlen (venue_json) + strlen (seats));
+
+  g_string_append (out, "{\"type\":\"snapshot\",\"re\":");
+  sb_json_append_string (out, re);
+  g_string_append (out, ",\"event\":{\"id\":");
+  sb_json_append_string (out, self->id);
+  g_string_append (out, ",\"name\":");
+  sb_json_append_string (out, self->name);
+  if (self->starts_at_ms != 0)
+    g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT "}", self->starts_at_ms);
+  else
+    g_string_append (out, ",\"starts_at\":null}");
+  g_string_append_printf (out,
+                          ",\"version\":%" G_GINT64_FORMAT ",\"server_time\":%" G_GINT64_FORMAT,
+                          self->version, now_ms);
+  g_string_append (out, ",\"venue\":");
+  g_string_append (out, venue_json);
+  g_string_append (out, ",\"seats\":");
+  g_string_append (out, seats);
+  append_own_holds (self, out, client_id, now_ms);
+  if (reason != NULL)
+    {
+      g_string_append (out, ",\"reason\":");
+      sb_json_append_string (out, reason);
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+sb_live_event_can_replay (SbLiveEvent *self, gint64 since)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
+
+  return since >= 0 && since <= self->version && since >= self->version - (gint64) self->ring_count;
+}
+
+static const SbChange *
+find_change (SbLiveEvent *self, gint64 version, GPtrArray *older_changes)
+{
+  if (version > self->version - (gint64) self->ring_count)
+    return self->ring[version % SB_LIVE_EVENT_RING_SIZE];
+
+  if (older_changes == NULL || older_changes->len == 0)
+    return NULL;
+
+  /* The store returns consecutive versions; index directly, then check. */
+  const SbChange *first = g_ptr_array_index (older_changes, 0);
+  gint64 offset = version - first->version;
+  if (offset < 0 || offset >= (gint64) older_changes->len)
+    return NULL;
+  const SbChange *change = g_ptr_array_index (older_changes, offset);
+  return change->version == version ? change : NULL;
+}
+
+char *
+sb_live_event_build_replay (SbLiveEvent *self,
+                            const char *re,
+                            gint64 since,
+                            GPtrArray *older_changes,
+                            const char *client_id)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+
+  if (since < 0 || since > self->version)
+    return NULL;
+
+  gint64 now_ms = sb_now_ms ();
+  GString *out = g_string_sized_new (256);
+
+  g_string_append (out, "{\"type\":\"replay\",\"re\":");
+  sb_json_append_string (out, re);
+  g_string_append (out, ",\"event\":");
+  sb_json_append_string (out, self->id);
+  g_string_append_printf (out,
+                          ",\"from_version\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT
+                          ",\"server_time\":%" G_GINT64_FORMAT ",\"changes\":[",
+                          since, self->version, now_ms);
+  for (gint64 v = since + 1; v <= self->version; v++)
+    {
+      const SbChange *change = find_change (self, v, older_changes);
+      if (change == NULL)
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      if (v > since + 1)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "{\"version\":%" G_GINT64_FORMAT ",\"seats\":[", v);
+      for (guint i = 0; change->seats != NULL && i < change->seats->len; i++)
+        {
+          const SbSeatChange *seat = g_ptr_array_index (change->seats, i);
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_seat_state (out, seat->seat_id, seat->state, seat->hold_id);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, ']');
+  append_own_holds (self, out, client_id, now_ms);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+void
+sb_live_event_append_summary (SbLiveEvent *self, GString *out)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+
+  g_string_append (out, "{\"id\":");
+  sb_json_append_string (out, self->id);
+  g_string_append (out, ",\"name\":");
+  sb_json_append_string (out, self->name);
+  g_string_append (out, ",\"venue\":");
+  sb_json_append_string (out, sb_venue_get_name (self->venue));
+  if (self->starts_at_ms != 0)
+    g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT, self->starts_at_ms);
+  else
+    g_string_append (out, ",\"starts_at\":null");
+  g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT ",\"seats\":%u,\"free\":%u}",
+                          self->version, self->n_seats, self->n_free);
+}
+
+/* Accessors */
+
+const char *
+sb_live_event_get_id (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+  return self->id;
+}
+
+const char *
+sb_live_event_get_name (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+  return self->name;
+}
+
+gint64
+sb_live_event_get_starts_at_ms (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
+  return self->starts_at_ms;
+}
+
+gint64
+sb_live_event_get_version (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
+  return self->version;
+}
+
+SbVenue *
+sb_live_event_get_venue (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+  return self->venue;
+}
+
+guint
+sb_live_event_get_n_free (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
+  return self->n_free;
+}
+
+guint
+sb_live_event_get_n_subscribers (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
+  return g_hash_table_size (self->subscribers);
+}
+
+const SbHoldRecord *
+sb_live_event_lookup_hold (SbLiveEvent *self, const char *hold_id)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+
+  LiveHold *hold = g_hash_table_lookup (self->holds, hold_id);
+  return hold != NULL ? hold->record : NULL;
+}
+
+/* Life cycle */
+
+static void
+pending_change_free (gpointer data)
+{
+  PendingChange *pending = data;
+
+  sb_change_free (pending->change);
+  g_free (pending);
+}
+
+static void
+sb_live_event_dispose (GObject *object)
+{
+  SbLiveEvent *self = SB_LIVE_EVENT (object);
+
+  if (self->expiry_source != NULL)
+    {
+      g_source_destroy (self->expiry_source);
+      g_clear_pointer (&self->expiry_source, g_source_unref);
+    }
+
+  if (self->hold_index != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      g_hash_table_iter_init (&iter, self->holds);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (g_hash_table_lookup (self->hold_index, key) == self)
+          g_hash_table_remove (self->hold_index, key);
+      g_clear_pointer (&self->hold_index, g_hash_table_unref);
+    }
+
+  if (self->subscribers != NULL)
+    {
+      /* Steal first, unref after: a client let go here unsubscribes itself from this table. */
+      g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+      GHashTableIter iter;
+      gpointer key;
+      g_hash_table_iter_init (&iter, self->subscribers);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          g_ptr_array_add (clients, key);
+          g_hash_table_iter_steal (&iter);
+        }
+    }
+
+  G_OBJECT_CLASS (sb_live_event_parent_class)->dispose (object);
+}
+
+static void
+sb_live_event_finalize (GObject *object)
+{
+  SbLiveEvent *self = SB_LIVE_EVENT (object);
+
+  g_free (self->id);
+  g_free (self->name);
+  g_clear_object (&self->venue);
+  g_free (self->seat_state);
+  for (guint i = 0; self->seat_hold != NULL && i < self->n_seats; i++)
+    g_free (self->seat_hold[i]);
+  g_free (self->seat_hold);
+  g_clear_pointer (&self->client_holds, g_hash_table_unref);
+  g_clear_pointer (&self->expiries, g_sequence_free);
+  g_clear_pointer (&self->holds, g_hash_table_unref);
+  if (self->ring != NULL)
+    for (guint i = 0; i < SB_LIVE_EVENT_RING_SIZE; i++)
+      g_clear_pointer (&self->ring[i], sb_change_free);
+  g_free (self->ring);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->subscribers, g_hash_table_unref);
+  g_clear_pointer (&self->dirty_seats, g_array_unref);
+  g_clear_pointer (&self->dirty_commit_us, g_array_unref);
+  g_free (self->seat_dirty);
+  g_free (self->seats_json);
+
+  G_OBJECT_CLASS (sb_live_event_parent_class)->finalize (object);
+}
+
+static void
+sb_live_event_class_init (SbLiveEventClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sb_live_event_dispose;
+  object_class->finalize = sb_live_event_finalize;
+}
+
+static void
+sb_live_event_init (SbLiveEvent *self)
+{
+  self->holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, live_hold_free);
+  self->client_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_hash_table_unref);
+  self->expiries = g_sequence_new (NULL);
+  self->ring = g_new0 (SbChange *, SB_LIVE_EVENT_RING_SIZE);
+  self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, pending_change_free);
+  self->subscribers = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->dirty_seats = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->dirty_commit_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->seats_json_version = -1;
+}
+
+SbLiveEvent *
+sb_live_event_new (const SbEventRecord *record,
+                   const SbEventState *state,
+                   GHashTable *hold_index,
+                   const SbLiveEventHooks *hooks,
+                   GError **error)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+  g_return_val_if_fail (state != NULL, NULL);
+  g_return_val_if_fail (hold_index != NULL, NULL);
+  g_return_val_if_fail (hooks != NULL && hooks->submit != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autofree char *source_name = g_strdup_printf ("event %s", record->event_id);
+  g_autoptr (SbVenue) venue = sb_venue_new_from_data (record->venue_json, -1, source_name, error);
+  if (venue == NULL)
+    return NULL;
+
+  g_autoptr (SbLiveEvent) self = g_object_new (SB_TYPE_LIVE_EVENT, NULL);
+  self->id = g_strdup (record->event_id);
+  self->name = g_strdup (record->name);
+  self->starts_at_ms = record->starts_at_ms;
+  self->venue = g_steal_pointer (&venue);
+  self->version = state->version;
+  self->hold_index = g_hash_table_ref (hold_index);
+  self->hooks = *hooks;
+
+  self->n_seats = sb_venue_get_n_seats (self->venue);
+  self->seat_state = g_new0 (guint8, self->n_seats);
+  self->seat_hold = g_new0 (char *, self->n_seats);
+  self->seat_dirty = g_new0 (guint8, self->n_seats);
+  self->n_free = self->n_seats;
+  for (guint i = 0; i < self->n_seats; i++)
+    if (sb_venue_get_seat (self->venue, i)->blocked)
+      set_seat (self, i, SB_SEAT_BLOCKED, NULL);
+
+  for (guint i = 0; state->holds != NULL && i < state->holds->len; i++)
+    upsert_hold (self, g_ptr_array_index (state->holds, i));
+  for (guint i = 0; state->seats != NULL && i < state->seats->len; i++)
+    {
+      SbSeatChange *seat = g_ptr_array_index (state->seats, i);
+      guint index;
+
+      if (!sb_venue_lookup_seat (self->venue, seat->seat_id, &index))
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                       "Event %s: the stored state names seat %s, which its venue lacks",
+                       record->event_id, seat->seat_id);
+          return NULL;
+        }
+      set_seat (self, index, seat->state, seat->hold_id);
+    }
+
+  self->expiry_source = g_source_new (&expiry_source_funcs, sizeof (GSource));
+  g_source_set_callback (self->expiry_source, NULL, self, NULL);
+  g_source_set_static_name (self->expiry_source, "SbLiveEvent expiry");
+  g_source_attach (self->expiry_source, g_main_context_get_thread_default ());
+  arm_expiry (self);
+
+  return g_steal_pointer (&self);
+}

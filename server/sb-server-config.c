@@ -1,0 +1,518 @@
+/* sb-server-config.c: the command line (GOptionContext per subcommand) and the [server] group of
+ * the config file. Every value arrives as a string and goes through one parser, so the file and
+ * the command line accept exactly the same spellings and report errors the same way. */
+#include "config.h"
+
+#include "sb-server-config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sb-protocol.h"
+
+struct _SbServerConfig
+{
+  GObject parent_instance;
+
+  SbServerSettings settings;
+};
+
+G_DEFINE_FINAL_TYPE (SbServerConfig, sb_server_config, G_TYPE_OBJECT)
+
+static void
+sb_server_config_finalize (GObject *object)
+{
+  SbServerConfig *self = SB_SERVER_CONFIG (object);
+
+  g_free (self->settings.listen);
+  g_free (self->settings.port_file);
+  g_free (self->settings.store_uri);
+  g_free (self->settings.venue_file);
+  g_free (self->settings.event_id);
+  g_free (self->settings.event_name);
+
+  G_OBJECT_CLASS (sb_server_config_parent_class)->finalize (object);
+}
+
+static void
+sb_server_config_class_init (SbServerConfigClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sb_server_config_finalize;
+}
+
+static void
+sb_server_config_init (SbServerConfig *self)
+{
+  self->settings.command = SB_COMMAND_SERVE;
+  self->settings.listen = g_strdup ("0.0.0.0");
+  self->settings.port = 8080;
+  self->settings.log_level = G_LOG_LEVEL_MESSAGE;
+  self->settings.requests_per_second = 50;
+  self->settings.burst = 100;
+  self->settings.max_queue_bytes = 8 * 1024 * 1024;
+  self->settings.max_seats_per_request = SB_MAX_SEATS_PER_REQUEST;
+}
+
+SbServerConfig *
+sb_server_config_new (void)
+{
+  return g_object_new (SB_TYPE_SERVER_CONFIG, NULL);
+}
+
+const SbServerSettings *
+sb_server_config_get_settings (SbServerConfig *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER_CONFIG (self), NULL);
+  return &self->settings;
+}
+
+static const struct
+{
+  const char *name;
+  GLogLevelFlags level;
+} log_levels[] = {
+  { "error", G_LOG_LEVEL_ERROR },     { "critical", G_LOG_LEVEL_CRITICAL },
+  { "warning", G_LOG_LEVEL_WARNING }, { "message", G_LOG_LEVEL_MESSAGE },
+  { "info", G_LOG_LEVEL_INFO },       { "debug", G_LOG_LEVEL_DEBUG },
+};
+
+const char *
+sb_log_level_to_string (GLogLevelFlags level)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (log_levels); i++)
+    if (log_levels[i].level == level)
+      return log_levels[i].name;
+  return "message";
+}
+
+static gboolean
+parse_unsigned (const char *key,
+                const char *value,
+                guint64 min,
+                guint64 max,
+                guint64 *out_value,
+                GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!g_ascii_string_to_unsigned (value, 10, min, max, out_value, &local_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Invalid value '%s' for %s: %s",
+                   value, key, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Parses an ISO 8601 date-time ("2025-11-27T19:30:00+01:00"; without a zone it is UTC) into Unix
+ * milliseconds. */
+static gboolean
+parse_iso8601_ms (const char *value, gint64 *out_ms, GError **error)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) date_time = g_date_time_new_from_iso8601 (value, utc);
+
+  if (date_time == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Invalid value '%s' for starts-at: expected an ISO 8601 date and time such as "
+                   "2025-11-27T19:30:00+01:00",
+                   value);
+      return FALSE;
+    }
+  *out_ms = g_date_time_to_unix (date_time) * 1000 + g_date_time_get_microsecond (date_time) / 1000;
+  return TRUE;
+}
+
+/* Applies one setting, named as in the config file and as the long option. */
+static gboolean
+apply_setting (SbServerConfig *self, const char *key, const char *value, GError **error)
+{
+  SbServerSettings *s = &self->settings;
+  guint64 number;
+
+  if (strcmp (key, "listen") == 0)
+    {
+      if (*value == '\0')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value for listen: empty address");
+          return FALSE;
+        }
+      g_free (s->listen);
+      s->listen = g_strdup (value);
+    }
+  else if (strcmp (key, "port") == 0)
+    {
+      if (!parse_unsigned (key, value, 0, 65535, &number, error))
+        return FALSE;
+      s->port = (guint) number;
+    }
+  else if (strcmp (key, "port-file") == 0)
+    {
+      g_free (s->port_file);
+      s->port_file = g_strdup (value);
+    }
+  else if (strcmp (key, "store") == 0)
+    {
+      if (!g_str_has_prefix (value, "sqlite:") && !g_str_has_prefix (value, "mongodb://")
+          && !g_str_has_prefix (value, "mongodb+srv://"))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for store: expected sqlite:PATH or mongodb://...",
+                       value);
+          return FALSE;
+        }
+      g_free (s->store_uri);
+      s->store_uri = g_strdup (value);
+    }
+  else if (strcmp (key, "log-level") == 0)
+    {
+      guint i;
+      for (i = 0; i < G_N_ELEMENTS (log_levels); i++)
+        if (g_ascii_strcasecmp (value, log_levels[i].name) == 0)
+          break;
+      if (i == G_N_ELEMENTS (log_levels))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for log-level: expected error, warning, message, info "
+                       "or debug",
+                       value);
+          return FALSE;
+        }
+      s->log_level = log_levels[i].level;
+    }
+  else if (strcmp (key, "requests-per-second") == 0)
+    {
+      char *end = NULL;
+      errno = 0;
+      double rate = g_ascii_strtod (value, &end);
+      if (*value == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (rate)
+          || rate <= 0 || rate > 1e6)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for requests-per-second: expected a number above 0",
+                       value);
+          return FALSE;
+        }
+      s->requests_per_second = rate;
+    }
+  else if (strcmp (key, "burst") == 0)
+    {
+      if (!parse_unsigned (key, value, 1, 1000000, &number, error))
+        return FALSE;
+      s->burst = (guint) number;
+    }
+  else if (strcmp (key, "max-queue-bytes") == 0)
+    {
+      if (!parse_unsigned (key, value, 1024, G_MAXINT64, &number, error))
+        return FALSE;
+      s->max_queue_bytes = number;
+    }
+  else if (strcmp (key, "max-seats-per-request") == 0)
+    {
+      if (!parse_unsigned (key, value, 1, SB_MAX_SEATS_PER_REQUEST, &number, error))
+        return FALSE;
+      s->max_seats_per_request = (guint) number;
+    }
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "Unknown setting '%s'",
+                   key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_key_file (SbServerConfig *self, const char *path, GError **error)
+{
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Cannot read config file %s: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  g_auto (GStrv) groups = g_key_file_get_groups (key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      if (strcmp (groups[i], "server") != 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "%s: unknown group [%s] (only [server] is read)", path, groups[i]);
+          return FALSE;
+        }
+    }
+  if (!g_key_file_has_group (key_file, "server"))
+    return TRUE;
+
+  keys = g_key_file_get_keys (key_file, "server", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_string (key_file, "server", keys[i], &local_error);
+
+      /* port-file is for scripts driving the command line; the file takes the documented keys. */
+      if (value == NULL || strcmp (keys[i], "port-file") == 0
+          || !apply_setting (self, keys[i], value, &local_error))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: [server] %s: %s", path,
+                       keys[i],
+                       local_error != NULL ? local_error->message : "not a setting of the file");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Command-line values, kept apart so they can be applied after the config file. */
+typedef struct
+{
+  char *config;
+  char *listen;
+  char *port;
+  char *port_file;
+  char *store;
+  char *log_level;
+  char *requests_per_second;
+  char *burst;
+  char *max_queue_bytes;
+  char *max_seats_per_request;
+  char *venue;
+  char *id;
+  char *name;
+  char *starts_at;
+  gboolean if_missing;
+} CommandLine;
+
+static void
+command_line_clear (CommandLine *cl)
+{
+  g_free (cl->config);
+  g_free (cl->listen);
+  g_free (cl->port);
+  g_free (cl->port_file);
+  g_free (cl->store);
+  g_free (cl->log_level);
+  g_free (cl->requests_per_second);
+  g_free (cl->burst);
+  g_free (cl->max_queue_bytes);
+  g_free (cl->max_seats_per_request);
+  g_free (cl->venue);
+  g_free (cl->id);
+  g_free (cl->name);
+  g_free (cl->starts_at);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CommandLine, command_line_clear)
+
+static const char serve_description[]
+    = "Commands:\n"
+      "  (none)          serve every event in the store over WebSocket at ws://ADDRESS:PORT/ws,\n"
+      "                  with /healthz and /metrics on the same port\n"
+      "  create-event    create an event from a venue file (see create-event --help)\n"
+      "  list-events     list the events of a store (see list-events --help)\n"
+      "\n"
+      "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
+      "store,\n"
+      "log-level, requests-per-second, burst, max-queue-bytes and max-seats-per-request, spelt as "
+      "the\n"
+      "long options. Options given on the command line win over the file.\n"
+      "\n"
+      "Exit status: 0 on success and after SIGINT/SIGTERM (graceful shutdown), 1 when the store\n"
+      "cannot be opened or the server cannot listen, 2 on bad options or values.\n";
+
+gboolean
+sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError **error)
+{
+  g_return_val_if_fail (SB_IS_SERVER_CONFIG (self), FALSE);
+  g_return_val_if_fail (argv != NULL, FALSE);
+
+  g_auto (CommandLine) cl = { 0 };
+  g_autoptr (GOptionContext) context = NULL;
+  g_auto (GStrv) args = NULL;
+  const char *command_name = NULL;
+  SbServerSettings *s = &self->settings;
+
+  /* A first argument that is not an option names a subcommand. */
+  if (argc > 1 && argv[1][0] != '-')
+    {
+      command_name = argv[1];
+      if (strcmp (command_name, "create-event") == 0)
+        s->command = SB_COMMAND_CREATE_EVENT;
+      else if (strcmp (command_name, "list-events") == 0)
+        s->command = SB_COMMAND_LIST_EVENTS;
+      else if (strcmp (command_name, "serve") == 0)
+        s->command = SB_COMMAND_SERVE;
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       "Unknown command '%s' (expected create-event or list-events)", command_name);
+          return FALSE;
+        }
+    }
+
+  const GOptionEntry store_entry[] = {
+    { "store", 's', 0, G_OPTION_ARG_STRING, &cl.store,
+      "Store: sqlite:PATH (default sqlite:$XDG_DATA_HOME/seatbook/seatbook.db) or mongodb://...",
+      "URI" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &cl.config,
+      "Read settings from the [server] group of this key file", "FILE" },
+    { "log-level", 0, 0, G_OPTION_ARG_STRING, &cl.log_level,
+      "Least severe messages logged: error, warning, message (default), info or debug", "LEVEL" },
+    { NULL },
+  };
+  const GOptionEntry serve_entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &cl.listen,
+      "Address to listen on (default 0.0.0.0; :: for IPv6)", "ADDRESS" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &cl.port, "Port (default 8080; 0 = any free port)",
+      "PORT" },
+    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &cl.port_file,
+      "Write the port actually bound to FILE once listening", "FILE" },
+    { "requests-per-second", 0, 0, G_OPTION_ARG_STRING, &cl.requests_per_second,
+      "Requests a connection may send per second (default 50)", "N" },
+    { "burst", 0, 0, G_OPTION_ARG_STRING, &cl.burst,
+      "Requests a connection may send in a burst (default 100)", "N" },
+    { "max-queue-bytes", 0, 0, G_OPTION_ARG_STRING, &cl.max_queue_bytes,
+      "Unsent bytes queued for one client before it is closed with 4001 (default 8388608)", "N" },
+    { "max-seats-per-request", 0, 0, G_OPTION_ARG_STRING, &cl.max_seats_per_request,
+      "Most seats one hold or book may name (1-50, default 50)", "N" },
+    { NULL },
+  };
+  const GOptionEntry create_entries[] = {
+    { "venue", 0, 0, G_OPTION_ARG_FILENAME, &cl.venue, "Venue file (JSON) of the event", "FILE" },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &cl.id, "Event id, e.g. opening-night", "ID" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &cl.name, "Event name, e.g. \"Opening night\"", "NAME" },
+    { "starts-at", 0, 0, G_OPTION_ARG_STRING, &cl.starts_at,
+      "When the event starts, e.g. 2025-11-27T19:30:00+01:00", "ISO8601" },
+    { "if-missing", 0, 0, G_OPTION_ARG_NONE, &cl.if_missing,
+      "Succeed without changes when the event exists already", NULL },
+    { NULL },
+  };
+
+  switch (s->command)
+    {
+      case SB_COMMAND_SERVE:
+        context = g_option_context_new ("[COMMAND] - serve every event in the store");
+        g_option_context_set_description (context, serve_description);
+        g_option_context_add_main_entries (context, serve_entries, NULL);
+        break;
+      case SB_COMMAND_CREATE_EVENT:
+        context = g_option_context_new ("- create an event from a venue file");
+        g_option_context_set_summary (
+            context, "seatbook-server create-event --store=URI --venue=FILE --id=ID --name=NAME "
+                     "[--starts-at=ISO8601] [--if-missing]");
+        g_option_context_add_main_entries (context, create_entries, NULL);
+        break;
+      case SB_COMMAND_LIST_EVENTS:
+        context = g_option_context_new ("- list the events of a store");
+        g_option_context_set_summary (context,
+                                      "Prints one line per event: id, version, starts_at, name "
+                                      "(tab-separated).");
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+  g_option_context_add_main_entries (context, store_entry, NULL);
+
+  /* Parse a copy without the subcommand; GOption rearranges its array. */
+  {
+    GPtrArray *copy = g_ptr_array_new ();
+    for (int i = 0; i < argc; i++)
+      if (i != 1 || command_name == NULL)
+        g_ptr_array_add (copy, g_strdup (argv[i]));
+    g_ptr_array_add (copy, NULL);
+    args = (GStrv) g_ptr_array_free (copy, FALSE);
+  }
+  if (!g_option_context_parse_strv (context, &args, error))
+    return FALSE;
+  if (args[1] != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument '%s'",
+                   args[1]);
+      return FALSE;
+    }
+
+  if (cl.config != NULL && !load_key_file (self, cl.config, error))
+    return FALSE;
+
+  const struct
+  {
+    const char *key;
+    const char *value;
+  } overrides[] = {
+    { "listen", cl.listen },
+    { "port", cl.port },
+    { "port-file", cl.port_file },
+    { "store", cl.store },
+    { "log-level", cl.log_level },
+    { "requests-per-second", cl.requests_per_second },
+    { "burst", cl.burst },
+    { "max-queue-bytes", cl.max_queue_bytes },
+    { "max-seats-per-request", cl.max_seats_per_request },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (overrides); i++)
+    if (overrides[i].value != NULL
+        && !apply_setting (self, overrides[i].key, overrides[i].value, error))
+      return FALSE;
+
+  if (s->command == SB_COMMAND_CREATE_EVENT)
+    {
+      if (cl.venue == NULL || cl.id == NULL || cl.name == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       "create-event needs --venue, --id and --name");
+          return FALSE;
+        }
+      if (*cl.id == '\0' || strlen (cl.id) > 128 || *cl.name == '\0')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "create-event: --id must have 1–128 characters and --name must not be "
+                       "empty");
+          return FALSE;
+        }
+      if (cl.starts_at != NULL && !parse_iso8601_ms (cl.starts_at, &s->starts_at_ms, error))
+        return FALSE;
+      s->venue_file = g_steal_pointer (&cl.venue);
+      s->event_id = g_steal_pointer (&cl.id);
+      s->event_name = g_steal_pointer (&cl.name);
+      s->if_missing = cl.if_missing;
+    }
+
+  if (s->store_uri == NULL)
+    {
+      g_autofree char *path
+          = g_build_filename (g_get_user_data_dir (), "seatbook", "seatbook.db", NULL);
+      s->store_uri = g_strconcat ("sqlite:", path, NULL);
+      s->store_is_default = TRUE;
+    }
+
+  return TRUE;
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  GLogLevelFlags threshold = GPOINTER_TO_UINT (user_data);
+
+  /* GLogLevelFlags: a numerically larger level bit is less severe. */
+  if ((log_level & G_LOG_LEVEL_MASK) > threshold)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_standard_streams (log_level, fields, n_fields, NULL);
+}
+
+void
+sb_server_config_install_log_writer (SbServerConfig *self)
+{
+  g_return_if_fail (SB_IS_SERVER_CONFIG (self));
+
+  /* GLib's default writer hides info and debug unless G_MESSAGES_DEBUG is set; the configured
+   * level decides instead. */
+  g_log_set_writer_func (log_writer, GUINT_TO_POINTER (self->settings.log_level), NULL);
+}

@@ -1,0 +1,929 @@
+/* sb-server.c: the SoupServer and everything around it on the main thread. Ops go to the store
+ * worker; their outcomes come back in commit order, are applied to the events in memory, answered,
+ * and broadcast once per event per main-loop iteration. */
+#include "config.h"
+
+#include "sb-server.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sb-request.h"
+
+/* Kernel backlog for bursts of connections; GLib's default of 10 stalls them for seconds. */
+#define LISTEN_BACKLOG 4096
+/* How long shutdown waits for clients to finish the close handshake. */
+#define SHUTDOWN_CLOSE_TIMEOUT_MS 3000
+/* Idempotency records and the change log are pruned hourly (first a few minutes after start, so a
+ * server restarted often still prunes); the protocol promises outcomes for at least 24 hours. */
+#define PRUNE_FIRST_DELAY_S (5 * 60)
+#define PRUNE_INTERVAL_S (60 * 60)
+#define OUTCOME_RETENTION_MS ((gint64) 25 * 60 * 60 * 1000)
+
+struct _SbServer
+{
+  GObject parent_instance;
+
+  const SbServerSettings *settings;
+  SbStore *store;
+  SbStoreWorker *worker;
+  SoupServer *soup;
+  GSocket *listen_socket;
+  guint port;
+  char *store_description; /* the store URI without credentials, for logs */
+
+  GHashTable *events;      /* event id → SbLiveEvent */
+  GPtrArray *events_by_id; /* SbLiveEvent, sorted by id */
+  GHashTable *hold_index;  /* hold id → SbLiveEvent, maintained by the events */
+
+  GHashTable *clients; /* serial → SbClient */
+  guint64 next_serial;
+  SbMetrics *metrics;
+
+  GPtrArray *dirty_events; /* SbLiveEvent with a broadcast pending */
+  guint flush_source;
+
+  GMainLoop *loop;
+  guint prune_source;
+  gboolean shutting_down;
+  guint sigint_source;
+  guint sigterm_source;
+};
+
+G_DEFINE_FINAL_TYPE (SbServer, sb_server, G_TYPE_OBJECT)
+/* The quark's name is stringified as written: keep clang-format off it. */
+/* clang-format off */
+G_DEFINE_QUARK (sb-server-error-quark, sb_server_error)
+/* clang-format on */
+
+/* Broadcast: flushed once per main-loop iteration. */
+
+static gboolean
+flush_dirty_events (gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  self->flush_source = 0;
+  for (guint i = 0; i < self->dirty_events->len; i++)
+    sb_live_event_flush (g_ptr_array_index (self->dirty_events, i), self->metrics);
+  g_ptr_array_set_size (self->dirty_events, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_event_dirty (SbLiveEvent *event, gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  g_ptr_array_add (self->dirty_events, event);
+  /* Default priority, not high: the flush then shares its wake-up with the socket reads that are
+   * ready, instead of costing an extra main-loop iteration (each walks every connection). */
+  if (self->flush_source == 0)
+    self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_dirty_events, self, NULL);
+}
+
+static void
+on_event_submit (SbOp *op, gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  sb_store_worker_submit (self->worker, op);
+}
+
+/* Store outcomes */
+
+static void
+on_op_done (SbOp *op, gpointer user_data)
+{
+  SbServer *self = user_data;
+  g_autoptr (SbOp) owned = op;
+
+  if (op->committed_at_us > 0 && op->queued_at_us > 0)
+    sb_metrics_observe_commit (self->metrics,
+                               (double) (op->committed_at_us - op->queued_at_us) / G_USEC_PER_SEC);
+
+  const char *event_id = op->change != NULL ? op->change->event_id : op->event_id;
+  SbLiveEvent *event = event_id != NULL ? g_hash_table_lookup (self->events, event_id) : NULL;
+
+  /* Memory first, then the reply, then (next iteration) the broadcast. */
+  if (op->change != NULL)
+    {
+      SbChange *change = g_steal_pointer (&op->change);
+      if (event != NULL)
+        sb_live_event_apply_change (event, change, op->committed_at_us);
+      else
+        {
+          g_warning ("Committed change for unknown event %s", change->event_id);
+          sb_change_free (change);
+        }
+    }
+
+  if (op->kind == SB_OP_EXPIRE)
+    {
+      if (event != NULL)
+        sb_live_event_expire_done (event);
+      if (op->error != SB_ERROR_NONE)
+        g_warning ("Expiring holds of %s failed: %s", op->event_id,
+                   op->error_message != NULL ? op->error_message : "?");
+      return;
+    }
+
+  /* A client is found by its serial: it may have gone since the op was queued. */
+  SbClient *client = g_hash_table_lookup (self->clients, op->user_data);
+  if (client != NULL)
+    sb_client_reply_op (client, op);
+}
+
+typedef struct
+{
+  char *event_id;
+  gint64 since;
+} FetchJob;
+
+static void
+fetch_job_free (gpointer data)
+{
+  FetchJob *job = data;
+
+  g_free (job->event_id);
+  g_free (job);
+}
+
+static gpointer
+fetch_job_run (SbStore *store, gpointer job_data, GError **error)
+{
+  FetchJob *job = job_data;
+
+  return sb_store_changes_since (store, job->event_id, job->since, error);
+}
+
+typedef struct
+{
+  SbServer *server; /* ref */
+  guint64 serial;
+  char *request_id;
+  char *event_id;
+  gint64 since;
+} FetchRequest;
+
+static void
+fetch_request_free (FetchRequest *request)
+{
+  g_object_unref (request->server);
+  g_free (request->request_id);
+  g_free (request->event_id);
+  g_free (request);
+}
+
+static void
+on_fetch_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FetchRequest *request = user_data;
+  SbServer *self = request->server;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *changes = sb_store_worker_call_finish (self->worker, result, &error);
+
+  SbClient *client
+      = g_hash_table_lookup (self->clients, GSIZE_TO_POINTER ((gsize) request->serial));
+  if (client != NULL)
+    sb_client_finish_subscribe (client, request->request_id, request->event_id, request->since,
+                                changes, error);
+  g_clear_pointer (&changes, g_ptr_array_unref);
+  fetch_request_free (request);
+}
+
+void
+sb_server_fetch_changes (SbServer *self,
+                         guint64 client_serial,
+                         const char *request_id,
+                         const char *event_id,
+                         gint64 since)
+{
+  g_return_if_fail (SB_IS_SERVER (self));
+  g_return_if_fail (event_id != NULL);
+
+  FetchJob *job = g_new0 (FetchJob, 1);
+  job->event_id = g_strdup (event_id);
+  job->since = since;
+
+  FetchRequest *request = g_new0 (FetchRequest, 1);
+  request->server = g_object_ref (self);
+  request->serial = client_serial;
+  request->request_id = g_strdup (request_id);
+  request->event_id = g_strdup (event_id);
+  request->since = since;
+
+  sb_store_worker_call (self->worker, fetch_job_run, job, fetch_job_free, on_fetch_done, request);
+}
+
+/* Changes committed by other server processes arrive on a store thread. */
+
+typedef struct
+{
+  SbServer *server; /* ref */
+  SbChange *change;
+} WatchedChange;
+
+static gboolean
+apply_watched_change (gpointer user_data)
+{
+  WatchedChange *watched = user_data;
+  SbLiveEvent *event = g_hash_table_lookup (watched->server->events, watched->change->event_id);
+
+  if (event != NULL)
+    sb_live_event_apply_change (event, g_steal_pointer (&watched->change), 0);
+  g_clear_pointer (&watched->change, sb_change_free);
+  g_object_unref (watched->server);
+  g_free (watched);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_change (SbChange *change, gpointer user_data)
+{
+  SbServer *self = user_data;
+  g_autofree char *json = sb_change_to_json (change);
+  g_autoptr (GError) error = NULL;
+
+  /* The change is the store's; take a copy across threads. */
+  WatchedChange *watched = g_new0 (WatchedChange, 1);
+  watched->change = sb_change_from_json (json, &error);
+  if (watched->change == NULL)
+    {
+      g_warning ("Cannot copy a watched change: %s", error->message);
+      g_free (watched);
+      return;
+    }
+  watched->server = g_object_ref (self);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_watched_change, watched, NULL);
+}
+
+/* Pruning */
+
+static gpointer
+prune_job_run (SbStore *store, gpointer job_data, GError **error)
+{
+  const gint64 *older_than_ms = job_data;
+
+  /* Any non-NULL pointer says "done"; there is nothing to return. */
+  return sb_store_prune (store, *older_than_ms, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+on_prune_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SbServer) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (sb_store_worker_call_finish (self->worker, result, &error) == NULL)
+    g_warning ("Pruning old request outcomes and changes failed: %s",
+               error != NULL ? error->message : "unknown error");
+}
+
+static void
+start_prune (SbServer *self)
+{
+  gint64 *older_than_ms = g_new (gint64, 1);
+
+  *older_than_ms = sb_now_ms () - OUTCOME_RETENTION_MS;
+  sb_store_worker_call (self->worker, prune_job_run, older_than_ms, g_free, on_prune_done,
+                        g_object_ref (self));
+}
+
+static gboolean
+on_prune_hourly (gpointer user_data)
+{
+  start_prune (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_prune_first (gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  start_prune (self);
+  self->prune_source = g_timeout_add_seconds (PRUNE_INTERVAL_S, on_prune_hourly, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* HTTP */
+
+static void
+on_healthz (SoupServer *soup,
+            SoupServerMessage *msg,
+            const char *path,
+            GHashTable *query,
+            gpointer user_data)
+{
+  SbServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+
+  g_autofree char *body = g_strdup_printf (
+      "{\"status\":\"%s\",\"server\":\"seatbook-server " PACKAGE_VERSION "\",\"connections\":%u,"
+      "\"events\":%u,\"store_pending\":%u}\n",
+      self->shutting_down ? "shutting_down" : "ok", sb_metrics_get_connections (self->metrics),
+      self->events_by_id->len, sb_store_worker_get_pending (self->worker));
+  soup_server_message_set_status (
+      msg, self->shutting_down ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&body), strlen (body));
+}
+
+static void
+on_metrics (SoupServer *soup,
+            SoupServerMessage *msg,
+            const char *path,
+            GHashTable *query,
+            gpointer user_data)
+{
+  SbServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  SbStoreWorkerStats stats;
+
+  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+
+  sb_store_worker_get_stats (self->worker, &stats);
+  char *body = sb_metrics_render (self->metrics, &stats);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+on_websocket (SoupServer *soup,
+              SoupServerMessage *msg,
+              const char *path,
+              SoupWebsocketConnection *connection,
+              gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  if (self->shutting_down)
+    {
+      soup_websocket_connection_close (connection, SB_CLOSE_GOING_AWAY, "server shutting down");
+      return;
+    }
+
+  /* libsoup leaves the GSocket on the stolen stream; needed for back-pressure (TCP_INFO). */
+  GIOStream *stream = soup_websocket_connection_get_io_stream (connection);
+  GSocket *socket = stream != NULL ? g_object_get_data (G_OBJECT (stream), "GSocket") : NULL;
+  if (socket == NULL && G_IS_SOCKET_CONNECTION (stream))
+    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  if (socket == NULL)
+    socket = soup_server_message_get_socket (msg);
+
+  guint64 serial = ++self->next_serial;
+  SbClient *client = sb_client_new (self, connection, socket, serial);
+  g_hash_table_insert (self->clients, GSIZE_TO_POINTER ((gsize) serial), client);
+  sb_metrics_connection_opened (self->metrics);
+  g_debug ("Session %s: connected", sb_client_get_session_id (client));
+}
+
+void
+sb_server_client_closed (SbServer *self, SbClient *client)
+{
+  g_return_if_fail (SB_IS_SERVER (self));
+  g_return_if_fail (SB_IS_CLIENT (client));
+
+  gpointer key = GSIZE_TO_POINTER ((gsize) sb_client_get_serial (client));
+  if (g_hash_table_lookup (self->clients, key) != client)
+    return;
+  sb_metrics_connection_closed (self->metrics);
+  g_hash_table_remove (self->clients, key);
+}
+
+/* Construction */
+
+static char *
+describe_store (const char *uri)
+{
+  /* Never log a MongoDB password: drop user info. */
+  const char *scheme_end = strstr (uri, "://");
+  if (scheme_end != NULL)
+    {
+      const char *host = scheme_end + 3;
+      const char *slash = strchr (host, '/');
+      const char *at = strrchr (host, '@');
+      if (at != NULL && (slash == NULL || at < slash))
+        return g_strdup_printf ("%.*s***@%s", (int) (host - uri), uri, at + 1);
+    }
+  return g_strdup (uri);
+}
+
+static gint
+compare_events (gconstpointer a, gconstpointer b)
+{
+  SbLiveEvent *ea = *(SbLiveEvent *const *) a;
+  SbLiveEvent *eb = *(SbLiveEvent *const *) b;
+
+  return strcmp (sb_live_event_get_id (ea), sb_live_event_get_id (eb));
+}
+
+static gboolean
+load_events (SbServer *self, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) records = sb_store_list_events (self->store, &local_error);
+  SbLiveEventHooks hooks = {
+    .submit = on_event_submit,
+    .dirty = on_event_dirty,
+    .user_data = self,
+  };
+
+  if (records == NULL)
+    {
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot list events of %s: %s",
+                   self->store_description, local_error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const SbEventRecord *record = g_ptr_array_index (records, i);
+      g_autoptr (SbEventState) state
+          = sb_store_load_event (self->store, record->event_id, &local_error);
+      if (state == NULL)
+        {
+          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot load event %s: %s",
+                       record->event_id, local_error->message);
+          return FALSE;
+        }
+
+      SbLiveEvent *event
+          = sb_live_event_new (record, state, self->hold_index, &hooks, &local_error);
+      if (event == NULL)
+        {
+          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot load event %s: %s",
+                       record->event_id, local_error->message);
+          return FALSE;
+        }
+      g_hash_table_insert (self->events, g_strdup (record->event_id), event);
+      g_ptr_array_add (self->events_by_id, event);
+    }
+  g_ptr_array_sort (self->events_by_id, compare_events);
+  sb_metrics_set_events (self->metrics, self->events_by_id->len);
+  return TRUE;
+}
+
+static SbStore *
+open_store (const SbServerSettings *settings, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  const char *uri = settings->store_uri;
+
+  /* The default database lives in a directory that may not exist yet; a path given explicitly
+   * is taken as it is. */
+  if (settings->store_is_default && g_str_has_prefix (uri, "sqlite:"))
+    {
+      g_autofree char *dir = g_path_get_dirname (uri + strlen ("sqlite:"));
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        g_debug ("Cannot create %s", dir);
+    }
+
+  SbStore *store = sb_store_open (uri, &local_error);
+  if (store == NULL)
+    {
+      g_autofree char *description = describe_store (uri);
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot open store %s: %s",
+                   description, local_error->message);
+    }
+  return store;
+}
+
+SbServer *
+sb_server_new (const SbServerSettings *settings, GError **error)
+{
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (SbServer) self = g_object_new (SB_TYPE_SERVER, NULL);
+  self->settings = settings;
+  self->store_description = describe_store (settings->store_uri);
+
+  self->store = open_store (settings, error);
+  if (self->store == NULL)
+    return NULL;
+
+  /* Synchronously, before the worker thread exists: the store is used by one thread at a time. */
+  if (!load_events (self, error))
+    return NULL;
+
+  self->worker = sb_store_worker_new (self->store, on_op_done, self);
+
+  if (sb_store_can_watch (self->store))
+    {
+      g_autoptr (GError) local_error = NULL;
+      if (!sb_store_watch (self->store, on_store_change, self, &local_error))
+        g_warning ("Cannot watch %s for changes of other servers: %s", self->store_description,
+                   local_error->message);
+    }
+
+  self->soup
+      = g_object_new (SOUP_TYPE_SERVER, "server-header", "seatbook-server/" PACKAGE_VERSION, NULL);
+  /* zlib state costs ~90 KiB per connection and the messages are small. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
+  soup_server_add_websocket_handler (self->soup, SB_WEBSOCKET_PATH, NULL, NULL, on_websocket, self,
+                                     NULL);
+  soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);
+  soup_server_add_handler (self->soup, "/metrics", on_metrics, self, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+static GInetAddress *
+resolve_listen_address (const char *listen, GError **error)
+{
+  GInetAddress *address = g_inet_address_new_from_string (listen);
+  if (address != NULL)
+    return address;
+
+  g_autoptr (GResolver) resolver = g_resolver_get_default ();
+  g_autoptr (GError) local_error = NULL;
+  GList *addresses = g_resolver_lookup_by_name (resolver, listen, NULL, &local_error);
+  if (addresses == NULL)
+    {
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN, "Cannot resolve %s: %s", listen,
+                   local_error->message);
+      return NULL;
+    }
+  address = g_object_ref (addresses->data);
+  g_resolver_free_addresses (addresses);
+  return address;
+}
+
+/* Creates the listening socket ourselves: soup_server_listen_all () would use GLib's backlog. */
+static GSocket *
+listen_on (GInetAddress *address, guint port, guint *out_port, GError **error)
+{
+  g_autoptr (GSocketAddress) socket_address = g_inet_socket_address_new (address, (guint16) port);
+  g_autoptr (GSocket) socket = g_socket_new (g_inet_address_get_family (address),
+                                             G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL || !g_socket_bind (socket, socket_address, TRUE, error))
+    return NULL;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_listen (socket, error))
+    return NULL;
+
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return NULL;
+  *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
+}
+
+gboolean
+sb_server_start (SbServer *self, GError **error)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GInetAddress) address = resolve_listen_address (self->settings->listen, error);
+  if (address == NULL)
+    return FALSE;
+
+  self->listen_socket = listen_on (address, self->settings->port, &self->port, &local_error);
+  if (self->listen_socket == NULL
+      || !soup_server_listen_socket (self->soup, self->listen_socket, 0, &local_error))
+    {
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN,
+                   "Cannot listen on %s port %u: %s", self->settings->listen, self->settings->port,
+                   local_error->message);
+      return FALSE;
+    }
+
+  if (self->settings->port_file != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%u\n", self->port);
+      /* g_file_set_contents () renames into place: a reader never sees half a number. */
+      if (!g_file_set_contents (self->settings->port_file, text, -1, &local_error))
+        {
+          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN, "Cannot write port file: %s",
+                       local_error->message);
+          return FALSE;
+        }
+    }
+
+  g_autofree char *address_text = g_inet_address_to_string (address);
+  gboolean ipv6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
+  g_message ("seatbook-server " PACKAGE_VERSION " listening on ws://%s%s%s:%u/ws (store %s, %u "
+             "events)",
+             ipv6 ? "[" : "", address_text, ipv6 ? "]" : "", self->port, self->store_description,
+             self->events_by_id->len);
+  return TRUE;
+}
+
+/* Running and shutting down */
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  if (!self->shutting_down)
+    {
+      g_message ("Shutting down");
+      g_main_loop_quit (self->loop);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_shutdown_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+shutdown (SbServer *self)
+{
+  self->shutting_down = TRUE;
+
+  /* Stop accepting. Connections already upgraded to WebSocket are ours, not the SoupServer's. */
+  soup_server_disconnect (self->soup);
+  if (self->listen_socket != NULL)
+    g_socket_close (self->listen_socket, NULL);
+
+  /* Commit what is queued and deliver every outcome: replies and changes go out below. New
+   * state-changing requests meanwhile get `unavailable`. */
+  sb_store_worker_shutdown (self->worker);
+
+  if (self->flush_source != 0)
+    {
+      g_source_remove (self->flush_source);
+      flush_dirty_events (self);
+    }
+
+  g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (clients, g_object_ref (value));
+  for (guint i = 0; i < clients->len; i++)
+    sb_client_close (g_ptr_array_index (clients, i), SB_CLOSE_GOING_AWAY, "server shutting down");
+
+  /* Let the close frames go out and the handshakes finish, within a deadline. */
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add (SHUTDOWN_CLOSE_TIMEOUT_MS, on_shutdown_timeout, &timed_out);
+  while (g_hash_table_size (self->clients) > 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  if (g_hash_table_size (self->clients) > 0)
+    g_message ("%u clients did not finish closing", g_hash_table_size (self->clients));
+}
+
+int
+sb_server_run (SbServer *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), 1);
+
+  self->loop = g_main_loop_new (NULL, FALSE);
+  self->sigint_source = g_unix_signal_add (SIGINT, on_signal, self);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, on_signal, self);
+  self->prune_source = g_timeout_add_seconds (PRUNE_FIRST_DELAY_S, on_prune_first, self);
+
+  g_main_loop_run (self->loop);
+  g_clear_handle_id (&self->prune_source, g_source_remove);
+  shutdown (self);
+
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_message ("Stopped");
+  return 0;
+}
+
+guint
+sb_server_get_port (SbServer *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), 0);
+  return self->port;
+}
+
+/* For clients */
+
+const SbServerSettings *
+sb_server_get_settings (SbServer *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+  return self->settings;
+}
+
+SbMetrics *
+sb_server_get_metrics (SbServer *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+  return self->metrics;
+}
+
+gboolean
+sb_server_is_shutting_down (SbServer *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), TRUE);
+  return self->shutting_down;
+}
+
+SbLiveEvent *
+sb_server_lookup_event (SbServer *self, const char *event_id)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+
+  if (event_id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->events, event_id);
+}
+
+SbLiveEvent *
+sb_server_lookup_hold_event (SbServer *self, const char *hold_id)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+
+  if (hold_id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->hold_index, hold_id);
+}
+
+GPtrArray *
+sb_server_get_events (SbServer *self)
+{
+  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+  return self->events_by_id;
+}
+
+void
+sb_server_submit_op (SbServer *self, SbOp *op)
+{
+  g_return_if_fail (SB_IS_SERVER (self));
+  g_return_if_fail (op != NULL);
+
+  sb_store_worker_submit (self->worker, op);
+}
+
+/* Subcommands */
+
+gboolean
+sb_server_create_event_command (const SbServerSettings *settings, GError **error)
+{
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (settings->venue_file != NULL && settings->event_id != NULL, FALSE);
+
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *venue_json = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (settings->venue_file, &venue_json, &length, &local_error))
+    {
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE, "%s", local_error->message);
+      return FALSE;
+    }
+  /* Refuse a venue the server could not load later. */
+  g_autoptr (SbVenue) venue
+      = sb_venue_new_from_data (venue_json, (gssize) length, settings->venue_file, &local_error);
+  if (venue == NULL)
+    {
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE, "Invalid venue %s: %s",
+                   settings->venue_file, local_error->message);
+      return FALSE;
+    }
+
+  g_autoptr (SbStore) store = open_store (settings, error);
+  if (store == NULL)
+    return FALSE;
+
+  if (!sb_store_create_event (store, settings->event_id, settings->event_name, venue_json,
+                              settings->starts_at_ms, &local_error))
+    {
+      if (settings->if_missing
+          && g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))
+        {
+          g_print ("Event %s exists already\n", settings->event_id);
+          return TRUE;
+        }
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot create event %s: %s",
+                   settings->event_id, local_error->message);
+      return FALSE;
+    }
+
+  g_print ("Created event %s (%s, %u seats)\n", settings->event_id, sb_venue_get_name (venue),
+           sb_venue_get_n_seats (venue));
+  return TRUE;
+}
+
+gboolean
+sb_server_list_events_command (const SbServerSettings *settings, GError **error)
+{
+  g_return_val_if_fail (settings != NULL, FALSE);
+
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (SbStore) store = open_store (settings, error);
+  if (store == NULL)
+    return FALSE;
+
+  g_autoptr (GPtrArray) records = sb_store_list_events (store, &local_error);
+  if (records == NULL)
+    {
+      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot list events: %s",
+                   local_error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const SbEventRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *starts_at = NULL;
+
+      if (record->starts_at_ms != 0)
+        {
+          g_autoptr (GDateTime) date_time
+              = g_date_time_new_from_unix_utc (record->starts_at_ms / 1000);
+          starts_at = date_time != NULL ? g_date_time_format_iso8601 (date_time) : NULL;
+        }
+      g_print ("%s\t%" G_GINT64_FORMAT "\t%s\t%s\n", record->event_id, record->version,
+               starts_at != NULL ? starts_at : "-", record->name);
+    }
+  return TRUE;
+}
+
+/* Life cycle */
+
+static void
+sb_server_dispose (GObject *object)
+{
+  SbServer *self = SB_SERVER (object);
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->prune_source, g_source_remove);
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  /* Clients and events point at each other through subscriptions; clients drop theirs. */
+  if (self->clients != NULL)
+    g_hash_table_remove_all (self->clients);
+  if (self->worker != NULL && !self->shutting_down)
+    sb_store_worker_shutdown (self->worker);
+  g_clear_object (&self->worker);
+  if (self->events_by_id != NULL)
+    g_ptr_array_set_size (self->events_by_id, 0);
+  if (self->events != NULL)
+    g_hash_table_remove_all (self->events);
+  g_clear_object (&self->store);
+  g_clear_object (&self->listen_socket);
+
+  G_OBJECT_CLASS (sb_server_parent_class)->dispose (object);
+}
+
+static void
+sb_server_finalize (GObject *object)
+{
+  SbServer *self = SB_SERVER (object);
+
+  g_free (self->store_description);
+  g_clear_pointer (&self->events, g_hash_table_unref);
+  g_clear_pointer (&self->events_by_id, g_ptr_array_unref);
+  g_clear_pointer (&self->hold_index, g_hash_table_unref);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->dirty_events, g_ptr_array_unref);
+  g_clear_object (&self->metrics);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+
+  G_OBJECT_CLASS (sb_server_parent_class)->finalize (object);
+}
+
+static void
+sb_server_class_init (SbServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sb_server_dispose;
+  object_class->finalize = sb_server_finalize;
+}
+
+static void
+sb_server_init (SbServer *self)
+{
+  self->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->events_by_id = g_ptr_array_new ();
+  self->hold_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->clients = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->dirty_events = g_ptr_array_new ();
+  self->metrics = sb_metrics_new ();
+}

@@ -1,0 +1,100 @@
+/* sb-live-event.h: one event in memory on the main thread: its venue, every seat's state, the
+ * holds that have not ended, its subscribers, a ring of recent changes for replays, the pending
+ * broadcast, and the one-shot timer that asks the store to expire holds. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sb-metrics.h"
+#include "sb-op.h"
+#include "sb-store.h"
+#include "sb-venue.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SbClient SbClient;
+
+/* Changes kept in memory per event for replays; older `since` values are asked of the store. */
+#define SB_LIVE_EVENT_RING_SIZE 4096
+
+#define SB_TYPE_LIVE_EVENT (sb_live_event_get_type ())
+G_DECLARE_FINAL_TYPE (SbLiveEvent, sb_live_event, SB, LIVE_EVENT, GObject)
+
+/* How a live event reaches its server without depending on it. */
+typedef struct
+{
+  /* Queue an op (the expiry op) with the store worker; takes ownership. */
+  void (*submit) (SbOp *op, gpointer user_data);
+  /* The event has committed changes waiting to be broadcast: call sb_live_event_flush () soon
+   * (once per main-loop iteration, not once per change). */
+  void (*dirty) (SbLiveEvent *event, gpointer user_data);
+  gpointer user_data;
+} SbLiveEventHooks;
+
+/* hold_index (hold id → SbLiveEvent, owned by the server) is kept up to date by the event so a
+ * request naming only a hold finds its event in O(1). */
+G_GNUC_WARN_UNUSED_RESULT
+SbLiveEvent *sb_live_event_new (const SbEventRecord *record,
+                                const SbEventState *state,
+                                GHashTable *hold_index,
+                                const SbLiveEventHooks *hooks,
+                                GError **error);
+
+const char *sb_live_event_get_id (SbLiveEvent *self);
+const char *sb_live_event_get_name (SbLiveEvent *self);
+gint64 sb_live_event_get_starts_at_ms (SbLiveEvent *self);
+gint64 sb_live_event_get_version (SbLiveEvent *self);
+SbVenue *sb_live_event_get_venue (SbLiveEvent *self);
+guint sb_live_event_get_n_free (SbLiveEvent *self);
+guint sb_live_event_get_n_subscribers (SbLiveEvent *self);
+const SbHoldRecord *sb_live_event_lookup_hold (SbLiveEvent *self, const char *hold_id);
+
+/* Applies a committed change (taking ownership) in version order: versions already applied are
+ * ignored, later ones are kept until the gap is filled. committed_at_us is the monotonic commit
+ * time (0 = unknown), for the broadcast-lag histogram. */
+void sb_live_event_apply_change (SbLiveEvent *self, SbChange *change, gint64 committed_at_us);
+
+/* The expiry op submitted by this event came back; re-arm the timer. */
+void sb_live_event_expire_done (SbLiveEvent *self);
+
+/* Sends the pending `changed` message (one per event, serialized once) to every subscriber.
+ * Returns the number of messages sent. */
+guint sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics);
+gboolean sb_live_event_is_dirty (SbLiveEvent *self);
+
+void sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client);
+void sb_live_event_remove_subscriber (SbLiveEvent *self, SbClient *client);
+gboolean sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client);
+
+/* Replies to subscribe. Flush the event first so the reply and later `changed` messages join up.
+ * reason is NULL or "since_too_old"/"since_ahead". */
+char *sb_live_event_build_snapshot (SbLiveEvent *self,
+                                    const char *re,
+                                    const char *client_id,
+                                    const char *reason);
+/* Can a replay from `since` be built from memory alone? */
+gboolean sb_live_event_can_replay (SbLiveEvent *self, gint64 since);
+/* A replay from `since` to the current version; older_changes (may be NULL) are changes read
+ * from the store that reach back further than the ring. Returns NULL when the versions in hand
+ * do not join up (the caller then sends a snapshot). */
+char *sb_live_event_build_replay (SbLiveEvent *self,
+                                  const char *re,
+                                  gint64 since,
+                                  GPtrArray *older_changes,
+                                  const char *client_id);
+
+/* Appends the client identity's holds in this event as JSON objects to an array being built;
+ * *first says whether a comma is due. */
+void sb_live_event_append_client_holds (
+    SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms, gboolean *first);
+/* Appends {"id":…,"name":…,…} as in the `events` reply. */
+void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
+
+/* Small JSON writers shared by the server's message builders (hand-written because the hot paths
+ * build one message per request or broadcast, and JsonGenerator costs several times more). */
+void sb_json_append_string (GString *out, const char *string);
+void sb_json_append_string_array (GString *out, const char *const *strings);
+void sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms);
+gint64 sb_now_ms (void);
+
+G_END_DECLS

@@ -1,0 +1,52 @@
+/* sb-metrics.h: the server's counters, gauges and histograms, rendered in the Prometheus text
+ * exposition format for /metrics. Main thread only. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sb-protocol.h"
+#include "sb-store-worker.h"
+
+G_BEGIN_DECLS
+
+/* Why a connection ended, for seatbook_clients_disconnected_total{reason}. */
+typedef enum
+{
+  SB_DISCONNECT_CLIENT_CLOSED, /* the client closed or went away */
+  SB_DISCONNECT_TOO_SLOW,      /* 4001: outgoing queue overflowed */
+  SB_DISCONNECT_PROTOCOL,      /* 4002: binary frame */
+  SB_DISCONNECT_TOO_BIG,       /* 1009: frame over the limit */
+  SB_DISCONNECT_SHUTDOWN,      /* 1001: the server is shutting down */
+  SB_DISCONNECT_ERROR,         /* I/O error */
+  SB_DISCONNECT_N_REASONS,
+} SbDisconnectReason;
+
+/* Request type for a frame that could not be parsed (seatbook_requests_total{type="invalid"}). */
+#define SB_METRICS_REQUEST_INVALID (-1)
+
+#define SB_TYPE_METRICS (sb_metrics_get_type ())
+G_DECLARE_FINAL_TYPE (SbMetrics, sb_metrics, SB, METRICS, GObject)
+
+SbMetrics *sb_metrics_new (void);
+
+void sb_metrics_connection_opened (SbMetrics *self);
+void sb_metrics_connection_closed (SbMetrics *self);
+/* Counted when the server decides to close (the close handshake of a client that does not read
+ * may take seconds) or, for closes the server did not start, when the connection ends. */
+void sb_metrics_count_disconnect (SbMetrics *self, SbDisconnectReason reason);
+/* request_type is an SbRequestType or SB_METRICS_REQUEST_INVALID; outcome SB_ERROR_NONE is "ok". */
+void sb_metrics_count_request (SbMetrics *self, int request_type, SbErrorCode outcome);
+void sb_metrics_observe_commit (SbMetrics *self, double seconds);
+void sb_metrics_observe_broadcast_lag (SbMetrics *self, double seconds);
+void sb_metrics_add_messages_sent (SbMetrics *self, guint64 n_messages);
+void sb_metrics_set_events (SbMetrics *self, guint n_events);
+
+guint sb_metrics_get_connections (SbMetrics *self);
+guint64 sb_metrics_get_requests_total (SbMetrics *self);
+
+/* stats may be NULL (no store worker yet). */
+char *sb_metrics_render (SbMetrics *self, const SbStoreWorkerStats *stats);
+
+const char *sb_disconnect_reason_to_string (SbDisconnectReason reason);
+
+G_END_DECLS

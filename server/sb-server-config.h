@@ -1,0 +1,59 @@
+/* sb-server-config.h: seatbook-server's command line and its GKeyFile configuration. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SB_COMMAND_SERVE,
+  SB_COMMAND_CREATE_EVENT,
+  SB_COMMAND_LIST_EVENTS,
+} SbCommand;
+
+/* The values in force once the config file and the command line have been read. Plain data so
+ * the rest of the server reads it without accessors. */
+typedef struct
+{
+  SbCommand command;
+
+  /* serve */
+  char *listen; /* address to bind, default "0.0.0.0" */
+  guint port;   /* 0 = any free port */
+  char *port_file;
+  char *store_uri;
+  gboolean store_is_default; /* its directory may be created */
+  GLogLevelFlags log_level;  /* the least severe level that is still logged */
+  double requests_per_second;
+  guint burst;
+  guint64 max_queue_bytes;
+  guint max_seats_per_request;
+
+  /* create-event */
+  char *venue_file;
+  char *event_id;
+  char *event_name;
+  gint64 starts_at_ms; /* 0 = unknown */
+  gboolean if_missing;
+} SbServerSettings;
+
+#define SB_TYPE_SERVER_CONFIG (sb_server_config_get_type ())
+G_DECLARE_FINAL_TYPE (SbServerConfig, sb_server_config, SB, SERVER_CONFIG, GObject)
+
+SbServerConfig *sb_server_config_new (void);
+
+/* Parses argv (subcommand, options, --config file): the config file first, then the command line
+ * on top. Any error (G_OPTION_ERROR, G_KEY_FILE_ERROR, G_FILE_ERROR) means bad usage: the caller
+ * prints it and exits with status 2. --help prints and exits 0 inside. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError **error);
+
+const SbServerSettings *sb_server_config_get_settings (SbServerConfig *self);
+
+/* Installs a structured-log writer that drops messages less severe than the configured level. */
+void sb_server_config_install_log_writer (SbServerConfig *self);
+
+const char *sb_log_level_to_string (GLogLevelFlags level);
+
+G_END_DECLS
