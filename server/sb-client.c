@@ -6,33 +6,17 @@
 
 #include "sb-client.h"
 
-#include <errno.h>
-#include <linux/sockios.h>
-#include <linux/tcp.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include "sb-request.h"
 #include "sb-server.h"
-
-/* Seconds between WebSocket pings, so dead peers behind NATs are noticed eventually. */
-#define KEEPALIVE_INTERVAL_S 30
-
-/* libsoup 3.2 drops a connection whose frame reaches its payload limit without sending a close
- * frame (the client sees 1006, not 1009). So libsoup's limit is set above the protocol's, and the
- * protocol's is enforced in on_message () with a proper 1009 close. Only frames beyond twice the
- * limit meet libsoup's abrupt close; the limit also bounds the read buffer libsoup keeps. */
-#define LIBSOUP_MAX_PAYLOAD (2 * SB_MAX_FRAME_BYTES)
 
 struct _SbClient
 {
   GObject parent_instance;
 
   SbServer *server; /* not owned: the server outlives its clients */
-  SoupWebsocketConnection *connection;
-  GSocket *socket;
+  SbWsConnection *connection;
   guint64 serial;
   char *session_id;
   char *client_id;
@@ -46,15 +30,6 @@ struct _SbClient
   /* Token bucket. */
   double tokens;
   gint64 refilled_at_us;
-
-  /* Back-pressure: bytes handed to libsoup (payload plus frame header) against bytes the peer's
-   * TCP stack acknowledged. The difference is what sits in libsoup's queue and the kernel's send
-   * buffer, i.e. what the client has not received yet. */
-  gint64 bytes_queued;
-  gint64 acked_base;      /* tcpi_bytes_acked when the connection was taken over */
-  gint64 acked;           /* last reading, relative to acked_base */
-  gint64 check_threshold; /* re-read the kernel only when the estimate exceeds this */
-  gboolean have_tcp_info;
 
   GHashTable *subscriptions; /* SbLiveEvent* (ref) set */
 };
@@ -98,7 +73,11 @@ close_with (SbClient *self, gushort code, const char *reason, SbDisconnectReason
   /* No more broadcasts for it from now on, whatever the close handshake takes. */
   drop_subscriptions (self);
   g_debug ("Session %s: closing with %u (%s)", self->session_id, code, reason);
-  soup_websocket_connection_close (self->connection, code, reason);
+  /* A client that does not read would never get to the close frame behind its backlog. */
+  if (code == SB_CLOSE_TOO_SLOW)
+    sb_ws_connection_close_discarding (self->connection, code, reason);
+  else
+    sb_ws_connection_close (self->connection, code, reason);
 }
 
 void
@@ -118,7 +97,7 @@ sb_client_close (SbClient *self, gushort code, const char *reason)
       case SB_CLOSE_PROTOCOL_ERROR:
         metrics_reason = SB_DISCONNECT_PROTOCOL;
         break;
-      case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
+      case SB_WS_CLOSE_TOO_BIG:
         metrics_reason = SB_DISCONNECT_TOO_BIG;
         break;
       default:
@@ -129,90 +108,60 @@ sb_client_close (SbClient *self, gushort code, const char *reason)
 
 /* Sending and back-pressure */
 
-static gint64
-frame_header_bytes (gsize payload)
-{
-  /* Server frames are unmasked: 2 bytes, plus 2 or 8 bytes of extended length. */
-  if (payload < 126)
-    return 2;
-  if (payload <= G_MAXUINT16)
-    return 4;
-  return 10;
-}
-
-/* Reads how many bytes the peer acknowledged; FALSE when the kernel cannot tell (not TCP). */
-static gboolean
-read_bytes_acked (SbClient *self, gint64 *out_acked)
-{
-  struct tcp_info info;
-  socklen_t length = sizeof info;
-
-  if (self->socket == NULL)
-    return FALSE;
-
-  memset (&info, 0, sizeof info);
-  if (getsockopt (g_socket_get_fd (self->socket), IPPROTO_TCP, TCP_INFO, &info, &length) != 0
-      || length < offsetof (struct tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked)
-    return FALSE;
-  *out_acked = (gint64) info.tcpi_bytes_acked;
-  return TRUE;
-}
-
+/* Our queue only grows once the kernel's send buffer is full, so the kernel is asked only then:
+ * the common case costs nothing. */
 static void
 check_backlog (SbClient *self)
 {
   guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
-  gint64 unsent = self->bytes_queued - self->acked;
+  gsize unsent;
 
-  /* Cheap test first: only when our own estimate could be over the threshold ask the kernel. */
-  if (unsent <= self->check_threshold)
+  if (sb_ws_connection_get_buffered_amount (self->connection) == 0)
     return;
 
-  if (self->have_tcp_info)
+  unsent = sb_ws_connection_get_unsent_bytes (self->connection);
+  if (unsent > max_queue)
     {
-      gint64 acked;
-      if (read_bytes_acked (self, &acked))
-        self->acked = acked - self->acked_base;
-      unsent = self->bytes_queued - self->acked;
-    }
-  else if (self->socket != NULL)
-    {
-      /* Without TCP_INFO only the kernel's own queue is visible. */
-      int queued = 0;
-      if (ioctl (g_socket_get_fd (self->socket), SIOCOUTQ, &queued) == 0)
-        unsent = queued;
-      else
-        unsent = 0;
-      self->acked = self->bytes_queued - unsent;
-    }
-  else
-    unsent = 0;
-
-  if (unsent > (gint64) max_queue)
-    {
-      g_info ("Session %s: %" G_GINT64_FORMAT " bytes unsent, closing as too slow",
-              self->session_id, unsent);
+      g_info ("Session %s: %" G_GSIZE_FORMAT " bytes unsent, closing as too slow", self->session_id,
+              unsent);
       close_with (self, SB_CLOSE_TOO_SLOW, "too slow", SB_DISCONNECT_TOO_SLOW);
     }
+}
+
+static gboolean
+can_send (SbClient *self)
+{
+  return !self->closing && !self->closed && sb_ws_connection_is_open (self->connection);
 }
 
 gboolean
 sb_client_send_bytes (SbClient *self, GBytes *message)
 {
+  gsize length;
+  const char *data;
+
   g_return_val_if_fail (SB_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (message != NULL, FALSE);
 
-  if (self->closing || self->closed)
-    return FALSE;
-  /* The peer may have started the close handshake; libsoup refuses to send then. */
-  if (soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (!can_send (self))
     return FALSE;
 
-  gsize length = g_bytes_get_size (message);
-  /* send_message () does not re-validate UTF-8 as send_text () does: our JSON is built from
-   * validated strings. */
-  soup_websocket_connection_send_message (self->connection, SOUP_WEBSOCKET_DATA_TEXT, message);
-  self->bytes_queued += (gint64) length + frame_header_bytes (length);
+  data = g_bytes_get_data (message, &length);
+  sb_ws_connection_send_text (self->connection, data, length);
+  check_backlog (self);
+  return !self->closing;
+}
+
+gboolean
+sb_client_send_frame (SbClient *self, GBytes *frame)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  if (!can_send (self))
+    return FALSE;
+
+  sb_ws_connection_send_frame (self->connection, frame);
   check_backlog (self);
   return !self->closing;
 }
@@ -705,31 +654,26 @@ handle_ping (SbClient *self, SbRequest *request)
 }
 
 static void
-on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpointer user_data)
+on_message (SbWsConnection *connection,
+            SbWsOpcode opcode,
+            const char *data,
+            gsize length,
+            gpointer user_data)
 {
   SbClient *self = user_data;
   g_autofree char *request_id = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (SbRequest) request = NULL;
   gint64 retry_after_ms = 0;
-  gsize length;
-  const char *data;
 
   if (self->closing || self->closed)
     return;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  /* Frames over SB_MAX_FRAME_BYTES never get here: the transport closes them with 1009. */
+  if (opcode != SB_WS_OPCODE_TEXT)
     {
       close_with (self, SB_CLOSE_PROTOCOL_ERROR, "binary frames are not part of the protocol",
                   SB_DISCONNECT_PROTOCOL);
-      return;
-    }
-
-  data = g_bytes_get_data (message, &length);
-
-  if (length > SB_MAX_FRAME_BYTES)
-    {
-      close_with (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "frame too big", SB_DISCONNECT_TOO_BIG);
       return;
     }
 
@@ -790,19 +734,7 @@ on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpo
 }
 
 static void
-on_error (SoupWebsocketConnection *connection, GError *error, gpointer user_data)
-{
-  SbClient *self = user_data;
-
-  g_debug ("Session %s: %s", self->session_id, error->message);
-  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
-    set_reason (self, SB_DISCONNECT_TOO_BIG);
-  else
-    set_reason (self, SB_DISCONNECT_ERROR);
-}
-
-static void
-on_closed (SoupWebsocketConnection *connection, gpointer user_data)
+on_closed (SbWsConnection *connection, gushort code, const char *reason, gpointer user_data)
 {
   g_autoptr (SbClient) self = g_object_ref (SB_CLIENT (user_data));
 
@@ -810,10 +742,21 @@ on_closed (SoupWebsocketConnection *connection, gpointer user_data)
     return;
   self->closed = TRUE;
 
-  gushort code = soup_websocket_connection_get_close_code (connection);
-  if (code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
-    set_reason (self, SB_DISCONNECT_TOO_BIG);
-  set_reason (self, SB_DISCONNECT_CLIENT_CLOSED);
+  switch (code)
+    {
+      case SB_WS_CLOSE_TOO_BIG:
+        set_reason (self, SB_DISCONNECT_TOO_BIG);
+        break;
+      case SB_WS_CLOSE_PROTOCOL_ERROR:
+      case SB_WS_CLOSE_BAD_DATA:
+        set_reason (self, SB_DISCONNECT_PROTOCOL);
+        break;
+      case SB_WS_CLOSE_ABNORMAL:
+        set_reason (self, SB_DISCONNECT_ERROR);
+        break;
+      default:
+        set_reason (self, SB_DISCONNECT_CLIENT_CLOSED);
+    }
   g_debug ("Session %s closed (%u, %s)", self->session_id, code,
            sb_disconnect_reason_to_string (self->reason));
 
@@ -833,12 +776,11 @@ sb_client_dispose (GObject *object)
     drop_subscriptions (self);
   if (self->connection != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->connection, self);
-      if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->connection, SB_CLOSE_GOING_AWAY, NULL);
+      sb_ws_connection_set_callbacks (self->connection, NULL, NULL);
+      if (sb_ws_connection_is_open (self->connection))
+        sb_ws_connection_close (self->connection, SB_CLOSE_GOING_AWAY, NULL);
       g_clear_object (&self->connection);
     }
-  g_clear_object (&self->socket);
 
   G_OBJECT_CLASS (sb_client_parent_class)->dispose (object);
 }
@@ -872,40 +814,28 @@ sb_client_init (SbClient *self)
 }
 
 SbClient *
-sb_client_new (SbServer *server,
-               SoupWebsocketConnection *connection,
-               GSocket *socket,
-               guint64 serial)
+sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial)
 {
+  static const SbWsConnectionCallbacks callbacks = {
+    .message = on_message,
+    .closed = on_closed,
+  };
+
   g_return_val_if_fail (SB_IS_SERVER (server), NULL);
-  g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection), NULL);
-  g_return_val_if_fail (socket == NULL || G_IS_SOCKET (socket), NULL);
+  g_return_val_if_fail (SB_IS_WS_CONNECTION (connection), NULL);
 
   const SbServerSettings *settings = sb_server_get_settings (server);
   SbClient *self = g_object_new (SB_TYPE_CLIENT, NULL);
 
   self->server = server;
   self->connection = g_object_ref (connection);
-  self->socket = socket != NULL ? g_object_ref (socket) : NULL;
   self->serial = serial;
   self->session_id
       = g_strdup_printf ("s_%" G_GINT64_MODIFIER "x%06x", serial, g_random_int () & 0xffffff);
   self->tokens = settings->burst;
   self->refilled_at_us = g_get_monotonic_time ();
 
-  /* Check the kernel every quarter of the allowance (at most every 256 KiB) once our own count
-   * says that much may be outstanding. */
-  self->check_threshold = (gint64) MIN (settings->max_queue_bytes / 4, 256 * 1024);
-  self->have_tcp_info = read_bytes_acked (self, &self->acked_base);
-
-  if (self->socket != NULL)
-    g_socket_set_keepalive (self->socket, TRUE);
-  soup_websocket_connection_set_max_incoming_payload_size (connection, LIBSOUP_MAX_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_INTERVAL_S);
-
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (connection, "error", G_CALLBACK (on_error), self);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  sb_ws_connection_set_callbacks (connection, &callbacks, self);
 
   return self;
 }

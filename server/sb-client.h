@@ -2,7 +2,7 @@
  * request dispatch, and a bounded view of what it has not yet received. */
 #pragma once
 
-#include <libsoup/soup.h>
+#include "sb-ws-connection.h"
 
 #include "sb-op.h"
 
@@ -14,12 +14,8 @@ typedef struct _SbServer SbServer;
 G_DECLARE_FINAL_TYPE (SbClient, sb_client, SB, CLIENT, GObject)
 
 /* serial: unique for the process lifetime; ops carry it (not a pointer) so an outcome that comes
- * back after the client left finds nobody to answer. socket may be NULL (then no back-pressure
- * accounting beyond our own counters). */
-SbClient *sb_client_new (SbServer *server,
-                         SoupWebsocketConnection *connection,
-                         GSocket *socket,
-                         guint64 serial);
+ * back after the client left finds nobody to answer. */
+SbClient *sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial);
 
 guint64 sb_client_get_serial (SbClient *self);
 const char *sb_client_get_session_id (SbClient *self);
@@ -27,9 +23,11 @@ const char *sb_client_get_session_id (SbClient *self);
 const char *sb_client_get_client_id (SbClient *self);
 gboolean sb_client_is_open (SbClient *self);
 
-/* Queues one text message (bytes must be UTF-8 JSON). Shared GBytes let a broadcast serialize
- * once. Returns FALSE when the client is closed or has just been closed for being too slow. */
+/* Queues one text message (bytes must be UTF-8 JSON). Returns FALSE when the client is closed or
+ * has just been closed for being too slow. */
 gboolean sb_client_send_bytes (SbClient *self, GBytes *message);
+/* Queues a frame from sb_ws_frame_encode (): a broadcast is serialized and framed once. */
+gboolean sb_client_send_frame (SbClient *self, GBytes *frame);
 gboolean sb_client_send_text (SbClient *self, char *text /* transfer full */);
 
 void sb_client_close (SbClient *self, gushort code, const char *reason);

@@ -478,8 +478,9 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics)
     }
   g_string_append (out, "]}");
 
-  gsize length = out->len;
-  g_autoptr (GBytes) message = g_bytes_new_take (g_string_free (out, FALSE), length);
+  /* Serialized and framed once, whatever the number of subscribers. */
+  g_autoptr (GBytes) frame = sb_ws_frame_encode (SB_WS_OPCODE_TEXT, out->str, out->len);
+  g_string_free (out, TRUE);
 
   /* Sending may close a client that is too slow, which unsubscribes it: iterate over a copy. */
   g_autoptr (GPtrArray) targets
@@ -492,7 +493,7 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics)
 
   guint sent = 0;
   for (guint i = 0; i < targets->len; i++)
-    if (sb_client_send_bytes (g_ptr_array_index (targets, i), message))
+    if (sb_client_send_frame (g_ptr_array_index (targets, i), frame))
       sent++;
 
   if (metrics != NULL)

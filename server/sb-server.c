@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sb-request.h"
+#include "sb-ws-poller.h"
 
 /* Kernel backlog for bursts of connections; GLib's default of 10 stalls them for seconds. */
 #define LISTEN_BACKLOG 4096
@@ -30,6 +31,7 @@ struct _SbServer
   SbStore *store;
   SbStoreWorker *worker;
   SoupServer *soup;
+  SbWsPoller *poller;
   GSocket *listen_socket;
   guint port;
   char *store_description; /* the store URI without credentials, for logs */
@@ -363,33 +365,41 @@ on_metrics (SoupServer *soup,
 }
 
 static void
-on_websocket (SoupServer *soup,
-              SoupServerMessage *msg,
-              const char *path,
-              SoupWebsocketConnection *connection,
-              gpointer user_data)
+on_websocket_upgrade (SoupServer *soup,
+                      SoupServerMessage *msg,
+                      const char *path,
+                      GHashTable *query,
+                      gpointer user_data)
 {
   SbServer *self = user_data;
 
   if (self->shutting_down)
     {
-      soup_websocket_connection_close (connection, SB_CLOSE_GOING_AWAY, "server shutting down");
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Shutting down");
+      return;
+    }
+  sb_ws_poller_handle_upgrade (self->poller, msg);
+}
+
+static void
+on_websocket_accepted (SbWsPoller *poller, SbWsConnection *connection, gpointer user_data)
+{
+  SbServer *self = user_data;
+  guint64 serial;
+  SbClient *client;
+
+  if (self->shutting_down)
+    {
+      sb_ws_connection_close (connection, SB_CLOSE_GOING_AWAY, "server shutting down");
       return;
     }
 
-  /* libsoup leaves the GSocket on the stolen stream; needed for back-pressure (TCP_INFO). */
-  GIOStream *stream = soup_websocket_connection_get_io_stream (connection);
-  GSocket *socket = stream != NULL ? g_object_get_data (G_OBJECT (stream), "GSocket") : NULL;
-  if (socket == NULL && G_IS_SOCKET_CONNECTION (stream))
-    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-  if (socket == NULL)
-    socket = soup_server_message_get_socket (msg);
-
-  guint64 serial = ++self->next_serial;
-  SbClient *client = sb_client_new (self, connection, socket, serial);
+  serial = ++self->next_serial;
+  client = sb_client_new (self, connection, serial);
   g_hash_table_insert (self->clients, GSIZE_TO_POINTER ((gsize) serial), client);
   sb_metrics_connection_opened (self->metrics);
-  g_debug ("Session %s: connected", sb_client_get_session_id (client));
+  g_debug ("Session %s: connected from %s", sb_client_get_session_id (client),
+           sb_ws_connection_get_peer (connection));
 }
 
 void
@@ -531,12 +541,16 @@ sb_server_new (const SbServerSettings *settings, GError **error)
                    local_error->message);
     }
 
+  self->poller = sb_ws_poller_new (SB_MAX_FRAME_BYTES, error);
+  if (self->poller == NULL)
+    return NULL;
+  sb_ws_poller_set_accept_func (self->poller, on_websocket_accepted, self);
+
   self->soup
       = g_object_new (SOUP_TYPE_SERVER, "server-header", "seatbook-server/" PACKAGE_VERSION, NULL);
-  /* zlib state costs ~90 KiB per connection and the messages are small. */
-  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
-  soup_server_add_websocket_handler (self->soup, SB_WEBSOCKET_PATH, NULL, NULL, on_websocket, self,
-                                     NULL);
+  /* libsoup only does the upgrade; sb-ws-poller.c serves the WebSocket afterwards, without
+   * extensions (permessage-deflate would cost ~90 KiB of zlib state per connection). */
+  soup_server_add_handler (self->soup, SB_WEBSOCKET_PATH, on_websocket_upgrade, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", on_healthz, self, NULL);
   soup_server_add_handler (self->soup, "/metrics", on_metrics, self, NULL);
 
@@ -878,6 +892,7 @@ sb_server_dispose (GObject *object)
   /* Clients and events point at each other through subscriptions; clients drop theirs. */
   if (self->clients != NULL)
     g_hash_table_remove_all (self->clients);
+  g_clear_object (&self->poller);
   if (self->worker != NULL && !self->shutting_down)
     sb_store_worker_shutdown (self->worker);
   g_clear_object (&self->worker);

@@ -8,7 +8,9 @@
 #include "sb-ws-private.h"
 
 #include <errno.h>
+#include <linux/sockios.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -142,6 +144,18 @@ sb_ws_connection_get_buffered_amount (SbWsConnection *self)
   g_return_val_if_fail (SB_IS_WS_CONNECTION (self), 0);
 
   return self->out_bytes;
+}
+
+gsize
+sb_ws_connection_get_unsent_bytes (SbWsConnection *self)
+{
+  int in_kernel = 0;
+
+  g_return_val_if_fail (SB_IS_WS_CONNECTION (self), 0);
+
+  if (self->fd >= 0 && ioctl (self->fd, SIOCOUTQ, &in_kernel) < 0)
+    in_kernel = 0;
+  return self->out_bytes + MAX (in_kernel, 0);
 }
 
 /* Closes the socket and tells the owner, exactly once. */

@@ -35,6 +35,8 @@ void sb_ws_connection_send_frame (SbWsConnection *self, GBytes *frame);
 
 /* Bytes accepted by send but not yet handed to the kernel. */
 gsize sb_ws_connection_get_buffered_amount (SbWsConnection *self);
+/* The same plus what the kernel holds unsent or unacknowledged: what the peer has not received. */
+gsize sb_ws_connection_get_unsent_bytes (SbWsConnection *self);
 
 /* Starts the closing handshake; closed() follows once the peer answers or after a timeout. */
 void sb_ws_connection_close (SbWsConnection *self, gushort code, const char *reason);
