@@ -48,6 +48,7 @@ struct _SbLiveEvent
   guint ring_count;
   /* Changes that arrived ahead of a gap (from other server processes): version → PendingChange. */
   GHashTable *pending;
+  guint gap_timeout_id;
 
   /* Broadcast state: the seats changed since dirty_from_version, each sent with its latest state.
    */
@@ -387,6 +388,36 @@ apply_one (SbLiveEvent *self, SbChange *change, gint64 committed_at_us)
     self->ring_count++;
 }
 
+/* A change stream delivers in order within milliseconds; a gap that outlives this was lost (a
+ * change committed before the watch started, or a resume token the oplog no longer has). */
+#define GAP_FILL_DELAY_MS 1000
+
+static gboolean
+gap_timeout_cb (gpointer user_data)
+{
+  SbLiveEvent *self = user_data;
+
+  /* Asks again every GAP_FILL_DELAY_MS until the gap closes. */
+  if (g_hash_table_size (self->pending) == 0)
+    {
+      self->gap_timeout_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  g_debug ("Event %s: versions after %" G_GINT64_FORMAT " are missing; asking the store", self->id,
+           self->version);
+  self->hooks.gap (self, self->version, self->hooks.user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_for_gap (SbLiveEvent *self)
+{
+  if (g_hash_table_size (self->pending) == 0)
+    g_clear_handle_id (&self->gap_timeout_id, g_source_remove);
+  else if (self->gap_timeout_id == 0 && self->hooks.gap != NULL)
+    self->gap_timeout_id = g_timeout_add (GAP_FILL_DELAY_MS, gap_timeout_cb, self);
+}
+
 void
 sb_live_event_apply_change (SbLiveEvent *self, SbChange *change, gint64 committed_at_us)
 {
@@ -408,6 +439,7 @@ sb_live_event_apply_change (SbLiveEvent *self, SbChange *change, gint64 committe
       pending->change = change;
       pending->committed_at_us = committed_at_us;
       g_hash_table_replace (self->pending, &change->version, pending);
+      watch_for_gap (self);
       return;
     }
 
@@ -422,6 +454,7 @@ sb_live_event_apply_change (SbLiveEvent *self, SbChange *change, gint64 committe
       apply_one (self, pending->change, pending->committed_at_us);
       g_free (pending);
     }
+  watch_for_gap (self);
 
   arm_expiry (self);
   if (self->dirty && !was_dirty && self->hooks.dirty != NULL)
@@ -817,6 +850,7 @@ sb_live_event_dispose (GObject *object)
 {
   SbLiveEvent *self = SB_LIVE_EVENT (object);
 
+  g_clear_handle_id (&self->gap_timeout_id, g_source_remove);
   if (self->expiry_source != NULL)
     {
       g_source_destroy (self->expiry_source);

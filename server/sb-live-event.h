@@ -28,6 +28,9 @@ typedef struct
   /* The event has committed changes waiting to be broadcast: call sb_live_event_flush () soon
    * (once per main-loop iteration, not once per change). */
   void (*dirty) (SbLiveEvent *event, gpointer user_data);
+  /* Optional. Versions after `since` have been missing for a while (another server's changes
+   * that the store's watch did not deliver): read them from the store and apply them. */
+  void (*gap) (SbLiveEvent *event, gint64 since, gpointer user_data);
   gpointer user_data;
 } SbLiveEventHooks;
 

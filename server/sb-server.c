@@ -220,6 +220,41 @@ sb_server_fetch_changes (SbServer *self,
   sb_store_worker_call (self->worker, fetch_job_run, job, fetch_job_free, on_fetch_done, request);
 }
 
+/* A live event misses versions another server committed: read them from the change log. */
+
+static void
+on_gap_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SbLiveEvent *event = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) changes = NULL;
+
+  changes = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
+  if (changes == NULL)
+    g_warning ("Event %s: cannot read missing changes: %s", sb_live_event_get_id (event),
+               error->message);
+  else
+    {
+      /* apply_change takes ownership of each change. */
+      g_ptr_array_set_free_func (changes, NULL);
+      for (guint i = 0; i < changes->len; i++)
+        sb_live_event_apply_change (event, g_ptr_array_index (changes, i), 0);
+    }
+  g_object_unref (event);
+}
+
+static void
+on_event_gap (SbLiveEvent *event, gint64 since, gpointer user_data)
+{
+  SbServer *self = user_data;
+  FetchJob *job = g_new0 (FetchJob, 1);
+
+  job->event_id = g_strdup (sb_live_event_get_id (event));
+  job->since = since;
+  sb_store_worker_call (self->worker, fetch_job_run, job, fetch_job_free, on_gap_fetched,
+                        g_object_ref (event));
+}
+
 /* Changes committed by other server processes arrive on a store thread. */
 
 typedef struct
@@ -450,6 +485,7 @@ load_events (SbServer *self, GError **error)
   SbLiveEventHooks hooks = {
     .submit = on_event_submit,
     .dirty = on_event_dirty,
+    .gap = on_event_gap,
     .user_data = self,
   };
 
