@@ -110,33 +110,81 @@ sb_seat_button_measure (GtkWidget *widget,
   *natural = 0;
 }
 
+/* A ring of `line` pixels just inside `bounds`. */
+static void
+append_ring (GtkSnapshot *snapshot,
+             const graphene_rect_t *bounds,
+             float radius,
+             float line,
+             const GdkRGBA *colour)
+{
+  GskRoundedRect outline;
+
+  gsk_rounded_rect_init_from_rect (&outline, bounds, radius);
+  gtk_snapshot_append_border (snapshot, &outline, (float[4]){ line, line, line, line },
+                              (GdkRGBA[4]){ *colour, *colour, *colour, *colour });
+}
+
 static void
 sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   SbSeatButton *self = SB_SEAT_BUTTON (widget);
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
   float width = gtk_widget_get_width (widget);
   float height = gtk_widget_get_height (widget);
-  float inset = MAX (0.5f, MIN (width, height) * 0.1f);
-  float radius = MIN (width, height) * 0.25f;
-  GskRoundedRect outline;
+  float size = MIN (width, height);
+  float inset = MAX (0.5f, size * 0.1f);
+  float radius = size * 0.25f;
+  gboolean focused = gtk_widget_has_visible_focus (widget);
+  float ring_inset = 0;
   graphene_rect_t bounds;
   graphene_rect_t fill_bounds;
   GskRoundedRect fill;
   GdkRGBA colour;
+  GdkRGBA foreground;
 
   if (width <= 0 || height <= 0)
     return;
 
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (context, &foreground);
+  G_GNUC_END_IGNORE_DEPRECATIONS
   graphene_rect_init (&bounds, 0, 0, width, height);
+
+  /* Rings from the outside in: the keyboard focus in the accent colour with a gap of background
+   * after it, so that it reads on every fill; then the selection in the text colour. Focus and
+   * selection must look different: a keyboard user walks across seats they have not chosen. */
+  if (focused)
+    {
+      GdkRGBA accent;
+      float line = MAX (2.0f, size * 0.12f);
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      if (!gtk_style_context_lookup_color (context, "accent_color", &accent))
+        accent = (GdkRGBA){ 0.208f, 0.518f, 0.894f, 1.0f };
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      append_ring (snapshot, &bounds, radius + line, line, &accent);
+      ring_inset = line + MAX (1.0f, size * 0.06f);
+    }
+  if (self->selected)
+    {
+      graphene_rect_t ring_bounds;
+      float line = MAX (1.0f, inset);
+
+      graphene_rect_inset_r (&bounds, ring_inset, ring_inset, &ring_bounds);
+      append_ring (snapshot, &ring_bounds, radius, line, &foreground);
+      ring_inset += line;
+    }
+
+  /* Never shrink the seat to nothing: at a fitted arena a seat is a few pixels. */
+  inset = MIN (MAX (inset, ring_inset), size * 0.35f);
   graphene_rect_init (&fill_bounds, inset, inset, width - 2 * inset, height - 2 * inset);
-  gsk_rounded_rect_init_from_rect (&fill, &fill_bounds, radius);
+  gsk_rounded_rect_init_from_rect (&fill, &fill_bounds, MAX (0.0f, radius - inset / 2));
 
   sb_seat_status_get_colour (self->status, &self->category_colour, &colour);
   if (self->status == SB_SEAT_STATUS_MINE)
     {
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &colour);
-      G_GNUC_END_IGNORE_DEPRECATIONS
+      colour = foreground;
       colour.alpha = 1.0f;
     }
   /* Below about 10 px the rounding is a pixel or less, while a rounded clip costs renderers far
@@ -158,43 +206,27 @@ sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                                ? (GdkRGBA){ 0.1f, 0.1f, 0.1f, 0.95f }
                                : (GdkRGBA){ 1, 1, 1, 0.95f };
       static const GdkRGBA dark = { 0.1, 0.1, 0.1, 0.5 };
-      float size = MIN (width, height) * 0.3f;
+      float mark_size = MIN (fill_bounds.size.width, fill_bounds.size.height) * 0.375f;
       graphene_rect_t mark;
 
       if (self->status == SB_SEAT_STATUS_MINE)
         {
           GskRoundedRect dot;
 
-          graphene_rect_init (&mark, (width - size) / 2, (height - size) / 2, size, size);
-          gsk_rounded_rect_init_from_rect (&dot, &mark, size / 2);
+          graphene_rect_init (&mark, (width - mark_size) / 2, (height - mark_size) / 2, mark_size,
+                              mark_size);
+          gsk_rounded_rect_init_from_rect (&dot, &mark, mark_size / 2);
           gtk_snapshot_push_rounded_clip (snapshot, &dot);
           gtk_snapshot_append_color (snapshot, &dot_colour, &mark);
           gtk_snapshot_pop (snapshot);
         }
       else
         {
-          graphene_rect_init (&mark, width * 0.25f, (height - size / 2) / 2, width * 0.5f,
-                              size / 2);
+          graphene_rect_init (&mark, fill_bounds.origin.x + fill_bounds.size.width * 0.2f,
+                              (height - mark_size / 2) / 2, fill_bounds.size.width * 0.6f,
+                              mark_size / 2);
           gtk_snapshot_append_color (snapshot, &dark, &mark);
         }
-    }
-
-  if (self->selected || gtk_widget_has_visible_focus (widget))
-    {
-      GtkStyleContext *context = gtk_widget_get_style_context (widget);
-      GdkRGBA ring;
-      float line = MAX (1.0f, inset);
-
-      /* The foreground colour contrasts with the background in both styles. */
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      gtk_style_context_get_color (context, &ring);
-      G_GNUC_END_IGNORE_DEPRECATIONS
-      if (!self->selected)
-        ring.alpha *= 0.6f;
-
-      gsk_rounded_rect_init_from_rect (&outline, &bounds, radius + inset);
-      gtk_snapshot_append_border (snapshot, &outline, (float[4]){ line, line, line, line },
-                                  (GdkRGBA[4]){ ring, ring, ring, ring });
     }
 }
 

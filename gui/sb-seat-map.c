@@ -177,7 +177,20 @@ fit_zoom (SbSeatMap *self, int width, int height)
 void
 sb_seat_map_zoom_to_fit (SbSeatMap *self)
 {
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
   g_return_if_fail (SB_IS_SEAT_MAP (self));
+
+  /* Shown already: fit now, outside of a layout pass. Changing the zoom while being allocated
+   * resizes the map's ancestors after they were allocated, which GTK warns about. */
+  if (self->root != NULL && width > 0 && height > 0)
+    {
+      self->fit_pending = FALSE;
+      self->anchor_pending_x = self->anchor_pending_y = FALSE;
+      set_zoom_internal (self, fit_zoom (self, width, height));
+      return;
+    }
 
   self->fit_pending = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
@@ -1040,8 +1053,9 @@ sb_seat_map_class_init (SbSeatMapClass *klass)
   widget_class->measure = sb_seat_map_measure;
   widget_class->size_allocate = sb_seat_map_size_allocate;
 
-  properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 16.0,
-                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM]
+      = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, SB_SEAT_MAP_NATURAL_ZOOM,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The selection changed (by the user or because the venue changed). */
@@ -1072,7 +1086,7 @@ sb_seat_map_init (SbSeatMap *self)
   GtkGesture *drag;
   GtkGesture *click;
 
-  self->zoom = 16.0;
+  self->zoom = SB_SEAT_MAP_NATURAL_ZOOM;
   self->focus_seat = NO_SEAT;
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->own_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

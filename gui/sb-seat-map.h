@@ -40,6 +40,9 @@ const GArray *sb_seat_map_get_selection (SbSeatMap *self);
 void sb_seat_map_set_selected (SbSeatMap *self, guint index, gboolean selected);
 void sb_seat_map_clear_selection (SbSeatMap *self);
 
+/* The zoom shown as 100%: pixels per venue unit (one seat width). */
+#define SB_SEAT_MAP_NATURAL_ZOOM 16.0
+
 void sb_seat_map_zoom_in (SbSeatMap *self);
 void sb_seat_map_zoom_out (SbSeatMap *self);
 void sb_seat_map_zoom_to_fit (SbSeatMap *self);

@@ -44,6 +44,7 @@ struct _SbWindow
   GtkLabel *feedback_label;
   GtkLabel *total_label;
   GtkLabel *countdown_label;
+  GtkLabel *zoom_label;
 
   GSettings *settings;
   SbConnection *connection;
@@ -53,6 +54,8 @@ struct _SbWindow
   char *open_when_listed;
   GHashTable *holds; /* hold id → Hold */
   guint countdown_source;
+  guint events_refresh_source;
+  guint zoom_label_source;
   guint busy;
 };
 
@@ -418,6 +421,31 @@ update_actions (SbWindow *self)
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
+  gtk_widget_set_visible (GTK_WIDGET (self->zoom_label), has_map);
+}
+
+static gboolean
+update_zoom_label (gpointer data)
+{
+  SbWindow *self = data;
+  int percent
+      = (int) (sb_seat_map_get_zoom (self->seat_map) / SB_SEAT_MAP_NATURAL_ZOOM * 100 + 0.5);
+  g_autofree char *text = NULL;
+
+  /* Translators: the seat map's zoom level, e.g. "150%"; use your language's percent format */
+  text = g_strdup_printf (C_ ("zoom level", "%d%%"), percent);
+  gtk_label_set_label (self->zoom_label, text);
+  self->zoom_label_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The map fits itself while being allocated, and a label must not change size then: the header
+ * bar would be asked to snapshot without an allocation. So the label follows a moment later. */
+static void
+zoom_changed_cb (SbWindow *self)
+{
+  if (self->zoom_label_source == 0)
+    self->zoom_label_source = g_idle_add (update_zoom_label, self);
 }
 
 /* Legend */
@@ -583,6 +611,68 @@ event_subtitle (JsonObject *event)
   return g_strdup_printf (C_ ("event", "%s · %s"), venue, availability);
 }
 
+static int
+count_event_rows (SbWindow *self)
+{
+  int n = 0;
+
+  while (gtk_list_box_get_row_at_index (self->events_list, n) != NULL)
+    n++;
+  return n;
+}
+
+/* Shows event (an entry of `events`) in row and keeps it there for later updates. */
+static void
+set_event_row (SbWindow *self, GtkListBoxRow *row, JsonObject *event)
+{
+  const char *id = json_object_get_string_member_with_default (event, "id", NULL);
+  const char *name = json_object_get_string_member_with_default (event, "name", id);
+  g_autofree char *subtitle = event_subtitle (event);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  g_object_set_data_full (G_OBJECT (row), "event-id", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "event-name", g_strdup (name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "event", json_object_ref (event),
+                          (GDestroyNotify) json_object_unref);
+}
+
+/* The open event's free seats as the seat map shows them: the map follows every `changed`
+ * message, so the list says what the map says instead of what it said when it was listed. */
+static void
+update_open_event_row (SbWindow *self)
+{
+  guint n_seats = sb_seat_map_get_n_seats (self->seat_map);
+  gint64 free_seats = 0;
+
+  if (self->event_id == NULL || sb_seat_map_get_venue (self->seat_map) == NULL)
+    return;
+
+  for (guint i = 0; i < n_seats; i++)
+    if (sb_seat_map_get_status (self->seat_map, i) == SB_SEAT_STATUS_FREE)
+      free_seats++;
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->events_list, i);
+      JsonObject *event;
+      g_autofree char *subtitle = NULL;
+
+      if (row == NULL)
+        return;
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "event-id"), self->event_id) != 0)
+        continue;
+      event = g_object_get_data (G_OBJECT (row), "event");
+      if (event == NULL
+          || json_object_get_int_member_with_default (event, "free", -1) == free_seats)
+        return;
+      json_object_set_int_member (event, "free", free_seats);
+      subtitle = event_subtitle (event);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      return;
+    }
+}
+
 static void
 events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -603,34 +693,56 @@ events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
 
+  events = array_member (reply, "events");
+
+  /* The same events as listed already: update the rows in place, so that a periodic refresh
+   * neither loses keyboard focus nor makes a screen reader announce a new list. */
+  if (events != NULL && (guint) count_event_rows (self) == json_array_get_length (events))
+    {
+      gboolean same = TRUE;
+
+      for (guint i = 0; same && i < json_array_get_length (events); i++)
+        {
+          JsonObject *event = json_array_get_object_element (events, i);
+          GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->events_list, (int) i);
+
+          same = event != NULL
+                 && g_strcmp0 (json_object_get_string_member_with_default (event, "id", NULL),
+                               g_object_get_data (G_OBJECT (row), "event-id"))
+                        == 0;
+        }
+      if (same)
+        {
+          for (guint i = 0; i < json_array_get_length (events); i++)
+            set_event_row (self, gtk_list_box_get_row_at_index (self->events_list, (int) i),
+                           json_array_get_object_element (events, i));
+          update_open_event_row (self);
+          g_clear_pointer (&self->open_when_listed, g_free);
+          return;
+        }
+    }
+
   while ((old_row = gtk_list_box_get_row_at_index (self->events_list, 0)) != NULL)
     gtk_list_box_remove (self->events_list, GTK_WIDGET (old_row));
 
-  events = array_member (reply, "events");
   for (guint i = 0; events != NULL && i < json_array_get_length (events); i++)
     {
       JsonNode *node = json_array_get_element (events, i);
       JsonObject *event;
-      const char *id, *name;
-      g_autofree char *subtitle = NULL;
+      const char *id;
       GtkWidget *row;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       event = json_node_get_object (node);
       id = json_object_get_string_member_with_default (event, "id", NULL);
-      name = json_object_get_string_member_with_default (event, "name", id);
       if (id == NULL)
         continue;
 
-      subtitle = event_subtitle (event);
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "event-id", g_strdup (id), g_free);
-      g_object_set_data_full (G_OBJECT (row), "event-name", g_strdup (name), g_free);
+      set_event_row (self, GTK_LIST_BOX_ROW (row), event);
       gtk_list_box_append (self->events_list, row);
 
       /* Selecting the open event again does nothing; selecting the one asked for opens it. */
@@ -638,6 +750,7 @@ events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
           || (self->event_id == NULL && g_strcmp0 (id, self->open_when_listed) == 0))
         gtk_list_box_select_row (self->events_list, GTK_LIST_BOX_ROW (row));
     }
+  update_open_event_row (self);
 
   if (self->event_id == NULL)
     adw_status_page_set_description (self->empty_page,
@@ -750,6 +863,7 @@ snapshot_cb (SbConnection *connection, const char *event_id, JsonObject *snapsho
     sb_seat_map_apply_seats (self->seat_map, seats);
   gtk_stack_set_visible_child_name (self->main_stack, "map");
   update_panel (self);
+  update_open_event_row (self);
 }
 
 static void
@@ -803,6 +917,7 @@ seats_changed_cb (SbConnection *connection,
   sb_seat_map_apply_seats (self->seat_map, seats);
   if (holds_touched)
     holds_changed (self);
+  update_open_event_row (self);
 }
 
 static void
@@ -903,6 +1018,20 @@ hold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   sb_connection_send_async (self->connection, request, self->cancellable, held_cb, self);
 }
 
+/* GTK 4.8 names a button made with a label (as AdwMessageDialog makes its response buttons)
+ * by its label property and then by its label child: "_Done Done". Without the property, the
+ * name comes from the label child alone: "Done". */
+static void
+clean_button_names (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    clean_button_names (child);
+}
+
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -968,6 +1097,7 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   adw_message_dialog_add_response (dialog, "close", _ ("_Done"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
+  clean_button_names (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1143,6 +1273,46 @@ refresh_events_action (GSimpleAction *action, GVariant *parameter, gpointer user
     refresh_events (self);
 }
 
+/* The other events change too, but only the open one is subscribed: while the window shows,
+ * their counts are asked for again now and then. */
+#define EVENTS_REFRESH_SECONDS 30
+
+static gboolean
+events_refresh_cb (gpointer data)
+{
+  SbWindow *self = data;
+
+  if (sb_connection_get_state (self->connection) == SB_CONNECTION_CONNECTED)
+    refresh_events (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sb_window_map (GtkWidget *widget)
+{
+  SbWindow *self = SB_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (sb_window_parent_class)->map (widget);
+
+  if (self->events_refresh_source == 0)
+    self->events_refresh_source
+        = g_timeout_add_seconds (EVENTS_REFRESH_SECONDS, events_refresh_cb, self);
+  /* Back from being hidden: the counts are old. */
+  if (self->connection != NULL
+      && sb_connection_get_state (self->connection) == SB_CONNECTION_CONNECTED)
+    refresh_events (self);
+}
+
+static void
+sb_window_unmap (GtkWidget *widget)
+{
+  SbWindow *self = SB_WINDOW (widget);
+
+  g_clear_handle_id (&self->events_refresh_source, g_source_remove);
+
+  GTK_WIDGET_CLASS (sb_window_parent_class)->unmap (widget);
+}
+
 static void
 server_url_changed_cb (GSettings *settings, const char *key, SbWindow *self)
 {
@@ -1176,6 +1346,8 @@ sb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_handle_id (&self->events_refresh_source, g_source_remove);
+  g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   if (self->connection != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->connection, self);
@@ -1214,6 +1386,8 @@ sb_window_class_init (SbWindowClass *klass)
   object_class->dispose = sb_window_dispose;
   object_class->finalize = sb_window_finalize;
   window_class->close_request = sb_window_close_request;
+  widget_class->map = sb_window_map;
+  widget_class->unmap = sb_window_unmap;
 
   g_type_ensure (SB_TYPE_SEAT_MAP);
 
@@ -1235,6 +1409,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, total_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, zoom_label);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
   gtk_widget_class_bind_template_callback (widget_class, seat_refused_cb);
@@ -1256,6 +1431,8 @@ sb_window_init (SbWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->holds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) hold_free);
+  g_signal_connect_swapped (self->seat_map, "notify::zoom", G_CALLBACK (zoom_changed_cb), self);
+  update_zoom_label (self);
 }
 
 SbWindow *

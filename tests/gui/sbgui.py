@@ -57,6 +57,52 @@ class TestFailure(Exception):
     pass
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+LSAN_SUPPRESSIONS = os.path.join(HERE, "lsan.supp")
+
+
+def app_is_sanitized():
+    """Whether the app under test was built with AddressSanitizer (it then links libasan)."""
+    try:
+        with open(APP, "rb") as f:
+            return b"libasan.so" in f.read()
+    except OSError:
+        return False
+
+
+def app_environment():
+    """The environment an app instance runs in. In a sanitizer build, the app must report every
+    leak of ours and nothing that GTK, fontconfig or GLib keep for the life of the process:
+    lsan.supp names only those libraries and functions."""
+    env = dict(os.environ)
+    if not app_is_sanitized():
+        return env
+    # Whole stacks (fast_unwind_on_malloc=0): GTK's libraries have no frame pointers, and only a
+    # whole stack tells GTK's own allocations from ours. The slow unwinder deadlocks in Mesa's
+    # llvmpipe (its JIT registers unwind tables while holding libgcc's lock and then mallocs), so
+    # a sanitized app renders with the cairo renderer and GDK does not even probe for GL.
+    env["GSK_RENDERER"] = "cairo"
+    env["GDK_DEBUG"] = "gl-disable"
+    asan = env.get("ASAN_OPTIONS", "")
+    for option in ("detect_leaks=1", "abort_on_error=1", "fast_unwind_on_malloc=0"):
+        if option.split("=")[0] + "=" not in asan:
+            asan = option if not asan else asan + ":" + option
+    env["ASAN_OPTIONS"] = asan
+    lsan = env.get("LSAN_OPTIONS", "")
+    if "suppressions=" not in lsan:
+        lsan = "suppressions=%s:print_suppressions=0%s" % (LSAN_SUPPRESSIONS, ":" + lsan if lsan else "")
+    env["LSAN_OPTIONS"] = lsan
+    ubsan = env.get("UBSAN_OPTIONS", "")
+    if "halt_on_error=" not in ubsan:
+        ubsan = "halt_on_error=1:print_stacktrace=1" + (":" + ubsan if ubsan else "")
+    env["UBSAN_OPTIONS"] = ubsan
+    return env
+
+
+# Apps that did not end cleanly (a sanitizer report, a crash); run() fails the test for them.
+exit_problems = []
+
+
 def wait_for(what, predicate, timeout=15.0, interval=0.1):
     """Polls predicate until it returns a true value (returned); fails after timeout seconds.
     The deadline only stops a hang; nothing is asserted about speed."""
@@ -91,19 +137,21 @@ def free_port():
 
 
 class Server:
-    """seatbook-server on a temporary SQLite database holding one event from theatre.json."""
+    """seatbook-server on a temporary SQLite database holding the events given as
+    (id, name, venue file) triples; by default one event from theatre.json."""
 
-    def __init__(self):
+    def __init__(self, events=((EVENT_ID, EVENT_NAME, "theatre.json"),)):
         if not SERVER or not os.path.exists(SERVER):
             raise TestFailure("SEATBOOK_SERVER is not set to the built seatbook-server")
         self.dir = tempfile.mkdtemp(prefix="seatbook-gui-")
         self.store = "sqlite:" + os.path.join(self.dir, "seatbook.db")
         self.port = None
         self.process = None
-        subprocess.run([SERVER, "create-event", "--store=" + self.store,
-                        "--venue=" + os.path.join(VENUES, "theatre.json"),
-                        "--id=" + EVENT_ID, "--name=" + EVENT_NAME],
-                       check=True, stdout=subprocess.DEVNULL)
+        for event_id, name, venue in events:
+            subprocess.run([SERVER, "create-event", "--store=" + self.store,
+                            "--venue=" + os.path.join(VENUES, venue),
+                            "--id=" + event_id, "--name=" + name],
+                           check=True, stdout=subprocess.DEVNULL)
 
     def start(self):
         port_file = os.path.join(self.dir, "port")
@@ -171,9 +219,9 @@ class Server:
     def request(self, *requests):
         return asyncio.run(self._session(list(requests)))
 
-    def seat_states(self):
+    def seat_states(self, event=EVENT_ID):
         """seat id -> state of every seat that is not free."""
-        reply = self.request({"type": "subscribe", "id": "s", "event": EVENT_ID})["s"]
+        reply = self.request({"type": "subscribe", "id": "s", "event": event})["s"]
         if reply["type"] != "snapshot":
             raise TestFailure("expected a snapshot, got %r" % reply)
         return {seat["id"]: seat["state"] for seat in reply["seats"]}
@@ -182,12 +230,12 @@ class Server:
 class App:
     """One seatbook instance (its own process and settings, so its own client id)."""
 
-    def __init__(self, label, server_url):
+    def __init__(self, label, server_url, *args):
         if not APP or not os.path.exists(APP):
             raise TestFailure("SEATBOOK_APP is not set to the built seatbook")
         self.label = label
-        self.process = subprocess.Popen([APP, "--new-instance", "--server", server_url],
-                                        stdout=sys.stdout, stderr=sys.stderr)
+        self.process = subprocess.Popen([APP, "--new-instance", "--server", server_url] + list(args),
+                                        stdout=sys.stdout, stderr=sys.stderr, env=app_environment())
         self.node = wait_for("app %s on the accessibility bus" % label, self._find_app, timeout=30)
         self.frame = wait_for("the main window of %s" % label,
                               lambda: next(c for c in self.node.children if c.roleName == "frame"))
@@ -204,13 +252,24 @@ class App:
         return None
 
     def quit(self):
+        """Asks the app to quit (SIGTERM closes its windows) and records an unclean end: a
+        sanitizer report makes the app exit non-zero. Generous deadline: under ASan, the leak
+        check at exit takes seconds."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                exit_problems.append("app %s did not quit on SIGTERM" % self.label)
+                return
+        self.check_exit()
+
+    def check_exit(self):
+        code = self.process.returncode
+        if code not in (0, None):
+            exit_problems.append("app %s exited with status %d (see its output above)" % (self.label, code))
 
     def find(self, name=None, role=None, root=None, predicate=None):
         """Depth-first from root (the window by default)."""
@@ -252,15 +311,45 @@ class App:
             self._panel = self.find(name="Your seats")
         return self._panel
 
-    def button(self, name):
-        # GTK 4.8 names a button by its accessible label followed by its child label's text
-        # ("Hold Hold"), so match the first word(s).
+    def button(self, name, root=None):
+        """A push button by its exact accessible name: a screen reader reads that name, so
+        "Hold Hold" or "_Hold" would be a bug."""
         return wait_for("button %r" % name, lambda: self.find(
-            role="push button", root=self.panel,
-            predicate=lambda n: n.name == name or n.name.startswith(name + " ")))
+            name=name, role="push button", root=root if root is not None else self.panel))
 
     def click(self, node):
         node.doActionNamed("click")
+
+    # Keyboard. Without a window manager, X sends keys to the window under the pointer
+    # (focus follows the pointer root), and the window is at the screen's top left.
+
+    def focus_window(self):
+        from dogtail import rawinput
+        rawinput.absoluteMotion(400, 14)
+        wait_for("the window to be active",
+                 lambda: self.frame.getState().contains(pyatspi.STATE_ACTIVE))
+
+    def press(self, key):
+        from dogtail import rawinput
+        rawinput.pressKey(key)
+
+    def combo(self, keys):
+        from dogtail import rawinput
+        rawinput.keyCombo(keys)
+
+    def focused_seat(self, timeout=5.0):
+        """The seat that has the keyboard focus, or None when none has it before timeout."""
+        def find():
+            for section in self._seat_map.children:
+                for row in section.children:
+                    for seat in row.children:
+                        if seat.getState().contains(pyatspi.STATE_FOCUSED):
+                            return seat
+            return None
+        try:
+            return wait_for("a focused seat", find, timeout=timeout)
+        except TestFailure:
+            return None
 
     def panel_message(self):
         """The last feedback message shown in the panel, or ''."""
@@ -297,6 +386,8 @@ def seat_description(node):
 def run(test):
     """Runs test(); an exception makes the process exit non-zero, which fails the meson test."""
     test()
+    if exit_problems:
+        raise TestFailure("; ".join(exit_problems))
     print("PASS", os.path.splitext(os.path.basename(sys.argv[0]))[0])
 
 
