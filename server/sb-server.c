@@ -575,6 +575,14 @@ sb_server_new (const SbServerSettings *settings, GError **error)
       if (!sb_store_watch (self->store, on_store_change, self, &local_error))
         g_warning ("Cannot watch %s for changes of other servers: %s", self->store_description,
                    local_error->message);
+      else
+        /* Changes other servers committed after load_events() and before the stream opened
+         * reach us through neither: read them from the change log (duplicates are skipped). */
+        for (guint i = 0; i < self->events_by_id->len; i++)
+          {
+            SbLiveEvent *event = g_ptr_array_index (self->events_by_id, i);
+            on_event_gap (event, sb_live_event_get_version (event), self);
+          }
     }
 
   self->poller = sb_ws_poller_new (SB_MAX_FRAME_BYTES, error);

@@ -9,8 +9,12 @@ with transactions and change streams can guarantee:
   - every server converges to the same version and seat states (change stream fan-out);
   - every seat reported booked to a client is booked on every server.
 
+With --fake, the store is fakemongo.FakeDatabase in this process instead (no MongoDB needed: it has
+transactions, write conflicts and change streams; see fakemongo.py).
+
 Usage: storm-multi-server.py --server PATH --venue PATH [--servers 2] [--clients 16] [--rounds 8]
-Exit 77 when SEATBOOK_TEST_STORE_URI is unset. Deadlines only stop hangs."""
+                             [--fake]
+Exit 77 when SEATBOOK_TEST_STORE_URI is unset (and no --fake). Deadlines only stop hangs."""
 
 import argparse
 import asyncio
@@ -153,12 +157,31 @@ def main():
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--fake", action="store_true",
+                        help="run against fakemongo.FakeDatabase instead of a MongoDB server")
     args = parser.parse_args()
-    uri = os.environ.get("SEATBOOK_TEST_STORE_URI")
+    fake = None
+    if args.fake:
+        try:
+            from fakemongo import FakeDatabase
+        except ImportError as e:
+            print("SKIP: python3-mockupdb missing for %s: %s" % (sys.executable, e))
+            return 77
+        fake = FakeDatabase()
+        uri = fake.uri
+    else:
+        uri = os.environ.get("SEATBOOK_TEST_STORE_URI")
     if not uri:
         print("SKIP: SEATBOOK_TEST_STORE_URI is not set (run through with-mongodb.py)")
         return 77
+    try:
+        return storm_servers(args, uri, fake)
+    finally:
+        if fake is not None:
+            fake.stop()
 
+
+def storm_servers(args, uri, fake):
     event = "storm-%s" % uuid.uuid4().hex[:8]
     with open(args.venue) as f:
         venue = json.load(f)
@@ -207,10 +230,16 @@ def main():
                     if name.endswith(".log"):
                         print("--- %s\n%s" % (name, open(os.path.join(workdir, name)).read()))
 
+    if fake is not None:
+        print("fake database: %r" % fake.stats)
+        failures += ["fake database handler raised:\n" + e for e in fake.handler_errors]
     for failure in failures:
         print("FAIL: " + failure)
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    # Skip the interpreter's shutdown: mockupdb's atexit hook joins its threads slowly.
+    os._exit(status)
