@@ -1,0 +1,586 @@
+/* lg-ws.c: epoll-driven WebSocket client, see lg-ws.h. */
+#include "lg-ws.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+/* Frames from the server are at most a snapshot (an arena venue is a few hundred KiB); refuse
+ * anything absurd rather than grow without bound. */
+#define MAX_FRAME (64 * 1024 * 1024)
+#define READ_CHUNK (64 * 1024)
+
+typedef enum
+{
+  WS_CONNECTING,
+  WS_HANDSHAKE,
+  WS_OPEN,
+} WsState;
+
+struct _LgLoop
+{
+  int epfd;
+  guint n_pending;
+  /* One scratch buffer for all reads: a connection keeps a buffer of its own only while it holds
+   * an incomplete frame, so 10,000 idle connections cost no buffers here. */
+  GByteArray *scratch;
+};
+
+struct _LgWs
+{
+  LgLoop *loop;
+  int fd;
+  WsState state;
+  guint32 epoll_events;
+  const LgWsCallbacks *callbacks;
+  gpointer user_data;
+  char *accept_key;      /* expected Sec-WebSocket-Accept */
+  GByteArray *in;        /* leftover bytes of an incomplete frame (or handshake) */
+  GByteArray *out;       /* bytes the socket did not take yet */
+  GByteArray *fragments; /* a fragmented message being reassembled */
+  char *request;         /* the handshake request, until sent */
+};
+
+LgLoop *
+lg_loop_new (GError **error)
+{
+  int epfd = epoll_create1 (EPOLL_CLOEXEC);
+
+  if (epfd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "epoll_create1: %s",
+                   g_strerror (saved));
+      return NULL;
+    }
+  LgLoop *loop = g_new0 (LgLoop, 1);
+  loop->epfd = epfd;
+  loop->scratch = g_byte_array_sized_new (READ_CHUNK * 2);
+  return loop;
+}
+
+void
+lg_loop_free (LgLoop *loop)
+{
+  if (loop == NULL)
+    return;
+  close (loop->epfd);
+  g_byte_array_unref (loop->scratch);
+  g_free (loop);
+}
+
+guint
+lg_loop_get_n_pending (LgLoop *loop)
+{
+  return loop->n_pending;
+}
+
+static void
+ws_update_events (LgWs *ws, guint32 events)
+{
+  if (ws->epoll_events == events)
+    return;
+  struct epoll_event ev = { .events = events, .data.ptr = ws };
+  epoll_ctl (ws->loop->epfd, EPOLL_CTL_MOD, ws->fd, &ev);
+  ws->epoll_events = events;
+}
+
+static void
+ws_free (LgWs *ws)
+{
+  if (ws->state != WS_OPEN)
+    ws->loop->n_pending--;
+  if (ws->fd >= 0)
+    {
+      epoll_ctl (ws->loop->epfd, EPOLL_CTL_DEL, ws->fd, NULL);
+      close (ws->fd);
+    }
+  g_free (ws->accept_key);
+  g_free (ws->request);
+  if (ws->in != NULL)
+    g_byte_array_unref (ws->in);
+  if (ws->out != NULL)
+    g_byte_array_unref (ws->out);
+  if (ws->fragments != NULL)
+    g_byte_array_unref (ws->fragments);
+  g_free (ws);
+}
+
+static void
+ws_fail (LgWs *ws, guint code, const char *reason)
+{
+  const LgWsCallbacks *callbacks = ws->callbacks;
+  gpointer user_data = ws->user_data;
+
+  if (ws->fd >= 0)
+    {
+      epoll_ctl (ws->loop->epfd, EPOLL_CTL_DEL, ws->fd, NULL);
+      close (ws->fd);
+      ws->fd = -1;
+    }
+  callbacks->closed (ws, code, reason, user_data);
+  ws_free (ws);
+}
+
+LgWs *
+lg_ws_connect (LgLoop *loop,
+               const struct sockaddr_in *address,
+               const char *host_header,
+               const char *path,
+               const LgWsCallbacks *callbacks,
+               gpointer user_data,
+               GError **error)
+{
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "socket: %s",
+                   g_strerror (saved));
+      return NULL;
+    }
+
+  /* Requests are small and latency is what is measured: do not let Nagle hold them back. */
+  int one = 1;
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  if (connect (fd, (const struct sockaddr *) address, sizeof *address) < 0 && errno != EINPROGRESS)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "connect: %s",
+                   g_strerror (saved));
+      return NULL;
+    }
+
+  LgWs *ws = g_new0 (LgWs, 1);
+  ws->loop = loop;
+  ws->fd = fd;
+  ws->state = WS_CONNECTING;
+  ws->callbacks = callbacks;
+  ws->user_data = user_data;
+
+  guint8 nonce[16];
+  for (guint i = 0; i < sizeof nonce; i += 4)
+    {
+      guint32 r = g_random_int ();
+      memcpy (nonce + i, &r, 4);
+    }
+  g_autofree char *key = g_base64_encode (nonce, sizeof nonce);
+  g_autofree char *concat = g_strconcat (key, WS_GUID, NULL);
+  guint8 digest[20];
+  gsize digest_len = sizeof digest;
+  g_autoptr (GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (sha1, (const guchar *) concat, (gssize) strlen (concat));
+  g_checksum_get_digest (sha1, digest, &digest_len);
+  ws->accept_key = g_base64_encode (digest, digest_len);
+  ws->request = g_strdup_printf ("GET %s HTTP/1.1\r\n"
+                                 "Host: %s\r\n"
+                                 "Upgrade: websocket\r\n"
+                                 "Connection: Upgrade\r\n"
+                                 "Sec-WebSocket-Key: %s\r\n"
+                                 "Sec-WebSocket-Version: 13\r\n"
+                                 "\r\n",
+                                 path, host_header, key);
+
+  struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = ws };
+  ws->epoll_events = EPOLLOUT;
+  epoll_ctl (loop->epfd, EPOLL_CTL_ADD, fd, &ev);
+  loop->n_pending++;
+  return ws;
+}
+
+/* Writes what the socket takes; keeps the rest in ws->out and asks for EPOLLOUT. */
+static gboolean
+ws_write (LgWs *ws, const guint8 *data, gsize len)
+{
+  if (ws->out != NULL && ws->out->len > 0)
+    {
+      g_byte_array_append (ws->out, data, (guint) len);
+      return TRUE;
+    }
+
+  while (len > 0)
+    {
+      ssize_t n = send (ws->fd, data, len, MSG_NOSIGNAL);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN || errno == EWOULDBLOCK)
+            break;
+          return FALSE;
+        }
+      data += n;
+      len -= (gsize) n;
+    }
+
+  if (len > 0)
+    {
+      if (ws->out == NULL)
+        ws->out = g_byte_array_new ();
+      g_byte_array_append (ws->out, data, (guint) len);
+      ws_update_events (ws, EPOLLIN | EPOLLOUT);
+    }
+  return TRUE;
+}
+
+static gboolean
+ws_flush (LgWs *ws)
+{
+  while (ws->out != NULL && ws->out->len > 0)
+    {
+      ssize_t n = send (ws->fd, ws->out->data, ws->out->len, MSG_NOSIGNAL);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return TRUE;
+          return FALSE;
+        }
+      g_byte_array_remove_range (ws->out, 0, (guint) n);
+    }
+  /* Drop the buffer: most connections send a few frames and then only listen. */
+  if (ws->out != NULL)
+    g_clear_pointer (&ws->out, g_byte_array_unref);
+  ws_update_events (ws, EPOLLIN);
+  return TRUE;
+}
+
+void
+lg_ws_send_text (LgWs *ws, const char *text, gsize len)
+{
+  guint8 header[14];
+  gsize header_len = 2;
+
+  g_return_if_fail (ws->state == WS_OPEN);
+
+  header[0] = 0x80 | 0x1; /* FIN, text */
+  if (len < 126)
+    header[1] = 0x80 | (guint8) len;
+  else if (len < 65536)
+    {
+      header[1] = 0x80 | 126;
+      header[2] = (guint8) (len >> 8);
+      header[3] = (guint8) len;
+      header_len = 4;
+    }
+  else
+    {
+      header[1] = 0x80 | 127;
+      for (guint i = 0; i < 8; i++)
+        header[2 + i] = (guint8) ((guint64) len >> (56 - 8 * i));
+      header_len = 10;
+    }
+  guint32 mask_word = g_random_int ();
+  guint8 *mask = header + header_len;
+  memcpy (mask, &mask_word, 4);
+  header_len += 4;
+
+  /* One buffer and one send() per frame: header and payload in one TCP segment. */
+  guint8 stack[1024];
+  g_autofree guint8 *heap = NULL;
+  guint8 *frame = stack;
+  if (header_len + len > sizeof stack)
+    frame = heap = g_malloc (header_len + len);
+  memcpy (frame, header, header_len);
+  for (gsize i = 0; i < len; i++)
+    frame[header_len + i] = (guint8) text[i] ^ mask[i & 3];
+
+  /* Called from inside message handlers, so do not free ws here: shut the socket down and let the
+   * read path report the end. */
+  if (!ws_write (ws, frame, header_len + len))
+    shutdown (ws->fd, SHUT_RDWR);
+}
+
+void
+lg_ws_abort (LgWs *ws)
+{
+  ws_free (ws);
+}
+
+gboolean
+lg_ws_is_open (LgWs *ws)
+{
+  return ws->state == WS_OPEN;
+}
+
+static void
+ws_send_control (LgWs *ws, guint8 opcode, const guint8 *payload, gsize len)
+{
+  guint8 frame[2 + 4 + 125];
+  guint32 mask_word = g_random_int ();
+
+  len = MIN (len, 125);
+  frame[0] = 0x80 | opcode;
+  frame[1] = 0x80 | (guint8) len;
+  memcpy (frame + 2, &mask_word, 4);
+  for (gsize i = 0; i < len; i++)
+    frame[6 + i] = payload[i] ^ frame[2 + (i & 3)];
+  ws_write (ws, frame, 6 + len);
+}
+
+/* Checks the 101 response. Returns the header length, 0 when incomplete, -1 on failure. */
+static gssize
+ws_parse_handshake (LgWs *ws, const guint8 *data, gsize len, const char **reason)
+{
+  const guint8 *end = NULL;
+
+  for (gsize i = 3; i < len; i++)
+    if (data[i] == '\n' && data[i - 1] == '\r' && data[i - 2] == '\n' && data[i - 3] == '\r')
+      {
+        end = data + i + 1;
+        break;
+      }
+  if (end == NULL)
+    {
+      if (len > 16384)
+        {
+          *reason = "handshake response too long";
+          return -1;
+        }
+      return 0;
+    }
+
+  g_autofree char *head = g_strndup ((const char *) data, (gsize) (end - data));
+  if (!g_str_has_prefix (head, "HTTP/1.1 101"))
+    {
+      *reason = "server refused the WebSocket upgrade";
+      return -1;
+    }
+  /* Header names are case-insensitive: look for the accept value on any line naming it. */
+  g_auto (GStrv) lines = g_strsplit (head, "\r\n", -1);
+  gboolean accepted = FALSE;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_ascii_strncasecmp (lines[i], "Sec-WebSocket-Accept:", 21) == 0)
+        accepted = strcmp (g_strstrip (lines[i] + 21), ws->accept_key) == 0;
+      else if (g_ascii_strncasecmp (lines[i], "Sec-WebSocket-Extensions:", 25) == 0)
+        {
+          *reason = "server answered with an extension the client did not offer";
+          return -1;
+        }
+    }
+  if (!accepted)
+    {
+      *reason = "bad Sec-WebSocket-Accept";
+      return -1;
+    }
+  return end - data;
+}
+
+/* Handles the frames in data[0..len). Returns the bytes consumed, or -1 when the connection ended
+ * (ws is freed then). */
+static gssize
+ws_parse_frames (LgWs *ws, const guint8 *data, gsize len, gint64 now_us)
+{
+  gsize pos = 0;
+
+  while (len - pos >= 2)
+    {
+      const guint8 *f = data + pos;
+      gboolean fin = (f[0] & 0x80) != 0;
+      guint8 opcode = f[0] & 0x0f;
+      gboolean masked = (f[1] & 0x80) != 0;
+      guint64 plen = f[1] & 0x7f;
+      gsize hlen = 2;
+
+      if (masked)
+        {
+          ws_fail (ws, 1006, "masked frame from the server");
+          return -1;
+        }
+      if (plen == 126)
+        {
+          if (len - pos < 4)
+            break;
+          plen = ((guint64) f[2] << 8) | f[3];
+          hlen = 4;
+        }
+      else if (plen == 127)
+        {
+          if (len - pos < 10)
+            break;
+          plen = 0;
+          for (guint i = 0; i < 8; i++)
+            plen = (plen << 8) | f[2 + i];
+          hlen = 10;
+        }
+      if (plen > MAX_FRAME)
+        {
+          ws_fail (ws, 1009, "frame from the server too large");
+          return -1;
+        }
+      if (len - pos < hlen + plen)
+        break;
+
+      const guint8 *payload = f + hlen;
+      pos += hlen + (gsize) plen;
+
+      switch (opcode)
+        {
+          case 0x1: /* text */
+          case 0x2: /* binary: not in the protocol, but pass it on rather than hide it */
+          case 0x0: /* continuation */
+            if (fin && opcode != 0x0 && ws->fragments == NULL)
+              ws->callbacks->message (ws, (const char *) payload, (gsize) plen, now_us,
+                                      ws->user_data);
+            else
+              {
+                if (ws->fragments == NULL)
+                  ws->fragments = g_byte_array_new ();
+                g_byte_array_append (ws->fragments, payload, (guint) plen);
+                if (fin)
+                  {
+                    g_autoptr (GByteArray) whole = g_steal_pointer (&ws->fragments);
+                    ws->callbacks->message (ws, (const char *) whole->data, whole->len, now_us,
+                                            ws->user_data);
+                  }
+              }
+            break;
+          case 0x8: /* close: echo it and end */
+            {
+              guint code = plen >= 2 ? ((guint) payload[0] << 8 | payload[1]) : 1005;
+              g_autofree char *reason
+                  = plen > 2 ? g_strndup ((const char *) payload + 2, (gsize) plen - 2) : NULL;
+              ws_send_control (ws, 0x8, payload, MIN (plen, 2));
+              ws_fail (ws, code, reason != NULL ? reason : "closed by the server");
+              return -1;
+            }
+          case 0x9: /* ping */
+            ws_send_control (ws, 0xA, payload, (gsize) plen);
+            break;
+          default: /* pong and reserved opcodes */
+            break;
+        }
+    }
+  return (gssize) pos;
+}
+
+static void
+ws_handle_readable (LgWs *ws, gint64 now_us)
+{
+  /* Read into the shared scratch buffer, unless a frame is incomplete: then read straight into the
+   * connection's own buffer behind it, so that a 400 KB snapshot arriving in 64 KiB pieces is not
+   * copied again for every piece. */
+  gboolean own = ws->in != NULL && ws->in->len > 0;
+  GByteArray *buf = own ? ws->in : ws->loop->scratch;
+  gsize have = own ? buf->len : 0;
+
+  g_byte_array_set_size (buf, (guint) (have + READ_CHUNK));
+
+  ssize_t n;
+  do
+    n = recv (ws->fd, buf->data + have, READ_CHUNK, 0);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0)
+    {
+      g_byte_array_set_size (buf, (guint) have);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+      ws_fail (ws, 1006, n == 0 ? "connection closed without a close frame" : g_strerror (errno));
+      return;
+    }
+  have += (gsize) n;
+  g_byte_array_set_size (buf, (guint) have);
+
+  const guint8 *data = buf->data;
+  gsize consumed = 0;
+
+  if (ws->state == WS_HANDSHAKE)
+    {
+      const char *reason = NULL;
+      gssize head = ws_parse_handshake (ws, data, have, &reason);
+      if (head < 0)
+        {
+          ws_fail (ws, 1006, reason);
+          return;
+        }
+      if (head == 0)
+        goto keep;
+      consumed = (gsize) head;
+      ws->state = WS_OPEN;
+      ws->loop->n_pending--;
+      ws->callbacks->opened (ws, now_us, ws->user_data);
+    }
+
+  {
+    gssize used = ws_parse_frames (ws, data + consumed, have - consumed, now_us);
+    if (used < 0)
+      return;
+    consumed += (gsize) used;
+  }
+
+keep:
+  if (consumed == have)
+    {
+      /* Idle connections keep no buffer. */
+      if (ws->in != NULL)
+        g_clear_pointer (&ws->in, g_byte_array_unref);
+    }
+  else if (own)
+    g_byte_array_remove_range (ws->in, 0, (guint) consumed);
+  else
+    {
+      ws->in = g_byte_array_sized_new ((guint) (have - consumed));
+      g_byte_array_append (ws->in, data + consumed, (guint) (have - consumed));
+    }
+}
+
+static void
+ws_handle_connected (LgWs *ws)
+{
+  int err = 0;
+  socklen_t err_len = sizeof err;
+
+  getsockopt (ws->fd, SOL_SOCKET, SO_ERROR, &err, &err_len);
+  if (err != 0)
+    {
+      ws_fail (ws, 1006, g_strerror (err));
+      return;
+    }
+  ws->state = WS_HANDSHAKE;
+  g_autofree char *request = g_steal_pointer (&ws->request);
+  ws_update_events (ws, EPOLLIN);
+  if (!ws_write (ws, (const guint8 *) request, strlen (request)))
+    ws_fail (ws, 1006, "sending the handshake failed");
+}
+
+int
+lg_loop_iterate (LgLoop *loop, int timeout_ms)
+{
+  struct epoll_event events[512];
+  int n = epoll_wait (loop->epfd, events, G_N_ELEMENTS (events), timeout_ms);
+
+  if (n <= 0)
+    return 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      LgWs *ws = events[i].data.ptr;
+      guint32 ev = events[i].events;
+
+      if (ws->state == WS_CONNECTING)
+        {
+          ws_handle_connected (ws);
+          continue;
+        }
+      /* Write first: a failed flush frees ws. */
+      if ((ev & EPOLLOUT) != 0 && !ws_flush (ws))
+        {
+          ws_fail (ws, 1006, "send failed");
+          continue;
+        }
+      if ((ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0)
+        /* The time is taken per read, not per batch: it is the receive time of lag figures. */
+        ws_handle_readable (ws, g_get_monotonic_time ());
+    }
+  return n;
+}
