@@ -247,8 +247,9 @@ class Client:
 
     _ids = itertools.count(1)
 
-    def __init__(self, ws, client_id, views=None):
+    def __init__(self, ws, client_id, views=None, reply_timeout=REPLY_TIMEOUT):
         self.ws = ws
+        self.reply_timeout = reply_timeout
         self.error = None
         self.client_id = client_id
         self.waiters = {}
@@ -262,15 +263,18 @@ class Client:
         self.welcome = None
 
     @classmethod
-    async def connect(cls, server, client_id=None, hello=True, views=None, **kwargs):
-        """views: EventViews carried over from an earlier connection (to resume with since)."""
+    async def connect(cls, server, client_id=None, hello=True, views=None, name="sbtest",
+                      reply_timeout=REPLY_TIMEOUT, **kwargs):
+        """server: a Server, or the ws:// URL of one. views: EventViews carried over from an
+        earlier connection (to resume with since). name: the `client` of hello. reply_timeout:
+        how long request() waits for a reply."""
         kwargs.setdefault("max_size", 2 ** 24)
         kwargs.setdefault("ping_interval", None)
         kwargs.setdefault("open_timeout", REPLY_TIMEOUT)
-        ws = await websockets.connect(server.url, **kwargs)
-        client = cls(ws, client_id or str(uuid.uuid4()), views)
+        ws = await websockets.connect(server if isinstance(server, str) else server.url, **kwargs)
+        client = cls(ws, client_id or str(uuid.uuid4()), views, reply_timeout)
         if hello:
-            client.welcome = await client.request("hello", client="sbtest", client_id=client.client_id,
+            client.welcome = await client.request("hello", client=name, client_id=client.client_id,
                                                   protocol=1)
             check(client.welcome["type"] == "welcome", "hello failed: %r" % client.welcome)
         return client
@@ -324,7 +328,7 @@ class Client:
 
     async def request(self, type, id=None, **fields):
         future = await self.send(type, id=id, **fields)
-        return await asyncio.wait_for(future, REPLY_TIMEOUT)
+        return await asyncio.wait_for(future, self.reply_timeout)
 
     async def send_raw(self, data):
         await self.ws.send(data)
@@ -382,6 +386,20 @@ class Client:
             await asyncio.wait_for(self.reader, REPLY_TIMEOUT)
         except asyncio.TimeoutError:
             pass
+
+
+async def close_clients(*clients):
+    """Each client in turn: no failed check and no unexpected reply, then closed."""
+    for client in clients:
+        client.check_clean()
+        await client.close()
+
+
+async def finish(server, *clients):
+    """The end of a test: the clients clean and closed, then a clean exit and a clean log."""
+    await close_clients(*clients)
+    check(server.stop() == 0, "server exit status")
+    server.check_log_clean()
 
 
 def run(coroutine_function):

@@ -5,7 +5,7 @@ usable where the protocol says so, and a bystander connected meanwhile goes on u
 import asyncio
 import json
 
-from sbtest import EVENT, Client, Server, check, run, venue_free_seat_ids
+from sbtest import EVENT, Client, Server, check, finish, run, venue_free_seat_ids
 
 RATE = 20
 BURST = 40
@@ -130,11 +130,7 @@ async def main():
         final = server.db_version()
         await watcher.wait_version(EVENT, final)
         check(watcher.views[EVENT].non_free() == server.db_seat_states(), "watcher view differs")
-        for client in (watcher, calm, c, owner):
-            client.check_clean()
-            await client.close()
-        check(server.stop() == 0, "server exit status")
-        server.check_log_clean()
+        await finish(server, watcher, calm, c, owner)
 
 
 if __name__ == "__main__":

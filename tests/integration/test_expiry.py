@@ -5,7 +5,7 @@ neither extend nor book it any more. An extended hold does not expire at its fir
 import asyncio
 import time
 
-from sbtest import EVENT, Client, Server, check, run, venue_free_seat_ids
+from sbtest import EVENT, Client, Server, check, finish, run, venue_free_seat_ids
 
 
 async def main():
@@ -58,11 +58,7 @@ async def main():
         states = server.db_seat_states()
         check(seats[0] not in states and seats[1] not in states and states[seats[2]][0] == "booked",
               "database: %r" % states)
-        for client in (watcher, holder, again):
-            client.check_clean()
-            await client.close()
-        check(server.stop() == 0, "server exit status")
-        server.check_log_clean()
+        await finish(server, watcher, holder, again)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ import asyncio
 import copy
 import random
 
-from sbtest import EVENT, Client, Server, check, run, venue_free_seat_ids
+from sbtest import (EVENT, Client, Server, check, close_clients, finish, run,
+                    venue_free_seat_ids)
 
 
 async def churn(client, seats, rng, n):
@@ -77,9 +78,7 @@ async def main():
         check("reason" not in (await fresh.request("subscribe", event=EVENT)), "reason without since")
 
         saved = copy.deepcopy(back.views)
-        for client in (stayer, writer, back, fresh):
-            client.check_clean()
-            await client.close()
+        await close_clients(stayer, writer, back, fresh)
 
         # After a restart memory has no ring: the store's change log answers.
         check(server.stop() == 0, "server exit status")
@@ -96,11 +95,7 @@ async def main():
         await fresh.request("subscribe", event=EVENT)
         check(back.views[EVENT].seats == fresh.views[EVENT].seats,
               "view resumed across a restart differs from a snapshot")
-        for client in (writer, back, fresh):
-            client.check_clean()
-            await client.close()
-        check(server.stop() == 0, "server exit status")
-        server.check_log_clean()
+        await finish(server, writer, back, fresh)
 
 
 if __name__ == "__main__":

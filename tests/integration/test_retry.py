@@ -5,7 +5,7 @@ first outcome again, with "replayed": true, and changes nothing (the version sta
 import asyncio
 import json
 
-from sbtest import EVENT, Client, Server, check, run, venue_free_seat_ids
+from sbtest import EVENT, Client, Server, check, finish, run, venue_free_seat_ids
 
 
 async def main():
@@ -72,11 +72,7 @@ async def main():
         check(other["type"] == "error" and other["code"] == "seat_unavailable"
               and "replayed" not in other, "other identity: %r" % other)
 
-        for client in (b, d, e):
-            client.check_clean()
-            await client.close()
-        check(server.stop() == 0, "server exit status")
-        server.check_log_clean()
+        await finish(server, b, d, e)
 
 
 if __name__ == "__main__":

@@ -74,12 +74,17 @@ class FakePrimary:
         try:
             return self.handle(request)
         except Exception:
-            self.handler_errors.append(traceback.format_exc())
-            try:
-                request.replies({"ok": 0, "code": 8, "errmsg": "test handler failed"})
-            except Exception:
-                pass
+            self._handler_failed(request)
             return True
+
+    def _handler_failed(self, request):
+        """Called in an except block: records the exception and answers the request with an
+        error so that the client does not wait for a reply that never comes."""
+        self.handler_errors.append(traceback.format_exc())
+        try:
+            request.replies({"ok": 0, "code": 8, "errmsg": "test handler failed"})
+        except Exception:
+            pass
 
     def hello(self):
         reply = {
@@ -616,11 +621,7 @@ class FakeDatabase(FakePrimary):
                                                 waited=time.monotonic() >= deadline):
                     self.db_lock.wait(max(0.0, min(0.05, deadline - time.monotonic())))
         except Exception:
-            self.handler_errors.append(traceback.format_exc())
-            try:
-                request.replies({"ok": 0, "code": 8, "errmsg": "test handler failed"})
-            except Exception:
-                pass
+            self._handler_failed(request)
 
     def _answer_get_more(self, request, doc, cursor_id, cursor, waited):
         """Answers the getMore and returns True, or returns False to wait. Under db_lock."""

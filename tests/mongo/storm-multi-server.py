@@ -18,7 +18,6 @@ Exit 77 when SEATBOOK_TEST_STORE_URI is unset (and no --fake). Deadlines only st
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import subprocess
@@ -27,8 +26,11 @@ import tempfile
 import time
 import uuid
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+
 try:
-    import websockets
+    from sbtest import Client, venue_free_seat_ids
 except ImportError as e:
     print("SKIP: python3-websockets missing for %s: %s" % (sys.executable, e))
     sys.exit(77)
@@ -36,49 +38,11 @@ except ImportError as e:
 DEADLINE_S = 120
 
 
-class Client:
-    def __init__(self, url, name):
-        self.url = url
-        self.name = name
-        self.client_id = str(uuid.uuid4())
-        self.next_id = 0
-        self.pending = {}
-        self.ws = None
-        self.reader = None
-
-    async def connect(self):
-        self.ws = await websockets.connect(self.url, max_size=None, open_timeout=30)
-        self.reader = asyncio.get_running_loop().create_task(self.read())
-        welcome = await self.request({"type": "hello", "client": self.name,
-                                      "client_id": self.client_id, "protocol": 1})
-        assert welcome["type"] == "welcome", welcome
-
-    async def read(self):
-        try:
-            async for text in self.ws:
-                msg = json.loads(text)
-                future = self.pending.pop(msg.get("re"), None)
-                if future is not None and not future.done():
-                    future.set_result(msg)
-        except websockets.ConnectionClosed:
-            pass
-        for future in self.pending.values():
-            if not future.done():
-                future.set_exception(ConnectionError("connection closed"))
-
-    async def request(self, message):
-        self.next_id += 1
-        rid = str(self.next_id)
-        message = dict(message, id=rid)
-        future = asyncio.get_running_loop().create_future()
-        self.pending[rid] = future
-        await self.ws.send(json.dumps(message))
-        return await asyncio.wait_for(future, DEADLINE_S)
-
-    async def close(self):
-        await self.ws.close()
-        if self.reader:
-            await self.reader
+async def connect(url, name):
+    """A client of sbtest with this script's settings: no message size limit, websockets' default
+    keepalive pings, replies awaited up to DEADLINE_S."""
+    return await Client.connect(url, name=name, reply_timeout=DEADLINE_S, max_size=None,
+                                ping_interval=20, open_timeout=30)
 
 
 def start_servers(args, uri, workdir):
@@ -106,18 +70,16 @@ async def storm(args, urls, event, seats):
     outcomes = {"held": 0, "booked": 0, "refused": 0}
 
     async def one_client(n):
-        client = Client(urls[n % len(urls)], "storm %d" % n)
-        await client.connect()
+        client = await connect(urls[n % len(urls)], "storm %d" % n)
         rng = random.Random(n)
         for _ in range(args.rounds):
             wanted = rng.sample(seats, 2)
-            reply = await client.request({"type": "hold", "event": event, "seats": wanted,
-                                          "ttl": 60})
+            reply = await client.request("hold", event=event, seats=wanted, ttl=60)
             if reply["type"] != "held":
                 outcomes["refused"] += 1
                 continue
             outcomes["held"] += 1
-            reply = await client.request({"type": "book", "hold": reply["hold"]})
+            reply = await client.request("book", hold=reply["hold"])
             if reply["type"] == "booked":
                 outcomes["booked"] += 1
                 for seat in reply["seats"]:
@@ -131,9 +93,8 @@ async def storm(args, urls, event, seats):
 
 
 async def snapshot(url, event):
-    client = Client(url, "storm checker")
-    await client.connect()
-    reply = await client.request({"type": "subscribe", "event": event})
+    client = await connect(url, "storm checker")
+    reply = await client.request("subscribe", event=event)
     await client.close()
     assert reply["type"] == "snapshot", reply
     return reply["version"], {s["id"]: s["state"] for s in reply["seats"]}
@@ -183,11 +144,7 @@ def main():
 
 def storm_servers(args, uri, fake):
     event = "storm-%s" % uuid.uuid4().hex[:8]
-    with open(args.venue) as f:
-        venue = json.load(f)
-    all_seats = [s["id"] for sec in venue["sections"] for r in sec["rows"] for s in r["seats"]
-                 if not s.get("blocked")]
-    seats = all_seats[:12]  # few seats, many clients: contention
+    seats = venue_free_seat_ids(args.venue)[:12]  # few seats, many clients: contention
 
     subprocess.run([args.server, "create-event", "--store=" + uri, "--venue=" + args.venue,
                     "--id=" + event, "--name=Storm"], check=True, timeout=DEADLINE_S)

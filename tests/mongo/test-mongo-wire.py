@@ -140,6 +140,27 @@ def setup_store_data(mock, venue_json, version=4):
     mock.find_results["events"] = lambda doc: [event_doc(venue_json, version)]
 
 
+def run_hold_with_insert_fault(args, mock, fault, on_fault):
+    """Runs the driver's hold with the first insert into seat_states answered by
+    on_fault (request) (once: fault is the name of that one fault). Returns the driver's process
+    and the txnNumbers whose commit was answered ok."""
+    mock.faults[fault] = 1
+    ok_numbers = set()
+
+    def insert(request, doc):
+        if doc["insert"] == "seat_states" and mock.take_fault(fault):
+            return on_fault(request)
+        return False
+
+    def commit(request, doc):
+        ok_numbers.add(int(doc["txnNumber"]))
+        return False
+
+    mock.insert_hook = insert
+    mock.commit_hook = commit
+    return run_driver(args, mock, "hold"), ok_numbers
+
+
 # --- Scenarios ---
 
 def scenario_open(args, mock, check):
@@ -269,26 +290,16 @@ def scenario_duplicate_key(args, mock, check):
     mock.find_results["seat_states"] = lambda doc: (
         [{"_id": {"e": EVENT, "s": "hall-A-1"}, "state": "held", "hold": "h_other",
           "booking": None}] if fired.is_set() else [])
-    mock.faults["dup"] = 1
-    ok_numbers = set()
 
-    def insert(request, doc):
-        if doc["insert"] == "seat_states" and mock.take_fault("dup"):
-            fired.set()
-            request.replies({"n": 0, "writeErrors": [{
-                "index": 0, "code": 11000, "codeName": "DuplicateKey",
-                "errmsg": "E11000 duplicate key error collection: seatbook.seat_states index: "
-                          "_id_ dup key: { _id: { e: \"ev\", s: \"hall-A-1\" } }"}]})
-            return True
-        return False
+    def duplicate_key(request):
+        fired.set()
+        request.replies({"n": 0, "writeErrors": [{
+            "index": 0, "code": 11000, "codeName": "DuplicateKey",
+            "errmsg": "E11000 duplicate key error collection: seatbook.seat_states index: "
+                      "_id_ dup key: { _id: { e: \"ev\", s: \"hall-A-1\" } }"}]})
+        return True
 
-    def commit(request, doc):
-        ok_numbers.add(int(doc["txnNumber"]))
-        return False
-
-    mock.insert_hook = insert
-    mock.commit_hook = commit
-    proc = run_driver(args, mock, "hold")
+    proc, ok_numbers = run_hold_with_insert_fault(args, mock, "dup", duplicate_key)
     check(proc.returncode == 0, "the store call succeeds (the op is refused, not the batch)")
     outcome = outcome_of(proc) or {}
     check(outcome.get("error") == "seat_unavailable", "outcome is seat_unavailable: %r" % outcome)
@@ -312,21 +323,8 @@ def scenario_dropped_connection(args, mock, check):
     """The connection drops in the middle of a transaction: the driver labels it transient,
     aborts and reruns the transaction."""
     setup_store_data(mock, args.venue_json)
-    mock.faults["hangup"] = 1
-    ok_numbers = set()
-
-    def insert(request, doc):
-        if doc["insert"] == "seat_states" and mock.take_fault("hangup"):
-            return request.hangup()
-        return False
-
-    def commit(request, doc):
-        ok_numbers.add(int(doc["txnNumber"]))
-        return False
-
-    mock.insert_hook = insert
-    mock.commit_hook = commit
-    proc = run_driver(args, mock, "hold")
+    proc, ok_numbers = run_hold_with_insert_fault(args, mock, "hangup",
+                                                  lambda request: request.hangup())
     check(proc.returncode == 0, "hold succeeds after the dropped connection")
     outcome = outcome_of(proc) or {}
     check("error" not in outcome and outcome.get("hold", "").startswith("h_"),
