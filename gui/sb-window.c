@@ -112,26 +112,40 @@ array_member (JsonObject *object, const char *member)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* Names the seats of a reply (ids) for a message and takes them out of the selection: whether
+ * held, booked or just taken by someone else, they are no longer there to be chosen.
+ * out_n_seats: how many of them this venue has. */
+static char *
+unselect_reply_seats (SbWindow *self, JsonArray *seat_ids, guint *out_n_seats)
+{
+  g_autoptr (GArray) indices = indices_of (self, seat_ids);
+  char *names = sb_seat_map_describe_seats (self->seat_map, (guint *) (gpointer) indices->data,
+                                            indices->len);
+
+  for (guint i = 0; i < indices->len; i++)
+    sb_seat_map_set_selected (self->seat_map, g_array_index (indices, guint, i), FALSE);
+  if (out_n_seats != NULL)
+    *out_n_seats = indices->len;
+  return names;
+}
+
 /* Tells the user what went wrong, in words; for a conflict, names the seats. */
 static void
 show_request_error (SbWindow *self, const GError *error, JsonObject *error_reply)
 {
   if (error->domain == SB_PROTOCOL_ERROR && error->code == SB_ERROR_SEAT_UNAVAILABLE)
     {
-      g_autoptr (GArray) indices = indices_of (self, array_member (error_reply, "seats"));
+      guint n_seats;
+      g_autofree char *names
+          = unselect_reply_seats (self, array_member (error_reply, "seats"), &n_seats);
 
-      if (indices->len > 0)
+      if (n_seats > 0)
         {
-          g_autofree char *names = sb_seat_map_describe_seats (
-              self->seat_map, (guint *) (gpointer) indices->data, indices->len);
           g_autofree char *message = NULL;
 
           /* Translators: %s names one or more seats, e.g. "Row C seat 12 (Stalls)" */
           message = g_strdup_printf (
-              ngettext ("%s was just taken.", "%s were just taken.", indices->len), names);
-          /* They cannot be had any more: stop offering them. */
-          for (guint i = 0; i < indices->len; i++)
-            sb_seat_map_set_selected (self->seat_map, g_array_index (indices, guint, i), FALSE);
+              ngettext ("%s was just taken.", "%s were just taken.", n_seats), names);
           show_message (self, message);
           return;
         }
@@ -141,6 +155,61 @@ show_request_error (SbWindow *self, const GError *error, JsonObject *error_reply
     show_message (self, sb_error_code_get_message ((SbErrorCode) error->code));
   else
     show_message (self, error->message);
+}
+
+/* Requests */
+
+/* Hold, book and release are counted in self->busy, which keeps their actions disabled until
+ * the reply: one more click cannot send the same request twice. */
+static void
+send_request (SbWindow *self, SbRequest *request, GAsyncReadyCallback callback)
+{
+  self->busy++;
+  update_actions (self);
+  sb_connection_send_async (self->connection, request, self->cancellable, callback, self);
+}
+
+static void
+request_done (SbWindow *self)
+{
+  g_assert (self->busy > 0);
+  self->busy--;
+  update_actions (self);
+}
+
+typedef enum
+{
+  FINISH_NONE = 0,
+  /* Sent with send_request(). */
+  FINISH_COUNTED = 1 << 0,
+  /* A release: not_found or hold_expired means the hold had ended anyway (expired, booked
+   * elsewhere); nothing to tell. */
+  FINISH_QUIET_IF_HOLD_GONE = 1 << 1,
+} FinishFlags;
+
+/* The reply to a request of this window, or NULL when there is nothing more to do: the request
+ * was cancelled, which happens only when the window is disposed, so `data` is not touched; or
+ * it failed, and the user has been told why. */
+static JsonObject *
+finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlags flags)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) error_reply = NULL;
+  JsonObject *reply
+      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
+  SbWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  self = SB_WINDOW (data);
+  if (flags & FINISH_COUNTED)
+    request_done (self);
+  if (reply == NULL
+      && !((flags & FINISH_QUIET_IF_HOLD_GONE)
+           && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
+               || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))))
+    show_request_error (self, error, error_reply);
+  return reply;
 }
 
 /* Holds */
@@ -176,6 +245,18 @@ hold_from_json (JsonObject *object)
     }
   hold->deadline = g_get_monotonic_time () + MAX (0, remaining_ms) * 1000;
   return hold;
+}
+
+/* TRUE when seat `id` was under the hold and is not any more. */
+static gboolean
+hold_remove_seat (Hold *hold, const char *id)
+{
+  guint position;
+
+  if (!g_ptr_array_find_with_equal_func (hold->seats, id, g_str_equal, &position))
+    return FALSE;
+  g_ptr_array_remove_index (hold->seats, position);
+  return TRUE;
 }
 
 static void
@@ -676,22 +757,14 @@ update_open_event_row (SbWindow *self)
 static void
 events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) error_reply = NULL;
-  g_autoptr (JsonObject) reply
-      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
+  g_autoptr (JsonObject) reply = finish_request (source, result, data, FINISH_NONE);
   SbWindow *self;
   JsonArray *events;
   GtkListBoxRow *old_row;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (reply == NULL)
     return;
   self = SB_WINDOW (data);
-  if (reply == NULL)
-    {
-      show_request_error (self, error, error_reply);
-      return;
-    }
 
   events = array_member (reply, "events");
 
@@ -898,15 +971,13 @@ seats_changed_cb (SbConnection *connection,
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
           Hold *hold = value;
-          guint position;
 
           if (g_strcmp0 (hold->event_id, event_id) != 0)
             continue;
           if (g_strcmp0 (state, "held") == 0 && g_strcmp0 (hold_id, hold->id) == 0)
             continue;
-          if (g_ptr_array_find_with_equal_func (hold->seats, id, g_str_equal, &position))
+          if (hold_remove_seat (hold, id))
             {
-              g_ptr_array_remove_index (hold->seats, position);
               holds_touched = TRUE;
               if (hold->seats->len == 0)
                 g_hash_table_iter_remove (&iter);
@@ -941,46 +1012,37 @@ subscription_failed_cb (SbConnection *connection,
 
 /* Hold, book, release */
 
+/* Adds the ids of the seats at `indices` to ids, each seat once: a seat can be both held and
+ * chosen. */
 static void
-request_done (SbWindow *self)
+add_seat_ids (GPtrArray *ids, SbVenue *venue, const GArray *indices)
 {
-  g_assert (self->busy > 0);
-  self->busy--;
-  update_actions (self);
+  for (guint i = 0; i < indices->len; i++)
+    {
+      const char *id = sb_venue_get_seat (venue, g_array_index (indices, guint, i))->id;
+
+      if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+        g_ptr_array_add (ids, g_strdup (id));
+    }
 }
 
 static void
 held_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) error_reply = NULL;
-  g_autoptr (JsonObject) reply
-      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
+  g_autoptr (JsonObject) reply = finish_request (source, result, data, FINISH_COUNTED);
+  g_autofree char *names = NULL;
+  g_autofree char *message = NULL;
   SbWindow *self;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (reply == NULL)
     return;
   self = SB_WINDOW (data);
-  request_done (self);
-  if (reply == NULL)
-    {
-      show_request_error (self, error, error_reply);
-      return;
-    }
 
   add_hold_json (self, reply);
-  {
-    g_autoptr (GArray) indices = indices_of (self, array_member (reply, "seats"));
-    g_autofree char *names = sb_seat_map_describe_seats (
-        self->seat_map, (guint *) (gpointer) indices->data, indices->len);
-    g_autofree char *message = NULL;
-
-    for (guint i = 0; i < indices->len; i++)
-      sb_seat_map_set_selected (self->seat_map, g_array_index (indices, guint, i), FALSE);
-    /* Translators: %s names the seats just held */
-    message = g_strdup_printf (_ ("Holding %s."), names);
-    show_message (self, message);
-  }
+  names = unselect_reply_seats (self, array_member (reply, "seats"), NULL);
+  /* Translators: %s names the seats just held */
+  message = g_strdup_printf (_ ("Holding %s."), names);
+  show_message (self, message);
   holds_changed (self);
 }
 
@@ -1005,17 +1067,13 @@ hold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       return;
     }
 
-  for (guint i = 0; i < selection->len; i++)
-    g_ptr_array_add (ids,
-                     g_strdup (sb_venue_get_seat (venue, g_array_index (selection, guint, i))->id));
+  add_seat_ids (ids, venue, selection);
   g_ptr_array_add (ids, NULL);
 
   request = sb_connection_new_request (self->connection, SB_REQUEST_HOLD);
   request->event_id = g_strdup (self->event_id);
   request->seats = (char **) g_ptr_array_steal (ids, NULL);
-  self->busy++;
-  update_actions (self);
-  sb_connection_send_async (self->connection, request, self->cancellable, held_cb, self);
+  send_request (self, request, held_cb);
 }
 
 /* GTK 4.8 names a button made with a label (as AdwMessageDialog makes its response buttons)
@@ -1035,11 +1093,7 @@ clean_button_names (GtkWidget *widget)
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) error_reply = NULL;
-  g_autoptr (JsonObject) reply
-      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
-  g_autoptr (GArray) indices = NULL;
+  g_autoptr (JsonObject) reply = finish_request (source, result, data, FINISH_COUNTED);
   g_autofree char *names = NULL;
   g_autofree char *body = NULL;
   g_autofree char *message = NULL;
@@ -1049,22 +1103,12 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   GHashTableIter iter;
   gpointer value;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (reply == NULL)
     return;
   self = SB_WINDOW (data);
-  request_done (self);
-  if (reply == NULL)
-    {
-      show_request_error (self, error, error_reply);
-      return;
-    }
 
   reference = json_object_get_string_member_with_default (reply, "booking", "?");
-  indices = indices_of (self, array_member (reply, "seats"));
-  names = sb_seat_map_describe_seats (self->seat_map, (guint *) (gpointer) indices->data,
-                                      indices->len);
-  for (guint i = 0; i < indices->len; i++)
-    sb_seat_map_set_selected (self->seat_map, g_array_index (indices, guint, i), FALSE);
+  names = unselect_reply_seats (self, array_member (reply, "seats"), NULL);
 
   /* Booked seats leave whichever of our holds had them. */
   g_hash_table_iter_init (&iter, self->holds);
@@ -1074,13 +1118,7 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
       JsonArray *seats = array_member (reply, "seats");
 
       for (guint i = 0; seats != NULL && i < json_array_get_length (seats); i++)
-        {
-          guint position;
-
-          if (g_ptr_array_find_with_equal_func (
-                  hold->seats, json_array_get_string_element (seats, i), g_str_equal, &position))
-            g_ptr_array_remove_index (hold->seats, position);
-        }
+        hold_remove_seat (hold, json_array_get_string_element (seats, i));
       if (hold->seats->len == 0)
         g_hash_table_iter_remove (&iter);
     }
@@ -1130,18 +1168,8 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       g_autoptr (GArray) held = held_indices (self);
       g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
-      for (guint pass = 0; pass < 2; pass++)
-        {
-          const GArray *list = pass == 0 ? held : selection;
-
-          for (guint i = 0; i < list->len; i++)
-            {
-              const char *id = sb_venue_get_seat (venue, g_array_index (list, guint, i))->id;
-
-              if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
-                g_ptr_array_add (ids, g_strdup (id));
-            }
-        }
+      add_seat_ids (ids, venue, held);
+      add_seat_ids (ids, venue, selection);
       if (ids->len == 0 || ids->len > SB_MAX_SEATS_PER_REQUEST)
         {
           sb_request_free (request);
@@ -1155,33 +1183,20 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       request->seats = (char **) g_ptr_array_steal (ids, NULL);
     }
 
-  self->busy++;
-  update_actions (self);
-  sb_connection_send_async (self->connection, request, self->cancellable, booked_cb, self);
+  send_request (self, request, booked_cb);
 }
 
 static void
 released_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) error_reply = NULL;
   g_autoptr (JsonObject) reply
-      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
+      = finish_request (source, result, data, FINISH_COUNTED | FINISH_QUIET_IF_HOLD_GONE);
   SbWindow *self;
   const char *hold_id;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (reply == NULL)
     return;
   self = SB_WINDOW (data);
-  request_done (self);
-  if (reply == NULL)
-    {
-      /* not_found: the hold had ended anyway (expired, booked elsewhere); nothing to tell. */
-      if (!g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
-          && !g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))
-        show_request_error (self, error, error_reply);
-      return;
-    }
 
   hold_id = json_object_get_string_member_with_default (reply, "hold", NULL);
   if (hold_id != NULL)
@@ -1209,8 +1224,7 @@ release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
         continue;
       request = sb_connection_new_request (self->connection, SB_REQUEST_RELEASE);
       request->hold_id = g_strdup (hold->id);
-      self->busy++;
-      sb_connection_send_async (self->connection, request, self->cancellable, released_cb, self);
+      send_request (self, request, released_cb);
     }
   update_actions (self);
 }

@@ -320,6 +320,23 @@ class App:
     def click(self, node):
         node.doActionNamed("click")
 
+    def wait_seat(self, section, row, number):
+        """The seat once the map shows it."""
+        return wait_for("%s's Row %s seat %s" % (self.label, row, number),
+                        lambda: self.seat(section, row, number))
+
+    def choose(self, seat):
+        """Clicks a seat and waits until it shows chosen (pressed)."""
+        self.click(seat)
+        wait_for("%s to choose %s" % (self.label, seat.name),
+                 lambda: seat.getState().contains(pyatspi.STATE_PRESSED))
+
+    def hold(self, seat):
+        """Clicks Hold and waits until seat, one of the chosen, shows held by us."""
+        self.click(self.button("Hold"))
+        wait_for("%s to hold %s" % (self.label, seat.name),
+                 lambda: seat_description(seat).startswith("Held by you"))
+
     # Keyboard. Without a window manager, X sends keys to the window under the pointer
     # (focus follows the pointer root), and the window is at the screen's top left.
 
@@ -381,6 +398,51 @@ class App:
 
 def seat_description(node):
     return node.description or ""
+
+
+class Session:
+    """One test's server and app instances, as a `with` block. Left by an exception, it takes the
+    screenshot NAME-failure first, while the apps still show what went wrong; however it is left,
+    every app then quits (which records an unclean exit) and the server goes with its files."""
+
+    def __init__(self, name, server):
+        self.name = name
+        self.server = server
+        self.apps = []
+        self._failure_hooks = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        try:
+            if exc_type is not None and issubclass(exc_type, Exception):
+                screenshot(self.name + "-failure")
+                for hook in self._failure_hooks:
+                    hook()
+        finally:
+            for app in self.apps:
+                app.quit()
+            self.server.cleanup()
+        return False
+
+    def app(self, label, *args):
+        """A new app instance on the session's server; it quits when the session ends."""
+        app = App(label, self.server.url, *args)
+        self.apps.append(app)
+        return app
+
+    def desks(self, *labels):
+        """An app instance per label, each then showing the event: all of them are on the bus
+        before any opens it."""
+        apps = [self.app(label) for label in labels]
+        for app in apps:
+            app.open_event()
+        return apps
+
+    def on_failure(self, hook):
+        """hook() runs after the failure screenshot, before the apps quit: for more diagnostics."""
+        self._failure_hooks.append(hook)
 
 
 def run(test):

@@ -2,30 +2,22 @@
 """B has chosen a seat when A holds it; B's map shows it taken at once, and B's attempt to book it
 anyway is refused with a message naming the seat."""
 import sbgui
-from sbgui import App, Server, wait_for, seat_description
+from sbgui import Server, wait_for, seat_description
 
 
 def test():
     server = Server().start()
-    a = b = None
-    try:
-        a = App("A", server.url)
-        b = App("B", server.url)
-        a.open_event()
-        b.open_event()
-        a_seat = wait_for("A's Row D seat 5", lambda: a.seat("Stalls", "D", "5"))
-        b_seat = wait_for("B's Row D seat 5", lambda: b.seat("Stalls", "D", "5"))
+    with sbgui.Session("conflict", server) as session:
+        a, b = session.desks("A", "B")
+        session.on_failure(lambda: sbgui.dump(b.panel))
+        a_seat = a.wait_seat("Stalls", "D", "5")
+        b_seat = b.wait_seat("Stalls", "D", "5")
 
         # B chooses first, as a customer at B's desk would.
-        b.click(b_seat)
-        wait_for("the seat to be chosen in B",
-                 lambda: b_seat.getState().contains(sbgui.pyatspi.STATE_PRESSED))
+        b.choose(b_seat)
 
-        a.click(a_seat)
-        wait_for("the seat to be chosen in A",
-                 lambda: a_seat.getState().contains(sbgui.pyatspi.STATE_PRESSED))
-        a.click(a.button("Hold"))
-        wait_for("A to hold the seat", lambda: seat_description(a_seat).startswith("Held by you"))
+        a.choose(a_seat)
+        a.hold(a_seat)
         wait_for("B's map to show the seat taken",
                  lambda: seat_description(b_seat).startswith("Held by someone else"))
 
@@ -42,16 +34,6 @@ def test():
         states = server.seat_states()
         if states.get("stalls-D-5") != "held":
             raise sbgui.TestFailure("the server should still have A's hold on stalls-D-5: %r" % states)
-    except Exception:
-        # Before the apps quit, so the picture shows what went wrong.
-        sbgui.screenshot("conflict-failure")
-        sbgui.dump(b.panel)
-        raise
-    finally:
-        for app in (a, b):
-            if app is not None:
-                app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":

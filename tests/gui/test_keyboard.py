@@ -5,18 +5,17 @@ balcony), Space chooses the seat, Ctrl+H holds it, the Book button's mnemonic (A
 Return closes the booking dialog. Key presses are real X key events (XTest through AT-SPI's
 registry) sent to the focused app window; what they did is read from the accessible tree."""
 import sbgui
-from sbgui import App, Server, wait_for, seat_description
+from sbgui import Server, wait_for, seat_description
 
 pyatspi = sbgui.pyatspi
 
 
 def test():
     server = Server().start()
-    app = None
-    try:
-        app = App("A", server.url)
+    with sbgui.Session("keyboard", server) as session:
+        app = session.app("A")
         app.open_event()
-        wait_for("the map's seats", lambda: app.seat("Stalls", "A", "1"))
+        app.wait_seat("Stalls", "A", "1")
         app.focus_window()
 
         # Tab from the window's first focusable widget reaches the map, which takes focus on
@@ -72,13 +71,6 @@ def test():
                  lambda: server.seat_states().get("balcony-A-7") == "booked")
         app.press("Return")
         wait_for("Return to close the dialog", lambda: app.dialog_text() is None)
-    except Exception:
-        sbgui.screenshot("keyboard-failure")
-        raise
-    finally:
-        if app is not None:
-            app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":

@@ -4,28 +4,21 @@ anything, within 2 s of A getting its booking reference."""
 import time
 
 import sbgui
-from sbgui import App, Server, wait_for, seat_description
+from sbgui import Server, wait_for, seat_description
 
 
 def test():
     server = Server().start()
-    a = b = None
-    try:
-        a = App("A", server.url)
-        b = App("B", server.url)
-        a.open_event()
-        b.open_event()
+    with sbgui.Session("live-booking", server) as session:
+        a, b = session.desks("A", "B")
 
-        a_seat = wait_for("A's Row C seat 12", lambda: a.seat("Stalls", "C", "12"))
-        b_seat = wait_for("B's Row C seat 12", lambda: b.seat("Stalls", "C", "12"))
+        a_seat = a.wait_seat("Stalls", "C", "12")
+        b_seat = b.wait_seat("Stalls", "C", "12")
         wait_for("the seat free on both", lambda: seat_description(a_seat).startswith("Free")
                  and seat_description(b_seat).startswith("Free"))
 
-        a.click(a_seat)
-        wait_for("the seat to be chosen in A",
-                 lambda: a_seat.getState().contains(sbgui.pyatspi.STATE_PRESSED))
-        a.click(a.button("Hold"))
-        wait_for("A to hold the seat", lambda: seat_description(a_seat).startswith("Held by you"))
+        a.choose(a_seat)
+        a.hold(a_seat)
         wait_for("B to show the seat held",
                  lambda: seat_description(b_seat).startswith("Held by someone else"))
         wait_for("A's countdown", lambda: a.find(root=a.panel, role="label",
@@ -48,15 +41,6 @@ def test():
         done = sbgui.pyatspi.findDescendant(window, lambda n: n.roleName == "push button"
                                             and n.name == "Done")
         a.click(done)
-    except Exception:
-        # Before the apps quit, so the picture shows what went wrong.
-        sbgui.screenshot("live-booking-failure")
-        raise
-    finally:
-        for app in (a, b):
-            if app is not None:
-                app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 """The server is killed and restarted: both apps say they are disconnected, reconnect by
 themselves, get their holds back, send what was asked meanwhile, and agree with the server."""
 import sbgui
-from sbgui import App, Server, wait_for, seat_description
+from sbgui import Server, wait_for, seat_description
 
 STATE_WORDS = {"free": "Free", "held": "Held", "booked": "Booked", "blocked": "Not for sale"}
 
@@ -37,18 +37,12 @@ def agrees_with_server(app, server):
 
 def test():
     server = Server().start()
-    a = b = None
-    try:
-        a = App("A", server.url)
-        b = App("B", server.url)
-        a.open_event()
-        b.open_event()
+    with sbgui.Session("reconnect", server) as session:
+        a, b = session.desks("A", "B")
 
-        a_seat = wait_for("A's Row E seat 3", lambda: a.seat("Stalls", "E", "3"))
-        a.click(a_seat)
-        wait_for("A's choice", lambda: a_seat.getState().contains(sbgui.pyatspi.STATE_PRESSED))
-        a.click(a.button("Hold"))
-        wait_for("A's hold", lambda: seat_description(a_seat).startswith("Held by you"))
+        a_seat = a.wait_seat("Stalls", "E", "3")
+        a.choose(a_seat)
+        a.hold(a_seat)
 
         server.kill()
         for app in (a, b):
@@ -60,8 +54,7 @@ def test():
         # While the server is away, B asks to hold a seat: the request must go out after the
         # reconnect, with the same id.
         b_seat = b.seat("Balcony", "B", "4")
-        b.click(b_seat)
-        wait_for("B's choice", lambda: b_seat.getState().contains(sbgui.pyatspi.STATE_PRESSED))
+        b.choose(b_seat)
         b.click(b.button("Hold"))
 
         server.start()
@@ -77,15 +70,6 @@ def test():
             wait_for("%s to agree with the server" % app.label, lambda: agrees_with_server(app, server),
                      timeout=20, interval=0.5)
         sbgui.screenshot("reconnect-resumed")
-    except Exception:
-        # Before the apps quit, so the picture shows what went wrong.
-        sbgui.screenshot("reconnect-failure")
-        raise
-    finally:
-        for app in (a, b):
-            if app is not None:
-                app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":

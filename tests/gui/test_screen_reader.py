@@ -7,16 +7,15 @@ then tells the new number of free seats without a refresh."""
 import re
 
 import sbgui
-from sbgui import App, Server, wait_for, seat_description
+from sbgui import Server, wait_for, seat_description
 
 pyatspi = sbgui.pyatspi
 
 
 def test():
     server = Server().start()
-    app = None
-    try:
-        app = App("A", server.url)
+    with sbgui.Session("screen-reader", server) as session:
+        app = session.app("A")
         seat_map = app.open_event()
         if seat_map.name != "Seat map":
             raise sbgui.TestFailure("the map is named %r" % seat_map.name)
@@ -74,13 +73,6 @@ def test():
         app.button("Done", root=window).doActionNamed("click")
         wait_for("the dialog to close", lambda: app.dialog_text() is None)
         sbgui.screenshot("screen-reader")
-    except Exception:
-        sbgui.screenshot("screen-reader-failure")
-        raise
-    finally:
-        if app is not None:
-            app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ releases, Ctrl+Return books, Ctrl+W closes the window (which ends the app) and C
 import time
 
 import sbgui
-from sbgui import App, Server, wait_for, seat_description
+from sbgui import Server, wait_for, seat_description
 
 pyatspi = sbgui.pyatspi
 ARENA = ("arena-night", "Arena Night", "arena.json")
@@ -32,11 +32,10 @@ def wait_exit(app, what):
 
 def test():
     server = Server(events=[(sbgui.EVENT_ID, sbgui.EVENT_NAME, "theatre.json"), ARENA]).start()
-    a = b = None
-    try:
-        a = App("A", server.url)
+    with sbgui.Session("shortcuts", server) as session:
+        a = session.app("A")
         a.open_event()
-        seat = wait_for("Row A seat 1", lambda: a.seat("Stalls", "A", "1"))
+        seat = a.wait_seat("Stalls", "A", "1")
         a.focus_window()
 
         a.combo("<Control><Shift>question")
@@ -102,20 +101,12 @@ def test():
         a.combo("<Control>w")
         wait_exit(a, "Ctrl+W to close the only window, which ends the app")
 
-        b = App("B", server.url)
+        b = session.app("B")
         wait_for("B's events", lambda: b.find(name="Events", role="list"))
         b.focus_window()
         time.sleep(0.2)
         b.combo("<Control>q")
         wait_exit(b, "Ctrl+Q to quit")
-    except Exception:
-        sbgui.screenshot("shortcuts-failure")
-        raise
-    finally:
-        for app in (a, b):
-            if app is not None:
-                app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import re
 import subprocess
 
 import sbgui
-from sbgui import App, Server, wait_for
+from sbgui import Server, wait_for
 
 STEP = 1.25
 EVENT = ("arena-night", "Arena Night", "arena.json")
@@ -17,11 +17,10 @@ EVENT = ("arena-night", "Arena Night", "arena.json")
 
 def test():
     server = Server(events=[EVENT]).start()
-    app = None
-    try:
-        app = App("A", server.url)
+    with sbgui.Session("zoom", server) as session:
+        app = session.app("A")
         app.open_event(EVENT[1])
-        wait_for("the arena's seats", lambda: app.seat("Floor A", "A", "1"))
+        app.wait_seat("Floor A", "A", "1")
         label = wait_for("the zoom level label", lambda: app.find(
             role="label", predicate=lambda n: n.description == "Zoom level"))
 
@@ -97,13 +96,6 @@ def test():
         changes_picture("drag", lambda: rawinput.drag((x, y), (x - 150, y - 120)))
         if abs(level() - zoomed) > 1:
             raise sbgui.TestFailure("panning changed the zoom to %r" % label.name)
-    except Exception:
-        sbgui.screenshot("zoom-failure")
-        raise
-    finally:
-        if app is not None:
-            app.quit()
-        server.cleanup()
 
 
 if __name__ == "__main__":
