@@ -804,3 +804,25 @@ sb_json_write_string (GString *out, const char *s)
     }
   g_string_append_c (out, '"');
 }
+
+void
+sb_json_write_string_or_null (GString *out, const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    sb_json_write_string (out, s);
+}
+
+void
+sb_json_write_string_array (GString *out, const char *const *strv)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      sb_json_write_string (out, strv[i]);
+    }
+  g_string_append_c (out, ']');
+}

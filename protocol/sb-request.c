@@ -592,14 +592,7 @@ sb_request_to_json (const SbRequest *request)
   if ((spec->allowed & BIT (F_SEATS)) && request->seats != NULL)
     {
       append_member (out, F_SEATS);
-      g_string_append_c (out, '[');
-      for (guint i = 0; request->seats[i] != NULL; i++)
-        {
-          if (i > 0)
-            g_string_append_c (out, ',');
-          sb_json_write_string (out, request->seats[i]);
-        }
-      g_string_append_c (out, ']');
+      sb_json_write_string_array (out, (const char *const *) request->seats);
     }
   if (spec->allowed & BIT (F_HOLD))
     append_string_member (out, F_HOLD, request->hold_id);

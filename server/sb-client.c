@@ -134,6 +134,14 @@ can_send (SbClient *self)
   return !self->closing && !self->closed && sb_ws_connection_is_open (self->connection);
 }
 
+/* After every send: a client whose queue grew too long is closed. TRUE when it still takes more. */
+static gboolean
+sent (SbClient *self)
+{
+  check_backlog (self);
+  return !self->closing;
+}
+
 gboolean
 sb_client_send_bytes (SbClient *self, GBytes *message)
 {
@@ -148,8 +156,7 @@ sb_client_send_bytes (SbClient *self, GBytes *message)
 
   data = g_bytes_get_data (message, &length);
   sb_ws_connection_send_text (self->connection, data, length);
-  check_backlog (self);
-  return !self->closing;
+  return sent (self);
 }
 
 gboolean
@@ -162,8 +169,7 @@ sb_client_send_frame (SbClient *self, GBytes *frame)
     return FALSE;
 
   sb_ws_connection_send_frame (self->connection, frame);
-  check_backlog (self);
-  return !self->closing;
+  return sent (self);
 }
 
 gboolean
@@ -215,7 +221,7 @@ begin_reply (const char *type, const char *re)
   g_string_append (out, "{\"type\":\"");
   g_string_append (out, type);
   g_string_append (out, "\",\"re\":");
-  sb_json_append_string (out, re);
+  sb_json_write_string_or_null (out, re);
   return out;
 }
 
@@ -224,6 +230,24 @@ finish_reply (SbClient *self, GString *out)
 {
   g_string_append_c (out, '}');
   sb_client_send_text (self, g_string_free (out, FALSE));
+}
+
+/* `,"<id_key>":…,"event":…,"seats":[…]`: what every successful op reply says first. */
+static void
+append_op_subject (GString *out,
+                   const char *id_key,
+                   const char *id,
+                   const char *event_id,
+                   const char *const *seats)
+{
+  g_string_append (out, ",\"");
+  g_string_append (out, id_key);
+  g_string_append (out, "\":");
+  sb_json_write_string_or_null (out, id);
+  g_string_append (out, ",\"event\":");
+  sb_json_write_string_or_null (out, event_id);
+  g_string_append (out, ",\"seats\":");
+  sb_json_write_string_array (out, seats);
 }
 
 /* An error reply; extra (may be NULL) is appended verbatim: `,"seats":[…]` and the like. */
@@ -240,7 +264,7 @@ send_error (SbClient *self,
   g_string_append (out, ",\"code\":\"");
   g_string_append (out, sb_error_code_to_string (code));
   g_string_append (out, "\",\"message\":");
-  sb_json_append_string (out, message);
+  sb_json_write_string_or_null (out, message);
   if (extra != NULL)
     g_string_append (out, extra);
   finish_reply (self, out);
@@ -266,12 +290,12 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
       if (op->error == SB_ERROR_SEAT_UNAVAILABLE)
         {
           g_string_append (extra, ",\"seats\":");
-          sb_json_append_string_array (extra, (const char *const *) op->conflicting_seats);
+          sb_json_write_string_array (extra, (const char *const *) op->conflicting_seats);
         }
       else if (op->error == SB_ERROR_HOLD_EXPIRED && hold_id != NULL)
         {
           g_string_append (extra, ",\"hold\":");
-          sb_json_append_string (extra, hold_id);
+          sb_json_write_string_or_null (extra, hold_id);
         }
       else if (op->error == SB_ERROR_RATE_LIMITED)
         g_string_append (extra, ",\"retry_after_ms\":1000");
@@ -290,12 +314,7 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
       case SB_OP_HOLD:
       case SB_OP_EXTEND:
         out = begin_reply (op->kind == SB_OP_HOLD ? "held" : "extended", op->request_id);
-        g_string_append (out, ",\"hold\":");
-        sb_json_append_string (out, hold_id);
-        g_string_append (out, ",\"event\":");
-        sb_json_append_string (out, op->event_id);
-        g_string_append (out, ",\"seats\":");
-        sb_json_append_string_array (out, seats);
+        append_op_subject (out, "hold", hold_id, op->event_id, seats);
         g_string_append_printf (
             out,
             ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT
@@ -304,21 +323,11 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
         break;
       case SB_OP_RELEASE:
         out = begin_reply ("released", op->request_id);
-        g_string_append (out, ",\"hold\":");
-        sb_json_append_string (out, hold_id);
-        g_string_append (out, ",\"event\":");
-        sb_json_append_string (out, op->event_id);
-        g_string_append (out, ",\"seats\":");
-        sb_json_append_string_array (out, seats);
+        append_op_subject (out, "hold", hold_id, op->event_id, seats);
         break;
       case SB_OP_BOOK:
         out = begin_reply ("booked", op->request_id);
-        g_string_append (out, ",\"booking\":");
-        sb_json_append_string (out, op->result_booking_id);
-        g_string_append (out, ",\"event\":");
-        sb_json_append_string (out, op->event_id);
-        g_string_append (out, ",\"seats\":");
-        sb_json_append_string_array (out, seats);
+        append_op_subject (out, "booking", op->result_booking_id, op->event_id, seats);
         break;
       case SB_OP_EXPIRE:
       default:
@@ -385,7 +394,7 @@ handle_hello (SbClient *self, SbRequest *request)
   GString *out = begin_reply ("welcome", request->id);
   g_string_append (out, ",\"server\":\"seatbook-server " PACKAGE_VERSION
                         "\",\"protocol\":1,\"session\":");
-  sb_json_append_string (out, self->session_id);
+  sb_json_write_string_or_null (out, self->session_id);
   g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT ",\"holds\":[", now_ms);
   GPtrArray *events = sb_server_get_events (self->server);
   gboolean first = TRUE;
@@ -526,7 +535,7 @@ handle_unsubscribe (SbClient *self, SbRequest *request)
 
   GString *out = begin_reply ("unsubscribed", request->id);
   g_string_append (out, ",\"event\":");
-  sb_json_append_string (out, request->event_id);
+  sb_json_write_string_or_null (out, request->event_id);
   finish_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }

@@ -77,72 +77,14 @@ sb_now_ms (void)
 /* JSON writers */
 
 void
-sb_json_append_string (GString *out, const char *string)
-{
-  static const char hex[] = "0123456789abcdef";
-
-  if (string == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) string; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-          case '"':
-            g_string_append (out, "\\\"");
-            break;
-          case '\\':
-            g_string_append (out, "\\\\");
-            break;
-          case '\n':
-            g_string_append (out, "\\n");
-            break;
-          case '\r':
-            g_string_append (out, "\\r");
-            break;
-          case '\t':
-            g_string_append (out, "\\t");
-            break;
-          default:
-            if (*p < 0x20)
-              {
-                g_string_append (out, "\\u00");
-                g_string_append_c (out, hex[*p >> 4]);
-                g_string_append_c (out, hex[*p & 0xf]);
-              }
-            else
-              g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-void
-sb_json_append_string_array (GString *out, const char *const *strings)
-{
-  g_string_append_c (out, '[');
-  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      sb_json_append_string (out, strings[i]);
-    }
-  g_string_append_c (out, ']');
-}
-
-void
 sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms)
 {
   g_string_append (out, "{\"hold\":");
-  sb_json_append_string (out, hold->hold_id);
+  sb_json_write_string_or_null (out, hold->hold_id);
   g_string_append (out, ",\"event\":");
-  sb_json_append_string (out, hold->event_id);
+  sb_json_write_string_or_null (out, hold->event_id);
   g_string_append (out, ",\"seats\":");
-  sb_json_append_string_array (out, (const char *const *) hold->seat_ids);
+  sb_json_write_string_array (out, (const char *const *) hold->seat_ids);
   g_string_append_printf (
       out, ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT "}",
       hold->expires_at_ms, MAX (0, hold->expires_at_ms - now_ms));
@@ -152,14 +94,14 @@ static void
 append_seat_state (GString *out, const char *seat_id, SbSeatState state, const char *hold_id)
 {
   g_string_append (out, "{\"id\":");
-  sb_json_append_string (out, seat_id);
+  sb_json_write_string_or_null (out, seat_id);
   g_string_append (out, ",\"state\":\"");
   g_string_append (out, sb_seat_state_to_string (state));
   g_string_append_c (out, '"');
   if (state == SB_SEAT_HELD && hold_id != NULL)
     {
       g_string_append (out, ",\"hold\":");
-      sb_json_append_string (out, hold_id);
+      sb_json_write_string_or_null (out, hold_id);
     }
   g_string_append_c (out, '}');
 }
@@ -497,7 +439,7 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics)
   /* Serialized once for every subscriber. */
   GString *out = g_string_sized_new (128 + 48 * self->dirty_seats->len);
   g_string_append (out, "{\"type\":\"changed\",\"event\":");
-  sb_json_append_string (out, self->id);
+  sb_json_write_string_or_null (out, self->id);
   g_string_append_printf (
       out, ",\"from_version\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"seats\":[",
       self->dirty_from_version, self->version);
@@ -654,11 +596,11 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
   GString *out = g_string_sized_new (256 + strlen (venue_json) + strlen (seats));
 
   g_string_append (out, "{\"type\":\"snapshot\",\"re\":");
-  sb_json_append_string (out, re);
+  sb_json_write_string_or_null (out, re);
   g_string_append (out, ",\"event\":{\"id\":");
-  sb_json_append_string (out, self->id);
+  sb_json_write_string_or_null (out, self->id);
   g_string_append (out, ",\"name\":");
-  sb_json_append_string (out, self->name);
+  sb_json_write_string_or_null (out, self->name);
   if (self->starts_at_ms != 0)
     g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT "}", self->starts_at_ms);
   else
@@ -674,7 +616,7 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
   if (reason != NULL)
     {
       g_string_append (out, ",\"reason\":");
-      sb_json_append_string (out, reason);
+      sb_json_write_string_or_null (out, reason);
     }
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
@@ -722,9 +664,9 @@ sb_live_event_build_replay (SbLiveEvent *self,
   GString *out = g_string_sized_new (256);
 
   g_string_append (out, "{\"type\":\"replay\",\"re\":");
-  sb_json_append_string (out, re);
+  sb_json_write_string_or_null (out, re);
   g_string_append (out, ",\"event\":");
-  sb_json_append_string (out, self->id);
+  sb_json_write_string_or_null (out, self->id);
   g_string_append_printf (out,
                           ",\"from_version\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT
                           ",\"server_time\":%" G_GINT64_FORMAT ",\"changes\":[",
@@ -761,11 +703,11 @@ sb_live_event_append_summary (SbLiveEvent *self, GString *out)
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
   g_string_append (out, "{\"id\":");
-  sb_json_append_string (out, self->id);
+  sb_json_write_string_or_null (out, self->id);
   g_string_append (out, ",\"name\":");
-  sb_json_append_string (out, self->name);
+  sb_json_write_string_or_null (out, self->name);
   g_string_append (out, ",\"venue\":");
-  sb_json_append_string (out, sb_venue_get_name (self->venue));
+  sb_json_write_string_or_null (out, sb_venue_get_name (self->venue));
   if (self->starts_at_ms != 0)
     g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT, self->starts_at_ms);
   else

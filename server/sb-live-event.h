@@ -6,6 +6,7 @@
 #include <glib-object.h>
 
 #include "sb-metrics.h"
+#include "sb-json-reader.h"
 #include "sb-op.h"
 #include "sb-store.h"
 #include "sb-venue.h"
@@ -94,9 +95,8 @@ void sb_live_event_append_client_holds (
 void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
 
 /* Small JSON writers shared by the server's message builders (hand-written because the hot paths
- * build one message per request or broadcast, and JsonGenerator costs several times more). */
-void sb_json_append_string (GString *out, const char *string);
-void sb_json_append_string_array (GString *out, const char *const *strings);
+ * build one message per request or broadcast, and JsonGenerator costs several times more). Strings
+ * and string arrays go through sb-json-reader.h's writers, the one escaper of the project. */
 void sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms);
 gint64 sb_now_ms (void);
 

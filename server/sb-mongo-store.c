@@ -29,6 +29,7 @@
 #include <mongoc/mongoc.h>
 
 #include "sb-mongo-store.h"
+#include "sb-store-rules.h"
 #include "sb-venue.h"
 
 #define DEFAULT_DATABASE "seatbook"
@@ -230,25 +231,58 @@ append_strv (bson_t *doc, const char *key, const char *const *strv)
 }
 
 static void
-append_seat_key (bson_t *doc, const char *key, const char *event_id, const char *seat_id)
+append_utf8_or_null (bson_t *doc, const char *key, const char *value)
+{
+  if (value != NULL)
+    BSON_APPEND_UTF8 (doc, key, value);
+  else
+    BSON_APPEND_NULL (doc, key);
+}
+
+/* A compound key {name1: value1, name2: value2}, as the _id of seat states and requests. */
+static void
+append_key_pair (bson_t *doc,
+                 const char *key,
+                 const char *name1,
+                 const char *value1,
+                 const char *name2,
+                 const char *value2)
 {
   bson_t child;
 
   bson_append_document_begin (doc, key, -1, &child);
-  BSON_APPEND_UTF8 (&child, "e", event_id);
-  BSON_APPEND_UTF8 (&child, "s", seat_id);
+  BSON_APPEND_UTF8 (&child, name1, value1);
+  BSON_APPEND_UTF8 (&child, name2, value2);
   bson_append_document_end (doc, &child);
+}
+
+static void
+append_seat_key (bson_t *doc, const char *key, const char *event_id, const char *seat_id)
+{
+  append_key_pair (doc, key, "e", event_id, "s", seat_id);
 }
 
 static void
 append_request_key (bson_t *doc, const char *key, const char *client_id, const char *request_id)
 {
-  bson_t child;
+  append_key_pair (doc, key, "c", client_id, "r", request_id);
+}
 
-  bson_append_document_begin (doc, key, -1, &child);
-  BSON_APPEND_UTF8 (&child, "c", client_id);
-  BSON_APPEND_UTF8 (&child, "r", request_id);
-  bson_append_document_end (doc, &child);
+/* A seat_states document. */
+static bson_t *
+seat_doc (const char *event_id,
+          const char *seat_id,
+          SbSeatState state,
+          const char *hold_id,
+          const char *booking_id)
+{
+  bson_t *doc = bson_new ();
+
+  append_seat_key (doc, "_id", event_id, seat_id);
+  BSON_APPEND_UTF8 (doc, "state", sb_seat_state_to_string (state));
+  append_utf8_or_null (doc, "hold", hold_id);
+  append_utf8_or_null (doc, "booking", booking_id);
+  return doc;
 }
 
 static mongoc_collection_t *
@@ -322,22 +356,61 @@ txn_find_one (Txn *t, const char *collection, const bson_t *filter, bson_t **out
   return TRUE;
 }
 
+typedef enum
+{
+  TXN_INSERT,
+  TXN_UPDATE_ONE,
+  TXN_UPDATE_MANY,
+  TXN_DELETE_MANY,
+} TxnWrite;
+
+/* One write inside the transaction. A failed write keeps its reply, whose error labels drive the
+ * retry. docs: what TXN_INSERT inserts; filter and update: what the others match and change;
+ * *out_matched (may be NULL): the number of documents an update matched. */
 static gboolean
-txn_insert (Txn *t, const char *collection, GPtrArray *docs)
+txn_write (Txn *t,
+           const char *collection,
+           TxnWrite kind,
+           GPtrArray *docs,
+           const bson_t *filter,
+           const bson_t *update,
+           gint64 *out_matched)
 {
   g_autoptr (mongoc_collection_t) coll = get_collection (t->self, t->self->client, collection);
   g_auto (bson_t) opts = BSON_INITIALIZER;
   g_auto (bson_t) reply = BSON_INITIALIZER;
-  gboolean ok;
+  gboolean ok = FALSE;
 
   if (!txn_opts (t, &opts))
     return FALSE;
-  bson_destroy (&reply); /* the insert initializes it */
-  ok = mongoc_collection_insert_many (coll, (const bson_t **) docs->pdata, docs->len, &opts, &reply,
-                                      t->error);
+  bson_destroy (&reply); /* the write initializes it */
+  switch (kind)
+    {
+      case TXN_INSERT:
+        ok = mongoc_collection_insert_many (coll, (const bson_t **) docs->pdata, docs->len, &opts,
+                                            &reply, t->error);
+        break;
+      case TXN_UPDATE_ONE:
+        ok = mongoc_collection_update_one (coll, filter, update, &opts, &reply, t->error);
+        break;
+      case TXN_UPDATE_MANY:
+        ok = mongoc_collection_update_many (coll, filter, update, &opts, &reply, t->error);
+        break;
+      case TXN_DELETE_MANY:
+        ok = mongoc_collection_delete_many (coll, filter, &opts, &reply, t->error);
+        break;
+    }
   if (!ok)
     txn_fail (t, &reply);
+  else if (out_matched != NULL)
+    *out_matched = doc_get_int64 (&reply, "matchedCount", 0);
   return ok;
+}
+
+static gboolean
+txn_insert (Txn *t, const char *collection, GPtrArray *docs)
+{
+  return txn_write (t, collection, TXN_INSERT, docs, NULL, NULL, NULL);
 }
 
 static gboolean
@@ -357,40 +430,14 @@ txn_update (Txn *t,
             const bson_t *update,
             gint64 *out_matched)
 {
-  g_autoptr (mongoc_collection_t) coll = get_collection (t->self, t->self->client, collection);
-  g_auto (bson_t) opts = BSON_INITIALIZER;
-  g_auto (bson_t) reply = BSON_INITIALIZER;
-  gboolean ok;
-
-  if (!txn_opts (t, &opts))
-    return FALSE;
-  bson_destroy (&reply);
-  if (many)
-    ok = mongoc_collection_update_many (coll, filter, update, &opts, &reply, t->error);
-  else
-    ok = mongoc_collection_update_one (coll, filter, update, &opts, &reply, t->error);
-  if (!ok)
-    txn_fail (t, &reply);
-  else if (out_matched != NULL)
-    *out_matched = doc_get_int64 (&reply, "matchedCount", 0);
-  return ok;
+  return txn_write (t, collection, many ? TXN_UPDATE_MANY : TXN_UPDATE_ONE, NULL, filter, update,
+                    out_matched);
 }
 
 static gboolean
 txn_delete (Txn *t, const char *collection, const bson_t *filter)
 {
-  g_autoptr (mongoc_collection_t) coll = get_collection (t->self, t->self->client, collection);
-  g_auto (bson_t) opts = BSON_INITIALIZER;
-  g_auto (bson_t) reply = BSON_INITIALIZER;
-  gboolean ok;
-
-  if (!txn_opts (t, &opts))
-    return FALSE;
-  bson_destroy (&reply);
-  ok = mongoc_collection_delete_many (coll, filter, &opts, &reply, t->error);
-  if (!ok)
-    txn_fail (t, &reply);
-  return ok;
+  return txn_write (t, collection, TXN_DELETE_MANY, NULL, filter, NULL, NULL);
 }
 
 typedef gboolean (*TxnBody) (Txn *t, gpointer data);
@@ -640,7 +687,6 @@ event_venue (Txn *t, const char *event_id, SbVenue **out_venue)
   g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "venue_json", BCON_INT32 (1), "}");
   g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *source = NULL;
   const char *json;
   SbVenue *venue;
 
@@ -657,8 +703,7 @@ event_venue (Txn *t, const char *event_id, SbVenue **out_venue)
                       "event %s has no venue", event_id);
       return FALSE;
     }
-  source = g_strdup_printf ("event %s", event_id);
-  venue = sb_venue_new_from_data (json, -1, source, &local_error);
+  venue = sb_store_rules_parse_venue (event_id, json, -1, &local_error);
   if (venue == NULL)
     return set_venue_error (t, event_id, local_error);
   g_hash_table_insert (self->venues, g_strdup (event_id), venue);
@@ -709,16 +754,9 @@ create_event_body (Txn *t, gpointer data)
   for (guint i = 0; i < sb_venue_get_n_seats (d->venue); i++)
     {
       const SbSeat *seat = sb_venue_get_seat (d->venue, i);
-      bson_t *doc;
 
-      if (!seat->blocked)
-        continue;
-      doc = bson_new ();
-      append_seat_key (doc, "_id", d->event_id, seat->id);
-      BSON_APPEND_UTF8 (doc, "state", sb_seat_state_to_string (SB_SEAT_BLOCKED));
-      BSON_APPEND_NULL (doc, "hold");
-      BSON_APPEND_NULL (doc, "booking");
-      g_ptr_array_add (blocked, doc);
+      if (seat->blocked)
+        g_ptr_array_add (blocked, seat_doc (d->event_id, seat->id, SB_SEAT_BLOCKED, NULL, NULL));
     }
   return blocked->len == 0 || txn_insert (t, "seat_states", blocked);
 }
@@ -732,12 +770,11 @@ sb_mongo_store_create_event (SbStore *store,
                              GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
-  g_autofree char *source = g_strdup_printf ("event %s", event_id);
   g_autoptr (SbVenue) venue = NULL;
   CreateEventData data = { event_id, name, venue_json, starts_at_ms, NULL, FALSE };
   bson_error_t berror;
 
-  venue = sb_venue_new_from_data (venue_json, -1, source, error);
+  venue = sb_store_rules_parse_venue (event_id, venue_json, -1, error);
   if (venue == NULL)
     return FALSE;
   data.venue = venue;
@@ -843,10 +880,8 @@ load_event_body (Txn *t, gpointer data)
     return FALSE;
 
   d->found = TRUE;
-  d->state = g_new0 (SbEventState, 1);
-  d->state->version = doc_get_int64 (g_ptr_array_index (events, 0), "version", 0);
-  d->state->seats = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_seat_change_free);
-  d->state->holds = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_hold_record_free);
+  d->state = sb_store_rules_new_event_state (
+      doc_get_int64 (g_ptr_array_index (events, 0), "version", 0));
   for (guint i = 0; i < seats->len; i++)
     {
       const bson_t *doc = g_ptr_array_index (seats, i);
@@ -887,7 +922,7 @@ sb_mongo_store_load_event (SbStore *store, const char *event_id, GError **error)
     }
   if (!data.found)
     {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event “%s”", event_id);
+      sb_store_rules_set_event_not_found (error, event_id);
       return NULL;
     }
   return data.state;
@@ -903,10 +938,14 @@ typedef struct
   guint current;        /* the op being run */
   GHashTable
       *forced_unavailable; /* GUINT_TO_POINTER (index + 1) of ops that hit a duplicate seat */
+  Txn *txn;                /* the attempt being run */
 } ApplyData;
 
-/* Each op_* and check_* returns FALSE only for a backend failure (the attempt is abandoned); a
- * refused op gets its error through sb_op_set_error () and returns TRUE, having written nothing. */
+/* Each op_* is an SbStoreOpFunc (its GError is unused: failures go to the transaction's
+ * bson_error_t, which drives the retry). Like check_*, it returns FALSE only for a backend failure
+ * (the attempt is abandoned); a refused op gets its error through sb_op_set_error () and returns
+ * TRUE, having written nothing. The checks and outcomes are sb-store-rules.c's; what is here reads
+ * and writes the collections. */
 
 /* The event's version within this attempt; *out_found = FALSE when there is no such event. */
 static gboolean
@@ -941,19 +980,11 @@ check_event (Txn *t, ApplyData *d, SbOp *op, gint64 *out_version, gboolean *out_
   gboolean found;
 
   *out_ok = FALSE;
-  if (op->event_id == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No event given");
-      return TRUE;
-    }
+  if (!sb_store_rules_require_event (op))
+    return TRUE;
   if (!event_version (t, d, op->event_id, &found, out_version))
     return FALSE;
-  if (!found)
-    {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No event %s", op->event_id);
-      return TRUE;
-    }
-  *out_ok = TRUE;
+  *out_ok = sb_store_rules_check_event_found (op, found);
   return TRUE;
 }
 
@@ -961,42 +992,14 @@ check_event (Txn *t, ApplyData *d, SbOp *op, gint64 *out_version, gboolean *out_
 static gboolean
 check_seat_list (Txn *t, SbOp *op, gboolean *out_ok)
 {
-  g_autoptr (GHashTable) seen = NULL;
-  g_autoptr (GStrvBuilder) unknown = NULL;
-  g_auto (GStrv) unknown_seats = NULL;
   SbVenue *venue;
 
   *out_ok = FALSE;
-  if (op->seat_ids == NULL || op->seat_ids[0] == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No seats given");
-      return TRUE;
-    }
+  if (!sb_store_rules_require_seats (op))
+    return TRUE;
   if (!event_venue (t, op->event_id, &venue))
     return FALSE;
-
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  unknown = g_strv_builder_new ();
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      if (!g_hash_table_add (seen, op->seat_ids[i]))
-        {
-          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Seat %s is named twice", op->seat_ids[i]);
-          return TRUE;
-        }
-      if (!sb_venue_lookup_seat (venue, op->seat_ids[i], NULL))
-        g_strv_builder_add (unknown, op->seat_ids[i]);
-    }
-  unknown_seats = g_strv_builder_end (g_steal_pointer (&unknown));
-  if (unknown_seats[0] != NULL)
-    {
-      g_autofree char *list = g_strjoinv (", ", unknown_seats);
-
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Event %s has no seats %s", op->event_id,
-                       list);
-      return TRUE;
-    }
-  *out_ok = TRUE;
+  *out_ok = sb_store_rules_check_seats_in_venue (op, venue);
   return TRUE;
 }
 
@@ -1008,9 +1011,8 @@ find_hold (Txn *t, const char *hold_id, bson_t **out_hold)
   return txn_find_one (t, "holds", filter, out_hold);
 }
 
-/* The checks shared by extend, release and book by hold: the hold exists (in the op's event, if
- * one was given), belongs to the op's client, is active and has not expired at now. Fills in
- * op->event_id from the hold when the op had none. */
+/* The checks shared by extend, release and book by hold (sb_store_rules_check_hold ()), on the
+ * hold's document; then the version of the hold's event. */
 static gboolean
 check_hold (Txn *t,
             ApplyData *d,
@@ -1021,59 +1023,35 @@ check_hold (Txn *t,
             gboolean *out_ok)
 {
   g_autoptr (bson_t) hold = NULL;
-  const char *event_id, *status;
+  SbStoredHold stored = { 0 };
   gboolean found;
 
   *out_ok = FALSE;
-  if (op->hold_id == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No hold given");
-      return TRUE;
-    }
+  if (!sb_store_rules_require_hold (op))
+    return TRUE;
   if (!find_hold (t, op->hold_id, &hold))
     return FALSE;
-  if (hold == NULL)
+  if (hold != NULL)
     {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No hold %s", op->hold_id);
-      return TRUE;
+      stored.event_id = doc_get_utf8 (hold, "e");
+      stored.client_id = doc_get_utf8 (hold, "c");
+      stored.status = doc_get_utf8 (hold, "status");
+      stored.expires_at_ms = doc_get_int64 (hold, "expires_at", 0);
+      if (stored.event_id == NULL || stored.status == NULL)
+        {
+          bson_set_error (t->error, MONGOC_ERROR_BSON, MONGOC_ERROR_BSON_INVALID,
+                          "hold %s is damaged (no event or status)", op->hold_id);
+          return FALSE;
+        }
     }
-  event_id = doc_get_utf8 (hold, "e");
-  status = doc_get_utf8 (hold, "status");
-  if (event_id == NULL || status == NULL)
-    {
-      bson_set_error (t->error, MONGOC_ERROR_BSON, MONGOC_ERROR_BSON_INVALID,
-                      "hold %s is damaged (no event or status)", op->hold_id);
-      return FALSE;
-    }
-  if (op->event_id != NULL && g_strcmp0 (op->event_id, event_id) != 0)
-    {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No hold %s in event %s", op->hold_id, op->event_id);
-      return TRUE;
-    }
-  if (g_strcmp0 (op->client_id, doc_get_utf8 (hold, "c")) != 0)
-    {
-      sb_op_set_error (op, SB_ERROR_FORBIDDEN, "Hold %s belongs to another client", op->hold_id);
-      return TRUE;
-    }
-  if (op->event_id == NULL)
-    op->event_id = g_strdup (event_id);
-  if (g_str_equal (status, "expired")
-      || (g_str_equal (status, "active") && doc_get_int64 (hold, "expires_at", 0) <= now))
-    {
-      sb_op_set_error (op, SB_ERROR_HOLD_EXPIRED, "Hold %s has expired", op->hold_id);
-      return TRUE;
-    }
-  if (!g_str_equal (status, "active"))
-    {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "Hold %s has ended (%s)", op->hold_id, status);
-      return TRUE;
-    }
-  if (!event_version (t, d, event_id, &found, out_version))
+  if (!sb_store_rules_check_hold (op, hold != NULL ? &stored : NULL, now))
+    return TRUE;
+  if (!event_version (t, d, stored.event_id, &found, out_version))
     return FALSE;
   if (!found)
     {
       bson_set_error (t->error, MONGOC_ERROR_BSON, MONGOC_ERROR_BSON_INVALID,
-                      "hold %s names a missing event %s", op->hold_id, event_id);
+                      "hold %s names a missing event %s", op->hold_id, stored.event_id);
       return FALSE;
     }
   *out_hold = g_steal_pointer (&hold);
@@ -1113,16 +1091,6 @@ find_seat_states (Txn *t, const char *event_id, const char *const *seat_ids, GHa
   return TRUE;
 }
 
-static void
-set_unavailable (SbOp *op, char **conflicting)
-{
-  g_autofree char *list = g_strjoinv (", ", conflicting);
-
-  sb_op_set_error (op, SB_ERROR_SEAT_UNAVAILABLE, "Seats %s are not available", list);
-  g_clear_pointer (&op->conflicting_seats, g_strfreev);
-  op->conflicting_seats = conflicting;
-}
-
 /* An earlier attempt of this batch failed on a duplicate seat key at this op, yet the seats read
  * as free now: another process took them and let them go in between. Report them unavailable, as
  * the database refused them, rather than loop. */
@@ -1134,7 +1102,7 @@ forced_unavailable (ApplyData *d, SbOp *op, char **seats)
       g_strfreev (seats);
       return FALSE;
     }
-  set_unavailable (op, seats);
+  sb_store_rules_refuse_seats (op, seats);
   return TRUE;
 }
 
@@ -1148,37 +1116,15 @@ end_hold (Txn *t, const char *hold_id, const char *status)
   return txn_update (t, "holds", FALSE, filter, update, NULL);
 }
 
-static bson_t *
-seat_doc (const char *event_id,
-          const char *seat_id,
-          SbSeatState state,
-          const char *hold_id,
-          const char *booking_id)
-{
-  bson_t *doc = bson_new ();
-
-  append_seat_key (doc, "_id", event_id, seat_id);
-  BSON_APPEND_UTF8 (doc, "state", sb_seat_state_to_string (state));
-  if (hold_id != NULL)
-    BSON_APPEND_UTF8 (doc, "hold", hold_id);
-  else
-    BSON_APPEND_NULL (doc, "hold");
-  if (booking_id != NULL)
-    BSON_APPEND_UTF8 (doc, "booking", booking_id);
-  else
-    BSON_APPEND_NULL (doc, "booking");
-  return doc;
-}
-
 static gboolean
-op_hold (Txn *t, ApplyData *d, SbOp *op, gint64 now)
+op_hold (gpointer backend, SbOp *op, gint64 now, G_GNUC_UNUSED GError **error)
 {
+  ApplyData *d = backend;
+  Txn *t = d->txn;
   g_autoptr (GHashTable) taken
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) bson_destroy);
   g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_auto (GStrv) conflicting = NULL;
-  g_autoptr (SbChange) change = NULL;
   g_autofree char *hold_id = NULL;
   g_auto (bson_t) hold_doc = BSON_INITIALIZER;
   gint64 version, expires_at;
@@ -1190,25 +1136,16 @@ op_hold (Txn *t, ApplyData *d, SbOp *op, gint64 now)
     return TRUE;
   if (!check_seat_list (t, op, &ok))
     return FALSE;
-  if (!ok)
+  if (!ok || !sb_store_rules_check_ttl (op))
     return TRUE;
-  if (op->ttl_ms <= 0)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "The hold's time to live must be positive");
-      return TRUE;
-    }
 
   if (!find_seat_states (t, op->event_id, (const char *const *) op->seat_ids, taken))
     return FALSE;
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     if (g_hash_table_contains (taken, op->seat_ids[i]))
       g_strv_builder_add (conflicts, op->seat_ids[i]);
-  conflicting = g_strv_builder_end (g_steal_pointer (&conflicts));
-  if (conflicting[0] != NULL)
-    {
-      set_unavailable (op, g_steal_pointer (&conflicting));
-      return TRUE;
-    }
+  if (sb_store_rules_refuse_conflicts (op, conflicts))
+    return TRUE;
   if (forced_unavailable (d, op, g_strdupv (op->seat_ids)))
     return TRUE;
 
@@ -1225,46 +1162,31 @@ op_hold (Txn *t, ApplyData *d, SbOp *op, gint64 now)
   if (!txn_insert_one (t, "holds", &hold_doc))
     return FALSE;
 
-  change = sb_change_new (op->event_id, version + 1);
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_ptr_array_add (docs, seat_doc (op->event_id, op->seat_ids[i], SB_SEAT_HELD, hold_id, NULL));
-      g_ptr_array_add (change->seats, sb_seat_change_new (op->seat_ids[i], SB_SEAT_HELD, hold_id));
-    }
+    g_ptr_array_add (docs, seat_doc (op->event_id, op->seat_ids[i], SB_SEAT_HELD, hold_id, NULL));
   /* The unique _id of seat_states is what makes a double hold impossible. */
   if (!txn_insert (t, "seat_states", docs))
     return FALSE;
-  g_ptr_array_add (change->holds,
-                   sb_hold_record_new (hold_id, op->event_id, op->client_id,
-                                       (const char *const *) op->seat_ids, expires_at));
 
-  op->result_hold_id = g_steal_pointer (&hold_id);
-  op->result_seat_ids = g_strdupv (op->seat_ids);
-  op->result_expires_at_ms = expires_at;
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_held (op, version, g_steal_pointer (&hold_id), expires_at);
   return TRUE;
 }
 
 static gboolean
-op_extend (Txn *t, ApplyData *d, SbOp *op, gint64 now)
+op_extend (gpointer backend, SbOp *op, gint64 now, G_GNUC_UNUSED GError **error)
 {
+  ApplyData *d = backend;
+  Txn *t = d->txn;
   g_autoptr (bson_t) hold = NULL;
   g_autoptr (bson_t) filter = NULL;
   g_autoptr (bson_t) update = NULL;
-  g_autoptr (SbChange) change = NULL;
-  g_auto (GStrv) seats = NULL;
   gint64 version, expires_at;
   gboolean ok;
 
   if (!check_hold (t, d, op, now, &hold, &version, &ok))
     return FALSE;
-  if (!ok)
+  if (!ok || !sb_store_rules_check_ttl (op))
     return TRUE;
-  if (op->ttl_ms <= 0)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "The hold's time to live must be positive");
-      return TRUE;
-    }
 
   expires_at = now + op->ttl_ms;
   filter = BCON_NEW ("_id", BCON_UTF8 (op->hold_id), "status", BCON_UTF8 ("active"));
@@ -1272,14 +1194,7 @@ op_extend (Txn *t, ApplyData *d, SbOp *op, gint64 now)
   if (!txn_update (t, "holds", FALSE, filter, update, NULL))
     return FALSE;
 
-  seats = hold_doc_seats (hold);
-  change = sb_change_new (op->event_id, version + 1);
-  g_ptr_array_add (change->holds, sb_hold_record_new (op->hold_id, op->event_id, op->client_id,
-                                                      (const char *const *) seats, expires_at));
-  op->result_hold_id = g_strdup (op->hold_id);
-  op->result_seat_ids = g_steal_pointer (&seats);
-  op->result_expires_at_ms = expires_at;
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_extended (op, version, hold_doc_seats (hold), expires_at);
   return TRUE;
 }
 
@@ -1299,17 +1214,15 @@ free_hold (Txn *t,
 
   if (!txn_delete (t, "seat_states", filter) || !end_hold (t, hold_id, status))
     return FALSE;
-  for (guint i = 0; seats[i] != NULL; i++)
-    {
-      g_ptr_array_add (change->seats, sb_seat_change_new (seats[i], SB_SEAT_FREE, NULL));
-      g_strv_builder_add (freed, seats[i]);
-    }
+  sb_store_rules_hold_freed (change, (const char *const *) seats, freed);
   return TRUE;
 }
 
 static gboolean
-op_release (Txn *t, ApplyData *d, SbOp *op, gint64 now)
+op_release (gpointer backend, SbOp *op, gint64 now, G_GNUC_UNUSED GError **error)
 {
+  ApplyData *d = backend;
+  Txn *t = d->txn;
   g_autoptr (bson_t) hold = NULL;
   g_autoptr (SbChange) change = NULL;
   g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
@@ -1324,12 +1237,7 @@ op_release (Txn *t, ApplyData *d, SbOp *op, gint64 now)
   change = sb_change_new (op->event_id, version + 1);
   if (!free_hold (t, op->event_id, hold, "released", change, freed))
     return FALSE;
-  change->ended_holds = g_new0 (char *, 2);
-  change->ended_holds[0] = g_strdup (op->hold_id);
-
-  op->result_hold_id = g_strdup (op->hold_id);
-  op->result_seat_ids = g_strv_builder_end (freed);
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_released (op, g_steal_pointer (&change), freed);
   return TRUE;
 }
 
@@ -1361,10 +1269,7 @@ insert_booking (Txn *t, SbOp *op, gint64 now, const char *const *seats, char **o
       BSON_APPEND_UTF8 (&doc, "_id", booking_id);
       BSON_APPEND_UTF8 (&doc, "e", op->event_id);
       BSON_APPEND_UTF8 (&doc, "c", op->client_id);
-      if (op->hold_id != NULL)
-        BSON_APPEND_UTF8 (&doc, "hold", op->hold_id);
-      else
-        BSON_APPEND_NULL (&doc, "hold");
+      append_utf8_or_null (&doc, "hold", op->hold_id);
       append_strv (&doc, "seats", seats);
       BSON_APPEND_DATE_TIME (&doc, "created_at", now);
       if (!txn_insert_one (t, "bookings", &doc))
@@ -1375,12 +1280,13 @@ insert_booking (Txn *t, SbOp *op, gint64 now, const char *const *seats, char **o
 }
 
 static gboolean
-op_book_hold (Txn *t, ApplyData *d, SbOp *op, gint64 now)
+op_book_hold (gpointer backend, SbOp *op, gint64 now, G_GNUC_UNUSED GError **error)
 {
+  ApplyData *d = backend;
+  Txn *t = d->txn;
   g_autoptr (bson_t) hold = NULL;
   g_autoptr (bson_t) filter = NULL;
   g_autoptr (bson_t) update = NULL;
-  g_autoptr (SbChange) change = NULL;
   g_auto (GStrv) seats = NULL;
   g_autofree char *booking_id = NULL;
   gint64 version;
@@ -1402,22 +1308,15 @@ op_book_hold (Txn *t, ApplyData *d, SbOp *op, gint64 now)
       || !end_hold (t, op->hold_id, "booked"))
     return FALSE;
 
-  change = sb_change_new (op->event_id, version + 1);
-  for (guint i = 0; seats[i] != NULL; i++)
-    g_ptr_array_add (change->seats, sb_seat_change_new (seats[i], SB_SEAT_BOOKED, NULL));
-  change->ended_holds = g_new0 (char *, 2);
-  change->ended_holds[0] = g_strdup (op->hold_id);
-
-  op->result_hold_id = g_strdup (op->hold_id);
-  op->result_booking_id = g_steal_pointer (&booking_id);
-  op->result_seat_ids = g_steal_pointer (&seats);
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_booked_hold (op, version, g_steal_pointer (&seats), g_steal_pointer (&booking_id));
   return TRUE;
 }
 
 static gboolean
-op_book_seats (Txn *t, ApplyData *d, SbOp *op, gint64 now)
+op_book_seats (gpointer backend, SbOp *op, gint64 now, G_GNUC_UNUSED GError **error)
 {
+  ApplyData *d = backend;
+  Txn *t = d->txn;
   g_autoptr (GHashTable) taken
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) bson_destroy);
   /* The holds that give up seats, in the order of the op's seats: hold id → hold document. */
@@ -1428,7 +1327,6 @@ op_book_seats (Txn *t, ApplyData *d, SbOp *op, gint64 now)
   g_autoptr (GStrvBuilder) free_seats = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
   g_autoptr (GPtrArray) inserts = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
-  g_auto (GStrv) conflicting = NULL;
   g_autoptr (SbChange) change = NULL;
   g_autofree char *booking_id = NULL;
   gint64 version;
@@ -1477,19 +1375,14 @@ op_book_seats (Txn *t, ApplyData *d, SbOp *op, gint64 now)
         }
       g_strv_builder_add (conflicts, op->seat_ids[i]);
     }
-  conflicting = g_strv_builder_end (g_steal_pointer (&conflicts));
-  if (conflicting[0] != NULL)
-    {
-      set_unavailable (op, g_steal_pointer (&conflicting));
-      return TRUE;
-    }
+  if (sb_store_rules_refuse_conflicts (op, conflicts))
+    return TRUE;
   if (forced_unavailable (d, op, g_strv_builder_end (free_seats)))
     return TRUE;
 
   if (!insert_booking (t, op, now, (const char *const *) op->seat_ids, &booking_id))
     return FALSE;
 
-  change = sb_change_new (op->event_id, version + 1);
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     {
       const bson_t *seat = g_hash_table_lookup (taken, op->seat_ids[i]);
@@ -1520,13 +1413,13 @@ op_book_seats (Txn *t, ApplyData *d, SbOp *op, gint64 now)
       else
         g_ptr_array_add (
             inserts, seat_doc (op->event_id, op->seat_ids[i], SB_SEAT_BOOKED, NULL, booking_id));
-      g_ptr_array_add (change->seats, sb_seat_change_new (op->seat_ids[i], SB_SEAT_BOOKED, NULL));
     }
   if (inserts->len > 0 && !txn_insert (t, "seat_states", inserts))
     return FALSE;
 
   /* Holds that gave up seats: ended when nothing is left, otherwise announced with their new
    * seat list so the servers' copies stay right. */
+  change = sb_store_rules_new_booked_change (op, version, (const char *const *) op->seat_ids);
   for (guint j = 0; j < touched->len; j++)
     {
       const char *hold_id = g_ptr_array_index (touched, j);
@@ -1562,34 +1455,16 @@ op_book_seats (Txn *t, ApplyData *d, SbOp *op, gint64 now)
                                                doc_get_int64 (hold, "expires_at", 0)));
         }
     }
-  change->ended_holds = g_strv_builder_end (g_steal_pointer (&ended));
-  if (change->ended_holds[0] == NULL)
-    g_clear_pointer (&change->ended_holds, g_strfreev);
 
-  op->result_booking_id = g_steal_pointer (&booking_id);
-  op->result_seat_ids = g_strdupv (op->seat_ids);
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_booked_seats (op, g_steal_pointer (&change), ended, g_steal_pointer (&booking_id));
   return TRUE;
 }
 
 static gboolean
-op_book (Txn *t, ApplyData *d, SbOp *op, gint64 now)
+op_expire (gpointer backend, SbOp *op, gint64 now, G_GNUC_UNUSED GError **error)
 {
-  gboolean by_hold = op->hold_id != NULL;
-  gboolean by_seats = op->seat_ids != NULL;
-
-  if (by_hold == by_seats)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST,
-                       "A booking names either a hold or an event and seats");
-      return TRUE;
-    }
-  return by_hold ? op_book_hold (t, d, op, now) : op_book_seats (t, d, op, now);
-}
-
-static gboolean
-op_expire (Txn *t, ApplyData *d, SbOp *op, gint64 now)
-{
+  ApplyData *d = backend;
+  Txn *t = d->txn;
   g_autoptr (GPtrArray) holds = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
@@ -1621,11 +1496,18 @@ op_expire (Txn *t, ApplyData *d, SbOp *op, gint64 now)
         return FALSE;
       g_strv_builder_add (ended, doc_get_utf8 (hold, "_id"));
     }
-  change->ended_holds = g_strv_builder_end (g_steal_pointer (&ended));
-  op->result_seat_ids = g_strv_builder_end (g_steal_pointer (&freed));
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_expired (op, g_steal_pointer (&change), g_strv_builder_end (ended), freed);
   return TRUE;
 }
+
+static const SbStoreOpFuncs op_funcs = {
+  .hold = op_hold,
+  .extend = op_extend,
+  .release = op_release,
+  .book_hold = op_book_hold,
+  .book_seats = op_book_seats,
+  .expire = op_expire,
+};
 
 /* Commits op->change as the event's next version: bumps the version counter (which makes
  * concurrent writers of the event conflict) and appends to the change log. */
@@ -1670,8 +1552,6 @@ lookup_request (Txn *t, SbOp *op, gboolean *out_found)
 {
   g_auto (bson_t) filter = BSON_INITIALIZER;
   g_autoptr (bson_t) request = NULL;
-  g_autoptr (GError) local_error = NULL;
-  const char *outcome;
 
   *out_found = FALSE;
   append_request_key (&filter, "_id", op->client_id, op->request_id);
@@ -1681,15 +1561,7 @@ lookup_request (Txn *t, SbOp *op, gboolean *out_found)
     return TRUE;
 
   *out_found = TRUE;
-  outcome = doc_get_utf8 (request, "outcome");
-  if (outcome == NULL || !sb_op_outcome_from_json (op, outcome, &local_error))
-    {
-      /* A damaged record must not make the op run a second time. */
-      g_warning ("Stored outcome of request %s of client %s is unreadable: %s", op->request_id,
-                 op->client_id, local_error != NULL ? local_error->message : "no outcome");
-      sb_op_set_error (op, SB_ERROR_INTERNAL, "The outcome of this request cannot be read");
-    }
-  op->replayed = TRUE;
+  sb_store_rules_replay (op, doc_get_utf8 (request, "outcome"));
   return TRUE;
 }
 
@@ -1709,9 +1581,8 @@ record_outcome (Txn *t, SbOp *op)
 static gboolean
 run_op (Txn *t, ApplyData *d, SbOp *op)
 {
-  gboolean keyed = op->kind != SB_OP_EXPIRE && op->client_id != NULL && op->request_id != NULL;
-  gint64 now = op->now_ms != 0 ? op->now_ms : now_ms ();
-  gboolean ok = FALSE;
+  gboolean keyed = sb_store_rules_is_keyed (op);
+  gint64 now = sb_store_rules_now_ms (op);
 
   if (keyed)
     {
@@ -1723,34 +1594,7 @@ run_op (Txn *t, ApplyData *d, SbOp *op)
         return TRUE;
     }
 
-  if (op->kind != SB_OP_EXPIRE && op->client_id == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No client given");
-      ok = TRUE;
-    }
-  else
-    switch (op->kind)
-      {
-        case SB_OP_HOLD:
-          ok = op_hold (t, d, op, now);
-          break;
-        case SB_OP_EXTEND:
-          ok = op_extend (t, d, op, now);
-          break;
-        case SB_OP_RELEASE:
-          ok = op_release (t, d, op, now);
-          break;
-        case SB_OP_BOOK:
-          ok = op_book (t, d, op, now);
-          break;
-        case SB_OP_EXPIRE:
-          ok = op_expire (t, d, op, now);
-          break;
-        default:
-          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Unknown operation %d", op->kind);
-          ok = TRUE;
-      }
-  if (!ok)
+  if (!sb_store_rules_run (&op_funcs, d, op, now, NULL))
     return FALSE;
 
   if (op->error != SB_ERROR_NONE)
@@ -1767,6 +1611,7 @@ apply_body (Txn *t, gpointer data)
   ApplyData *d = data;
 
   /* This may be a retry: start over from the ops as they were submitted. */
+  d->txn = t;
   g_hash_table_remove_all (d->versions);
   for (guint i = 0; i < d->ops->len; i++)
     {
@@ -1790,7 +1635,7 @@ sb_mongo_store_apply (SbStore *store, GPtrArray *ops, GError **error)
   g_autoptr (GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) forced = g_hash_table_new (NULL, NULL);
   g_autofree gboolean *had_event = g_new0 (gboolean, ops->len);
-  ApplyData data = { ops, had_event, versions, 0, forced };
+  ApplyData data = { ops, had_event, versions, 0, forced, NULL };
   bson_error_t berror;
   gint64 committed_at;
 
@@ -1879,62 +1724,19 @@ sb_mongo_store_changes_since (SbStore *store,
       set_error_from_bson (error, &berror, "reading the change log");
       return NULL;
     }
-  if (!data.found)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event “%s”", event_id);
-      return NULL;
-    }
-  if (since_version > data.version)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_AHEAD,
-                   "Event %s is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT, event_id,
-                   data.version, since_version);
-      return NULL;
-    }
-  if (since_version < 0)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD, "No version %" G_GINT64_FORMAT,
-                   since_version);
-      return NULL;
-    }
-
+  if (!sb_store_rules_check_since (event_id, data.found, data.version, since_version, error))
+    return NULL;
   for (guint i = 0; i < docs->len; i++)
     {
       const bson_t *doc = g_ptr_array_index (docs, i);
-      gint64 expected = since_version + 1 + (gint64) i;
-      const char *json = doc_get_utf8 (doc, "change");
-      SbChange *change;
 
-      /* The first version missing means the log was pruned past since_version. */
-      if (doc_get_int64 (doc, "_id.v", -1) != expected)
-        {
-          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD,
-                       "The change log of event %s no longer has version %" G_GINT64_FORMAT,
-                       event_id, expected);
-          return NULL;
-        }
-      if (json == NULL)
-        {
-          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                       "Change %" G_GINT64_FORMAT " of event %s has no content", expected,
-                       event_id);
-          return NULL;
-        }
-      change = sb_change_from_json (json, error);
-      if (change == NULL)
-        {
-          g_prefix_error (error, "Change %" G_GINT64_FORMAT " of event %s: ", expected, event_id);
-          return NULL;
-        }
-      g_ptr_array_add (changes, change);
+      if (!sb_store_rules_add_logged_change (changes, event_id, since_version,
+                                             doc_get_int64 (doc, "_id.v", -1),
+                                             doc_get_utf8 (doc, "change"), error))
+        return NULL;
     }
-  if (since_version + (gint64) changes->len != data.version)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD,
-                   "The change log of event %s does not reach version %" G_GINT64_FORMAT, event_id,
-                   data.version);
-      return NULL;
-    }
+  if (!sb_store_rules_check_log_complete (changes, event_id, since_version, data.version, error))
+    return NULL;
   return g_steal_pointer (&changes);
 }
 

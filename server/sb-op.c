@@ -10,6 +10,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "sb-json-reader.h"
+
 SbOp *
 sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, const char *request_id)
 {
@@ -90,65 +92,11 @@ sb_op_set_error (SbOp *op, SbErrorCode code, const char *format, ...)
 /* JSON writing helpers */
 
 static void
-append_json_string (GString *out, const char *s)
-{
-  const unsigned char *p;
-
-  if (s == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (p = (const unsigned char *) s; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-          case '"':
-            g_string_append (out, "\\\"");
-            break;
-          case '\\':
-            g_string_append (out, "\\\\");
-            break;
-          case '\n':
-            g_string_append (out, "\\n");
-            break;
-          case '\r':
-            g_string_append (out, "\\r");
-            break;
-          case '\t':
-            g_string_append (out, "\\t");
-            break;
-          default:
-            if (*p < 0x20)
-              g_string_append_printf (out, "\\u%04x", *p);
-            else
-              g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_json_strv (GString *out, const char *const *strv)
-{
-  g_string_append_c (out, '[');
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      append_json_string (out, strv[i]);
-    }
-  g_string_append_c (out, ']');
-}
-
-static void
 append_key (GString *out, const char *key)
 {
   if (out->len > 1)
     g_string_append_c (out, ',');
-  append_json_string (out, key);
+  sb_json_write_string_or_null (out, key);
   g_string_append_c (out, ':');
 }
 
@@ -255,38 +203,38 @@ sb_op_outcome_to_json (const SbOp *op)
   out = g_string_sized_new (128);
   g_string_append_c (out, '{');
   append_key (out, "kind");
-  append_json_string (out, sb_op_kind_to_string (op->kind));
+  sb_json_write_string_or_null (out, sb_op_kind_to_string (op->kind));
   if (op->event_id != NULL)
     {
       append_key (out, "event");
-      append_json_string (out, op->event_id);
+      sb_json_write_string_or_null (out, op->event_id);
     }
   if (op->error != SB_ERROR_NONE)
     {
       append_key (out, "error");
-      append_json_string (out, sb_error_code_to_string (op->error));
+      sb_json_write_string_or_null (out, sb_error_code_to_string (op->error));
       append_key (out, "message");
-      append_json_string (out, op->error_message != NULL ? op->error_message : "");
+      sb_json_write_string_or_null (out, op->error_message != NULL ? op->error_message : "");
     }
   if (op->conflicting_seats != NULL)
     {
       append_key (out, "conflicting_seats");
-      append_json_strv (out, (const char *const *) op->conflicting_seats);
+      sb_json_write_string_array (out, (const char *const *) op->conflicting_seats);
     }
   if (op->result_hold_id != NULL)
     {
       append_key (out, "hold");
-      append_json_string (out, op->result_hold_id);
+      sb_json_write_string_or_null (out, op->result_hold_id);
     }
   if (op->result_booking_id != NULL)
     {
       append_key (out, "booking");
-      append_json_string (out, op->result_booking_id);
+      sb_json_write_string_or_null (out, op->result_booking_id);
     }
   if (op->result_seat_ids != NULL)
     {
       append_key (out, "seats");
-      append_json_strv (out, (const char *const *) op->result_seat_ids);
+      sb_json_write_string_array (out, (const char *const *) op->result_seat_ids);
     }
   if (op->result_expires_at_ms != 0)
     {
@@ -441,7 +389,7 @@ sb_change_to_json (const SbChange *change)
   out = g_string_sized_new (256);
   g_string_append_c (out, '{');
   append_key (out, "event");
-  append_json_string (out, change->event_id);
+  sb_json_write_string_or_null (out, change->event_id);
   append_key (out, "version");
   g_string_append_printf (out, "%" G_GINT64_FORMAT, change->version);
   append_key (out, "committed_at");
@@ -456,13 +404,13 @@ sb_change_to_json (const SbChange *change)
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"id\":");
-      append_json_string (out, seat->seat_id);
+      sb_json_write_string_or_null (out, seat->seat_id);
       g_string_append (out, ",\"state\":");
-      append_json_string (out, sb_seat_state_to_string (seat->state));
+      sb_json_write_string_or_null (out, sb_seat_state_to_string (seat->state));
       if (seat->hold_id != NULL)
         {
           g_string_append (out, ",\"hold\":");
-          append_json_string (out, seat->hold_id);
+          sb_json_write_string_or_null (out, seat->hold_id);
         }
       g_string_append_c (out, '}');
     }
@@ -477,19 +425,19 @@ sb_change_to_json (const SbChange *change)
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"hold\":");
-      append_json_string (out, hold->hold_id);
+      sb_json_write_string_or_null (out, hold->hold_id);
       g_string_append (out, ",\"event\":");
-      append_json_string (out, hold->event_id);
+      sb_json_write_string_or_null (out, hold->event_id);
       g_string_append (out, ",\"client\":");
-      append_json_string (out, hold->client_id);
+      sb_json_write_string_or_null (out, hold->client_id);
       g_string_append (out, ",\"seats\":");
-      append_json_strv (out, (const char *const *) hold->seat_ids);
+      sb_json_write_string_array (out, (const char *const *) hold->seat_ids);
       g_string_append_printf (out, ",\"expires_at\":%" G_GINT64_FORMAT "}", hold->expires_at_ms);
     }
   g_string_append_c (out, ']');
 
   append_key (out, "ended_holds");
-  append_json_strv (out, (const char *const *) change->ended_holds);
+  sb_json_write_string_array (out, (const char *const *) change->ended_holds);
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "sb-store-rules.h"
 #include "sb-venue.h"
 
 /* Keep at least this many versions of each event's change log, however old they are, so that a
@@ -274,6 +275,37 @@ bind_text (SbStmt *stmt, int index, const char *text)
   sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
+/* Binds parameters 1, 2, … from args, one for each character of types: 's' a const char * (text),
+ * 'i' a gint64. */
+static void
+bind_args (SbStmt *stmt, const char *types, va_list args)
+{
+  for (int i = 0; types[i] != '\0'; i++)
+    {
+      if (types[i] == 's')
+        bind_text (stmt, i + 1, va_arg (args, const char *));
+      else if (types[i] == 'i')
+        sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
+      else
+        g_assert_not_reached ();
+    }
+}
+
+/* get_stmt () with the parameters bound as bind_args () says. */
+static SbStmt *
+get_bound_stmt (SbSqliteStore *self, StmtId id, GError **error, const char *types, ...)
+{
+  SbStmt *stmt = get_stmt (self, id, error);
+  va_list args;
+
+  if (stmt == NULL)
+    return NULL;
+  va_start (args, types);
+  bind_args (stmt, types, args);
+  va_end (args);
+  return stmt;
+}
+
 static const char *
 column_text (SbStmt *stmt, int index)
 {
@@ -292,12 +324,25 @@ step_done (SbSqliteStore *self, SbStmt *stmt, GError **error)
   return TRUE;
 }
 
+/* Runs statement id, which returns no rows, with the parameters bound as bind_args () says. */
+static gboolean
+exec_stmt (SbSqliteStore *self, StmtId id, GError **error, const char *types, ...)
+{
+  g_autoptr (SbStmt) stmt = get_stmt (self, id, error);
+  va_list args;
+
+  if (stmt == NULL)
+    return FALSE;
+  va_start (args, types);
+  bind_args (stmt, types, args);
+  va_end (args);
+  return step_done (self, stmt, error);
+}
+
 static gboolean
 exec_simple (SbSqliteStore *self, StmtId id, GError **error)
 {
-  g_autoptr (SbStmt) stmt = get_stmt (self, id, error);
-
-  return stmt != NULL && step_done (self, stmt, error);
+  return exec_stmt (self, id, error, "");
 }
 
 static void
@@ -495,12 +540,11 @@ event_version (SbSqliteStore *self,
                gint64 *out_version,
                GError **error)
 {
-  g_autoptr (SbStmt) stmt = get_stmt (self, STMT_EVENT_VERSION, error);
+  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_EVENT_VERSION, error, "s", event_id);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -518,12 +562,24 @@ event_version (SbSqliteStore *self,
   return FALSE;
 }
 
+/* Opens a read transaction and reads the event's version in it, so that the version and what the
+ * caller reads next are one consistent snapshot. On failure the caller rolls back. */
+static gboolean
+begin_event_read (SbSqliteStore *self,
+                  const char *event_id,
+                  gboolean *out_found,
+                  gint64 *out_version,
+                  GError **error)
+{
+  return exec_sql (self, "BEGIN", error)
+         && event_version (self, event_id, out_found, out_version, error);
+}
+
 /* The venue of an existing event, parsed once and cached. */
 static SbVenue *
 event_venue (SbSqliteStore *self, const char *event_id, GError **error)
 {
   g_autoptr (SbStmt) stmt = NULL;
-  g_autofree char *source = NULL;
   SbVenue *venue;
   int rc;
 
@@ -531,22 +587,20 @@ event_venue (SbSqliteStore *self, const char *event_id, GError **error)
   if (venue != NULL)
     return venue;
 
-  stmt = get_stmt (self, STMT_EVENT_VENUE, error);
+  stmt = get_bound_stmt (self, STMT_EVENT_VENUE, error, "s", event_id);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, event_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
-        g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event “%s”", event_id);
+        sb_store_rules_set_event_not_found (error, event_id);
       else
         set_db_error (self, error, "reading a venue");
       return NULL;
     }
-  source = g_strdup_printf ("event %s", event_id);
-  venue = sb_venue_new_from_data (column_text (stmt, 0), sqlite3_column_bytes (stmt, 0), source,
-                                  error);
+  venue = sb_store_rules_parse_venue (event_id, column_text (stmt, 0),
+                                      sqlite3_column_bytes (stmt, 0), error);
   if (venue == NULL)
     return NULL;
   g_hash_table_insert (self->venues, g_strdup (event_id), venue);
@@ -563,10 +617,9 @@ sb_sqlite_store_create_event (SbStore *store,
 {
   SbSqliteStore *self = SB_SQLITE_STORE (store);
   g_autoptr (SbVenue) venue = NULL;
-  g_autofree char *source = g_strdup_printf ("event %s", event_id);
   int rc;
 
-  venue = sb_venue_new_from_data (venue_json, -1, source, error);
+  venue = sb_store_rules_parse_venue (event_id, venue_json, -1, error);
   if (venue == NULL)
     return FALSE;
 
@@ -574,14 +627,11 @@ sb_sqlite_store_create_event (SbStore *store,
     return FALSE;
 
   {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_EVENT_PUT, error);
+    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_EVENT_PUT, error, "ssii", event_id, name,
+                                              starts_at_ms, real_now_ms ());
 
     if (stmt == NULL)
       goto fail;
-    bind_text (stmt, 1, event_id);
-    bind_text (stmt, 2, name);
-    sqlite3_bind_int64 (stmt, 3, starts_at_ms);
-    sqlite3_bind_int64 (stmt, 4, real_now_ms ());
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
       {
@@ -596,31 +646,15 @@ sb_sqlite_store_create_event (SbStore *store,
       }
   }
 
-  {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_EVENT_VENUE_PUT, error);
-
-    if (stmt == NULL)
-      goto fail;
-    bind_text (stmt, 1, event_id);
-    bind_text (stmt, 2, venue_json);
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
+  if (!exec_stmt (self, STMT_EVENT_VENUE_PUT, error, "ss", event_id, venue_json))
+    goto fail;
 
   /* Blocked seats get their row now, so the schema itself keeps them from being held or booked. */
   for (guint i = 0; i < sb_venue_get_n_seats (venue); i++)
     {
       const SbSeat *seat = sb_venue_get_seat (venue, i);
-      g_autoptr (SbStmt) stmt = NULL;
 
-      if (!seat->blocked)
-        continue;
-      stmt = get_stmt (self, STMT_SEAT_BLOCK, error);
-      if (stmt == NULL)
-        goto fail;
-      bind_text (stmt, 1, event_id);
-      bind_text (stmt, 2, seat->id);
-      if (!step_done (self, stmt, error))
+      if (seat->blocked && !exec_stmt (self, STMT_SEAT_BLOCK, error, "ss", event_id, seat->id))
         goto fail;
     }
 
@@ -669,14 +703,13 @@ sb_sqlite_store_list_events (SbStore *store, GError **error)
 static char **
 hold_seats (SbSqliteStore *self, const char *hold_id, GError **error)
 {
-  g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEATS_OF_HOLD, error);
+  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEATS_OF_HOLD, error, "s", hold_id);
   g_autoptr (GStrvBuilder) builder = NULL;
   int rc;
 
   if (stmt == NULL)
     return NULL;
   builder = g_strv_builder_new ();
-  bind_text (stmt, 1, hold_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_strv_builder_add (builder, column_text (stmt, 0));
   if (rc != SQLITE_DONE)
@@ -697,30 +730,23 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
   gint64 version;
   int rc;
 
-  /* One read transaction, so the version, seats and holds are one consistent snapshot. */
-  if (!exec_sql (self, "BEGIN", error))
-    return NULL;
-  if (!event_version (self, event_id, &found, &version, error))
+  if (!begin_event_read (self, event_id, &found, &version, error))
     goto fail;
   if (!found)
     {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event “%s”", event_id);
+      sb_store_rules_set_event_not_found (error, event_id);
       goto fail;
     }
 
-  state = g_new0 (SbEventState, 1);
-  state->version = version;
-  state->seats = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_seat_change_free);
-  state->holds = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_hold_record_free);
+  state = sb_store_rules_new_event_state (version);
   seats_by_hold
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
   {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEATS_OF_EVENT, error);
+    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEATS_OF_EVENT, error, "s", event_id);
 
     if (stmt == NULL)
       goto fail;
-    bind_text (stmt, 1, event_id);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
         const char *seat_id = column_text (stmt, 0);
@@ -748,11 +774,10 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
   }
 
   {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_HOLDS_ACTIVE, error);
+    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_HOLDS_ACTIVE, error, "s", event_id);
 
     if (stmt == NULL)
       goto fail;
-    bind_text (stmt, 1, event_id);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
         const char *hold_id = column_text (stmt, 0);
@@ -781,57 +806,23 @@ fail:
   return NULL;
 }
 
-/* Ops. Each run_* returns FALSE only for a backend failure (the batch is abandoned); a refused op
- * gets its error through sb_op_set_error () and returns TRUE. */
-
-static char *
-join_seats (char **seats)
-{
-  return g_strjoinv (", ", seats);
-}
+/* Ops. Each run_* is an SbStoreOpFunc: it returns FALSE only for a backend failure (the batch is
+ * abandoned); a refused op gets its error through sb_op_set_error () and returns TRUE. The checks
+ * and outcomes are sb-store-rules.c's; what is here reads and writes the tables. */
 
 /* Checks the seats named by a hold or book-by-seats op: present, distinct, in the venue. */
 static gboolean
 check_seat_list (SbSqliteStore *self, SbOp *op, gboolean *out_ok, GError **error)
 {
-  g_autoptr (GHashTable) seen = NULL;
-  g_autoptr (GStrvBuilder) unknown = NULL;
-  g_auto (GStrv) unknown_seats = NULL;
   SbVenue *venue;
 
   *out_ok = FALSE;
-  if (op->seat_ids == NULL || op->seat_ids[0] == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No seats given");
-      return TRUE;
-    }
-
+  if (!sb_store_rules_require_seats (op))
+    return TRUE;
   venue = event_venue (self, op->event_id, error);
   if (venue == NULL)
     return FALSE;
-
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  unknown = g_strv_builder_new ();
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      if (!g_hash_table_add (seen, op->seat_ids[i]))
-        {
-          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Seat %s is named twice", op->seat_ids[i]);
-          return TRUE;
-        }
-      if (!sb_venue_lookup_seat (venue, op->seat_ids[i], NULL))
-        g_strv_builder_add (unknown, op->seat_ids[i]);
-    }
-  unknown_seats = g_strv_builder_end (g_steal_pointer (&unknown));
-  if (unknown_seats[0] != NULL)
-    {
-      g_autofree char *list = join_seats (unknown_seats);
-
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Event %s has no seats %s", op->event_id,
-                       list);
-      return TRUE;
-    }
-  *out_ok = TRUE;
+  *out_ok = sb_store_rules_check_seats_in_venue (op, venue);
   return TRUE;
 }
 
@@ -842,111 +833,57 @@ check_event (SbSqliteStore *self, SbOp *op, gint64 *out_version, gboolean *out_o
   gboolean found;
 
   *out_ok = FALSE;
-  if (op->event_id == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No event given");
-      return TRUE;
-    }
+  if (!sb_store_rules_require_event (op))
+    return TRUE;
   if (!event_version (self, op->event_id, &found, out_version, error))
     return FALSE;
-  if (!found)
-    {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No event %s", op->event_id);
-      return TRUE;
-    }
-  *out_ok = TRUE;
+  *out_ok = sb_store_rules_check_event_found (op, found);
   return TRUE;
 }
 
-typedef struct
-{
-  char *event_id;
-  char *client_id;
-  gint64 expires_at_ms;
-  char *status;
-} HoldRow;
-
-static void
-hold_row_clear (HoldRow *row)
-{
-  g_clear_pointer (&row->event_id, g_free);
-  g_clear_pointer (&row->client_id, g_free);
-  g_clear_pointer (&row->status, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HoldRow, hold_row_clear)
-
-/* The checks shared by extend, release and book by hold: the hold exists (in the op's event, if
- * one was given), belongs to the op's client, is active and has not expired at op->now_ms. Fills
- * in op->event_id from the hold when the op had none. */
+/* The checks shared by extend, release and book by hold (sb_store_rules_check_hold ()), on the
+ * hold's row; then the version of the hold's event. */
 static gboolean
 check_hold (SbSqliteStore *self,
             SbOp *op,
             gint64 now_ms,
-            HoldRow *row,
             gint64 *out_version,
             gboolean *out_ok,
             GError **error)
 {
   *out_ok = FALSE;
-  if (op->hold_id == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No hold given");
-      return TRUE;
-    }
+  if (!sb_store_rules_require_hold (op))
+    return TRUE;
 
   {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_HOLD_GET, error);
+    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_HOLD_GET, error, "s", op->hold_id);
+    SbStoredHold hold = { 0 };
     int rc;
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, op->hold_id);
     rc = sqlite3_step (stmt);
-    if (rc == SQLITE_DONE)
-      {
-        sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No hold %s", op->hold_id);
-        return TRUE;
-      }
-    if (rc != SQLITE_ROW)
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
       {
         set_db_error (self, error, "reading a hold");
         return FALSE;
       }
-    row->event_id = g_strdup (column_text (stmt, 0));
-    row->client_id = g_strdup (column_text (stmt, 1));
-    row->expires_at_ms = sqlite3_column_int64 (stmt, 2);
-    row->status = g_strdup (column_text (stmt, 3));
+    if (rc == SQLITE_ROW)
+      {
+        hold.event_id = column_text (stmt, 0);
+        hold.client_id = column_text (stmt, 1);
+        hold.expires_at_ms = sqlite3_column_int64 (stmt, 2);
+        hold.status = column_text (stmt, 3);
+      }
+    if (!sb_store_rules_check_hold (op, rc == SQLITE_ROW ? &hold : NULL, now_ms))
+      return TRUE;
   }
-
-  if (op->event_id != NULL && g_strcmp0 (op->event_id, row->event_id) != 0)
-    {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No hold %s in event %s", op->hold_id, op->event_id);
-      return TRUE;
-    }
-  if (g_strcmp0 (op->client_id, row->client_id) != 0)
-    {
-      sb_op_set_error (op, SB_ERROR_FORBIDDEN, "Hold %s belongs to another client", op->hold_id);
-      return TRUE;
-    }
-  if (op->event_id == NULL)
-    op->event_id = g_strdup (row->event_id);
-  if (g_str_equal (row->status, "expired")
-      || (g_str_equal (row->status, "active") && row->expires_at_ms <= now_ms))
-    {
-      sb_op_set_error (op, SB_ERROR_HOLD_EXPIRED, "Hold %s has expired", op->hold_id);
-      return TRUE;
-    }
-  if (!g_str_equal (row->status, "active"))
-    {
-      sb_op_set_error (op, SB_ERROR_NOT_FOUND, "Hold %s has ended (%s)", op->hold_id, row->status);
-      return TRUE;
-    }
 
   {
     gboolean found;
 
-    if (!event_version (self, row->event_id, &found, out_version, error))
+    /* op->event_id is the hold's now. */
+    if (!event_version (self, op->event_id, &found, out_version, error))
       return FALSE;
     g_assert (found); /* foreign key */
   }
@@ -957,14 +894,7 @@ check_hold (SbSqliteStore *self,
 static gboolean
 end_hold (SbSqliteStore *self, const char *hold_id, const char *status, GError **error)
 {
-  g_autoptr (SbStmt) stmt = get_stmt (self, STMT_HOLD_END, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, hold_id);
-  bind_text (stmt, 2, status);
-  sqlite3_bind_int64 (stmt, 3, real_now_ms ());
-  return step_done (self, stmt, error);
+  return exec_stmt (self, STMT_HOLD_END, error, "ssi", hold_id, status, real_now_ms ());
 }
 
 /* A failed INSERT into seat_states where the op's own checks said the seat was free: the schema
@@ -974,25 +904,44 @@ seat_write_failed (SbSqliteStore *self, SbOp *op, int rc, const char *seat_id, G
 {
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
+      char **seats = g_new0 (char *, 2);
+
       g_warning ("Store refused a write to seat %s of event %s: %s", seat_id, op->event_id,
                  sqlite3_errmsg (self->db));
-      g_clear_pointer (&op->conflicting_seats, g_strfreev);
-      op->conflicting_seats = g_new0 (char *, 2);
-      op->conflicting_seats[0] = g_strdup (seat_id);
-      sb_op_set_error (op, SB_ERROR_SEAT_UNAVAILABLE, "Seats %s are not available", seat_id);
+      seats[0] = g_strdup (seat_id);
+      sb_store_rules_refuse_seats (op, seats);
       return TRUE;
     }
   set_db_error (self, error, "writing a seat state");
   return FALSE;
 }
 
-static gboolean
-run_hold (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
+/* Runs STMT_SEAT_GET on one seat of the op's event and steps it once: SQLITE_ROW when the seat is
+ * not free (its row is then in *out_stmt), SQLITE_DONE when it is, 0 on a backend failure. */
+static int
+read_seat (SbSqliteStore *self, SbOp *op, const char *seat_id, SbStmt **out_stmt, GError **error)
 {
+  SbStmt *stmt = get_bound_stmt (self, STMT_SEAT_GET, error, "ss", op->event_id, seat_id);
+  int rc;
+
+  *out_stmt = stmt;
+  if (stmt == NULL)
+    return 0;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "reading a seat state");
+      return 0;
+    }
+  return rc;
+}
+
+static gboolean
+run_hold (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
+{
+  SbSqliteStore *self = backend;
   g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_auto (GStrv) conflicting = NULL;
   g_autofree char *hold_id = NULL;
-  g_autoptr (SbChange) change = NULL;
   gint64 version, expires_at_ms;
   gboolean ok;
 
@@ -1002,57 +951,34 @@ run_hold (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
     return TRUE;
   if (!check_seat_list (self, op, &ok, error))
     return FALSE;
-  if (!ok)
+  if (!ok || !sb_store_rules_check_ttl (op))
     return TRUE;
-  if (op->ttl_ms <= 0)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "The hold's time to live must be positive");
-      return TRUE;
-    }
 
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     {
-      g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEAT_GET, error);
-      int rc;
+      g_autoptr (SbStmt) stmt = NULL;
+      int rc = read_seat (self, op, op->seat_ids[i], &stmt, error);
 
-      if (stmt == NULL)
+      if (rc == 0)
         return FALSE;
-      bind_text (stmt, 1, op->event_id);
-      bind_text (stmt, 2, op->seat_ids[i]);
-      rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         g_strv_builder_add (conflicts, op->seat_ids[i]);
-      else if (rc != SQLITE_DONE)
-        {
-          set_db_error (self, error, "reading a seat state");
-          return FALSE;
-        }
     }
-  conflicting = g_strv_builder_end (g_steal_pointer (&conflicts));
-  if (conflicting[0] != NULL)
-    {
-      g_autofree char *list = join_seats (conflicting);
-
-      sb_op_set_error (op, SB_ERROR_SEAT_UNAVAILABLE, "Seats %s are not available", list);
-      op->conflicting_seats = g_steal_pointer (&conflicting);
-      return TRUE;
-    }
+  if (sb_store_rules_refuse_conflicts (op, conflicts))
+    return TRUE;
 
   expires_at_ms = now_ms + op->ttl_ms;
   for (guint attempt = 0;; attempt++)
     {
-      g_autoptr (SbStmt) stmt = get_stmt (self, STMT_HOLD_PUT, error);
+      g_autoptr (SbStmt) stmt = NULL;
       int rc;
 
-      if (stmt == NULL)
-        return FALSE;
       g_free (hold_id);
       hold_id = sb_new_hold_id ();
-      bind_text (stmt, 1, hold_id);
-      bind_text (stmt, 2, op->event_id);
-      bind_text (stmt, 3, op->client_id);
-      sqlite3_bind_int64 (stmt, 4, expires_at_ms);
-      sqlite3_bind_int64 (stmt, 5, now_ms);
+      stmt = get_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold_id, op->event_id,
+                             op->client_id, expires_at_ms, now_ms);
+      if (stmt == NULL)
+        return FALSE;
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_DONE)
         break;
@@ -1064,78 +990,48 @@ run_hold (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
         }
     }
 
-  change = sb_change_new (op->event_id, version + 1);
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     {
-      g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEAT_HOLD, error);
+      g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEAT_HOLD, error, "sss", op->event_id,
+                                                op->seat_ids[i], hold_id);
       int rc;
 
       if (stmt == NULL)
         return FALSE;
-      bind_text (stmt, 1, op->event_id);
-      bind_text (stmt, 2, op->seat_ids[i]);
-      bind_text (stmt, 3, hold_id);
       rc = sqlite3_step (stmt);
       if (rc != SQLITE_DONE)
         return seat_write_failed (self, op, rc, op->seat_ids[i], error);
-      g_ptr_array_add (change->seats, sb_seat_change_new (op->seat_ids[i], SB_SEAT_HELD, hold_id));
     }
-  g_ptr_array_add (change->holds,
-                   sb_hold_record_new (hold_id, op->event_id, op->client_id,
-                                       (const char *const *) op->seat_ids, expires_at_ms));
 
-  op->result_hold_id = g_steal_pointer (&hold_id);
-  op->result_seat_ids = g_strdupv (op->seat_ids);
-  op->result_expires_at_ms = expires_at_ms;
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_held (op, version, g_steal_pointer (&hold_id), expires_at_ms);
   return TRUE;
 }
 
 static gboolean
-run_extend (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
+run_extend (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
 {
-  g_auto (HoldRow) row = { 0 };
-  g_autoptr (SbChange) change = NULL;
-  g_auto (GStrv) seats = NULL;
+  SbSqliteStore *self = backend;
+  char **seats;
   gint64 version, expires_at_ms;
   gboolean ok;
 
-  if (!check_hold (self, op, now_ms, &row, &version, &ok, error))
+  if (!check_hold (self, op, now_ms, &version, &ok, error))
     return FALSE;
-  if (!ok)
+  if (!ok || !sb_store_rules_check_ttl (op))
     return TRUE;
-  if (op->ttl_ms <= 0)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "The hold's time to live must be positive");
-      return TRUE;
-    }
 
   expires_at_ms = now_ms + op->ttl_ms;
-  {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_HOLD_EXTEND, error);
-
-    if (stmt == NULL)
-      return FALSE;
-    bind_text (stmt, 1, op->hold_id);
-    sqlite3_bind_int64 (stmt, 2, expires_at_ms);
-    if (!step_done (self, stmt, error))
-      return FALSE;
-  }
+  if (!exec_stmt (self, STMT_HOLD_EXTEND, error, "si", op->hold_id, expires_at_ms))
+    return FALSE;
   seats = hold_seats (self, op->hold_id, error);
   if (seats == NULL)
     return FALSE;
 
-  change = sb_change_new (op->event_id, version + 1);
-  g_ptr_array_add (change->holds, sb_hold_record_new (op->hold_id, op->event_id, op->client_id,
-                                                      (const char *const *) seats, expires_at_ms));
-  op->result_hold_id = g_strdup (op->hold_id);
-  op->result_seat_ids = g_steal_pointer (&seats);
-  op->result_expires_at_ms = expires_at_ms;
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_extended (op, version, seats, expires_at_ms);
   return TRUE;
 }
 
-/* Ends a hold (release, expire): its seats become free. Appends to change. */
+/* Ends a hold (release, expire): its seats become free. Appends to change and freed. */
 static gboolean
 free_hold (SbSqliteStore *self,
            const char *hold_id,
@@ -1146,39 +1042,23 @@ free_hold (SbSqliteStore *self,
 {
   g_auto (GStrv) seats = hold_seats (self, hold_id, error);
 
-  if (seats == NULL)
+  if (seats == NULL || !exec_stmt (self, STMT_SEATS_FREE_HOLD, error, "s", hold_id)
+      || !end_hold (self, hold_id, status, error))
     return FALSE;
-
-  {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEATS_FREE_HOLD, error);
-
-    if (stmt == NULL)
-      return FALSE;
-    bind_text (stmt, 1, hold_id);
-    if (!step_done (self, stmt, error))
-      return FALSE;
-  }
-  if (!end_hold (self, hold_id, status, error))
-    return FALSE;
-
-  for (guint i = 0; seats[i] != NULL; i++)
-    {
-      g_ptr_array_add (change->seats, sb_seat_change_new (seats[i], SB_SEAT_FREE, NULL));
-      g_strv_builder_add (freed, seats[i]);
-    }
+  sb_store_rules_hold_freed (change, (const char *const *) seats, freed);
   return TRUE;
 }
 
 static gboolean
-run_release (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
+run_release (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
 {
-  g_auto (HoldRow) row = { 0 };
+  SbSqliteStore *self = backend;
   g_autoptr (SbChange) change = NULL;
   g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
   gint64 version;
   gboolean ok;
 
-  if (!check_hold (self, op, now_ms, &row, &version, &ok, error))
+  if (!check_hold (self, op, now_ms, &version, &ok, error))
     return FALSE;
   if (!ok)
     return TRUE;
@@ -1186,12 +1066,7 @@ run_release (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
   change = sb_change_new (op->event_id, version + 1);
   if (!free_hold (self, op->hold_id, "released", change, freed, error))
     return FALSE;
-  change->ended_holds = g_new0 (char *, 2);
-  change->ended_holds[0] = g_strdup (op->hold_id);
-
-  op->result_hold_id = g_strdup (op->hold_id);
-  op->result_seat_ids = g_strv_builder_end (freed);
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_released (op, g_steal_pointer (&change), freed);
   return TRUE;
 }
 
@@ -1202,17 +1077,13 @@ insert_booking (SbSqliteStore *self, SbOp *op, gint64 now_ms, char **out_booking
 {
   for (guint attempt = 0;; attempt++)
     {
-      g_autoptr (SbStmt) stmt = get_stmt (self, STMT_BOOKING_PUT, error);
       g_autofree char *booking_id = sb_new_booking_id ();
+      g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssi", booking_id,
+                                                op->event_id, op->client_id, op->hold_id, now_ms);
       int rc;
 
       if (stmt == NULL)
         return FALSE;
-      bind_text (stmt, 1, booking_id);
-      bind_text (stmt, 2, op->event_id);
-      bind_text (stmt, 3, op->client_id);
-      bind_text (stmt, 4, op->hold_id);
-      sqlite3_bind_int64 (stmt, 5, now_ms);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_DONE)
         {
@@ -1235,15 +1106,13 @@ insert_booking_seat (SbSqliteStore *self,
                      gboolean *out_ok,
                      GError **error)
 {
-  g_autoptr (SbStmt) stmt = get_stmt (self, STMT_BOOKING_SEAT_PUT, error);
+  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_SEAT_PUT, error, "sss", op->event_id,
+                                            seat_id, booking_id);
   int rc;
 
   *out_ok = FALSE;
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, op->event_id);
-  bind_text (stmt, 2, seat_id);
-  bind_text (stmt, 3, booking_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return seat_write_failed (self, op, rc, seat_id, error);
@@ -1252,53 +1121,35 @@ insert_booking_seat (SbSqliteStore *self,
 }
 
 static gboolean
-run_book_hold (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
+run_book_hold (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
 {
-  g_auto (HoldRow) row = { 0 };
-  g_autoptr (SbChange) change = NULL;
+  SbSqliteStore *self = backend;
   g_auto (GStrv) seats = NULL;
   g_autofree char *booking_id = NULL;
   gint64 version;
   gboolean ok;
 
-  if (!check_hold (self, op, now_ms, &row, &version, &ok, error))
+  if (!check_hold (self, op, now_ms, &version, &ok, error))
     return FALSE;
   if (!ok)
     return TRUE;
 
   seats = hold_seats (self, op->hold_id, error);
-  if (seats == NULL || !insert_booking (self, op, now_ms, &booking_id, error))
+  if (seats == NULL || !insert_booking (self, op, now_ms, &booking_id, error)
+      || !exec_stmt (self, STMT_SEATS_BOOK_HOLD, error, "ss", op->hold_id, booking_id))
     return FALSE;
 
-  {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEATS_BOOK_HOLD, error);
-
-    if (stmt == NULL)
-      return FALSE;
-    bind_text (stmt, 1, op->hold_id);
-    bind_text (stmt, 2, booking_id);
-    if (!step_done (self, stmt, error))
-      return FALSE;
-  }
-
-  change = sb_change_new (op->event_id, version + 1);
   for (guint i = 0; seats[i] != NULL; i++)
     {
       if (!insert_booking_seat (self, op, seats[i], booking_id, &ok, error))
         return FALSE;
       if (!ok)
         return TRUE;
-      g_ptr_array_add (change->seats, sb_seat_change_new (seats[i], SB_SEAT_BOOKED, NULL));
     }
   if (!end_hold (self, op->hold_id, "booked", error))
     return FALSE;
-  change->ended_holds = g_new0 (char *, 2);
-  change->ended_holds[0] = g_strdup (op->hold_id);
 
-  op->result_hold_id = g_strdup (op->hold_id);
-  op->result_booking_id = g_steal_pointer (&booking_id);
-  op->result_seat_ids = g_steal_pointer (&seats);
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_booked_hold (op, version, g_steal_pointer (&seats), g_steal_pointer (&booking_id));
   return TRUE;
 }
 
@@ -1316,10 +1167,10 @@ touched_hold_free (TouchedHold *hold)
 }
 
 static gboolean
-run_book_seats (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
+run_book_seats (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
 {
+  SbSqliteStore *self = backend;
   g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_auto (GStrv) conflicting = NULL;
   g_autoptr (SbChange) change = NULL;
   g_autofree gboolean *was_held = NULL;
   g_autoptr (GPtrArray) touched = NULL; /* TouchedHold, holds that lose seats */
@@ -1341,21 +1192,13 @@ run_book_seats (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
   touched = g_ptr_array_new_with_free_func ((GDestroyNotify) touched_hold_free);
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     {
-      g_autoptr (SbStmt) stmt = get_stmt (self, STMT_SEAT_GET, error);
-      int rc;
+      g_autoptr (SbStmt) stmt = NULL;
+      int rc = read_seat (self, op, op->seat_ids[i], &stmt, error);
 
-      if (stmt == NULL)
+      if (rc == 0)
         return FALSE;
-      bind_text (stmt, 1, op->event_id);
-      bind_text (stmt, 2, op->seat_ids[i]);
-      rc = sqlite3_step (stmt);
       if (rc == SQLITE_DONE)
         continue; /* free */
-      if (rc != SQLITE_ROW)
-        {
-          set_db_error (self, error, "reading a seat state");
-          return FALSE;
-        }
       /* Held by one of this client's own holds that is still running: the client may book it. */
       if (seat_state_from_db (column_text (stmt, 0)) == SB_SEAT_HELD
           && g_strcmp0 (column_text (stmt, 1), op->client_id) == 0
@@ -1380,31 +1223,21 @@ run_book_seats (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
         }
       g_strv_builder_add (conflicts, op->seat_ids[i]);
     }
-  conflicting = g_strv_builder_end (g_steal_pointer (&conflicts));
-  if (conflicting[0] != NULL)
-    {
-      g_autofree char *list = join_seats (conflicting);
-
-      sb_op_set_error (op, SB_ERROR_SEAT_UNAVAILABLE, "Seats %s are not available", list);
-      op->conflicting_seats = g_steal_pointer (&conflicting);
-      return TRUE;
-    }
+  if (sb_store_rules_refuse_conflicts (op, conflicts))
+    return TRUE;
 
   if (!insert_booking (self, op, now_ms, &booking_id, error))
     return FALSE;
 
-  change = sb_change_new (op->event_id, version + 1);
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     {
       g_autoptr (SbStmt) stmt
-          = get_stmt (self, was_held[i] ? STMT_SEAT_BOOK_HELD : STMT_SEAT_BOOK_FREE, error);
+          = get_bound_stmt (self, was_held[i] ? STMT_SEAT_BOOK_HELD : STMT_SEAT_BOOK_FREE, error,
+                            "sss", op->event_id, op->seat_ids[i], booking_id);
       int rc;
 
       if (stmt == NULL)
         return FALSE;
-      bind_text (stmt, 1, op->event_id);
-      bind_text (stmt, 2, op->seat_ids[i]);
-      bind_text (stmt, 3, booking_id);
       rc = sqlite3_step (stmt);
       if (rc != SQLITE_DONE)
         return seat_write_failed (self, op, rc, op->seat_ids[i], error);
@@ -1414,11 +1247,11 @@ run_book_seats (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
         return FALSE;
       if (!ok)
         return TRUE;
-      g_ptr_array_add (change->seats, sb_seat_change_new (op->seat_ids[i], SB_SEAT_BOOKED, NULL));
     }
 
   /* Holds that gave up seats: ended when nothing is left, otherwise announced with their new
    * seat list so the server's copy stays right. */
+  change = sb_store_rules_new_booked_change (op, version, (const char *const *) op->seat_ids);
   for (guint j = 0; j < touched->len; j++)
     {
       TouchedHold *hold = g_ptr_array_index (touched, j);
@@ -1437,35 +1270,15 @@ run_book_seats (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
                          sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
                                              (const char *const *) left, hold->expires_at_ms));
     }
-  change->ended_holds = g_strv_builder_end (g_steal_pointer (&ended));
-  if (change->ended_holds[0] == NULL)
-    g_clear_pointer (&change->ended_holds, g_strfreev);
 
-  op->result_booking_id = g_steal_pointer (&booking_id);
-  op->result_seat_ids = g_strdupv (op->seat_ids);
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_booked_seats (op, g_steal_pointer (&change), ended, g_steal_pointer (&booking_id));
   return TRUE;
 }
 
 static gboolean
-run_book (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
+run_expire (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
 {
-  gboolean by_hold = op->hold_id != NULL;
-  gboolean by_seats = op->seat_ids != NULL;
-
-  if (by_hold == by_seats)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST,
-                       "A booking names either a hold or an event and seats");
-      return TRUE;
-    }
-  return by_hold ? run_book_hold (self, op, now_ms, error)
-                 : run_book_seats (self, op, now_ms, error);
-}
-
-static gboolean
-run_expire (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
-{
+  SbSqliteStore *self = backend;
   g_autoptr (GStrvBuilder) expired = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
   g_auto (GStrv) hold_ids = NULL;
@@ -1479,13 +1292,12 @@ run_expire (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
     return TRUE;
 
   {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_HOLDS_EXPIRED, error);
+    g_autoptr (SbStmt) stmt
+        = get_bound_stmt (self, STMT_HOLDS_EXPIRED, error, "si", op->event_id, now_ms);
     int rc;
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, op->event_id);
-    sqlite3_bind_int64 (stmt, 2, now_ms);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       g_strv_builder_add (expired, column_text (stmt, 0));
     if (rc != SQLITE_DONE)
@@ -1502,25 +1314,30 @@ run_expire (SbSqliteStore *self, SbOp *op, gint64 now_ms, GError **error)
   for (guint i = 0; hold_ids[i] != NULL; i++)
     if (!free_hold (self, hold_ids[i], "expired", change, freed, error))
       return FALSE;
-  change->ended_holds = g_steal_pointer (&hold_ids);
-  op->result_seat_ids = g_strv_builder_end (g_steal_pointer (&freed));
-  op->change = g_steal_pointer (&change);
+  sb_store_rules_expired (op, g_steal_pointer (&change), g_steal_pointer (&hold_ids), freed);
   return TRUE;
 }
+
+static const SbStoreOpFuncs op_funcs = {
+  .hold = run_hold,
+  .extend = run_extend,
+  .release = run_release,
+  .book_hold = run_book_hold,
+  .book_seats = run_book_seats,
+  .expire = run_expire,
+};
 
 /* Looks for the stored outcome of (client_id, request_id). */
 static gboolean
 lookup_request (SbSqliteStore *self, SbOp *op, gboolean *out_found, GError **error)
 {
-  g_autoptr (SbStmt) stmt = get_stmt (self, STMT_REQUEST_GET, error);
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (SbStmt) stmt
+      = get_bound_stmt (self, STMT_REQUEST_GET, error, "ss", op->client_id, op->request_id);
   int rc;
 
   *out_found = FALSE;
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, op->client_id);
-  bind_text (stmt, 2, op->request_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     return TRUE;
@@ -1530,23 +1347,36 @@ lookup_request (SbSqliteStore *self, SbOp *op, gboolean *out_found, GError **err
       return FALSE;
     }
   *out_found = TRUE;
-  if (!sb_op_outcome_from_json (op, column_text (stmt, 0), &local_error))
-    {
-      /* A damaged record must not make the op run a second time. */
-      g_warning ("Stored outcome of request %s of client %s is unreadable: %s", op->request_id,
-                 op->client_id, local_error->message);
-      sb_op_set_error (op, SB_ERROR_INTERNAL, "The outcome of this request cannot be read");
-    }
-  op->replayed = TRUE;
+  sb_store_rules_replay (op, column_text (stmt, 0));
   return TRUE;
+}
+
+/* Writes op->change as the event's next version: bumps the version (which must still be the one
+ * the op read) and appends to the change log. */
+static gboolean
+commit_change (SbSqliteStore *self, SbChange *change, GError **error)
+{
+  g_autofree char *json = NULL;
+
+  change->committed_at_ms = real_now_ms ();
+  json = sb_change_to_json (change);
+  if (!exec_stmt (self, STMT_EVENT_BUMP, error, "si", change->event_id, change->version - 1))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                   "Event %s changed version under an op", change->event_id);
+      return FALSE;
+    }
+  return exec_stmt (self, STMT_CHANGE_PUT, error, "sisi", change->event_id, change->version, json,
+                    change->committed_at_ms);
 }
 
 static gboolean
 apply_one (SbSqliteStore *self, SbOp *op, GError **error)
 {
-  gboolean keyed = op->kind != SB_OP_EXPIRE && op->client_id != NULL && op->request_id != NULL;
-  gint64 now_ms = op->now_ms != 0 ? op->now_ms : real_now_ms ();
-  gboolean ok = FALSE;
+  gboolean keyed = sb_store_rules_is_keyed (op);
+  gint64 now_ms = sb_store_rules_now_ms (op);
 
   if (keyed)
     {
@@ -1561,34 +1391,7 @@ apply_one (SbSqliteStore *self, SbOp *op, GError **error)
   if (!exec_simple (self, STMT_SAVEPOINT, error))
     return FALSE;
 
-  if (op->kind != SB_OP_EXPIRE && op->client_id == NULL)
-    {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "No client given");
-      ok = TRUE;
-    }
-  else
-    switch (op->kind)
-      {
-        case SB_OP_HOLD:
-          ok = run_hold (self, op, now_ms, error);
-          break;
-        case SB_OP_EXTEND:
-          ok = run_extend (self, op, now_ms, error);
-          break;
-        case SB_OP_RELEASE:
-          ok = run_release (self, op, now_ms, error);
-          break;
-        case SB_OP_BOOK:
-          ok = run_book (self, op, now_ms, error);
-          break;
-        case SB_OP_EXPIRE:
-          ok = run_expire (self, op, now_ms, error);
-          break;
-        default:
-          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Unknown operation %d", op->kind);
-          ok = TRUE;
-      }
-  if (!ok)
+  if (!sb_store_rules_run (&op_funcs, self, op, now_ms, error))
     return FALSE; /* the caller rolls back the whole transaction */
 
   if (op->error != SB_ERROR_NONE)
@@ -1598,54 +1401,15 @@ apply_one (SbSqliteStore *self, SbOp *op, GError **error)
       if (!exec_simple (self, STMT_ROLLBACK_TO, error))
         return FALSE;
     }
-  else if (op->change != NULL)
-    {
-      g_autofree char *json = NULL;
-
-      op->change->committed_at_ms = real_now_ms ();
-      json = sb_change_to_json (op->change);
-      {
-        g_autoptr (SbStmt) stmt = get_stmt (self, STMT_EVENT_BUMP, error);
-
-        if (stmt == NULL)
-          return FALSE;
-        bind_text (stmt, 1, op->change->event_id);
-        sqlite3_bind_int64 (stmt, 2, op->change->version - 1);
-        if (!step_done (self, stmt, error))
-          return FALSE;
-        if (sqlite3_changes (self->db) != 1)
-          {
-            g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                         "Event %s changed version under an op", op->change->event_id);
-            return FALSE;
-          }
-      }
-      {
-        g_autoptr (SbStmt) stmt = get_stmt (self, STMT_CHANGE_PUT, error);
-
-        if (stmt == NULL)
-          return FALSE;
-        bind_text (stmt, 1, op->change->event_id);
-        sqlite3_bind_int64 (stmt, 2, op->change->version);
-        bind_text (stmt, 3, json);
-        sqlite3_bind_int64 (stmt, 4, op->change->committed_at_ms);
-        if (!step_done (self, stmt, error))
-          return FALSE;
-      }
-    }
+  else if (op->change != NULL && !commit_change (self, op->change, error))
+    return FALSE;
 
   if (keyed)
     {
       g_autofree char *outcome = sb_op_outcome_to_json (op);
-      g_autoptr (SbStmt) stmt = get_stmt (self, STMT_REQUEST_PUT, error);
 
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, op->client_id);
-      bind_text (stmt, 2, op->request_id);
-      bind_text (stmt, 3, outcome);
-      sqlite3_bind_int64 (stmt, 4, real_now_ms ());
-      if (!step_done (self, stmt, error))
+      if (!exec_stmt (self, STMT_REQUEST_PUT, error, "sssi", op->client_id, op->request_id, outcome,
+                      real_now_ms ()))
         return FALSE;
     }
 
@@ -1689,72 +1453,30 @@ sb_sqlite_store_changes_since (SbStore *store,
   gint64 version;
   int rc;
 
-  if (!exec_sql (self, "BEGIN", error))
-    return NULL;
-  if (!event_version (self, event_id, &found, &version, error))
+  if (!begin_event_read (self, event_id, &found, &version, error)
+      || !sb_store_rules_check_since (event_id, found, version, since_version, error))
     goto fail;
-  if (!found)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event “%s”", event_id);
-      goto fail;
-    }
-  if (since_version > version)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_AHEAD,
-                   "Event %s is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT, event_id,
-                   version, since_version);
-      goto fail;
-    }
-  if (since_version < 0)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD, "No version %" G_GINT64_FORMAT,
-                   since_version);
-      goto fail;
-    }
 
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_change_free);
   {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_CHANGES_SINCE, error);
+    g_autoptr (SbStmt) stmt
+        = get_bound_stmt (self, STMT_CHANGES_SINCE, error, "si", event_id, since_version);
 
     if (stmt == NULL)
       goto fail;
-    bind_text (stmt, 1, event_id);
-    sqlite3_bind_int64 (stmt, 2, since_version);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 row_version = sqlite3_column_int64 (stmt, 0);
-        SbChange *change;
-
-        /* The first row missing means the log was pruned past since_version. */
-        if (row_version != since_version + 1 + changes->len)
-          {
-            g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD,
-                         "The change log of event %s no longer has version %" G_GINT64_FORMAT,
-                         event_id, since_version + 1 + changes->len);
-            goto fail;
-          }
-        change = sb_change_from_json (column_text (stmt, 1), error);
-        if (change == NULL)
-          {
-            g_prefix_error (error, "Change %" G_GINT64_FORMAT " of event %s: ", row_version,
-                            event_id);
-            goto fail;
-          }
-        g_ptr_array_add (changes, change);
-      }
+      if (!sb_store_rules_add_logged_change (changes, event_id, since_version,
+                                             sqlite3_column_int64 (stmt, 0), column_text (stmt, 1),
+                                             error))
+        goto fail;
     if (rc != SQLITE_DONE)
       {
         set_db_error (self, error, "reading changes");
         goto fail;
       }
   }
-  if (since_version + (gint64) changes->len != version)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD,
-                   "The change log of event %s does not reach version %" G_GINT64_FORMAT, event_id,
-                   version);
-      goto fail;
-    }
+  if (!sb_store_rules_check_log_complete (changes, event_id, since_version, version, error))
+    goto fail;
   if (!exec_sql (self, "COMMIT", error))
     goto fail;
   return g_steal_pointer (&changes);
@@ -1771,26 +1493,10 @@ sb_sqlite_store_prune (SbStore *store, gint64 older_than_ms, GError **error)
 
   if (!exec_simple (self, STMT_BEGIN, error))
     return FALSE;
-  {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_PRUNE_REQUESTS, error);
-
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, older_than_ms);
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
-  {
-    g_autoptr (SbStmt) stmt = get_stmt (self, STMT_PRUNE_CHANGES, error);
-
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, older_than_ms);
-    sqlite3_bind_int64 (stmt, 2, KEEP_CHANGES_PER_EVENT);
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
-  if (!exec_simple (self, STMT_COMMIT, error))
+  if (!exec_stmt (self, STMT_PRUNE_REQUESTS, error, "i", older_than_ms)
+      || !exec_stmt (self, STMT_PRUNE_CHANGES, error, "ii", older_than_ms,
+                     (gint64) KEEP_CHANGES_PER_EVENT)
+      || !exec_simple (self, STMT_COMMIT, error))
     goto fail;
   return TRUE;
 

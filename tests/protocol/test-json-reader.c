@@ -429,6 +429,23 @@ test_writer (void)
                    "b\xef\xbf\xbd\"");
 }
 
+/* The server's writers: NULL strings as null, string arrays through the one escaper. */
+static void
+test_writer_null_and_array (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  const char *const seats[] = { "A-1", "q\"t", NULL };
+
+  sb_json_write_string_or_null (out, NULL);
+  g_string_append_c (out, ' ');
+  sb_json_write_string_or_null (out, "a\tb");
+  g_string_append_c (out, ' ');
+  sb_json_write_string_array (out, seats);
+  g_string_append_c (out, ' ');
+  sb_json_write_string_array (out, NULL);
+  g_assert_cmpstr (out->str, ==, "null \"a\\tb\" [\"A-1\",\"q\\\"t\"] []");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -442,6 +459,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json-reader/depth", test_depth);
   g_test_add_func ("/json-reader/syntax", test_syntax);
   g_test_add_func ("/json-reader/writer", test_writer);
+  g_test_add_func ("/json-reader/writer-null-and-array", test_writer_null_and_array);
 
   return g_test_run ();
 }

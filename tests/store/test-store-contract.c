@@ -1153,11 +1153,19 @@ test_prune (Fixture *f, gconstpointer data)
 
 /* ---- SQLite only: the schema itself forbids a double booking -------------------------------- */
 
+G_GNUC_PRINTF (2, 3)
 static void
-sql_must_fail (sqlite3 *db, const char *sql)
+sql_must_fail (sqlite3 *db, const char *format, ...)
 {
+  g_autofree char *sql = NULL;
   char *message = NULL;
-  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+  va_list args;
+  int rc;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  rc = sqlite3_exec (db, sql, NULL, NULL, &message);
 
   if (rc == SQLITE_OK)
     g_error ("the schema accepted: %s", sql);
@@ -1172,7 +1180,6 @@ test_sqlite_schema_forbids_double_booking (Fixture *f, gconstpointer data)
   g_autoptr (SbOp) book = NULL;
   g_autoptr (SbOp) hold = NULL;
   sqlite3 *db = NULL;
-  g_autofree char *sql = NULL;
 
   if (f->db_path == NULL)
     {
@@ -1190,46 +1197,37 @@ test_sqlite_schema_forbids_double_booking (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), ==, SQLITE_OK);
 
   /* Hold or book the booked seat A-1 again, as a buggy server would. */
-  sql = g_strdup_printf ("INSERT INTO seat_states (event_id, seat_id, state, hold_id)"
-                         " VALUES ('%s', 'A-1', 'held', '%s')",
-                         f->event_id, hold->result_hold_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
+  sql_must_fail (db,
+                 "INSERT INTO seat_states (event_id, seat_id, state, hold_id)"
+                 " VALUES ('%s', 'A-1', 'held', '%s')",
+                 f->event_id, hold->result_hold_id);
   /* REPLACE would delete the booked row without firing delete triggers. */
-  sql = g_strdup_printf ("INSERT OR REPLACE INTO seat_states (event_id, seat_id, state, hold_id)"
-                         " VALUES ('%s', 'A-1', 'held', '%s')",
-                         f->event_id, hold->result_hold_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
-  sql = g_strdup_printf ("UPDATE seat_states SET state = 'held', booking_id = NULL, hold_id = '%s'"
-                         " WHERE event_id = '%s' AND seat_id = 'A-1'",
-                         hold->result_hold_id, f->event_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
-  sql = g_strdup_printf ("DELETE FROM seat_states WHERE event_id = '%s' AND seat_id = 'A-1'",
-                         f->event_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
-  sql = g_strdup_printf ("INSERT INTO booking_seats (event_id, seat_id, booking_id)"
-                         " VALUES ('%s', 'A-1', '%s')",
-                         f->event_id, book->result_booking_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
+  sql_must_fail (db,
+                 "INSERT OR REPLACE INTO seat_states (event_id, seat_id, state, hold_id)"
+                 " VALUES ('%s', 'A-1', 'held', '%s')",
+                 f->event_id, hold->result_hold_id);
+  sql_must_fail (db,
+                 "UPDATE seat_states SET state = 'held', booking_id = NULL, hold_id = '%s'"
+                 " WHERE event_id = '%s' AND seat_id = 'A-1'",
+                 hold->result_hold_id, f->event_id);
+  sql_must_fail (db, "DELETE FROM seat_states WHERE event_id = '%s' AND seat_id = 'A-1'",
+                 f->event_id);
+  sql_must_fail (db,
+                 "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
+                 " VALUES ('%s', 'A-1', '%s')",
+                 f->event_id, book->result_booking_id);
   /* A held seat cannot be held a second time either, nor its row lose its hold. */
-  sql = g_strdup_printf ("INSERT INTO seat_states (event_id, seat_id, state, hold_id)"
-                         " VALUES ('%s', 'A-2', 'held', '%s')",
-                         f->event_id, hold->result_hold_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
-  sql = g_strdup_printf ("UPDATE seat_states SET hold_id = NULL"
-                         " WHERE event_id = '%s' AND seat_id = 'A-2'",
-                         f->event_id);
-  sql_must_fail (db, sql);
-  g_free (sql);
+  sql_must_fail (db,
+                 "INSERT INTO seat_states (event_id, seat_id, state, hold_id)"
+                 " VALUES ('%s', 'A-2', 'held', '%s')",
+                 f->event_id, hold->result_hold_id);
+  sql_must_fail (db,
+                 "UPDATE seat_states SET hold_id = NULL"
+                 " WHERE event_id = '%s' AND seat_id = 'A-2'",
+                 f->event_id);
   /* The blocked seat stays blocked. */
-  sql = g_strdup_printf ("DELETE FROM seat_states WHERE event_id = '%s' AND seat_id = 'B-6'",
-                         f->event_id);
-  sql_must_fail (db, sql);
+  sql_must_fail (db, "DELETE FROM seat_states WHERE event_id = '%s' AND seat_id = 'B-6'",
+                 f->event_id);
 
   sqlite3_close (db);
 
