@@ -135,6 +135,7 @@ read_hex4 (SbJsonReader *r, const char *escape, const char *at, const char *limi
 {
   gunichar v = 0;
 
+  *out = 0; /* defined on every path, the error paths included */
   if (limit - at < 4)
     return reader_fail (r, escape, "incomplete \\u escape");
   for (int i = 0; i < 4; i++)
@@ -465,7 +466,16 @@ next_member (SbJsonReader *r,
   const char *quote;
   guint length;
 
+  /* Every output is defined on every path, the error paths and the end of the object included. */
   *has_member = FALSE;
+  *name = NULL;
+  if (name_length != NULL)
+    *name_length = 0;
+  if (raw != NULL)
+    {
+      *raw = NULL;
+      *raw_length = 0;
+    }
   if (r->error != NULL)
     return FALSE;
   g_return_val_if_fail (r->depth > 0, FALSE);

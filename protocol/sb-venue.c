@@ -268,6 +268,8 @@ read_id (const Loader *loader,
          const char **out,
          GError **error)
 {
+  /* Defined on every path: callers read several fields in one condition. */
+  *out = NULL;
   if (!holds_type (node, SB_JSON_STRING))
     return fail (loader, place, error, "field \"%s\" must be a string", field);
   if (!is_valid_id (node->s))
@@ -289,6 +291,8 @@ read_text (const Loader *loader,
   const char *s;
   glong n;
 
+  /* Defined on every path: callers read several fields in one condition. */
+  *out = NULL;
   if (!holds_type (node, SB_JSON_STRING))
     return fail (loader, place, error, "field \"%s\" must be a string", field);
   s = node->s;
@@ -310,6 +314,8 @@ read_number (const Loader *loader,
 {
   double v;
 
+  /* Defined on every path: callers read several fields in one condition. */
+  *out = 0.0;
   if (holds_type (node, SB_JSON_INT))
     v = (double) node->i;
   else if (holds_type (node, SB_JSON_DOUBLE))

@@ -6,6 +6,7 @@
 
 #include "sb-client.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sb-request.h"
@@ -108,24 +109,61 @@ sb_client_close (SbClient *self, gushort code, const char *reason)
 
 /* Sending and back-pressure */
 
-/* Our queue only grows once the kernel's send buffer is full, so the kernel is asked only then:
- * the common case costs nothing. */
-static void
-check_backlog (SbClient *self)
+/* The most the kernel holds unsent for one TCP socket: tcp_wmem's maximum (what send buffer
+ * auto-tuning may grow to). Read once; 4 MiB, Linux's default, when it cannot be read. */
+static gsize
+kernel_send_buffer_max (void)
 {
-  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
-  gsize unsent;
+  static gsize max = 0;
 
-  if (sb_ws_connection_get_buffered_amount (self->connection) == 0)
+  if (g_once_init_enter (&max))
+    {
+      g_autofree char *text = NULL;
+      gsize value = 4 * 1024 * 1024;
+
+      if (g_file_get_contents ("/proc/sys/net/ipv4/tcp_wmem", &text, NULL, NULL))
+        {
+          guint64 low = 0, initial = 0, high = 0;
+          if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &low,
+                      &initial, &high)
+                  == 3
+              && high > 0)
+            value = (gsize) high;
+        }
+      g_once_init_leave (&max, value);
+    }
+  return max;
+}
+
+static void
+close_too_slow (SbClient *self, gsize unsent)
+{
+  g_info ("Session %s: %" G_GSIZE_FORMAT " bytes unsent, closing as too slow", self->session_id,
+          unsent);
+  close_with (self, SB_CLOSE_TOO_SLOW, "too slow", SB_DISCONNECT_TOO_SLOW);
+}
+
+/* Runs after new frames were offered to the kernel and some are still waiting (once per flush,
+ * not per frame). A client is too slow when the backlog it had before this round exceeds the
+ * limit: what it was given in the round itself (20 snapshots for a client subscribing to 20
+ * events in one burst) has not had a chance to be read yet, so counting it would close clients
+ * that read at full speed. */
+static void
+on_flushed (SbWsConnection *connection, gsize round_bytes, gpointer user_data)
+{
+  SbClient *self = user_data;
+  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+  gsize buffered = sb_ws_connection_get_buffered_amount (connection);
+
+  if (self->closing || self->closed)
+    return;
+  /* The kernel's part is at most its send buffer: ask it (an ioctl) only when that matters. */
+  if (buffered + kernel_send_buffer_max () <= max_queue + round_bytes)
     return;
 
-  unsent = sb_ws_connection_get_unsent_bytes (self->connection);
-  if (unsent > max_queue)
-    {
-      g_info ("Session %s: %" G_GSIZE_FORMAT " bytes unsent, closing as too slow", self->session_id,
-              unsent);
-      close_with (self, SB_CLOSE_TOO_SLOW, "too slow", SB_DISCONNECT_TOO_SLOW);
-    }
+  gsize unsent = sb_ws_connection_get_unsent_bytes (connection);
+  if (unsent > max_queue + round_bytes)
+    close_too_slow (self, unsent);
 }
 
 static gboolean
@@ -134,11 +172,17 @@ can_send (SbClient *self)
   return !self->closing && !self->closed && sb_ws_connection_is_open (self->connection);
 }
 
-/* After every send: a client whose queue grew too long is closed. TRUE when it still takes more. */
+/* After every send. The backlog is judged after the flush (on_flushed ()); here only a queue of
+ * our own already far beyond the limit is caught, so that one round cannot buffer without bound.
+ * TRUE when the client still takes more. */
 static gboolean
 sent (SbClient *self)
 {
-  check_backlog (self);
+  gsize buffered = sb_ws_connection_get_buffered_amount (self->connection);
+  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+
+  if (buffered > 2 * max_queue)
+    close_too_slow (self, buffered);
   return !self->closing;
 }
 
@@ -170,6 +214,22 @@ sb_client_send_frame (SbClient *self, GBytes *frame)
 
   sb_ws_connection_send_frame (self->connection, frame);
   return sent (self);
+}
+
+gboolean
+sb_client_send_parts (SbClient *self, GPtrArray *parts)
+{
+  g_return_val_if_fail (SB_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (parts != NULL, FALSE);
+
+  if (!can_send (self))
+    return FALSE;
+
+  sb_ws_connection_send_text_parts (self->connection, (GBytes *const *) parts->pdata, parts->len);
+  if (!sent (self))
+    return FALSE;
+  sb_metrics_add_messages_sent (sb_server_get_metrics (self->server), 1);
+  return TRUE;
 }
 
 gboolean
@@ -442,15 +502,28 @@ lookup_event_or_reply (SbClient *self, SbRequest *request)
   return event;
 }
 
-/* Sends a subscribe reply and starts delivering `changed` messages after it. */
+/* Sends a subscribe reply (the parts of one message, taken) and starts delivering `changed`
+ * messages after it. */
 static void
-send_subscribed (SbClient *self, SbLiveEvent *event, int request_type, char *reply)
+send_subscribed (SbClient *self, SbLiveEvent *event, int request_type, GPtrArray *reply)
 {
-  if (!sb_client_send_text (self, reply))
+  g_autoptr (GPtrArray) parts = reply;
+
+  if (!sb_client_send_parts (self, parts))
     return;
   sb_live_event_add_subscriber (event, self);
   g_hash_table_add (self->subscriptions, g_object_ref (event));
   count (self, request_type, SB_ERROR_NONE);
+}
+
+/* A reply built as one string, as the single part of a message. */
+static GPtrArray *
+one_part (char *text)
+{
+  GPtrArray *parts = g_ptr_array_new_full (1, (GDestroyNotify) g_bytes_unref);
+
+  g_ptr_array_add (parts, g_bytes_new_take (text, strlen (text)));
+  return parts;
 }
 
 static void
@@ -460,21 +533,23 @@ handle_subscribe (SbClient *self, SbRequest *request)
   if (event == NULL)
     return;
 
-  /* Whatever is pending goes out to the present subscribers first, so this client's reply and
-   * the next `changed` it receives join up at the same version. */
-  sb_live_event_flush (event, sb_server_get_metrics (self->server));
+  /* Whatever is pending goes out to the present subscribers first (a sliced broadcast is
+   * completed), so this client's reply and the next `changed` it receives join up at the same
+   * version. */
+  sb_live_event_flush (event, sb_server_get_metrics (self->server), NULL, G_MAXUINT);
 
   /* A resubscribe restarts the stream at the reply's version. */
   sb_live_event_remove_subscriber (event, self);
 
   gint64 version = sb_live_event_get_version (event);
-  char *reply;
+  GPtrArray *reply;
   if (request->since < 0)
     reply = sb_live_event_build_snapshot (event, request->id, self->client_id, NULL);
   else if (request->since > version)
     reply = sb_live_event_build_snapshot (event, request->id, self->client_id, "since_ahead");
   else if (sb_live_event_can_replay (event, request->since))
-    reply = sb_live_event_build_replay (event, request->id, request->since, NULL, self->client_id);
+    reply = one_part (
+        sb_live_event_build_replay (event, request->id, request->since, NULL, self->client_id));
   else
     {
       /* Older than the ring: the store has the log. The reply comes later; meanwhile this client
@@ -511,12 +586,15 @@ sb_client_finish_subscribe (SbClient *self,
       return;
     }
 
-  sb_live_event_flush (event, sb_server_get_metrics (self->server));
+  sb_live_event_flush (event, sb_server_get_metrics (self->server), NULL, G_MAXUINT);
   sb_live_event_remove_subscriber (event, self);
 
-  char *reply = NULL;
+  GPtrArray *reply = NULL;
+  char *replay = NULL;
   if (error == NULL)
-    reply = sb_live_event_build_replay (event, request_id, since, changes, self->client_id);
+    replay = sb_live_event_build_replay (event, request_id, since, changes, self->client_id);
+  if (replay != NULL)
+    reply = one_part (replay);
   /* Too old, or memory and the log no longer join up: the client starts afresh. */
   if (reply == NULL)
     reply = sb_live_event_build_snapshot (event, request_id, self->client_id, "since_too_old");
@@ -567,6 +645,50 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* Answers seat_unavailable from memory, without the store, when a requested seat can never be
+ * had by this client: it is blocked, or (for a book) booked by another identity — booking is
+ * final. That is then the outcome of this request whatever the store holds, retries of the same
+ * id included: had an earlier attempt of this book succeeded, its seats would be booked by this
+ * identity, which goes to the store and is replayed. A hold is refused here only for blocked
+ * seats: an earlier successful attempt of the same hold may have ended and its seats been booked
+ * by another since, and its retry must replay "held". Nothing is recorded, so such a rejection
+ * carries no "replayed" (docs/protocol.md, Identity and idempotency). TRUE when answered. */
+static gboolean
+refuse_final_seats (SbClient *self, SbRequest *request, SbLiveEvent *event, SbOpKind kind)
+{
+  SbVenue *venue = sb_live_event_get_venue (event);
+  g_autoptr (GPtrArray) refused = NULL;
+
+  for (guint i = 0; request->seats[i] != NULL; i++)
+    {
+      guint index;
+
+      if (!sb_venue_lookup_seat (venue, request->seats[i], &index))
+        continue;
+      SbSeatState state = sb_live_event_get_seat_state (event, index);
+      const char *booker = sb_live_event_get_seat_booker (event, index);
+      if (state == SB_SEAT_BLOCKED
+          || (kind == SB_OP_BOOK && state == SB_SEAT_BOOKED && booker != NULL
+              && strcmp (booker, self->client_id) != 0))
+        {
+          if (refused == NULL)
+            refused = g_ptr_array_new ();
+          g_ptr_array_add (refused, request->seats[i]);
+        }
+    }
+  if (refused == NULL)
+    return FALSE;
+
+  g_ptr_array_add (refused, NULL);
+  const char *const *seats = (const char *const *) refused->pdata;
+  g_autofree char *list = g_strjoinv (", ", (char **) seats);
+  g_autofree char *message = g_strdup_printf ("Seats %s are not available", list);
+  g_autoptr (GString) extra = g_string_new (",\"seats\":");
+  sb_json_write_string_array (extra, seats);
+  send_error (self, request->type, request->id, SB_ERROR_SEAT_UNAVAILABLE, message, extra->str);
   return TRUE;
 }
 
@@ -634,7 +756,8 @@ handle_op_request (SbClient *self, SbRequest *request)
   if (kind == SB_OP_HOLD || (kind == SB_OP_BOOK && request->hold_id == NULL))
     {
       event = lookup_event_or_reply (self, request);
-      if (event == NULL || !check_seats (self, request, event))
+      if (event == NULL || !check_seats (self, request, event)
+          || refuse_final_seats (self, request, event, kind))
         return;
     }
   else
@@ -828,6 +951,7 @@ sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial)
   static const SbWsConnectionCallbacks callbacks = {
     .message = on_message,
     .closed = on_closed,
+    .flushed = on_flushed,
   };
 
   g_return_val_if_fail (SB_IS_SERVER (server), NULL);

@@ -28,6 +28,8 @@ gboolean sb_client_is_open (SbClient *self);
 gboolean sb_client_send_bytes (SbClient *self, GBytes *message);
 /* Queues a frame from sb_ws_frame_encode (): a broadcast is serialized and framed once. */
 gboolean sb_client_send_frame (SbClient *self, GBytes *frame);
+/* Sends one text message made of parts (GBytes), which are queued as they are, not copied. */
+gboolean sb_client_send_parts (SbClient *self, GPtrArray *parts);
 gboolean sb_client_send_text (SbClient *self, char *text /* transfer full */);
 
 void sb_client_close (SbClient *self, gushort code, const char *reason);

@@ -33,6 +33,9 @@ struct _SbLiveEvent
   guint n_seats;
   guint8 *seat_state; /* SbSeatState */
   char **seat_hold;   /* hold id of each held seat */
+  /* Client identity that booked each booked seat, where this server saw the booking (interned
+   * GRefString: one pointer per seat, one copy per identity); NULL when unknown. */
+  char **seat_booker;
   guint n_free;
 
   GHashTable *holds;        /* hold id → LiveHold */
@@ -58,10 +61,18 @@ struct _SbLiveEvent
   GArray *dirty_seats; /* guint seat index */
   guint8 *seat_dirty;
   GArray *dirty_commit_us; /* gint64, one per change pending broadcast */
+  /* The frame being sent, in slices of a budget per main-loop iteration, to the subscribers it
+   * was made for (out_targets, SbClient ref) from out_next on. */
+  GBytes *out_frame;
+  GPtrArray *out_targets;
+  guint out_next;
+  GArray *out_commit_us; /* gint64, the commit times of the changes out_frame carries */
 
   /* Snapshot seat list, reused while the version stays the same. */
-  char *seats_json;
+  GBytes *seats_json;
   gint64 seats_json_version;
+  /* The venue's JSON text, shared by every snapshot frame rather than copied into each. */
+  GBytes *venue_json;
 
   SbLiveEventHooks hooks;
 };
@@ -275,6 +286,8 @@ set_seat (SbLiveEvent *self, guint index, SbSeatState state, const char *hold_id
   else if (old_state != SB_SEAT_FREE && state == SB_SEAT_FREE)
     self->n_free++;
   self->seat_state[index] = (guint8) state;
+  if (state != SB_SEAT_BOOKED)
+    g_clear_pointer (&self->seat_booker[index], g_ref_string_release);
 
   if (g_strcmp0 (self->seat_hold[index], hold_id) != 0 || state != SB_SEAT_HELD)
     {
@@ -409,7 +422,7 @@ gboolean
 sb_live_event_is_dirty (SbLiveEvent *self)
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
-  return self->dirty;
+  return self->dirty || self->out_frame != NULL;
 }
 
 static void
@@ -422,21 +435,11 @@ clear_dirty (SbLiveEvent *self)
   self->dirty = FALSE;
 }
 
-guint
-sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics)
+/* Serializes and frames the pending changes once, and takes the present subscribers as the
+ * targets of that frame; memory's dirty state starts afresh for the changes that follow. */
+static void
+start_broadcast (SbLiveEvent *self)
 {
-  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
-
-  if (!self->dirty)
-    return 0;
-
-  if (g_hash_table_size (self->subscribers) == 0)
-    {
-      clear_dirty (self);
-      return 0;
-    }
-
-  /* Serialized once for every subscriber. */
   GString *out = g_string_sized_new (128 + 48 * self->dirty_seats->len);
   g_string_append (out, "{\"type\":\"changed\",\"event\":");
   sb_json_write_string_or_null (out, self->id);
@@ -452,39 +455,84 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics)
                          self->seat_hold[index]);
     }
   g_string_append (out, "]}");
-
-  /* Serialized and framed once, whatever the number of subscribers. */
-  g_autoptr (GBytes) frame = sb_ws_frame_encode (SB_WS_OPCODE_TEXT, out->str, out->len);
+  self->out_frame = sb_ws_frame_encode (SB_WS_OPCODE_TEXT, out->str, out->len);
   g_string_free (out, TRUE);
 
-  /* Sending may close a client that is too slow, which unsubscribes it: iterate over a copy. */
-  g_autoptr (GPtrArray) targets
-      = g_ptr_array_new_full (g_hash_table_size (self->subscribers), g_object_unref);
+  /* A copy: sending may close a client that is too slow, which unsubscribes it. */
+  self->out_targets = g_ptr_array_new_full (g_hash_table_size (self->subscribers), g_object_unref);
   GHashTableIter iter;
   gpointer key;
   g_hash_table_iter_init (&iter, self->subscribers);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (targets, g_object_ref (key));
+    g_ptr_array_add (self->out_targets, g_object_ref (key));
+  self->out_next = 0;
+  g_array_append_vals (self->out_commit_us, self->dirty_commit_us->data,
+                       self->dirty_commit_us->len);
+  clear_dirty (self);
+}
 
-  guint sent = 0;
-  for (guint i = 0; i < targets->len; i++)
-    if (sb_client_send_frame (g_ptr_array_index (targets, i), frame))
-      sent++;
-
-  if (metrics != NULL)
+/* The frame has reached every target: its changes' broadcast lag can be observed. */
+static void
+finish_broadcast (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times)
+{
+  if (commit_times != NULL)
+    g_array_append_vals (commit_times, self->out_commit_us->data, self->out_commit_us->len);
+  else if (metrics != NULL)
     {
       gint64 now_us = g_get_monotonic_time ();
-      for (guint i = 0; i < self->dirty_commit_us->len; i++)
+      for (guint i = 0; i < self->out_commit_us->len; i++)
         {
-          gint64 commit_us = g_array_index (self->dirty_commit_us, gint64, i);
+          gint64 commit_us = g_array_index (self->out_commit_us, gint64, i);
           if (commit_us > 0)
             sb_metrics_observe_broadcast_lag (metrics,
                                               (double) (now_us - commit_us) / G_USEC_PER_SEC);
         }
-      sb_metrics_add_messages_sent (metrics, sent);
+    }
+  g_array_set_size (self->out_commit_us, 0);
+  g_clear_pointer (&self->out_frame, g_bytes_unref);
+  g_clear_pointer (&self->out_targets, g_ptr_array_unref);
+}
+
+guint
+sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times, guint budget)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
+
+  guint sent = 0;
+  while (budget > 0)
+    {
+      if (self->out_frame == NULL)
+        {
+          if (!self->dirty)
+            break;
+          if (g_hash_table_size (self->subscribers) == 0)
+            {
+              clear_dirty (self);
+              break;
+            }
+          start_broadcast (self);
+        }
+
+      /* Each subscriber gets the frames of an event in version order: a frame is started only
+       * once the previous one has reached every target (changes meanwhile are coalesced into the
+       * next). A target that unsubscribed meanwhile is skipped: if it subscribed again, its reply
+       * was built after a complete flush, so it is not in this frame's list. */
+      while (self->out_next < self->out_targets->len && budget > 0)
+        {
+          SbClient *client = g_ptr_array_index (self->out_targets, self->out_next++);
+          if (!g_hash_table_contains (self->subscribers, client))
+            continue;
+          budget--;
+          if (sb_client_send_frame (client, self->out_frame))
+            sent++;
+        }
+      if (self->out_next < self->out_targets->len)
+        break;
+      finish_broadcast (self, metrics, commit_times);
     }
 
-  clear_dirty (self);
+  if (metrics != NULL)
+    sb_metrics_add_messages_sent (metrics, sent);
   return sent;
 }
 
@@ -495,7 +543,7 @@ sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client)
   g_return_if_fail (SB_IS_CLIENT (client));
 
   /* The caller flushed before building the reply, so nothing pending predates this subscriber. */
-  g_return_if_fail (!self->dirty);
+  g_return_if_fail (!self->dirty && self->out_frame == NULL);
 
   if (!g_hash_table_contains (self->subscribers, client))
     g_hash_table_add (self->subscribers, g_object_ref (client));
@@ -518,7 +566,7 @@ sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client)
 
 /* Replies */
 
-static const char *
+static GBytes *
 seats_json (SbLiveEvent *self)
 {
   if (self->seats_json != NULL && self->seats_json_version == self->version)
@@ -539,8 +587,8 @@ seats_json (SbLiveEvent *self)
     }
   g_string_append_c (out, ']');
 
-  g_free (self->seats_json);
-  self->seats_json = g_string_free (out, FALSE);
+  g_clear_pointer (&self->seats_json, g_bytes_unref);
+  self->seats_json = g_string_free_to_bytes (out);
   self->seats_json_version = self->version;
   return self->seats_json;
 }
@@ -582,7 +630,7 @@ append_own_holds (SbLiveEvent *self, GString *out, const char *client_id, gint64
   g_string_append_c (out, ']');
 }
 
-char *
+GPtrArray *
 sb_live_event_build_snapshot (SbLiveEvent *self,
                               const char *re,
                               const char *client_id,
@@ -590,10 +638,10 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
 
-  const char *venue_json = sb_venue_get_json_text (self->venue);
-  const char *seats = seats_json (self);
+  static const char seats_key[] = ",\"seats\":";
+  GPtrArray *parts = g_ptr_array_new_full (5, (GDestroyNotify) g_bytes_unref);
   gint64 now_ms = sb_now_ms ();
-  GString *out = g_string_sized_new (256 + strlen (venue_json) + strlen (seats));
+  GString *out = g_string_sized_new (256);
 
   g_string_append (out, "{\"type\":\"snapshot\",\"re\":");
   sb_json_write_string_or_null (out, re);
@@ -609,9 +657,13 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
                           ",\"version\":%" G_GINT64_FORMAT ",\"server_time\":%" G_GINT64_FORMAT,
                           self->version, now_ms);
   g_string_append (out, ",\"venue\":");
-  g_string_append (out, venue_json);
-  g_string_append (out, ",\"seats\":");
-  g_string_append (out, seats);
+  g_ptr_array_add (parts, g_string_free_to_bytes (out));
+  /* The venue (409 KB for the arena) and the seat list are shared, not copied per subscriber. */
+  g_ptr_array_add (parts, g_bytes_ref (self->venue_json));
+  g_ptr_array_add (parts, g_bytes_new_static (seats_key, sizeof seats_key - 1));
+  g_ptr_array_add (parts, g_bytes_ref (seats_json (self)));
+
+  out = g_string_sized_new (64);
   append_own_holds (self, out, client_id, now_ms);
   if (reason != NULL)
     {
@@ -619,7 +671,8 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
       sb_json_write_string_or_null (out, reason);
     }
   g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
+  g_ptr_array_add (parts, g_string_free_to_bytes (out));
+  return parts;
 }
 
 gboolean
@@ -793,6 +846,8 @@ sb_live_event_dispose (GObject *object)
   SbLiveEvent *self = SB_LIVE_EVENT (object);
 
   g_clear_handle_id (&self->gap_timeout_id, g_source_remove);
+  g_clear_pointer (&self->out_frame, g_bytes_unref);
+  g_clear_pointer (&self->out_targets, g_ptr_array_unref);
   if (self->expiry_source != NULL)
     {
       g_source_destroy (self->expiry_source);
@@ -839,6 +894,9 @@ sb_live_event_finalize (GObject *object)
   for (guint i = 0; self->seat_hold != NULL && i < self->n_seats; i++)
     g_free (self->seat_hold[i]);
   g_free (self->seat_hold);
+  for (guint i = 0; self->seat_booker != NULL && i < self->n_seats; i++)
+    g_clear_pointer (&self->seat_booker[i], g_ref_string_release);
+  g_free (self->seat_booker);
   g_clear_pointer (&self->client_holds, g_hash_table_unref);
   g_clear_pointer (&self->expiries, g_sequence_free);
   g_clear_pointer (&self->holds, g_hash_table_unref);
@@ -850,8 +908,10 @@ sb_live_event_finalize (GObject *object)
   g_clear_pointer (&self->subscribers, g_hash_table_unref);
   g_clear_pointer (&self->dirty_seats, g_array_unref);
   g_clear_pointer (&self->dirty_commit_us, g_array_unref);
+  g_clear_pointer (&self->out_commit_us, g_array_unref);
   g_free (self->seat_dirty);
-  g_free (self->seats_json);
+  g_clear_pointer (&self->seats_json, g_bytes_unref);
+  g_clear_pointer (&self->venue_json, g_bytes_unref);
 
   G_OBJECT_CLASS (sb_live_event_parent_class)->finalize (object);
 }
@@ -877,6 +937,7 @@ sb_live_event_init (SbLiveEvent *self)
   self->subscribers = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->dirty_seats = g_array_new (FALSE, FALSE, sizeof (guint));
   self->dirty_commit_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->out_commit_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->seats_json_version = -1;
 }
 
@@ -908,8 +969,12 @@ sb_live_event_new (const SbEventRecord *record,
   self->hooks = *hooks;
 
   self->n_seats = sb_venue_get_n_seats (self->venue);
+  const char *venue_json = sb_venue_get_json_text (self->venue);
+  self->venue_json = g_bytes_new_with_free_func (venue_json, strlen (venue_json), g_object_unref,
+                                                 g_object_ref (self->venue));
   self->seat_state = g_new0 (guint8, self->n_seats);
   self->seat_hold = g_new0 (char *, self->n_seats);
+  self->seat_booker = g_new0 (char *, self->n_seats);
   self->seat_dirty = g_new0 (guint8, self->n_seats);
   self->n_free = self->n_seats;
   for (guint i = 0; i < self->n_seats; i++)
@@ -940,4 +1005,42 @@ sb_live_event_new (const SbEventRecord *record,
   arm_expiry (self);
 
   return g_steal_pointer (&self);
+}
+
+SbSeatState
+sb_live_event_get_seat_state (SbLiveEvent *self, guint index)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), SB_SEAT_FREE);
+  g_return_val_if_fail (index < self->n_seats, SB_SEAT_FREE);
+
+  return (SbSeatState) self->seat_state[index];
+}
+
+const char *
+sb_live_event_get_seat_booker (SbLiveEvent *self, guint index)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+  g_return_val_if_fail (index < self->n_seats, NULL);
+
+  return self->seat_booker[index];
+}
+
+void
+sb_live_event_note_booker (SbLiveEvent *self, const char *const *seat_ids, const char *client_id)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+
+  if (seat_ids == NULL || client_id == NULL)
+    return;
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      guint index;
+
+      /* Only a seat memory already has as booked: a change still waiting behind a version gap
+       * leaves the booker unknown, which only costs the fast path. */
+      if (!sb_venue_lookup_seat (self->venue, seat_ids[i], &index)
+          || self->seat_state[index] != SB_SEAT_BOOKED || self->seat_booker[index] != NULL)
+        continue;
+      self->seat_booker[index] = g_ref_string_new_intern (client_id);
+    }
 }

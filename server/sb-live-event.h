@@ -61,21 +61,39 @@ void sb_live_event_apply_change (SbLiveEvent *self, SbChange *change, gint64 com
 /* The expiry op submitted by this event came back; re-arm the timer. */
 void sb_live_event_expire_done (SbLiveEvent *self);
 
-/* Sends the pending `changed` message (one per event, serialized once) to every subscriber.
- * Returns the number of messages sent. */
-guint sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics);
+/* Sends the pending `changed` message (one per event, serialized once) to at most `budget`
+ * subscribers (G_MAXUINT: to all), continuing where the previous call stopped, so that a large
+ * audience can be served in slices with requests handled in between. A subscriber gets an
+ * event's messages in version order. Returns the number of messages sent; is_dirty () tells
+ * whether anything is left. The commit times (monotonic µs) of the changes a message carried are
+ * appended to commit_times, once it has reached every subscriber, when that is not NULL, for the
+ * caller to observe the broadcast lag after the frames have really left (the poller's uncork);
+ * with NULL they are observed then and there. */
+guint
+sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times, guint budget);
+/* Changes wait to be broadcast, or a broadcast is under way. */
 gboolean sb_live_event_is_dirty (SbLiveEvent *self);
 
 void sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client);
 void sb_live_event_remove_subscriber (SbLiveEvent *self, SbClient *client);
 gboolean sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client);
 
+/* The state of seat `index` (the venue's numbering). */
+SbSeatState sb_live_event_get_seat_state (SbLiveEvent *self, guint index);
+/* The client identity that booked seat `index`, or NULL when the seat is not booked or its
+ * booking was not seen by this server (booked before it started, or by another server). */
+const char *sb_live_event_get_seat_booker (SbLiveEvent *self, guint index);
+/* A book op of client_id committed for these seats (already applied with its change). */
+void
+sb_live_event_note_booker (SbLiveEvent *self, const char *const *seat_ids, const char *client_id);
+
 /* Replies to subscribe. Flush the event first so the reply and later `changed` messages join up.
- * reason is NULL or "since_too_old"/"since_ahead". */
-char *sb_live_event_build_snapshot (SbLiveEvent *self,
-                                    const char *re,
-                                    const char *client_id,
-                                    const char *reason);
+ * reason is NULL or "since_too_old"/"since_ahead". The snapshot comes as the parts (GBytes) of
+ * one message, to be sent with sb_client_send_parts (): the venue part is shared, not copied. */
+GPtrArray *sb_live_event_build_snapshot (SbLiveEvent *self,
+                                         const char *re,
+                                         const char *client_id,
+                                         const char *reason);
 /* Can a replay from `since` be built from memory alone? */
 gboolean sb_live_event_can_replay (SbLiveEvent *self, gint64 since);
 /* A replay from `since` to the current version; older_changes (may be NULL) are changes read

@@ -23,6 +23,7 @@ typedef struct
 {
   GBytes *bytes;
   gsize offset;
+  gboolean frame_start; /* the first chunk of a frame (a frame may be several chunks) */
 } OutChunk;
 
 struct _SbWsConnection
@@ -39,7 +40,9 @@ struct _SbWsConnection
 
   GQueue out; /* OutChunk */
   gsize out_bytes;
+  gsize round_bytes; /* queued since the last flushed () callback */
   gboolean want_writable;
+  gboolean deferred; /* on the corked poller's list, flushed at uncork */
 
   gboolean close_sent;
   gboolean close_received;
@@ -266,20 +269,65 @@ flush (SbWsConnection *self)
   return self->fd >= 0;
 }
 
+/* After new frames were offered to the kernel: let the owner look at what is still waiting. */
+static void
+report_flushed (SbWsConnection *self)
+{
+  gsize round_bytes = self->round_bytes;
+
+  self->round_bytes = 0;
+  if (self->fd >= 0 && self->out_bytes > 0 && self->callbacks.flushed != NULL)
+    self->callbacks.flushed (self, round_bytes, self->callbacks_data);
+}
+
+/* Queues one frame made of n_chunks chunks, sent as they are (not copied). */
+static void
+queue_chunks (SbWsConnection *self, GBytes *const *chunks, guint n_chunks)
+{
+  gboolean was_empty = self->out.length == 0;
+
+  for (guint i = 0; i < n_chunks; i++)
+    {
+      OutChunk *chunk = g_new (OutChunk, 1);
+
+      chunk->bytes = g_bytes_ref (chunks[i]);
+      chunk->offset = 0;
+      chunk->frame_start = i == 0;
+      g_queue_push_tail (&self->out, chunk);
+      self->out_bytes += g_bytes_get_size (chunks[i]);
+      self->round_bytes += g_bytes_get_size (chunks[i]);
+    }
+
+  if (self->deferred)
+    return;
+  /* While the poller is corked everything waits for the uncork, even a connection whose kernel
+   * buffer is full: the back-pressure check then runs once for the whole round. */
+  if (_sb_ws_poller_defer (self->poller, self))
+    {
+      self->deferred = TRUE;
+      return;
+    }
+  /* When the kernel already refused bytes, EPOLLOUT will tell us when to go on. */
+  if (was_empty && !flush (self))
+    return;
+  report_flushed (self);
+}
+
 static void
 queue_frame (SbWsConnection *self, GBytes *frame)
 {
-  OutChunk *chunk = g_new (OutChunk, 1);
-  gboolean was_empty = self->out.length == 0;
+  queue_chunks (self, &frame, 1);
+}
 
-  chunk->bytes = g_bytes_ref (frame);
-  chunk->offset = 0;
-  g_queue_push_tail (&self->out, chunk);
-  self->out_bytes += g_bytes_get_size (frame);
-
-  /* When the kernel already refused bytes, EPOLLOUT will tell us when to go on. */
-  if (was_empty)
-    flush (self);
+void
+_sb_ws_connection_uncorked (SbWsConnection *self)
+{
+  self->deferred = FALSE;
+  if (self->fd < 0)
+    return; /* closed while corked: the queue went with the socket */
+  if (!self->want_writable && self->out.length > 0 && !flush (self))
+    return;
+  report_flushed (self);
 }
 
 void
@@ -291,6 +339,27 @@ sb_ws_connection_send_frame (SbWsConnection *self, GBytes *frame)
   if (self->fd < 0 || self->close_sent)
     return;
   queue_frame (self, frame);
+}
+
+void
+sb_ws_connection_send_text_parts (SbWsConnection *self, GBytes *const *parts, guint n_parts)
+{
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+  g_return_if_fail (parts != NULL || n_parts == 0);
+
+  if (self->fd < 0 || self->close_sent)
+    return;
+
+  g_autoptr (GPtrArray) chunks = g_ptr_array_new_full (n_parts + 1, (GDestroyNotify) g_bytes_unref);
+  gsize length = 0;
+  for (guint i = 0; i < n_parts; i++)
+    length += g_bytes_get_size (parts[i]);
+  g_ptr_array_add (chunks, sb_ws_frame_encode_header (SB_WS_OPCODE_TEXT, length));
+  /* An empty chunk would be an empty iovec, which flush () could never see taken. */
+  for (guint i = 0; i < n_parts; i++)
+    if (g_bytes_get_size (parts[i]) > 0)
+      g_ptr_array_add (chunks, g_bytes_ref (parts[i]));
+  queue_chunks (self, (GBytes *const *) chunks->pdata, chunks->len);
 }
 
 void
@@ -355,10 +424,15 @@ sb_ws_connection_close_discarding (SbWsConnection *self, gushort code, const cha
 
   g_return_if_fail (SB_IS_WS_CONNECTION (self));
 
-  /* A frame the kernel has taken part of must be completed, or the stream is garbage. */
+  /* A frame the kernel has taken part of must be completed, or the stream is garbage: keep the
+   * head chunk if it is started or continues a frame, and the rest of that frame's chunks. */
   l = self->out.head;
-  if (l != NULL && ((OutChunk *) l->data)->offset > 0)
-    l = l->next;
+  if (l != NULL && (((OutChunk *) l->data)->offset > 0 || !((OutChunk *) l->data)->frame_start))
+    {
+      l = l->next;
+      while (l != NULL && !((OutChunk *) l->data)->frame_start)
+        l = l->next;
+    }
   while (l != NULL)
     {
       GList *next = l->next;

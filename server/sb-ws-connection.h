@@ -23,6 +23,11 @@ typedef struct
   /* Called once, when the socket has been closed. code is the peer's close code when it sent
    * one, else ours, else 1006 (the connection broke). */
   void (*closed) (SbWsConnection *connection, gushort code, const char *reason, gpointer user_data);
+  /* Optional. New frames were offered to the kernel (at once, or at the poller's uncork) and
+   * part of the queue is still waiting for the peer. round_bytes is how much of it was queued
+   * since the previous call: the owner's back-pressure check runs here, once per flush rather
+   * than once per frame. */
+  void (*flushed) (SbWsConnection *connection, gsize round_bytes, gpointer user_data);
 } SbWsConnectionCallbacks;
 
 void sb_ws_connection_set_callbacks (SbWsConnection *self,
@@ -32,6 +37,10 @@ void sb_ws_connection_set_callbacks (SbWsConnection *self,
 void sb_ws_connection_send_text (SbWsConnection *self, const char *text, gsize length);
 /* Sends a frame made by sb_ws_frame_encode(): one encoding serves every subscriber. */
 void sb_ws_connection_send_frame (SbWsConnection *self, GBytes *frame);
+
+/* Sends one text message whose payload is the concatenation of parts, which are queued as they
+ * are, not copied: a large part shared by many messages (a venue's JSON) costs nothing per send. */
+void sb_ws_connection_send_text_parts (SbWsConnection *self, GBytes *const *parts, guint n_parts);
 
 /* Bytes accepted by send but not yet handed to the kernel. */
 gsize sb_ws_connection_get_buffered_amount (SbWsConnection *self);

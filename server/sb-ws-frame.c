@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+/* An unmasked header: 2 bytes, plus 2 or 8 of extended length. */
+#define SB_WS_MAX_HEADER_LENGTH 10
+
 #define MAX_CONTROL_PAYLOAD 125
 
 SbWsDecodeResult
@@ -89,43 +92,51 @@ sb_ws_frame_unmask (guint8 *payload, gsize length, const guint8 mask[4], guint64
     payload[i] ^= mask[(offset + i) & 3];
 }
 
-GBytes *
-sb_ws_frame_encode (SbWsOpcode opcode, const void *payload, gsize length)
+/* Writes the header into frame (room for 10 bytes) and returns its length. */
+static gsize
+write_header (guint8 *frame, SbWsOpcode opcode, gsize length)
 {
-  guint8 *frame;
-  gsize header_length;
-
-  g_return_val_if_fail (payload != NULL || length == 0, NULL);
-
-  if (length < 126)
-    header_length = 2;
-  else if (length <= G_MAXUINT16)
-    header_length = 4;
-  else
-    header_length = 10;
-
-  frame = g_malloc (header_length + length);
   frame[0] = 0x80 | (opcode & 0x0F);
   if (length < 126)
     {
       frame[1] = (guint8) length;
+      return 2;
     }
-  else if (length <= G_MAXUINT16)
+  if (length <= G_MAXUINT16)
     {
       frame[1] = 126;
       frame[2] = (guint8) (length >> 8);
       frame[3] = (guint8) length;
+      return 4;
     }
-  else
-    {
-      frame[1] = 127;
-      for (guint i = 0; i < 8; i++)
-        frame[2 + i] = (guint8) ((guint64) length >> (56 - 8 * i));
-    }
+  frame[1] = 127;
+  for (guint i = 0; i < 8; i++)
+    frame[2 + i] = (guint8) ((guint64) length >> (56 - 8 * i));
+  return 10;
+}
+
+GBytes *
+sb_ws_frame_encode (SbWsOpcode opcode, const void *payload, gsize length)
+{
+  g_return_val_if_fail (payload != NULL || length == 0, NULL);
+
+  guint8 header[SB_WS_MAX_HEADER_LENGTH];
+  gsize header_length = write_header (header, opcode, length);
+  guint8 *frame = g_malloc (header_length + length);
+
+  memcpy (frame, header, header_length);
   if (length > 0)
     memcpy (frame + header_length, payload, length);
-
   return g_bytes_new_take (frame, header_length + length);
+}
+
+GBytes *
+sb_ws_frame_encode_header (SbWsOpcode opcode, gsize length)
+{
+  guint8 header[SB_WS_MAX_HEADER_LENGTH];
+  gsize header_length = write_header (header, opcode, length);
+
+  return g_bytes_new (header, header_length);
 }
 
 GBytes *

@@ -50,6 +50,10 @@ void sb_ws_frame_unmask (guint8 *payload, gsize length, const guint8 mask[4], gu
 /* A complete, unmasked (server-to-client) frame, ready to be sent to any number of clients. */
 GBytes *sb_ws_frame_encode (SbWsOpcode opcode, const void *payload, gsize length);
 
+/* The header alone of an unmasked, unfragmented frame whose payload of length bytes is sent
+ * after it in parts (sb_ws_connection_send_text_parts ()). */
+GBytes *sb_ws_frame_encode_header (SbWsOpcode opcode, gsize length);
+
 /* A close frame carrying code and reason (reason is cut to fit a control frame). */
 GBytes *sb_ws_frame_encode_close (gushort code, const char *reason);
 

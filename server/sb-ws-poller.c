@@ -36,6 +36,9 @@ struct _SbWsPoller
   gsize max_incoming_payload;
   guint8 *scratch;
 
+  guint cork_depth;
+  GPtrArray *corked; /* SbWsConnection (ref) that queued frames while corked, each once */
+
   SbWsAcceptFunc accept_func;
   gpointer accept_data;
 };
@@ -55,6 +58,7 @@ sb_ws_poller_dispose (GObject *object)
     }
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->forgotten, g_ptr_array_unref);
+  g_clear_pointer (&self->corked, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sb_ws_poller_parent_class)->dispose (object);
 }
@@ -86,6 +90,7 @@ sb_ws_poller_init (SbWsPoller *self)
   self->epoll_fd = -1;
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->forgotten = g_ptr_array_new_with_free_func (g_object_unref);
+  self->corked = g_ptr_array_new_with_free_func (g_object_unref);
   self->scratch = g_malloc (SCRATCH_SIZE);
 }
 
@@ -104,6 +109,11 @@ dispatch_cb (int fd, GIOCondition condition, gpointer user_data)
       if (n <= 0)
         break;
 
+      /* The replies to every request read in this round leave together, one sendmsg () per
+       * connection. Per round, not per wake-up: a reply waits at most for one round's requests
+       * (256 connections' worth, e.g. as many 409 KB snapshots), not four. */
+      sb_ws_poller_cork (self);
+
       for (int i = 0; i < n; i++)
         {
           SbWsConnection *connection = events[i].data.ptr;
@@ -117,6 +127,8 @@ dispatch_cb (int fd, GIOCondition condition, gpointer user_data)
           if (ready & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
             _sb_ws_connection_handle_readable (connection, self->scratch, SCRATCH_SIZE);
         }
+
+      sb_ws_poller_uncork (self);
 
       if (n < EVENTS_PER_ROUND)
         break;
@@ -315,4 +327,38 @@ sb_ws_poller_handle_upgrade (SbWsPoller *self, SoupServerMessage *msg)
 
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (wrote_informational_cb), self,
                            G_CONNECT_DEFAULT);
+}
+
+void
+sb_ws_poller_cork (SbWsPoller *self)
+{
+  g_return_if_fail (SB_IS_WS_POLLER (self));
+
+  self->cork_depth++;
+}
+
+void
+sb_ws_poller_uncork (SbWsPoller *self)
+{
+  g_return_if_fail (SB_IS_WS_POLLER (self));
+  g_return_if_fail (self->cork_depth > 0);
+
+  if (--self->cork_depth > 0 || self->corked->len == 0)
+    return;
+
+  /* Flushing can close a connection (and its owner can then queue to others, or cork again):
+   * work on a list of our own, whose references keep every connection alive until it is done. */
+  g_autoptr (GPtrArray) corked = g_steal_pointer (&self->corked);
+  self->corked = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < corked->len; i++)
+    _sb_ws_connection_uncorked (g_ptr_array_index (corked, i));
+}
+
+gboolean
+_sb_ws_poller_defer (SbWsPoller *self, SbWsConnection *connection)
+{
+  if (self->cork_depth == 0)
+    return FALSE;
+  g_ptr_array_add (self->corked, g_object_ref (connection));
+  return TRUE;
 }

@@ -27,4 +27,11 @@ void sb_ws_poller_handle_upgrade (SbWsPoller *self, SoupServerMessage *msg);
 
 guint sb_ws_poller_get_n_connections (SbWsPoller *self);
 
+/* Between cork and uncork, connections only queue what they are given; at uncork each one hands
+ * all of it to the kernel with one sendmsg (). A broadcast to subscribers of several events, or
+ * the replies to several requests read in one round, then cost one system call per connection
+ * instead of one per frame. Nests; dispatching the sockets corks on its own. */
+void sb_ws_poller_cork (SbWsPoller *self);
+void sb_ws_poller_uncork (SbWsPoller *self);
+
 G_END_DECLS

@@ -13,11 +13,15 @@ gboolean
 _sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize scratch_size);
 gboolean _sb_ws_connection_handle_writable (SbWsConnection *self);
 void _sb_ws_connection_abort (SbWsConnection *self);
+/* The poller was uncorked: hand what was queued meanwhile to the kernel. */
+void _sb_ws_connection_uncorked (SbWsConnection *self);
 
 gsize _sb_ws_poller_get_max_incoming_payload (SbWsPoller *self);
 /* Switches EPOLLOUT interest on or off. */
 void _sb_ws_poller_want_writable (SbWsPoller *self, SbWsConnection *connection, gboolean want);
 /* The connection closed its socket: forget it once the current dispatch is over. */
 void _sb_ws_poller_forget (SbWsPoller *self, SbWsConnection *connection);
+/* TRUE when the poller is corked: it then calls _sb_ws_connection_uncorked () once at uncork. */
+gboolean _sb_ws_poller_defer (SbWsPoller *self, SbWsConnection *connection);
 
 G_END_DECLS

@@ -4,8 +4,9 @@ first outcome again, with "replayed": true, and changes nothing (the version sta
 
 import asyncio
 import json
+import sqlite3
 
-from sbtest import EVENT, Client, Server, check, finish, run, venue_free_seat_ids
+from sbtest import EVENT, Client, Server, check, finish, run, venue_free_seat_ids, venue_seat_ids
 
 
 async def main():
@@ -71,6 +72,35 @@ async def main():
         other = await e.request("book", id="book-1", event=EVENT, seats=[seats[0]])
         check(other["type"] == "error" and other["code"] == "seat_unavailable"
               and "replayed" not in other, "other identity: %r" % other)
+
+        # 4. Seats another identity booked, or blocked ones, are refused from memory: final, so
+        # nothing is recorded and the retry gets the same error, not a replay. The seats this
+        # identity booked itself still go to the store, whose retry replays (part 1 above).
+        def recorded(client, request_id):
+            con = sqlite3.connect("file:%s?mode=ro" % server.db, uri=True)
+            try:
+                return con.execute("SELECT count(*) FROM requests WHERE client_id = ? AND request_id = ?",
+                                   (client, request_id)).fetchone()[0] > 0
+            finally:
+                con.close()
+
+        blocked = sorted(set(venue_seat_ids()) - set(seats))[0]
+        for attempt in range(2):
+            taken = await e.request("book", id="book-taken", event=EVENT, seats=[seats[1], seats[30]])
+            check(taken["type"] == "error" and taken["code"] == "seat_unavailable"
+                  and taken["seats"] == [seats[1]] and "replayed" not in taken,
+                  "book of a seat another identity booked, attempt %d: %r" % (attempt, taken))
+            on_blocked = await e.request("hold", id="hold-blocked", event=EVENT, seats=[blocked], ttl=60)
+            check(on_blocked["type"] == "error" and on_blocked["code"] == "seat_unavailable"
+                  and on_blocked["seats"] == [blocked] and "replayed" not in on_blocked,
+                  "hold of a blocked seat, attempt %d: %r" % (attempt, on_blocked))
+        check(not recorded("retry-client-2", "book-taken") and not recorded("retry-client-2", "hold-blocked"),
+              "a rejection decided in memory went through the store")
+        check(server.db_bookings().get(seats[30]) is None, "the refused book booked its free seat")
+        mine = await d.request("book", id="book-1", event=EVENT, seats=[seats[0], seats[1]])
+        check(mine["type"] == "booked" and mine["booking"] == first["booking"]
+              and mine.get("replayed") is True, "own booking after the fast path: %r" % mine)
+        check(recorded(client_id, "book-1"), "the booking's outcome is not recorded")
 
         await finish(server, b, d, e)
 

@@ -421,6 +421,98 @@ test_abrupt_disconnect (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->last_close_code, ==, 1006);
 }
 
+/* Frames queued while the poller is corked stay in the connection until uncork, then arrive
+ * whole and in order. */
+static void
+test_cork (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSocketConnection) connection = raw_connect (fixture);
+  g_autoptr (GByteArray) payload = g_byte_array_new ();
+  const char *texts[] = { "first", "second", "third" };
+  gsize queued = 0;
+  char byte;
+
+  while (fixture->n_accepted == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  sb_ws_poller_cork (fixture->poller);
+  sb_ws_poller_cork (fixture->poller); /* nested: only the outer uncork flushes */
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      sb_ws_connection_send_text (fixture->last_connection, texts[i], strlen (texts[i]));
+      queued += 2 + strlen (texts[i]);
+    }
+  g_assert_cmpuint (sb_ws_connection_get_buffered_amount (fixture->last_connection), ==, queued);
+  sb_ws_poller_uncork (fixture->poller);
+  g_assert_cmpuint (sb_ws_connection_get_buffered_amount (fixture->last_connection), ==, queued);
+  /* Nothing reached the socket yet. */
+  g_assert_cmpint (
+      g_socket_receive (g_socket_connection_get_socket (connection), &byte, 1, NULL, NULL), <, 0);
+
+  sb_ws_poller_uncork (fixture->poller);
+  g_assert_cmpuint (sb_ws_connection_get_buffered_amount (fixture->last_connection), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_assert_cmpuint (raw_receive (connection, payload), ==, SB_WS_OPCODE_TEXT);
+      g_assert_cmpmem (payload->data, payload->len, texts[i], strlen (texts[i]));
+    }
+
+  /* Uncorked again, a frame leaves at once. */
+  sb_ws_connection_send_text (fixture->last_connection, "fourth", 6);
+  g_assert_cmpuint (sb_ws_connection_get_buffered_amount (fixture->last_connection), ==, 0);
+  g_assert_cmpuint (raw_receive (connection, payload), ==, SB_WS_OPCODE_TEXT);
+  g_assert_cmpmem (payload->data, payload->len, "fourth", 6);
+}
+
+/* A connection that closes while its frames wait for the uncork is dropped cleanly: its queue
+ * goes with the socket and the uncork skips it. */
+static void
+test_cork_closed (Fixture *fixture, gconstpointer data)
+{
+  GSocketConnection *connection = raw_connect (fixture);
+
+  while (fixture->n_accepted == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  sb_ws_poller_cork (fixture->poller);
+  sb_ws_connection_send_text (fixture->last_connection, "lost", 4);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_object_unref (connection);
+  /* The poller's own dispatch corks and uncorks inside ours and sees the EOF. */
+  while (fixture->n_closed == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->last_close_code, ==, 1006);
+  g_assert_cmpuint (sb_ws_poller_get_n_connections (fixture->poller), ==, 0);
+  sb_ws_poller_uncork (fixture->poller);
+}
+
+/* A message sent in parts arrives as one frame with the parts in order. */
+static void
+test_parts (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSocketConnection) connection = raw_connect (fixture);
+  g_autoptr (GByteArray) payload = g_byte_array_new ();
+  g_autofree char *big = g_strnfill (70000, 'v'); /* a 64-bit length in the header */
+  g_autoptr (GBytes) head = g_bytes_new_static ("{\"venue\":\"", 10);
+  g_autoptr (GBytes) venue = g_bytes_new_static (big, 70000);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr (GBytes) tail = g_bytes_new_static ("\"}", 2);
+  GBytes *parts[] = { head, venue, empty, tail };
+
+  while (fixture->n_accepted == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  sb_ws_connection_send_text_parts (fixture->last_connection, parts, G_N_ELEMENTS (parts));
+  sb_ws_connection_send_text (fixture->last_connection, "next", 4);
+  g_assert_cmpuint (raw_receive (connection, payload), ==, SB_WS_OPCODE_TEXT);
+  g_assert_cmpuint (payload->len, ==, 10 + 70000 + 2);
+  g_assert_cmpmem (payload->data, 10, "{\"venue\":\"", 10);
+  g_assert_cmpmem (payload->data + 10, 70000, big, 70000);
+  g_assert_cmpmem (payload->data + 10 + 70000, 2, "\"}", 2);
+  g_assert_cmpuint (raw_receive (connection, payload), ==, SB_WS_OPCODE_TEXT);
+  g_assert_cmpmem (payload->data, payload->len, "next", 4);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -433,6 +525,9 @@ main (int argc, char *argv[])
   ADD ("/ws/fragmented", test_fragmented);
   ADD ("/ws/protocol-errors", test_protocol_errors);
   ADD ("/ws/abrupt-disconnect", test_abrupt_disconnect);
+  ADD ("/ws/cork", test_cork);
+  ADD ("/ws/cork-closed", test_cork_closed);
+  ADD ("/ws/parts", test_parts);
 #undef ADD
 
   return g_test_run ();
