@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-message.h"
 #include "sb-request.h"
 #include "sb-server.h"
 
@@ -273,62 +274,42 @@ count (SbClient *self, int request_type, SbErrorCode outcome)
   sb_metrics_count_request (sb_server_get_metrics (self->server), request_type, outcome);
 }
 
+/* Replies are written by protocol/'s message writers into a buffer of this size: most fit. */
 static GString *
-begin_reply (const char *type, const char *re)
+new_reply (void)
 {
-  GString *out = g_string_sized_new (256);
-
-  g_string_append (out, "{\"type\":\"");
-  g_string_append (out, type);
-  g_string_append (out, "\",\"re\":");
-  sb_json_write_string_or_null (out, re);
-  return out;
+  return g_string_sized_new (256);
 }
 
 static void
-finish_reply (SbClient *self, GString *out)
+send_reply (SbClient *self, GString *out)
 {
-  g_string_append_c (out, '}');
   sb_client_send_text (self, g_string_free (out, FALSE));
 }
 
-/* `,"<id_key>":…,"event":…,"seats":[…]`: what every successful op reply says first. */
+/* An error reply with its extra members (seats, hold, retry_after_ms: NULL/0 when none). */
 static void
-append_op_subject (GString *out,
-                   const char *id_key,
-                   const char *id,
-                   const char *event_id,
-                   const char *const *seats)
+send_error_full (SbClient *self,
+                 int request_type,
+                 const char *re,
+                 SbErrorCode code,
+                 const char *message,
+                 const char *const *seats,
+                 const char *hold,
+                 gint64 retry_after_ms,
+                 gboolean replayed)
 {
-  g_string_append (out, ",\"");
-  g_string_append (out, id_key);
-  g_string_append (out, "\":");
-  sb_json_write_string_or_null (out, id);
-  g_string_append (out, ",\"event\":");
-  sb_json_write_string_or_null (out, event_id);
-  g_string_append (out, ",\"seats\":");
-  sb_json_write_string_array (out, seats);
+  GString *out = new_reply ();
+
+  sb_error_message_write (out, re, code, message, seats, hold, retry_after_ms, replayed);
+  send_reply (self, out);
+  count (self, request_type, code);
 }
 
-/* An error reply; extra (may be NULL) is appended verbatim: `,"seats":[…]` and the like. */
 static void
-send_error (SbClient *self,
-            int request_type,
-            const char *re,
-            SbErrorCode code,
-            const char *message,
-            const char *extra)
+send_error (SbClient *self, int request_type, const char *re, SbErrorCode code, const char *message)
 {
-  GString *out = begin_reply ("error", re);
-
-  g_string_append (out, ",\"code\":\"");
-  g_string_append (out, sb_error_code_to_string (code));
-  g_string_append (out, "\",\"message\":");
-  sb_json_write_string_or_null (out, message);
-  if (extra != NULL)
-    g_string_append (out, extra);
-  finish_reply (self, out);
-  count (self, request_type, code);
+  send_error_full (self, request_type, re, code, message, NULL, NULL, 0, FALSE);
 }
 
 void
@@ -337,6 +318,7 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
   g_return_if_fail (SB_IS_CLIENT (self));
   g_return_if_fail (op != NULL);
 
+  static const char *const no_seats[] = { NULL };
   int request_type = request_type_of_op (op->kind);
   gint64 now_ms = sb_now_ms ();
   const char *const *seats
@@ -345,57 +327,46 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
 
   if (op->error != SB_ERROR_NONE)
     {
-      g_autoptr (GString) extra = g_string_new (NULL);
+      const char *const *conflicts = NULL;
+      const char *expired_hold = NULL;
+      gint64 retry_after_ms = 0;
 
       if (op->error == SB_ERROR_SEAT_UNAVAILABLE)
-        {
-          g_string_append (extra, ",\"seats\":");
-          sb_json_write_string_array (extra, (const char *const *) op->conflicting_seats);
-        }
-      else if (op->error == SB_ERROR_HOLD_EXPIRED && hold_id != NULL)
-        {
-          g_string_append (extra, ",\"hold\":");
-          sb_json_write_string_or_null (extra, hold_id);
-        }
+        conflicts = op->conflicting_seats != NULL ? (const char *const *) op->conflicting_seats
+                                                  : no_seats;
+      else if (op->error == SB_ERROR_HOLD_EXPIRED)
+        expired_hold = hold_id;
       else if (op->error == SB_ERROR_RATE_LIMITED)
-        g_string_append (extra, ",\"retry_after_ms\":1000");
-      if (op->replayed)
-        g_string_append (extra, ",\"replayed\":true");
-      send_error (self, request_type, op->request_id, op->error,
-                  op->error_message != NULL ? op->error_message
-                                            : sb_error_code_to_string (op->error),
-                  extra->str);
+        retry_after_ms = 1000;
+      send_error_full (self, request_type, op->request_id, op->error,
+                       op->error_message != NULL ? op->error_message
+                                                 : sb_error_code_to_string (op->error),
+                       conflicts, expired_hold, retry_after_ms, op->replayed);
       return;
     }
 
-  GString *out;
+  GString *out = new_reply ();
   switch (op->kind)
     {
       case SB_OP_HOLD:
       case SB_OP_EXTEND:
-        out = begin_reply (op->kind == SB_OP_HOLD ? "held" : "extended", op->request_id);
-        append_op_subject (out, "hold", hold_id, op->event_id, seats);
-        g_string_append_printf (
-            out,
-            ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT
-            ",\"server_time\":%" G_GINT64_FORMAT,
-            op->result_expires_at_ms, MAX (0, op->result_expires_at_ms - now_ms), now_ms);
+        sb_hold_message_write (out, op->kind == SB_OP_HOLD ? SB_MESSAGE_HELD : SB_MESSAGE_EXTENDED,
+                               op->request_id, hold_id, op->event_id, seats,
+                               op->result_expires_at_ms, now_ms, op->replayed);
         break;
       case SB_OP_RELEASE:
-        out = begin_reply ("released", op->request_id);
-        append_op_subject (out, "hold", hold_id, op->event_id, seats);
+        sb_released_message_write (out, op->request_id, hold_id, op->event_id, seats, op->replayed);
         break;
       case SB_OP_BOOK:
-        out = begin_reply ("booked", op->request_id);
-        append_op_subject (out, "booking", op->result_booking_id, op->event_id, seats);
+        sb_booked_message_write (out, op->request_id, op->result_booking_id, op->event_id, seats,
+                                 op->replayed);
         break;
       case SB_OP_EXPIRE:
       default:
+        g_string_free (out, TRUE);
         return;
     }
-  if (op->replayed)
-    g_string_append (out, ",\"replayed\":true");
-  finish_reply (self, out);
+  send_reply (self, out);
   count (self, request_type, SB_ERROR_NONE);
 }
 
@@ -431,14 +402,14 @@ handle_hello (SbClient *self, SbRequest *request)
   if (self->client_id != NULL)
     {
       send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
-                  "hello was already sent on this connection", NULL);
+                  "hello was already sent on this connection");
       return;
     }
   if (request->protocol != SB_PROTOCOL_VERSION)
     {
       g_autofree char *message = g_strdup_printf ("Unsupported protocol %d (this server speaks %d)",
                                                   request->protocol, SB_PROTOCOL_VERSION);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return;
     }
 
@@ -448,26 +419,23 @@ handle_hello (SbClient *self, SbRequest *request)
           self->client_name != NULL ? self->client_name : "(unnamed)");
 
   gint64 now_ms = sb_now_ms ();
-  char rate[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (rate, sizeof rate, "%.6g", settings->requests_per_second);
+  const SbLimits limits = {
+    .max_frame_bytes = SB_MAX_FRAME_BYTES,
+    .max_seats_per_request = settings->max_seats_per_request,
+    .requests_per_second = settings->requests_per_second,
+    .burst = settings->burst,
+    .default_ttl = SB_DEFAULT_HOLD_TTL_SECONDS,
+    .max_ttl = SB_MAX_HOLD_TTL_SECONDS,
+  };
 
-  GString *out = begin_reply ("welcome", request->id);
-  g_string_append (out, ",\"server\":\"seatbook-server " PACKAGE_VERSION
-                        "\",\"protocol\":1,\"session\":");
-  sb_json_write_string_or_null (out, self->session_id);
-  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT ",\"holds\":[", now_ms);
+  GString *out = new_reply ();
+  sb_welcome_message_write_begin (out, request->id, "seatbook-server " PACKAGE_VERSION,
+                                  self->session_id, now_ms);
   GPtrArray *events = sb_server_get_events (self->server);
-  gboolean first = TRUE;
   for (guint i = 0; i < events->len; i++)
-    sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms,
-                                       &first);
-  g_string_append_printf (out,
-                          "],\"limits\":{\"max_frame_bytes\":%d,\"max_seats_per_request\":%u,"
-                          "\"requests_per_second\":%s,\"burst\":%u,\"default_ttl\":%d,"
-                          "\"max_ttl\":%d}",
-                          SB_MAX_FRAME_BYTES, settings->max_seats_per_request, rate,
-                          settings->burst, SB_DEFAULT_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
-  finish_reply (self, out);
+    sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms);
+  sb_welcome_message_write_end (out, &limits);
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
@@ -475,17 +443,13 @@ static void
 handle_list_events (SbClient *self, SbRequest *request)
 {
   GPtrArray *events = sb_server_get_events (self->server);
-  GString *out = begin_reply ("events", request->id);
+  GString *out = new_reply ();
 
-  g_string_append (out, ",\"events\":[");
+  sb_events_message_write_begin (out, request->id);
   for (guint i = 0; i < events->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      sb_live_event_append_summary (g_ptr_array_index (events, i), out);
-    }
-  g_string_append_c (out, ']');
-  finish_reply (self, out);
+    sb_live_event_append_summary (g_ptr_array_index (events, i), out);
+  sb_events_message_write_end (out);
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
@@ -497,7 +461,7 @@ lookup_event_or_reply (SbClient *self, SbRequest *request)
   if (event == NULL)
     {
       g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
-      send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message);
     }
   return event;
 }
@@ -582,7 +546,7 @@ sb_client_finish_subscribe (SbClient *self,
       g_warning ("Event %s: reading changes since %" G_GINT64_FORMAT " failed: %s", event_id, since,
                  error->message);
       send_error (self, SB_REQUEST_SUBSCRIBE, request_id, SB_ERROR_UNAVAILABLE,
-                  "The change log cannot be read now; retry later", NULL);
+                  "The change log cannot be read now; retry later");
       return;
     }
 
@@ -611,10 +575,9 @@ handle_unsubscribe (SbClient *self, SbRequest *request)
   sb_live_event_remove_subscriber (event, self);
   g_hash_table_remove (self->subscriptions, event);
 
-  GString *out = begin_reply ("unsubscribed", request->id);
-  g_string_append (out, ",\"event\":");
-  sb_json_write_string_or_null (out, request->event_id);
-  finish_reply (self, out);
+  GString *out = new_reply ();
+  sb_unsubscribed_message_write (out, request->id, request->event_id);
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
@@ -630,7 +593,7 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
     {
       g_autofree char *message
           = g_strdup_printf ("seats must name 1 to %u seats (got %u)", max_seats, n_seats);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return FALSE;
     }
 
@@ -641,7 +604,7 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
         {
           g_autofree char *message = g_strdup_printf ("Unknown seat %s in event %s",
                                                       request->seats[i], request->event_id);
-          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
           return FALSE;
         }
     }
@@ -686,9 +649,8 @@ refuse_final_seats (SbClient *self, SbRequest *request, SbLiveEvent *event, SbOp
   const char *const *seats = (const char *const *) refused->pdata;
   g_autofree char *list = g_strjoinv (", ", (char **) seats);
   g_autofree char *message = g_strdup_printf ("Seats %s are not available", list);
-  g_autoptr (GString) extra = g_string_new (",\"seats\":");
-  sb_json_write_string_array (extra, seats);
-  send_error (self, request->type, request->id, SB_ERROR_SEAT_UNAVAILABLE, message, extra->str);
+  send_error_full (self, request->type, request->id, SB_ERROR_SEAT_UNAVAILABLE, message, seats,
+                   NULL, 0, FALSE);
   return TRUE;
 }
 
@@ -701,7 +663,7 @@ check_ttl (SbClient *self, SbRequest *request, gint64 *out_ttl_ms)
     {
       g_autofree char *message = g_strdup_printf ("ttl must be %d to %d seconds",
                                                   SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return FALSE;
     }
   *out_ttl_ms = ttl * 1000;
@@ -728,7 +690,7 @@ handle_op_request (SbClient *self, SbRequest *request)
   if (sb_server_is_shutting_down (self->server))
     {
       send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
-                  "The server is shutting down; retry with the same id", NULL);
+                  "The server is shutting down; retry with the same id");
       return;
     }
 
@@ -778,10 +740,10 @@ handle_op_request (SbClient *self, SbRequest *request)
 static void
 handle_ping (SbClient *self, SbRequest *request)
 {
-  GString *out = begin_reply ("pong", request->id);
+  GString *out = new_reply ();
 
-  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT, sb_now_ms ());
-  finish_reply (self, out);
+  sb_pong_message_write (out, request->id, sb_now_ms ());
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
@@ -813,11 +775,9 @@ on_message (SbWsConnection *connection,
     {
       /* Parsed only to echo the id; nothing is done. */
       request = sb_request_parse (data, length, &request_id, NULL);
-      g_autofree char *extra
-          = g_strdup_printf (",\"retry_after_ms\":%" G_GINT64_FORMAT, retry_after_ms);
-      send_error (self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
-                  request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED,
-                  "Too many requests", extra);
+      send_error_full (self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
+                       request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED,
+                       "Too many requests", NULL, NULL, retry_after_ms, FALSE);
       return;
     }
 
@@ -825,14 +785,14 @@ on_message (SbWsConnection *connection,
   if (request == NULL)
     {
       send_error (self, SB_METRICS_REQUEST_INVALID, request_id, SB_ERROR_INVALID_REQUEST,
-                  error != NULL ? error->message : "Invalid request", NULL);
+                  error != NULL ? error->message : "Invalid request");
       return;
     }
 
   if (self->client_id == NULL && request->type != SB_REQUEST_HELLO)
     {
       send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
-                  "The first request must be hello", NULL);
+                  "The first request must be hello");
       return;
     }
 
@@ -861,7 +821,7 @@ on_message (SbWsConnection *connection,
         break;
       default:
         send_error (self, SB_METRICS_REQUEST_INVALID, request->id, SB_ERROR_INVALID_REQUEST,
-                    "Unknown request type", NULL);
+                    "Unknown request type");
     }
 }
 

@@ -6,7 +6,6 @@
 #include <glib-object.h>
 
 #include "sb-metrics.h"
-#include "sb-json-reader.h"
 #include "sb-op.h"
 #include "sb-store.h"
 #include "sb-venue.h"
@@ -105,17 +104,16 @@ char *sb_live_event_build_replay (SbLiveEvent *self,
                                   GPtrArray *older_changes,
                                   const char *client_id);
 
-/* Appends the client identity's holds in this event as JSON objects to an array being built;
- * *first says whether a comma is due. */
-void sb_live_event_append_client_holds (
-    SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms, gboolean *first);
-/* Appends {"id":…,"name":…,…} as in the `events` reply. */
+/* Appends the client identity's holds in this event to an array being written (each with
+ * sb_hold_info_write (), which puts the commas). */
+void sb_live_event_append_client_holds (SbLiveEvent *self,
+                                        GString *out,
+                                        const char *client_id,
+                                        gint64 now_ms);
+/* Appends this event's entry of the `events` reply (sb_event_summary_write ()). */
 void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
 
-/* Small JSON writers shared by the server's message builders (hand-written because the hot paths
- * build one message per request or broadcast, and JsonGenerator costs several times more). Strings
- * and string arrays go through sb-json-reader.h's writers, the one escaper of the project. */
-void sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms);
+/* The wall clock in Unix milliseconds, as the protocol's times are. */
 gint64 sb_now_ms (void);
 
 G_END_DECLS
