@@ -9,15 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-live-event.h"
 #include "sb-message.h"
 #include "sb-request.h"
-#include "sb-server.h"
 
 struct _SbClient
 {
   GObject parent_instance;
 
-  SbServer *server; /* not owned: the server outlives its clients */
+  SbClientHooks hooks;
+  const SbServerSettings *settings; /* not owned: the server's, which outlive its clients */
+  SbMetrics *metrics;
   SbWsConnection *connection;
   guint64 serial;
   char *session_id;
@@ -36,7 +38,13 @@ struct _SbClient
   GHashTable *subscriptions; /* SbLiveEvent* (ref) set */
 };
 
-G_DEFINE_FINAL_TYPE (SbClient, sb_client, G_TYPE_OBJECT)
+static void sb_client_subscriber_init (SbSubscriberInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SbClient,
+                               sb_client,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SB_TYPE_SUBSCRIBER,
+                                                      sb_client_subscriber_init))
 
 /* The first reason sticks; it is counted once, right away. */
 static void
@@ -46,7 +54,7 @@ set_reason (SbClient *self, SbDisconnectReason reason)
     {
       self->have_reason = TRUE;
       self->reason = reason;
-      sb_metrics_count_disconnect (sb_server_get_metrics (self->server), reason);
+      sb_metrics_count_disconnect (self->metrics, reason);
     }
 }
 
@@ -59,7 +67,7 @@ drop_subscriptions (SbClient *self)
   g_hash_table_iter_init (&iter, self->subscriptions);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      sb_live_event_remove_subscriber (key, self);
+      sb_live_event_remove_subscriber (key, SB_SUBSCRIBER (self));
       g_hash_table_iter_remove (&iter);
     }
 }
@@ -153,7 +161,7 @@ static void
 on_flushed (SbWsConnection *connection, gsize round_bytes, gpointer user_data)
 {
   SbClient *self = user_data;
-  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+  guint64 max_queue = self->settings->max_queue_bytes;
   gsize buffered = sb_ws_connection_get_buffered_amount (connection);
 
   if (self->closing || self->closed)
@@ -180,7 +188,7 @@ static gboolean
 sent (SbClient *self)
 {
   gsize buffered = sb_ws_connection_get_buffered_amount (self->connection);
-  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+  guint64 max_queue = self->settings->max_queue_bytes;
 
   if (buffered > 2 * max_queue)
     close_too_slow (self, buffered);
@@ -229,7 +237,7 @@ sb_client_send_parts (SbClient *self, GPtrArray *parts)
   sb_ws_connection_send_text_parts (self->connection, (GBytes *const *) parts->pdata, parts->len);
   if (!sent (self))
     return FALSE;
-  sb_metrics_add_messages_sent (sb_server_get_metrics (self->server), 1);
+  sb_metrics_add_messages_sent (self->metrics, 1);
   return TRUE;
 }
 
@@ -243,8 +251,20 @@ sb_client_send_text (SbClient *self, char *text)
   g_autoptr (GBytes) bytes = g_bytes_new_take (text, length);
   gboolean sent = sb_client_send_bytes (self, bytes);
   if (sent)
-    sb_metrics_add_messages_sent (sb_server_get_metrics (self->server), 1);
+    sb_metrics_add_messages_sent (self->metrics, 1);
   return sent;
+}
+
+static gboolean
+sb_client_send_subscribed_frame (SbSubscriber *subscriber, GBytes *frame)
+{
+  return sb_client_send_frame (SB_CLIENT (subscriber), frame);
+}
+
+static void
+sb_client_subscriber_init (SbSubscriberInterface *iface)
+{
+  iface->send_frame = sb_client_send_subscribed_frame;
 }
 
 /* Replies */
@@ -271,7 +291,7 @@ request_type_of_op (SbOpKind kind)
 static void
 count (SbClient *self, int request_type, SbErrorCode outcome)
 {
-  sb_metrics_count_request (sb_server_get_metrics (self->server), request_type, outcome);
+  sb_metrics_count_request (self->metrics, request_type, outcome);
 }
 
 /* Replies are written by protocol/'s message writers into a buffer of this size: most fit. */
@@ -375,7 +395,7 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
 static gboolean
 take_token (SbClient *self, gint64 *out_retry_after_ms)
 {
-  const SbServerSettings *settings = sb_server_get_settings (self->server);
+  const SbServerSettings *settings = self->settings;
   gint64 now_us = g_get_monotonic_time ();
 
   self->tokens
@@ -397,7 +417,7 @@ take_token (SbClient *self, gint64 *out_retry_after_ms)
 static void
 handle_hello (SbClient *self, SbRequest *request)
 {
-  const SbServerSettings *settings = sb_server_get_settings (self->server);
+  const SbServerSettings *settings = self->settings;
 
   if (self->client_id != NULL)
     {
@@ -431,7 +451,7 @@ handle_hello (SbClient *self, SbRequest *request)
   GString *out = new_reply ();
   sb_welcome_message_write_begin (out, request->id, "seatbook-server " PACKAGE_VERSION,
                                   self->session_id, now_ms);
-  GPtrArray *events = sb_server_get_events (self->server);
+  GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
   for (guint i = 0; i < events->len; i++)
     sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms);
   sb_welcome_message_write_end (out, &limits);
@@ -442,7 +462,7 @@ handle_hello (SbClient *self, SbRequest *request)
 static void
 handle_list_events (SbClient *self, SbRequest *request)
 {
-  GPtrArray *events = sb_server_get_events (self->server);
+  GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
   GString *out = new_reply ();
 
   sb_events_message_write_begin (out, request->id);
@@ -456,7 +476,7 @@ handle_list_events (SbClient *self, SbRequest *request)
 static SbLiveEvent *
 lookup_event_or_reply (SbClient *self, SbRequest *request)
 {
-  SbLiveEvent *event = sb_server_lookup_event (self->server, request->event_id);
+  SbLiveEvent *event = self->hooks.lookup_event (request->event_id, self->hooks.user_data);
 
   if (event == NULL)
     {
@@ -475,7 +495,7 @@ send_subscribed (SbClient *self, SbLiveEvent *event, int request_type, GPtrArray
 
   if (!sb_client_send_parts (self, parts))
     return;
-  sb_live_event_add_subscriber (event, self);
+  sb_live_event_add_subscriber (event, SB_SUBSCRIBER (self));
   g_hash_table_add (self->subscriptions, g_object_ref (event));
   count (self, request_type, SB_ERROR_NONE);
 }
@@ -500,10 +520,10 @@ handle_subscribe (SbClient *self, SbRequest *request)
   /* Whatever is pending goes out to the present subscribers first (a sliced broadcast is
    * completed), so this client's reply and the next `changed` it receives join up at the same
    * version. */
-  sb_live_event_flush (event, sb_server_get_metrics (self->server), NULL, G_MAXUINT);
+  sb_live_event_flush (event, self->metrics, NULL, G_MAXUINT);
 
   /* A resubscribe restarts the stream at the reply's version. */
-  sb_live_event_remove_subscriber (event, self);
+  sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
 
   gint64 version = sb_live_event_get_version (event);
   GPtrArray *reply;
@@ -519,8 +539,8 @@ handle_subscribe (SbClient *self, SbRequest *request)
       /* Older than the ring: the store has the log. The reply comes later; meanwhile this client
        * gets no `changed` for the event. */
       g_hash_table_remove (self->subscriptions, event);
-      sb_server_fetch_changes (self->server, self->serial, request->id, request->event_id,
-                               request->since);
+      self->hooks.fetch_changes (self->serial, request->id, request->event_id, request->since,
+                                 self->hooks.user_data);
       return;
     }
 
@@ -537,7 +557,7 @@ sb_client_finish_subscribe (SbClient *self,
 {
   g_return_if_fail (SB_IS_CLIENT (self));
 
-  SbLiveEvent *event = sb_server_lookup_event (self->server, event_id);
+  SbLiveEvent *event = self->hooks.lookup_event (event_id, self->hooks.user_data);
   if (event == NULL || self->closing || self->closed)
     return;
 
@@ -550,8 +570,8 @@ sb_client_finish_subscribe (SbClient *self,
       return;
     }
 
-  sb_live_event_flush (event, sb_server_get_metrics (self->server), NULL, G_MAXUINT);
-  sb_live_event_remove_subscriber (event, self);
+  sb_live_event_flush (event, self->metrics, NULL, G_MAXUINT);
+  sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
 
   GPtrArray *reply = NULL;
   char *replay = NULL;
@@ -572,7 +592,7 @@ handle_unsubscribe (SbClient *self, SbRequest *request)
   if (event == NULL)
     return;
 
-  sb_live_event_remove_subscriber (event, self);
+  sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
   g_hash_table_remove (self->subscriptions, event);
 
   GString *out = new_reply ();
@@ -586,7 +606,7 @@ handle_unsubscribe (SbClient *self, SbRequest *request)
 static gboolean
 check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
 {
-  guint max_seats = sb_server_get_settings (self->server)->max_seats_per_request;
+  guint max_seats = self->settings->max_seats_per_request;
   guint n_seats = request->seats != NULL ? g_strv_length (request->seats) : 0;
 
   if (n_seats == 0 || n_seats > max_seats)
@@ -687,7 +707,7 @@ handle_op_request (SbClient *self, SbRequest *request)
   gint64 ttl_ms = 0;
   SbOpKind kind;
 
-  if (sb_server_is_shutting_down (self->server))
+  if (self->hooks.is_shutting_down (self->hooks.user_data))
     {
       send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
                   "The server is shutting down; retry with the same id");
@@ -727,14 +747,14 @@ handle_op_request (SbClient *self, SbRequest *request)
       /* By hold: the event is the hold's. A hold memory does not know (ended, expired, never
        * existed, or a retry of a request that ended it) still goes to the store, which knows
        * which of these it is and keeps the outcome of a retried request. */
-      event = sb_server_lookup_hold_event (self->server, request->hold_id);
+      event = self->hooks.lookup_hold_event (request->hold_id, self->hooks.user_data);
     }
 
   SbOp *op = new_op (self, kind, request, event != NULL ? sb_live_event_get_id (event) : NULL);
   op->seat_ids = g_strdupv (request->seats);
   op->hold_id = g_strdup (request->hold_id);
   op->ttl_ms = ttl_ms;
-  sb_server_submit_op (self->server, op);
+  self->hooks.submit_op (op, self->hooks.user_data);
 }
 
 static void
@@ -854,7 +874,7 @@ on_closed (SbWsConnection *connection, gushort code, const char *reason, gpointe
 
   drop_subscriptions (self);
   /* May drop the server's reference; ours keeps self alive until we return. */
-  sb_server_client_closed (self->server, self);
+  self->hooks.closed (self, self->hooks.user_data);
 }
 
 /* Life cycle */
@@ -884,6 +904,7 @@ sb_client_finalize (GObject *object)
 
   g_free (self->session_id);
   g_free (self->client_id);
+  g_clear_object (&self->metrics);
   g_free (self->client_name);
   g_clear_pointer (&self->subscriptions, g_hash_table_unref);
 
@@ -906,7 +927,11 @@ sb_client_init (SbClient *self)
 }
 
 SbClient *
-sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial)
+sb_client_new (const SbClientHooks *hooks,
+               const SbServerSettings *settings,
+               SbMetrics *metrics,
+               SbWsConnection *connection,
+               guint64 serial)
 {
   static const SbWsConnectionCallbacks callbacks = {
     .message = on_message,
@@ -914,13 +939,16 @@ sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial)
     .flushed = on_flushed,
   };
 
-  g_return_val_if_fail (SB_IS_SERVER (server), NULL);
+  g_return_val_if_fail (hooks != NULL, NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (SB_IS_METRICS (metrics), NULL);
   g_return_val_if_fail (SB_IS_WS_CONNECTION (connection), NULL);
 
-  const SbServerSettings *settings = sb_server_get_settings (server);
   SbClient *self = g_object_new (SB_TYPE_CLIENT, NULL);
 
-  self->server = server;
+  self->hooks = *hooks;
+  self->settings = settings;
+  self->metrics = g_object_ref (metrics);
   self->connection = g_object_ref (connection);
   self->serial = serial;
   self->session_id

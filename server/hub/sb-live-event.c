@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "sb-client.h"
 #include "sb-message.h"
+#include "sb-ws-frame.h"
 
 typedef struct
 {
@@ -56,14 +56,14 @@ struct _SbLiveEvent
 
   /* Broadcast state: the seats changed since dirty_from_version, each sent with its latest state.
    */
-  GHashTable *subscribers; /* SbClient* (ref) set */
+  GHashTable *subscribers; /* SbSubscriber* (ref) set */
   gboolean dirty;
   gint64 dirty_from_version;
   GArray *dirty_seats; /* guint seat index */
   guint8 *seat_dirty;
   GArray *dirty_commit_us; /* gint64, one per change pending broadcast */
   /* The frame being sent, in slices of a budget per main-loop iteration, to the subscribers it
-   * was made for (out_targets, SbClient ref) from out_next on. */
+   * was made for (out_targets, SbSubscriber ref) from out_next on. */
   GBytes *out_frame;
   GPtrArray *out_targets;
   guint out_next;
@@ -482,11 +482,11 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times
        * was built after a complete flush, so it is not in this frame's list. */
       while (self->out_next < self->out_targets->len && budget > 0)
         {
-          SbClient *client = g_ptr_array_index (self->out_targets, self->out_next++);
-          if (!g_hash_table_contains (self->subscribers, client))
+          SbSubscriber *subscriber = g_ptr_array_index (self->out_targets, self->out_next++);
+          if (!g_hash_table_contains (self->subscribers, subscriber))
             continue;
           budget--;
-          if (sb_client_send_frame (client, self->out_frame))
+          if (sb_subscriber_send_frame (subscriber, self->out_frame))
             sent++;
         }
       if (self->out_next < self->out_targets->len)
@@ -500,31 +500,31 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times
 }
 
 void
-sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client)
+sb_live_event_add_subscriber (SbLiveEvent *self, SbSubscriber *subscriber)
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
-  g_return_if_fail (SB_IS_CLIENT (client));
+  g_return_if_fail (SB_IS_SUBSCRIBER (subscriber));
 
   /* The caller flushed before building the reply, so nothing pending predates this subscriber. */
   g_return_if_fail (!self->dirty && self->out_frame == NULL);
 
-  if (!g_hash_table_contains (self->subscribers, client))
-    g_hash_table_add (self->subscribers, g_object_ref (client));
+  if (!g_hash_table_contains (self->subscribers, subscriber))
+    g_hash_table_add (self->subscribers, g_object_ref (subscriber));
 }
 
 void
-sb_live_event_remove_subscriber (SbLiveEvent *self, SbClient *client)
+sb_live_event_remove_subscriber (SbLiveEvent *self, SbSubscriber *subscriber)
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
-  g_hash_table_remove (self->subscribers, client);
+  g_hash_table_remove (self->subscribers, subscriber);
 }
 
 gboolean
-sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client)
+sb_live_event_has_subscriber (SbLiveEvent *self, SbSubscriber *subscriber)
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
-  return g_hash_table_contains (self->subscribers, client);
+  return g_hash_table_contains (self->subscribers, subscriber);
 }
 
 /* Replies */
