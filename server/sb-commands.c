@@ -18,6 +18,7 @@ sb_command_create_event (const SbServerSettings *settings, GError **error)
 
   if (!g_file_get_contents (settings->venue_file, &venue_json, &length, &local_error))
     {
+      /* Rewrapped on purpose (here and below): SB_SERVER_ERROR_USAGE makes the exit status 2. */
       g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE, "%s", local_error->message);
       return FALSE;
     }
@@ -44,8 +45,8 @@ sb_command_create_event (const SbServerSettings *settings, GError **error)
           g_print ("Event %s exists already\n", settings->event_id);
           return TRUE;
         }
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot create event %s: %s",
-                   settings->event_id, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot create event %s: ", settings->event_id);
       return FALSE;
     }
 
@@ -67,8 +68,7 @@ sb_command_list_events (const SbServerSettings *settings, GError **error)
   g_autoptr (GPtrArray) records = sb_store_list_events (store, &local_error);
   if (records == NULL)
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot list events: %s",
-                   local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot list events: ");
       return FALSE;
     }
 

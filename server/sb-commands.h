@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 /* Creates the event of settings (venue_file, event_id, event_name, starts_at_ms, if_missing).
- * Errors are SB_SERVER_ERROR_USAGE (bad venue) or SB_SERVER_ERROR_STORE. */
+ * A bad venue file is SB_SERVER_ERROR_USAGE; the store's errors keep their domain. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_command_create_event (const SbServerSettings *settings, GError **error);
 /* Prints one line per event: id, version, start (ISO 8601 or -), name. */

@@ -99,8 +99,8 @@ parse_unsigned (const char *key,
 
   if (!g_ascii_string_to_unsigned (value, 10, min, max, out_value, &local_error))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Invalid value '%s' for %s: %s",
-                   value, key, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Invalid value '%s' for %s: ", value, key);
       return FALSE;
     }
   return TRUE;
@@ -235,8 +235,8 @@ load_key_file (SbServerConfig *self, const char *path, GError **error)
 
   if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Cannot read config file %s: %s", path, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot read config file %s: ", path);
       return FALSE;
     }
 
@@ -262,9 +262,12 @@ load_key_file (SbServerConfig *self, const char *path, GError **error)
       if (value == NULL || strcmp (keys[i], "port-file") == 0
           || !apply_setting (self, keys[i], value, &local_error))
         {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: [server] %s: %s", path,
-                       keys[i],
-                       local_error != NULL ? local_error->message : "not a setting of the file");
+          if (local_error != NULL)
+            g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                        "%s: [server] %s: ", path, keys[i]);
+          else
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "%s: [server] %s: not a setting of the file", path, keys[i]);
           return FALSE;
         }
     }

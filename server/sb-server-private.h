@@ -6,8 +6,8 @@
 
 G_BEGIN_DECLS
 
-/* Opens the configured store, creating the default database's directory first. Fails with
- * SB_SERVER_ERROR_STORE, naming the store without its credentials. Used by the server and by the
+/* Opens the configured store, creating the default database's directory first. The store's error
+ * is prefixed with the store's name, without its credentials. Used by the server and by the
  * subcommands (sb-commands.c). */
 G_GNUC_WARN_UNUSED_RESULT
 SbStore *_sb_server_open_store (const SbServerSettings *settings, GError **error);

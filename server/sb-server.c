@@ -326,22 +326,32 @@ apply_watched_change (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A deep copy of a change, made with sb-op.h's constructors. */
+static SbChange *
+copy_change (const SbChange *change)
+{
+  SbChange *copy = sb_change_new (change->event_id, change->version);
+
+  copy->committed_at_ms = change->committed_at_ms;
+  for (guint i = 0; change->seats != NULL && i < change->seats->len; i++)
+    {
+      const SbSeatChange *seat = g_ptr_array_index (change->seats, i);
+      g_ptr_array_add (copy->seats, sb_seat_change_new (seat->seat_id, seat->state, seat->hold_id));
+    }
+  for (guint i = 0; change->holds != NULL && i < change->holds->len; i++)
+    g_ptr_array_add (copy->holds, sb_hold_record_copy (g_ptr_array_index (change->holds, i)));
+  copy->ended_holds = g_strdupv (change->ended_holds);
+  return copy;
+}
+
 static void
 on_store_change (SbChange *change, gpointer user_data)
 {
   SbServer *self = user_data;
-  g_autofree char *json = sb_change_to_json (change);
-  g_autoptr (GError) error = NULL;
 
-  /* The change is the store's; take a copy across threads. */
+  /* The change is the store's, on the store's thread: take a copy across. */
   WatchedChange *watched = g_new0 (WatchedChange, 1);
-  watched->change = sb_change_from_json (json, &error);
-  if (watched->change == NULL)
-    {
-      g_warning ("Cannot copy a watched change: %s", error->message);
-      g_free (watched);
-      return;
-    }
+  watched->change = copy_change (change);
   watched->server = g_object_ref (self);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_watched_change, watched, NULL);
 }
@@ -542,8 +552,8 @@ load_events (SbServer *self, GError **error)
 
   if (records == NULL)
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot list events of %s: %s",
-                   self->store_description, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot list events of %s: ", self->store_description);
       return FALSE;
     }
 
@@ -554,8 +564,8 @@ load_events (SbServer *self, GError **error)
           = sb_store_load_event (self->store, record->event_id, &local_error);
       if (state == NULL)
         {
-          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot load event %s: %s",
-                       record->event_id, local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot load event %s: ", record->event_id);
           return FALSE;
         }
 
@@ -563,8 +573,8 @@ load_events (SbServer *self, GError **error)
           = sb_live_event_new (record, state, self->hold_index, &hooks, &local_error);
       if (event == NULL)
         {
-          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot load event %s: %s",
-                       record->event_id, local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot load event %s: ", record->event_id);
           return FALSE;
         }
       g_hash_table_insert (self->events, g_strdup (record->event_id), event);
@@ -594,8 +604,8 @@ _sb_server_open_store (const SbServerSettings *settings, GError **error)
   if (store == NULL)
     {
       g_autofree char *description = _sb_server_describe_store (uri);
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot open store %s: %s",
-                   description, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot open store %s: ", description);
     }
   return store;
 }
@@ -664,8 +674,8 @@ resolve_listen_address (const char *listen, GError **error)
   GList *addresses = g_resolver_lookup_by_name (resolver, listen, NULL, &local_error);
   if (addresses == NULL)
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN, "Cannot resolve %s: %s", listen,
-                   local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot resolve %s: ", listen);
       return NULL;
     }
   address = g_object_ref (addresses->data);
@@ -708,9 +718,9 @@ sb_server_start (SbServer *self, GError **error)
   if (self->listen_socket == NULL
       || !soup_server_listen_socket (self->soup, self->listen_socket, 0, &local_error))
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN,
-                   "Cannot listen on %s port %u: %s", self->settings->listen, self->settings->port,
-                   local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot listen on %s port %u: ", self->settings->listen,
+                                  self->settings->port);
       return FALSE;
     }
 
@@ -720,8 +730,8 @@ sb_server_start (SbServer *self, GError **error)
       /* g_file_set_contents () renames into place: a reader never sees half a number. */
       if (!g_file_set_contents (self->settings->port_file, text, -1, &local_error))
         {
-          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN, "Cannot write port file: %s",
-                       local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot write port file: ");
           return FALSE;
         }
     }

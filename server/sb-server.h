@@ -13,9 +13,12 @@ G_BEGIN_DECLS
 #define SB_SERVER_ERROR (sb_server_error_quark ())
 GQuark sb_server_error_quark (void);
 
+/* Errors that come from elsewhere (the store, GIO) keep their domain, prefixed with what failed;
+ * these codes are for what the server finds wrong itself. main.c exits with status 2 for
+ * SB_SERVER_ERROR_USAGE and G_OPTION_ERROR, 1 for everything else. */
 typedef enum
 {
-  SB_SERVER_ERROR_STORE,  /* the store cannot be opened or read: exit status 1 */
+  SB_SERVER_ERROR_STORE,  /* the store cannot be used: exit status 1 */
   SB_SERVER_ERROR_LISTEN, /* cannot listen: exit status 1 */
   SB_SERVER_ERROR_USAGE,  /* bad input (e.g. a venue file): exit status 2 */
 } SbServerErrorCode;

@@ -80,12 +80,6 @@ struct _SbLiveEvent
 
 G_DEFINE_FINAL_TYPE (SbLiveEvent, sb_live_event, G_TYPE_OBJECT)
 
-gint64
-sb_now_ms (void)
-{
-  return g_get_real_time () / 1000;
-}
-
 /* Holds */
 
 static gint

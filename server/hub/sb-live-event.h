@@ -114,7 +114,4 @@ void sb_live_event_append_client_holds (SbLiveEvent *self,
 /* Appends this event's entry of the `events` reply (sb_event_summary_write ()). */
 void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
 
-/* The wall clock in Unix milliseconds, as the protocol's times are. */
-gint64 sb_now_ms (void);
-
 G_END_DECLS
