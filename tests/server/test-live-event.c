@@ -58,7 +58,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   SbEventState state = { .version = 0 };
   g_autoptr (GError) error = NULL;
 
-  fixture->hold_index = g_hash_table_new (g_str_hash, g_str_equal);
+  /* As the server makes it: the events insert copies of hold ids as keys. */
+  fixture->hold_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fixture->event = sb_live_event_new (&record, &state, fixture->hold_index, &hooks, &error);
   g_assert_no_error (error);
 }
