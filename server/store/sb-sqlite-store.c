@@ -174,9 +174,7 @@ static const char *const stmt_sql[N_STMTS] = {
                       " VALUES (?1, ?2, ?3, ?4)",
   [STMT_CHANGES_SINCE] = "SELECT version, change FROM changes WHERE event_id = ?1 AND version > ?2"
                          " ORDER BY version",
-  [STMT_SEAT_GET] = "SELECT s.state, h.client_id, h.expires_at, s.hold_id"
-                    " FROM seat_states s LEFT JOIN holds h ON h.hold_id = s.hold_id"
-                    " WHERE s.event_id = ?1 AND s.seat_id = ?2",
+  [STMT_SEAT_GET] = "SELECT state, hold_id FROM seat_states WHERE event_id = ?1 AND seat_id = ?2",
   [STMT_SEAT_HOLD] = "INSERT INTO seat_states (event_id, seat_id, state, hold_id)"
                      " VALUES (?1, ?2, 'held', ?3)",
   [STMT_SEAT_BOOK_FREE] = "INSERT INTO seat_states (event_id, seat_id, state, booking_id)"
@@ -199,7 +197,7 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_HOLD_EXTEND] = "UPDATE holds SET expires_at = ?2 WHERE hold_id = ?1 AND status = 'active'",
   [STMT_HOLD_END] = "UPDATE holds SET status = ?2, ended_at = ?3"
                     " WHERE hold_id = ?1 AND status = 'active'",
-  [STMT_HOLDS_EXPIRED] = "SELECT hold_id FROM holds"
+  [STMT_HOLDS_EXPIRED] = "SELECT hold_id, client_id, expires_at FROM holds"
                          " WHERE event_id = ?1 AND status = 'active' AND expires_at <= ?2"
                          " ORDER BY expires_at, hold_id",
   [STMT_HOLDS_ACTIVE] = "SELECT hold_id, client_id, expires_at FROM holds"
@@ -806,533 +804,39 @@ fail:
   return NULL;
 }
 
-/* Ops. Each run_* is an SbStoreOpFunc: it returns FALSE only for a backend failure (the batch is
- * abandoned); a refused op gets its error through sb_op_set_error () and returns TRUE. The checks
- * and outcomes are sb-store-rules.c's; what is here reads and writes the tables. */
+/* The primitives the booking rules run ops on (sb-store-backend-private.h). Each reads or writes
+ * the tables inside the batch's transaction; each op runs in a savepoint, so that a refused op's
+ * writes are undone and the rest of the batch stays. */
 
-/* Checks the seats named by a hold or book-by-seats op: present, distinct, in the venue. */
 static gboolean
-check_seat_list (SbSqliteStore *self, SbOp *op, gboolean *out_ok, GError **error)
+sqlite_begin_op (gpointer backend, GError **error)
 {
-  SbVenue *venue;
-
-  *out_ok = FALSE;
-  if (!sb_store_rules_require_seats (op))
-    return TRUE;
-  venue = event_venue (self, op->event_id, error);
-  if (venue == NULL)
-    return FALSE;
-  *out_ok = sb_store_rules_check_seats_in_venue (op, venue);
-  return TRUE;
-}
-
-/* Looks up the op's event. Sets NOT_FOUND on the op for an unknown one. */
-static gboolean
-check_event (SbSqliteStore *self, SbOp *op, gint64 *out_version, gboolean *out_ok, GError **error)
-{
-  gboolean found;
-
-  *out_ok = FALSE;
-  if (!sb_store_rules_require_event (op))
-    return TRUE;
-  if (!event_version (self, op->event_id, &found, out_version, error))
-    return FALSE;
-  *out_ok = sb_store_rules_check_event_found (op, found);
-  return TRUE;
-}
-
-/* The checks shared by extend, release and book by hold (sb_store_rules_check_hold ()), on the
- * hold's row; then the version of the hold's event. */
-static gboolean
-check_hold (SbSqliteStore *self,
-            SbOp *op,
-            gint64 now_ms,
-            gint64 *out_version,
-            gboolean *out_ok,
-            GError **error)
-{
-  *out_ok = FALSE;
-  if (!sb_store_rules_require_hold (op))
-    return TRUE;
-
-  {
-    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_HOLD_GET, error, "s", op->hold_id);
-    SbStoredHold hold = { 0 };
-    int rc;
-
-    if (stmt == NULL)
-      return FALSE;
-    rc = sqlite3_step (stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      {
-        set_db_error (self, error, "reading a hold");
-        return FALSE;
-      }
-    if (rc == SQLITE_ROW)
-      {
-        hold.event_id = column_text (stmt, 0);
-        hold.client_id = column_text (stmt, 1);
-        hold.expires_at_ms = sqlite3_column_int64 (stmt, 2);
-        hold.status = column_text (stmt, 3);
-      }
-    if (!sb_store_rules_check_hold (op, rc == SQLITE_ROW ? &hold : NULL, now_ms))
-      return TRUE;
-  }
-
-  {
-    gboolean found;
-
-    /* op->event_id is the hold's now. */
-    if (!event_version (self, op->event_id, &found, out_version, error))
-      return FALSE;
-    g_assert (found); /* foreign key */
-  }
-  *out_ok = TRUE;
-  return TRUE;
+  return exec_simple (backend, STMT_SAVEPOINT, error);
 }
 
 static gboolean
-end_hold (SbSqliteStore *self, const char *hold_id, const char *status, GError **error)
+sqlite_undo_op (gpointer backend, GError **error)
 {
-  return exec_stmt (self, STMT_HOLD_END, error, "ssi", hold_id, status, real_now_ms ());
-}
-
-/* A failed INSERT into seat_states where the op's own checks said the seat was free: the schema
- * caught what the code missed. Refuse the op rather than fail the batch. */
-static gboolean
-seat_write_failed (SbSqliteStore *self, SbOp *op, int rc, const char *seat_id, GError **error)
-{
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
-    {
-      char **seats = g_new0 (char *, 2);
-
-      g_warning ("Store refused a write to seat %s of event %s: %s", seat_id, op->event_id,
-                 sqlite3_errmsg (self->db));
-      seats[0] = g_strdup (seat_id);
-      sb_store_rules_refuse_seats (op, seats);
-      return TRUE;
-    }
-  set_db_error (self, error, "writing a seat state");
-  return FALSE;
-}
-
-/* Runs STMT_SEAT_GET on one seat of the op's event and steps it once: SQLITE_ROW when the seat is
- * not free (its row is then in *out_stmt), SQLITE_DONE when it is, 0 on a backend failure. */
-static int
-read_seat (SbSqliteStore *self, SbOp *op, const char *seat_id, SbStmt **out_stmt, GError **error)
-{
-  SbStmt *stmt = get_bound_stmt (self, STMT_SEAT_GET, error, "ss", op->event_id, seat_id);
-  int rc;
-
-  *out_stmt = stmt;
-  if (stmt == NULL)
-    return 0;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "reading a seat state");
-      return 0;
-    }
-  return rc;
+  return exec_simple (backend, STMT_ROLLBACK_TO, error);
 }
 
 static gboolean
-run_hold (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
+sqlite_end_op (gpointer backend, GError **error)
+{
+  return exec_simple (backend, STMT_RELEASE, error);
+}
+
+static gboolean
+sqlite_lookup_outcome (gpointer backend,
+                       const char *client_id,
+                       const char *request_id,
+                       gboolean *out_found,
+                       char **out_outcome,
+                       GError **error)
 {
   SbSqliteStore *self = backend;
-  g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_autofree char *hold_id = NULL;
-  gint64 version, expires_at_ms;
-  gboolean ok;
-
-  if (!check_event (self, op, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-  if (!check_seat_list (self, op, &ok, error))
-    return FALSE;
-  if (!ok || !sb_store_rules_check_ttl (op))
-    return TRUE;
-
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt = NULL;
-      int rc = read_seat (self, op, op->seat_ids[i], &stmt, error);
-
-      if (rc == 0)
-        return FALSE;
-      if (rc == SQLITE_ROW)
-        g_strv_builder_add (conflicts, op->seat_ids[i]);
-    }
-  if (sb_store_rules_refuse_conflicts (op, conflicts))
-    return TRUE;
-
-  expires_at_ms = now_ms + op->ttl_ms;
-  for (guint attempt = 0;; attempt++)
-    {
-      g_autoptr (SbStmt) stmt = NULL;
-      int rc;
-
-      g_free (hold_id);
-      hold_id = sb_new_hold_id ();
-      stmt = get_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold_id, op->event_id,
-                             op->client_id, expires_at_ms, now_ms);
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        break;
-      /* 80 random bits: a collision means a broken random generator more than bad luck. */
-      if (rc != SQLITE_CONSTRAINT_PRIMARYKEY || attempt >= 5)
-        {
-          set_db_error (self, error, "creating a hold");
-          return FALSE;
-        }
-    }
-
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEAT_HOLD, error, "sss", op->event_id,
-                                                op->seat_ids[i], hold_id);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        return seat_write_failed (self, op, rc, op->seat_ids[i], error);
-    }
-
-  sb_store_rules_held (op, version, g_steal_pointer (&hold_id), expires_at_ms);
-  return TRUE;
-}
-
-static gboolean
-run_extend (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  char **seats;
-  gint64 version, expires_at_ms;
-  gboolean ok;
-
-  if (!check_hold (self, op, now_ms, &version, &ok, error))
-    return FALSE;
-  if (!ok || !sb_store_rules_check_ttl (op))
-    return TRUE;
-
-  expires_at_ms = now_ms + op->ttl_ms;
-  if (!exec_stmt (self, STMT_HOLD_EXTEND, error, "si", op->hold_id, expires_at_ms))
-    return FALSE;
-  seats = hold_seats (self, op->hold_id, error);
-  if (seats == NULL)
-    return FALSE;
-
-  sb_store_rules_extended (op, version, seats, expires_at_ms);
-  return TRUE;
-}
-
-/* Ends a hold (release, expire): its seats become free. Appends to change and freed. */
-static gboolean
-free_hold (SbSqliteStore *self,
-           const char *hold_id,
-           const char *status,
-           SbChange *change,
-           GStrvBuilder *freed,
-           GError **error)
-{
-  g_auto (GStrv) seats = hold_seats (self, hold_id, error);
-
-  if (seats == NULL || !exec_stmt (self, STMT_SEATS_FREE_HOLD, error, "s", hold_id)
-      || !end_hold (self, hold_id, status, error))
-    return FALSE;
-  sb_store_rules_hold_freed (change, (const char *const *) seats, freed);
-  return TRUE;
-}
-
-static gboolean
-run_release (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (SbChange) change = NULL;
-  g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
-  gint64 version;
-  gboolean ok;
-
-  if (!check_hold (self, op, now_ms, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  change = sb_change_new (op->event_id, version + 1);
-  if (!free_hold (self, op->hold_id, "released", change, freed, error))
-    return FALSE;
-  sb_store_rules_released (op, g_steal_pointer (&change), freed);
-  return TRUE;
-}
-
-/* Inserts the booking row with a fresh reference; references are short, so collisions happen
- * (rarely) and are retried. */
-static gboolean
-insert_booking (SbSqliteStore *self, SbOp *op, gint64 now_ms, char **out_booking_id, GError **error)
-{
-  for (guint attempt = 0;; attempt++)
-    {
-      g_autofree char *booking_id = sb_new_booking_id ();
-      g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssi", booking_id,
-                                                op->event_id, op->client_id, op->hold_id, now_ms);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        {
-          *out_booking_id = g_steal_pointer (&booking_id);
-          return TRUE;
-        }
-      if (rc != SQLITE_CONSTRAINT_PRIMARYKEY || attempt >= 20)
-        {
-          set_db_error (self, error, "creating a booking");
-          return FALSE;
-        }
-    }
-}
-
-static gboolean
-insert_booking_seat (SbSqliteStore *self,
-                     SbOp *op,
-                     const char *seat_id,
-                     const char *booking_id,
-                     gboolean *out_ok,
-                     GError **error)
-{
-  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_SEAT_PUT, error, "sss", op->event_id,
-                                            seat_id, booking_id);
-  int rc;
-
-  *out_ok = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return seat_write_failed (self, op, rc, seat_id, error);
-  *out_ok = TRUE;
-  return TRUE;
-}
-
-static gboolean
-run_book_hold (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_auto (GStrv) seats = NULL;
-  g_autofree char *booking_id = NULL;
-  gint64 version;
-  gboolean ok;
-
-  if (!check_hold (self, op, now_ms, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  seats = hold_seats (self, op->hold_id, error);
-  if (seats == NULL || !insert_booking (self, op, now_ms, &booking_id, error)
-      || !exec_stmt (self, STMT_SEATS_BOOK_HOLD, error, "ss", op->hold_id, booking_id))
-    return FALSE;
-
-  for (guint i = 0; seats[i] != NULL; i++)
-    {
-      if (!insert_booking_seat (self, op, seats[i], booking_id, &ok, error))
-        return FALSE;
-      if (!ok)
-        return TRUE;
-    }
-  if (!end_hold (self, op->hold_id, "booked", error))
-    return FALSE;
-
-  sb_store_rules_booked_hold (op, version, g_steal_pointer (&seats), g_steal_pointer (&booking_id));
-  return TRUE;
-}
-
-typedef struct
-{
-  char *hold_id;
-  gint64 expires_at_ms;
-} TouchedHold;
-
-static void
-touched_hold_free (TouchedHold *hold)
-{
-  g_free (hold->hold_id);
-  g_free (hold);
-}
-
-static gboolean
-run_book_seats (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_autoptr (SbChange) change = NULL;
-  g_autofree gboolean *was_held = NULL;
-  g_autoptr (GPtrArray) touched = NULL; /* TouchedHold, holds that lose seats */
-  g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
-  g_autofree char *booking_id = NULL;
-  gint64 version;
-  gboolean ok;
-
-  if (!check_event (self, op, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-  if (!check_seat_list (self, op, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  was_held = g_new0 (gboolean, g_strv_length (op->seat_ids));
-  touched = g_ptr_array_new_with_free_func ((GDestroyNotify) touched_hold_free);
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt = NULL;
-      int rc = read_seat (self, op, op->seat_ids[i], &stmt, error);
-
-      if (rc == 0)
-        return FALSE;
-      if (rc == SQLITE_DONE)
-        continue; /* free */
-      /* Held by one of this client's own holds that is still running: the client may book it. */
-      if (seat_state_from_db (column_text (stmt, 0)) == SB_SEAT_HELD
-          && g_strcmp0 (column_text (stmt, 1), op->client_id) == 0
-          && sqlite3_column_int64 (stmt, 2) > now_ms)
-        {
-          const char *hold_id = column_text (stmt, 3);
-          gboolean known = FALSE;
-
-          was_held[i] = TRUE;
-          for (guint j = 0; j < touched->len && !known; j++)
-            known
-                = g_str_equal (((TouchedHold *) g_ptr_array_index (touched, j))->hold_id, hold_id);
-          if (!known)
-            {
-              TouchedHold *hold = g_new0 (TouchedHold, 1);
-
-              hold->hold_id = g_strdup (hold_id);
-              hold->expires_at_ms = sqlite3_column_int64 (stmt, 2);
-              g_ptr_array_add (touched, hold);
-            }
-          continue;
-        }
-      g_strv_builder_add (conflicts, op->seat_ids[i]);
-    }
-  if (sb_store_rules_refuse_conflicts (op, conflicts))
-    return TRUE;
-
-  if (!insert_booking (self, op, now_ms, &booking_id, error))
-    return FALSE;
-
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt
-          = get_bound_stmt (self, was_held[i] ? STMT_SEAT_BOOK_HELD : STMT_SEAT_BOOK_FREE, error,
-                            "sss", op->event_id, op->seat_ids[i], booking_id);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        return seat_write_failed (self, op, rc, op->seat_ids[i], error);
-      if (was_held[i] && sqlite3_changes (self->db) != 1)
-        return seat_write_failed (self, op, SQLITE_CONSTRAINT, op->seat_ids[i], error);
-      if (!insert_booking_seat (self, op, op->seat_ids[i], booking_id, &ok, error))
-        return FALSE;
-      if (!ok)
-        return TRUE;
-    }
-
-  /* Holds that gave up seats: ended when nothing is left, otherwise announced with their new
-   * seat list so the server's copy stays right. */
-  change = sb_store_rules_new_booked_change (op, version, (const char *const *) op->seat_ids);
-  for (guint j = 0; j < touched->len; j++)
-    {
-      TouchedHold *hold = g_ptr_array_index (touched, j);
-      g_auto (GStrv) left = hold_seats (self, hold->hold_id, error);
-
-      if (left == NULL)
-        return FALSE;
-      if (left[0] == NULL)
-        {
-          if (!end_hold (self, hold->hold_id, "booked", error))
-            return FALSE;
-          g_strv_builder_add (ended, hold->hold_id);
-        }
-      else
-        g_ptr_array_add (change->holds,
-                         sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
-                                             (const char *const *) left, hold->expires_at_ms));
-    }
-
-  sb_store_rules_booked_seats (op, g_steal_pointer (&change), ended, g_steal_pointer (&booking_id));
-  return TRUE;
-}
-
-static gboolean
-run_expire (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (GStrvBuilder) expired = g_strv_builder_new ();
-  g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
-  g_auto (GStrv) hold_ids = NULL;
-  g_autoptr (SbChange) change = NULL;
-  gint64 version;
-  gboolean ok;
-
-  if (!check_event (self, op, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  {
-    g_autoptr (SbStmt) stmt
-        = get_bound_stmt (self, STMT_HOLDS_EXPIRED, error, "si", op->event_id, now_ms);
-    int rc;
-
-    if (stmt == NULL)
-      return FALSE;
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      g_strv_builder_add (expired, column_text (stmt, 0));
-    if (rc != SQLITE_DONE)
-      {
-        set_db_error (self, error, "finding expired holds");
-        return FALSE;
-      }
-  }
-  hold_ids = g_strv_builder_end (g_steal_pointer (&expired));
-  if (hold_ids[0] == NULL)
-    return TRUE; /* nothing expired: no change, no version */
-
-  change = sb_change_new (op->event_id, version + 1);
-  for (guint i = 0; hold_ids[i] != NULL; i++)
-    if (!free_hold (self, hold_ids[i], "expired", change, freed, error))
-      return FALSE;
-  sb_store_rules_expired (op, g_steal_pointer (&change), g_steal_pointer (&hold_ids), freed);
-  return TRUE;
-}
-
-static const SbStoreOpFuncs op_funcs = {
-  .hold = run_hold,
-  .extend = run_extend,
-  .release = run_release,
-  .book_hold = run_book_hold,
-  .book_seats = run_book_seats,
-  .expire = run_expire,
-};
-
-/* Looks for the stored outcome of (client_id, request_id). */
-static gboolean
-lookup_request (SbSqliteStore *self, SbOp *op, gboolean *out_found, GError **error)
-{
   g_autoptr (SbStmt) stmt
-      = get_bound_stmt (self, STMT_REQUEST_GET, error, "ss", op->client_id, op->request_id);
+      = get_bound_stmt (self, STMT_REQUEST_GET, error, "ss", client_id, request_id);
   int rc;
 
   *out_found = FALSE;
@@ -1347,19 +851,43 @@ lookup_request (SbSqliteStore *self, SbOp *op, gboolean *out_found, GError **err
       return FALSE;
     }
   *out_found = TRUE;
-  sb_store_rules_replay (op, column_text (stmt, 0));
+  *out_outcome = g_strdup (column_text (stmt, 0));
   return TRUE;
 }
 
-/* Writes op->change as the event's next version: bumps the version (which must still be the one
- * the op read) and appends to the change log. */
 static gboolean
-commit_change (SbSqliteStore *self, SbChange *change, GError **error)
+sqlite_record_outcome (gpointer backend,
+                       const char *client_id,
+                       const char *request_id,
+                       const char *outcome_json,
+                       GError **error)
 {
-  g_autofree char *json = NULL;
+  return exec_stmt (backend, STMT_REQUEST_PUT, error, "sssi", client_id, request_id, outcome_json,
+                    real_now_ms ());
+}
 
-  change->committed_at_ms = real_now_ms ();
-  json = sb_change_to_json (change);
+static gboolean
+sqlite_read_event (gpointer backend,
+                   const char *event_id,
+                   gboolean *out_found,
+                   gint64 *out_version,
+                   GError **error)
+{
+  return event_version (backend, event_id, out_found, out_version, error);
+}
+
+static SbVenue *
+sqlite_get_venue (gpointer backend, const char *event_id, GError **error)
+{
+  return event_venue (backend, event_id, error);
+}
+
+/* The version must still be the one the op read. */
+static gboolean
+sqlite_append_change (gpointer backend, const SbChange *change, const char *json, GError **error)
+{
+  SbSqliteStore *self = backend;
+
   if (!exec_stmt (self, STMT_EVENT_BUMP, error, "si", change->event_id, change->version - 1))
     return FALSE;
   if (sqlite3_changes (self->db) != 1)
@@ -1373,48 +901,326 @@ commit_change (SbSqliteStore *self, SbChange *change, GError **error)
 }
 
 static gboolean
-apply_one (SbSqliteStore *self, SbOp *op, GError **error)
+sqlite_read_seats (gpointer backend,
+                   const char *event_id,
+                   const char *const *seat_ids,
+                   GPtrArray *out,
+                   GError **error)
 {
-  gboolean keyed = sb_store_rules_is_keyed (op);
-  gint64 now_ms = sb_store_rules_now_ms (op);
+  SbSqliteStore *self = backend;
 
-  if (keyed)
+  for (guint i = 0; seat_ids[i] != NULL; i++)
     {
-      gboolean found;
+      g_autoptr (SbStmt) stmt
+          = get_bound_stmt (self, STMT_SEAT_GET, error, "ss", event_id, seat_ids[i]);
+      int rc;
 
-      if (!lookup_request (self, op, &found, error))
+      if (stmt == NULL)
         return FALSE;
-      if (found)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        g_ptr_array_add (out, NULL); /* free: no row */
+      else if (rc == SQLITE_ROW)
+        g_ptr_array_add (out, sb_seat_change_new (seat_ids[i],
+                                                  seat_state_from_db (column_text (stmt, 0)),
+                                                  column_text (stmt, 1)));
+      else
+        {
+          set_db_error (self, error, "reading a seat state");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_read_hold (gpointer backend, const char *hold_id, SbStoredHold **out_hold, GError **error)
+{
+  SbSqliteStore *self = backend;
+  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_HOLD_GET, error, "s", hold_id);
+  char **seats;
+  int rc;
+
+  *out_hold = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, error, "reading a hold");
+      return FALSE;
+    }
+  seats = hold_seats (self, hold_id, error);
+  if (seats == NULL)
+    return FALSE;
+  *out_hold = sb_stored_hold_new (hold_id, column_text (stmt, 0), column_text (stmt, 1),
+                                  column_text (stmt, 3), seats, sqlite3_column_int64 (stmt, 2));
+  return TRUE;
+}
+
+static gboolean
+sqlite_find_expired_holds (
+    gpointer backend, const char *event_id, gint64 now_ms, GPtrArray *out_holds, GError **error)
+{
+  SbSqliteStore *self = backend;
+  guint first = out_holds->len;
+
+  {
+    g_autoptr (SbStmt) stmt
+        = get_bound_stmt (self, STMT_HOLDS_EXPIRED, error, "si", event_id, now_ms);
+    int rc;
+
+    if (stmt == NULL)
+      return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_ptr_array_add (out_holds,
+                       sb_stored_hold_new (column_text (stmt, 0), event_id, column_text (stmt, 1),
+                                           "active", NULL, sqlite3_column_int64 (stmt, 2)));
+    if (rc != SQLITE_DONE)
+      {
+        set_db_error (self, error, "finding expired holds");
+        return FALSE;
+      }
+  }
+  /* The seats once the scan is over: one statement at a time. */
+  for (guint i = first; i < out_holds->len; i++)
+    {
+      SbStoredHold *hold = g_ptr_array_index (out_holds, i);
+
+      g_strfreev (hold->seat_ids);
+      hold->seat_ids = hold_seats (self, hold->hold_id, error);
+      if (hold->seat_ids == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_insert_hold (
+    gpointer backend, const SbStoredHold *hold, gint64 now_ms, gboolean *out_taken, GError **error)
+{
+  SbSqliteStore *self = backend;
+  g_autoptr (SbStmt) stmt
+      = get_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold->hold_id, hold->event_id,
+                        hold->client_id, hold->expires_at_ms, now_ms);
+  int rc;
+
+  *out_taken = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+      *out_taken = TRUE;
+      return TRUE;
+    }
+  set_db_error (self, error, "creating a hold");
+  return FALSE;
+}
+
+static gboolean
+sqlite_extend_hold (gpointer backend, const char *hold_id, gint64 expires_at_ms, GError **error)
+{
+  return exec_stmt (backend, STMT_HOLD_EXTEND, error, "si", hold_id, expires_at_ms);
+}
+
+static gboolean
+sqlite_end_hold (gpointer backend, const char *hold_id, const char *status, GError **error)
+{
+  return exec_stmt (backend, STMT_HOLD_END, error, "ssi", hold_id, status, real_now_ms ());
+}
+
+static gboolean
+sqlite_insert_booking (gpointer backend,
+                       const char *booking_id,
+                       const char *event_id,
+                       const char *client_id,
+                       const char *hold_id,
+                       G_GNUC_UNUSED const char *const *seat_ids,
+                       gint64 now_ms,
+                       gboolean *out_taken,
+                       GError **error)
+{
+  SbSqliteStore *self = backend;
+  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssi", booking_id,
+                                            event_id, client_id, hold_id, now_ms);
+  int rc;
+
+  *out_taken = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+      *out_taken = TRUE;
+      return TRUE;
+    }
+  set_db_error (self, error, "creating a booking");
+  return FALSE;
+}
+
+/* A failed write to seat_states or booking_seats where the rules said the seat was free: the
+ * schema caught what the code missed. The op is refused with the seat rather than the batch
+ * failed. */
+static gboolean
+seat_write_failed (SbSqliteStore *self,
+                   const char *event_id,
+                   int rc,
+                   const char *seat_id,
+                   char **out_refused_seat,
+                   GError **error)
+{
+  if (rc == SQLITE_OK)
+    return FALSE; /* write_seat () could not prepare the statement: error is set */
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_warning ("Store refused a write to seat %s of event %s: %s", seat_id, event_id,
+                 sqlite3_errmsg (self->db));
+      *out_refused_seat = g_strdup (seat_id);
+      return TRUE;
+    }
+  set_db_error (self, error, "writing a seat state");
+  return FALSE;
+}
+
+/* Runs a seat write (statement id with event_id, seat_id and a third text parameter): SQLITE_DONE
+ * when it wrote, SQLITE_OK (which no step returns) when the statement failed to prepare. */
+static int
+write_seat (SbSqliteStore *self,
+            StmtId id,
+            const char *event_id,
+            const char *seat_id,
+            const char *value,
+            GError **error)
+{
+  g_autoptr (SbStmt) stmt = get_bound_stmt (self, id, error, "sss", event_id, seat_id, value);
+
+  if (stmt == NULL)
+    return SQLITE_OK;
+  return sqlite3_step (stmt);
+}
+
+static gboolean
+sqlite_hold_seats (gpointer backend,
+                   const char *event_id,
+                   const char *const *seat_ids,
+                   const char *hold_id,
+                   char **out_refused_seat,
+                   GError **error)
+{
+  SbSqliteStore *self = backend;
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      int rc = write_seat (self, STMT_SEAT_HOLD, event_id, seat_ids[i], hold_id, error);
+
+      if (rc != SQLITE_DONE)
+        return seat_write_failed (self, event_id, rc, seat_ids[i], out_refused_seat, error);
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_free_hold_seats (gpointer backend,
+                        G_GNUC_UNUSED const char *event_id,
+                        const char *hold_id,
+                        GError **error)
+{
+  return exec_stmt (backend, STMT_SEATS_FREE_HOLD, error, "s", hold_id);
+}
+
+/* booking_seats remembers each booked seat once, ever. */
+static gboolean
+insert_booking_seats (SbSqliteStore *self,
+                      const char *event_id,
+                      const char *const *seat_ids,
+                      const char *booking_id,
+                      char **out_refused_seat,
+                      GError **error)
+{
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      int rc = write_seat (self, STMT_BOOKING_SEAT_PUT, event_id, seat_ids[i], booking_id, error);
+
+      if (rc != SQLITE_DONE)
+        return seat_write_failed (self, event_id, rc, seat_ids[i], out_refused_seat, error);
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_book_hold_seats (gpointer backend,
+                        const char *event_id,
+                        const char *hold_id,
+                        const char *const *seat_ids,
+                        const char *booking_id,
+                        char **out_refused_seat,
+                        GError **error)
+{
+  SbSqliteStore *self = backend;
+
+  return exec_stmt (self, STMT_SEATS_BOOK_HOLD, error, "ss", hold_id, booking_id)
+         && insert_booking_seats (self, event_id, seat_ids, booking_id, out_refused_seat, error);
+}
+
+static gboolean
+sqlite_book_seats (gpointer backend,
+                   const char *event_id,
+                   const char *const *seat_ids,
+                   const char *const *held_by,
+                   const char *booking_id,
+                   char **out_refused_seat,
+                   GError **error)
+{
+  SbSqliteStore *self = backend;
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      StmtId id = held_by[i] != NULL ? STMT_SEAT_BOOK_HELD : STMT_SEAT_BOOK_FREE;
+      int rc = write_seat (self, id, event_id, seat_ids[i], booking_id, error);
+
+      if (rc != SQLITE_DONE)
+        return seat_write_failed (self, event_id, rc, seat_ids[i], out_refused_seat, error);
+      /* The seat was read as held by the client's own hold: it must still be. */
+      if (held_by[i] != NULL && sqlite3_changes (self->db) != 1)
+        return seat_write_failed (self, event_id, SQLITE_CONSTRAINT, seat_ids[i], out_refused_seat,
+                                  error);
+      if (!insert_booking_seats (self, event_id, (const char *const[]){ seat_ids[i], NULL },
+                                 booking_id, out_refused_seat, error))
+        return FALSE;
+      if (*out_refused_seat != NULL)
         return TRUE;
     }
-
-  if (!exec_simple (self, STMT_SAVEPOINT, error))
-    return FALSE;
-
-  if (!sb_store_rules_run (&op_funcs, self, op, now_ms, error))
-    return FALSE; /* the caller rolls back the whole transaction */
-
-  if (op->error != SB_ERROR_NONE)
-    {
-      /* Undo whatever the op wrote before it was refused. */
-      g_clear_pointer (&op->change, sb_change_free);
-      if (!exec_simple (self, STMT_ROLLBACK_TO, error))
-        return FALSE;
-    }
-  else if (op->change != NULL && !commit_change (self, op->change, error))
-    return FALSE;
-
-  if (keyed)
-    {
-      g_autofree char *outcome = sb_op_outcome_to_json (op);
-
-      if (!exec_stmt (self, STMT_REQUEST_PUT, error, "sssi", op->client_id, op->request_id, outcome,
-                      real_now_ms ()))
-        return FALSE;
-    }
-
-  return exec_simple (self, STMT_RELEASE, error);
+  return TRUE;
 }
+
+static const SbStoreBackendFuncs backend_funcs = {
+  .begin_op = sqlite_begin_op,
+  .undo_op = sqlite_undo_op,
+  .end_op = sqlite_end_op,
+  .lookup_outcome = sqlite_lookup_outcome,
+  .record_outcome = sqlite_record_outcome,
+  .read_event = sqlite_read_event,
+  .get_venue = sqlite_get_venue,
+  .append_change = sqlite_append_change,
+  .read_seats = sqlite_read_seats,
+  .read_hold = sqlite_read_hold,
+  .find_expired_holds = sqlite_find_expired_holds,
+  .insert_hold = sqlite_insert_hold,
+  .extend_hold = sqlite_extend_hold,
+  .end_hold = sqlite_end_hold,
+  .insert_booking = sqlite_insert_booking,
+  .hold_seats = sqlite_hold_seats,
+  .free_hold_seats = sqlite_free_hold_seats,
+  .book_hold_seats = sqlite_book_hold_seats,
+  .book_seats = sqlite_book_seats,
+};
 
 static gboolean
 sb_sqlite_store_apply (SbStore *store, GPtrArray *ops, GError **error)
@@ -1427,7 +1233,7 @@ sb_sqlite_store_apply (SbStore *store, GPtrArray *ops, GError **error)
   if (!exec_simple (self, STMT_BEGIN, error))
     return FALSE;
   for (guint i = 0; i < ops->len; i++)
-    if (!apply_one (self, g_ptr_array_index (ops, i), error))
+    if (!sb_store_rules_apply_op (&backend_funcs, self, g_ptr_array_index (ops, i), error))
       goto fail;
   if (!exec_simple (self, STMT_COMMIT, error))
     goto fail;
