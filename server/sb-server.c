@@ -326,24 +326,6 @@ apply_watched_change (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A deep copy of a change, made with sb-op.h's constructors. */
-static SbChange *
-copy_change (const SbChange *change)
-{
-  SbChange *copy = sb_change_new (change->event_id, change->version);
-
-  copy->committed_at_ms = change->committed_at_ms;
-  for (guint i = 0; change->seats != NULL && i < change->seats->len; i++)
-    {
-      const SbSeatChange *seat = g_ptr_array_index (change->seats, i);
-      g_ptr_array_add (copy->seats, sb_seat_change_new (seat->seat_id, seat->state, seat->hold_id));
-    }
-  for (guint i = 0; change->holds != NULL && i < change->holds->len; i++)
-    g_ptr_array_add (copy->holds, sb_hold_record_copy (g_ptr_array_index (change->holds, i)));
-  copy->ended_holds = g_strdupv (change->ended_holds);
-  return copy;
-}
-
 static void
 on_store_change (SbChange *change, gpointer user_data)
 {
@@ -351,7 +333,7 @@ on_store_change (SbChange *change, gpointer user_data)
 
   /* The change is the store's, on the store's thread: take a copy across. */
   WatchedChange *watched = g_new0 (WatchedChange, 1);
-  watched->change = copy_change (change);
+  watched->change = sb_change_copy (change);
   watched->server = g_object_ref (self);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_watched_change, watched, NULL);
 }
