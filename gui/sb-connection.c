@@ -75,6 +75,12 @@ struct _SbConnection
 
 G_DEFINE_FINAL_TYPE (SbConnection, sb_connection, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (SbConnectionState,
+                    sb_connection_state,
+                    G_DEFINE_ENUM_VALUE (SB_CONNECTION_DISCONNECTED, "disconnected"),
+                    G_DEFINE_ENUM_VALUE (SB_CONNECTION_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (SB_CONNECTION_CONNECTED, "connected"))
+
 enum
 {
   PROP_0,
@@ -916,7 +922,7 @@ sb_connection_get_property (GObject *object, guint prop_id, GValue *value, GPara
         g_value_set_string (value, self->url);
         break;
       case PROP_STATE:
-        g_value_set_int (value, self->state);
+        g_value_set_enum (value, self->state);
         break;
       case PROP_RETRY_SECONDS:
         g_value_set_uint (value, self->retry_seconds);
@@ -989,10 +995,9 @@ sb_connection_class_init (SbConnectionClass *klass)
   properties[PROP_URL]
       = g_param_spec_string ("url", NULL, NULL, NULL,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* An int rather than a registered enum: only this app reads it. */
   properties[PROP_STATE]
-      = g_param_spec_int ("state", NULL, NULL, SB_CONNECTION_DISCONNECTED, SB_CONNECTION_CONNECTED,
-                          SB_CONNECTION_DISCONNECTED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      = g_param_spec_enum ("state", NULL, NULL, SB_TYPE_CONNECTION_STATE,
+                           SB_CONNECTION_DISCONNECTED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_RETRY_SECONDS] = g_param_spec_uint ("retry-seconds", NULL, NULL, 0, G_MAXUINT, 0,
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL,

@@ -19,6 +19,9 @@ typedef enum
   SB_CONNECTION_CONNECTED,    /* welcomed: requests flow */
 } SbConnectionState;
 
+#define SB_TYPE_CONNECTION_STATE (sb_connection_state_get_type ())
+GType sb_connection_state_get_type (void);
+
 #define SB_TYPE_CONNECTION (sb_connection_get_type ())
 G_DECLARE_FINAL_TYPE (SbConnection, sb_connection, SB, CONNECTION, GObject)
 
