@@ -69,46 +69,19 @@ hold_free (Hold *hold)
   g_free (hold);
 }
 
-static JsonArray *
-array_member (JsonObject *object, const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 /* Holds */
 
 static Hold *
-hold_from_json (JsonObject *object)
+hold_new (const SbHoldInfo *info)
 {
-  const char *id = json_object_get_string_member_with_default (object, "hold", NULL);
-  const char *event_id = json_object_get_string_member_with_default (object, "event", NULL);
-  JsonArray *seats = array_member (object, "seats");
-  gint64 remaining_ms;
-  Hold *hold;
+  Hold *hold = g_new0 (Hold, 1);
 
-  if (id == NULL || event_id == NULL || seats == NULL)
-    return NULL;
-
-  if (json_object_has_member (object, "remaining_ms"))
-    remaining_ms = json_object_get_int_member_with_default (object, "remaining_ms", 0);
-  else
-    remaining_ms = json_object_get_int_member_with_default (object, "expires_at", 0)
-                   - json_object_get_int_member_with_default (object, "server_time", 0);
-
-  hold = g_new0 (Hold, 1);
-  hold->id = g_strdup (id);
-  hold->event_id = g_strdup (event_id);
+  hold->id = g_strdup (info->hold);
+  hold->event_id = g_strdup (info->event);
   hold->seats = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < json_array_get_length (seats); i++)
-    {
-      const char *seat = json_array_get_string_element (seats, i);
-
-      if (seat != NULL)
-        g_ptr_array_add (hold->seats, g_strdup (seat));
-    }
-  hold->deadline = g_get_monotonic_time () + MAX (0, remaining_ms) * 1000;
+  for (guint i = 0; info->seats != NULL && info->seats[i] != NULL; i++)
+    g_ptr_array_add (hold->seats, g_strdup (info->seats[i]));
+  hold->deadline = g_get_monotonic_time () + MAX (0, info->remaining_ms) * 1000;
   return hold;
 }
 
@@ -195,17 +168,16 @@ holds_changed (SbDesk *self)
 }
 
 static void
-add_hold_json (SbDesk *self, JsonObject *object)
+add_hold (SbDesk *self, const SbHoldInfo *info)
 {
-  Hold *hold = hold_from_json (object);
+  Hold *hold = hold_new (info);
 
-  if (hold != NULL)
-    g_hash_table_replace (self->holds, hold->id, hold);
+  g_hash_table_replace (self->holds, hold->id, hold);
 }
 
-/* event_id NULL: replace every hold (welcome); else only those of that event. */
+/* event_id NULL: replace every hold (welcome); else only those of that event. holds: SbHoldInfo. */
 static void
-replace_holds (SbDesk *self, const char *event_id, JsonArray *holds)
+replace_holds (SbDesk *self, const char *event_id, GPtrArray *holds)
 {
   GHashTableIter iter;
   gpointer value;
@@ -215,19 +187,14 @@ replace_holds (SbDesk *self, const char *event_id, JsonArray *holds)
     if (event_id == NULL || g_strcmp0 (((Hold *) value)->event_id, event_id) == 0)
       g_hash_table_iter_remove (&iter);
 
-  for (guint i = 0; holds != NULL && i < json_array_get_length (holds); i++)
-    {
-      JsonNode *node = json_array_get_element (holds, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        add_hold_json (self, json_node_get_object (node));
-    }
+  for (guint i = 0; holds != NULL && i < holds->len; i++)
+    add_hold (self, g_ptr_array_index (holds, i));
   holds_changed (self);
 }
 
 /* Booked seats leave whichever of our holds had them. */
 static void
-forget_seats (SbDesk *self, JsonArray *seats)
+forget_seats (SbDesk *self, char **seats)
 {
   GHashTableIter iter;
   gpointer value;
@@ -237,8 +204,8 @@ forget_seats (SbDesk *self, JsonArray *seats)
     {
       Hold *hold = value;
 
-      for (guint i = 0; seats != NULL && i < json_array_get_length (seats); i++)
-        hold_remove_seat (hold, json_array_get_string_element (seats, i));
+      for (guint i = 0; seats != NULL && seats[i] != NULL; i++)
+        hold_remove_seat (hold, seats[i]);
       if (hold->seats->len == 0)
         g_hash_table_iter_remove (&iter);
     }
@@ -247,22 +214,10 @@ forget_seats (SbDesk *self, JsonArray *seats)
 /* Events */
 
 static SbEventItem *
-event_item_from_json (JsonObject *event)
+event_item_new (const SbEventSummary *summary)
 {
-  const char *id = json_object_get_string_member_with_default (event, "id", NULL);
-  JsonNode *starts = json_object_get_member (event, "starts_at");
-  gint64 starts_at = SB_EVENT_ITEM_STARTS_UNKNOWN;
-
-  if (id == NULL)
-    return NULL;
-  if (starts != NULL && JSON_NODE_HOLDS_VALUE (starts))
-    starts_at = json_node_get_int (starts);
-  return sb_event_item_new (id, json_object_get_string_member_with_default (event, "name", id),
-                            json_object_get_string_member_with_default (event, "venue", ""),
-                            starts_at,
-                            json_object_get_int_member_with_default (event, "version", 0),
-                            json_object_get_int_member_with_default (event, "seats", 0),
-                            json_object_get_int_member_with_default (event, "free", 0));
+  return sb_event_item_new (summary->id, summary->name, summary->venue, summary->starts_at,
+                            summary->version, summary->n_seats, summary->n_free);
 }
 
 /* Puts listed (SbEventItem) into the store. The same events as listed already are updated in
@@ -300,34 +255,28 @@ static void
 events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) reply
+  g_autoptr (SbMessage) reply
       = sb_connection_send_finish (SB_CONNECTION (source), result, NULL, &error);
   g_autoptr (GPtrArray) listed = NULL;
   SbDesk *self;
-  JsonArray *events;
 
   /* Cancelled only by the desk's shutdown: `data` may be going. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = SB_DESK (data);
-  if (reply == NULL)
+  if (reply != NULL && reply->type != SB_MESSAGE_EVENTS)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _ ("The server answered with “%s” instead of a list of events."),
+                 sb_message_type_to_string (reply->type));
+  if (error != NULL)
     {
       g_signal_emit (self, signals[SIGNAL_EVENTS_FAILED], 0, error);
       return;
     }
 
-  events = array_member (reply, "events");
   listed = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; events != NULL && i < json_array_get_length (events); i++)
-    {
-      JsonNode *node = json_array_get_element (events, i);
-      SbEventItem *item = JSON_NODE_HOLDS_OBJECT (node)
-                              ? event_item_from_json (json_node_get_object (node))
-                              : NULL;
-
-      if (item != NULL)
-        g_ptr_array_add (listed, item);
-    }
+  for (guint i = 0; i < reply->events->events->len; i++)
+    g_ptr_array_add (listed, event_item_new (g_ptr_array_index (reply->events->events, i)));
   set_events (self, listed);
   g_signal_emit (self, signals[SIGNAL_EVENTS_LISTED], 0);
 }
@@ -346,48 +295,45 @@ sb_desk_refresh_events (SbDesk *self)
 /* Connection signals */
 
 static void
-welcome_cb (SbConnection *connection, JsonObject *welcome, SbDesk *self)
+welcome_cb (SbConnection *connection, SbWelcomeMessage *welcome, SbDesk *self)
 {
   /* Holds belong to our client id and survive reconnects and restarts: the server is the truth. */
-  replace_holds (self, NULL, array_member (welcome, "holds"));
+  replace_holds (self, NULL, welcome->holds);
   sb_desk_refresh_events (self);
 }
 
 static void
-snapshot_cb (SbConnection *connection, const char *event_id, JsonObject *snapshot, SbDesk *self)
+snapshot_cb (SbConnection *connection,
+             const char *event_id,
+             SbSnapshotMessage *snapshot,
+             SbDesk *self)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SbVenue) venue = NULL;
   g_autofree char *source_name = NULL;
-  const char *name = NULL;
-  JsonNode *venue_node;
-  JsonNode *event_node;
+  gconstpointer data;
+  gsize length;
 
   if (g_strcmp0 (event_id, self->event_id) != 0)
     return;
 
-  venue_node = json_object_get_member (snapshot, "venue");
   source_name = g_strdup_printf ("event %s", event_id);
-  if (venue_node == NULL)
+  data = snapshot->venue != NULL ? g_bytes_get_data (snapshot->venue, &length) : NULL;
+  if (data == NULL)
     g_set_error_literal (&error, SB_VENUE_ERROR, SB_VENUE_ERROR_INVALID, _ ("no venue"));
   else
-    venue = sb_venue_new_from_json_node (venue_node, source_name, &error);
+    venue = sb_venue_new_from_data (data, (gssize) length, source_name, &error);
   if (venue == NULL)
     {
       g_signal_emit (self, signals[SIGNAL_SNAPSHOT_FAILED], 0, error);
       return;
     }
-
-  event_node = json_object_get_member (snapshot, "event");
-  if (event_node != NULL && JSON_NODE_HOLDS_OBJECT (event_node))
-    name = json_object_get_string_member_with_default (json_node_get_object (event_node), "name",
-                                                       NULL);
-  g_signal_emit (self, signals[SIGNAL_SNAPSHOT], 0, venue, name, array_member (snapshot, "seats"));
+  g_signal_emit (self, signals[SIGNAL_SNAPSHOT], 0, venue, snapshot->event_name, snapshot->seats);
 }
 
 static void
 seats_changed_cb (
-    SbConnection *connection, const char *event_id, JsonArray *seats, gint64 version, SbDesk *self)
+    SbConnection *connection, const char *event_id, GPtrArray *seats, gint64 version, SbDesk *self)
 {
   gboolean holds_touched = FALSE;
 
@@ -396,20 +342,12 @@ seats_changed_cb (
 
   /* A seat of ours that turns free or booked is no longer under that hold (expiry, a booking
    * from another of our windows). */
-  for (guint i = 0; i < json_array_get_length (seats); i++)
+  for (guint i = 0; i < seats->len; i++)
     {
-      JsonObject *entry = json_array_get_object_element (seats, i);
-      const char *id
-          = entry ? json_object_get_string_member_with_default (entry, "id", NULL) : NULL;
-      const char *state
-          = entry ? json_object_get_string_member_with_default (entry, "state", NULL) : NULL;
-      const char *hold_id
-          = entry ? json_object_get_string_member_with_default (entry, "hold", NULL) : NULL;
+      const SbSeatUpdate *update = g_ptr_array_index (seats, i);
       GHashTableIter iter;
       gpointer value;
 
-      if (id == NULL)
-        continue;
       g_hash_table_iter_init (&iter, self->holds);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
@@ -417,9 +355,9 @@ seats_changed_cb (
 
           if (g_strcmp0 (hold->event_id, event_id) != 0)
             continue;
-          if (g_strcmp0 (state, "held") == 0 && g_strcmp0 (hold_id, hold->id) == 0)
+          if (update->state == SB_SEAT_HELD && g_strcmp0 (update->hold, hold->id) == 0)
             continue;
-          if (hold_remove_seat (hold, id))
+          if (hold_remove_seat (hold, update->id))
             {
               holds_touched = TRUE;
               if (hold->seats->len == 0)
@@ -434,7 +372,7 @@ seats_changed_cb (
 }
 
 static void
-holds_cb (SbConnection *connection, const char *event_id, JsonArray *holds, SbDesk *self)
+holds_cb (SbConnection *connection, const char *event_id, GPtrArray *holds, SbDesk *self)
 {
   replace_holds (self, event_id, holds);
 }
@@ -569,48 +507,65 @@ sb_desk_get_seconds_left (SbDesk *self)
 
 /* Requests */
 
+static SbMessageType
+reply_type (SbRequestType type)
+{
+  switch (type)
+    {
+      case SB_REQUEST_HOLD:
+        return SB_MESSAGE_HELD;
+      case SB_REQUEST_BOOK:
+        return SB_MESSAGE_BOOKED;
+      case SB_REQUEST_RELEASE:
+      default:
+        return SB_MESSAGE_RELEASED;
+    }
+}
+
 static void
 request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) error_reply = NULL;
-  JsonObject *reply
+  g_autoptr (SbErrorMessage) error_reply = NULL;
+  g_autoptr (SbMessage) reply
       = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
   SbDesk *self = g_task_get_source_object (task);
   SbRequestType type = GPOINTER_TO_INT (g_task_get_task_data (task));
 
-  if (reply == NULL)
+  if (reply != NULL && reply->type != reply_type (type))
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _ ("The server answered with “%s” instead of “%s”."),
+                 sb_message_type_to_string (reply->type),
+                 sb_message_type_to_string (reply_type (type)));
+  if (error != NULL)
     {
+      /* Before returning: the callback may run at once, and reads it. */
       if (error_reply != NULL)
         g_object_set_data_full (G_OBJECT (task), "error-reply", g_steal_pointer (&error_reply),
-                                (GDestroyNotify) json_object_unref);
+                                (GDestroyNotify) sb_error_message_free);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   /* Recorded whether or not the caller is still there to hear of it: the holds are the desk's. */
-  switch (type)
+  switch (reply->type)
     {
-      case SB_REQUEST_HOLD:
-        add_hold_json (self, reply);
+      case SB_MESSAGE_HELD:
+        add_hold (self, &reply->hold->info);
         break;
-      case SB_REQUEST_BOOK:
-        forget_seats (self, array_member (reply, "seats"));
+      case SB_MESSAGE_BOOKED:
+        forget_seats (self, reply->booked->seats);
         break;
-      case SB_REQUEST_RELEASE:
-        {
-          const char *hold_id = json_object_get_string_member_with_default (reply, "hold", NULL);
-
-          if (hold_id != NULL)
-            g_hash_table_remove (self->holds, hold_id);
-        }
+      case SB_MESSAGE_RELEASED:
+        if (reply->released->hold != NULL)
+          g_hash_table_remove (self->holds, reply->released->hold);
         break;
       default:
-        break;
+        g_assert_not_reached ();
     }
   holds_changed (self);
-  g_task_return_pointer (task, reply, (GDestroyNotify) json_object_unref);
+  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) sb_message_free);
 }
 
 static void
@@ -688,20 +643,20 @@ sb_desk_release_async (SbDesk *self,
   send_request (self, request, cancellable, callback, user_data);
 }
 
-JsonObject *
+SbMessage *
 sb_desk_request_finish (SbDesk *self,
                         GAsyncResult *result,
-                        JsonObject **out_error_reply,
+                        SbErrorMessage **out_error_reply,
                         GError **error)
 {
-  JsonObject *error_reply;
+  SbErrorMessage *error_reply;
 
   g_return_val_if_fail (SB_IS_DESK (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   error_reply = g_object_get_data (G_OBJECT (result), "error-reply");
   if (out_error_reply != NULL)
-    *out_error_reply = error_reply != NULL ? json_object_ref (error_reply) : NULL;
+    *out_error_reply = error_reply != NULL ? sb_error_message_copy (error_reply) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -893,19 +848,19 @@ sb_desk_class_init (SbDeskClass *klass)
   signals[SIGNAL_EVENTS_FAILED]
       = g_signal_new ("events-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-  /* snapshot (SbVenue, event name or NULL, JsonArray of seat entries or NULL): the open event
-   * from scratch; every seat not named is free. */
-  signals[SIGNAL_SNAPSHOT]
-      = g_signal_new ("snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                      G_TYPE_NONE, 3, SB_TYPE_VENUE, G_TYPE_STRING, JSON_TYPE_ARRAY);
+  /* snapshot (SbVenue, event name or NULL, GPtrArray of SbSeatUpdate): the open event from
+   * scratch; every seat not named is free. */
+  signals[SIGNAL_SNAPSHOT] = g_signal_new (
+      "snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+      SB_TYPE_VENUE, G_TYPE_STRING, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
   /* snapshot-failed (GError): the open event's venue cannot be shown. */
   signals[SIGNAL_SNAPSHOT_FAILED]
       = g_signal_new ("snapshot-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-  /* seats-changed (JsonArray of seat entries): states of the open event's seats, in order. */
+  /* seats-changed (GPtrArray of SbSeatUpdate): states of the open event's seats, in order. */
   signals[SIGNAL_SEATS_CHANGED]
       = g_signal_new ("seats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                      NULL, G_TYPE_NONE, 1, JSON_TYPE_ARRAY);
+                      NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
   /* holds-changed (): which holds are ours, or their seats, changed. */
   signals[SIGNAL_HOLDS_CHANGED]
       = g_signal_new ("holds-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
 #include "sb-connection.h"
 #include "sb-event-item.h"
@@ -52,8 +51,9 @@ GPtrArray *sb_desk_dup_event_held_seats (SbDesk *self);
 int sb_desk_get_seconds_left (SbDesk *self);
 
 /* Hold, book and release in the open event. On success the desk has already recorded what the
- * reply says about its holds. The reply (or, for a request the server refused, the error reply,
- * whose `seats` name the seats that were taken) is given by sb_desk_request_finish(). */
+ * reply says about its holds. sb_desk_request_finish () gives the reply (held, booked or released,
+ * matching the request); for a request the server refused, the error reply too, whose `seats`
+ * name the seats that were taken. */
 void sb_desk_hold_async (SbDesk *self,
                          const char *const *seat_ids,
                          GCancellable *cancellable,
@@ -72,9 +72,9 @@ void sb_desk_release_async (SbDesk *self,
                             GAsyncReadyCallback callback,
                             gpointer user_data);
 G_GNUC_WARN_UNUSED_RESULT
-JsonObject *sb_desk_request_finish (SbDesk *self,
-                                    GAsyncResult *result,
-                                    JsonObject **out_error_reply,
-                                    GError **error);
+SbMessage *sb_desk_request_finish (SbDesk *self,
+                                   GAsyncResult *result,
+                                   SbErrorMessage **out_error_reply,
+                                   GError **error);
 
 G_END_DECLS

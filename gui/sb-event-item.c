@@ -146,8 +146,9 @@ sb_event_item_class_init (SbEventItemClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   /* The venue's name, as the server lists it. */
   properties[PROP_VENUE] = g_param_spec_string ("venue", NULL, NULL, NULL, flags);
-  properties[PROP_STARTS_AT] = g_param_spec_int64 ("starts-at", NULL, NULL, G_MININT64, G_MAXINT64,
-                                                   SB_EVENT_ITEM_STARTS_UNKNOWN, flags);
+  /* Unix time in ms; 0 when unknown. */
+  properties[PROP_STARTS_AT]
+      = g_param_spec_int64 ("starts-at", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
   properties[PROP_VERSION] = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_SEATS] = g_param_spec_int64 ("seats", NULL, NULL, 0, G_MAXINT64, 0, flags);
   /* Seats neither held, booked nor blocked. */
@@ -158,7 +159,6 @@ sb_event_item_class_init (SbEventItemClass *klass)
 static void
 sb_event_item_init (SbEventItem *self)
 {
-  self->starts_at = SB_EVENT_ITEM_STARTS_UNKNOWN;
 }
 
 SbEventItem *
@@ -205,7 +205,7 @@ sb_event_item_get_venue (SbEventItem *self)
 gint64
 sb_event_item_get_starts_at (SbEventItem *self)
 {
-  g_return_val_if_fail (SB_IS_EVENT_ITEM (self), SB_EVENT_ITEM_STARTS_UNKNOWN);
+  g_return_val_if_fail (SB_IS_EVENT_ITEM (self), 0);
 
   return self->starts_at;
 }

@@ -5,13 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* starts-at when the server does not know when the event starts (`"starts_at": null`). */
-#define SB_EVENT_ITEM_STARTS_UNKNOWN G_MININT64
-
 #define SB_TYPE_EVENT_ITEM (sb_event_item_get_type ())
 G_DECLARE_FINAL_TYPE (SbEventItem, sb_event_item, SB, EVENT_ITEM, GObject)
 
-/* starts_at: Unix time in ms, or SB_EVENT_ITEM_STARTS_UNKNOWN. */
+/* starts_at: Unix time in ms, 0 when the server does not know it (as in SbEventSummary). */
 SbEventItem *sb_event_item_new (const char *id,
                                 const char *name,
                                 const char *venue,

@@ -832,7 +832,7 @@ sb_seat_map_reset_states (SbSeatMap *self)
 }
 
 guint
-sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
+sb_seat_map_apply_seats (SbSeatMap *self, GPtrArray *seats)
 {
   guint applied = 0;
 
@@ -842,24 +842,16 @@ sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
   if (self->venue == NULL)
     return 0;
 
-  for (guint k = 0; k < json_array_get_length (seats); k++)
+  for (guint k = 0; k < seats->len; k++)
     {
-      JsonNode *node = json_array_get_element (seats, k);
-      JsonObject *entry;
-      const char *id, *state_name, *hold;
-      SbSeatState state;
+      const SbSeatUpdate *update = g_ptr_array_index (seats, k);
+      SbSeatState state = update->state;
+      const char *hold = update->hold;
       guint index;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      id = json_object_get_string_member_with_default (entry, "id", NULL);
-      state_name = json_object_get_string_member_with_default (entry, "state", NULL);
-      hold = json_object_get_string_member_with_default (entry, "hold", NULL);
-      /* A seat or state this client does not know is skipped, not fatal: a later protocol may add
-       * states, and the next snapshot will set things right. */
-      if (id == NULL || !sb_seat_state_from_string (state_name, &state)
-          || !sb_venue_lookup_seat (self->venue, id, &index))
+      /* A seat this venue does not have is skipped, not fatal: the next snapshot will set things
+       * right. */
+      if (!sb_venue_lookup_seat (self->venue, update->id, &index))
         continue;
 
       if (g_strcmp0 (self->hold_ids[index], hold) != 0)

@@ -56,12 +56,12 @@ typedef enum
 /* The reply to a request of this window, or NULL when there is nothing more to do: the request
  * was cancelled, which happens only when the window is disposed, so `data` is not touched; or
  * it failed, and the user has been told why. */
-static JsonObject *
+static SbMessage *
 finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlags flags)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) error_reply = NULL;
-  JsonObject *reply = sb_desk_request_finish (SB_DESK (source), result, &error_reply, &error);
+  g_autoptr (SbErrorMessage) error_reply = NULL;
+  SbMessage *reply = sb_desk_request_finish (SB_DESK (source), result, &error_reply, &error);
   SbWindow *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -76,14 +76,6 @@ finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlag
                || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))))
     _sb_window_show_request_error (self, error, error_reply);
   return reply;
-}
-
-static JsonArray *
-reply_seats (JsonObject *reply)
-{
-  JsonNode *node = json_object_get_member (reply, "seats");
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 /* The ids of the seats at `indices` added to ids, each seat once: a seat can be both held and
@@ -105,7 +97,7 @@ add_seat_ids (GPtrArray *ids, SbVenue *venue, const GArray *indices)
 static void
 held_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (JsonObject) reply = finish_request (source, result, data, FINISH_NONE);
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
   g_autofree char *names = NULL;
   g_autofree char *message = NULL;
   SbWindow *self;
@@ -114,7 +106,7 @@ held_cb (GObject *source, GAsyncResult *result, gpointer data)
     return;
   self = SB_WINDOW (data);
 
-  names = _sb_window_unselect_seats (self, reply_seats (reply), NULL);
+  names = _sb_window_unselect_seats (self, reply->hold->info.seats, NULL);
   /* Translators: %s names the seats just held */
   message = g_strdup_printf (_ ("Holding %s."), names);
   _sb_window_show_message (self, message);
@@ -166,7 +158,7 @@ clean_button_names (GtkWidget *widget)
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (JsonObject) reply = finish_request (source, result, data, FINISH_NONE);
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
   g_autofree char *names = NULL;
   g_autofree char *body = NULL;
   g_autofree char *message = NULL;
@@ -178,8 +170,8 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
     return;
   self = SB_WINDOW (data);
 
-  reference = json_object_get_string_member_with_default (reply, "booking", "?");
-  names = _sb_window_unselect_seats (self, reply_seats (reply), NULL);
+  reference = reply->booked->booking != NULL ? reply->booked->booking : "?";
+  names = _sb_window_unselect_seats (self, reply->booked->seats, NULL);
 
   /* Translators: %1$s names the seats, %2$s is the booking reference */
   message = g_strdup_printf (_ ("Booked %1$s. Booking reference %2$s."), names, reference);
@@ -241,7 +233,7 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 released_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (JsonObject) reply = finish_request (source, result, data, FINISH_QUIET_IF_HOLD_GONE);
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_QUIET_IF_HOLD_GONE);
 
   if (reply == NULL)
     return;

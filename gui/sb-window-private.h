@@ -1,8 +1,6 @@
 /* sb-window-private.h: what sb-window.c and sb-window-actions.c share. */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "sb-legend.h"
 #include "sb-seat-map.h"
 #include "sb-window.h"
@@ -46,10 +44,12 @@ struct _SbWindow
 /* A toast, and the same text in the panel, where it stays. */
 void _sb_window_show_message (SbWindow *self, const char *message);
 /* Tells the user what went wrong, in words; for a conflict, names the seats. */
-void _sb_window_show_request_error (SbWindow *self, const GError *error, JsonObject *error_reply);
+void _sb_window_show_request_error (SbWindow *self,
+                                    const GError *error,
+                                    const SbErrorMessage *error_reply);
 /* Names the seats of a reply (ids) for a message and takes them out of the selection.
  * out_n_seats: how many of them this venue has. */
-char *_sb_window_unselect_seats (SbWindow *self, JsonArray *seat_ids, guint *out_n_seats);
+char *_sb_window_unselect_seats (SbWindow *self, char **seat_ids, guint *out_n_seats);
 /* Seats under our holds in the open event, as venue indices. */
 GArray *_sb_window_held_indices (SbWindow *self);
 

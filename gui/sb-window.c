@@ -31,17 +31,16 @@ _sb_window_show_message (SbWindow *self, const char *message)
 }
 
 static GArray *
-indices_of (SbWindow *self, JsonArray *seat_ids)
+indices_of (SbWindow *self, char **seat_ids)
 {
   GArray *indices = g_array_new (FALSE, FALSE, sizeof (guint));
   SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
 
-  for (guint i = 0; venue != NULL && seat_ids != NULL && i < json_array_get_length (seat_ids); i++)
+  for (guint i = 0; venue != NULL && seat_ids != NULL && seat_ids[i] != NULL; i++)
     {
-      const char *id = json_array_get_string_element (seat_ids, i);
       guint index;
 
-      if (id != NULL && sb_venue_lookup_seat (venue, id, &index))
+      if (sb_venue_lookup_seat (venue, seat_ids[i], &index))
         g_array_append_val (indices, index);
     }
   return indices;
@@ -50,7 +49,7 @@ indices_of (SbWindow *self, JsonArray *seat_ids)
 /* Whether held, booked or just taken by someone else, the seats of a reply are no longer there
  * to be chosen. */
 char *
-_sb_window_unselect_seats (SbWindow *self, JsonArray *seat_ids, guint *out_n_seats)
+_sb_window_unselect_seats (SbWindow *self, char **seat_ids, guint *out_n_seats)
 {
   g_autoptr (GArray) indices = indices_of (self, seat_ids);
   char *names = sb_seat_map_describe_seats (self->seat_map, (guint *) (gpointer) indices->data,
@@ -64,16 +63,15 @@ _sb_window_unselect_seats (SbWindow *self, JsonArray *seat_ids, guint *out_n_sea
 }
 
 void
-_sb_window_show_request_error (SbWindow *self, const GError *error, JsonObject *error_reply)
+_sb_window_show_request_error (SbWindow *self,
+                               const GError *error,
+                               const SbErrorMessage *error_reply)
 {
   if (error->domain == SB_PROTOCOL_ERROR && error->code == SB_ERROR_SEAT_UNAVAILABLE
       && error_reply != NULL)
     {
-      JsonNode *node = json_object_get_member (error_reply, "seats");
       guint n_seats;
-      g_autofree char *names = _sb_window_unselect_seats (
-          self, node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL,
-          &n_seats);
+      g_autofree char *names = _sb_window_unselect_seats (self, error_reply->seats, &n_seats);
 
       if (n_seats > 0)
         {
@@ -274,7 +272,7 @@ event_subtitle (SbEventItem *event)
   availability
       = g_strdup_printf (ngettext ("%d of %d seat free", "%d of %d seats free", (gulong) seats),
                          (int) sb_event_item_get_free (event), (int) seats);
-  if (starts_at != SB_EVENT_ITEM_STARTS_UNKNOWN)
+  if (starts_at != 0)
     {
       g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (starts_at / 1000);
       g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
@@ -439,7 +437,7 @@ update_banner (SbWindow *self)
 }
 
 static void
-snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, JsonArray *seats, SbWindow *self)
+snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, GPtrArray *seats, SbWindow *self)
 {
   if (event_name != NULL)
     adw_window_title_set_subtitle (self->window_title, event_name);
@@ -466,7 +464,7 @@ snapshot_failed_cb (SbWindow *self, GError *error)
 }
 
 static void
-seats_changed_cb (SbWindow *self, JsonArray *seats)
+seats_changed_cb (SbWindow *self, GPtrArray *seats)
 {
   sb_seat_map_apply_seats (self->seat_map, seats);
   update_open_event_free (self);
