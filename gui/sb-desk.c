@@ -1,8 +1,9 @@
 /* sb-desk.c: the state of one booking desk, apart from any window.
  *
- * The desk is the only listener of its SbConnection: it keeps the events list and the holds up to
- * date, then tells the window what changed through its own signals, in the order the window must
- * apply them (seat states first, then which holds are ours). */
+ * The desk is the only listener of its SbConnection's messages (the window watches only the
+ * connection's state): it keeps the events list and the holds up to date, then tells the window
+ * what changed through its own signals, in the order the window must apply them (seat states
+ * first, then which holds are ours). */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
