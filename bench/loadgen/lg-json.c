@@ -383,23 +383,3 @@ lg_json_slice_to_int (const LgSlice *slice, gint64 *out)
   buf[slice->len] = '\0';
   return g_ascii_string_to_signed (buf, 10, G_MININT64, G_MAXINT64, out, NULL);
 }
-
-void
-lg_json_append_string (GString *out, const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}

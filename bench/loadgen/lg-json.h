@@ -55,7 +55,4 @@ gboolean lg_slice_equal (const LgSlice *slice, const char *str);
 char *lg_json_slice_dup (const LgSlice *slice);
 gboolean lg_json_slice_to_int (const LgSlice *slice, gint64 *out);
 
-/* Appends `str` as a JSON string literal (quotes included). */
-void lg_json_append_string (GString *out, const char *str);
-
 G_END_DECLS
