@@ -130,6 +130,37 @@ sb_ws_frame_encode (SbWsOpcode opcode, const void *payload, gsize length)
   return g_bytes_new_take (frame, header_length + length);
 }
 
+gsize
+sb_ws_frame_masked_size (gsize length)
+{
+  guint8 header[SB_WS_MAX_HEADER_LENGTH];
+
+  return write_header (header, SB_WS_OPCODE_TEXT, length) + 4 + length;
+}
+
+gsize
+sb_ws_frame_write_masked (
+    guint8 *frame, SbWsOpcode opcode, const void *payload, gsize length, const guint8 mask[4])
+{
+  const guint8 *in = payload;
+  gsize header_length;
+
+  g_return_val_if_fail (frame != NULL, 0);
+  g_return_val_if_fail (payload != NULL || length == 0, 0);
+  g_return_val_if_fail (mask != NULL, 0);
+
+  header_length = write_header (frame, opcode, length);
+  frame[1] |= 0x80;
+  memcpy (frame + header_length, mask, 4);
+  header_length += 4;
+
+  /* Masked while copied: one pass over the payload instead of a copy and then
+   * sb_ws_frame_unmask (), which is the same XOR. */
+  for (gsize i = 0; i < length; i++)
+    frame[header_length + i] = in[i] ^ mask[i & 3];
+  return header_length + length;
+}
+
 GBytes *
 sb_ws_frame_encode_header (SbWsOpcode opcode, gsize length)
 {
