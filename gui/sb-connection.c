@@ -495,7 +495,8 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (GObject) guard = g_object_ref (G_OBJECT (self));
+  /* Keeps self alive while handlers run; clang would call it unused. */
+  G_GNUC_UNUSED g_autoptr (GObject) guard = g_object_ref (G_OBJECT (self));
   JsonNode *root;
   JsonObject *message;
   const char *type;

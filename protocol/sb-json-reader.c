@@ -72,7 +72,8 @@ sb_json_reader_init (SbJsonReader *r, const char *data, gsize length)
   g_return_if_fail (data != NULL || length == 0);
 
   r->start = r->p = data;
-  r->end = data + length;
+  /* NULL + 0 is undefined behaviour in C (clang's UBSan reports it). */
+  r->end = data != NULL ? data + length : data;
   r->depth = 0;
   r->first_mask = 0;
   r->object_mask = 0;
@@ -597,7 +598,8 @@ sb_json_arena_alloc (SbJsonArena *arena, gsize size)
 {
   gpointer p;
 
-  size = (size + 7) & ~(gsize) 7;
+  /* Never NULL, even for 0 bytes: on an empty arena next is NULL, and NULL + 0 is undefined. */
+  size = (MAX (size, 1) + 7) & ~(gsize) 7;
   if (size > arena->left)
     {
       gsize block = MAX (size, ARENA_BLOCK_SIZE);
@@ -672,9 +674,13 @@ build_value (TreeBuilder *b, SbJsonValue *v)
         if (b->compact != NULL)
           g_string_append_c (b->compact, ']');
         v->n = b->items->len - base;
-        v->items = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonValue));
-        memcpy (v->items, &g_array_index (b->items, SbJsonValue, base),
-                v->n * sizeof (SbJsonValue));
+        /* "[]" keeps items NULL: nothing to allocate or copy. */
+        if (v->n > 0)
+          {
+            v->items = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonValue));
+            memcpy (v->items, &g_array_index (b->items, SbJsonValue, base),
+                    v->n * sizeof (SbJsonValue));
+          }
         g_array_set_size (b->items, base);
         return TRUE;
 
@@ -708,9 +714,13 @@ build_value (TreeBuilder *b, SbJsonValue *v)
         if (b->compact != NULL)
           g_string_append_c (b->compact, '}');
         v->n = b->members->len - base;
-        v->members = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonMember));
-        memcpy (v->members, &g_array_index (b->members, SbJsonMember, base),
-                v->n * sizeof (SbJsonMember));
+        /* "{}" keeps members NULL, as "[]" does. */
+        if (v->n > 0)
+          {
+            v->members = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonMember));
+            memcpy (v->members, &g_array_index (b->members, SbJsonMember, base),
+                    v->n * sizeof (SbJsonMember));
+          }
         g_array_set_size (b->members, base);
         return TRUE;
 
