@@ -467,7 +467,8 @@ static void
 message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbConnection *self)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GObject) guard = g_object_ref (G_OBJECT (self));
+  /* Keeps self alive while handlers run; clang would call it unused. */
+  G_GNUC_UNUSED g_autoptr (GObject) guard = g_object_ref (G_OBJECT (self));
   g_autoptr (SbMessage) message = NULL;
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);

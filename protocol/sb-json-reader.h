@@ -125,6 +125,15 @@ gboolean sb_json_reader_finish (SbJsonReader *reader);
 /* After a failure: what went wrong (e.g. "expected ':' but found ','") and where. */
 const char *sb_json_reader_get_error (const SbJsonReader *reader, guint *line, guint *column);
 
+/* ---- Looking past refusals ------------------------------------------------------------------ */
+
+/* For error replies about a document the reader refused. When @data is one JSON document as RFC
+ * 8259 has it (nested to any depth, "\u0000" and unpaired surrogates allowed) whose root is an
+ * object, returns a copy of the value of its first member named @name if that value is a string
+ * the reader itself accepts; otherwise NULL. */
+G_GNUC_WARN_UNUSED_RESULT
+char *sb_json_find_root_string (const char *data, gsize length, const char *name);
+
 /* ---- Trees ---------------------------------------------------------------------------------- */
 
 /* A bump allocator: a whole tree is freed at once. Zero-initialise, free with _clear(). */
