@@ -7,6 +7,7 @@
 - budget: incomplete frames of all clients together over the budget (closed with 1013)
 Deadlines are set to a second or two; the test's own waits only stop hangs."""
 
+import os
 import socket
 import threading
 import time
@@ -72,8 +73,18 @@ class Responder(threading.Thread):
 def main():
     with Server() as server:
         server.create_event()
-        server.start("--handshake-timeout=1", "--hello-timeout=1", "--frame-timeout=2",
-                     "--ping-interval=1", "--pong-timeout=2", "--partial-frame-budget=100000")
+        # Bad values are usage errors.
+        for bad in ("--frame-timeout=-1", "--pong-timeout=soon", "--partial-frame-budget=100",
+                    "--hello-timeout=86401"):
+            result = server.run_command(bad, "--store=" + server.store, check_status=False)
+            check(result.returncode == 2, "%s: exit status %d" % (bad, result.returncode))
+        # Half of the settings from the config file, half from the command line.
+        config = os.path.join(server.tmpdir, "server.conf")
+        with open(config, "w") as f:
+            f.write("[server]\nhello-timeout=1\nframe-timeout=2\npartial-frame-budget=100000\n"
+                    "ping-interval=600\n")
+        server.start("--config=" + config, "--handshake-timeout=1", "--ping-interval=1",
+                     "--pong-timeout=2")
 
         # Handshake: silent, and half a header.
         silent = tcp(server.port)
