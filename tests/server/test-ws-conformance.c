@@ -604,8 +604,9 @@ static const char *const invalid_utf8[] = {
   "\xf4\x90\x80\x80", /* above U+10FFFF */
   "\xfe",             /* never in UTF-8 */
   "\xff",
-  "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"
-  "edited", /* κόσμε, then a surrogate */
+  /* κόσμε, then a surrogate, then ASCII (split so that "e" is not read as a hex digit) */
+  ("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"
+   "edited"),
 };
 
 static void
