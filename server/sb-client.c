@@ -434,6 +434,7 @@ handle_hello (SbClient *self, SbRequest *request)
     }
 
   self->client_id = g_strdup (request->client_id);
+  sb_ws_connection_set_deadline (self->connection, 0);
   self->client_name = g_strdup (request->client_name);
   g_info ("Session %s: hello from %s", self->session_id,
           self->client_name != NULL ? self->client_name : "(unnamed)");
@@ -877,6 +878,16 @@ on_closed (SbWsConnection *connection, gushort code, const char *reason, gpointe
   self->hooks.closed (self, self->hooks.user_data);
 }
 
+/* A connection that never says hello only costs: its deadline is the transport's to watch. */
+static void
+on_hello_deadline (SbWsConnection *connection, gpointer user_data)
+{
+  SbClient *self = user_data;
+
+  sb_metrics_count_edge_closure (sb_server_get_metrics (self->server), SB_WS_CLOSURE_HELLO_TIMEOUT);
+  close_with (self, SB_WS_CLOSE_POLICY_VIOLATION, "no hello in time", SB_DISCONNECT_PROTOCOL);
+}
+
 /* Life cycle */
 
 static void
@@ -937,6 +948,7 @@ sb_client_new (const SbClientHooks *hooks,
     .message = on_message,
     .closed = on_closed,
     .flushed = on_flushed,
+    .deadline = on_hello_deadline,
   };
 
   g_return_val_if_fail (hooks != NULL, NULL);
@@ -957,6 +969,7 @@ sb_client_new (const SbClientHooks *hooks,
   self->refilled_at_us = g_get_monotonic_time ();
 
   sb_ws_connection_set_callbacks (connection, &callbacks, self);
+  sb_ws_connection_set_deadline (connection, settings->ws.hello_timeout_s);
 
   return self;
 }

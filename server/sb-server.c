@@ -13,7 +13,9 @@
 #include "sb-client.h"
 #include "sb-live-event.h"
 #include "sb-metrics.h"
+#include "sb-request.h"
 #include "sb-store-worker.h"
+#include "sb-ws-listener.h"
 #include "sb-ws-poller.h"
 
 /* Kernel backlog for bursts of connections; GLib's default of 10 stalls them for seconds. */
@@ -36,6 +38,7 @@ struct _SbServer
   SoupServer *soup;
   SbWsPoller *poller;
   GSocket *listen_socket;
+  SbWsListener *listener; /* accepts for self->soup (sb-ws-listener.c says why) */
   guint port;
   char *store_description; /* the store URI without credentials, for logs */
 
@@ -635,6 +638,7 @@ sb_server_new (const SbServerSettings *settings, GError **error)
   if (self->poller == NULL)
     return NULL;
   sb_ws_poller_set_accept_func (self->poller, on_websocket_accepted, self);
+  sb_ws_poller_set_limits (self->poller, &settings->ws, sb_metrics_get_ws_stats (self->metrics));
 
   self->soup
       = g_object_new (SOUP_TYPE_SERVER, "server-header", "seatbook-server/" PACKAGE_VERSION, NULL);
@@ -700,8 +704,10 @@ sb_server_start (SbServer *self, GError **error)
     return FALSE;
 
   self->listen_socket = listen_on (address, self->settings->port, &self->port, &local_error);
-  if (self->listen_socket == NULL
-      || !soup_server_listen_socket (self->soup, self->listen_socket, 0, &local_error))
+  if (self->listen_socket != NULL)
+    self->listener = sb_ws_listener_new (self->soup, self->listen_socket, &self->settings->ws,
+                                         sb_metrics_get_ws_stats (self->metrics), &local_error);
+  if (self->listener == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   "Cannot listen on %s port %u: ", self->settings->listen,
@@ -760,6 +766,7 @@ shutdown (SbServer *self)
   self->shutting_down = TRUE;
 
   /* Stop accepting. Connections already upgraded to WebSocket are ours, not the SoupServer's. */
+  g_clear_object (&self->listener);
   soup_server_disconnect (self->soup);
   if (self->listen_socket != NULL)
     g_socket_close (self->listen_socket, NULL);
@@ -878,6 +885,7 @@ sb_server_dispose (GObject *object)
   g_clear_handle_id (&self->prune_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_object (&self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);

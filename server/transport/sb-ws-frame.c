@@ -212,8 +212,34 @@ sb_ws_close_code_is_valid (gushort code)
       case 1009:
       case 1010:
       case 1011:
+      /* IANA-registered after RFC 6455: Service Restart, Try Again Later, Bad Gateway. 1015
+       * (TLS handshake failure) is only ever reported locally, like 1005 and 1006. */
+      case 1012:
+      case 1013:
+      case 1014:
         return TRUE;
       default:
         return FALSE;
     }
+}
+
+gboolean
+sb_ws_utf8_validate (const guint8 *data, gsize length)
+{
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  /* NUL is one byte and never part of a longer sequence: validate the runs between NULs. */
+  while (length > 0)
+    {
+      const guint8 *nul = memchr (data, '\0', length);
+      gsize run = nul != NULL ? (gsize) (nul - data) : length;
+
+      if (run > 0 && !g_utf8_validate_len ((const char *) data, run, NULL))
+        return FALSE;
+      if (nul == NULL)
+        break;
+      data = nul + 1;
+      length -= run + 1;
+    }
+  return TRUE;
 }

@@ -21,7 +21,9 @@ typedef enum
 #define SB_WS_CLOSE_NO_STATUS 1005
 #define SB_WS_CLOSE_ABNORMAL 1006
 #define SB_WS_CLOSE_BAD_DATA 1007
+#define SB_WS_CLOSE_POLICY_VIOLATION 1008
 #define SB_WS_CLOSE_TOO_BIG 1009
+#define SB_WS_CLOSE_TRY_AGAIN_LATER 1013
 
 typedef struct
 {
@@ -72,6 +74,10 @@ gsize sb_ws_frame_write_masked (
 
 /* A close frame carrying code and reason (reason is cut to fit a control frame). */
 GBytes *sb_ws_frame_encode_close (gushort code, const char *reason);
+
+/* Whether data is UTF-8 (RFC 3629), U+0000 included: g_utf8_validate () stops at a NUL byte,
+ * which RFC 6455 allows in text frames and close reasons like any other character. */
+gboolean sb_ws_utf8_validate (const guint8 *data, gsize length);
 
 /* Whether code may be sent in, or received in, a close frame (RFC 6455 section 7.4). */
 gboolean sb_ws_close_code_is_valid (gushort code);
