@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-protocol.h"
+#include "sb-seat-grid.h"
 #include "sb-seat-group.h"
 #include "sb-seat-map-private.h"
 #include "sb-seat-button-private.h"
@@ -44,6 +45,7 @@ struct _SbSeatMap
   SbSeatButton **seats; /* n_seats, indexed like the venue */
   char **hold_ids;      /* n_seats: the hold a held seat is under, or NULL */
   guint *neighbours;    /* N_DIRS per seat, NO_SEAT at an edge; computed on first use */
+  SbSeatGrid *grid;     /* seats by position, for hit-testing; built on first use */
   guint n_seats;
   GHashTable *own_holds; /* hold id → itself */
   GArray *selection;     /* guint seat indices */
@@ -51,9 +53,9 @@ struct _SbSeatMap
 
   double zoom;
   gboolean fit_pending;
-  /* Keeps the point under the pointer in place while zooming; applied once the adjustments
-   * learn the new size. */
-  gboolean anchor_pending_x, anchor_pending_y;
+  /* Keeps the point under the pointer in place while zooming; applied when the map is next
+   * allocated (place_anchor()). */
+  gboolean anchor_pending;
   double anchor_venue_x, anchor_venue_y;
   double anchor_view_x, anchor_view_y;
 
@@ -128,11 +130,18 @@ sb_seat_map_set_zoom_at (SbSeatMap *self, double zoom, double x, double y)
    * is smaller than the view. */
   if (!gtk_widget_compute_point (self->scrolled_window, GTK_WIDGET (self->root), &in_view, &in_map))
     in_map = in_view;
+  /* Wheel notches and pinch steps come faster than frames: until the last zoom has been laid out,
+   * the widgets are still placed for an older zoom, and only the anchor knows where the venue
+   * is. Reading the layout then made every notch drift towards the top-left. */
+  self->anchor_venue_x = self->anchor_pending
+                             ? self->anchor_venue_x + (x - self->anchor_view_x) / self->zoom
+                             : in_map.x / self->zoom;
+  self->anchor_venue_y = self->anchor_pending
+                             ? self->anchor_venue_y + (y - self->anchor_view_y) / self->zoom
+                             : in_map.y / self->zoom;
   self->anchor_view_x = x;
   self->anchor_view_y = y;
-  self->anchor_venue_x = in_map.x / self->zoom;
-  self->anchor_venue_y = in_map.y / self->zoom;
-  self->anchor_pending_x = self->anchor_pending_y = TRUE;
+  self->anchor_pending = TRUE;
   set_zoom_internal (self, zoom);
 }
 
@@ -187,7 +196,7 @@ sb_seat_map_zoom_to_fit (SbSeatMap *self)
   if (self->root != NULL && width > 0 && height > 0)
     {
       self->fit_pending = FALSE;
-      self->anchor_pending_x = self->anchor_pending_y = FALSE;
+      self->anchor_pending = FALSE;
       set_zoom_internal (self, fit_zoom (self, width, height));
       return;
     }
@@ -204,20 +213,32 @@ sb_seat_map_get_zoom (SbSeatMap *self)
   return self->zoom;
 }
 
+/* The anchor's scroll position at the new zoom, set on the adjustments before the viewport is
+ * allocated, so that the viewport places the map there in this very layout pass. (Setting the
+ * value from the viewport's own allocation, as "changed" handlers do, moves the adjustment but
+ * not the picture until some later relayout, and a click then made the view jump.) */
 static void
-adjustment_changed (GtkAdjustment *adjustment, SbSeatMap *self)
+place_anchor (SbSeatMap *self, int width, int height)
 {
-  if (adjustment == hadjustment (self) && self->anchor_pending_x)
+  GtkAdjustment *adjustments[2] = { hadjustment (self), vadjustment (self) };
+  double anchor_venue[2] = { self->anchor_venue_x, self->anchor_venue_y };
+  double anchor_view[2] = { self->anchor_view_x, self->anchor_view_y };
+  int view[2] = { width, height };
+
+  for (int axis = 0; axis < 2; axis++)
     {
-      self->anchor_pending_x = FALSE;
-      gtk_adjustment_set_value (adjustment,
-                                self->anchor_venue_x * self->zoom - self->anchor_view_x);
-    }
-  else if (adjustment == vadjustment (self) && self->anchor_pending_y)
-    {
-      self->anchor_pending_y = FALSE;
-      gtk_adjustment_set_value (adjustment,
-                                self->anchor_venue_y * self->zoom - self->anchor_view_y);
+      GtkAdjustment *adjustment = adjustments[axis];
+      int extent;
+      double upper, value;
+
+      gtk_widget_measure (GTK_WIDGET (self->root),
+                          axis == 0 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL, -1,
+                          NULL, &extent, NULL, NULL);
+      upper = MAX (extent, view[axis]);
+      value = CLAMP (anchor_venue[axis] * self->zoom - anchor_view[axis], 0, upper - view[axis]);
+      gtk_adjustment_configure (adjustment, value, 0, upper,
+                                gtk_adjustment_get_step_increment (adjustment),
+                                gtk_adjustment_get_page_increment (adjustment), view[axis]);
     }
 }
 
@@ -246,9 +267,14 @@ sb_seat_map_size_allocate (GtkWidget *widget, int width, int height, int baselin
     {
       self->fit_pending = FALSE;
       set_zoom_internal (self, fit_zoom (self, width, height));
-      self->anchor_pending_x = self->anchor_pending_y = FALSE;
+      self->anchor_pending = FALSE;
     }
 
+  /* With overlay scrollbars (GTK's default) the viewport is as large as the map; classic
+   * scrollbars make it smaller and the viewport then clamps the value a little. */
+  if (self->anchor_pending && self->root != NULL)
+    place_anchor (self, width, height);
+  self->anchor_pending = FALSE;
   gtk_widget_size_allocate (self->scrolled_window, &(GtkAllocation){ 0, 0, width, height },
                             baseline);
 }
@@ -316,12 +342,85 @@ drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, SbSeatMap *self)
   gtk_adjustment_set_value (vadjustment (self), self->drag_start_y - dy);
 }
 
-static SbSeatButton *
-seat_at (SbSeatMap *self, double x, double y)
+typedef struct
 {
-  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  SbSeatMap *map;
+  double scale;
+  double x, y; /* the point, in pixels from the venue origin */
+  guint best;
+  double best_distance;
+} SeatHit;
 
-  return SB_IS_SEAT_BUTTON (picked) ? SB_SEAT_BUTTON (picked) : NULL;
+static void seat_bounds (const SbSeat *seat, graphene_rect_t *out);
+
+static gboolean
+seat_hit_test (guint index, gpointer user_data)
+{
+  SeatHit *hit = user_data;
+  const SbSeat *seat = sb_venue_get_seat (hit->map->venue, index);
+  graphene_rect_t bounds;
+  int x0, y0, x1, y1;
+  double distance;
+
+  /* Exactly the pixels the seat's widget was given: the same rounding as the groups' layout. */
+  seat_bounds (seat, &bounds);
+  sb_seat_group_pixel_box (&bounds, hit->scale, &x0, &y0, &x1, &y1);
+  if (hit->x < x0 || hit->x >= x1 || hit->y < y0 || hit->y >= y1)
+    return TRUE;
+
+  /* Seats should not overlap, but the loader does not check: the nearest centre wins. */
+  distance = hypot (hit->x - seat->x * hit->scale, hit->y - seat->y * hit->scale);
+  if (hit->best == NO_SEAT || distance < hit->best_distance)
+    {
+      hit->best = index;
+      hit->best_distance = distance;
+    }
+  return TRUE;
+}
+
+/* The seat under (x, y) of the map, or NO_SEAT.
+ *
+ * Not gtk_widget_pick(): a group has the bounding box of its children, and GTK picks the topmost
+ * group whose box holds the point even when none of its seats does, so the middle of a curved
+ * row, inside the next row's box, could not be clicked. The seats are not pickable at all (that
+ * also spares GTK walking thousands of widgets on every pointer motion); this finds the seat from
+ * its position and the zoom, in the cells of a grid around the point. */
+static guint
+seat_index_at (SbSeatMap *self, double x, double y)
+{
+  GtkWidget *viewport;
+  GtkWidget *picked;
+  graphene_point_t in_map = GRAPHENE_POINT_INIT ((float) x, (float) y);
+  graphene_point_t in_root;
+  graphene_rect_t bounds;
+  int root_x0, root_y0, root_x1, root_y1;
+  double reach;
+  SeatHit hit = { self, self->zoom, 0, 0, NO_SEAT, 0 };
+
+  if (self->root == NULL || self->n_seats == 0)
+    return NO_SEAT;
+
+  /* A scrollbar over the seats takes the pointer. */
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->scrolled_window));
+  picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  if (picked == NULL || (picked != viewport && !gtk_widget_is_ancestor (picked, viewport)))
+    return NO_SEAT;
+
+  if (!gtk_widget_compute_point (GTK_WIDGET (self), GTK_WIDGET (self->root), &in_map, &in_root))
+    return NO_SEAT;
+  sb_seat_group_get_bounds (self->root, &bounds);
+  sb_seat_group_pixel_box (&bounds, self->zoom, &root_x0, &root_y0, &root_x1, &root_y1);
+  hit.x = in_root.x + root_x0;
+  hit.y = in_root.y + root_y0;
+
+  if (self->grid == NULL)
+    self->grid = sb_seat_grid_new (self->venue);
+  /* A seat reaches half a unit from its centre, plus a pixel of rounding. */
+  reach = 0.5 + 1.0 / self->zoom;
+  sb_seat_grid_foreach (self->grid, hit.x / self->zoom - reach, hit.y / self->zoom - reach,
+                        hit.x / self->zoom + reach, hit.y / self->zoom + reach, seat_hit_test,
+                        &hit);
+  return hit.best;
 }
 
 static void set_focus_seat (SbSeatMap *self, guint index, gboolean grab);
@@ -329,13 +428,13 @@ static void set_focus_seat (SbSeatMap *self, guint index, gboolean grab);
 static void
 click_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, SbSeatMap *self)
 {
-  SbSeatButton *seat = seat_at (self, x, y);
+  guint index = seat_index_at (self, x, y);
 
-  if (seat == NULL)
+  if (index == NO_SEAT)
     return;
 
-  set_focus_seat (self, sb_seat_button_get_index (seat), TRUE);
-  gtk_widget_activate_action (GTK_WIDGET (seat), "click", NULL);
+  set_focus_seat (self, index, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self->seats[index]), "click", NULL);
 }
 
 /* Keyboard: arrows go to the spatially nearest seat in that direction. */
@@ -459,6 +558,33 @@ compute_neighbours (SbSeatMap *self)
 #undef CELL_OF
 }
 
+/* Scrolls the least that shows the whole seat, with a little room around it for its focus ring. */
+static void
+scroll_to_seat (SbSeatMap *self, guint index)
+{
+  GtkWidget *seat = GTK_WIDGET (self->seats[index]);
+  graphene_rect_t bounds;
+  GtkAdjustment *adjustments[2] = { hadjustment (self), vadjustment (self) };
+
+  if (!gtk_widget_compute_bounds (seat, GTK_WIDGET (self->root), &bounds))
+    return;
+  graphene_rect_inset (&bounds, -(float) (self->zoom * 0.25), -(float) (self->zoom * 0.25));
+  for (int axis = 0; axis < 2; axis++)
+    {
+      GtkAdjustment *adjustment = adjustments[axis];
+      double start = axis == 0 ? bounds.origin.x : bounds.origin.y;
+      double size = axis == 0 ? bounds.size.width : bounds.size.height;
+      double value = gtk_adjustment_get_value (adjustment);
+      double page = gtk_adjustment_get_page_size (adjustment);
+
+      /* The root's coordinates are the adjustment's while the map is larger than the view. */
+      if (start < value)
+        gtk_adjustment_set_value (adjustment, start);
+      else if (start + size > value + page)
+        gtk_adjustment_set_value (adjustment, start + size - page);
+    }
+}
+
 static void
 set_focus_seat (SbSeatMap *self, guint index, gboolean grab)
 {
@@ -517,8 +643,20 @@ key_pressed_cb (GtkEventControllerKey *controller,
   next = self->neighbours[sb_seat_button_get_index (SB_SEAT_BUTTON (focus)) * N_DIRS + dir];
   /* At the edge of the venue the key is still ours: focus must not wander out of the map. */
   if (next != NO_SEAT)
-    set_focus_seat (self, next, TRUE);
+    {
+      set_focus_seat (self, next, TRUE);
+      scroll_to_seat (self, next);
+    }
   return TRUE;
+}
+
+/* Tab into the map lands on the roving focus seat, wherever the view is. */
+static void
+focus_enter_cb (GtkEventControllerFocus *controller, SbSeatMap *self)
+{
+  if (self->focus_seat < self->n_seats
+      && gtk_widget_has_focus (GTK_WIDGET (self->seats[self->focus_seat])))
+    scroll_to_seat (self, self->focus_seat);
 }
 
 /* Selection */
@@ -606,6 +744,7 @@ clear_venue (SbSeatMap *self)
   g_clear_pointer (&self->hold_ids, g_free);
   g_clear_pointer (&self->seats, g_free);
   g_clear_pointer (&self->neighbours, g_free);
+  g_clear_pointer (&self->grid, sb_seat_grid_free);
   self->n_seats = 0;
   self->focus_seat = NO_SEAT;
   g_array_set_size (self->selection, 0);
@@ -817,8 +956,15 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
   /* Centred while it is smaller than the view, so a fitted map sits in the middle. */
   gtk_widget_set_halign (GTK_WIDGET (self->root), GTK_ALIGN_CENTER);
   gtk_widget_set_valign (GTK_WIDGET (self->root), GTK_ALIGN_CENTER);
+  /* The pointer finds seats through seat_index_at(), never through GTK's picking. */
+  gtk_widget_set_can_target (GTK_WIDGET (self->root), FALSE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled_window),
                                  GTK_WIDGET (self->root));
+  /* GtkViewport's own scrolling to the focus jumped the view when a click moved the focus between
+   * sections; the map scrolls a seat the keyboard reaches into view itself (set_focus_seat()). */
+  gtk_viewport_set_scroll_to_focus (
+      GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->scrolled_window))),
+      FALSE);
   if (self->n_seats > 0)
     set_focus_seat (self, 0, FALSE);
 
@@ -1081,6 +1227,7 @@ sb_seat_map_init (SbSeatMap *self)
 {
   GtkEventController *scroll;
   GtkEventController *key;
+  GtkEventController *focus;
   GtkEventController *motion;
   GtkGesture *zoom;
   GtkGesture *drag;
@@ -1093,8 +1240,6 @@ sb_seat_map_init (SbSeatMap *self)
 
   self->scrolled_window = gtk_scrolled_window_new ();
   gtk_widget_set_parent (self->scrolled_window, GTK_WIDGET (self));
-  g_signal_connect (hadjustment (self), "changed", G_CALLBACK (adjustment_changed), self);
-  g_signal_connect (vadjustment (self), "changed", G_CALLBACK (adjustment_changed), self);
 
   /* Capture phase: Ctrl+scroll must zoom before the scrolled window scrolls. */
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
@@ -1123,6 +1268,10 @@ sb_seat_map_init (SbSeatMap *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "enter", G_CALLBACK (focus_enter_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
 
   key = gtk_event_controller_key_new ();
   g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);
