@@ -15,8 +15,10 @@
 #include "sb-protocol.h"
 #include "sb-seat-grid.h"
 #include "sb-seat-group.h"
+#include "sb-seat-labels.h"
 #include "sb-seat-map-private.h"
 #include "sb-seat-button-private.h"
+#include "sb-seat-text.h"
 #include "sb-util.h"
 
 #define MIN_ZOOM 2.0
@@ -40,6 +42,7 @@ struct _SbSeatMap
   GtkWidget parent_instance;
 
   GtkWidget *scrolled_window;
+  GtkWidget *labels; /* SbSeatLabels, over the scrolled window */
   SbVenue *venue;
   SbSeatGroup *root;
   SbSeatButton **seats; /* n_seats, indexed like the venue */
@@ -60,6 +63,10 @@ struct _SbSeatMap
   double anchor_view_x, anchor_view_y;
 
   double pointer_x, pointer_y;
+  gboolean pointer_inside;
+  guint hover_seat;       /* under the pointer, or NO_SEAT */
+  gboolean hover_details; /* the pointer rested there: the labels show the seat's details */
+  guint hover_details_id; /* the timeout that shows them */
   double pinch_start_zoom;
   double drag_start_x, drag_start_y;
 };
@@ -107,6 +114,7 @@ set_zoom_internal (SbSeatMap *self, double zoom)
   self->zoom = zoom;
   if (self->root != NULL)
     sb_seat_group_set_scale (self->root, zoom);
+  gtk_widget_queue_draw (self->labels);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
 
@@ -277,15 +285,77 @@ sb_seat_map_size_allocate (GtkWidget *widget, int width, int height, int baselin
   self->anchor_pending = FALSE;
   gtk_widget_size_allocate (self->scrolled_window, &(GtkAllocation){ 0, 0, width, height },
                             baseline);
+  gtk_widget_size_allocate (self->labels, &(GtkAllocation){ 0, 0, width, height }, baseline);
 }
 
 /* Input */
+
+static guint seat_index_at (SbSeatMap *self, double x, double y);
+
+/* Like a tooltip, the details wait for the pointer to rest; but they are drawn over the map by
+ * the labels rather than in a tooltip window, which would take the clicks meant for the seats
+ * beneath it. */
+#define HOVER_DETAILS_DELAY_MS 500
+
+static gboolean
+show_hover_details (gpointer user_data)
+{
+  SbSeatMap *self = user_data;
+
+  self->hover_details_id = 0;
+  self->hover_details = TRUE;
+  gtk_widget_queue_draw (self->labels);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hide_hover_details (SbSeatMap *self)
+{
+  g_clear_handle_id (&self->hover_details_id, g_source_remove);
+  if (self->hover_details)
+    {
+      self->hover_details = FALSE;
+      gtk_widget_queue_draw (self->labels);
+    }
+}
+
+static void
+update_hover (SbSeatMap *self)
+{
+  guint hover
+      = self->pointer_inside ? seat_index_at (self, self->pointer_x, self->pointer_y) : NO_SEAT;
+
+  if (hover == self->hover_seat)
+    return;
+  self->hover_seat = hover;
+  hide_hover_details (self);
+  if (hover != NO_SEAT)
+    self->hover_details_id = g_timeout_add (HOVER_DETAILS_DELAY_MS, show_hover_details, self);
+  gtk_widget_queue_draw (self->labels);
+}
 
 static void
 motion_cb (GtkEventControllerMotion *controller, double x, double y, SbSeatMap *self)
 {
   self->pointer_x = x;
   self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  update_hover (self);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, SbSeatMap *self)
+{
+  self->pointer_inside = FALSE;
+  update_hover (self);
+}
+
+/* Scrolling moves the venue under a pointer that stays put. */
+static void
+scrolled_cb (GtkAdjustment *adjustment, SbSeatMap *self)
+{
+  gtk_widget_queue_draw (self->labels);
+  update_hover (self);
 }
 
 static gboolean
@@ -430,6 +500,7 @@ click_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, Sb
 {
   guint index = seat_index_at (self, x, y);
 
+  hide_hover_details (self);
   if (index == NO_SEAT)
     return;
 
@@ -746,6 +817,9 @@ clear_venue (SbSeatMap *self)
   g_clear_pointer (&self->neighbours, g_free);
   g_clear_pointer (&self->grid, sb_seat_grid_free);
   self->n_seats = 0;
+  self->hover_seat = NO_SEAT;
+  self->hover_details = FALSE;
+  g_clear_handle_id (&self->hover_details_id, g_source_remove);
   self->focus_seat = NO_SEAT;
   g_array_set_size (self->selection, 0);
   g_clear_object (&self->venue);
@@ -927,8 +1001,19 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
 
               if (!gdk_rgba_parse (&colour, category->colour))
                 colour = (GdkRGBA){ 0.2, 0.6, 0.3, 1.0 };
-              self->seats[i] = sb_seat_button_new (i, &colour, label,
-                                                   g_ptr_array_index (details, seat->category));
+              g_autofree char *flags = sb_seat_text_flags (seat->flags);
+              g_autofree char *seat_details = NULL;
+
+              /* Translators: a seat's category and price, then its features, e.g.
+               * "Premium, €65.00, wheelchair space" */
+              if (flags != NULL)
+                seat_details
+                    = g_strdup_printf (C_ ("seat details", "%s, %s"),
+                                       (char *) g_ptr_array_index (details, seat->category), flags);
+              self->seats[i] = sb_seat_button_new (
+                  i, &colour, label,
+                  seat_details != NULL ? seat_details
+                                       : g_ptr_array_index (details, seat->category));
               if (seat->blocked)
                 sb_seat_button_set_status (self->seats[i], SB_SEAT_STATUS_BLOCKED);
               seat_bounds (seat, &sb);
@@ -1108,6 +1193,46 @@ sb_seat_map_get_hold (SbSeatMap *self, guint index)
   return self->hold_ids[index];
 }
 
+SbSeatGrid *
+sb_seat_map_get_grid (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+  g_return_val_if_fail (self->venue != NULL, NULL);
+
+  if (self->grid == NULL)
+    self->grid = sb_seat_grid_new (self->venue);
+  return self->grid;
+}
+
+gboolean
+sb_seat_map_get_origin (SbSeatMap *self, double *out_x, double *out_y)
+{
+  graphene_point_t root_origin;
+  graphene_rect_t bounds;
+  int x0, y0, x1, y1;
+
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), FALSE);
+
+  if (self->root == NULL
+      || !gtk_widget_compute_point (GTK_WIDGET (self->root), GTK_WIDGET (self),
+                                    &GRAPHENE_POINT_INIT (0, 0), &root_origin))
+    return FALSE;
+  sb_seat_group_get_bounds (self->root, &bounds);
+  sb_seat_group_pixel_box (&bounds, self->zoom, &x0, &y0, &x1, &y1);
+  *out_x = root_origin.x - x0;
+  *out_y = root_origin.y - y0;
+  return TRUE;
+}
+
+guint
+sb_seat_map_get_hover_seat (SbSeatMap *self, gboolean *out_details)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NO_SEAT);
+
+  *out_details = self->hover_details;
+  return self->hover_seat;
+}
+
 SbSeatButton *
 sb_seat_map_get_seat_widget (SbSeatMap *self, guint index)
 {
@@ -1170,7 +1295,9 @@ sb_seat_map_dispose (GObject *object)
   SbSeatMap *self = SB_SEAT_MAP (object);
 
   clear_venue (self);
+  g_clear_handle_id (&self->hover_details_id, g_source_remove);
   g_clear_pointer (&self->scrolled_window, gtk_widget_unparent);
+  g_clear_pointer (&self->labels, gtk_widget_unparent);
 
   G_OBJECT_CLASS (sb_seat_map_parent_class)->dispose (object);
 }
@@ -1235,11 +1362,19 @@ sb_seat_map_init (SbSeatMap *self)
 
   self->zoom = SB_SEAT_MAP_NATURAL_ZOOM;
   self->focus_seat = NO_SEAT;
+  self->hover_seat = NO_SEAT;
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->own_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->scrolled_window = gtk_scrolled_window_new ();
   gtk_widget_set_parent (self->scrolled_window, GTK_WIDGET (self));
+  g_signal_connect (hadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self);
+  g_signal_connect (vadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self);
+  /* After the scrolled window, so it is drawn over the seats. */
+  self->labels = sb_seat_labels_new ();
+  gtk_widget_set_parent (self->labels, GTK_WIDGET (self));
+  g_signal_connect_swapped (self, "seats-changed", G_CALLBACK (gtk_widget_queue_draw),
+                            self->labels);
 
   /* Capture phase: Ctrl+scroll must zoom before the scrolled window scrolls. */
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
@@ -1250,6 +1385,7 @@ sb_seat_map_init (SbSeatMap *self)
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   zoom = gtk_gesture_zoom_new ();
