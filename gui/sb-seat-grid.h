@@ -25,6 +25,23 @@ void sb_seat_grid_foreach (SbSeatGrid *self,
                            SbSeatGridFunc func,
                            gpointer user_data);
 
+/* The seat whose widget covers pixel (x, y) at scale, counted from the venue origin as
+ * sb_seat_group_pixel_box() counts, or G_MAXUINT. */
+guint sb_seat_grid_find_at_pixel (SbSeatGrid *self, double x, double y, double scale);
+
+typedef enum
+{
+  SB_SEAT_GRID_LEFT,
+  SB_SEAT_GRID_RIGHT,
+  SB_SEAT_GRID_UP,
+  SB_SEAT_GRID_DOWN,
+  SB_SEAT_GRID_N_DIRECTIONS
+} SbSeatGridDirection;
+
+/* For each seat and direction (seat * SB_SEAT_GRID_N_DIRECTIONS + direction), the seat an arrow
+ * key leads to, or G_MAXUINT at the edge. Free with g_free(). */
+guint *sb_seat_grid_compute_neighbours (SbSeatGrid *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbSeatGrid, sb_seat_grid_free)
 
 G_END_DECLS

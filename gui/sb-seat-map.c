@@ -28,14 +28,11 @@
 #define MARGIN 1.0
 #define NO_SEAT G_MAXUINT
 
-enum
-{
-  DIR_LEFT,
-  DIR_RIGHT,
-  DIR_UP,
-  DIR_DOWN,
-  N_DIRS
-};
+#define DIR_LEFT SB_SEAT_GRID_LEFT
+#define DIR_RIGHT SB_SEAT_GRID_RIGHT
+#define DIR_UP SB_SEAT_GRID_UP
+#define DIR_DOWN SB_SEAT_GRID_DOWN
+#define N_DIRS SB_SEAT_GRID_N_DIRECTIONS
 
 struct _SbSeatMap
 {
@@ -412,49 +409,13 @@ drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, SbSeatMap *self)
   gtk_adjustment_set_value (vadjustment (self), self->drag_start_y - dy);
 }
 
-typedef struct
-{
-  SbSeatMap *map;
-  double scale;
-  double x, y; /* the point, in pixels from the venue origin */
-  guint best;
-  double best_distance;
-} SeatHit;
-
-static void seat_bounds (const SbSeat *seat, graphene_rect_t *out);
-
-static gboolean
-seat_hit_test (guint index, gpointer user_data)
-{
-  SeatHit *hit = user_data;
-  const SbSeat *seat = sb_venue_get_seat (hit->map->venue, index);
-  graphene_rect_t bounds;
-  int x0, y0, x1, y1;
-  double distance;
-
-  /* Exactly the pixels the seat's widget was given: the same rounding as the groups' layout. */
-  seat_bounds (seat, &bounds);
-  sb_seat_group_pixel_box (&bounds, hit->scale, &x0, &y0, &x1, &y1);
-  if (hit->x < x0 || hit->x >= x1 || hit->y < y0 || hit->y >= y1)
-    return TRUE;
-
-  /* Seats should not overlap, but the loader does not check: the nearest centre wins. */
-  distance = hypot (hit->x - seat->x * hit->scale, hit->y - seat->y * hit->scale);
-  if (hit->best == NO_SEAT || distance < hit->best_distance)
-    {
-      hit->best = index;
-      hit->best_distance = distance;
-    }
-  return TRUE;
-}
-
 /* The seat under (x, y) of the map, or NO_SEAT.
  *
  * Not gtk_widget_pick(): a group has the bounding box of its children, and GTK picks the topmost
  * group whose box holds the point even when none of its seats does, so the middle of a curved
  * row, inside the next row's box, could not be clicked. The seats are not pickable at all (that
- * also spares GTK walking thousands of widgets on every pointer motion); this finds the seat from
- * its position and the zoom, in the cells of a grid around the point. */
+ * also spares GTK walking thousands of widgets on every pointer motion); the grid finds the seat
+ * from the point's position and the zoom. */
 static guint
 seat_index_at (SbSeatMap *self, double x, double y)
 {
@@ -464,8 +425,6 @@ seat_index_at (SbSeatMap *self, double x, double y)
   graphene_point_t in_root;
   graphene_rect_t bounds;
   int root_x0, root_y0, root_x1, root_y1;
-  double reach;
-  SeatHit hit = { self, self->zoom, 0, 0, NO_SEAT, 0 };
 
   if (self->root == NULL || self->n_seats == 0)
     return NO_SEAT;
@@ -480,17 +439,8 @@ seat_index_at (SbSeatMap *self, double x, double y)
     return NO_SEAT;
   sb_seat_group_get_bounds (self->root, &bounds);
   sb_seat_group_pixel_box (&bounds, self->zoom, &root_x0, &root_y0, &root_x1, &root_y1);
-  hit.x = in_root.x + root_x0;
-  hit.y = in_root.y + root_y0;
-
-  if (self->grid == NULL)
-    self->grid = sb_seat_grid_new (self->venue);
-  /* A seat reaches half a unit from its centre, plus a pixel of rounding. */
-  reach = 0.5 + 1.0 / self->zoom;
-  sb_seat_grid_foreach (self->grid, hit.x / self->zoom - reach, hit.y / self->zoom - reach,
-                        hit.x / self->zoom + reach, hit.y / self->zoom + reach, seat_hit_test,
-                        &hit);
-  return hit.best;
+  return sb_seat_grid_find_at_pixel (sb_seat_map_get_grid (self), in_root.x + root_x0,
+                                     in_root.y + root_y0, self->zoom);
 }
 
 static void set_focus_seat (SbSeatMap *self, guint index, gboolean grab);
@@ -508,125 +458,13 @@ click_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, Sb
   gtk_widget_activate_action (GTK_WIDGET (self->seats[index]), "click", NULL);
 }
 
-/* Keyboard: arrows go to the spatially nearest seat in that direction. */
-
-static double
-direction_score (int dir, double dx, double dy)
-{
-  double primary, secondary;
-
-  switch (dir)
-    {
-      case DIR_LEFT:
-        primary = -dx, secondary = dy;
-        break;
-      case DIR_RIGHT:
-        primary = dx, secondary = dy;
-        break;
-      case DIR_UP:
-        primary = -dy, secondary = dx;
-        break;
-      case DIR_DOWN:
-      default:
-        primary = dy, secondary = dx;
-        break;
-    }
-
-  /* Within a 45° cone only, so Right never jumps to the row behind; sideways distance
-   * costs more than distance ahead, so curved rows still lead to their own next seat. */
-  if (primary < 0.3 || fabs (secondary) > primary)
-    return -1;
-  return primary + 2.5 * fabs (secondary);
-}
+/* Keyboard: arrows go to the spatially nearest seat in that direction (sb-seat-grid.c). */
 
 static void
 compute_neighbours (SbSeatMap *self)
 {
-  double min_x, min_y, max_x, max_y;
-  guint grid_w, grid_h, n_cells;
-  g_autofree guint *cell_start = NULL;
-  g_autofree guint *cell_seats = NULL;
-  g_autofree guint *fill = NULL;
-  /* Searching a ring further than this finds nothing useful: it is another part of the venue. */
-  const int max_ring = 40;
-
-  if (self->neighbours != NULL || self->n_seats == 0)
-    return;
-
-  /* Bucket seats into a grid of one venue unit, then look outwards ring by ring until a ring is
-   * further away than the best candidate found: linear in the number of seats. */
-  sb_venue_get_bounds (self->venue, &min_x, &min_y, &max_x, &max_y);
-  grid_w = (guint) floor (max_x - min_x) + 1;
-  grid_h = (guint) floor (max_y - min_y) + 1;
-  n_cells = grid_w * grid_h;
-  cell_start = g_new0 (guint, n_cells + 1);
-  cell_seats = g_new (guint, self->n_seats);
-  fill = g_new0 (guint, n_cells);
-
-#define CELL_OF(seat)                                                                              \
-  ((guint) floor ((seat)->y - min_y) * grid_w + (guint) floor ((seat)->x - min_x))
-
-  for (guint i = 0; i < self->n_seats; i++)
-    cell_start[CELL_OF (sb_venue_get_seat (self->venue, i)) + 1]++;
-  for (guint c = 0; c < n_cells; c++)
-    cell_start[c + 1] += cell_start[c];
-  for (guint i = 0; i < self->n_seats; i++)
-    {
-      guint c = CELL_OF (sb_venue_get_seat (self->venue, i));
-      cell_seats[cell_start[c] + fill[c]++] = i;
-    }
-
-  self->neighbours = g_new (guint, (gsize) self->n_seats * N_DIRS);
-  for (guint i = 0; i < self->n_seats; i++)
-    {
-      const SbSeat *seat = sb_venue_get_seat (self->venue, i);
-      int cx = (int) floor (seat->x - min_x);
-      int cy = (int) floor (seat->y - min_y);
-
-      for (int dir = 0; dir < N_DIRS; dir++)
-        {
-          guint best = NO_SEAT;
-          double best_score = G_MAXDOUBLE;
-
-          for (int ring = 0; ring <= max_ring && best_score > ring - 1; ring++)
-            {
-              for (int gy = cy - ring; gy <= cy + ring; gy++)
-                {
-                  if (gy < 0 || gy >= (int) grid_h)
-                    continue;
-                  for (int gx = cx - ring; gx <= cx + ring; gx++)
-                    {
-                      guint c;
-
-                      if (gx < 0 || gx >= (int) grid_w)
-                        continue;
-                      /* Only the ring's border: the inside was searched already. */
-                      if (gy != cy - ring && gy != cy + ring && gx != cx - ring && gx != cx + ring)
-                        continue;
-
-                      c = (guint) gy * grid_w + (guint) gx;
-                      for (guint k = cell_start[c]; k < cell_start[c + 1]; k++)
-                        {
-                          guint j = cell_seats[k];
-                          const SbSeat *other = sb_venue_get_seat (self->venue, j);
-                          double score;
-
-                          if (j == i)
-                            continue;
-                          score = direction_score (dir, other->x - seat->x, other->y - seat->y);
-                          if (score >= 0 && score < best_score)
-                            {
-                              best_score = score;
-                              best = j;
-                            }
-                        }
-                    }
-                }
-            }
-          self->neighbours[i * N_DIRS + dir] = best;
-        }
-    }
-#undef CELL_OF
+  if (self->neighbours == NULL && self->n_seats > 0)
+    self->neighbours = sb_seat_grid_compute_neighbours (sb_seat_map_get_grid (self));
 }
 
 /* Scrolls the least that shows the whole seat, with a little room around it for its focus ring. */

@@ -56,8 +56,12 @@ sb_seat_text_tooltip (SbVenue *venue, guint index, SbSeatStatus status)
   g_string_append (text, sb_seat_status_to_string (status));
   if (flags != NULL)
     {
+      /* A line of its own starts with a capital: "Wheelchair space, companion seat". */
+      g_autofree char *first = g_utf8_strup (flags, g_utf8_next_char (flags) - flags);
+
       g_string_append_c (text, '\n');
-      g_string_append (text, flags);
+      g_string_append (text, first);
+      g_string_append (text, g_utf8_next_char (flags));
     }
   return g_string_free (text, FALSE);
 }
