@@ -884,7 +884,7 @@ on_hello_deadline (SbWsConnection *connection, gpointer user_data)
 {
   SbClient *self = user_data;
 
-  sb_metrics_count_edge_closure (sb_server_get_metrics (self->server), SB_WS_CLOSURE_HELLO_TIMEOUT);
+  sb_metrics_count_edge_closure (self->metrics, SB_WS_CLOSURE_HELLO_TIMEOUT);
   close_with (self, SB_WS_CLOSE_POLICY_VIOLATION, "no hello in time", SB_DISCONNECT_PROTOCOL);
 }
 
