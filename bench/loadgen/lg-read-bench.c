@@ -5,7 +5,9 @@
  *
  *   valgrind --tool=callgrind lg-read-bench scan|parse MESSAGE [ITERATIONS]
  *
- * MESSAGE is an index into the table below; `lg-read-bench list` prints the messages. */
+ * MESSAGE is an index into the table below; `lg-read-bench list` prints the messages. The last is
+ * a snapshot of data/venues/arena.json (read from the current directory; the top of the source
+ * tree) as every subscriber without `since` gets it. */
 #include "lg-json.h"
 #include "sb-message.h"
 
@@ -16,6 +18,8 @@
 static GPtrArray *
 build_messages (void)
 {
+  g_autofree char *venue = NULL;
+  gsize venue_length = 0;
   GPtrArray *all = g_ptr_array_new_with_free_func (g_free);
   const char *one[] = { "floor-A-1", NULL };
   const char *four[] = { "floor-A-1", "floor-A-2", "floor-A-3", "floor-A-4", NULL };
@@ -46,6 +50,20 @@ build_messages (void)
   s = g_string_new (NULL);
   sb_booked_message_write (s, "12347", "B-0123456789", "arena-1", four, FALSE);
   g_ptr_array_add (all, g_string_free (s, FALSE));
+  /* A snapshot, written as the server writes it (sb-live-event.c), with a few seats taken. */
+  if (g_file_get_contents ("data/venues/arena.json", &venue, &venue_length, NULL))
+    {
+      s = g_string_new (NULL);
+      sb_snapshot_message_write_head (s, "7", "arena-1", "Benchmark arena 1", 0, 43, 1764659400000);
+      g_string_append_len (s, venue, (gssize) venue_length);
+      g_string_append (s, SB_SNAPSHOT_SEATS_MEMBER "[");
+      for (guint i = 0; four[i] != NULL; i++)
+        sb_seat_update_write (s, four[i], SB_SEAT_BOOKED, NULL);
+      g_string_append_c (s, ']');
+      sb_snapshot_message_write_holds_begin (s);
+      sb_snapshot_message_write_end (s, NULL);
+      g_ptr_array_add (all, g_string_free (s, FALSE));
+    }
   return all;
 }
 
@@ -61,7 +79,7 @@ main (int argc, char **argv)
   if (strcmp (mode, "list") == 0)
     {
       for (guint i = 0; i < messages->len; i++)
-        printf ("%u %s\n", i, (const char *) messages->pdata[i]);
+        printf ("%u %.200s\n", i, (const char *) messages->pdata[i]);
       return 0;
     }
   if (index >= messages->len || (strcmp (mode, "scan") != 0 && strcmp (mode, "parse") != 0))

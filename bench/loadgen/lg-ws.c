@@ -1,6 +1,10 @@
 /* lg-ws.c: epoll-driven WebSocket client, see lg-ws.h. The bytes of a frame (header, mask,
  * opcodes, close codes) are the server's own frame library, sb-ws-frame.h; this file holds only
- * the client's side of the connection: connect, handshake, buffers and epoll. */
+ * the client's side of the connection: connect, handshake, buffers and epoll.
+ *
+ * That costs nothing measurable (callgrind, BENCHMARKS.md "The load generator on the product's
+ * code"): reading and decoding stay at 425–478 instructions per frame received in scenario c
+ * (437 with the copy this replaced), sending a frame takes 787 instead of 747. */
 #include "lg-ws.h"
 
 #include "sb-ws-frame.h"
