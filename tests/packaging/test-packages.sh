@@ -99,6 +99,16 @@ else
   echo "systemd-analyze is missing: not verified"
 fi
 
+step "the seatbook system user (systemd-sysusers into a scratch root)"
+mkdir -p "$work/sysroot/etc"
+systemd-sysusers --root="$work/sysroot" "$root/usr/lib/sysusers.d/seatbook-server.conf"
+grep -q '^seatbook:x:[0-9]*:[0-9]*:.*:/var/lib/seatbook:/usr/sbin/nologin$' "$work/sysroot/etc/passwd" \
+  || { echo "FAIL: no seatbook user"; exit 1; }
+grep -q '^User=seatbook$' "$root/lib/systemd/system/seatbook-server.service" \
+  && grep -q '^StateDirectory=seatbook$' "$root/lib/systemd/system/seatbook-server.service" \
+  || { echo "FAIL: the unit does not run as seatbook with StateDirectory=seatbook"; exit 1; }
+echo "ok"
+
 step "create-event and a short booking against the unpacked server"
 SEATBOOK_SERVER=$server SEATBOOK_VENUE=$root/usr/share/seatbook/venues/theatre.json \
   /usr/bin/python3 "$source_root/tests/packaging/book-once.py"
