@@ -78,8 +78,14 @@ step "the unpacked server's --help against its man pages, configuration file and
   "$root/usr/share/bash-completion/completions/seatbook-server"
 grep -q '^/etc/seatbook/seatbook-server.conf$' "$work/control/seatbook-server/conffiles" \
   || { echo "FAIL: the configuration file is not a conffile"; exit 1; }
-zcat "$root/usr/share/man/man1/seatbook.1.gz" | grep -q '^\.SH DESCRIPTION' \
-  || { echo "FAIL: seatbook(1)"; exit 1; }
+# The app's --help (it needs its compiled GSettings schema) against seatbook(1).
+glib-compile-schemas --targetdir="$work" "$root/usr/share/glib-2.0/schemas"
+app_help=$(GSETTINGS_SCHEMA_DIR=$work GSETTINGS_BACKEND=memory "$root/usr/bin/seatbook" --help)
+app_man=$(zcat "$root/usr/share/man/man1/seatbook.1.gz" | sed 's/\\-/-/g')
+grep -q 'ERROR\|CRITICAL' <<<"$app_man" && { echo "FAIL: seatbook(1) holds an error"; exit 1; }
+for option in $(sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}--\([a-z0-9-]*\).*/\2/p' <<<"$app_help"); do
+  grep -qF -- "--$option" <<<"$app_man" || { echo "FAIL: seatbook(1) lacks --$option"; exit 1; }
+done
 
 step "systemd-analyze verify"
 if command -v systemd-analyze >/dev/null; then
