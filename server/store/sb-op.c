@@ -177,8 +177,8 @@ parse_object (const char *json, const char *what, JsonParser **out_parser, GErro
 
   if (!json_parser_load_from_data (parser, json, -1, &local_error))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Invalid %s: %s", what,
-                   local_error->message);
+      /* Keeps the parser's domain and code: only the text says what was being read. */
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Invalid %s: ", what);
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -377,6 +377,27 @@ sb_change_free (SbChange *change)
   g_clear_pointer (&change->holds, g_ptr_array_unref);
   g_strfreev (change->ended_holds);
   g_free (change);
+}
+
+SbChange *
+sb_change_copy (const SbChange *change)
+{
+  SbChange *copy;
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  copy = sb_change_new (change->event_id, change->version);
+  for (guint i = 0; i < change->seats->len; i++)
+    {
+      const SbSeatChange *seat = g_ptr_array_index (change->seats, i);
+
+      g_ptr_array_add (copy->seats, sb_seat_change_new (seat->seat_id, seat->state, seat->hold_id));
+    }
+  for (guint i = 0; i < change->holds->len; i++)
+    g_ptr_array_add (copy->holds, sb_hold_record_copy (g_ptr_array_index (change->holds, i)));
+  copy->ended_holds = g_strdupv (change->ended_holds);
+  copy->committed_at_ms = change->committed_at_ms;
+  return copy;
 }
 
 char *

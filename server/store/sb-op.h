@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   SB_OP_HOLD,    /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
   SB_OP_EXTEND,  /* in: event_id, client_id, request_id, hold_id, ttl_ms */
   SB_OP_RELEASE, /* in: event_id, client_id, request_id, hold_id */
@@ -17,13 +18,15 @@ typedef enum {
   SB_OP_EXPIRE,  /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms */
 } SbOpKind;
 
-typedef struct {
+typedef struct
+{
   char *seat_id;
   SbSeatState state; /* the seat's new state: FREE, HELD or BOOKED */
   char *hold_id;     /* when HELD */
 } SbSeatChange;
 
-typedef struct {
+typedef struct
+{
   char *hold_id;
   char *event_id;
   char *client_id;
@@ -32,7 +35,8 @@ typedef struct {
 } SbHoldRecord;
 
 /* One committed version of one event. Versions of an event go up by exactly one per change. */
-typedef struct {
+typedef struct
+{
   char *event_id;
   gint64 version;
   GPtrArray *seats;   /* SbSeatChange, element-free set */
@@ -41,27 +45,28 @@ typedef struct {
   gint64 committed_at_ms;
 } SbChange;
 
-typedef struct {
+typedef struct
+{
   /* Input */
   SbOpKind kind;
   char *event_id;
-  char *client_id;   /* NULL for expire */
-  char *request_id;  /* NULL for expire; (client_id, request_id) is the idempotency key */
-  char **seat_ids;   /* hold, book by seats */
-  char *hold_id;     /* extend, release, book by hold */
-  gint64 ttl_ms;     /* hold, extend */
-  gint64 now_ms;     /* the clock the op runs at: expiry is judged against it */
+  char *client_id;  /* NULL for expire */
+  char *request_id; /* NULL for expire; (client_id, request_id) is the idempotency key */
+  char **seat_ids;  /* hold, book by seats */
+  char *hold_id;    /* extend, release, book by hold */
+  gint64 ttl_ms;    /* hold, extend */
+  gint64 now_ms;    /* the clock the op runs at: expiry is judged against it */
 
   /* Outcome, filled in by the store */
-  SbErrorCode error;        /* SB_ERROR_NONE on success */
-  char *error_message;      /* human text when error != NONE */
-  char **conflicting_seats; /* SEAT_UNAVAILABLE: the seats that were not free */
-  char *result_hold_id;     /* hold, extend, release, book by hold */
-  char *result_booking_id;  /* book */
-  char **result_seat_ids;   /* the seats the op acted on (book by hold: the hold's seats) */
+  SbErrorCode error;           /* SB_ERROR_NONE on success */
+  char *error_message;         /* human text when error != NONE */
+  char **conflicting_seats;    /* SEAT_UNAVAILABLE: the seats that were not free */
+  char *result_hold_id;        /* hold, extend, release, book by hold */
+  char *result_booking_id;     /* book */
+  char **result_seat_ids;      /* the seats the op acted on (book by hold: the hold's seats) */
   gint64 result_expires_at_ms; /* hold, extend */
-  gboolean replayed;        /* the outcome is the stored outcome of an earlier request */
-  SbChange *change;         /* what the op committed; NULL when it changed nothing */
+  gboolean replayed;           /* the outcome is the stored outcome of an earlier request */
+  SbChange *change;            /* what the op committed; NULL when it changed nothing */
 
   /* For the caller; the store never touches these */
   gpointer user_data;
@@ -69,7 +74,8 @@ typedef struct {
   gint64 committed_at_us; /* g_get_monotonic_time () when its transaction committed */
 } SbOp;
 
-SbOp *sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, const char *request_id);
+SbOp *
+sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, const char *request_id);
 void sb_op_free (SbOp *op);
 const char *sb_op_kind_to_string (SbOpKind kind);
 
@@ -98,6 +104,8 @@ SbHoldRecord *sb_hold_record_copy (const SbHoldRecord *hold);
 void sb_hold_record_free (SbHoldRecord *hold);
 
 SbChange *sb_change_new (const char *event_id, gint64 version);
+/* A deep copy, e.g. to hand a change from the store's thread to another. */
+SbChange *sb_change_copy (const SbChange *change);
 void sb_change_free (SbChange *change);
 
 /* Change log encoding, identical for every backend. */

@@ -8,221 +8,26 @@
  * The schema, not the server's memory, is what makes a double booking impossible: seat_states has
  * one row per (event, seat) that is not free, so holding or booking a free seat is an INSERT that a
  * second attempt cannot repeat; triggers refuse to overwrite or delete a booked or blocked row;
- * booking_seats remembers every booked seat with the same primary key. */
+ * booking_seats remembers every booked seat with the same primary key.
+ *
+ * Here: the GObject and SbStore's methods. The connection, schema and statements are
+ * sb-sqlite-db.c; the primitives the booking rules run ops on, sb-sqlite-backend.c. */
 #include "config.h"
 
 #include "sb-sqlite-store.h"
 
-#include <sqlite3.h>
-#include <string.h>
-
+#include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
-#include "sb-venue.h"
 
 /* Keep at least this many versions of each event's change log, however old they are, so that a
  * client that was away for a while can still catch up with a replay. */
 #define KEEP_CHANGES_PER_EVENT 10000
 
-/* Ordered schema migrations; migration i brings PRAGMA user_version from i to i + 1. Never edit a
- * step that has shipped: add a new one. */
-static const char *const migrations[] = {
-  /* 1: the initial schema */
-  /* Every committed op rewrites its event's row (version + 1): keep that row small. */
-  "CREATE TABLE events ("
-  "  event_id TEXT PRIMARY KEY NOT NULL,"
-  "  name TEXT NOT NULL,"
-  "  starts_at INTEGER NOT NULL DEFAULT 0,"
-  "  version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0),"
-  "  created_at INTEGER NOT NULL"
-  ");"
-  /* The venue document (up to megabytes), apart from the hot events row. */
-  "CREATE TABLE event_venues ("
-  "  event_id TEXT PRIMARY KEY NOT NULL REFERENCES events (event_id),"
-  "  venue_json TEXT NOT NULL"
-  ");"
-  "CREATE TABLE holds ("
-  "  hold_id TEXT PRIMARY KEY NOT NULL,"
-  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
-  "  client_id TEXT NOT NULL,"
-  "  expires_at INTEGER NOT NULL,"
-  "  status TEXT NOT NULL CHECK (status IN ('active', 'released', 'booked', 'expired')),"
-  "  created_at INTEGER NOT NULL,"
-  "  ended_at INTEGER"
-  ");"
-  /* The expiry sweep and load_event look only at active holds. */
-  "CREATE INDEX holds_active ON holds (event_id, expires_at) WHERE status = 'active';"
-  "CREATE TABLE bookings ("
-  "  booking_id TEXT PRIMARY KEY NOT NULL,"
-  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
-  "  client_id TEXT NOT NULL,"
-  "  hold_id TEXT,"
-  "  created_at INTEGER NOT NULL"
-  ");"
-  /* A seat of an event is booked at most once, ever (the protocol has no cancellation). */
-  "CREATE TABLE booking_seats ("
-  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
-  "  seat_id TEXT NOT NULL,"
-  "  booking_id TEXT NOT NULL REFERENCES bookings (booking_id),"
-  "  PRIMARY KEY (event_id, seat_id)"
-  ") WITHOUT ROWID;"
-  /* A row only for seats that are not free. */
-  "CREATE TABLE seat_states ("
-  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
-  "  seat_id TEXT NOT NULL,"
-  "  state TEXT NOT NULL CHECK (state IN ('held', 'booked', 'blocked')),"
-  "  hold_id TEXT REFERENCES holds (hold_id),"
-  "  booking_id TEXT REFERENCES bookings (booking_id),"
-  "  CHECK ((state = 'held') = (hold_id IS NOT NULL)),"
-  "  CHECK ((state = 'booked') = (booking_id IS NOT NULL)),"
-  "  PRIMARY KEY (event_id, seat_id)"
-  ") WITHOUT ROWID;"
-  "CREATE INDEX seat_states_hold ON seat_states (hold_id) WHERE hold_id IS NOT NULL;"
-  /* An INSERT over an existing row fails on the primary key, except INSERT OR REPLACE, which would
-   * delete the row without firing delete triggers: refuse that here. */
-  "CREATE TRIGGER seat_states_no_replace BEFORE INSERT ON seat_states"
-  "  WHEN EXISTS (SELECT 1 FROM seat_states s"
-  "               WHERE s.event_id = NEW.event_id AND s.seat_id = NEW.seat_id)"
-  "  BEGIN SELECT RAISE (ABORT, 'the seat is not free'); END;"
-  /* The only transition of an existing row is held -> booked; booked and blocked rows are final. */
-  "CREATE TRIGGER seat_states_no_overwrite BEFORE UPDATE ON seat_states"
-  "  WHEN OLD.state <> 'held' OR NEW.state <> 'booked'"
-  "    OR NEW.event_id <> OLD.event_id OR NEW.seat_id <> OLD.seat_id"
-  "  BEGIN SELECT RAISE (ABORT, 'seat state may only change from held to booked'); END;"
-  "CREATE TRIGGER seat_states_no_unbook BEFORE DELETE ON seat_states"
-  "  WHEN OLD.state <> 'held'"
-  "  BEGIN SELECT RAISE (ABORT, 'a booked or blocked seat never becomes free'); END;"
-  /* Idempotency records: the first outcome of every (client, request id), success or failure. */
-  "CREATE TABLE requests ("
-  "  client_id TEXT NOT NULL,"
-  "  request_id TEXT NOT NULL,"
-  "  outcome TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (client_id, request_id)"
-  ") WITHOUT ROWID;"
-  "CREATE INDEX requests_created ON requests (created_at);"
-  /* The change log, for replays after restarts. */
-  "CREATE TABLE changes ("
-  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
-  "  version INTEGER NOT NULL CHECK (version > 0),"
-  "  change TEXT NOT NULL,"
-  "  committed_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (event_id, version)"
-  ");",
-};
-
-typedef enum
-{
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_ROLLBACK,
-  STMT_SAVEPOINT,
-  STMT_RELEASE,
-  STMT_ROLLBACK_TO,
-  STMT_REQUEST_GET,
-  STMT_REQUEST_PUT,
-  STMT_EVENT_VERSION,
-  STMT_EVENT_VENUE,
-  STMT_EVENT_BUMP,
-  STMT_EVENT_PUT,
-  STMT_EVENT_VENUE_PUT,
-  STMT_EVENT_LIST,
-  STMT_CHANGE_PUT,
-  STMT_CHANGES_SINCE,
-  STMT_SEAT_GET,
-  STMT_SEAT_HOLD,
-  STMT_SEAT_BOOK_FREE,
-  STMT_SEAT_BOOK_HELD,
-  STMT_SEAT_BLOCK,
-  STMT_SEATS_OF_HOLD,
-  STMT_SEATS_FREE_HOLD,
-  STMT_SEATS_BOOK_HOLD,
-  STMT_SEATS_OF_EVENT,
-  STMT_HOLD_GET,
-  STMT_HOLD_PUT,
-  STMT_HOLD_EXTEND,
-  STMT_HOLD_END,
-  STMT_HOLDS_EXPIRED,
-  STMT_HOLDS_ACTIVE,
-  STMT_BOOKING_PUT,
-  STMT_BOOKING_SEAT_PUT,
-  STMT_PRUNE_REQUESTS,
-  STMT_PRUNE_CHANGES,
-  N_STMTS
-} StmtId;
-
-static const char *const stmt_sql[N_STMTS] = {
-  [STMT_BEGIN] = "BEGIN IMMEDIATE",
-  [STMT_COMMIT] = "COMMIT",
-  [STMT_ROLLBACK] = "ROLLBACK",
-  [STMT_SAVEPOINT] = "SAVEPOINT op",
-  [STMT_RELEASE] = "RELEASE op",
-  [STMT_ROLLBACK_TO] = "ROLLBACK TO op",
-  [STMT_REQUEST_GET] = "SELECT outcome FROM requests WHERE client_id = ?1 AND request_id = ?2",
-  [STMT_REQUEST_PUT] = "INSERT INTO requests (client_id, request_id, outcome, created_at)"
-                       " VALUES (?1, ?2, ?3, ?4)",
-  [STMT_EVENT_VERSION] = "SELECT version FROM events WHERE event_id = ?1",
-  [STMT_EVENT_VENUE] = "SELECT venue_json FROM event_venues WHERE event_id = ?1",
-  [STMT_EVENT_BUMP]
-  = "UPDATE events SET version = version + 1 WHERE event_id = ?1 AND version = ?2",
-  [STMT_EVENT_PUT] = "INSERT INTO events (event_id, name, starts_at, version, created_at)"
-                     " VALUES (?1, ?2, ?3, 0, ?4)",
-  [STMT_EVENT_VENUE_PUT] = "INSERT INTO event_venues (event_id, venue_json) VALUES (?1, ?2)",
-  [STMT_EVENT_LIST] = "SELECT e.event_id, e.name, v.venue_json, e.starts_at, e.version"
-                      " FROM events e JOIN event_venues v ON v.event_id = e.event_id"
-                      " ORDER BY e.event_id",
-  [STMT_CHANGE_PUT] = "INSERT INTO changes (event_id, version, change, committed_at)"
-                      " VALUES (?1, ?2, ?3, ?4)",
-  [STMT_CHANGES_SINCE] = "SELECT version, change FROM changes WHERE event_id = ?1 AND version > ?2"
-                         " ORDER BY version",
-  [STMT_SEAT_GET] = "SELECT s.state, h.client_id, h.expires_at, s.hold_id"
-                    " FROM seat_states s LEFT JOIN holds h ON h.hold_id = s.hold_id"
-                    " WHERE s.event_id = ?1 AND s.seat_id = ?2",
-  [STMT_SEAT_HOLD] = "INSERT INTO seat_states (event_id, seat_id, state, hold_id)"
-                     " VALUES (?1, ?2, 'held', ?3)",
-  [STMT_SEAT_BOOK_FREE] = "INSERT INTO seat_states (event_id, seat_id, state, booking_id)"
-                          " VALUES (?1, ?2, 'booked', ?3)",
-  [STMT_SEAT_BOOK_HELD] = "UPDATE seat_states SET state = 'booked', hold_id = NULL, booking_id = ?3"
-                          " WHERE event_id = ?1 AND seat_id = ?2 AND state = 'held'",
-  [STMT_SEAT_BLOCK]
-  = "INSERT INTO seat_states (event_id, seat_id, state) VALUES (?1, ?2, 'blocked')",
-  [STMT_SEATS_OF_HOLD] = "SELECT seat_id FROM seat_states WHERE hold_id = ?1 ORDER BY seat_id",
-  [STMT_SEATS_FREE_HOLD] = "DELETE FROM seat_states WHERE hold_id = ?1 AND state = 'held'",
-  [STMT_SEATS_BOOK_HOLD]
-  = "UPDATE seat_states SET state = 'booked', hold_id = NULL, booking_id = ?2"
-    " WHERE hold_id = ?1 AND state = 'held'",
-  [STMT_SEATS_OF_EVENT] = "SELECT seat_id, state, hold_id FROM seat_states WHERE event_id = ?1"
-                          " ORDER BY seat_id",
-  [STMT_HOLD_GET] = "SELECT event_id, client_id, expires_at, status FROM holds WHERE hold_id = ?1",
-  [STMT_HOLD_PUT]
-  = "INSERT INTO holds (hold_id, event_id, client_id, expires_at, status, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
-  [STMT_HOLD_EXTEND] = "UPDATE holds SET expires_at = ?2 WHERE hold_id = ?1 AND status = 'active'",
-  [STMT_HOLD_END] = "UPDATE holds SET status = ?2, ended_at = ?3"
-                    " WHERE hold_id = ?1 AND status = 'active'",
-  [STMT_HOLDS_EXPIRED] = "SELECT hold_id FROM holds"
-                         " WHERE event_id = ?1 AND status = 'active' AND expires_at <= ?2"
-                         " ORDER BY expires_at, hold_id",
-  [STMT_HOLDS_ACTIVE] = "SELECT hold_id, client_id, expires_at FROM holds"
-                        " WHERE event_id = ?1 AND status = 'active' ORDER BY hold_id",
-  [STMT_BOOKING_PUT] = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5)",
-  [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
-                            " VALUES (?1, ?2, ?3)",
-  [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",
-  [STMT_PRUNE_CHANGES]
-  = "DELETE FROM changes WHERE committed_at < ?1 AND version <="
-    " (SELECT e.version FROM events e WHERE e.event_id = changes.event_id) - ?2",
-};
-
 struct _SbSqliteStore
 {
   GObject parent_instance;
 
-  char *path;
-  sqlite3 *db;
-  sqlite3_stmt *stmts[N_STMTS];
-  /* event id -> SbVenue, parsed once per event: events never change their venue. */
-  GHashTable *venues;
+  SbSqliteDb *db;
 };
 
 static void sb_sqlite_store_iface_init (SbStoreInterface *iface);
@@ -232,287 +37,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SbSqliteStore,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SB_TYPE_STORE, sb_sqlite_store_iface_init))
 
-/* A cached statement borrowed for one use; the cleanup resets it so that no read statement keeps
- * a snapshot open (which would also stop WAL checkpoints). */
-typedef sqlite3_stmt SbStmt;
-
-static void
-stmt_release (SbStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStmt, stmt_release)
-
-static void
-set_db_error (SbSqliteStore *self, GError **error, const char *what)
-{
-  g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED, "SQLite %s: %s (%s)", what,
-               sqlite3_errmsg (self->db), sqlite3_errstr (sqlite3_extended_errcode (self->db)));
-}
-
-static SbStmt *
-get_stmt (SbSqliteStore *self, StmtId id, GError **error)
-{
-  if (self->stmts[id] == NULL)
-    {
-      if (sqlite3_prepare_v3 (self->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                              &self->stmts[id], NULL)
-          != SQLITE_OK)
-        {
-          set_db_error (self, error, "prepare");
-          return NULL;
-        }
-    }
-  return self->stmts[id];
-}
-
-static void
-bind_text (SbStmt *stmt, int index, const char *text)
-{
-  /* SQLITE_STATIC: every bound string outlives the statement's use (stmt_release resets). */
-  sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-}
-
-/* Binds parameters 1, 2, … from args, one for each character of types: 's' a const char * (text),
- * 'i' a gint64. */
-static void
-bind_args (SbStmt *stmt, const char *types, va_list args)
-{
-  for (int i = 0; types[i] != '\0'; i++)
-    {
-      if (types[i] == 's')
-        bind_text (stmt, i + 1, va_arg (args, const char *));
-      else if (types[i] == 'i')
-        sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
-      else
-        g_assert_not_reached ();
-    }
-}
-
-/* get_stmt () with the parameters bound as bind_args () says. */
-static SbStmt *
-get_bound_stmt (SbSqliteStore *self, StmtId id, GError **error, const char *types, ...)
-{
-  SbStmt *stmt = get_stmt (self, id, error);
-  va_list args;
-
-  if (stmt == NULL)
-    return NULL;
-  va_start (args, types);
-  bind_args (stmt, types, args);
-  va_end (args);
-  return stmt;
-}
-
-static const char *
-column_text (SbStmt *stmt, int index)
-{
-  return (const char *) sqlite3_column_text (stmt, index);
-}
-
-/* Runs a statement that returns no rows. */
-static gboolean
-step_done (SbSqliteStore *self, SbStmt *stmt, GError **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (self, error, "step");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Runs statement id, which returns no rows, with the parameters bound as bind_args () says. */
-static gboolean
-exec_stmt (SbSqliteStore *self, StmtId id, GError **error, const char *types, ...)
-{
-  g_autoptr (SbStmt) stmt = get_stmt (self, id, error);
-  va_list args;
-
-  if (stmt == NULL)
-    return FALSE;
-  va_start (args, types);
-  bind_args (stmt, types, args);
-  va_end (args);
-  return step_done (self, stmt, error);
-}
-
-static gboolean
-exec_simple (SbSqliteStore *self, StmtId id, GError **error)
-{
-  return exec_stmt (self, id, error, "");
-}
-
-static void
-rollback_quietly (SbSqliteStore *self)
-{
-  if (sqlite3_get_autocommit (self->db))
-    return;
-  if (sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-    g_warning ("SQLite rollback failed: %s", sqlite3_errmsg (self->db));
-}
-
-static gint64
-real_now_ms (void)
-{
-  return g_get_real_time () / 1000;
-}
-
-static SbSeatState
-seat_state_from_db (const char *name)
-{
-  if (g_strcmp0 (name, "held") == 0)
-    return SB_SEAT_HELD;
-  if (g_strcmp0 (name, "booked") == 0)
-    return SB_SEAT_BOOKED;
-  if (g_strcmp0 (name, "blocked") == 0)
-    return SB_SEAT_BLOCKED;
-  return SB_SEAT_FREE;
-}
-
-/* Schema */
-
 int
 sb_sqlite_store_get_schema_version (void)
 {
-  return G_N_ELEMENTS (migrations);
-}
-
-static gboolean
-exec_sql (SbSqliteStore *self, const char *sql, GError **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED, "SQLite: %s",
-                   message != NULL ? message : sqlite3_errmsg (self->db));
-      sqlite3_free (message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-get_user_version (SbSqliteStore *self, int *out_version, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error, "prepare");
-      return FALSE;
-    }
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_version = sqlite3_column_int (stmt, 0);
-  else
-    set_db_error (self, error, "reading the schema version");
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW;
-}
-
-static gboolean
-migrate (SbSqliteStore *self, GError **error)
-{
-  int version;
-
-  /* BEGIN IMMEDIATE first, then read the version: two processes opening a new file at once must
-   * not both run the same migration. */
-  for (;;)
-    {
-      g_autofree char *set_version = NULL;
-
-      if (!exec_sql (self, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      if (!get_user_version (self, &version, error))
-        {
-          rollback_quietly (self);
-          return FALSE;
-        }
-      if (version > (int) G_N_ELEMENTS (migrations))
-        {
-          rollback_quietly (self);
-          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                       "The database “%s” has schema version %d, newer than this server knows (%d)",
-                       self->path, version, (int) G_N_ELEMENTS (migrations));
-          return FALSE;
-        }
-      if (version == (int) G_N_ELEMENTS (migrations))
-        return exec_sql (self, "COMMIT", error);
-
-      set_version = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
-      if (!exec_sql (self, migrations[version], error) || !exec_sql (self, set_version, error)
-          || !exec_sql (self, "COMMIT", error))
-        {
-          rollback_quietly (self);
-          g_prefix_error (error, "Migrating the database to schema version %d: ", version + 1);
-          return FALSE;
-        }
-    }
-}
-
-static gboolean
-sb_sqlite_store_open_db (SbSqliteStore *self, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean is_memory = g_strcmp0 (self->path, ":memory:") == 0;
-  int rc;
-
-  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                   "Cannot open the database “%s”: %s", self->path,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      return FALSE;
-    }
-  sqlite3_extended_result_codes (self->db, 1);
-  /* Another process (a backup, the sqlite3 shell) may hold the lock for a moment. */
-  sqlite3_busy_timeout (self->db, 5000);
-
-  if (!is_memory)
-    {
-      const char *mode;
-
-      if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK
-          || sqlite3_step (stmt) != SQLITE_ROW)
-        {
-          sqlite3_finalize (stmt);
-          set_db_error (self, error, "enabling WAL");
-          return FALSE;
-        }
-      mode = (const char *) sqlite3_column_text (stmt, 0);
-      if (g_ascii_strcasecmp (mode != NULL ? mode : "", "wal") != 0)
-        {
-          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                       "The database “%s” cannot use write-ahead logging (journal mode %s)",
-                       self->path, mode);
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-      sqlite3_finalize (stmt);
-    }
-
-  /* synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and a booking
-   * that was acknowledged must never be lost. */
-  if (!exec_sql (self, "PRAGMA synchronous = FULL", error)
-      || !exec_sql (self, "PRAGMA foreign_keys = ON", error)
-      || !exec_sql (self, "PRAGMA temp_store = MEMORY", error)
-      /* The hot pages (seat states, holds, recent requests) stay in memory instead of being read
-       * back from the file with a system call each time. */
-      || !exec_sql (self, "PRAGMA cache_size = -65536", error)
-      /* Checkpoint every ~40 MB of WAL rather than every 4 MB: hot pages are then copied to the
-       * database once for many commits instead of again and again (+30% bookings/s measured). */
-      || !exec_sql (self, "PRAGMA wal_autocheckpoint = 10000", error))
-    return FALSE;
-
-  if (!migrate (self, error))
-    return FALSE;
-  return TRUE;
+  return sb_sqlite_db_get_schema_version ();
 }
 
 SbStore *
@@ -524,88 +52,13 @@ sb_sqlite_store_new (const char *path, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (SB_TYPE_SQLITE_STORE, NULL);
-  self->path = g_strdup (path);
-  if (!sb_sqlite_store_open_db (self, error))
+  self->db = sb_sqlite_db_open (path, error);
+  if (self->db == NULL)
     return NULL;
   return SB_STORE (g_steal_pointer (&self));
 }
 
-/* Events and venues */
-
-/* Looks up an event's version. *out_found is FALSE for an unknown event. */
-static gboolean
-event_version (SbSqliteStore *self,
-               const char *event_id,
-               gboolean *out_found,
-               gint64 *out_version,
-               GError **error)
-{
-  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_EVENT_VERSION, error, "s", event_id);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *out_found = TRUE;
-      *out_version = sqlite3_column_int64 (stmt, 0);
-      return TRUE;
-    }
-  if (rc == SQLITE_DONE)
-    {
-      *out_found = FALSE;
-      *out_version = 0;
-      return TRUE;
-    }
-  set_db_error (self, error, "reading an event");
-  return FALSE;
-}
-
-/* Opens a read transaction and reads the event's version in it, so that the version and what the
- * caller reads next are one consistent snapshot. On failure the caller rolls back. */
-static gboolean
-begin_event_read (SbSqliteStore *self,
-                  const char *event_id,
-                  gboolean *out_found,
-                  gint64 *out_version,
-                  GError **error)
-{
-  return exec_sql (self, "BEGIN", error)
-         && event_version (self, event_id, out_found, out_version, error);
-}
-
-/* The venue of an existing event, parsed once and cached. */
-static SbVenue *
-event_venue (SbSqliteStore *self, const char *event_id, GError **error)
-{
-  g_autoptr (SbStmt) stmt = NULL;
-  SbVenue *venue;
-  int rc;
-
-  venue = g_hash_table_lookup (self->venues, event_id);
-  if (venue != NULL)
-    return venue;
-
-  stmt = get_bound_stmt (self, STMT_EVENT_VENUE, error, "s", event_id);
-  if (stmt == NULL)
-    return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        sb_store_rules_set_event_not_found (error, event_id);
-      else
-        set_db_error (self, error, "reading a venue");
-      return NULL;
-    }
-  venue = sb_store_rules_parse_venue (event_id, column_text (stmt, 0),
-                                      sqlite3_column_bytes (stmt, 0), error);
-  if (venue == NULL)
-    return NULL;
-  g_hash_table_insert (self->venues, g_strdup (event_id), venue);
-  return venue;
-}
+/* Events */
 
 static gboolean
 sb_sqlite_store_create_event (SbStore *store,
@@ -623,12 +76,12 @@ sb_sqlite_store_create_event (SbStore *store,
   if (venue == NULL)
     return FALSE;
 
-  if (!exec_simple (self, STMT_BEGIN, error))
+  if (!sb_sqlite_db_exec_simple (self->db, STMT_BEGIN, error))
     return FALSE;
 
   {
-    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_EVENT_PUT, error, "ssii", event_id, name,
-                                              starts_at_ms, real_now_ms ());
+    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (
+        self->db, STMT_EVENT_PUT, error, "ssii", event_id, name, starts_at_ms, sb_sqlite_now_ms ());
 
     if (stmt == NULL)
       goto fail;
@@ -641,12 +94,12 @@ sb_sqlite_store_create_event (SbStore *store,
       }
     if (rc != SQLITE_DONE)
       {
-        set_db_error (self, error, "creating an event");
+        sb_sqlite_db_set_error (self->db, error, "creating an event");
         goto fail;
       }
   }
 
-  if (!exec_stmt (self, STMT_EVENT_VENUE_PUT, error, "ss", event_id, venue_json))
+  if (!sb_sqlite_db_exec (self->db, STMT_EVENT_VENUE_PUT, error, "ss", event_id, venue_json))
     goto fail;
 
   /* Blocked seats get their row now, so the schema itself keeps them from being held or booked. */
@@ -654,18 +107,19 @@ sb_sqlite_store_create_event (SbStore *store,
     {
       const SbSeat *seat = sb_venue_get_seat (venue, i);
 
-      if (seat->blocked && !exec_stmt (self, STMT_SEAT_BLOCK, error, "ss", event_id, seat->id))
+      if (seat->blocked
+          && !sb_sqlite_db_exec (self->db, STMT_SEAT_BLOCK, error, "ss", event_id, seat->id))
         goto fail;
     }
 
-  if (!exec_simple (self, STMT_COMMIT, error))
+  if (!sb_sqlite_db_exec_simple (self->db, STMT_COMMIT, error))
     goto fail;
 
-  g_hash_table_insert (self->venues, g_strdup (event_id), g_steal_pointer (&venue));
+  g_hash_table_insert (self->db->venues, g_strdup (event_id), g_steal_pointer (&venue));
   return TRUE;
 
 fail:
-  rollback_quietly (self);
+  sb_sqlite_db_rollback_quietly (self->db);
   return FALSE;
 }
 
@@ -673,7 +127,7 @@ static GPtrArray *
 sb_sqlite_store_list_events (SbStore *store, GError **error)
 {
   SbSqliteStore *self = SB_SQLITE_STORE (store);
-  g_autoptr (SbStmt) stmt = get_stmt (self, STMT_EVENT_LIST, error);
+  g_autoptr (SbStmt) stmt = sb_sqlite_db_get_stmt (self->db, STMT_EVENT_LIST, error);
   g_autoptr (GPtrArray) events = NULL;
   int rc;
 
@@ -684,40 +138,19 @@ sb_sqlite_store_list_events (SbStore *store, GError **error)
     {
       SbEventRecord *record = g_new0 (SbEventRecord, 1);
 
-      record->event_id = g_strdup (column_text (stmt, 0));
-      record->name = g_strdup (column_text (stmt, 1));
-      record->venue_json = g_strdup (column_text (stmt, 2));
+      record->event_id = g_strdup (sb_sqlite_column_text (stmt, 0));
+      record->name = g_strdup (sb_sqlite_column_text (stmt, 1));
+      record->venue_json = g_strdup (sb_sqlite_column_text (stmt, 2));
       record->starts_at_ms = sqlite3_column_int64 (stmt, 3);
       record->version = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (events, record);
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error, "listing events");
+      sb_sqlite_db_set_error (self->db, error, "listing events");
       return NULL;
     }
   return g_steal_pointer (&events);
-}
-
-/* Seats of an active hold, sorted by seat id. */
-static char **
-hold_seats (SbSqliteStore *self, const char *hold_id, GError **error)
-{
-  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEATS_OF_HOLD, error, "s", hold_id);
-  g_autoptr (GStrvBuilder) builder = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  builder = g_strv_builder_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (builder, column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "reading the seats of a hold");
-      return NULL;
-    }
-  return g_strv_builder_end (builder);
 }
 
 static SbEventState *
@@ -730,7 +163,7 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
   gint64 version;
   int rc;
 
-  if (!begin_event_read (self, event_id, &found, &version, error))
+  if (!sb_sqlite_db_begin_event_read (self->db, event_id, &found, &version, error))
     goto fail;
   if (!found)
     {
@@ -743,19 +176,21 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
   {
-    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEATS_OF_EVENT, error, "s", event_id);
+    g_autoptr (SbStmt) stmt
+        = sb_sqlite_db_bound_stmt (self->db, STMT_SEATS_OF_EVENT, error, "s", event_id);
 
     if (stmt == NULL)
       goto fail;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
-        const char *seat_id = column_text (stmt, 0);
-        const char *hold_id = column_text (stmt, 2);
+        const char *seat_id = sb_sqlite_column_text (stmt, 0);
+        const char *hold_id = sb_sqlite_column_text (stmt, 2);
         GPtrArray *list;
 
         g_ptr_array_add (
             state->seats,
-            sb_seat_change_new (seat_id, seat_state_from_db (column_text (stmt, 1)), hold_id));
+            sb_seat_change_new (
+                seat_id, sb_sqlite_seat_state_from_db (sb_sqlite_column_text (stmt, 1)), hold_id));
         if (hold_id == NULL)
           continue;
         list = g_hash_table_lookup (seats_by_hold, hold_id);
@@ -768,652 +203,43 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
       }
     if (rc != SQLITE_DONE)
       {
-        set_db_error (self, error, "reading seat states");
+        sb_sqlite_db_set_error (self->db, error, "reading seat states");
         goto fail;
       }
   }
 
   {
-    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_HOLDS_ACTIVE, error, "s", event_id);
+    g_autoptr (SbStmt) stmt
+        = sb_sqlite_db_bound_stmt (self->db, STMT_HOLDS_ACTIVE, error, "s", event_id);
 
     if (stmt == NULL)
       goto fail;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
-        const char *hold_id = column_text (stmt, 0);
+        const char *hold_id = sb_sqlite_column_text (stmt, 0);
         GPtrArray *list = g_hash_table_lookup (seats_by_hold, hold_id);
 
         if (list != NULL)
           g_ptr_array_add (list, NULL);
         g_ptr_array_add (state->holds, sb_hold_record_new (
-                                           hold_id, event_id, column_text (stmt, 1),
+                                           hold_id, event_id, sb_sqlite_column_text (stmt, 1),
                                            list != NULL ? (const char *const *) list->pdata : NULL,
                                            sqlite3_column_int64 (stmt, 2)));
       }
     if (rc != SQLITE_DONE)
       {
-        set_db_error (self, error, "reading holds");
+        sb_sqlite_db_set_error (self->db, error, "reading holds");
         goto fail;
       }
   }
 
-  if (!exec_sql (self, "COMMIT", error))
+  if (!sb_sqlite_db_exec_sql (self->db, "COMMIT", error))
     goto fail;
   return g_steal_pointer (&state);
 
 fail:
-  rollback_quietly (self);
+  sb_sqlite_db_rollback_quietly (self->db);
   return NULL;
-}
-
-/* Ops. Each run_* is an SbStoreOpFunc: it returns FALSE only for a backend failure (the batch is
- * abandoned); a refused op gets its error through sb_op_set_error () and returns TRUE. The checks
- * and outcomes are sb-store-rules.c's; what is here reads and writes the tables. */
-
-/* Checks the seats named by a hold or book-by-seats op: present, distinct, in the venue. */
-static gboolean
-check_seat_list (SbSqliteStore *self, SbOp *op, gboolean *out_ok, GError **error)
-{
-  SbVenue *venue;
-
-  *out_ok = FALSE;
-  if (!sb_store_rules_require_seats (op))
-    return TRUE;
-  venue = event_venue (self, op->event_id, error);
-  if (venue == NULL)
-    return FALSE;
-  *out_ok = sb_store_rules_check_seats_in_venue (op, venue);
-  return TRUE;
-}
-
-/* Looks up the op's event. Sets NOT_FOUND on the op for an unknown one. */
-static gboolean
-check_event (SbSqliteStore *self, SbOp *op, gint64 *out_version, gboolean *out_ok, GError **error)
-{
-  gboolean found;
-
-  *out_ok = FALSE;
-  if (!sb_store_rules_require_event (op))
-    return TRUE;
-  if (!event_version (self, op->event_id, &found, out_version, error))
-    return FALSE;
-  *out_ok = sb_store_rules_check_event_found (op, found);
-  return TRUE;
-}
-
-/* The checks shared by extend, release and book by hold (sb_store_rules_check_hold ()), on the
- * hold's row; then the version of the hold's event. */
-static gboolean
-check_hold (SbSqliteStore *self,
-            SbOp *op,
-            gint64 now_ms,
-            gint64 *out_version,
-            gboolean *out_ok,
-            GError **error)
-{
-  *out_ok = FALSE;
-  if (!sb_store_rules_require_hold (op))
-    return TRUE;
-
-  {
-    g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_HOLD_GET, error, "s", op->hold_id);
-    SbStoredHold hold = { 0 };
-    int rc;
-
-    if (stmt == NULL)
-      return FALSE;
-    rc = sqlite3_step (stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      {
-        set_db_error (self, error, "reading a hold");
-        return FALSE;
-      }
-    if (rc == SQLITE_ROW)
-      {
-        hold.event_id = column_text (stmt, 0);
-        hold.client_id = column_text (stmt, 1);
-        hold.expires_at_ms = sqlite3_column_int64 (stmt, 2);
-        hold.status = column_text (stmt, 3);
-      }
-    if (!sb_store_rules_check_hold (op, rc == SQLITE_ROW ? &hold : NULL, now_ms))
-      return TRUE;
-  }
-
-  {
-    gboolean found;
-
-    /* op->event_id is the hold's now. */
-    if (!event_version (self, op->event_id, &found, out_version, error))
-      return FALSE;
-    g_assert (found); /* foreign key */
-  }
-  *out_ok = TRUE;
-  return TRUE;
-}
-
-static gboolean
-end_hold (SbSqliteStore *self, const char *hold_id, const char *status, GError **error)
-{
-  return exec_stmt (self, STMT_HOLD_END, error, "ssi", hold_id, status, real_now_ms ());
-}
-
-/* A failed INSERT into seat_states where the op's own checks said the seat was free: the schema
- * caught what the code missed. Refuse the op rather than fail the batch. */
-static gboolean
-seat_write_failed (SbSqliteStore *self, SbOp *op, int rc, const char *seat_id, GError **error)
-{
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
-    {
-      char **seats = g_new0 (char *, 2);
-
-      g_warning ("Store refused a write to seat %s of event %s: %s", seat_id, op->event_id,
-                 sqlite3_errmsg (self->db));
-      seats[0] = g_strdup (seat_id);
-      sb_store_rules_refuse_seats (op, seats);
-      return TRUE;
-    }
-  set_db_error (self, error, "writing a seat state");
-  return FALSE;
-}
-
-/* Runs STMT_SEAT_GET on one seat of the op's event and steps it once: SQLITE_ROW when the seat is
- * not free (its row is then in *out_stmt), SQLITE_DONE when it is, 0 on a backend failure. */
-static int
-read_seat (SbSqliteStore *self, SbOp *op, const char *seat_id, SbStmt **out_stmt, GError **error)
-{
-  SbStmt *stmt = get_bound_stmt (self, STMT_SEAT_GET, error, "ss", op->event_id, seat_id);
-  int rc;
-
-  *out_stmt = stmt;
-  if (stmt == NULL)
-    return 0;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "reading a seat state");
-      return 0;
-    }
-  return rc;
-}
-
-static gboolean
-run_hold (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_autofree char *hold_id = NULL;
-  gint64 version, expires_at_ms;
-  gboolean ok;
-
-  if (!check_event (self, op, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-  if (!check_seat_list (self, op, &ok, error))
-    return FALSE;
-  if (!ok || !sb_store_rules_check_ttl (op))
-    return TRUE;
-
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt = NULL;
-      int rc = read_seat (self, op, op->seat_ids[i], &stmt, error);
-
-      if (rc == 0)
-        return FALSE;
-      if (rc == SQLITE_ROW)
-        g_strv_builder_add (conflicts, op->seat_ids[i]);
-    }
-  if (sb_store_rules_refuse_conflicts (op, conflicts))
-    return TRUE;
-
-  expires_at_ms = now_ms + op->ttl_ms;
-  for (guint attempt = 0;; attempt++)
-    {
-      g_autoptr (SbStmt) stmt = NULL;
-      int rc;
-
-      g_free (hold_id);
-      hold_id = sb_new_hold_id ();
-      stmt = get_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold_id, op->event_id,
-                             op->client_id, expires_at_ms, now_ms);
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        break;
-      /* 80 random bits: a collision means a broken random generator more than bad luck. */
-      if (rc != SQLITE_CONSTRAINT_PRIMARYKEY || attempt >= 5)
-        {
-          set_db_error (self, error, "creating a hold");
-          return FALSE;
-        }
-    }
-
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_SEAT_HOLD, error, "sss", op->event_id,
-                                                op->seat_ids[i], hold_id);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        return seat_write_failed (self, op, rc, op->seat_ids[i], error);
-    }
-
-  sb_store_rules_held (op, version, g_steal_pointer (&hold_id), expires_at_ms);
-  return TRUE;
-}
-
-static gboolean
-run_extend (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  char **seats;
-  gint64 version, expires_at_ms;
-  gboolean ok;
-
-  if (!check_hold (self, op, now_ms, &version, &ok, error))
-    return FALSE;
-  if (!ok || !sb_store_rules_check_ttl (op))
-    return TRUE;
-
-  expires_at_ms = now_ms + op->ttl_ms;
-  if (!exec_stmt (self, STMT_HOLD_EXTEND, error, "si", op->hold_id, expires_at_ms))
-    return FALSE;
-  seats = hold_seats (self, op->hold_id, error);
-  if (seats == NULL)
-    return FALSE;
-
-  sb_store_rules_extended (op, version, seats, expires_at_ms);
-  return TRUE;
-}
-
-/* Ends a hold (release, expire): its seats become free. Appends to change and freed. */
-static gboolean
-free_hold (SbSqliteStore *self,
-           const char *hold_id,
-           const char *status,
-           SbChange *change,
-           GStrvBuilder *freed,
-           GError **error)
-{
-  g_auto (GStrv) seats = hold_seats (self, hold_id, error);
-
-  if (seats == NULL || !exec_stmt (self, STMT_SEATS_FREE_HOLD, error, "s", hold_id)
-      || !end_hold (self, hold_id, status, error))
-    return FALSE;
-  sb_store_rules_hold_freed (change, (const char *const *) seats, freed);
-  return TRUE;
-}
-
-static gboolean
-run_release (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (SbChange) change = NULL;
-  g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
-  gint64 version;
-  gboolean ok;
-
-  if (!check_hold (self, op, now_ms, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  change = sb_change_new (op->event_id, version + 1);
-  if (!free_hold (self, op->hold_id, "released", change, freed, error))
-    return FALSE;
-  sb_store_rules_released (op, g_steal_pointer (&change), freed);
-  return TRUE;
-}
-
-/* Inserts the booking row with a fresh reference; references are short, so collisions happen
- * (rarely) and are retried. */
-static gboolean
-insert_booking (SbSqliteStore *self, SbOp *op, gint64 now_ms, char **out_booking_id, GError **error)
-{
-  for (guint attempt = 0;; attempt++)
-    {
-      g_autofree char *booking_id = sb_new_booking_id ();
-      g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssi", booking_id,
-                                                op->event_id, op->client_id, op->hold_id, now_ms);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        {
-          *out_booking_id = g_steal_pointer (&booking_id);
-          return TRUE;
-        }
-      if (rc != SQLITE_CONSTRAINT_PRIMARYKEY || attempt >= 20)
-        {
-          set_db_error (self, error, "creating a booking");
-          return FALSE;
-        }
-    }
-}
-
-static gboolean
-insert_booking_seat (SbSqliteStore *self,
-                     SbOp *op,
-                     const char *seat_id,
-                     const char *booking_id,
-                     gboolean *out_ok,
-                     GError **error)
-{
-  g_autoptr (SbStmt) stmt = get_bound_stmt (self, STMT_BOOKING_SEAT_PUT, error, "sss", op->event_id,
-                                            seat_id, booking_id);
-  int rc;
-
-  *out_ok = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return seat_write_failed (self, op, rc, seat_id, error);
-  *out_ok = TRUE;
-  return TRUE;
-}
-
-static gboolean
-run_book_hold (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_auto (GStrv) seats = NULL;
-  g_autofree char *booking_id = NULL;
-  gint64 version;
-  gboolean ok;
-
-  if (!check_hold (self, op, now_ms, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  seats = hold_seats (self, op->hold_id, error);
-  if (seats == NULL || !insert_booking (self, op, now_ms, &booking_id, error)
-      || !exec_stmt (self, STMT_SEATS_BOOK_HOLD, error, "ss", op->hold_id, booking_id))
-    return FALSE;
-
-  for (guint i = 0; seats[i] != NULL; i++)
-    {
-      if (!insert_booking_seat (self, op, seats[i], booking_id, &ok, error))
-        return FALSE;
-      if (!ok)
-        return TRUE;
-    }
-  if (!end_hold (self, op->hold_id, "booked", error))
-    return FALSE;
-
-  sb_store_rules_booked_hold (op, version, g_steal_pointer (&seats), g_steal_pointer (&booking_id));
-  return TRUE;
-}
-
-typedef struct
-{
-  char *hold_id;
-  gint64 expires_at_ms;
-} TouchedHold;
-
-static void
-touched_hold_free (TouchedHold *hold)
-{
-  g_free (hold->hold_id);
-  g_free (hold);
-}
-
-static gboolean
-run_book_seats (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_autoptr (SbChange) change = NULL;
-  g_autofree gboolean *was_held = NULL;
-  g_autoptr (GPtrArray) touched = NULL; /* TouchedHold, holds that lose seats */
-  g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
-  g_autofree char *booking_id = NULL;
-  gint64 version;
-  gboolean ok;
-
-  if (!check_event (self, op, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-  if (!check_seat_list (self, op, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  was_held = g_new0 (gboolean, g_strv_length (op->seat_ids));
-  touched = g_ptr_array_new_with_free_func ((GDestroyNotify) touched_hold_free);
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt = NULL;
-      int rc = read_seat (self, op, op->seat_ids[i], &stmt, error);
-
-      if (rc == 0)
-        return FALSE;
-      if (rc == SQLITE_DONE)
-        continue; /* free */
-      /* Held by one of this client's own holds that is still running: the client may book it. */
-      if (seat_state_from_db (column_text (stmt, 0)) == SB_SEAT_HELD
-          && g_strcmp0 (column_text (stmt, 1), op->client_id) == 0
-          && sqlite3_column_int64 (stmt, 2) > now_ms)
-        {
-          const char *hold_id = column_text (stmt, 3);
-          gboolean known = FALSE;
-
-          was_held[i] = TRUE;
-          for (guint j = 0; j < touched->len && !known; j++)
-            known
-                = g_str_equal (((TouchedHold *) g_ptr_array_index (touched, j))->hold_id, hold_id);
-          if (!known)
-            {
-              TouchedHold *hold = g_new0 (TouchedHold, 1);
-
-              hold->hold_id = g_strdup (hold_id);
-              hold->expires_at_ms = sqlite3_column_int64 (stmt, 2);
-              g_ptr_array_add (touched, hold);
-            }
-          continue;
-        }
-      g_strv_builder_add (conflicts, op->seat_ids[i]);
-    }
-  if (sb_store_rules_refuse_conflicts (op, conflicts))
-    return TRUE;
-
-  if (!insert_booking (self, op, now_ms, &booking_id, error))
-    return FALSE;
-
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    {
-      g_autoptr (SbStmt) stmt
-          = get_bound_stmt (self, was_held[i] ? STMT_SEAT_BOOK_HELD : STMT_SEAT_BOOK_FREE, error,
-                            "sss", op->event_id, op->seat_ids[i], booking_id);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        return seat_write_failed (self, op, rc, op->seat_ids[i], error);
-      if (was_held[i] && sqlite3_changes (self->db) != 1)
-        return seat_write_failed (self, op, SQLITE_CONSTRAINT, op->seat_ids[i], error);
-      if (!insert_booking_seat (self, op, op->seat_ids[i], booking_id, &ok, error))
-        return FALSE;
-      if (!ok)
-        return TRUE;
-    }
-
-  /* Holds that gave up seats: ended when nothing is left, otherwise announced with their new
-   * seat list so the server's copy stays right. */
-  change = sb_store_rules_new_booked_change (op, version, (const char *const *) op->seat_ids);
-  for (guint j = 0; j < touched->len; j++)
-    {
-      TouchedHold *hold = g_ptr_array_index (touched, j);
-      g_auto (GStrv) left = hold_seats (self, hold->hold_id, error);
-
-      if (left == NULL)
-        return FALSE;
-      if (left[0] == NULL)
-        {
-          if (!end_hold (self, hold->hold_id, "booked", error))
-            return FALSE;
-          g_strv_builder_add (ended, hold->hold_id);
-        }
-      else
-        g_ptr_array_add (change->holds,
-                         sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
-                                             (const char *const *) left, hold->expires_at_ms));
-    }
-
-  sb_store_rules_booked_seats (op, g_steal_pointer (&change), ended, g_steal_pointer (&booking_id));
-  return TRUE;
-}
-
-static gboolean
-run_expire (gpointer backend, SbOp *op, gint64 now_ms, GError **error)
-{
-  SbSqliteStore *self = backend;
-  g_autoptr (GStrvBuilder) expired = g_strv_builder_new ();
-  g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
-  g_auto (GStrv) hold_ids = NULL;
-  g_autoptr (SbChange) change = NULL;
-  gint64 version;
-  gboolean ok;
-
-  if (!check_event (self, op, &version, &ok, error))
-    return FALSE;
-  if (!ok)
-    return TRUE;
-
-  {
-    g_autoptr (SbStmt) stmt
-        = get_bound_stmt (self, STMT_HOLDS_EXPIRED, error, "si", op->event_id, now_ms);
-    int rc;
-
-    if (stmt == NULL)
-      return FALSE;
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      g_strv_builder_add (expired, column_text (stmt, 0));
-    if (rc != SQLITE_DONE)
-      {
-        set_db_error (self, error, "finding expired holds");
-        return FALSE;
-      }
-  }
-  hold_ids = g_strv_builder_end (g_steal_pointer (&expired));
-  if (hold_ids[0] == NULL)
-    return TRUE; /* nothing expired: no change, no version */
-
-  change = sb_change_new (op->event_id, version + 1);
-  for (guint i = 0; hold_ids[i] != NULL; i++)
-    if (!free_hold (self, hold_ids[i], "expired", change, freed, error))
-      return FALSE;
-  sb_store_rules_expired (op, g_steal_pointer (&change), g_steal_pointer (&hold_ids), freed);
-  return TRUE;
-}
-
-static const SbStoreOpFuncs op_funcs = {
-  .hold = run_hold,
-  .extend = run_extend,
-  .release = run_release,
-  .book_hold = run_book_hold,
-  .book_seats = run_book_seats,
-  .expire = run_expire,
-};
-
-/* Looks for the stored outcome of (client_id, request_id). */
-static gboolean
-lookup_request (SbSqliteStore *self, SbOp *op, gboolean *out_found, GError **error)
-{
-  g_autoptr (SbStmt) stmt
-      = get_bound_stmt (self, STMT_REQUEST_GET, error, "ss", op->client_id, op->request_id);
-  int rc;
-
-  *out_found = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc != SQLITE_ROW)
-    {
-      set_db_error (self, error, "reading a request");
-      return FALSE;
-    }
-  *out_found = TRUE;
-  sb_store_rules_replay (op, column_text (stmt, 0));
-  return TRUE;
-}
-
-/* Writes op->change as the event's next version: bumps the version (which must still be the one
- * the op read) and appends to the change log. */
-static gboolean
-commit_change (SbSqliteStore *self, SbChange *change, GError **error)
-{
-  g_autofree char *json = NULL;
-
-  change->committed_at_ms = real_now_ms ();
-  json = sb_change_to_json (change);
-  if (!exec_stmt (self, STMT_EVENT_BUMP, error, "si", change->event_id, change->version - 1))
-    return FALSE;
-  if (sqlite3_changes (self->db) != 1)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                   "Event %s changed version under an op", change->event_id);
-      return FALSE;
-    }
-  return exec_stmt (self, STMT_CHANGE_PUT, error, "sisi", change->event_id, change->version, json,
-                    change->committed_at_ms);
-}
-
-static gboolean
-apply_one (SbSqliteStore *self, SbOp *op, GError **error)
-{
-  gboolean keyed = sb_store_rules_is_keyed (op);
-  gint64 now_ms = sb_store_rules_now_ms (op);
-
-  if (keyed)
-    {
-      gboolean found;
-
-      if (!lookup_request (self, op, &found, error))
-        return FALSE;
-      if (found)
-        return TRUE;
-    }
-
-  if (!exec_simple (self, STMT_SAVEPOINT, error))
-    return FALSE;
-
-  if (!sb_store_rules_run (&op_funcs, self, op, now_ms, error))
-    return FALSE; /* the caller rolls back the whole transaction */
-
-  if (op->error != SB_ERROR_NONE)
-    {
-      /* Undo whatever the op wrote before it was refused. */
-      g_clear_pointer (&op->change, sb_change_free);
-      if (!exec_simple (self, STMT_ROLLBACK_TO, error))
-        return FALSE;
-    }
-  else if (op->change != NULL && !commit_change (self, op->change, error))
-    return FALSE;
-
-  if (keyed)
-    {
-      g_autofree char *outcome = sb_op_outcome_to_json (op);
-
-      if (!exec_stmt (self, STMT_REQUEST_PUT, error, "sssi", op->client_id, op->request_id, outcome,
-                      real_now_ms ()))
-        return FALSE;
-    }
-
-  return exec_simple (self, STMT_RELEASE, error);
 }
 
 static gboolean
@@ -1424,17 +250,18 @@ sb_sqlite_store_apply (SbStore *store, GPtrArray *ops, GError **error)
   for (guint i = 0; i < ops->len; i++)
     sb_op_clear_outcome (g_ptr_array_index (ops, i));
 
-  if (!exec_simple (self, STMT_BEGIN, error))
+  if (!sb_sqlite_db_exec_simple (self->db, STMT_BEGIN, error))
     return FALSE;
   for (guint i = 0; i < ops->len; i++)
-    if (!apply_one (self, g_ptr_array_index (ops, i), error))
+    if (!sb_store_rules_apply_op (&sb_sqlite_backend_funcs, self->db, g_ptr_array_index (ops, i),
+                                  error))
       goto fail;
-  if (!exec_simple (self, STMT_COMMIT, error))
+  if (!sb_sqlite_db_exec_simple (self->db, STMT_COMMIT, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback_quietly (self);
+  sb_sqlite_db_rollback_quietly (self->db);
   /* Nothing was committed: no op may look as if it had been. */
   for (guint i = 0; i < ops->len; i++)
     sb_op_clear_outcome (g_ptr_array_index (ops, i));
@@ -1453,36 +280,36 @@ sb_sqlite_store_changes_since (SbStore *store,
   gint64 version;
   int rc;
 
-  if (!begin_event_read (self, event_id, &found, &version, error)
+  if (!sb_sqlite_db_begin_event_read (self->db, event_id, &found, &version, error)
       || !sb_store_rules_check_since (event_id, found, version, since_version, error))
     goto fail;
 
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_change_free);
   {
-    g_autoptr (SbStmt) stmt
-        = get_bound_stmt (self, STMT_CHANGES_SINCE, error, "si", event_id, since_version);
+    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self->db, STMT_CHANGES_SINCE, error, "si",
+                                                       event_id, since_version);
 
     if (stmt == NULL)
       goto fail;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       if (!sb_store_rules_add_logged_change (changes, event_id, since_version,
-                                             sqlite3_column_int64 (stmt, 0), column_text (stmt, 1),
-                                             error))
+                                             sqlite3_column_int64 (stmt, 0),
+                                             sb_sqlite_column_text (stmt, 1), error))
         goto fail;
     if (rc != SQLITE_DONE)
       {
-        set_db_error (self, error, "reading changes");
+        sb_sqlite_db_set_error (self->db, error, "reading changes");
         goto fail;
       }
   }
   if (!sb_store_rules_check_log_complete (changes, event_id, since_version, version, error))
     goto fail;
-  if (!exec_sql (self, "COMMIT", error))
+  if (!sb_sqlite_db_exec_sql (self->db, "COMMIT", error))
     goto fail;
   return g_steal_pointer (&changes);
 
 fail:
-  rollback_quietly (self);
+  sb_sqlite_db_rollback_quietly (self->db);
   return NULL;
 }
 
@@ -1491,17 +318,17 @@ sb_sqlite_store_prune (SbStore *store, gint64 older_than_ms, GError **error)
 {
   SbSqliteStore *self = SB_SQLITE_STORE (store);
 
-  if (!exec_simple (self, STMT_BEGIN, error))
+  if (!sb_sqlite_db_exec_simple (self->db, STMT_BEGIN, error))
     return FALSE;
-  if (!exec_stmt (self, STMT_PRUNE_REQUESTS, error, "i", older_than_ms)
-      || !exec_stmt (self, STMT_PRUNE_CHANGES, error, "ii", older_than_ms,
-                     (gint64) KEEP_CHANGES_PER_EVENT)
-      || !exec_simple (self, STMT_COMMIT, error))
+  if (!sb_sqlite_db_exec (self->db, STMT_PRUNE_REQUESTS, error, "i", older_than_ms)
+      || !sb_sqlite_db_exec (self->db, STMT_PRUNE_CHANGES, error, "ii", older_than_ms,
+                             (gint64) KEEP_CHANGES_PER_EVENT)
+      || !sb_sqlite_db_exec_simple (self->db, STMT_COMMIT, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback_quietly (self);
+  sb_sqlite_db_rollback_quietly (self->db);
   return FALSE;
 }
 
@@ -1510,17 +337,7 @@ sb_sqlite_store_finalize (GObject *object)
 {
   SbSqliteStore *self = SB_SQLITE_STORE (object);
 
-  for (guint i = 0; i < N_STMTS; i++)
-    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
-  if (self->db != NULL)
-    {
-      rollback_quietly (self);
-      if (sqlite3_close (self->db) != SQLITE_OK)
-        g_warning ("Closing the database “%s”: %s", self->path, sqlite3_errmsg (self->db));
-      self->db = NULL;
-    }
-  g_clear_pointer (&self->venues, g_hash_table_unref);
-  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->db, sb_sqlite_db_close);
 
   G_OBJECT_CLASS (sb_sqlite_store_parent_class)->finalize (object);
 }
@@ -1547,5 +364,4 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
 static void
 sb_sqlite_store_init (SbSqliteStore *self)
 {
-  self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }

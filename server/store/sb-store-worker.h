@@ -40,7 +40,8 @@ guint sb_store_worker_get_pending (SbStoreWorker *self);
 void sb_store_worker_shutdown (SbStoreWorker *self);
 
 /* Counters for /metrics. */
-typedef struct {
+typedef struct
+{
   guint64 batches;
   guint64 ops;
   guint64 failed_batches;

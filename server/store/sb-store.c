@@ -13,7 +13,10 @@
 #include "sb-mongo-store.h"
 #endif
 
-G_DEFINE_QUARK (sb - store - error - quark, sb_store_error)
+/* The quark's name is stringified as written: keep clang-format off it. */
+/* clang-format off */
+G_DEFINE_QUARK (sb-store-error-quark, sb_store_error)
+/* clang-format on */
 
 G_DEFINE_INTERFACE (SbStore, sb_store, G_TYPE_OBJECT)
 

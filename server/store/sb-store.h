@@ -12,20 +12,22 @@ G_BEGIN_DECLS
 #define SB_STORE_ERROR (sb_store_error_quark ())
 GQuark sb_store_error_quark (void);
 
-typedef enum {
-  SB_STORE_ERROR_FAILED,        /* the backend failed (I/O, connection); the batch did nothing */
-  SB_STORE_ERROR_NOT_FOUND,     /* no such event */
-  SB_STORE_ERROR_EXISTS,        /* create_event: the id is taken */
-  SB_STORE_ERROR_UNSUPPORTED,   /* e.g. a MongoDB deployment without transactions */
+typedef enum
+{
+  SB_STORE_ERROR_FAILED,      /* the backend failed (I/O, connection); the batch did nothing */
+  SB_STORE_ERROR_NOT_FOUND,   /* no such event */
+  SB_STORE_ERROR_EXISTS,      /* create_event: the id is taken */
+  SB_STORE_ERROR_UNSUPPORTED, /* e.g. a MongoDB deployment without transactions */
   SB_STORE_ERROR_INVALID_URI,
-  SB_STORE_ERROR_TOO_OLD,       /* changes_since: the log no longer reaches back that far */
-  SB_STORE_ERROR_AHEAD,         /* changes_since: since_version is newer than the event's version */
+  SB_STORE_ERROR_TOO_OLD, /* changes_since: the log no longer reaches back that far */
+  SB_STORE_ERROR_AHEAD,   /* changes_since: since_version is newer than the event's version */
 } SbStoreErrorCode;
 
-typedef struct {
+typedef struct
+{
   char *event_id;
   char *name;
-  char *venue_json;   /* the venue document the event was created from */
+  char *venue_json;    /* the venue document the event was created from */
   gint64 starts_at_ms; /* 0 when unknown */
   gint64 version;
 } SbEventRecord;
@@ -34,7 +36,8 @@ void sb_event_record_free (SbEventRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventRecord, sb_event_record_free)
 
 /* Everything needed to rebuild an event's live state in memory. */
-typedef struct {
+typedef struct
+{
   gint64 version;
   GPtrArray *seats; /* SbSeatChange for every seat that is not free */
   GPtrArray *holds; /* SbHoldRecord for every hold that has not ended */
@@ -100,10 +103,8 @@ gboolean sb_store_apply (SbStore *self, GPtrArray *ops, GError **error);
  * (or since_version < 0), SB_STORE_ERROR_AHEAD when since_version > the current version,
  * SB_STORE_ERROR_NOT_FOUND for an unknown event. */
 G_GNUC_WARN_UNUSED_RESULT
-GPtrArray *sb_store_changes_since (SbStore *self,
-                                   const char *event_id,
-                                   gint64 since_version,
-                                   GError **error);
+GPtrArray *
+sb_store_changes_since (SbStore *self, const char *event_id, gint64 since_version, GError **error);
 /* Forgets idempotency records and change log entries older than the given time. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_store_prune (SbStore *self, gint64 older_than_ms, GError **error);

@@ -1,7 +1,7 @@
 """Shared helpers of the Seatbook GUI tests: a real seatbook-server with a temporary database,
 app instances driven over AT-SPI with dogtail, and a plain WebSocket client for the server's view.
 
-Follows /work/shared/notes/gui-testing.md: run under xvfb-run + dbus-run-session with Debian's
+Follows docs/hacking.md ("GUI tests"): run under xvfb-run + dbus-run-session with Debian's
 /usr/bin/python3, GDK_BACKEND=x11, GSETTINGS_BACKEND=memory (so each app instance has its own
 settings, hence its own client id), AT-SPI actions instead of pointer clicks, polling with
 deadlines, and searches along "Seat map" -> section -> "Row C" -> seat, never the whole tree."""

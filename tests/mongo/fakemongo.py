@@ -1,5 +1,5 @@
-"""MongoDB stand-ins for the tests of the MongoDB store, on Debian's python3-mockupdb (see
-/work/shared/notes/mongo-testing.md for the pitfalls this module works around).
+"""MongoDB stand-ins for the tests of the MongoDB store, on Debian's python3-mockupdb (docs/hacking.md,
+"MongoDB tests", lists the pitfalls this module works around).
 
 FakePrimary: a mockupdb server that plays a one-node replica-set primary and answers every
 command through one handler, with hooks for the wire-level scenarios of test-mongo-wire.py.

@@ -11,7 +11,7 @@ by the store contract tests against a real replica set (see tests/mongo/meson.bu
 
 Usage: test-mongo-wire.py --driver PATH --venue PATH SCENARIO
 Debian's /usr/bin/python3 has python3-mockupdb; exits 77 (skip) when it is missing.
-See /work/shared/notes/mongo-testing.md for the pitfalls this script works around."""
+See docs/hacking.md ("MongoDB tests") for the pitfalls this script works around."""
 
 import argparse
 import datetime

@@ -1,0 +1,165 @@
+/* sb-store-backend-private.h: what a store backend implements so that the booking rules
+ * (sb-store-rules.c) can run on its storage. Private to server/store/.
+ *
+ * The rules own every step of an op — which checks run in which order, what refuses the op, which
+ * writes follow, what the change and the outcome say, the idempotency record and the version bump
+ * — and reach the storage only through these primitives, as g_input_stream_read () checks its
+ * arguments and then calls the class's read_fn. A backend therefore decides only how a primitive
+ * reads or writes its storage and where its transactions begin and end: a new backend implements
+ * these and gets the same behaviour as the others.
+ *
+ * Every primitive returns FALSE only for a backend failure (the batch is abandoned and the
+ * backend's transaction undone); then error is set, or the backend keeps its own error (the
+ * MongoDB store reports through its transaction's bson_error_t, which drives its retries). */
+#pragma once
+
+#include <glib.h>
+
+#include "sb-op.h"
+#include "sb-venue.h"
+
+G_BEGIN_DECLS
+
+/* A hold as the backend has stored it. */
+typedef struct
+{
+  char *hold_id;
+  char *event_id;
+  char *client_id;
+  char *status;    /* "active", "released", "booked" or "expired" */
+  char **seat_ids; /* the seats it holds, sorted by seat id; empty once it has ended */
+  gint64 expires_at_ms;
+} SbStoredHold;
+
+SbStoredHold *sb_stored_hold_new (const char *hold_id,
+                                  const char *event_id,
+                                  const char *client_id,
+                                  const char *status,
+                                  char **seat_ids,
+                                  gint64 expires_at_ms);
+void sb_stored_hold_free (SbStoredHold *hold);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredHold, sb_stored_hold_free)
+
+typedef struct
+{
+  /* Optional: brackets each op that gets past its idempotency lookup, so that whatever a refused
+   * op wrote can be undone (undo_op, then end_op) while the rest of the batch stays. A backend
+   * without them must not write before the rules have stopped refusing, which the rules ensure
+   * unless a primitive reports a refused seat after writing. */
+  gboolean (*begin_op) (gpointer backend, GError **error);
+  gboolean (*undo_op) (gpointer backend, GError **error);
+  gboolean (*end_op) (gpointer backend, GError **error);
+
+  /* Idempotency: *out_found is FALSE when (client_id, request_id) has no record; *out_outcome
+   * (may be NULL for a damaged record) is the outcome stored by record_outcome. */
+  gboolean (*lookup_outcome) (gpointer backend,
+                              const char *client_id,
+                              const char *request_id,
+                              gboolean *out_found,
+                              char **out_outcome,
+                              GError **error);
+  gboolean (*record_outcome) (gpointer backend,
+                              const char *client_id,
+                              const char *request_id,
+                              const char *outcome_json,
+                              GError **error);
+
+  /* The event's version as this batch has left it; *out_found = FALSE for an unknown event. */
+  gboolean (*read_event) (gpointer backend,
+                          const char *event_id,
+                          gboolean *out_found,
+                          gint64 *out_version,
+                          GError **error);
+  /* The venue of an existing event, owned by the backend (events never change their venue). */
+  SbVenue *(*get_venue) (gpointer backend, const char *event_id, GError **error);
+  /* Makes change the event's next version: moves the version from change->version - 1 to
+   * change->version (failing when it is no longer change->version - 1) and appends json (the
+   * change's encoding) to the change log. */
+  gboolean (*append_change) (gpointer backend,
+                             const SbChange *change,
+                             const char *json,
+                             GError **error);
+
+  /* Adds to out one entry per seat of seat_ids, in order: NULL when the seat is free, otherwise an
+   * SbSeatChange with its state (and hold when held). */
+  gboolean (*read_seats) (gpointer backend,
+                          const char *event_id,
+                          const char *const *seat_ids,
+                          GPtrArray *out,
+                          GError **error);
+  /* *out_hold = NULL when there is no such hold. */
+  gboolean (*read_hold) (gpointer backend,
+                         const char *hold_id,
+                         SbStoredHold **out_hold,
+                         GError **error);
+  /* The event's active holds with expires_at_ms <= now_ms, by expiry, then id. */
+  gboolean (*find_expired_holds) (
+      gpointer backend, const char *event_id, gint64 now_ms, GPtrArray *out_holds, GError **error);
+
+  /* Inserts an active hold. *out_taken: hold_id exists already (the rules draw another). */
+  gboolean (*insert_hold) (gpointer backend,
+                           const SbStoredHold *hold,
+                           gint64 now_ms,
+                           gboolean *out_taken,
+                           GError **error);
+  gboolean (*extend_hold) (gpointer backend,
+                           const char *hold_id,
+                           gint64 expires_at_ms,
+                           GError **error);
+  /* The hold that booked some of its seats keeps the others (optional: a backend that derives a
+   * hold's seats from the seat states has nothing to write). */
+  gboolean (*set_hold_seats) (gpointer backend,
+                              const char *hold_id,
+                              const char *const *seat_ids,
+                              GError **error);
+  /* An active hold ends with status ("released", "booked", "expired"). */
+  gboolean (*end_hold) (gpointer backend, const char *hold_id, const char *status, GError **error);
+  /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. */
+  gboolean (*insert_booking) (gpointer backend,
+                              const char *booking_id,
+                              const char *event_id,
+                              const char *client_id,
+                              const char *hold_id,
+                              const char *const *seat_ids,
+                              gint64 now_ms,
+                              gboolean *out_taken,
+                              GError **error);
+
+  /* Seat writes. The rules have read the seats as free (or held by the hold named): a backend whose
+   * storage still refuses a seat may report it in *out_refused_seat, and the op is refused with
+   * that seat and undone (which needs undo_op). */
+  gboolean (*hold_seats) (gpointer backend,
+                          const char *event_id,
+                          const char *const *seat_ids,
+                          const char *hold_id,
+                          char **out_refused_seat,
+                          GError **error);
+  /* The held seats of hold_id become free. */
+  gboolean (*free_hold_seats) (gpointer backend,
+                               const char *event_id,
+                               const char *hold_id,
+                               GError **error);
+  /* The seats (all held by hold_id) become booked by booking_id. */
+  gboolean (*book_hold_seats) (gpointer backend,
+                               const char *event_id,
+                               const char *hold_id,
+                               const char *const *seat_ids,
+                               const char *booking_id,
+                               char **out_refused_seat,
+                               GError **error);
+  /* Seat i becomes booked by booking_id; held_by[i] is the hold holding it, or NULL when free. */
+  gboolean (*book_seats) (gpointer backend,
+                          const char *event_id,
+                          const char *const *seat_ids,
+                          const char *const *held_by,
+                          const char *booking_id,
+                          char **out_refused_seat,
+                          GError **error);
+
+  /* Optional: TRUE when an earlier attempt of this batch saw the storage refuse the seats that op
+   * reads as free (another process took them and let them go in between); the rules then refuse
+   * those seats rather than let the batch loop. */
+  gboolean (*seats_refused_before) (gpointer backend, const SbOp *op);
+} SbStoreBackendFuncs;
+
+G_END_DECLS
