@@ -669,69 +669,26 @@ seat_bounds (const SbSeat *seat, graphene_rect_t *out)
   graphene_rect_init (out, (float) (seat->x - 0.5), (float) (seat->y - 0.5), 1.0f, 1.0f);
 }
 
-typedef struct
+static SbShapeKind
+shape_kind (SbVenueShapeKind kind)
 {
-  SbShapeKind kind;
-  graphene_rect_t bounds;
-  const char *label; /* borrowed from the venue's document */
-} VenueShape;
-
-static gboolean
-read_shape (JsonObject *object, SbShapeKind kind, VenueShape *out)
-{
-  const char *kind_name = json_object_get_string_member_with_default (object, "kind", NULL);
-
-  /* The loader validated the document; this only has to pick the fields. */
-  out->kind = kind;
-  if (g_strcmp0 (kind_name, "stage") == 0)
-    out->kind = SB_SHAPE_STAGE;
-  else if (g_strcmp0 (kind_name, "floor") == 0)
-    out->kind = SB_SHAPE_FLOOR;
-  out->label = json_object_get_string_member_with_default (object, "label", NULL);
-  graphene_rect_init (&out->bounds,
-                      (float) json_object_get_double_member_with_default (object, "x", 0),
-                      (float) json_object_get_double_member_with_default (object, "y", 0),
-                      (float) json_object_get_double_member_with_default (object, "width", 0),
-                      (float) json_object_get_double_member_with_default (object, "height", 0));
-  return out->bounds.size.width > 0 && out->bounds.size.height > 0;
+  switch (kind)
+    {
+      case SB_VENUE_SHAPE_STAGE:
+        return SB_SHAPE_STAGE;
+      case SB_VENUE_SHAPE_FLOOR:
+        return SB_SHAPE_FLOOR;
+      case SB_VENUE_SHAPE_AREA:
+      default:
+        return SB_SHAPE_AREA;
+    }
 }
 
-/* The stage and other shapes are drawing hints that SbVenue does not model: read them from the
- * venue's document. */
-static GArray *
-venue_shapes (SbVenue *venue)
+static void
+shape_bounds (const SbVenueShape *shape, graphene_rect_t *out)
 {
-  GArray *shapes = g_array_new (FALSE, FALSE, sizeof (VenueShape));
-  JsonNode *root = sb_venue_get_json_node (venue);
-  JsonObject *object;
-  JsonNode *node;
-  VenueShape shape;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return shapes;
-  object = json_node_get_object (root);
-
-  node = json_object_get_member (object, "shapes");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (element)
-              && read_shape (json_node_get_object (element), SB_SHAPE_AREA, &shape))
-            g_array_append_val (shapes, shape);
-        }
-    }
-
-  node = json_object_get_member (object, "stage");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
-      && read_shape (json_node_get_object (node), SB_SHAPE_STAGE, &shape))
-    g_array_append_val (shapes, shape);
-
-  return shapes;
+  graphene_rect_init (out, (float) shape->x, (float) shape->y, (float) shape->width,
+                      (float) shape->height);
 }
 
 void
@@ -740,7 +697,6 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
   double min_x, min_y, max_x, max_y;
   graphene_rect_t bounds;
   g_autoptr (GPtrArray) details = NULL;
-  g_autoptr (GArray) shapes = NULL;
   const char *currency;
 
   g_return_if_fail (SB_IS_SEAT_MAP (self));
@@ -784,17 +740,23 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
   sb_venue_get_bounds (venue, &min_x, &min_y, &max_x, &max_y);
   graphene_rect_init (&bounds, (float) (min_x - 0.5), (float) (min_y - 0.5),
                       (float) (max_x - min_x + 1), (float) (max_y - min_y + 1));
-  shapes = venue_shapes (venue);
-  for (guint i = 0; i < shapes->len; i++)
-    graphene_rect_union (&bounds, &g_array_index (shapes, VenueShape, i).bounds, &bounds);
+  for (guint i = 0; i < sb_venue_get_n_shapes (venue); i++)
+    {
+      graphene_rect_t shape;
+
+      shape_bounds (sb_venue_get_shape (venue, i), &shape);
+      graphene_rect_union (&bounds, &shape, &bounds);
+    }
   graphene_rect_inset (&bounds, (float) -MARGIN, (float) -MARGIN);
   self->root = sb_seat_group_new (_ ("Seat map"), &bounds);
   sb_seat_group_set_scale (self->root, self->zoom);
-  for (guint i = 0; i < shapes->len; i++)
+  for (guint i = 0; i < sb_venue_get_n_shapes (venue); i++)
     {
-      const VenueShape *shape = &g_array_index (shapes, VenueShape, i);
+      const SbVenueShape *shape = sb_venue_get_shape (venue, i);
+      graphene_rect_t shape_rect;
 
-      sb_seat_group_add_shape (self->root, shape->kind, &shape->bounds, shape->label);
+      shape_bounds (shape, &shape_rect);
+      sb_seat_group_add_shape (self->root, shape_kind (shape->kind), &shape_rect, shape->label);
     }
 
   for (guint s = 0; s < sb_venue_get_n_sections (venue); s++)
@@ -939,7 +901,7 @@ sb_seat_map_reset_states (SbSeatMap *self)
 }
 
 guint
-sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
+sb_seat_map_apply_seats (SbSeatMap *self, GPtrArray *seats)
 {
   guint applied = 0;
 
@@ -949,24 +911,16 @@ sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
   if (self->venue == NULL)
     return 0;
 
-  for (guint k = 0; k < json_array_get_length (seats); k++)
+  for (guint k = 0; k < seats->len; k++)
     {
-      JsonNode *node = json_array_get_element (seats, k);
-      JsonObject *entry;
-      const char *id, *state_name, *hold;
-      SbSeatState state;
+      const SbSeatUpdate *update = g_ptr_array_index (seats, k);
+      SbSeatState state = update->state;
+      const char *hold = update->hold;
       guint index;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      id = json_object_get_string_member_with_default (entry, "id", NULL);
-      state_name = json_object_get_string_member_with_default (entry, "state", NULL);
-      hold = json_object_get_string_member_with_default (entry, "hold", NULL);
-      /* A seat or state this client does not know is skipped, not fatal: a later protocol may add
-       * states, and the next snapshot will set things right. */
-      if (id == NULL || !sb_seat_state_from_string (state_name, &state)
-          || !sb_venue_lookup_seat (self->venue, id, &index))
+      /* A seat this venue does not have is skipped, not fatal: the next snapshot will set things
+       * right. */
+      if (!sb_venue_lookup_seat (self->venue, update->id, &index))
         continue;
 
       if (g_strcmp0 (self->hold_ids[index], hold) != 0)
