@@ -57,6 +57,11 @@ message_cb (SbWsConnection *connection,
 {
   static const gushort codes[] = { 1000, 1001, 1008, 1011, 4000 };
 
+  /* An empty message that came in fragments arrives as NULL and 0 (the server's handler passes
+   * them to sb_request_parse (), which takes that); the echo below needs a pointer
+   * (crashes/empty-fragmented-text: NULL + 0, then sb_ws_connection_send_text (NULL)). */
+  if (data == NULL)
+    data = "";
   if (length >= 5 && memcmp (data, "close", 5) == 0)
     {
       g_autofree char *reason = g_strndup (data + 5, length - 5);
