@@ -6,6 +6,7 @@
 
 #include "sb-protocol.h"
 #include "sb-store-worker.h"
+#include "sb-ws-limits.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,11 @@ void sb_metrics_observe_commit (SbMetrics *self, double seconds);
 void sb_metrics_observe_broadcast_lag (SbMetrics *self, double seconds);
 void sb_metrics_add_messages_sent (SbMetrics *self, guint64 n_messages);
 void sb_metrics_set_events (SbMetrics *self, guint n_events);
+
+/* The edge's counters (accepts, deadline closures), which the listener and the poller update
+ * themselves; valid as long as self. */
+SbWsStats *sb_metrics_get_ws_stats (SbMetrics *self);
+void sb_metrics_count_edge_closure (SbMetrics *self, SbWsClosure closure);
 
 guint sb_metrics_get_connections (SbMetrics *self);
 guint64 sb_metrics_get_requests_total (SbMetrics *self);
