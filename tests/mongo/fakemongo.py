@@ -11,10 +11,15 @@ commitTransaction, and write conflicts (WriteConflict 112, labelled TransientTra
 when a transaction writes a document another open transaction has written, or one committed
 after its snapshot: what makes two processes' transactions on one event serialize). Change
 streams on a collection (aggregate with $changeStream, getMore, killCursors) deliver the inserts
-of committed transactions in commit order and resume after a token. It is enough to run several
+of committed transactions in commit order and resume after a token. killSessions aborts the
+sessions' transactions; setParameter transactionLifetimeLimitSeconds sets how long an abandoned
+transaction lives (TRANSACTION_LIFETIME_S by default); stall_commits leaves commits unanswered (a
+server that dies in its commit leaves its transaction open); command_counts counts the commands
+per (name, collection), for round-trip profiles. It is enough to run several
 seatbook-server processes against one "database"; it is not MongoDB: no indexes, no oplog window,
 no elections, updates and deletes never appear in a change stream."""
 
+import collections
 import datetime
 import threading
 import time
@@ -288,7 +293,12 @@ class FakeDatabase(FakePrimary):
         self.open_gate = None  # threading.Event while stream opens are held
         self.held_opens = 0
         self.stream_log = []  # ("aggregate" | "getMore" | "hangup" | "error", details)
-        self.stats = {"commits": 0, "aborts": 0, "write_conflicts": 0, "duplicate_keys": 0}
+        self.stats = {"commits": 0, "aborts": 0, "write_conflicts": 0, "duplicate_keys": 0,
+                      "killed_sessions": 0, "expired": 0}
+        self.lifetime_s = TRANSACTION_LIFETIME_S
+        self.stall_commits = False  # under db_lock: commits are left unanswered
+        self.stalled_commits = []  # (lsid, txnNumber) of the commits left unanswered
+        self.command_counts = collections.Counter()  # (name, collection) -> commands received
 
     # --- Storage ---
 
@@ -363,7 +373,8 @@ class FakeDatabase(FakePrimary):
         return (str(doc["lsid"]["id"]), int(doc["txnNumber"]))
 
     def _txn(self, doc):
-        if "txnNumber" not in doc:
+        # A txnNumber without autocommit: false is a retryable write, not a transaction.
+        if "txnNumber" not in doc or doc.get("autocommit") is not False:
             return None
         key = self._txn_key(doc)
         if doc.get("startTransaction"):
@@ -391,7 +402,8 @@ class FakeDatabase(FakePrimary):
         for other_key, other in list(self.txns.items()):
             if other is txn:
                 continue
-            if now - other.started > TRANSACTION_LIFETIME_S:
+            if now - other.started > self.lifetime_s:
+                self.stats["expired"] += 1
                 self._abort(other_key)
             elif (coll, key) in other.writes:
                 self._conflict(txn_key, coll, key, "another transaction writes it")
@@ -420,6 +432,13 @@ class FakeDatabase(FakePrimary):
         if lname in ("ismaster", "hello", "createindexes", "create"):
             return super().handle(request)
         doc = request.doc
+        with self.db_lock:
+            coll = doc.get(name) if isinstance(doc.get(name), str) else None
+            self.command_counts[(name, coll)] += 1
+            if name == "commitTransaction" and self.stall_commits:
+                # Never answered: the transaction stays open until killSessions or its lifetime.
+                self.stalled_commits.append(self._txn_key(doc))
+                return True
         if name == "getMore":
             return self.get_more(request, doc)
         if name == "aggregate" and self.open_gate is not None:
@@ -435,6 +454,18 @@ class FakeDatabase(FakePrimary):
         return request.replies(reply)
 
     def execute(self, name, doc):
+        if name == "killSessions":
+            # The server aborts the sessions' open transactions (what a restarted seatbook-server
+            # asks for its predecessor's session).
+            killed = {str(s["id"]) for s in doc.get("killSessions", [])}
+            for key in [k for k in self.txns if k[0] in killed]:
+                self.stats["killed_sessions"] += 1
+                self._abort(key)
+            return {"ok": 1}
+        if name == "setParameter" and "transactionLifetimeLimitSeconds" in doc:
+            was = self.lifetime_s
+            self.lifetime_s = float(doc["transactionLifetimeLimitSeconds"])
+            return {"ok": 1, "was": was}
         if name == "endSessions":
             # The server aborts the sessions' open transactions.
             ended = {str(s["id"]) for s in doc.get("endSessions", [])}
