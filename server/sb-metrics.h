@@ -41,6 +41,9 @@ void sb_metrics_observe_broadcast_lag (SbMetrics *self, double seconds);
 void sb_metrics_add_messages_sent (SbMetrics *self, guint64 n_messages);
 void sb_metrics_set_events (SbMetrics *self, guint n_events);
 
+/* The store whose own counters (seatbook_store_retries_total) /metrics shows; held weakly. */
+void sb_metrics_set_store (SbMetrics *self, SbStore *store);
+
 guint sb_metrics_get_connections (SbMetrics *self);
 guint64 sb_metrics_get_requests_total (SbMetrics *self);
 
