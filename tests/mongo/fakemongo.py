@@ -13,8 +13,8 @@ after its snapshot: what makes two processes' transactions on one event serializ
 streams on a collection (aggregate with $changeStream, getMore, killCursors) deliver the inserts
 of committed transactions in commit order and resume after a token. killSessions aborts the
 sessions' transactions; setParameter transactionLifetimeLimitSeconds sets how long an abandoned
-transaction lives (TRANSACTION_LIFETIME_S by default); stall_commits leaves commits unanswered (a
-server that dies in its commit leaves its transaction open); command_counts counts the commands
+transaction lives (TRANSACTION_LIFETIME_S by default); stall_lsids leaves the commits of these
+sessions unanswered (a server that dies in its commit leaves its transaction open); command_counts counts the commands
 per (name, collection), for round-trip profiles. It is enough to run several
 seatbook-server processes against one "database"; it is not MongoDB: no indexes, no oplog window,
 no elections, updates and deletes never appear in a change stream."""
@@ -296,7 +296,7 @@ class FakeDatabase(FakePrimary):
         self.stats = {"commits": 0, "aborts": 0, "write_conflicts": 0, "duplicate_keys": 0,
                       "killed_sessions": 0, "expired": 0}
         self.lifetime_s = TRANSACTION_LIFETIME_S
-        self.stall_commits = False  # under db_lock: commits are left unanswered
+        self.stall_lsids = set()  # under db_lock: str (lsid id) whose commits are left unanswered
         self.stalled_commits = []  # (lsid, txnNumber) of the commits left unanswered
         self.command_counts = collections.Counter()  # (name, collection) -> commands received
 
@@ -435,7 +435,7 @@ class FakeDatabase(FakePrimary):
         with self.db_lock:
             coll = doc.get(name) if isinstance(doc.get(name), str) else None
             self.command_counts[(name, coll)] += 1
-            if name == "commitTransaction" and self.stall_commits:
+            if name == "commitTransaction" and str(doc["lsid"]["id"]) in self.stall_lsids:
                 # Never answered: the transaction stays open until killSessions or its lifetime.
                 self.stalled_commits.append(self._txn_key(doc))
                 return True
@@ -651,6 +651,8 @@ class FakeDatabase(FakePrimary):
                 while not self._answer_get_more(request, doc, cursor_id, cursor,
                                                 waited=time.monotonic() >= deadline):
                     self.db_lock.wait(max(0.0, min(0.05, deadline - time.monotonic())))
+        except OSError:
+            pass  # the client is gone (a server the test killed): nobody to answer
         except Exception:
             self._handler_failed(request)
 
