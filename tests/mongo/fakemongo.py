@@ -299,6 +299,7 @@ class FakeDatabase(FakePrimary):
         self.stall_lsids = set()  # under db_lock: str (lsid id) whose commits are left unanswered
         self.stalled_commits = []  # (lsid, txnNumber) of the commits left unanswered
         self.command_counts = collections.Counter()  # (name, collection) -> commands received
+        self.busy_s = 0.0  # time spent executing commands (for profiles)
 
     # --- Storage ---
 
@@ -447,10 +448,12 @@ class FakeDatabase(FakePrimary):
                              daemon=True).start()
             return True
         with self.db_lock:
+            started = time.perf_counter()
             try:
                 reply = self.execute(name, doc)
             except CommandError as e:
                 reply = e.reply
+            self.busy_s += time.perf_counter() - started
         return request.replies(reply)
 
     def execute(self, name, doc):
