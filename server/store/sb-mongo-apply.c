@@ -398,8 +398,9 @@ mongo_end_hold (gpointer backend,
   return sb_mongo_txn_update (d->txn, "holds", FALSE, filter, update, NULL);
 }
 
-/* A reference taken already (1 in 36^8 per booking) surfaces as a duplicate key and the batch
- * runs again with a new one: no find before every insert for so rare a case. */
+/* A reference taken already (8 characters out of 30: about one chance in 6.6e11 per booking made)
+ * surfaces as a duplicate key and the batch runs again with a new one: no find before every insert
+ * for so rare a case. */
 static gboolean
 mongo_insert_booking (gpointer backend,
                       const char *booking_id,

@@ -7,9 +7,10 @@ of those holds, N books of 2 free seats by seat id, N books by seat id of 4 seat
 holds (the path that used to write each seat on its own); then a storm (20 clients on 2 servers, each
 holding 2 seats and booking them) for batches of several ops. For each it prints the commands
 the database received per request, by command and collection, the wall time per request and
-how much of it the fake spent executing commands.
+how much of it the fake spent executing commands. With --trace, it also prints when each command
+of one more booking (4 seats of the client's holds) arrived, after the previous one.
 
-Usage: round-trips.py --server PATH [--requests N]"""
+Usage: round-trips.py --server PATH [--requests N] [--trace]"""
 
 import argparse
 import asyncio
@@ -46,7 +47,34 @@ def report(what, fake, before, n, wall):
         print("    %5.2f  %s %s" % (count / n, name, coll or ""))
 
 
-async def sequential(fake, server, seats, n):
+async def trace_booking(fake, client, quad):
+    arrivals = []
+    original = fake.handle
+
+    def handle(request):
+        coll = request.doc.get(request.command_name)
+        arrivals.append((time.perf_counter(),
+                         "%s %s" % (request.command_name, coll if isinstance(coll, str) else "")))
+        return original(request)
+
+    reply = await client.request("hold", event=EVENT, seats=quad, ttl=600)
+    assert reply["type"] == "held", reply
+    fake.handle = handle  # mockupdb calls the bound method it was given: wrap through it
+    started = time.perf_counter()
+    reply = await client.request("book", event=EVENT, seats=quad)
+    done = time.perf_counter()
+    fake.handle = original
+    assert reply["type"] == "booked", reply
+    print("trace of one booking (ms since the previous step):")
+    previous = started
+    for at, name in arrivals:
+        if not name.startswith("getMore"):
+            print("    %6.2f  %s" % (1000 * (at - previous), name))
+            previous = at
+    print("    %6.2f  reply" % (1000 * (done - previous)))
+
+
+async def sequential(fake, server, seats, n, trace=False):
     client = await Client.connect(server)
     pairs = [seats[2 * i:2 * i + 2] for i in range(2 * n)]
     quads = [seats[4 * n + 4 * i:4 * n + 4 * i + 4] for i in range(n)]
@@ -75,6 +103,8 @@ async def sequential(fake, server, seats, n):
         reply = await client.request("book", event=EVENT, seats=quad)
         assert reply["type"] == "booked", reply
     report("book 4 own held seats", fake, before, n, time.monotonic() - started)
+    if trace:
+        await trace_booking(fake, client, seats[8 * n:8 * n + 4])
     await client.close()
 
 
@@ -108,9 +138,9 @@ async def main(args):
         s1.store = s2.store = fake.uri
         s1.create_event()
         s1.start(*SERVER_ARGS)
-        await sequential(fake, s1, seats[:8 * n], n)
+        await sequential(fake, s1, seats[:8 * n + 4], n, args.trace)
         s2.start(*SERVER_ARGS)
-        await storm(fake, [s1, s2], seats[8 * n:])
+        await storm(fake, [s1, s2], seats[8 * n + 4:])
         s1.stop()
         s2.stop()
     print("fake database: %r" % fake.stats)
@@ -121,6 +151,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", required=True)
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--trace", action="store_true")
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
     os._exit(0)
