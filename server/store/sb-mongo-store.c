@@ -13,8 +13,9 @@
  *
  * Here: opening (the deployment check, collections and indexes), events, the change log and the
  * GObject. apply () is sb-mongo-apply.c (the booking rules on these collections, one transaction
- * per batch), the transactions sb-mongo-txn.c, the BSON helpers sb-mongo-bson.c, and watch () the
- * change stream thread of sb-mongo-watch.c.
+ * per batch), the transactions sb-mongo-txn.c, the BSON helpers sb-mongo-bson.c, the record of
+ * this process's session (ended by the next start should this process die) sb-mongo-registry.c,
+ * and watch () the change stream thread of sb-mongo-watch.c.
  *
  * Threads: the store worker thread uses self->conn.client; the change stream thread pops its own
  * client from the pool. Nothing here runs on the main loop. */

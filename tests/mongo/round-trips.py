@@ -4,8 +4,8 @@ for BENCHMARKS.md ("MongoDB round trips"), not a test.
 
 One client, one request at a time (each request is its own batch): N holds of 2 seats, N books
 of those holds, N books of 2 free seats by seat id, N books by seat id of 4 seats the client
-holds (the path that used to write each seat on its own); then a storm (20 clients on 2 servers, each
-holding 2 seats and booking them) for batches of several ops. For each it prints the commands
+holds (the path that used to write each seat on its own); then a storm (20 clients on 2 servers,
+each holding 2 seats and booking them) for batches of several ops. For each it prints the commands
 the database received per request, by command and collection, the wall time per request and
 how much of it the fake spent executing commands. With --trace, it also prints when each command
 of one more booking (4 seats of the client's holds) arrived, after the previous one.
