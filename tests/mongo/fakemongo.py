@@ -16,8 +16,8 @@ sessions' transactions; setParameter transactionLifetimeLimitSeconds sets how lo
 transaction lives (TRANSACTION_LIFETIME_S by default); stall_lsids leaves the commits of these
 sessions unanswered (a server that dies in its commit leaves its transaction open);
 command_counts counts the commands per (name, collection), for round-trip profiles. It is enough
-to run several seatbook-server processes against one "database"; it is not MongoDB: no indexes, no oplog window,
-no elections, updates and deletes never appear in a change stream."""
+to run several seatbook-server processes against one "database"; it is not MongoDB: no indexes,
+no oplog window, no elections, updates and deletes never appear in a change stream."""
 
 import collections
 import datetime
