@@ -120,7 +120,7 @@ class FakePrimary:
         doc = request.doc
         with self.lock:
             self.log.append((name, doc))
-        if name in ("endSessions", "abortTransaction", "createIndexes"):
+        if name in ("endSessions", "abortTransaction", "createIndexes", "killSessions"):
             return request.replies({"ok": 1})
         if name == "create":
             if doc["create"] in self.existing_collections:
