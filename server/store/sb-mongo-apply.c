@@ -473,8 +473,8 @@ mongo_book_hold_seats (gpointer backend,
   return sb_mongo_txn_update (d->txn, "seat_states", TRUE, filter, update, NULL);
 }
 
-/* One bulk write for all the seats: the held ones change state, the free ones get their
- * document. */
+/* One bulk write for all the seats: the held ones change state (one update command), the free
+ * ones get their document (one insert command). */
 static gboolean
 mongo_book_seats (gpointer backend,
                   const char *event_id,

@@ -90,8 +90,9 @@ gboolean sb_mongo_txn_update (SbMongoTxn *t,
                               const bson_t *filter,
                               const bson_t *update,
                               gint64 *out_matched);
-/* One bulk write of seat_states: updates (filter, update pairs, each to match exactly one
- * document) then inserts, in one command. *out_matched: the documents the updates matched. */
+/* One bulk write on collection: updates (filter, update pairs, each to match exactly one
+ * document) then inserts: one command for all the updates and one for all the inserts.
+ * *out_matched: the documents the updates matched. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_mongo_txn_bulk (SbMongoTxn *t,
                             const char *collection,
