@@ -326,6 +326,7 @@ sb_mongo_run_transaction (SbMongoConn *conn,
                           bson_error_t *out_berror)
 {
   gint64 started = g_get_monotonic_time ();
+  SbMongoRetryReason reason = SB_MONGO_RETRY_TRANSIENT;
 
   for (guint attempt = 0;; attempt++)
     {
@@ -344,6 +345,8 @@ sb_mongo_run_transaction (SbMongoConn *conn,
                           (g_get_monotonic_time () - started) / 1000, last);
           return FALSE;
         }
+      if (attempt > 0)
+        sb_mongo_conn_count_retry (conn, reason);
 
       txn_opts = attempt_opts (deadline_us);
       if (!mongoc_client_session_start_transaction (conn->session, txn_opts, out_berror))
@@ -367,6 +370,6 @@ sb_mongo_run_transaction (SbMongoConn *conn,
         }
       if (!transient)
         return FALSE;
-      sb_mongo_conn_count_retry (conn, transient_reason (out_berror));
+      reason = transient_reason (out_berror);
     }
 }
