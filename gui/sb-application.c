@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include "sb-application.h"
+#include "sb-desk.h"
 #include "sb-preferences-dialog.h"
 #include "sb-util.h"
 #include "sb-window.h"
@@ -163,7 +164,13 @@ sb_application_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
-    window = GTK_WINDOW (sb_window_new (self, self->event_id));
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+      g_autoptr (SbDesk) desk = sb_desk_new (url, self->client_id);
+
+      window = GTK_WINDOW (
+          sb_window_new (GTK_APPLICATION (self), self->settings, desk, self->event_id));
+    }
   gtk_window_present (window);
 }
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-connection.h"
+#include "sb-message.h"
 #include "sb-protocol.h"
 
 /* Backoff: 0.5 s doubling up to 30 s, then a random point in the upper half of that window so
@@ -74,6 +75,12 @@ struct _SbConnection
 };
 
 G_DEFINE_FINAL_TYPE (SbConnection, sb_connection, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (SbConnectionState,
+                    sb_connection_state,
+                    G_DEFINE_ENUM_VALUE (SB_CONNECTION_DISCONNECTED, "disconnected"),
+                    G_DEFINE_ENUM_VALUE (SB_CONNECTION_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (SB_CONNECTION_CONNECTED, "connected"))
 
 enum
 {
@@ -286,26 +293,26 @@ resend_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Ends pending with reply (taking it). */
 static void
-complete_pending (SbConnection *self, Pending *pending, JsonObject *reply)
+complete_pending (SbConnection *self, Pending *pending, SbMessage *reply)
 {
-  const char *type = json_object_get_string_member_with_default (reply, "type", "");
+  g_autoptr (SbMessage) owned = reply;
   GTask *task = pending->task ? g_object_ref (pending->task) : NULL;
 
-  if (g_strcmp0 (type, "error") == 0)
+  if (reply->type == SB_MESSAGE_ERROR)
     {
-      const char *code_name = json_object_get_string_member_with_default (reply, "code", "");
-      SbErrorCode code = SB_ERROR_INTERNAL;
-
-      if (!sb_error_code_from_string (code_name, &code))
-        code = SB_ERROR_INTERNAL;
+      SbErrorMessage *error_reply = reply->error;
+      SbErrorCode code = error_reply->code;
+      const char *text
+          = error_reply->message != NULL ? error_reply->message : sb_error_code_to_string (code);
 
       /* These mean "not done, ask again with the same id": do that, invisibly, a few times. */
       if (task != NULL && pending->attempts < MAX_RETRIES
           && (code == SB_ERROR_RATE_LIMITED || code == SB_ERROR_UNAVAILABLE
               || code == SB_ERROR_INTERNAL))
         {
-          gint64 wait_ms = json_object_get_int_member_with_default (reply, "retry_after_ms", 0);
+          gint64 wait_ms = error_reply->retry_after_ms;
 
           if (wait_ms <= 0)
             wait_ms = (gint64) BACKOFF_BASE_MS << pending->attempts;
@@ -319,9 +326,7 @@ complete_pending (SbConnection *self, Pending *pending, JsonObject *reply)
 
       if (pending->type == SB_REQUEST_SUBSCRIBE && pending->event_id != NULL)
         {
-          g_autoptr (GError) error = g_error_new_literal (
-              SB_PROTOCOL_ERROR, code,
-              json_object_get_string_member_with_default (reply, "message", code_name));
+          g_autoptr (GError) error = g_error_new_literal (SB_PROTOCOL_ERROR, code, text);
           g_autofree char *event_id = g_strdup (pending->event_id);
 
           g_hash_table_remove (self->subscriptions, event_id);
@@ -333,10 +338,12 @@ complete_pending (SbConnection *self, Pending *pending, JsonObject *reply)
       remove_pending (self, pending);
       if (task != NULL)
         {
-          g_task_set_task_data (task, json_object_ref (reply), (GDestroyNotify) json_object_unref);
-          g_task_return_new_error (
-              task, SB_PROTOCOL_ERROR, code, "%s",
-              json_object_get_string_member_with_default (reply, "message", code_name));
+          g_autofree char *message = g_strdup (text); /* text belongs to the error reply */
+
+          /* Before returning: the callback may run at once, and reads it. */
+          g_task_set_task_data (task, g_steal_pointer (&reply->error),
+                                (GDestroyNotify) sb_error_message_free);
+          g_task_return_new_error (task, SB_PROTOCOL_ERROR, code, "%s", message);
           g_object_unref (task);
         }
       return;
@@ -345,7 +352,7 @@ complete_pending (SbConnection *self, Pending *pending, JsonObject *reply)
   remove_pending (self, pending);
   if (task != NULL)
     {
-      g_task_return_pointer (task, json_object_ref (reply), (GDestroyNotify) json_object_unref);
+      g_task_return_pointer (task, g_steal_pointer (&owned), (GDestroyNotify) sb_message_free);
       g_object_unref (task);
     }
 }
@@ -353,7 +360,7 @@ complete_pending (SbConnection *self, Pending *pending, JsonObject *reply)
 /* Messages */
 
 static void
-handle_welcome (SbConnection *self, JsonObject *message)
+handle_welcome (SbConnection *self, SbWelcomeMessage *welcome)
 {
   GHashTableIter iter;
   gpointer value;
@@ -361,7 +368,7 @@ handle_welcome (SbConnection *self, JsonObject *message)
   self->attempt = 0;
   set_last_error (self, NULL);
   set_state (self, SB_CONNECTION_CONNECTED);
-  g_signal_emit (self, signals[SIGNAL_WELCOME], 0, message);
+  g_signal_emit (self, signals[SIGNAL_WELCOME], 0, welcome);
 
   g_hash_table_iter_init (&iter, self->subscriptions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -381,176 +388,155 @@ handle_welcome (SbConnection *self, JsonObject *message)
 }
 
 static Subscription *
-subscription_for (SbConnection *self, JsonObject *message, const char *member)
+subscription_for (SbConnection *self, const char *event_id)
 {
-  JsonNode *node = json_object_get_member (message, member);
-  const char *event_id = NULL;
-
-  if (node == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    event_id = json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL);
-  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    event_id = json_node_get_string (node);
   return event_id != NULL ? g_hash_table_lookup (self->subscriptions, event_id) : NULL;
 }
 
-static JsonArray *
-array_member (JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static void
-emit_holds (SbConnection *self, Subscription *subscription, JsonObject *message)
+emit_holds (SbConnection *self, Subscription *subscription, GPtrArray *holds)
 {
-  JsonArray *holds = array_member (message, "holds");
-
   if (holds != NULL)
     g_signal_emit (self, signals[SIGNAL_HOLDS], 0, subscription->event_id, holds);
 }
 
 static void
-handle_snapshot (SbConnection *self, JsonObject *message)
+handle_snapshot (SbConnection *self, SbSnapshotMessage *snapshot)
 {
-  Subscription *subscription = subscription_for (self, message, "event");
+  Subscription *subscription = subscription_for (self, snapshot->event_id);
 
   if (subscription == NULL)
     return;
 
-  subscription->version = json_object_get_int_member_with_default (message, "version", 0);
+  subscription->version = snapshot->version;
   subscription->resyncing = FALSE;
-  g_signal_emit (self, signals[SIGNAL_SNAPSHOT], 0, subscription->event_id, message);
-  emit_holds (self, subscription, message);
+  g_signal_emit (self, signals[SIGNAL_SNAPSHOT], 0, subscription->event_id, snapshot);
+  emit_holds (self, subscription, snapshot->holds);
 }
 
 static void
-handle_replay (SbConnection *self, JsonObject *message)
+handle_replay (SbConnection *self, SbReplayMessage *replay)
 {
-  Subscription *subscription = subscription_for (self, message, "event");
-  JsonArray *changes;
+  Subscription *subscription = subscription_for (self, replay->event);
 
   if (subscription == NULL)
     return;
 
-  changes = array_member (message, "changes");
-  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+  for (guint i = 0; replay->changes != NULL && i < replay->changes->len; i++)
     {
-      JsonNode *node = json_array_get_element (changes, i);
-      JsonObject *change;
-      JsonArray *seats;
-      gint64 version;
+      SbVersionChange *change = g_ptr_array_index (replay->changes, i);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (change->version <= subscription->version || change->seats == NULL)
         continue;
-      change = json_node_get_object (node);
-      version = json_object_get_int_member_with_default (change, "version", 0);
-      seats = array_member (change, "seats");
-      if (version <= subscription->version || seats == NULL)
-        continue;
-      subscription->version = version;
-      g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, subscription->event_id, seats,
-                     version);
+      subscription->version = change->version;
+      g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, subscription->event_id, change->seats,
+                     change->version);
     }
-  subscription->version
-      = json_object_get_int_member_with_default (message, "version", subscription->version);
+  subscription->version = replay->version;
   subscription->resyncing = FALSE;
-  emit_holds (self, subscription, message);
+  emit_holds (self, subscription, replay->holds);
 }
 
 static void
-handle_changed (SbConnection *self, JsonObject *message)
+handle_changed (SbConnection *self, SbChangedMessage *changed)
 {
-  Subscription *subscription = subscription_for (self, message, "event");
-  gint64 from_version, version;
-  JsonArray *seats;
+  Subscription *subscription = subscription_for (self, changed->event);
 
   /* While a subscribe is in flight its reply covers everything up to its version. */
   if (subscription == NULL || subscription->resyncing || subscription->version < 0)
     return;
 
-  from_version = json_object_get_int_member_with_default (message, "from_version", -1);
-  version = json_object_get_int_member_with_default (message, "version", -1);
-  seats = array_member (message, "seats");
-  if (version <= subscription->version || seats == NULL)
+  if (changed->version <= subscription->version || changed->seats == NULL)
     return;
-  if (from_version != subscription->version)
+  if (changed->from_version != subscription->version)
     {
       /* We missed a version: ask for exactly what is missing. */
-      g_debug ("Gap in event %s: have %" G_GINT64_FORMAT ", got %" G_GINT64_FORMAT
-               "→%" G_GINT64_FORMAT,
-               subscription->event_id, subscription->version, from_version, version);
+      g_debug (
+          "Gap in event %s: have %" G_GINT64_FORMAT ", got %" G_GINT64_FORMAT "→%" G_GINT64_FORMAT,
+          subscription->event_id, subscription->version, changed->from_version, changed->version);
       send_subscribe (self, subscription);
       return;
     }
 
-  subscription->version = version;
-  g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, subscription->event_id, seats, version);
+  subscription->version = changed->version;
+  g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, subscription->event_id, changed->seats,
+                 changed->version);
 }
 
 static void
 message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbConnection *self)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (GObject) guard = g_object_ref (G_OBJECT (self));
-  JsonNode *root;
-  JsonObject *message;
-  const char *type;
-  const char *re;
+  /* Keeps self alive while handlers run; clang would call it unused. */
+  G_GNUC_UNUSED g_autoptr (GObject) guard = g_object_ref (G_OBJECT (self));
+  g_autoptr (SbMessage) message = NULL;
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
   Pending *pending = NULL;
 
   if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+  message = sb_message_parse (data, size, &error);
+  if (message == NULL)
     {
-      g_warning ("Ignoring a message from the server that is not JSON: %s", error->message);
+      /* A newer server's message: the protocol asks clients to skip what they do not know. */
+      if (!g_error_matches (error, SB_MESSAGE_READ_ERROR, SB_MESSAGE_READ_ERROR_UNKNOWN_TYPE))
+        g_warning ("Ignoring a message from the server: %s", error->message);
       return;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return;
-  message = json_node_get_object (root);
-  type = json_object_get_string_member_with_default (message, "type", "");
-  re = json_object_get_string_member_with_default (message, "re", NULL);
-  if (re != NULL)
-    pending = g_hash_table_lookup (self->pending, re);
+  if (message->re != NULL)
+    pending = g_hash_table_lookup (self->pending, message->re);
 
-  if (g_strcmp0 (type, "welcome") == 0)
+  switch (message->type)
     {
-      if (pending != NULL)
-        remove_pending (self, pending);
-      handle_welcome (self, message);
-      return;
+      case SB_MESSAGE_WELCOME:
+        if (pending != NULL)
+          remove_pending (self, pending);
+        handle_welcome (self, message->welcome);
+        return;
+      case SB_MESSAGE_SNAPSHOT:
+        handle_snapshot (self, message->snapshot);
+        break;
+      case SB_MESSAGE_REPLAY:
+        handle_replay (self, message->replay);
+        break;
+      case SB_MESSAGE_CHANGED:
+        handle_changed (self, message->changed);
+        break;
+      case SB_MESSAGE_PONG:
+        if (g_strcmp0 (message->re, self->ping_id) == 0)
+          g_clear_pointer (&self->ping_id, g_free);
+        break;
+      case SB_MESSAGE_ERROR:
+        if (pending == NULL)
+          g_warning ("Server error: %s: %s", sb_error_code_to_string (message->error->code),
+                     message->error->message);
+        break;
+      case SB_MESSAGE_EVENTS:
+      case SB_MESSAGE_UNSUBSCRIBED:
+      case SB_MESSAGE_HELD:
+      case SB_MESSAGE_EXTENDED:
+      case SB_MESSAGE_RELEASED:
+      case SB_MESSAGE_BOOKED:
+      default:
+        /* Replies only: they end their request below. */
+        break;
     }
-  if (g_strcmp0 (type, "snapshot") == 0)
-    handle_snapshot (self, message);
-  else if (g_strcmp0 (type, "replay") == 0)
-    handle_replay (self, message);
-  else if (g_strcmp0 (type, "changed") == 0)
-    handle_changed (self, message);
-  else if (g_strcmp0 (type, "pong") == 0 && g_strcmp0 (re, self->ping_id) == 0)
-    g_clear_pointer (&self->ping_id, g_free);
-  else if (g_strcmp0 (type, "error") == 0 && pending == NULL)
-    g_warning ("Server error: %s: %s",
-               json_object_get_string_member_with_default (message, "code", "?"),
-               json_object_get_string_member_with_default (message, "message", ""));
 
   if (pending != NULL)
     {
-      if (pending->type == SB_REQUEST_HELLO && g_strcmp0 (type, "error") == 0)
+      if (pending->type == SB_REQUEST_HELLO && message->type == SB_MESSAGE_ERROR)
         {
+          g_autofree char *reason = g_strdup (message->error->message != NULL
+                                                  ? message->error->message
+                                                  : _ ("The server refused the connection."));
+
           /* The server refused us; retrying blindly would hammer it, so back off like any loss. */
           remove_pending (self, pending);
-          lose_connection (self, json_object_get_string_member_with_default (
-                                     message, "message", _ ("The server refused the connection.")));
+          lose_connection (self, reason);
           return;
         }
-      complete_pending (self, pending, message);
+      complete_pending (self, pending, g_steal_pointer (&message));
     }
 }
 
@@ -841,19 +827,19 @@ sb_connection_send_async (SbConnection *self,
     send_text (self, pending->text);
 }
 
-JsonObject *
+SbMessage *
 sb_connection_send_finish (SbConnection *self,
                            GAsyncResult *result,
-                           JsonObject **out_error_reply,
+                           SbErrorMessage **out_error_reply,
                            GError **error)
 {
-  JsonObject *error_reply;
+  SbErrorMessage *error_reply;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   error_reply = g_task_get_task_data (G_TASK (result));
   if (out_error_reply != NULL)
-    *out_error_reply = error_reply != NULL ? json_object_ref (error_reply) : NULL;
+    *out_error_reply = error_reply != NULL ? sb_error_message_copy (error_reply) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -916,7 +902,7 @@ sb_connection_get_property (GObject *object, guint prop_id, GValue *value, GPara
         g_value_set_string (value, self->url);
         break;
       case PROP_STATE:
-        g_value_set_int (value, self->state);
+        g_value_set_enum (value, self->state);
         break;
       case PROP_RETRY_SECONDS:
         g_value_set_uint (value, self->retry_seconds);
@@ -989,10 +975,9 @@ sb_connection_class_init (SbConnectionClass *klass)
   properties[PROP_URL]
       = g_param_spec_string ("url", NULL, NULL, NULL,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* An int rather than a registered enum: only this app reads it. */
   properties[PROP_STATE]
-      = g_param_spec_int ("state", NULL, NULL, SB_CONNECTION_DISCONNECTED, SB_CONNECTION_CONNECTED,
-                          SB_CONNECTION_DISCONNECTED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      = g_param_spec_enum ("state", NULL, NULL, SB_TYPE_CONNECTION_STATE,
+                           SB_CONNECTION_DISCONNECTED, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_RETRY_SECONDS] = g_param_spec_uint ("retry-seconds", NULL, NULL, 0, G_MAXUINT, 0,
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL,
@@ -1002,21 +987,24 @@ sb_connection_class_init (SbConnectionClass *klass)
                              G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* welcome (JsonObject): connected; its "holds" are every hold of this client id. */
-  signals[SIGNAL_WELCOME] = g_signal_new ("welcome", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
-  /* snapshot (event id, JsonObject): replace all seat states of the event. */
-  signals[SIGNAL_SNAPSHOT]
-      = g_signal_new ("snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                      G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
-  /* seats-changed (event id, JsonArray of seat entries, version): apply in order. */
-  signals[SIGNAL_SEATS_CHANGED]
-      = g_signal_new ("seats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                      NULL, G_TYPE_NONE, 3, G_TYPE_STRING, JSON_TYPE_ARRAY, G_TYPE_INT64);
-  /* holds (event id, JsonArray): our holds in that event, as of a snapshot or replay. */
+  /* welcome (SbWelcomeMessage): connected; its holds are every hold of this client id. */
+  signals[SIGNAL_WELCOME]
+      = g_signal_new ("welcome", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 1, SB_TYPE_WELCOME_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* snapshot (event id, SbSnapshotMessage): replace all seat states of the event. Static scope:
+   * a snapshot of a large venue is not copied for each handler; one that keeps it copies it. */
+  signals[SIGNAL_SNAPSHOT] = g_signal_new ("snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+                                           SB_TYPE_SNAPSHOT_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* seats-changed (event id, GPtrArray of SbSeatUpdate, version): apply in order. */
+  signals[SIGNAL_SEATS_CHANGED] = g_signal_new (
+      "seats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_INT64);
+  /* holds (event id, GPtrArray of SbHoldInfo): our holds in that event, as of a snapshot or
+   * replay. */
   signals[SIGNAL_HOLDS]
       = g_signal_new ("holds", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                      G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_ARRAY);
+                      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
   /* subscription-failed (event id, GError): e.g. the event does not exist. */
   signals[SIGNAL_SUBSCRIPTION_FAILED]
       = g_signal_new ("subscription-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,

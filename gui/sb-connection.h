@@ -6,8 +6,8 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
+#include "sb-message.h"
 #include "sb-request.h"
 
 G_BEGIN_DECLS
@@ -18,6 +18,9 @@ typedef enum
   SB_CONNECTION_CONNECTING,   /* opening the socket or waiting for welcome */
   SB_CONNECTION_CONNECTED,    /* welcomed: requests flow */
 } SbConnectionState;
+
+#define SB_TYPE_CONNECTION_STATE (sb_connection_state_get_type ())
+GType sb_connection_state_get_type (void);
 
 #define SB_TYPE_CONNECTION (sb_connection_get_type ())
 G_DECLARE_FINAL_TYPE (SbConnection, sb_connection, SB, CONNECTION, GObject)
@@ -45,17 +48,18 @@ SbRequest *sb_connection_new_request (SbConnection *self, SbRequestType type);
 
 /* Sends request (taking ownership) now or once connected, and again after every reconnect until a
  * reply with its id arrives. rate_limited and unavailable replies are retried with the same id.
- * Errors are SB_PROTOCOL_ERROR with the reply's code; the error reply itself (with its `seats`) is
- * given to out_error_reply. */
+ * The reply is the server's message, typed (dispatch on its type). Errors are SB_PROTOCOL_ERROR
+ * with the reply's code; the error reply itself (with its `seats`) is given to out_error_reply. */
 void sb_connection_send_async (SbConnection *self,
                                SbRequest *request,
                                GCancellable *cancellable,
                                GAsyncReadyCallback callback,
                                gpointer user_data);
-JsonObject *sb_connection_send_finish (SbConnection *self,
-                                       GAsyncResult *result,
-                                       JsonObject **out_error_reply,
-                                       GError **error);
+G_GNUC_WARN_UNUSED_RESULT
+SbMessage *sb_connection_send_finish (SbConnection *self,
+                                      GAsyncResult *result,
+                                      SbErrorMessage **out_error_reply,
+                                      GError **error);
 
 /* Keeps the event subscribed across reconnects; snapshots and changes come as signals. */
 void sb_connection_subscribe (SbConnection *self, const char *event_id);

@@ -56,8 +56,8 @@ sb_seat_status_get_colour (SbSeatStatus status, const GdkRGBA *category, GdkRGBA
     }
 }
 
-static const char *
-status_to_text (SbSeatStatus status)
+const char *
+sb_seat_status_to_string (SbSeatStatus status)
 {
   switch (status)
     {
@@ -81,8 +81,8 @@ update_description (SbSeatButton *self)
   g_autofree char *description = NULL;
 
   /* Translators: accessible description of a seat: "<status>, <category and price>" */
-  description = g_strdup_printf (C_ ("seat description", "%s, %s"), status_to_text (self->status),
-                                 self->details);
+  description = g_strdup_printf (C_ ("seat description", "%s, %s"),
+                                 sb_seat_status_to_string (self->status), self->details);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
 }

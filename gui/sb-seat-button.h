@@ -26,4 +26,7 @@ gboolean sb_seat_button_get_selected (SbSeatButton *self);
 /* The fill colour a seat in that status is drawn with; category is used for free seats. */
 void sb_seat_status_get_colour (SbSeatStatus status, const GdkRGBA *category, GdkRGBA *out_colour);
 
+/* "Free", "Held by you", "Held by someone else", "Booked", "Not for sale" (translated). */
+const char *sb_seat_status_to_string (SbSeatStatus status);
+
 G_END_DECLS

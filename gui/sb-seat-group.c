@@ -34,6 +34,21 @@ struct _SbSeatGroup
 
 G_DEFINE_FINAL_TYPE (SbSeatGroup, sb_seat_group, GTK_TYPE_WIDGET)
 
+void
+sb_seat_group_pixel_box (
+    const graphene_rect_t *bounds, double scale, int *out_x0, int *out_y0, int *out_x1, int *out_y1)
+{
+  double x0 = bounds->origin.x * scale;
+  double y0 = bounds->origin.y * scale;
+  double x1 = (bounds->origin.x + bounds->size.width) * scale;
+  double y1 = (bounds->origin.y + bounds->size.height) * scale;
+
+  *out_x0 = (int) floor (x0);
+  *out_y0 = (int) floor (y0);
+  *out_x1 = MAX (*out_x0 + 1, (int) floor (x1));
+  *out_y1 = MAX (*out_y0 + 1, (int) floor (y1));
+}
+
 static void
 sb_seat_group_measure (GtkWidget *widget,
                        GtkOrientation orientation,
@@ -64,27 +79,27 @@ sb_seat_group_size_allocate (GtkWidget *widget, int width, int height, int basel
 {
   SbSeatGroup *self = SB_SEAT_GROUP (widget);
   double scale = self->scale;
-  /* Where this group's own origin fell in pixels, before rounding: children are placed from the
-   * unrounded origin so that rounding errors do not add up across the nesting levels. */
-  double origin_x = self->bounds.origin.x * scale;
-  double origin_y = self->bounds.origin.y * scale;
+  int origin_x, origin_y, unused;
+
+  /* Every level places its children from where the venue origin falls in pixels, never from its
+   * own rounded position, so that rounding errors do not add up across the nesting levels: a
+   * seat's box relative to the outermost group is its pixel box minus the group's. */
+  sb_seat_group_pixel_box (&self->bounds, scale, &origin_x, &origin_y, &unused, &unused);
 
   for (guint i = 0; i < self->children->len; i++)
     {
       const Child *child = &g_array_index (self->children, Child, i);
-      double x0 = child->bounds.origin.x * scale;
-      double y0 = child->bounds.origin.y * scale;
-      double x1 = (child->bounds.origin.x + child->bounds.size.width) * scale;
-      double y1 = (child->bounds.origin.y + child->bounds.size.height) * scale;
       GtkAllocation allocation;
+      int x0, y0, x1, y1;
 
       if (SB_IS_SEAT_GROUP (child->widget))
         SB_SEAT_GROUP (child->widget)->scale = scale;
 
-      allocation.x = (int) floor (x0) - (int) floor (origin_x);
-      allocation.y = (int) floor (y0) - (int) floor (origin_y);
-      allocation.width = MAX (1, (int) floor (x1) - (int) floor (x0));
-      allocation.height = MAX (1, (int) floor (y1) - (int) floor (y0));
+      sb_seat_group_pixel_box (&child->bounds, scale, &x0, &y0, &x1, &y1);
+      allocation.x = x0 - origin_x;
+      allocation.y = y0 - origin_y;
+      allocation.width = x1 - x0;
+      allocation.height = y1 - y0;
 
       /* Seats and nested groups have no size request; measuring keeps GTK's bookkeeping right
        * and is a cache hit after the first time. */

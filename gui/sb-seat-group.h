@@ -22,6 +22,16 @@ void sb_seat_group_set_scale (SbSeatGroup *self, double scale);
 double sb_seat_group_get_scale (SbSeatGroup *self);
 void sb_seat_group_get_bounds (SbSeatGroup *self, graphene_rect_t *out_bounds);
 
+/* The pixels [x0, x1) × [y0, y1) that a venue rectangle covers at scale, counted from the venue
+ * origin; each is at least one pixel wide. A child of the outermost group sits at its box minus
+ * the group's, so hit-testing can find a seat's exact pixels without asking GTK. */
+void sb_seat_group_pixel_box (const graphene_rect_t *bounds,
+                              double scale,
+                              int *out_x0,
+                              int *out_y0,
+                              int *out_x1,
+                              int *out_y1);
+
 typedef enum
 {
   SB_SHAPE_AREA,

@@ -13,9 +13,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-protocol.h"
+#include "sb-seat-grid.h"
 #include "sb-seat-group.h"
+#include "sb-seat-labels.h"
 #include "sb-seat-map-private.h"
 #include "sb-seat-button-private.h"
+#include "sb-seat-text.h"
 #include "sb-util.h"
 
 #define MIN_ZOOM 2.0
@@ -25,25 +28,24 @@
 #define MARGIN 1.0
 #define NO_SEAT G_MAXUINT
 
-enum
-{
-  DIR_LEFT,
-  DIR_RIGHT,
-  DIR_UP,
-  DIR_DOWN,
-  N_DIRS
-};
+#define DIR_LEFT SB_SEAT_GRID_LEFT
+#define DIR_RIGHT SB_SEAT_GRID_RIGHT
+#define DIR_UP SB_SEAT_GRID_UP
+#define DIR_DOWN SB_SEAT_GRID_DOWN
+#define N_DIRS SB_SEAT_GRID_N_DIRECTIONS
 
 struct _SbSeatMap
 {
   GtkWidget parent_instance;
 
   GtkWidget *scrolled_window;
+  GtkWidget *labels; /* SbSeatLabels, over the scrolled window */
   SbVenue *venue;
   SbSeatGroup *root;
   SbSeatButton **seats; /* n_seats, indexed like the venue */
   char **hold_ids;      /* n_seats: the hold a held seat is under, or NULL */
   guint *neighbours;    /* N_DIRS per seat, NO_SEAT at an edge; computed on first use */
+  SbSeatGrid *grid;     /* seats by position, for hit-testing; built on first use */
   guint n_seats;
   GHashTable *own_holds; /* hold id → itself */
   GArray *selection;     /* guint seat indices */
@@ -51,13 +53,17 @@ struct _SbSeatMap
 
   double zoom;
   gboolean fit_pending;
-  /* Keeps the point under the pointer in place while zooming; applied once the adjustments
-   * learn the new size. */
-  gboolean anchor_pending_x, anchor_pending_y;
+  /* Keeps the point under the pointer in place while zooming; applied when the map is next
+   * allocated (place_anchor()). */
+  gboolean anchor_pending;
   double anchor_venue_x, anchor_venue_y;
   double anchor_view_x, anchor_view_y;
 
   double pointer_x, pointer_y;
+  gboolean pointer_inside;
+  guint hover_seat;       /* under the pointer, or NO_SEAT */
+  gboolean hover_details; /* the pointer rested there: the labels show the seat's details */
+  guint hover_details_id; /* the timeout that shows them */
   double pinch_start_zoom;
   double drag_start_x, drag_start_y;
 };
@@ -105,6 +111,7 @@ set_zoom_internal (SbSeatMap *self, double zoom)
   self->zoom = zoom;
   if (self->root != NULL)
     sb_seat_group_set_scale (self->root, zoom);
+  gtk_widget_queue_draw (self->labels);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
 
@@ -128,11 +135,18 @@ sb_seat_map_set_zoom_at (SbSeatMap *self, double zoom, double x, double y)
    * is smaller than the view. */
   if (!gtk_widget_compute_point (self->scrolled_window, GTK_WIDGET (self->root), &in_view, &in_map))
     in_map = in_view;
+  /* Wheel notches and pinch steps come faster than frames: until the last zoom has been laid out,
+   * the widgets are still placed for an older zoom, and only the anchor knows where the venue
+   * is. Reading the layout then made every notch drift towards the top-left. */
+  self->anchor_venue_x = self->anchor_pending
+                             ? self->anchor_venue_x + (x - self->anchor_view_x) / self->zoom
+                             : in_map.x / self->zoom;
+  self->anchor_venue_y = self->anchor_pending
+                             ? self->anchor_venue_y + (y - self->anchor_view_y) / self->zoom
+                             : in_map.y / self->zoom;
   self->anchor_view_x = x;
   self->anchor_view_y = y;
-  self->anchor_venue_x = in_map.x / self->zoom;
-  self->anchor_venue_y = in_map.y / self->zoom;
-  self->anchor_pending_x = self->anchor_pending_y = TRUE;
+  self->anchor_pending = TRUE;
   set_zoom_internal (self, zoom);
 }
 
@@ -187,7 +201,7 @@ sb_seat_map_zoom_to_fit (SbSeatMap *self)
   if (self->root != NULL && width > 0 && height > 0)
     {
       self->fit_pending = FALSE;
-      self->anchor_pending_x = self->anchor_pending_y = FALSE;
+      self->anchor_pending = FALSE;
       set_zoom_internal (self, fit_zoom (self, width, height));
       return;
     }
@@ -204,20 +218,32 @@ sb_seat_map_get_zoom (SbSeatMap *self)
   return self->zoom;
 }
 
+/* The anchor's scroll position at the new zoom, set on the adjustments before the viewport is
+ * allocated, so that the viewport places the map there in this very layout pass. (Setting the
+ * value from the viewport's own allocation, as "changed" handlers do, moves the adjustment but
+ * not the picture until some later relayout, and a click then made the view jump.) */
 static void
-adjustment_changed (GtkAdjustment *adjustment, SbSeatMap *self)
+place_anchor (SbSeatMap *self, int width, int height)
 {
-  if (adjustment == hadjustment (self) && self->anchor_pending_x)
+  GtkAdjustment *adjustments[2] = { hadjustment (self), vadjustment (self) };
+  double anchor_venue[2] = { self->anchor_venue_x, self->anchor_venue_y };
+  double anchor_view[2] = { self->anchor_view_x, self->anchor_view_y };
+  int view[2] = { width, height };
+
+  for (int axis = 0; axis < 2; axis++)
     {
-      self->anchor_pending_x = FALSE;
-      gtk_adjustment_set_value (adjustment,
-                                self->anchor_venue_x * self->zoom - self->anchor_view_x);
-    }
-  else if (adjustment == vadjustment (self) && self->anchor_pending_y)
-    {
-      self->anchor_pending_y = FALSE;
-      gtk_adjustment_set_value (adjustment,
-                                self->anchor_venue_y * self->zoom - self->anchor_view_y);
+      GtkAdjustment *adjustment = adjustments[axis];
+      int extent;
+      double upper, value;
+
+      gtk_widget_measure (GTK_WIDGET (self->root),
+                          axis == 0 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL, -1,
+                          NULL, &extent, NULL, NULL);
+      upper = MAX (extent, view[axis]);
+      value = CLAMP (anchor_venue[axis] * self->zoom - anchor_view[axis], 0, upper - view[axis]);
+      gtk_adjustment_configure (adjustment, value, 0, upper,
+                                gtk_adjustment_get_step_increment (adjustment),
+                                gtk_adjustment_get_page_increment (adjustment), view[axis]);
     }
 }
 
@@ -246,20 +272,87 @@ sb_seat_map_size_allocate (GtkWidget *widget, int width, int height, int baselin
     {
       self->fit_pending = FALSE;
       set_zoom_internal (self, fit_zoom (self, width, height));
-      self->anchor_pending_x = self->anchor_pending_y = FALSE;
+      self->anchor_pending = FALSE;
     }
 
+  /* With overlay scrollbars (GTK's default) the viewport is as large as the map; classic
+   * scrollbars make it smaller and the viewport then clamps the value a little. */
+  if (self->anchor_pending && self->root != NULL)
+    place_anchor (self, width, height);
+  self->anchor_pending = FALSE;
   gtk_widget_size_allocate (self->scrolled_window, &(GtkAllocation){ 0, 0, width, height },
                             baseline);
+  gtk_widget_size_allocate (self->labels, &(GtkAllocation){ 0, 0, width, height }, baseline);
 }
 
 /* Input */
+
+static guint seat_index_at (SbSeatMap *self, double x, double y);
+
+/* Like a tooltip, the details wait for the pointer to rest; but they are drawn over the map by
+ * the labels rather than in a tooltip window, which would take the clicks meant for the seats
+ * beneath it. */
+#define HOVER_DETAILS_DELAY_MS 500
+
+static gboolean
+show_hover_details (gpointer user_data)
+{
+  SbSeatMap *self = user_data;
+
+  self->hover_details_id = 0;
+  self->hover_details = TRUE;
+  gtk_widget_queue_draw (self->labels);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hide_hover_details (SbSeatMap *self)
+{
+  g_clear_handle_id (&self->hover_details_id, g_source_remove);
+  if (self->hover_details)
+    {
+      self->hover_details = FALSE;
+      gtk_widget_queue_draw (self->labels);
+    }
+}
+
+static void
+update_hover (SbSeatMap *self)
+{
+  guint hover
+      = self->pointer_inside ? seat_index_at (self, self->pointer_x, self->pointer_y) : NO_SEAT;
+
+  if (hover == self->hover_seat)
+    return;
+  self->hover_seat = hover;
+  hide_hover_details (self);
+  if (hover != NO_SEAT)
+    self->hover_details_id = g_timeout_add (HOVER_DETAILS_DELAY_MS, show_hover_details, self);
+  gtk_widget_queue_draw (self->labels);
+}
 
 static void
 motion_cb (GtkEventControllerMotion *controller, double x, double y, SbSeatMap *self)
 {
   self->pointer_x = x;
   self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  update_hover (self);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, SbSeatMap *self)
+{
+  self->pointer_inside = FALSE;
+  update_hover (self);
+}
+
+/* Scrolling moves the venue under a pointer that stays put. */
+static void
+scrolled_cb (GtkAdjustment *adjustment, SbSeatMap *self)
+{
+  gtk_widget_queue_draw (self->labels);
+  update_hover (self);
 }
 
 static gboolean
@@ -316,12 +409,38 @@ drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, SbSeatMap *self)
   gtk_adjustment_set_value (vadjustment (self), self->drag_start_y - dy);
 }
 
-static SbSeatButton *
-seat_at (SbSeatMap *self, double x, double y)
+/* The seat under (x, y) of the map, or NO_SEAT.
+ *
+ * Not gtk_widget_pick(): a group has the bounding box of its children, and GTK picks the topmost
+ * group whose box holds the point even when none of its seats does, so the middle of a curved
+ * row, inside the next row's box, could not be clicked. The seats are not pickable at all (that
+ * also spares GTK walking thousands of widgets on every pointer motion); the grid finds the seat
+ * from the point's position and the zoom. */
+static guint
+seat_index_at (SbSeatMap *self, double x, double y)
 {
-  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *viewport;
+  GtkWidget *picked;
+  graphene_point_t in_map = GRAPHENE_POINT_INIT ((float) x, (float) y);
+  graphene_point_t in_root;
+  graphene_rect_t bounds;
+  int root_x0, root_y0, root_x1, root_y1;
 
-  return SB_IS_SEAT_BUTTON (picked) ? SB_SEAT_BUTTON (picked) : NULL;
+  if (self->root == NULL || self->n_seats == 0)
+    return NO_SEAT;
+
+  /* A scrollbar over the seats takes the pointer. */
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->scrolled_window));
+  picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  if (picked == NULL || (picked != viewport && !gtk_widget_is_ancestor (picked, viewport)))
+    return NO_SEAT;
+
+  if (!gtk_widget_compute_point (GTK_WIDGET (self), GTK_WIDGET (self->root), &in_map, &in_root))
+    return NO_SEAT;
+  sb_seat_group_get_bounds (self->root, &bounds);
+  sb_seat_group_pixel_box (&bounds, self->zoom, &root_x0, &root_y0, &root_x1, &root_y1);
+  return sb_seat_grid_find_at_pixel (sb_seat_map_get_grid (self), in_root.x + root_x0,
+                                     in_root.y + root_y0, self->zoom);
 }
 
 static void set_focus_seat (SbSeatMap *self, guint index, gboolean grab);
@@ -329,134 +448,50 @@ static void set_focus_seat (SbSeatMap *self, guint index, gboolean grab);
 static void
 click_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, SbSeatMap *self)
 {
-  SbSeatButton *seat = seat_at (self, x, y);
+  guint index = seat_index_at (self, x, y);
 
-  if (seat == NULL)
+  hide_hover_details (self);
+  if (index == NO_SEAT)
     return;
 
-  set_focus_seat (self, sb_seat_button_get_index (seat), TRUE);
-  gtk_widget_activate_action (GTK_WIDGET (seat), "click", NULL);
+  set_focus_seat (self, index, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self->seats[index]), "click", NULL);
 }
 
-/* Keyboard: arrows go to the spatially nearest seat in that direction. */
-
-static double
-direction_score (int dir, double dx, double dy)
-{
-  double primary, secondary;
-
-  switch (dir)
-    {
-      case DIR_LEFT:
-        primary = -dx, secondary = dy;
-        break;
-      case DIR_RIGHT:
-        primary = dx, secondary = dy;
-        break;
-      case DIR_UP:
-        primary = -dy, secondary = dx;
-        break;
-      case DIR_DOWN:
-      default:
-        primary = dy, secondary = dx;
-        break;
-    }
-
-  /* Within a 45° cone only, so Right never jumps to the row behind; sideways distance
-   * costs more than distance ahead, so curved rows still lead to their own next seat. */
-  if (primary < 0.3 || fabs (secondary) > primary)
-    return -1;
-  return primary + 2.5 * fabs (secondary);
-}
+/* Keyboard: arrows go to the spatially nearest seat in that direction (sb-seat-grid.c). */
 
 static void
 compute_neighbours (SbSeatMap *self)
 {
-  double min_x, min_y, max_x, max_y;
-  guint grid_w, grid_h, n_cells;
-  g_autofree guint *cell_start = NULL;
-  g_autofree guint *cell_seats = NULL;
-  g_autofree guint *fill = NULL;
-  /* Searching a ring further than this finds nothing useful: it is another part of the venue. */
-  const int max_ring = 40;
+  if (self->neighbours == NULL && self->n_seats > 0)
+    self->neighbours = sb_seat_grid_compute_neighbours (sb_seat_map_get_grid (self));
+}
 
-  if (self->neighbours != NULL || self->n_seats == 0)
+/* Scrolls the least that shows the whole seat, with a little room around it for its focus ring. */
+static void
+scroll_to_seat (SbSeatMap *self, guint index)
+{
+  GtkWidget *seat = GTK_WIDGET (self->seats[index]);
+  graphene_rect_t bounds;
+  GtkAdjustment *adjustments[2] = { hadjustment (self), vadjustment (self) };
+
+  if (!gtk_widget_compute_bounds (seat, GTK_WIDGET (self->root), &bounds))
     return;
-
-  /* Bucket seats into a grid of one venue unit, then look outwards ring by ring until a ring is
-   * further away than the best candidate found: linear in the number of seats. */
-  sb_venue_get_bounds (self->venue, &min_x, &min_y, &max_x, &max_y);
-  grid_w = (guint) floor (max_x - min_x) + 1;
-  grid_h = (guint) floor (max_y - min_y) + 1;
-  n_cells = grid_w * grid_h;
-  cell_start = g_new0 (guint, n_cells + 1);
-  cell_seats = g_new (guint, self->n_seats);
-  fill = g_new0 (guint, n_cells);
-
-#define CELL_OF(seat)                                                                              \
-  ((guint) floor ((seat)->y - min_y) * grid_w + (guint) floor ((seat)->x - min_x))
-
-  for (guint i = 0; i < self->n_seats; i++)
-    cell_start[CELL_OF (sb_venue_get_seat (self->venue, i)) + 1]++;
-  for (guint c = 0; c < n_cells; c++)
-    cell_start[c + 1] += cell_start[c];
-  for (guint i = 0; i < self->n_seats; i++)
+  graphene_rect_inset (&bounds, -(float) (self->zoom * 0.25), -(float) (self->zoom * 0.25));
+  for (int axis = 0; axis < 2; axis++)
     {
-      guint c = CELL_OF (sb_venue_get_seat (self->venue, i));
-      cell_seats[cell_start[c] + fill[c]++] = i;
+      GtkAdjustment *adjustment = adjustments[axis];
+      double start = axis == 0 ? bounds.origin.x : bounds.origin.y;
+      double size = axis == 0 ? bounds.size.width : bounds.size.height;
+      double value = gtk_adjustment_get_value (adjustment);
+      double page = gtk_adjustment_get_page_size (adjustment);
+
+      /* The root's coordinates are the adjustment's while the map is larger than the view. */
+      if (start < value)
+        gtk_adjustment_set_value (adjustment, start);
+      else if (start + size > value + page)
+        gtk_adjustment_set_value (adjustment, start + size - page);
     }
-
-  self->neighbours = g_new (guint, (gsize) self->n_seats * N_DIRS);
-  for (guint i = 0; i < self->n_seats; i++)
-    {
-      const SbSeat *seat = sb_venue_get_seat (self->venue, i);
-      int cx = (int) floor (seat->x - min_x);
-      int cy = (int) floor (seat->y - min_y);
-
-      for (int dir = 0; dir < N_DIRS; dir++)
-        {
-          guint best = NO_SEAT;
-          double best_score = G_MAXDOUBLE;
-
-          for (int ring = 0; ring <= max_ring && best_score > ring - 1; ring++)
-            {
-              for (int gy = cy - ring; gy <= cy + ring; gy++)
-                {
-                  if (gy < 0 || gy >= (int) grid_h)
-                    continue;
-                  for (int gx = cx - ring; gx <= cx + ring; gx++)
-                    {
-                      guint c;
-
-                      if (gx < 0 || gx >= (int) grid_w)
-                        continue;
-                      /* Only the ring's border: the inside was searched already. */
-                      if (gy != cy - ring && gy != cy + ring && gx != cx - ring && gx != cx + ring)
-                        continue;
-
-                      c = (guint) gy * grid_w + (guint) gx;
-                      for (guint k = cell_start[c]; k < cell_start[c + 1]; k++)
-                        {
-                          guint j = cell_seats[k];
-                          const SbSeat *other = sb_venue_get_seat (self->venue, j);
-                          double score;
-
-                          if (j == i)
-                            continue;
-                          score = direction_score (dir, other->x - seat->x, other->y - seat->y);
-                          if (score >= 0 && score < best_score)
-                            {
-                              best_score = score;
-                              best = j;
-                            }
-                        }
-                    }
-                }
-            }
-          self->neighbours[i * N_DIRS + dir] = best;
-        }
-    }
-#undef CELL_OF
 }
 
 static void
@@ -517,8 +552,20 @@ key_pressed_cb (GtkEventControllerKey *controller,
   next = self->neighbours[sb_seat_button_get_index (SB_SEAT_BUTTON (focus)) * N_DIRS + dir];
   /* At the edge of the venue the key is still ours: focus must not wander out of the map. */
   if (next != NO_SEAT)
-    set_focus_seat (self, next, TRUE);
+    {
+      set_focus_seat (self, next, TRUE);
+      scroll_to_seat (self, next);
+    }
   return TRUE;
+}
+
+/* Tab into the map lands on the roving focus seat, wherever the view is. */
+static void
+focus_enter_cb (GtkEventControllerFocus *controller, SbSeatMap *self)
+{
+  if (self->focus_seat < self->n_seats
+      && gtk_widget_has_focus (GTK_WIDGET (self->seats[self->focus_seat])))
+    scroll_to_seat (self, self->focus_seat);
 }
 
 /* Selection */
@@ -606,7 +653,11 @@ clear_venue (SbSeatMap *self)
   g_clear_pointer (&self->hold_ids, g_free);
   g_clear_pointer (&self->seats, g_free);
   g_clear_pointer (&self->neighbours, g_free);
+  g_clear_pointer (&self->grid, sb_seat_grid_free);
   self->n_seats = 0;
+  self->hover_seat = NO_SEAT;
+  self->hover_details = FALSE;
+  g_clear_handle_id (&self->hover_details_id, g_source_remove);
   self->focus_seat = NO_SEAT;
   g_array_set_size (self->selection, 0);
   g_clear_object (&self->venue);
@@ -618,69 +669,26 @@ seat_bounds (const SbSeat *seat, graphene_rect_t *out)
   graphene_rect_init (out, (float) (seat->x - 0.5), (float) (seat->y - 0.5), 1.0f, 1.0f);
 }
 
-typedef struct
+static SbShapeKind
+shape_kind (SbVenueShapeKind kind)
 {
-  SbShapeKind kind;
-  graphene_rect_t bounds;
-  const char *label; /* borrowed from the venue's document */
-} VenueShape;
-
-static gboolean
-read_shape (JsonObject *object, SbShapeKind kind, VenueShape *out)
-{
-  const char *kind_name = json_object_get_string_member_with_default (object, "kind", NULL);
-
-  /* The loader validated the document; this only has to pick the fields. */
-  out->kind = kind;
-  if (g_strcmp0 (kind_name, "stage") == 0)
-    out->kind = SB_SHAPE_STAGE;
-  else if (g_strcmp0 (kind_name, "floor") == 0)
-    out->kind = SB_SHAPE_FLOOR;
-  out->label = json_object_get_string_member_with_default (object, "label", NULL);
-  graphene_rect_init (&out->bounds,
-                      (float) json_object_get_double_member_with_default (object, "x", 0),
-                      (float) json_object_get_double_member_with_default (object, "y", 0),
-                      (float) json_object_get_double_member_with_default (object, "width", 0),
-                      (float) json_object_get_double_member_with_default (object, "height", 0));
-  return out->bounds.size.width > 0 && out->bounds.size.height > 0;
+  switch (kind)
+    {
+      case SB_VENUE_SHAPE_STAGE:
+        return SB_SHAPE_STAGE;
+      case SB_VENUE_SHAPE_FLOOR:
+        return SB_SHAPE_FLOOR;
+      case SB_VENUE_SHAPE_AREA:
+      default:
+        return SB_SHAPE_AREA;
+    }
 }
 
-/* The stage and other shapes are drawing hints that SbVenue does not model: read them from the
- * venue's document. */
-static GArray *
-venue_shapes (SbVenue *venue)
+static void
+shape_bounds (const SbVenueShape *shape, graphene_rect_t *out)
 {
-  GArray *shapes = g_array_new (FALSE, FALSE, sizeof (VenueShape));
-  JsonNode *root = sb_venue_get_json_node (venue);
-  JsonObject *object;
-  JsonNode *node;
-  VenueShape shape;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return shapes;
-  object = json_node_get_object (root);
-
-  node = json_object_get_member (object, "shapes");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (element)
-              && read_shape (json_node_get_object (element), SB_SHAPE_AREA, &shape))
-            g_array_append_val (shapes, shape);
-        }
-    }
-
-  node = json_object_get_member (object, "stage");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
-      && read_shape (json_node_get_object (node), SB_SHAPE_STAGE, &shape))
-    g_array_append_val (shapes, shape);
-
-  return shapes;
+  graphene_rect_init (out, (float) shape->x, (float) shape->y, (float) shape->width,
+                      (float) shape->height);
 }
 
 void
@@ -689,7 +697,6 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
   double min_x, min_y, max_x, max_y;
   graphene_rect_t bounds;
   g_autoptr (GPtrArray) details = NULL;
-  g_autoptr (GArray) shapes = NULL;
   const char *currency;
 
   g_return_if_fail (SB_IS_SEAT_MAP (self));
@@ -733,17 +740,23 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
   sb_venue_get_bounds (venue, &min_x, &min_y, &max_x, &max_y);
   graphene_rect_init (&bounds, (float) (min_x - 0.5), (float) (min_y - 0.5),
                       (float) (max_x - min_x + 1), (float) (max_y - min_y + 1));
-  shapes = venue_shapes (venue);
-  for (guint i = 0; i < shapes->len; i++)
-    graphene_rect_union (&bounds, &g_array_index (shapes, VenueShape, i).bounds, &bounds);
+  for (guint i = 0; i < sb_venue_get_n_shapes (venue); i++)
+    {
+      graphene_rect_t shape;
+
+      shape_bounds (sb_venue_get_shape (venue, i), &shape);
+      graphene_rect_union (&bounds, &shape, &bounds);
+    }
   graphene_rect_inset (&bounds, (float) -MARGIN, (float) -MARGIN);
   self->root = sb_seat_group_new (_ ("Seat map"), &bounds);
   sb_seat_group_set_scale (self->root, self->zoom);
-  for (guint i = 0; i < shapes->len; i++)
+  for (guint i = 0; i < sb_venue_get_n_shapes (venue); i++)
     {
-      const VenueShape *shape = &g_array_index (shapes, VenueShape, i);
+      const SbVenueShape *shape = sb_venue_get_shape (venue, i);
+      graphene_rect_t shape_rect;
 
-      sb_seat_group_add_shape (self->root, shape->kind, &shape->bounds, shape->label);
+      shape_bounds (shape, &shape_rect);
+      sb_seat_group_add_shape (self->root, shape_kind (shape->kind), &shape_rect, shape->label);
     }
 
   for (guint s = 0; s < sb_venue_get_n_sections (venue); s++)
@@ -788,8 +801,19 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
 
               if (!gdk_rgba_parse (&colour, category->colour))
                 colour = (GdkRGBA){ 0.2, 0.6, 0.3, 1.0 };
-              self->seats[i] = sb_seat_button_new (i, &colour, label,
-                                                   g_ptr_array_index (details, seat->category));
+              g_autofree char *flags = sb_seat_text_flags (seat->flags);
+              g_autofree char *seat_details = NULL;
+
+              /* Translators: a seat's category and price, then its features, e.g.
+               * "Premium, €65.00, wheelchair space" */
+              if (flags != NULL)
+                seat_details
+                    = g_strdup_printf (C_ ("seat details", "%s, %s"),
+                                       (char *) g_ptr_array_index (details, seat->category), flags);
+              self->seats[i] = sb_seat_button_new (
+                  i, &colour, label,
+                  seat_details != NULL ? seat_details
+                                       : g_ptr_array_index (details, seat->category));
               if (seat->blocked)
                 sb_seat_button_set_status (self->seats[i], SB_SEAT_STATUS_BLOCKED);
               seat_bounds (seat, &sb);
@@ -817,8 +841,15 @@ sb_seat_map_set_venue (SbSeatMap *self, SbVenue *venue)
   /* Centred while it is smaller than the view, so a fitted map sits in the middle. */
   gtk_widget_set_halign (GTK_WIDGET (self->root), GTK_ALIGN_CENTER);
   gtk_widget_set_valign (GTK_WIDGET (self->root), GTK_ALIGN_CENTER);
+  /* The pointer finds seats through seat_index_at(), never through GTK's picking. */
+  gtk_widget_set_can_target (GTK_WIDGET (self->root), FALSE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled_window),
                                  GTK_WIDGET (self->root));
+  /* GtkViewport's own scrolling to the focus jumped the view when a click moved the focus between
+   * sections; the map scrolls a seat the keyboard reaches into view itself (set_focus_seat()). */
+  gtk_viewport_set_scroll_to_focus (
+      GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->scrolled_window))),
+      FALSE);
   if (self->n_seats > 0)
     set_focus_seat (self, 0, FALSE);
 
@@ -870,7 +901,7 @@ sb_seat_map_reset_states (SbSeatMap *self)
 }
 
 guint
-sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
+sb_seat_map_apply_seats (SbSeatMap *self, GPtrArray *seats)
 {
   guint applied = 0;
 
@@ -880,24 +911,16 @@ sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats)
   if (self->venue == NULL)
     return 0;
 
-  for (guint k = 0; k < json_array_get_length (seats); k++)
+  for (guint k = 0; k < seats->len; k++)
     {
-      JsonNode *node = json_array_get_element (seats, k);
-      JsonObject *entry;
-      const char *id, *state_name, *hold;
-      SbSeatState state;
+      const SbSeatUpdate *update = g_ptr_array_index (seats, k);
+      SbSeatState state = update->state;
+      const char *hold = update->hold;
       guint index;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      id = json_object_get_string_member_with_default (entry, "id", NULL);
-      state_name = json_object_get_string_member_with_default (entry, "state", NULL);
-      hold = json_object_get_string_member_with_default (entry, "hold", NULL);
-      /* A seat or state this client does not know is skipped, not fatal: a later protocol may add
-       * states, and the next snapshot will set things right. */
-      if (id == NULL || !sb_seat_state_from_string (state_name, &state)
-          || !sb_venue_lookup_seat (self->venue, id, &index))
+      /* A seat this venue does not have is skipped, not fatal: the next snapshot will set things
+       * right. */
+      if (!sb_venue_lookup_seat (self->venue, update->id, &index))
         continue;
 
       if (g_strcmp0 (self->hold_ids[index], hold) != 0)
@@ -962,6 +985,46 @@ sb_seat_map_get_hold (SbSeatMap *self, guint index)
   return self->hold_ids[index];
 }
 
+SbSeatGrid *
+sb_seat_map_get_grid (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+  g_return_val_if_fail (self->venue != NULL, NULL);
+
+  if (self->grid == NULL)
+    self->grid = sb_seat_grid_new (self->venue);
+  return self->grid;
+}
+
+gboolean
+sb_seat_map_get_origin (SbSeatMap *self, double *out_x, double *out_y)
+{
+  graphene_point_t root_origin;
+  graphene_rect_t bounds;
+  int x0, y0, x1, y1;
+
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), FALSE);
+
+  if (self->root == NULL
+      || !gtk_widget_compute_point (GTK_WIDGET (self->root), GTK_WIDGET (self),
+                                    &GRAPHENE_POINT_INIT (0, 0), &root_origin))
+    return FALSE;
+  sb_seat_group_get_bounds (self->root, &bounds);
+  sb_seat_group_pixel_box (&bounds, self->zoom, &x0, &y0, &x1, &y1);
+  *out_x = root_origin.x - x0;
+  *out_y = root_origin.y - y0;
+  return TRUE;
+}
+
+guint
+sb_seat_map_get_hover_seat (SbSeatMap *self, gboolean *out_details)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NO_SEAT);
+
+  *out_details = self->hover_details;
+  return self->hover_seat;
+}
+
 SbSeatButton *
 sb_seat_map_get_seat_widget (SbSeatMap *self, guint index)
 {
@@ -1024,7 +1087,9 @@ sb_seat_map_dispose (GObject *object)
   SbSeatMap *self = SB_SEAT_MAP (object);
 
   clear_venue (self);
+  g_clear_handle_id (&self->hover_details_id, g_source_remove);
   g_clear_pointer (&self->scrolled_window, gtk_widget_unparent);
+  g_clear_pointer (&self->labels, gtk_widget_unparent);
 
   G_OBJECT_CLASS (sb_seat_map_parent_class)->dispose (object);
 }
@@ -1081,6 +1146,7 @@ sb_seat_map_init (SbSeatMap *self)
 {
   GtkEventController *scroll;
   GtkEventController *key;
+  GtkEventController *focus;
   GtkEventController *motion;
   GtkGesture *zoom;
   GtkGesture *drag;
@@ -1088,13 +1154,19 @@ sb_seat_map_init (SbSeatMap *self)
 
   self->zoom = SB_SEAT_MAP_NATURAL_ZOOM;
   self->focus_seat = NO_SEAT;
+  self->hover_seat = NO_SEAT;
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   self->own_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->scrolled_window = gtk_scrolled_window_new ();
   gtk_widget_set_parent (self->scrolled_window, GTK_WIDGET (self));
-  g_signal_connect (hadjustment (self), "changed", G_CALLBACK (adjustment_changed), self);
-  g_signal_connect (vadjustment (self), "changed", G_CALLBACK (adjustment_changed), self);
+  g_signal_connect (hadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self);
+  g_signal_connect (vadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self);
+  /* After the scrolled window, so it is drawn over the seats. */
+  self->labels = sb_seat_labels_new ();
+  gtk_widget_set_parent (self->labels, GTK_WIDGET (self));
+  g_signal_connect_swapped (self, "seats-changed", G_CALLBACK (gtk_widget_queue_draw),
+                            self->labels);
 
   /* Capture phase: Ctrl+scroll must zoom before the scrolled window scrolls. */
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
@@ -1105,6 +1177,7 @@ sb_seat_map_init (SbSeatMap *self)
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   zoom = gtk_gesture_zoom_new ();
@@ -1123,6 +1196,10 @@ sb_seat_map_init (SbSeatMap *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "enter", G_CALLBACK (focus_enter_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
 
   key = gtk_event_controller_key_new ();
   g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);

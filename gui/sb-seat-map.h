@@ -2,8 +2,8 @@
 #pragma once
 
 #include <gtk/gtk.h>
-#include <json-glib/json-glib.h>
 
+#include "sb-message-parts.h"
 #include "sb-seat-button.h"
 #include "sb-venue.h"
 
@@ -21,9 +21,9 @@ SbVenue *sb_seat_map_get_venue (SbSeatMap *self);
 
 /* Every seat back to free (or blocked where the venue says so), as a snapshot requires. */
 void sb_seat_map_reset_states (SbSeatMap *self);
-/* Applies protocol seat entries {"id", "state", "hold"}; touches only the seats named.
- * Returns how many entries named a seat of this venue. */
-guint sb_seat_map_apply_seats (SbSeatMap *self, JsonArray *seats);
+/* Applies seat updates (SbSeatUpdate); touches only the seats named.
+ * Returns how many updates named a seat of this venue. */
+guint sb_seat_map_apply_seats (SbSeatMap *self, GPtrArray *seats);
 /* The hold ids that are ours: seats held under them are drawn as "mine". */
 void sb_seat_map_set_own_holds (SbSeatMap *self, GHashTable *hold_ids);
 

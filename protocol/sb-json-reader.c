@@ -72,7 +72,8 @@ sb_json_reader_init (SbJsonReader *r, const char *data, gsize length)
   g_return_if_fail (data != NULL || length == 0);
 
   r->start = r->p = data;
-  r->end = data + length;
+  /* NULL + 0 is undefined behaviour in C (clang's UBSan reports it). */
+  r->end = data != NULL ? data + length : data;
   r->depth = 0;
   r->first_mask = 0;
   r->object_mask = 0;
@@ -588,6 +589,189 @@ sb_json_reader_finish (SbJsonReader *r)
   return TRUE;
 }
 
+/* ---- Looking past refusals ------------------------------------------------------------------ */
+
+/* Moves past the string at r->p (on its opening quote) checking only what RFC 8259 requires:
+ * escapes are well formed, the text is UTF-8 without raw control characters. "\u0000" and
+ * unpaired surrogates pass. */
+static gboolean
+skip_string_loosely (SbJsonReader *r)
+{
+  const char *begin = r->p + 1;
+  const char *q = begin;
+  guchar high = 0;
+
+  while (q < r->end && *q != '"')
+    {
+      guchar c = (guchar) *q;
+
+      if (c < 0x20)
+        return FALSE;
+      high |= c;
+      if (c == '\\')
+        {
+          if (++q >= r->end)
+            return FALSE;
+          if (*q == 'u')
+            {
+              if (r->end - q < 5)
+                return FALSE;
+              for (int i = 1; i <= 4; i++)
+                if (hex_value (q[i]) < 0)
+                  return FALSE;
+              q += 4;
+            }
+          else if (strchr ("\"\\/bfnrt", *q) == NULL || *q == '\0')
+            return FALSE;
+        }
+      q++;
+    }
+  if (q >= r->end)
+    return FALSE;
+  /* Escapes are ASCII, so the raw text is UTF-8 exactly when the decoded one is. */
+  if ((high & 0x80) && !g_utf8_validate_len (begin, (gsize) (q - begin), NULL))
+    return FALSE;
+  r->p = q + 1;
+  return TRUE;
+}
+
+/* Reads the string at r->p with the reader's own rules; when they refuse it, skips it loosely
+ * and returns TRUE with *out NULL. FALSE when it is not a JSON string at all. */
+static gboolean
+read_string_or_skip (SbJsonReader *r, char **out, guint *out_length)
+{
+  const char *quote = r->p;
+  const char *s;
+  guint length;
+
+  *out = NULL;
+  if (read_string (r, &s, &length))
+    {
+      *out = g_strndup (s, length);
+      *out_length = length;
+      return TRUE;
+    }
+  g_clear_pointer (&r->error, g_free);
+  r->p = quote;
+  return skip_string_loosely (r);
+}
+
+char *
+sb_json_find_root_string (const char *data, gsize length, const char *name)
+{
+  enum
+  {
+    VALUE,        /* a value must come */
+    FIRST_ITEM,   /* after '[': a value or ']' */
+    FIRST_MEMBER, /* after '{': a name or '}' */
+    MEMBER,       /* after ',' in an object: a name */
+    AFTER_VALUE,  /* ',', the closing bracket, or the end of the document */
+  } state
+      = VALUE;
+  /* The closing bracket of each open container: a heap stack, as depth is not limited here. */
+  g_autoptr (GByteArray) open = g_byte_array_new ();
+  g_autofree char *found = NULL;
+  gboolean capture = FALSE, seen = FALSE, ok = FALSE;
+  SbJsonReader r;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  sb_json_reader_init (&r, data, length);
+  for (;;)
+    {
+      char close;
+
+      skip_space (&r);
+      if (state == FIRST_ITEM || state == FIRST_MEMBER)
+        {
+          close = state == FIRST_ITEM ? ']' : '}';
+          if (r.p < r.end && *r.p == close)
+            {
+              r.p++;
+              g_byte_array_set_size (open, open->len - 1);
+              state = AFTER_VALUE;
+              continue;
+            }
+          state = state == FIRST_ITEM ? VALUE : MEMBER;
+        }
+
+      if (state == AFTER_VALUE)
+        {
+          if (open->len == 0)
+            {
+              ok = r.p >= r.end;
+              break;
+            }
+          close = (char) open->data[open->len - 1];
+          if (r.p < r.end && *r.p == close)
+            {
+              r.p++;
+              g_byte_array_set_size (open, open->len - 1);
+              continue;
+            }
+          if (r.p >= r.end || *r.p != ',')
+            break;
+          r.p++;
+          state = close == '}' ? MEMBER : VALUE;
+          continue;
+        }
+
+      if (state == MEMBER)
+        {
+          g_autofree char *member = NULL;
+          guint member_length = 0;
+
+          if (r.p >= r.end || *r.p != '"' || !read_string_or_skip (&r, &member, &member_length))
+            break;
+          skip_space (&r);
+          if (r.p >= r.end || *r.p != ':')
+            break;
+          r.p++;
+          /* Only the first member of that name counts, as in the request parser. */
+          capture = open->len == 1 && !seen && g_strcmp0 (member, name) == 0;
+          seen = seen || capture;
+          state = VALUE;
+          continue;
+        }
+
+      /* state == VALUE */
+      if (r.p >= r.end || (open->len == 0 && *r.p != '{'))
+        break;
+      if (*r.p == '{' || *r.p == '[')
+        {
+          guint8 closing = *r.p == '{' ? '}' : ']';
+
+          g_byte_array_append (open, &closing, 1);
+          state = *r.p == '{' ? FIRST_MEMBER : FIRST_ITEM;
+          r.p++;
+        }
+      else if (*r.p == '"')
+        {
+          g_autofree char *value = NULL;
+          guint value_length = 0;
+
+          if (!read_string_or_skip (&r, &value, &value_length))
+            break;
+          if (capture)
+            found = g_steal_pointer (&value);
+          state = AFTER_VALUE;
+        }
+      else
+        {
+          SbJsonValue scalar;
+
+          /* Numbers and literals: the reader's rules are RFC 8259's. */
+          if (!sb_json_reader_read_value (&r, &scalar))
+            break;
+          state = AFTER_VALUE;
+        }
+      capture = FALSE;
+    }
+  sb_json_reader_clear (&r);
+  return ok ? g_steal_pointer (&found) : NULL;
+}
+
 /* ---- Trees ---------------------------------------------------------------------------------- */
 
 #define ARENA_BLOCK_SIZE (64 * 1024)
@@ -597,7 +781,8 @@ sb_json_arena_alloc (SbJsonArena *arena, gsize size)
 {
   gpointer p;
 
-  size = (size + 7) & ~(gsize) 7;
+  /* Never NULL, even for 0 bytes: on an empty arena next is NULL, and NULL + 0 is undefined. */
+  size = (MAX (size, 1) + 7) & ~(gsize) 7;
   if (size > arena->left)
     {
       gsize block = MAX (size, ARENA_BLOCK_SIZE);
@@ -672,9 +857,13 @@ build_value (TreeBuilder *b, SbJsonValue *v)
         if (b->compact != NULL)
           g_string_append_c (b->compact, ']');
         v->n = b->items->len - base;
-        v->items = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonValue));
-        memcpy (v->items, &g_array_index (b->items, SbJsonValue, base),
-                v->n * sizeof (SbJsonValue));
+        /* "[]" keeps items NULL: nothing to allocate or copy. */
+        if (v->n > 0)
+          {
+            v->items = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonValue));
+            memcpy (v->items, &g_array_index (b->items, SbJsonValue, base),
+                    v->n * sizeof (SbJsonValue));
+          }
         g_array_set_size (b->items, base);
         return TRUE;
 
@@ -708,9 +897,13 @@ build_value (TreeBuilder *b, SbJsonValue *v)
         if (b->compact != NULL)
           g_string_append_c (b->compact, '}');
         v->n = b->members->len - base;
-        v->members = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonMember));
-        memcpy (v->members, &g_array_index (b->members, SbJsonMember, base),
-                v->n * sizeof (SbJsonMember));
+        /* "{}" keeps members NULL, as "[]" does. */
+        if (v->n > 0)
+          {
+            v->members = sb_json_arena_alloc (b->arena, v->n * sizeof (SbJsonMember));
+            memcpy (v->members, &g_array_index (b->members, SbJsonMember, base),
+                    v->n * sizeof (SbJsonMember));
+          }
         g_array_set_size (b->members, base);
         return TRUE;
 
@@ -742,97 +935,4 @@ sb_json_reader_read_tree (SbJsonReader *r, SbJsonArena *arena, GString *compact,
   g_array_unref (b.items);
   g_array_unref (b.members);
   return ok;
-}
-
-/* ---- Writing -------------------------------------------------------------------------------- */
-
-void
-sb_json_write_string (GString *out, const char *s)
-{
-  static const char hex[] = "0123456789abcdef";
-  g_autofree char *valid = NULL;
-  const char *run;
-
-  g_return_if_fail (out != NULL && s != NULL);
-
-  /* The reader refuses invalid UTF-8, so a serializer that passed it through would write what no
-   * peer of ours reads back. */
-  if (!g_utf8_validate (s, -1, NULL))
-    s = valid = g_utf8_make_valid (s, -1);
-
-  g_string_append_c (out, '"');
-  run = s;
-  for (const char *p = s;; p++)
-    {
-      guchar c = (guchar) *p;
-      char short_escape;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-      /* Runs of plain bytes are copied at once. */
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
-      if (c == '\0')
-        break;
-      switch (c)
-        {
-          case '"':
-            short_escape = '"';
-            break;
-          case '\\':
-            short_escape = '\\';
-            break;
-          case '\b':
-            short_escape = 'b';
-            break;
-          case '\f':
-            short_escape = 'f';
-            break;
-          case '\n':
-            short_escape = 'n';
-            break;
-          case '\r':
-            short_escape = 'r';
-            break;
-          case '\t':
-            short_escape = 't';
-            break;
-          default:
-            short_escape = 0;
-        }
-      if (short_escape != 0)
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, short_escape);
-        }
-      else
-        {
-          g_string_append (out, "\\u00");
-          g_string_append_c (out, hex[c >> 4]);
-          g_string_append_c (out, hex[c & 0xf]);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-void
-sb_json_write_string_or_null (GString *out, const char *s)
-{
-  if (s == NULL)
-    g_string_append (out, "null");
-  else
-    sb_json_write_string (out, s);
-}
-
-void
-sb_json_write_string_array (GString *out, const char *const *strv)
-{
-  g_string_append_c (out, '[');
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      sb_json_write_string (out, strv[i]);
-    }
-  g_string_append_c (out, ']');
 }

@@ -20,6 +20,10 @@
 
 #include <glib.h>
 
+/* The writers used to live here; code outside protocol/ that still includes this header for them
+ * (server/store/sb-op.c) keeps working. New code includes sb-json-writer.h. */
+#include "sb-json-writer.h"
+
 G_BEGIN_DECLS
 
 #define SB_JSON_MAX_DEPTH 64
@@ -121,6 +125,15 @@ gboolean sb_json_reader_finish (SbJsonReader *reader);
 /* After a failure: what went wrong (e.g. "expected ':' but found ','") and where. */
 const char *sb_json_reader_get_error (const SbJsonReader *reader, guint *line, guint *column);
 
+/* ---- Looking past refusals ------------------------------------------------------------------ */
+
+/* For error replies about a document the reader refused. When @data is one JSON document as RFC
+ * 8259 has it (nested to any depth, "\u0000" and unpaired surrogates allowed) whose root is an
+ * object, returns a copy of the value of its first member named @name if that value is a string
+ * the reader itself accepts; otherwise NULL. */
+G_GNUC_WARN_UNUSED_RESULT
+char *sb_json_find_root_string (const char *data, gsize length, const char *name);
+
 /* ---- Trees ---------------------------------------------------------------------------------- */
 
 /* A bump allocator: a whole tree is freed at once. Zero-initialise, free with _clear(). */
@@ -142,15 +155,5 @@ gboolean sb_json_reader_read_tree (SbJsonReader *reader,
                                    SbJsonArena *arena,
                                    GString *compact,
                                    SbJsonValue *value);
-
-/* ---- Writing -------------------------------------------------------------------------------- */
-
-/* Appends @s as a JSON string the reader accepts: '"', '\\' and control characters escaped,
- * everything else as UTF-8. Invalid UTF-8 becomes U+FFFD so the output always reads back. */
-void sb_json_write_string (GString *out, const char *s);
-/* As sb_json_write_string (), but a NULL @s is written as null. */
-void sb_json_write_string_or_null (GString *out, const char *s);
-/* Appends the NULL-terminated @strv as a JSON array of strings; a NULL @strv is []. */
-void sb_json_write_string_array (GString *out, const char *const *strv);
 
 G_END_DECLS

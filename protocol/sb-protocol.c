@@ -81,3 +81,9 @@ sb_error_code_from_string (const char *string, SbErrorCode *out_code)
 /* clang-format off */
 G_DEFINE_QUARK (sb-protocol-error-quark, sb_protocol_error)
 /* clang-format on */
+
+gint64
+sb_now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}

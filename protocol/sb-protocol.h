@@ -1,5 +1,5 @@
-/* sb-protocol.h: constants and enumerations of Seatbook protocol v1, shared by server, app and bench.
- * docs/protocol.md is the contract; keep the two in step. */
+/* sb-protocol.h: constants and enumerations of Seatbook protocol v1, shared by server, app and
+ * bench. docs/protocol.md is the contract; keep the two in step. */
 #pragma once
 
 #include <glib.h>
@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 #define SB_CLOSE_TOO_SLOW 4001       /* outgoing queue overflowed: resume with `since` */
 #define SB_CLOSE_PROTOCOL_ERROR 4002 /* e.g. a request before hello, binary frame */
 
-typedef enum {
+typedef enum
+{
   SB_SEAT_FREE,
   SB_SEAT_HELD,
   SB_SEAT_BOOKED,
@@ -31,7 +32,8 @@ typedef enum {
 } SbSeatState;
 
 /* Stable machine codes of error replies. */
-typedef enum {
+typedef enum
+{
   SB_ERROR_NONE = 0,
   SB_ERROR_SEAT_UNAVAILABLE,
   SB_ERROR_HOLD_EXPIRED,
@@ -39,9 +41,13 @@ typedef enum {
   SB_ERROR_INVALID_REQUEST,
   SB_ERROR_RATE_LIMITED,
   SB_ERROR_FORBIDDEN,
-  SB_ERROR_UNAVAILABLE,  /* the server cannot serve now (shutting down, store failing) */
+  SB_ERROR_UNAVAILABLE, /* the server cannot serve now (shutting down, store failing) */
   SB_ERROR_INTERNAL,
 } SbErrorCode;
+
+/* The wall clock in Unix milliseconds, the unit of the protocol's times (expires_at,
+ * server_time): the one "now in ms" of the project. */
+gint64 sb_now_ms (void);
 
 const char *sb_seat_state_to_string (SbSeatState state);
 gboolean sb_seat_state_from_string (const char *string, SbSeatState *out_state);

@@ -523,6 +523,16 @@ sb_request_parse (const char *text, gsize length, char **out_request_id, GError 
       const char *problem = sb_json_reader_get_error (&reader, &line, &column);
 
       invalid (error, "malformed JSON: %u:%u: %s", line, column, problem);
+      /* The reader also refuses some JSON that RFC 8259 allows ("\u0000" in a seat id, an
+       * unpaired surrogate, deep nesting): when the frame is such a document with a readable
+       * id, the client waiting for that id must still get its answer. */
+      if (out_request_id != NULL)
+        {
+          g_autofree char *id = sb_json_find_root_string (text, length, "id");
+
+          if (id != NULL && has_length (id, strlen (id), SB_MAX_REQUEST_ID_LENGTH))
+            *out_request_id = g_steal_pointer (&id);
+        }
     }
   else if (root.type != SB_JSON_OBJECT)
     invalid (error, "a request must be a JSON object");

@@ -6,7 +6,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   SB_REQUEST_HELLO,
   SB_REQUEST_LIST_EVENTS,
   SB_REQUEST_SUBSCRIBE,
@@ -18,7 +19,8 @@ typedef enum {
   SB_REQUEST_PING,
 } SbRequestType;
 
-typedef struct {
+typedef struct
+{
   SbRequestType type;
   char *id;           /* the client's request id, echoed as "re" in the reply */
   char *client_name;  /* hello */
@@ -37,10 +39,7 @@ const char *sb_request_type_to_string (SbRequestType type);
  * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id
  * (if not NULL) to the frame's "id" where one could be read, so the error reply can echo it. */
 G_GNUC_WARN_UNUSED_RESULT
-SbRequest *sb_request_parse (const char *text,
-                             gsize length,
-                             char **out_request_id,
-                             GError **error);
+SbRequest *sb_request_parse (const char *text, gsize length, char **out_request_id, GError **error);
 
 /* Serializes a request as one compact JSON object (fields that are unset are left out). */
 char *sb_request_to_json (const SbRequest *request);

@@ -8,6 +8,7 @@
 
 #include "sb-json-reader.h"
 
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -33,12 +34,13 @@ struct _SbVenue
   guint n_sections;
   SbCategory *categories;
   guint n_categories;
+  SbVenueShape *shapes;
+  guint n_shapes;
 
   GHashTable *seat_index; /* seat id (in strings) -> GUINT_TO_POINTER (index + 1) */
 
   double min_x, min_y, max_x, max_y;
 
-  JsonNode *root;  /* sealed; built on first use under g_once_init_enter() */
   char *json_text; /* compact text, written while reading the document */
 };
 
@@ -59,8 +61,8 @@ sb_venue_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_free);
   g_clear_pointer (&self->sections, g_free);
   g_clear_pointer (&self->categories, g_free);
+  g_clear_pointer (&self->shapes, g_free);
   g_clear_pointer (&self->strings, g_string_chunk_free);
-  g_clear_pointer (&self->root, json_node_unref);
   g_clear_pointer (&self->json_text, g_free);
 
   G_OBJECT_CLASS (sb_venue_parent_class)->finalize (object);
@@ -85,7 +87,7 @@ sb_venue_init (SbVenue *self)
  * 5,000-seat arena, while loading a venue must take a few ms. So venues are read by the strict
  * reader of sb-json-reader.c into a throw-away tree held in a bump allocator; it also writes the
  * compact text on the way (the source tokens without whitespace, so numbers keep their spelling).
- * The JsonNode that the API offers is built from that text only when someone asks for it. */
+ */
 
 /* Parses the whole of data; on failure sets a "source:LINE:COLUMN: problem" error. */
 static gboolean
@@ -155,6 +157,7 @@ typedef struct
   GArray *rows;
   GArray *sections;
   GArray *categories;
+  GArray *shapes;
 } Loader;
 
 static gboolean
@@ -383,12 +386,16 @@ enum
 };
 
 static gboolean
-load_shape (
-    const Loader *loader, Place *place, const SbJsonValue *node, gboolean is_stage, GError **error)
+load_shape (const Loader *loader,
+            Place *place,
+            const SbJsonValue *node,
+            gboolean is_stage,
+            SbVenueShape *out,
+            GError **error)
 {
   const SbJsonValue *f[N_SHAPE_FIELDS];
   const char *text;
-  double v;
+  double v[N_SHAPE_FIELDS];
 
   /* "stage" is a shape whose kind is implied, so it takes no "kind" field. */
   if (!read_fields (loader, place, node, is_stage ? shape_fields + 1 : shape_fields,
@@ -397,25 +404,40 @@ load_shape (
   if (is_stage)
     f[SHAPE_KIND] = NULL;
 
+  /* Without a kind, a shape is an area. */
+  out->kind = is_stage ? SB_VENUE_SHAPE_STAGE : SB_VENUE_SHAPE_AREA;
   if (f[SHAPE_KIND] != NULL)
     {
       if (!holds_type (f[SHAPE_KIND], SB_JSON_STRING))
         return fail (loader, place, error, "field \"kind\" must be a string");
       text = f[SHAPE_KIND]->s;
-      if (strcmp (text, "stage") != 0 && strcmp (text, "floor") != 0 && strcmp (text, "area") != 0)
+      if (strcmp (text, "stage") == 0)
+        out->kind = SB_VENUE_SHAPE_STAGE;
+      else if (strcmp (text, "floor") == 0)
+        out->kind = SB_VENUE_SHAPE_FLOOR;
+      else if (strcmp (text, "area") != 0)
         return fail (loader, place, error,
                      "field \"kind\" must be \"stage\", \"floor\" or \"area\", not \"%s\"", text);
     }
-  if (f[SHAPE_LABEL] != NULL && !read_text (loader, place, f[SHAPE_LABEL], "label", &text, error))
-    return FALSE;
+  out->label = NULL;
+  if (f[SHAPE_LABEL] != NULL)
+    {
+      if (!read_text (loader, place, f[SHAPE_LABEL], "label", &text, error))
+        return FALSE;
+      out->label = (char *) intern (loader, text);
+    }
   for (guint i = SHAPE_X; i <= SHAPE_HEIGHT; i++)
     {
-      if (!read_number (loader, place, f[i], shape_fields[i].name, &v, error))
+      if (!read_number (loader, place, f[i], shape_fields[i].name, &v[i], error))
         return FALSE;
-      if (i >= SHAPE_WIDTH && v <= 0)
+      if (i >= SHAPE_WIDTH && v[i] <= 0)
         return fail (loader, place, error, "field \"%s\" must be greater than 0",
                      shape_fields[i].name);
     }
+  out->x = v[SHAPE_X];
+  out->y = v[SHAPE_Y];
+  out->width = v[SHAPE_WIDTH];
+  out->height = v[SHAPE_HEIGHT];
   return TRUE;
 }
 
@@ -758,6 +780,7 @@ load_venue (const Loader *loader, const SbJsonValue *root, GError **error)
   Place top = { NULL, NULL, -1, NULL };
   const SbJsonValue *categories = NULL, *sections = NULL;
   const char *id, *name, *currency;
+  SbVenueShape stage = { 0 };
 
   if (root->type != SB_JSON_OBJECT)
     return fail (loader, NULL, error, "a venue must be a JSON object");
@@ -783,7 +806,7 @@ load_venue (const Loader *loader, const SbJsonValue *root, GError **error)
     {
       Place place = { NULL, "stage", -1, NULL };
 
-      if (!load_shape (loader, &place, f[VENUE_STAGE], TRUE, error))
+      if (!load_shape (loader, &place, f[VENUE_STAGE], TRUE, &stage, error))
         return FALSE;
     }
   if (f[VENUE_SHAPES] != NULL)
@@ -795,11 +818,16 @@ load_venue (const Loader *loader, const SbJsonValue *root, GError **error)
       for (guint i = 0; i < shapes->n; i++)
         {
           Place place = { NULL, "shapes", (gint) i, NULL };
+          SbVenueShape shape;
 
-          if (!load_shape (loader, &place, &shapes->items[i], FALSE, error))
+          if (!load_shape (loader, &place, &shapes->items[i], FALSE, &shape, error))
             return FALSE;
+          g_array_append_val (loader->shapes, shape);
         }
     }
+  /* Drawn last, over any floor it overlaps. */
+  if (f[VENUE_STAGE] != NULL)
+    g_array_append_val (loader->shapes, stage);
 
   /* Categories first, whatever the member order, since seats refer to them. */
   if (!read_array (loader, NULL, f[VENUE_CATEGORIES], "categories", FALSE, &categories, error)
@@ -831,9 +859,8 @@ compute_bounds (SbVenue *self)
     }
 }
 
-/* Loads @data; @node, when given, is the same document as a JsonNode, kept as the venue's node. */
 static SbVenue *
-venue_load (const char *data, gsize length, const char *source_name, JsonNode *node, GError **error)
+venue_load (const char *data, gsize length, const char *source_name, GError **error)
 {
   g_autoptr (SbVenue) self = NULL;
   SbJsonArena arena = { 0 };
@@ -865,6 +892,7 @@ venue_load (const char *data, gsize length, const char *source_name, JsonNode *n
   loader.rows = g_array_new (FALSE, FALSE, sizeof (SbRow));
   loader.sections = g_array_new (FALSE, FALSE, sizeof (SbSection));
   loader.categories = g_array_new (FALSE, FALSE, sizeof (SbCategory));
+  loader.shapes = g_array_new (FALSE, FALSE, sizeof (SbVenueShape));
 
   ok = load_venue (&loader, &root, error);
   sb_json_arena_clear (&arena);
@@ -877,26 +905,18 @@ venue_load (const char *data, gsize length, const char *source_name, JsonNode *n
   self->sections = (SbSection *) (void *) g_array_free (loader.sections, FALSE);
   self->n_categories = loader.categories->len;
   self->categories = (SbCategory *) (void *) g_array_free (loader.categories, FALSE);
+  self->n_shapes = loader.shapes->len;
+  self->shapes = (SbVenueShape *) (void *) g_array_free (loader.shapes, FALSE);
 
   if (!ok)
     return NULL;
 
   compute_bounds (self);
-
-  if (node != NULL)
-    {
-      /* Sealing makes the document safe to hand out and to share between threads: nobody can
-       * change it behind the seat arrays' back. */
-      self->root = json_node_ref (node);
-      if (!json_node_is_immutable (self->root))
-        json_node_seal (self->root);
-    }
-
   return g_steal_pointer (&self);
 }
 
 SbVenue *
-sb_venue_new_from_json_node (JsonNode *node, const char *source_name, GError **error)
+sb_venue_new_from_json_node (struct _JsonNode *node, const char *source_name, GError **error)
 {
   g_autofree char *text = NULL;
 
@@ -904,9 +924,9 @@ sb_venue_new_from_json_node (JsonNode *node, const char *source_name, GError **e
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* One validator for every entry point: the node goes through its text. This path is for
-   * venues already parsed by someone else (the app's snapshot), where it costs little extra. */
+   * venues already parsed by someone else, where it costs little extra. */
   text = json_to_string (node, FALSE);
-  return venue_load (text, strlen (text), source_name, node, error);
+  return venue_load (text, strlen (text), source_name, error);
 }
 
 SbVenue *
@@ -915,7 +935,7 @@ sb_venue_new_from_data (const char *data, gssize length, const char *source_name
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return venue_load (data, length < 0 ? strlen (data) : (gsize) length, source_name, NULL, error);
+  return venue_load (data, length < 0 ? strlen (data) : (gsize) length, source_name, error);
 }
 
 SbVenue *
@@ -933,7 +953,7 @@ sb_venue_new_from_file (const char *path, GError **error)
     return NULL;
 
   display = g_filename_display_name (path);
-  return venue_load (contents, length, display, NULL, error);
+  return venue_load (contents, length, display, error);
 }
 
 /* ---- Accessors --------------------------------------------------------------------------- */
@@ -957,26 +977,6 @@ sb_venue_get_currency (SbVenue *self)
 {
   g_return_val_if_fail (SB_IS_VENUE (self), NULL);
   return self->currency;
-}
-
-JsonNode *
-sb_venue_get_json_node (SbVenue *self)
-{
-  g_return_val_if_fail (SB_IS_VENUE (self), NULL);
-
-  /* Built on first use from the validated text: the server only ever needs the text, and the
-   * tree costs far more than the venue itself. Several threads may ask at once. */
-  if (g_once_init_enter (&self->root))
-    {
-      g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-      JsonNode *root;
-
-      if (!json_parser_load_from_data (parser, self->json_text, -1, NULL))
-        g_assert_not_reached (); /* the text passed a stricter reader than json-glib's */
-      root = json_node_ref (json_parser_get_root (parser));
-      g_once_init_leave (&self->root, root);
-    }
-  return self->root;
 }
 
 const char *
@@ -1060,6 +1060,21 @@ sb_venue_get_category (SbVenue *self, guint index)
   g_return_val_if_fail (SB_IS_VENUE (self), NULL);
   g_return_val_if_fail (index < self->n_categories, NULL);
   return &self->categories[index];
+}
+
+guint
+sb_venue_get_n_shapes (SbVenue *self)
+{
+  g_return_val_if_fail (SB_IS_VENUE (self), 0);
+  return self->n_shapes;
+}
+
+const SbVenueShape *
+sb_venue_get_shape (SbVenue *self, guint index)
+{
+  g_return_val_if_fail (SB_IS_VENUE (self), NULL);
+  g_return_val_if_fail (index < self->n_shapes, NULL);
+  return &self->shapes[index];
 }
 
 void

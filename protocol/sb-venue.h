@@ -3,36 +3,39 @@
 #pragma once
 
 #include <glib-object.h>
-#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
 #define SB_VENUE_ERROR (sb_venue_error_quark ())
 GQuark sb_venue_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   SB_VENUE_ERROR_PARSE,   /* not JSON */
   SB_VENUE_ERROR_INVALID, /* JSON, but not a valid venue; the message names the place */
 } SbVenueErrorCode;
 
-typedef enum {
+typedef enum
+{
   SB_SEAT_FLAG_NONE = 0,
   SB_SEAT_FLAG_WHEELCHAIR = 1 << 0,
   SB_SEAT_FLAG_COMPANION = 1 << 1,
   SB_SEAT_FLAG_RESTRICTED_VIEW = 1 << 2,
 } SbSeatFlags;
 
-typedef struct {
+typedef struct
+{
   char *id;
   char *name;
-  gint64 price;  /* in minor units of the venue's currency (cents) */
-  char *colour;  /* "#rrggbb" */
+  gint64 price; /* in minor units of the venue's currency (cents) */
+  char *colour; /* "#rrggbb" */
 } SbCategory;
 
-typedef struct {
-  char *id;     /* unique in the venue, e.g. "stalls-C-12" */
-  char *label;  /* as printed on the seat, e.g. "12" */
-  double x, y;  /* centre, in venue units (1 unit = one seat width) */
+typedef struct
+{
+  char *id;    /* unique in the venue, e.g. "stalls-C-12" */
+  char *label; /* as printed on the seat, e.g. "12" */
+  double x, y; /* centre, in venue units (1 unit = one seat width) */
   guint category;
   guint section;
   guint row;
@@ -40,7 +43,8 @@ typedef struct {
   gboolean blocked; /* never for sale (a camera position, a broken seat) */
 } SbSeat;
 
-typedef struct {
+typedef struct
+{
   char *id;
   char *label; /* "C" */
   guint section;
@@ -48,12 +52,29 @@ typedef struct {
   guint n_seats;
 } SbRow;
 
-typedef struct {
+typedef struct
+{
   char *id;
   char *name;
   guint first_row; /* rows of a section are contiguous in the row array */
   guint n_rows;
 } SbSection;
+
+typedef enum
+{
+  SB_VENUE_SHAPE_AREA,  /* an area of the venue, e.g. a bar or an aisle */
+  SB_VENUE_SHAPE_FLOOR, /* a standing floor */
+  SB_VENUE_SHAPE_STAGE,
+} SbVenueShapeKind;
+
+/* A drawing-only rectangle of the venue: the stage and the `shapes` of docs/venue-format.md. */
+typedef struct
+{
+  SbVenueShapeKind kind;
+  char *label;          /* NULL when the document gives none */
+  double x, y;          /* top left corner, in venue units */
+  double width, height; /* > 0 */
+} SbVenueShape;
 
 #define SB_TYPE_VENUE (sb_venue_get_type ())
 G_DECLARE_FINAL_TYPE (SbVenue, sb_venue, SB, VENUE, GObject)
@@ -62,19 +83,21 @@ G_GNUC_WARN_UNUSED_RESULT
 SbVenue *sb_venue_new_from_file (const char *path, GError **error);
 /* source_name names the document in error messages (a file name, "event opening-night"). */
 G_GNUC_WARN_UNUSED_RESULT
-SbVenue *sb_venue_new_from_data (const char *data,
-                                 gssize length,
-                                 const char *source_name,
-                                 GError **error);
+SbVenue *
+sb_venue_new_from_data (const char *data, gssize length, const char *source_name, GError **error);
+/* For a caller that holds the document as a json-glib tree already (the load generator). The
+ * venue keeps none of it. json-glib's JsonNode is named by its struct so that this header does not
+ * bring json-glib to every user of the venue model. */
+struct _JsonNode;
 G_GNUC_WARN_UNUSED_RESULT
-SbVenue *sb_venue_new_from_json_node (JsonNode *node, const char *source_name, GError **error);
+SbVenue *
+sb_venue_new_from_json_node (struct _JsonNode *node, const char *source_name, GError **error);
 
 const char *sb_venue_get_id (SbVenue *self);
 const char *sb_venue_get_name (SbVenue *self);
 const char *sb_venue_get_currency (SbVenue *self);
-/* The validated document, as sent to clients inside a snapshot. Borrowed. */
-JsonNode *sb_venue_get_json_node (SbVenue *self);
-/* The same, serialized compactly. Borrowed; computed once. */
+/* The validated document, serialized compactly, as sent to clients inside a snapshot. Borrowed;
+ * computed once. */
 const char *sb_venue_get_json_text (SbVenue *self);
 
 guint sb_venue_get_n_seats (SbVenue *self);
@@ -88,7 +111,12 @@ const SbSection *sb_venue_get_section (SbVenue *self, guint index);
 guint sb_venue_get_n_categories (SbVenue *self);
 const SbCategory *sb_venue_get_category (SbVenue *self, guint index);
 
+/* The shapes in drawing order: those of `shapes` as listed, then the stage. */
+guint sb_venue_get_n_shapes (SbVenue *self);
+const SbVenueShape *sb_venue_get_shape (SbVenue *self, guint index);
+
 /* Bounding box of all seat centres. */
-void sb_venue_get_bounds (SbVenue *self, double *min_x, double *min_y, double *max_x, double *max_y);
+void
+sb_venue_get_bounds (SbVenue *self, double *min_x, double *min_y, double *max_x, double *max_y);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "sb-commands.h"
 #include "sb-server.h"
 
 static int
@@ -40,10 +41,10 @@ main (int argc, char **argv)
   switch (settings->command)
     {
       case SB_COMMAND_CREATE_EVENT:
-        ok = sb_server_create_event_command (settings, &error);
+        ok = sb_command_create_event (settings, &error);
         break;
       case SB_COMMAND_LIST_EVENTS:
-        ok = sb_server_list_events_command (settings, &error);
+        ok = sb_command_list_events (settings, &error);
         break;
       case SB_COMMAND_SERVE:
       default:

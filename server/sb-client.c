@@ -9,14 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-live-event.h"
+#include "sb-message.h"
 #include "sb-request.h"
-#include "sb-server.h"
 
 struct _SbClient
 {
   GObject parent_instance;
 
-  SbServer *server; /* not owned: the server outlives its clients */
+  SbClientHooks hooks;
+  const SbServerSettings *settings; /* not owned: the server's, which outlive its clients */
+  SbMetrics *metrics;
   SbWsConnection *connection;
   guint64 serial;
   char *session_id;
@@ -35,7 +38,13 @@ struct _SbClient
   GHashTable *subscriptions; /* SbLiveEvent* (ref) set */
 };
 
-G_DEFINE_FINAL_TYPE (SbClient, sb_client, G_TYPE_OBJECT)
+static void sb_client_subscriber_init (SbSubscriberInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SbClient,
+                               sb_client,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SB_TYPE_SUBSCRIBER,
+                                                      sb_client_subscriber_init))
 
 /* The first reason sticks; it is counted once, right away. */
 static void
@@ -45,7 +54,7 @@ set_reason (SbClient *self, SbDisconnectReason reason)
     {
       self->have_reason = TRUE;
       self->reason = reason;
-      sb_metrics_count_disconnect (sb_server_get_metrics (self->server), reason);
+      sb_metrics_count_disconnect (self->metrics, reason);
     }
 }
 
@@ -58,7 +67,7 @@ drop_subscriptions (SbClient *self)
   g_hash_table_iter_init (&iter, self->subscriptions);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      sb_live_event_remove_subscriber (key, self);
+      sb_live_event_remove_subscriber (key, SB_SUBSCRIBER (self));
       g_hash_table_iter_remove (&iter);
     }
 }
@@ -152,7 +161,7 @@ static void
 on_flushed (SbWsConnection *connection, gsize round_bytes, gpointer user_data)
 {
   SbClient *self = user_data;
-  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+  guint64 max_queue = self->settings->max_queue_bytes;
   gsize buffered = sb_ws_connection_get_buffered_amount (connection);
 
   if (self->closing || self->closed)
@@ -179,7 +188,7 @@ static gboolean
 sent (SbClient *self)
 {
   gsize buffered = sb_ws_connection_get_buffered_amount (self->connection);
-  guint64 max_queue = sb_server_get_settings (self->server)->max_queue_bytes;
+  guint64 max_queue = self->settings->max_queue_bytes;
 
   if (buffered > 2 * max_queue)
     close_too_slow (self, buffered);
@@ -228,7 +237,7 @@ sb_client_send_parts (SbClient *self, GPtrArray *parts)
   sb_ws_connection_send_text_parts (self->connection, (GBytes *const *) parts->pdata, parts->len);
   if (!sent (self))
     return FALSE;
-  sb_metrics_add_messages_sent (sb_server_get_metrics (self->server), 1);
+  sb_metrics_add_messages_sent (self->metrics, 1);
   return TRUE;
 }
 
@@ -242,8 +251,20 @@ sb_client_send_text (SbClient *self, char *text)
   g_autoptr (GBytes) bytes = g_bytes_new_take (text, length);
   gboolean sent = sb_client_send_bytes (self, bytes);
   if (sent)
-    sb_metrics_add_messages_sent (sb_server_get_metrics (self->server), 1);
+    sb_metrics_add_messages_sent (self->metrics, 1);
   return sent;
+}
+
+static gboolean
+sb_client_send_subscribed_frame (SbSubscriber *subscriber, GBytes *frame)
+{
+  return sb_client_send_frame (SB_CLIENT (subscriber), frame);
+}
+
+static void
+sb_client_subscriber_init (SbSubscriberInterface *iface)
+{
+  iface->send_frame = sb_client_send_subscribed_frame;
 }
 
 /* Replies */
@@ -270,65 +291,45 @@ request_type_of_op (SbOpKind kind)
 static void
 count (SbClient *self, int request_type, SbErrorCode outcome)
 {
-  sb_metrics_count_request (sb_server_get_metrics (self->server), request_type, outcome);
+  sb_metrics_count_request (self->metrics, request_type, outcome);
 }
 
+/* Replies are written by protocol/'s message writers into a buffer of this size: most fit. */
 static GString *
-begin_reply (const char *type, const char *re)
+new_reply (void)
 {
-  GString *out = g_string_sized_new (256);
-
-  g_string_append (out, "{\"type\":\"");
-  g_string_append (out, type);
-  g_string_append (out, "\",\"re\":");
-  sb_json_write_string_or_null (out, re);
-  return out;
+  return g_string_sized_new (256);
 }
 
 static void
-finish_reply (SbClient *self, GString *out)
+send_reply (SbClient *self, GString *out)
 {
-  g_string_append_c (out, '}');
   sb_client_send_text (self, g_string_free (out, FALSE));
 }
 
-/* `,"<id_key>":…,"event":…,"seats":[…]`: what every successful op reply says first. */
+/* An error reply with its extra members (seats, hold, retry_after_ms: NULL/0 when none). */
 static void
-append_op_subject (GString *out,
-                   const char *id_key,
-                   const char *id,
-                   const char *event_id,
-                   const char *const *seats)
+send_error_full (SbClient *self,
+                 int request_type,
+                 const char *re,
+                 SbErrorCode code,
+                 const char *message,
+                 const char *const *seats,
+                 const char *hold,
+                 gint64 retry_after_ms,
+                 gboolean replayed)
 {
-  g_string_append (out, ",\"");
-  g_string_append (out, id_key);
-  g_string_append (out, "\":");
-  sb_json_write_string_or_null (out, id);
-  g_string_append (out, ",\"event\":");
-  sb_json_write_string_or_null (out, event_id);
-  g_string_append (out, ",\"seats\":");
-  sb_json_write_string_array (out, seats);
+  GString *out = new_reply ();
+
+  sb_error_message_write (out, re, code, message, seats, hold, retry_after_ms, replayed);
+  send_reply (self, out);
+  count (self, request_type, code);
 }
 
-/* An error reply; extra (may be NULL) is appended verbatim: `,"seats":[…]` and the like. */
 static void
-send_error (SbClient *self,
-            int request_type,
-            const char *re,
-            SbErrorCode code,
-            const char *message,
-            const char *extra)
+send_error (SbClient *self, int request_type, const char *re, SbErrorCode code, const char *message)
 {
-  GString *out = begin_reply ("error", re);
-
-  g_string_append (out, ",\"code\":\"");
-  g_string_append (out, sb_error_code_to_string (code));
-  g_string_append (out, "\",\"message\":");
-  sb_json_write_string_or_null (out, message);
-  if (extra != NULL)
-    g_string_append (out, extra);
-  finish_reply (self, out);
-  count (self, request_type, code);
+  send_error_full (self, request_type, re, code, message, NULL, NULL, 0, FALSE);
 }
 
 void
@@ -337,6 +338,7 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
   g_return_if_fail (SB_IS_CLIENT (self));
   g_return_if_fail (op != NULL);
 
+  static const char *const no_seats[] = { NULL };
   int request_type = request_type_of_op (op->kind);
   gint64 now_ms = sb_now_ms ();
   const char *const *seats
@@ -345,57 +347,46 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
 
   if (op->error != SB_ERROR_NONE)
     {
-      g_autoptr (GString) extra = g_string_new (NULL);
+      const char *const *conflicts = NULL;
+      const char *expired_hold = NULL;
+      gint64 retry_after_ms = 0;
 
       if (op->error == SB_ERROR_SEAT_UNAVAILABLE)
-        {
-          g_string_append (extra, ",\"seats\":");
-          sb_json_write_string_array (extra, (const char *const *) op->conflicting_seats);
-        }
-      else if (op->error == SB_ERROR_HOLD_EXPIRED && hold_id != NULL)
-        {
-          g_string_append (extra, ",\"hold\":");
-          sb_json_write_string_or_null (extra, hold_id);
-        }
+        conflicts = op->conflicting_seats != NULL ? (const char *const *) op->conflicting_seats
+                                                  : no_seats;
+      else if (op->error == SB_ERROR_HOLD_EXPIRED)
+        expired_hold = hold_id;
       else if (op->error == SB_ERROR_RATE_LIMITED)
-        g_string_append (extra, ",\"retry_after_ms\":1000");
-      if (op->replayed)
-        g_string_append (extra, ",\"replayed\":true");
-      send_error (self, request_type, op->request_id, op->error,
-                  op->error_message != NULL ? op->error_message
-                                            : sb_error_code_to_string (op->error),
-                  extra->str);
+        retry_after_ms = 1000;
+      send_error_full (self, request_type, op->request_id, op->error,
+                       op->error_message != NULL ? op->error_message
+                                                 : sb_error_code_to_string (op->error),
+                       conflicts, expired_hold, retry_after_ms, op->replayed);
       return;
     }
 
-  GString *out;
+  GString *out = new_reply ();
   switch (op->kind)
     {
       case SB_OP_HOLD:
       case SB_OP_EXTEND:
-        out = begin_reply (op->kind == SB_OP_HOLD ? "held" : "extended", op->request_id);
-        append_op_subject (out, "hold", hold_id, op->event_id, seats);
-        g_string_append_printf (
-            out,
-            ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT
-            ",\"server_time\":%" G_GINT64_FORMAT,
-            op->result_expires_at_ms, MAX (0, op->result_expires_at_ms - now_ms), now_ms);
+        sb_hold_message_write (out, op->kind == SB_OP_HOLD ? SB_MESSAGE_HELD : SB_MESSAGE_EXTENDED,
+                               op->request_id, hold_id, op->event_id, seats,
+                               op->result_expires_at_ms, now_ms, op->replayed);
         break;
       case SB_OP_RELEASE:
-        out = begin_reply ("released", op->request_id);
-        append_op_subject (out, "hold", hold_id, op->event_id, seats);
+        sb_released_message_write (out, op->request_id, hold_id, op->event_id, seats, op->replayed);
         break;
       case SB_OP_BOOK:
-        out = begin_reply ("booked", op->request_id);
-        append_op_subject (out, "booking", op->result_booking_id, op->event_id, seats);
+        sb_booked_message_write (out, op->request_id, op->result_booking_id, op->event_id, seats,
+                                 op->replayed);
         break;
       case SB_OP_EXPIRE:
       default:
+        g_string_free (out, TRUE);
         return;
     }
-  if (op->replayed)
-    g_string_append (out, ",\"replayed\":true");
-  finish_reply (self, out);
+  send_reply (self, out);
   count (self, request_type, SB_ERROR_NONE);
 }
 
@@ -404,7 +395,7 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
 static gboolean
 take_token (SbClient *self, gint64 *out_retry_after_ms)
 {
-  const SbServerSettings *settings = sb_server_get_settings (self->server);
+  const SbServerSettings *settings = self->settings;
   gint64 now_us = g_get_monotonic_time ();
 
   self->tokens
@@ -426,78 +417,72 @@ take_token (SbClient *self, gint64 *out_retry_after_ms)
 static void
 handle_hello (SbClient *self, SbRequest *request)
 {
-  const SbServerSettings *settings = sb_server_get_settings (self->server);
+  const SbServerSettings *settings = self->settings;
 
   if (self->client_id != NULL)
     {
       send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
-                  "hello was already sent on this connection", NULL);
+                  "hello was already sent on this connection");
       return;
     }
   if (request->protocol != SB_PROTOCOL_VERSION)
     {
       g_autofree char *message = g_strdup_printf ("Unsupported protocol %d (this server speaks %d)",
                                                   request->protocol, SB_PROTOCOL_VERSION);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return;
     }
 
   self->client_id = g_strdup (request->client_id);
+  sb_ws_connection_set_deadline (self->connection, 0);
   self->client_name = g_strdup (request->client_name);
   g_info ("Session %s: hello from %s", self->session_id,
           self->client_name != NULL ? self->client_name : "(unnamed)");
 
   gint64 now_ms = sb_now_ms ();
-  char rate[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (rate, sizeof rate, "%.6g", settings->requests_per_second);
+  const SbLimits limits = {
+    .max_frame_bytes = SB_MAX_FRAME_BYTES,
+    .max_seats_per_request = settings->max_seats_per_request,
+    .requests_per_second = settings->requests_per_second,
+    .burst = settings->burst,
+    .default_ttl = SB_DEFAULT_HOLD_TTL_SECONDS,
+    .max_ttl = SB_MAX_HOLD_TTL_SECONDS,
+  };
 
-  GString *out = begin_reply ("welcome", request->id);
-  g_string_append (out, ",\"server\":\"seatbook-server " PACKAGE_VERSION
-                        "\",\"protocol\":1,\"session\":");
-  sb_json_write_string_or_null (out, self->session_id);
-  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT ",\"holds\":[", now_ms);
-  GPtrArray *events = sb_server_get_events (self->server);
-  gboolean first = TRUE;
+  GString *out = new_reply ();
+  sb_welcome_message_write_begin (out, request->id, "seatbook-server " PACKAGE_VERSION,
+                                  self->session_id, now_ms);
+  GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
   for (guint i = 0; i < events->len; i++)
-    sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms,
-                                       &first);
-  g_string_append_printf (out,
-                          "],\"limits\":{\"max_frame_bytes\":%d,\"max_seats_per_request\":%u,"
-                          "\"requests_per_second\":%s,\"burst\":%u,\"default_ttl\":%d,"
-                          "\"max_ttl\":%d}",
-                          SB_MAX_FRAME_BYTES, settings->max_seats_per_request, rate,
-                          settings->burst, SB_DEFAULT_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
-  finish_reply (self, out);
+    sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms);
+  sb_welcome_message_write_end (out, &limits);
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
 static void
 handle_list_events (SbClient *self, SbRequest *request)
 {
-  GPtrArray *events = sb_server_get_events (self->server);
-  GString *out = begin_reply ("events", request->id);
+  GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
+  GString *out = new_reply ();
 
-  g_string_append (out, ",\"events\":[");
+  sb_events_message_write_begin (out, request->id);
   for (guint i = 0; i < events->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      sb_live_event_append_summary (g_ptr_array_index (events, i), out);
-    }
-  g_string_append_c (out, ']');
-  finish_reply (self, out);
+    sb_live_event_append_summary (g_ptr_array_index (events, i), out);
+  sb_events_message_write_end (out);
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
 static SbLiveEvent *
 lookup_event_or_reply (SbClient *self, SbRequest *request)
 {
-  SbLiveEvent *event = sb_server_lookup_event (self->server, request->event_id);
+  SbLiveEvent *event = self->hooks.lookup_event (request->event_id, self->hooks.user_data);
 
   if (event == NULL)
     {
       g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
-      send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message);
     }
   return event;
 }
@@ -511,7 +496,7 @@ send_subscribed (SbClient *self, SbLiveEvent *event, int request_type, GPtrArray
 
   if (!sb_client_send_parts (self, parts))
     return;
-  sb_live_event_add_subscriber (event, self);
+  sb_live_event_add_subscriber (event, SB_SUBSCRIBER (self));
   g_hash_table_add (self->subscriptions, g_object_ref (event));
   count (self, request_type, SB_ERROR_NONE);
 }
@@ -536,10 +521,10 @@ handle_subscribe (SbClient *self, SbRequest *request)
   /* Whatever is pending goes out to the present subscribers first (a sliced broadcast is
    * completed), so this client's reply and the next `changed` it receives join up at the same
    * version. */
-  sb_live_event_flush (event, sb_server_get_metrics (self->server), NULL, G_MAXUINT);
+  sb_live_event_flush (event, self->metrics, NULL, G_MAXUINT);
 
   /* A resubscribe restarts the stream at the reply's version. */
-  sb_live_event_remove_subscriber (event, self);
+  sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
 
   gint64 version = sb_live_event_get_version (event);
   GPtrArray *reply;
@@ -555,8 +540,8 @@ handle_subscribe (SbClient *self, SbRequest *request)
       /* Older than the ring: the store has the log. The reply comes later; meanwhile this client
        * gets no `changed` for the event. */
       g_hash_table_remove (self->subscriptions, event);
-      sb_server_fetch_changes (self->server, self->serial, request->id, request->event_id,
-                               request->since);
+      self->hooks.fetch_changes (self->serial, request->id, request->event_id, request->since,
+                                 self->hooks.user_data);
       return;
     }
 
@@ -573,7 +558,7 @@ sb_client_finish_subscribe (SbClient *self,
 {
   g_return_if_fail (SB_IS_CLIENT (self));
 
-  SbLiveEvent *event = sb_server_lookup_event (self->server, event_id);
+  SbLiveEvent *event = self->hooks.lookup_event (event_id, self->hooks.user_data);
   if (event == NULL || self->closing || self->closed)
     return;
 
@@ -582,12 +567,12 @@ sb_client_finish_subscribe (SbClient *self,
       g_warning ("Event %s: reading changes since %" G_GINT64_FORMAT " failed: %s", event_id, since,
                  error->message);
       send_error (self, SB_REQUEST_SUBSCRIBE, request_id, SB_ERROR_UNAVAILABLE,
-                  "The change log cannot be read now; retry later", NULL);
+                  "The change log cannot be read now; retry later");
       return;
     }
 
-  sb_live_event_flush (event, sb_server_get_metrics (self->server), NULL, G_MAXUINT);
-  sb_live_event_remove_subscriber (event, self);
+  sb_live_event_flush (event, self->metrics, NULL, G_MAXUINT);
+  sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
 
   GPtrArray *reply = NULL;
   char *replay = NULL;
@@ -608,13 +593,12 @@ handle_unsubscribe (SbClient *self, SbRequest *request)
   if (event == NULL)
     return;
 
-  sb_live_event_remove_subscriber (event, self);
+  sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
   g_hash_table_remove (self->subscriptions, event);
 
-  GString *out = begin_reply ("unsubscribed", request->id);
-  g_string_append (out, ",\"event\":");
-  sb_json_write_string_or_null (out, request->event_id);
-  finish_reply (self, out);
+  GString *out = new_reply ();
+  sb_unsubscribed_message_write (out, request->id, request->event_id);
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
@@ -623,14 +607,14 @@ handle_unsubscribe (SbClient *self, SbRequest *request)
 static gboolean
 check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
 {
-  guint max_seats = sb_server_get_settings (self->server)->max_seats_per_request;
+  guint max_seats = self->settings->max_seats_per_request;
   guint n_seats = request->seats != NULL ? g_strv_length (request->seats) : 0;
 
   if (n_seats == 0 || n_seats > max_seats)
     {
       g_autofree char *message
           = g_strdup_printf ("seats must name 1 to %u seats (got %u)", max_seats, n_seats);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return FALSE;
     }
 
@@ -641,7 +625,7 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
         {
           g_autofree char *message = g_strdup_printf ("Unknown seat %s in event %s",
                                                       request->seats[i], request->event_id);
-          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
           return FALSE;
         }
     }
@@ -686,9 +670,8 @@ refuse_final_seats (SbClient *self, SbRequest *request, SbLiveEvent *event, SbOp
   const char *const *seats = (const char *const *) refused->pdata;
   g_autofree char *list = g_strjoinv (", ", (char **) seats);
   g_autofree char *message = g_strdup_printf ("Seats %s are not available", list);
-  g_autoptr (GString) extra = g_string_new (",\"seats\":");
-  sb_json_write_string_array (extra, seats);
-  send_error (self, request->type, request->id, SB_ERROR_SEAT_UNAVAILABLE, message, extra->str);
+  send_error_full (self, request->type, request->id, SB_ERROR_SEAT_UNAVAILABLE, message, seats,
+                   NULL, 0, FALSE);
   return TRUE;
 }
 
@@ -701,7 +684,7 @@ check_ttl (SbClient *self, SbRequest *request, gint64 *out_ttl_ms)
     {
       g_autofree char *message = g_strdup_printf ("ttl must be %d to %d seconds",
                                                   SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message, NULL);
+      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return FALSE;
     }
   *out_ttl_ms = ttl * 1000;
@@ -725,10 +708,10 @@ handle_op_request (SbClient *self, SbRequest *request)
   gint64 ttl_ms = 0;
   SbOpKind kind;
 
-  if (sb_server_is_shutting_down (self->server))
+  if (self->hooks.is_shutting_down (self->hooks.user_data))
     {
       send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
-                  "The server is shutting down; retry with the same id", NULL);
+                  "The server is shutting down; retry with the same id");
       return;
     }
 
@@ -765,23 +748,23 @@ handle_op_request (SbClient *self, SbRequest *request)
       /* By hold: the event is the hold's. A hold memory does not know (ended, expired, never
        * existed, or a retry of a request that ended it) still goes to the store, which knows
        * which of these it is and keeps the outcome of a retried request. */
-      event = sb_server_lookup_hold_event (self->server, request->hold_id);
+      event = self->hooks.lookup_hold_event (request->hold_id, self->hooks.user_data);
     }
 
   SbOp *op = new_op (self, kind, request, event != NULL ? sb_live_event_get_id (event) : NULL);
   op->seat_ids = g_strdupv (request->seats);
   op->hold_id = g_strdup (request->hold_id);
   op->ttl_ms = ttl_ms;
-  sb_server_submit_op (self->server, op);
+  self->hooks.submit_op (op, self->hooks.user_data);
 }
 
 static void
 handle_ping (SbClient *self, SbRequest *request)
 {
-  GString *out = begin_reply ("pong", request->id);
+  GString *out = new_reply ();
 
-  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT, sb_now_ms ());
-  finish_reply (self, out);
+  sb_pong_message_write (out, request->id, sb_now_ms ());
+  send_reply (self, out);
   count (self, request->type, SB_ERROR_NONE);
 }
 
@@ -813,11 +796,9 @@ on_message (SbWsConnection *connection,
     {
       /* Parsed only to echo the id; nothing is done. */
       request = sb_request_parse (data, length, &request_id, NULL);
-      g_autofree char *extra
-          = g_strdup_printf (",\"retry_after_ms\":%" G_GINT64_FORMAT, retry_after_ms);
-      send_error (self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
-                  request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED,
-                  "Too many requests", extra);
+      send_error_full (self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
+                       request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED,
+                       "Too many requests", NULL, NULL, retry_after_ms, FALSE);
       return;
     }
 
@@ -825,14 +806,14 @@ on_message (SbWsConnection *connection,
   if (request == NULL)
     {
       send_error (self, SB_METRICS_REQUEST_INVALID, request_id, SB_ERROR_INVALID_REQUEST,
-                  error != NULL ? error->message : "Invalid request", NULL);
+                  error != NULL ? error->message : "Invalid request");
       return;
     }
 
   if (self->client_id == NULL && request->type != SB_REQUEST_HELLO)
     {
       send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
-                  "The first request must be hello", NULL);
+                  "The first request must be hello");
       return;
     }
 
@@ -861,7 +842,7 @@ on_message (SbWsConnection *connection,
         break;
       default:
         send_error (self, SB_METRICS_REQUEST_INVALID, request->id, SB_ERROR_INVALID_REQUEST,
-                    "Unknown request type", NULL);
+                    "Unknown request type");
     }
 }
 
@@ -894,7 +875,17 @@ on_closed (SbWsConnection *connection, gushort code, const char *reason, gpointe
 
   drop_subscriptions (self);
   /* May drop the server's reference; ours keeps self alive until we return. */
-  sb_server_client_closed (self->server, self);
+  self->hooks.closed (self, self->hooks.user_data);
+}
+
+/* A connection that never says hello only costs: its deadline is the transport's to watch. */
+static void
+on_hello_deadline (SbWsConnection *connection, gpointer user_data)
+{
+  SbClient *self = user_data;
+
+  sb_metrics_count_edge_closure (self->metrics, SB_WS_CLOSURE_HELLO_TIMEOUT);
+  close_with (self, SB_WS_CLOSE_POLICY_VIOLATION, "no hello in time", SB_DISCONNECT_PROTOCOL);
 }
 
 /* Life cycle */
@@ -924,6 +915,7 @@ sb_client_finalize (GObject *object)
 
   g_free (self->session_id);
   g_free (self->client_id);
+  g_clear_object (&self->metrics);
   g_free (self->client_name);
   g_clear_pointer (&self->subscriptions, g_hash_table_unref);
 
@@ -946,21 +938,29 @@ sb_client_init (SbClient *self)
 }
 
 SbClient *
-sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial)
+sb_client_new (const SbClientHooks *hooks,
+               const SbServerSettings *settings,
+               SbMetrics *metrics,
+               SbWsConnection *connection,
+               guint64 serial)
 {
   static const SbWsConnectionCallbacks callbacks = {
     .message = on_message,
     .closed = on_closed,
     .flushed = on_flushed,
+    .deadline = on_hello_deadline,
   };
 
-  g_return_val_if_fail (SB_IS_SERVER (server), NULL);
+  g_return_val_if_fail (hooks != NULL, NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (SB_IS_METRICS (metrics), NULL);
   g_return_val_if_fail (SB_IS_WS_CONNECTION (connection), NULL);
 
-  const SbServerSettings *settings = sb_server_get_settings (server);
   SbClient *self = g_object_new (SB_TYPE_CLIENT, NULL);
 
-  self->server = server;
+  self->hooks = *hooks;
+  self->settings = settings;
+  self->metrics = g_object_ref (metrics);
   self->connection = g_object_ref (connection);
   self->serial = serial;
   self->session_id
@@ -969,6 +969,7 @@ sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial)
   self->refilled_at_us = g_get_monotonic_time ();
 
   sb_ws_connection_set_callbacks (connection, &callbacks, self);
+  sb_ws_connection_set_deadline (connection, settings->ws.hello_timeout_s);
 
   return self;
 }

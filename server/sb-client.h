@@ -2,20 +2,52 @@
  * request dispatch, and a bounded view of what it has not yet received. */
 #pragma once
 
+#include "sb-metrics.h"
+#include "sb-op.h"
+#include "sb-server-config.h"
+#include "sb-types.h"
 #include "sb-ws-connection.h"
 
-#include "sb-op.h"
-
 G_BEGIN_DECLS
-
-typedef struct _SbServer SbServer;
 
 #define SB_TYPE_CLIENT (sb_client_get_type ())
 G_DECLARE_FINAL_TYPE (SbClient, sb_client, SB, CLIENT, GObject)
 
+/* How a client reaches the rest of the server without depending on SbServer (as
+ * SbLiveEventHooks does for an event). */
+typedef struct
+{
+  /* State-changing requests are refused with `unavailable` meanwhile. */
+  gboolean (*is_shutting_down) (gpointer user_data);
+  /* NULL when there is no such event. */
+  SbLiveEvent *(*lookup_event) (const char *event_id, gpointer user_data);
+  /* The event of a hold memory knows, or NULL (unknown, or the hold has ended). */
+  SbLiveEvent *(*lookup_hold_event) (const char *hold_id, gpointer user_data);
+  /* Every event, sorted by id (borrowed). */
+  GPtrArray *(*get_events) (gpointer user_data);
+  /* Queues an op with the store worker (taking it); its outcome comes back to
+   * sb_client_reply_op () of the client with op->user_data's serial, if still connected. */
+  void (*submit_op) (SbOp *op, gpointer user_data);
+  /* Reads changes after `since` from the store for a subscribe older than memory; the answer
+   * goes to sb_client_finish_subscribe () of the client with that serial, if still connected. */
+  void (*fetch_changes) (guint64 client_serial,
+                         const char *request_id,
+                         const char *event_id,
+                         gint64 since,
+                         gpointer user_data);
+  /* The connection has closed; the client is done. */
+  void (*closed) (SbClient *client, gpointer user_data);
+  gpointer user_data;
+} SbClientHooks;
+
 /* serial: unique for the process lifetime; ops carry it (not a pointer) so an outcome that comes
- * back after the client left finds nobody to answer. */
-SbClient *sb_client_new (SbServer *server, SbWsConnection *connection, guint64 serial);
+ * back after the client left finds nobody to answer. hooks is copied; settings must outlive the
+ * client. */
+SbClient *sb_client_new (const SbClientHooks *hooks,
+                         const SbServerSettings *settings,
+                         SbMetrics *metrics,
+                         SbWsConnection *connection,
+                         guint64 serial);
 
 guint64 sb_client_get_serial (SbClient *self);
 const char *sb_client_get_session_id (SbClient *self);

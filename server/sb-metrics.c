@@ -38,6 +38,7 @@ struct _SbMetrics
   Histogram commit;
   Histogram broadcast_lag;
   SbStore *store; /* weak: read for its retry counters, which are atomic */
+  SbWsStats ws;
 };
 
 G_DEFINE_FINAL_TYPE (SbMetrics, sb_metrics, G_TYPE_OBJECT)
@@ -190,6 +191,50 @@ render_store_retries (GString *out, SbStore *store)
 #endif
 }
 
+SbWsStats *
+sb_metrics_get_ws_stats (SbMetrics *self)
+{
+  g_return_val_if_fail (SB_IS_METRICS (self), NULL);
+  return &self->ws;
+}
+
+void
+sb_metrics_count_edge_closure (SbMetrics *self, SbWsClosure closure)
+{
+  g_return_if_fail (SB_IS_METRICS (self));
+  g_return_if_fail ((guint) closure < SB_WS_N_CLOSURES);
+
+  self->ws.closures[closure]++;
+}
+
+static void
+render_edge (GString *out, const SbWsStats *ws)
+{
+  g_string_append (out, "# HELP seatbook_edge_closures_total Connections the server closed on "
+                        "its own deadline or budget, by reason.\n"
+                        "# TYPE seatbook_edge_closures_total counter\n");
+  for (guint c = 0; c < SB_WS_N_CLOSURES; c++)
+    g_string_append_printf (out,
+                            "seatbook_edge_closures_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            sb_ws_closure_to_string (c), ws->closures[c]);
+  g_string_append_printf (
+      out,
+      "# HELP seatbook_accepted_total TCP connections accepted.\n"
+      "# TYPE seatbook_accepted_total counter\n"
+      "seatbook_accepted_total %" G_GUINT64_FORMAT "\n"
+      "# HELP seatbook_accept_exhausted_total Times accepting ran out of file descriptors.\n"
+      "# TYPE seatbook_accept_exhausted_total counter\n"
+      "seatbook_accept_exhausted_total %" G_GUINT64_FORMAT "\n"
+      "# HELP seatbook_accept_refused_total Connections closed at once for want of file "
+      "descriptors.\n"
+      "# TYPE seatbook_accept_refused_total counter\n"
+      "seatbook_accept_refused_total %" G_GUINT64_FORMAT "\n"
+      "# HELP seatbook_accept_errors_total Other failures of accept ().\n"
+      "# TYPE seatbook_accept_errors_total counter\n"
+      "seatbook_accept_errors_total %" G_GUINT64_FORMAT "\n",
+      ws->accepted, ws->accept_exhausted, ws->accept_shed, ws->accept_errors);
+}
+
 guint
 sb_metrics_get_connections (SbMetrics *self)
 {
@@ -284,6 +329,8 @@ sb_metrics_render (SbMetrics *self, const SbStoreWorkerStats *stats)
     g_string_append_printf (
         out, "seatbook_clients_disconnected_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
         disconnect_reason_names[r], self->disconnected[r]);
+
+  render_edge (out, &self->ws);
 
   if (stats != NULL)
     {

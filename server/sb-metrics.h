@@ -6,6 +6,7 @@
 
 #include "sb-protocol.h"
 #include "sb-store-worker.h"
+#include "sb-ws-limits.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,11 @@ void sb_metrics_set_events (SbMetrics *self, guint n_events);
 
 /* The store whose own counters (seatbook_store_retries_total) /metrics shows; held weakly. */
 void sb_metrics_set_store (SbMetrics *self, SbStore *store);
+
+/* The edge's counters (accepts, deadline closures), which the listener and the poller update
+ * themselves; valid as long as self. */
+SbWsStats *sb_metrics_get_ws_stats (SbMetrics *self);
+void sb_metrics_count_edge_closure (SbMetrics *self, SbWsClosure closure);
 
 guint sb_metrics_get_connections (SbMetrics *self);
 guint64 sb_metrics_get_requests_total (SbMetrics *self);

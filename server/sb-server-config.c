@@ -53,6 +53,7 @@ sb_server_config_init (SbServerConfig *self)
   self->settings.burst = 100;
   self->settings.max_queue_bytes = 8 * 1024 * 1024;
   self->settings.max_seats_per_request = SB_MAX_SEATS_PER_REQUEST;
+  sb_ws_limits_init_defaults (&self->settings.ws);
 }
 
 SbServerConfig *
@@ -99,8 +100,8 @@ parse_unsigned (const char *key,
 
   if (!g_ascii_string_to_unsigned (value, 10, min, max, out_value, &local_error))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Invalid value '%s' for %s: %s",
-                   value, key, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Invalid value '%s' for %s: ", value, key);
       return FALSE;
     }
   return TRUE;
@@ -123,6 +124,55 @@ parse_iso8601_ms (const char *value, gint64 *out_ms, GError **error)
       return FALSE;
     }
   *out_ms = g_date_time_to_unix (date_time) * 1000 + g_date_time_get_microsecond (date_time) / 1000;
+  return TRUE;
+}
+
+/* The edge's deadlines, in seconds (0 = off, at most a day), by key. */
+static const struct
+{
+  const char *key;
+  gsize offset;
+} edge_timeouts[] = {
+  { "handshake-timeout", G_STRUCT_OFFSET (SbWsLimits, handshake_timeout_s) },
+  { "hello-timeout", G_STRUCT_OFFSET (SbWsLimits, hello_timeout_s) },
+  { "frame-timeout", G_STRUCT_OFFSET (SbWsLimits, frame_timeout_s) },
+  { "ping-interval", G_STRUCT_OFFSET (SbWsLimits, ping_interval_s) },
+  { "pong-timeout", G_STRUCT_OFFSET (SbWsLimits, pong_timeout_s) },
+};
+
+static gboolean
+is_edge_setting (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (edge_timeouts); i++)
+    if (strcmp (key, edge_timeouts[i].key) == 0)
+      return TRUE;
+  return strcmp (key, "partial-frame-budget") == 0;
+}
+
+static gboolean
+apply_edge_setting (SbServerSettings *s, const char *key, const char *value, GError **error)
+{
+  guint64 number;
+
+  for (guint i = 0; i < G_N_ELEMENTS (edge_timeouts); i++)
+    if (strcmp (key, edge_timeouts[i].key) == 0)
+      {
+        if (!parse_unsigned (key, value, 0, 24 * 60 * 60, &number, error))
+          return FALSE;
+        G_STRUCT_MEMBER (guint, &s->ws, edge_timeouts[i].offset) = (guint) number;
+        return TRUE;
+      }
+
+  /* partial-frame-budget: 0 = no budget; otherwise at least one whole frame must fit. */
+  if (!parse_unsigned (key, value, 0, G_MAXINT64, &number, error))
+    return FALSE;
+  if (number != 0 && number < SB_MAX_FRAME_BYTES)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Invalid value '%s' for %s: 0 or at least %d", value, key, SB_MAX_FRAME_BYTES);
+      return FALSE;
+    }
+  s->ws.partial_budget = number;
   return TRUE;
 }
 
@@ -217,6 +267,8 @@ apply_setting (SbServerConfig *self, const char *key, const char *value, GError 
         return FALSE;
       s->max_seats_per_request = (guint) number;
     }
+  else if (is_edge_setting (key))
+    return apply_edge_setting (s, key, value, error);
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "Unknown setting '%s'",
@@ -235,8 +287,8 @@ load_key_file (SbServerConfig *self, const char *path, GError **error)
 
   if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Cannot read config file %s: %s", path, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot read config file %s: ", path);
       return FALSE;
     }
 
@@ -262,9 +314,12 @@ load_key_file (SbServerConfig *self, const char *path, GError **error)
       if (value == NULL || strcmp (keys[i], "port-file") == 0
           || !apply_setting (self, keys[i], value, &local_error))
         {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: [server] %s: %s", path,
-                       keys[i],
-                       local_error != NULL ? local_error->message : "not a setting of the file");
+          if (local_error != NULL)
+            g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                        "%s: [server] %s: ", path, keys[i]);
+          else
+            g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "%s: [server] %s: not a setting of the file", path, keys[i]);
           return FALSE;
         }
     }
@@ -284,6 +339,12 @@ typedef struct
   char *burst;
   char *max_queue_bytes;
   char *max_seats_per_request;
+  char *handshake_timeout;
+  char *hello_timeout;
+  char *frame_timeout;
+  char *ping_interval;
+  char *pong_timeout;
+  char *partial_frame_budget;
   char *venue;
   char *id;
   char *name;
@@ -304,6 +365,12 @@ command_line_clear (CommandLine *cl)
   g_free (cl->burst);
   g_free (cl->max_queue_bytes);
   g_free (cl->max_seats_per_request);
+  g_free (cl->handshake_timeout);
+  g_free (cl->hello_timeout);
+  g_free (cl->frame_timeout);
+  g_free (cl->ping_interval);
+  g_free (cl->pong_timeout);
+  g_free (cl->partial_frame_budget);
   g_free (cl->venue);
   g_free (cl->id);
   g_free (cl->name);
@@ -321,9 +388,10 @@ static const char serve_description[]
       "\n"
       "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
       "store,\n"
-      "log-level, requests-per-second, burst, max-queue-bytes and max-seats-per-request, spelt as "
-      "the\n"
-      "long options. Options given on the command line win over the file.\n"
+      "log-level, requests-per-second, burst, max-queue-bytes, max-seats-per-request,\n"
+      "handshake-timeout, hello-timeout, frame-timeout, ping-interval, pong-timeout and\n"
+      "partial-frame-budget, spelt as the long options. Options given on the command line win\n"
+      "over the file.\n"
       "\n"
       "Exit status: 0 on success and after SIGINT/SIGTERM (graceful shutdown), 1 when the store\n"
       "cannot be opened or the server cannot listen, 2 on bad options or values.\n";
@@ -383,6 +451,20 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       "Unsent bytes queued for one client before it is closed with 4001 (default 8388608)", "N" },
     { "max-seats-per-request", 0, 0, G_OPTION_ARG_STRING, &cl.max_seats_per_request,
       "Most seats one hold or book may name (1-50, default 50)", "N" },
+    { "handshake-timeout", 0, 0, G_OPTION_ARG_STRING, &cl.handshake_timeout,
+      "Seconds a connection has to finish its HTTP request or upgrade (default 10; 0 = none)",
+      "S" },
+    { "hello-timeout", 0, 0, G_OPTION_ARG_STRING, &cl.hello_timeout,
+      "Seconds from the upgrade to hello before closing with 1008 (default 10; 0 = none)", "S" },
+    { "frame-timeout", 0, 0, G_OPTION_ARG_STRING, &cl.frame_timeout,
+      "Seconds to finish a started frame or message before closing with 1008 (default 30)", "S" },
+    { "ping-interval", 0, 0, G_OPTION_ARG_STRING, &cl.ping_interval,
+      "Seconds of silence from a client before the server pings it (default 30; 0 = never)", "S" },
+    { "pong-timeout", 0, 0, G_OPTION_ARG_STRING, &cl.pong_timeout,
+      "Seconds of silence after a ping before the connection is dropped (default 20)", "S" },
+    { "partial-frame-budget", 0, 0, G_OPTION_ARG_STRING, &cl.partial_frame_budget,
+      "Bytes of incomplete frames held for all clients together (default 16777216; 0 = none)",
+      "N" },
     { NULL },
   };
   const GOptionEntry create_entries[] = {
@@ -456,6 +538,12 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { "burst", cl.burst },
     { "max-queue-bytes", cl.max_queue_bytes },
     { "max-seats-per-request", cl.max_seats_per_request },
+    { "handshake-timeout", cl.handshake_timeout },
+    { "hello-timeout", cl.hello_timeout },
+    { "frame-timeout", cl.frame_timeout },
+    { "ping-interval", cl.ping_interval },
+    { "pong-timeout", cl.pong_timeout },
+    { "partial-frame-budget", cl.partial_frame_budget },
   };
   for (guint i = 0; i < G_N_ELEMENTS (overrides); i++)
     if (overrides[i].value != NULL

@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "sb-ws-limits.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -29,6 +31,7 @@ typedef struct
   guint burst;
   guint64 max_queue_bytes;
   guint max_seats_per_request;
+  SbWsLimits ws; /* deadlines and the incomplete-frame budget of the edge */
 
   /* create-event */
   char *venue_file;

@@ -3,14 +3,19 @@
  * and broadcast once per event per main-loop iteration. */
 #include "config.h"
 
-#include "sb-server.h"
+#include "sb-server-private.h"
 
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-client.h"
+#include "sb-live-event.h"
+#include "sb-metrics.h"
 #include "sb-request.h"
+#include "sb-store-worker.h"
+#include "sb-ws-listener.h"
 #include "sb-ws-poller.h"
 
 /* Kernel backlog for bursts of connections; GLib's default of 10 stalls them for seconds. */
@@ -33,6 +38,7 @@ struct _SbServer
   SoupServer *soup;
   SbWsPoller *poller;
   GSocket *listen_socket;
+  SbWsListener *listener; /* accepts for self->soup (sb-ws-listener.c says why) */
   guint port;
   char *store_description; /* the store URI without credentials, for logs */
 
@@ -41,6 +47,7 @@ struct _SbServer
   GHashTable *hold_index;  /* hold id → SbLiveEvent, maintained by the events */
 
   GHashTable *clients; /* serial → SbClient */
+  SbClientHooks client_hooks;
   guint64 next_serial;
   SbMetrics *metrics;
 
@@ -139,7 +146,8 @@ static void
 on_op_done (SbOp *op, gpointer user_data)
 {
   SbServer *self = user_data;
-  g_autoptr (SbOp) owned = op;
+  /* Only frees the op on return; clang would call it unused. */
+  G_GNUC_UNUSED g_autoptr (SbOp) owned = op;
 
   if (op->committed_at_us > 0 && op->queued_at_us > 0)
     sb_metrics_observe_commit (self->metrics,
@@ -239,14 +247,16 @@ on_fetch_done (GObject *source, GAsyncResult *result, gpointer user_data)
   fetch_request_free (request);
 }
 
-void
-sb_server_fetch_changes (SbServer *self,
-                         guint64 client_serial,
-                         const char *request_id,
-                         const char *event_id,
-                         gint64 since)
+/* SbClientHooks.fetch_changes */
+static void
+client_fetch_changes (guint64 client_serial,
+                      const char *request_id,
+                      const char *event_id,
+                      gint64 since,
+                      gpointer user_data)
 {
-  g_return_if_fail (SB_IS_SERVER (self));
+  SbServer *self = user_data;
+
   g_return_if_fail (event_id != NULL);
 
   FetchJob *job = g_new0 (FetchJob, 1);
@@ -324,18 +334,10 @@ static void
 on_store_change (SbChange *change, gpointer user_data)
 {
   SbServer *self = user_data;
-  g_autofree char *json = sb_change_to_json (change);
-  g_autoptr (GError) error = NULL;
 
-  /* The change is the store's; take a copy across threads. */
+  /* The change is the store's, on the store's thread: take a copy across. */
   WatchedChange *watched = g_new0 (WatchedChange, 1);
-  watched->change = sb_change_from_json (json, &error);
-  if (watched->change == NULL)
-    {
-      g_warning ("Cannot copy a watched change: %s", error->message);
-      g_free (watched);
-      return;
-    }
+  watched->change = sb_change_copy (change);
   watched->server = g_object_ref (self);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_watched_change, watched, NULL);
 }
@@ -414,8 +416,10 @@ on_healthz (SoupServer *soup,
       self->events_by_id->len, sb_store_worker_get_pending (self->worker));
   soup_server_message_set_status (
       msg, self->shutting_down ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, NULL);
+  /* Measured first: arguments are evaluated in no defined order (clang steals first). */
+  gsize body_length = strlen (body);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), strlen (body));
+                                    g_steal_pointer (&body), body_length);
 }
 
 static void
@@ -473,17 +477,19 @@ on_websocket_accepted (SbWsPoller *poller, SbWsConnection *connection, gpointer 
     }
 
   serial = ++self->next_serial;
-  client = sb_client_new (self, connection, serial);
+  client = sb_client_new (&self->client_hooks, self->settings, self->metrics, connection, serial);
   g_hash_table_insert (self->clients, GSIZE_TO_POINTER ((gsize) serial), client);
   sb_metrics_connection_opened (self->metrics);
   g_debug ("Session %s: connected from %s", sb_client_get_session_id (client),
            sb_ws_connection_get_peer (connection));
 }
 
-void
-sb_server_client_closed (SbServer *self, SbClient *client)
+/* SbClientHooks.closed */
+static void
+client_closed (SbClient *client, gpointer user_data)
 {
-  g_return_if_fail (SB_IS_SERVER (self));
+  SbServer *self = user_data;
+
   g_return_if_fail (SB_IS_CLIENT (client));
 
   gpointer key = GSIZE_TO_POINTER ((gsize) sb_client_get_serial (client));
@@ -495,8 +501,8 @@ sb_server_client_closed (SbServer *self, SbClient *client)
 
 /* Construction */
 
-static char *
-describe_store (const char *uri)
+char *
+_sb_server_describe_store (const char *uri)
 {
   /* Never log a MongoDB password: drop user info. */
   const char *scheme_end = strstr (uri, "://");
@@ -534,8 +540,8 @@ load_events (SbServer *self, GError **error)
 
   if (records == NULL)
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot list events of %s: %s",
-                   self->store_description, local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot list events of %s: ", self->store_description);
       return FALSE;
     }
 
@@ -546,8 +552,8 @@ load_events (SbServer *self, GError **error)
           = sb_store_load_event (self->store, record->event_id, &local_error);
       if (state == NULL)
         {
-          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot load event %s: %s",
-                       record->event_id, local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot load event %s: ", record->event_id);
           return FALSE;
         }
 
@@ -555,8 +561,8 @@ load_events (SbServer *self, GError **error)
           = sb_live_event_new (record, state, self->hold_index, &hooks, &local_error);
       if (event == NULL)
         {
-          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot load event %s: %s",
-                       record->event_id, local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot load event %s: ", record->event_id);
           return FALSE;
         }
       g_hash_table_insert (self->events, g_strdup (record->event_id), event);
@@ -567,8 +573,8 @@ load_events (SbServer *self, GError **error)
   return TRUE;
 }
 
-static SbStore *
-open_store (const SbServerSettings *settings, GError **error)
+SbStore *
+_sb_server_open_store (const SbServerSettings *settings, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   const char *uri = settings->store_uri;
@@ -585,9 +591,9 @@ open_store (const SbServerSettings *settings, GError **error)
   SbStore *store = sb_store_open (uri, &local_error);
   if (store == NULL)
     {
-      g_autofree char *description = describe_store (uri);
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot open store %s: %s",
-                   description, local_error->message);
+      g_autofree char *description = _sb_server_describe_store (uri);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot open store %s: ", description);
     }
   return store;
 }
@@ -600,9 +606,9 @@ sb_server_new (const SbServerSettings *settings, GError **error)
 
   g_autoptr (SbServer) self = g_object_new (SB_TYPE_SERVER, NULL);
   self->settings = settings;
-  self->store_description = describe_store (settings->store_uri);
+  self->store_description = _sb_server_describe_store (settings->store_uri);
 
-  self->store = open_store (settings, error);
+  self->store = _sb_server_open_store (settings, error);
   if (self->store == NULL)
     return NULL;
   sb_metrics_set_store (self->metrics, self->store);
@@ -633,6 +639,7 @@ sb_server_new (const SbServerSettings *settings, GError **error)
   if (self->poller == NULL)
     return NULL;
   sb_ws_poller_set_accept_func (self->poller, on_websocket_accepted, self);
+  sb_ws_poller_set_limits (self->poller, &settings->ws, sb_metrics_get_ws_stats (self->metrics));
 
   self->soup
       = g_object_new (SOUP_TYPE_SERVER, "server-header", "seatbook-server/" PACKAGE_VERSION, NULL);
@@ -657,8 +664,8 @@ resolve_listen_address (const char *listen, GError **error)
   GList *addresses = g_resolver_lookup_by_name (resolver, listen, NULL, &local_error);
   if (addresses == NULL)
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN, "Cannot resolve %s: %s", listen,
-                   local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot resolve %s: ", listen);
       return NULL;
     }
   address = g_object_ref (addresses->data);
@@ -698,12 +705,14 @@ sb_server_start (SbServer *self, GError **error)
     return FALSE;
 
   self->listen_socket = listen_on (address, self->settings->port, &self->port, &local_error);
-  if (self->listen_socket == NULL
-      || !soup_server_listen_socket (self->soup, self->listen_socket, 0, &local_error))
+  if (self->listen_socket != NULL)
+    self->listener = sb_ws_listener_new (self->soup, self->listen_socket, &self->settings->ws,
+                                         sb_metrics_get_ws_stats (self->metrics), &local_error);
+  if (self->listener == NULL)
     {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN,
-                   "Cannot listen on %s port %u: %s", self->settings->listen, self->settings->port,
-                   local_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot listen on %s port %u: ", self->settings->listen,
+                                  self->settings->port);
       return FALSE;
     }
 
@@ -713,8 +722,8 @@ sb_server_start (SbServer *self, GError **error)
       /* g_file_set_contents () renames into place: a reader never sees half a number. */
       if (!g_file_set_contents (self->settings->port_file, text, -1, &local_error))
         {
-          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_LISTEN, "Cannot write port file: %s",
-                       local_error->message);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot write port file: ");
           return FALSE;
         }
     }
@@ -758,6 +767,7 @@ shutdown (SbServer *self)
   self->shutting_down = TRUE;
 
   /* Stop accepting. Connections already upgraded to WebSocket are ours, not the SoupServer's. */
+  g_clear_object (&self->listener);
   soup_server_disconnect (self->soup);
   if (self->listen_socket != NULL)
     g_socket_close (self->listen_socket, NULL);
@@ -819,148 +829,50 @@ sb_server_get_port (SbServer *self)
   return self->port;
 }
 
-/* For clients */
+/* What clients may ask of the server (SbClientHooks) */
 
-const SbServerSettings *
-sb_server_get_settings (SbServer *self)
+static gboolean
+client_is_shutting_down (gpointer user_data)
 {
-  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
-  return self->settings;
-}
+  SbServer *self = user_data;
 
-SbMetrics *
-sb_server_get_metrics (SbServer *self)
-{
-  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
-  return self->metrics;
-}
-
-gboolean
-sb_server_is_shutting_down (SbServer *self)
-{
-  g_return_val_if_fail (SB_IS_SERVER (self), TRUE);
   return self->shutting_down;
 }
 
-SbLiveEvent *
-sb_server_lookup_event (SbServer *self, const char *event_id)
+static SbLiveEvent *
+client_lookup_event (const char *event_id, gpointer user_data)
 {
-  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+  SbServer *self = user_data;
 
   if (event_id == NULL)
     return NULL;
   return g_hash_table_lookup (self->events, event_id);
 }
 
-SbLiveEvent *
-sb_server_lookup_hold_event (SbServer *self, const char *hold_id)
+static SbLiveEvent *
+client_lookup_hold_event (const char *hold_id, gpointer user_data)
 {
-  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+  SbServer *self = user_data;
 
   if (hold_id == NULL)
     return NULL;
   return g_hash_table_lookup (self->hold_index, hold_id);
 }
 
-GPtrArray *
-sb_server_get_events (SbServer *self)
+static GPtrArray *
+client_get_events (gpointer user_data)
 {
-  g_return_val_if_fail (SB_IS_SERVER (self), NULL);
+  SbServer *self = user_data;
+
   return self->events_by_id;
 }
 
-void
-sb_server_submit_op (SbServer *self, SbOp *op)
+static void
+client_submit_op (SbOp *op, gpointer user_data)
 {
-  g_return_if_fail (SB_IS_SERVER (self));
-  g_return_if_fail (op != NULL);
+  SbServer *self = user_data;
 
   sb_store_worker_submit (self->worker, op);
-}
-
-/* Subcommands */
-
-gboolean
-sb_server_create_event_command (const SbServerSettings *settings, GError **error)
-{
-  g_return_val_if_fail (settings != NULL, FALSE);
-  g_return_val_if_fail (settings->venue_file != NULL && settings->event_id != NULL, FALSE);
-
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *venue_json = NULL;
-  gsize length;
-
-  if (!g_file_get_contents (settings->venue_file, &venue_json, &length, &local_error))
-    {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE, "%s", local_error->message);
-      return FALSE;
-    }
-  /* Refuse a venue the server could not load later. */
-  g_autoptr (SbVenue) venue
-      = sb_venue_new_from_data (venue_json, (gssize) length, settings->venue_file, &local_error);
-  if (venue == NULL)
-    {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE, "Invalid venue %s: %s",
-                   settings->venue_file, local_error->message);
-      return FALSE;
-    }
-
-  g_autoptr (SbStore) store = open_store (settings, error);
-  if (store == NULL)
-    return FALSE;
-
-  if (!sb_store_create_event (store, settings->event_id, settings->event_name, venue_json,
-                              settings->starts_at_ms, &local_error))
-    {
-      if (settings->if_missing
-          && g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))
-        {
-          g_print ("Event %s exists already\n", settings->event_id);
-          return TRUE;
-        }
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot create event %s: %s",
-                   settings->event_id, local_error->message);
-      return FALSE;
-    }
-
-  g_print ("Created event %s (%s, %u seats)\n", settings->event_id, sb_venue_get_name (venue),
-           sb_venue_get_n_seats (venue));
-  return TRUE;
-}
-
-gboolean
-sb_server_list_events_command (const SbServerSettings *settings, GError **error)
-{
-  g_return_val_if_fail (settings != NULL, FALSE);
-
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (SbStore) store = open_store (settings, error);
-  if (store == NULL)
-    return FALSE;
-
-  g_autoptr (GPtrArray) records = sb_store_list_events (store, &local_error);
-  if (records == NULL)
-    {
-      g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_STORE, "Cannot list events: %s",
-                   local_error->message);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      const SbEventRecord *record = g_ptr_array_index (records, i);
-      g_autofree char *starts_at = NULL;
-
-      if (record->starts_at_ms != 0)
-        {
-          g_autoptr (GDateTime) date_time
-              = g_date_time_new_from_unix_utc (record->starts_at_ms / 1000);
-          starts_at = date_time != NULL ? g_date_time_format_iso8601 (date_time) : NULL;
-        }
-      g_print ("%s\t%" G_GINT64_FORMAT "\t%s\t%s\n", record->event_id, record->version,
-               starts_at != NULL ? starts_at : "-", record->name);
-    }
-  return TRUE;
 }
 
 /* Life cycle */
@@ -974,6 +886,7 @@ sb_server_dispose (GObject *object)
   g_clear_handle_id (&self->prune_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_object (&self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -1029,4 +942,14 @@ sb_server_init (SbServer *self)
   self->clients = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->dirty_events = g_ptr_array_new ();
   self->metrics = sb_metrics_new ();
+  self->client_hooks = (SbClientHooks){
+    .is_shutting_down = client_is_shutting_down,
+    .lookup_event = client_lookup_event,
+    .lookup_hold_event = client_lookup_hold_event,
+    .get_events = client_get_events,
+    .submit_op = client_submit_op,
+    .fetch_changes = client_fetch_changes,
+    .closed = client_closed,
+    .user_data = self,
+  };
 }

@@ -147,18 +147,11 @@ scan_members (const char *p, const char *end, MemberFunc func, gpointer user_dat
   return FALSE;
 }
 
-typedef struct
-{
-  LgMsg *msg;
-  gboolean stop_early;
-} MsgScan;
-
 static gboolean
 msg_member (
     const char *key, gsize key_len, const char *value, const char *after, gpointer user_data)
 {
-  MsgScan *scan = user_data;
-  LgMsg *msg = scan->msg;
+  LgMsg *msg = user_data;
   LgSlice *slice = NULL;
 
   /* Dispatch on the first character first: most keys are skipped after one comparison. */
@@ -211,7 +204,7 @@ msg_member (
       if (*value == 'n') /* null, e.g. "re": null */
         return TRUE;
       set_slice (slice, value, after);
-      /* Keep the brackets of an array: it is walked later with lg_json_array_next (). */
+      /* Keep the brackets of an array: it is walked later with array_next (). */
       if (*value == '[')
         {
           slice->p = value;
@@ -220,23 +213,23 @@ msg_member (
     }
 
   /* A subscriber needs no more of a `changed` than this; its seat list is most of the bytes. */
-  return !(scan->stop_early && msg->version >= 0 && msg->from_version >= 0 && msg->event.p != NULL
+  return !(msg->version >= 0 && msg->from_version >= 0 && msg->event.p != NULL
            && lg_slice_equal (&msg->type, "changed"));
 }
 
 gboolean
-lg_msg_scan (const char *text, gsize len, LgMsg *msg, gboolean stop_early)
+lg_msg_scan (const char *text, gsize len, LgMsg *msg)
 {
-  MsgScan scan = { msg, stop_early };
-
   memset (msg, 0, sizeof *msg);
   msg->from_version = -1;
   msg->version = -1;
-  return scan_members (text, text + len, msg_member, &scan);
+  return scan_members (text, text + len, msg_member, msg);
 }
 
-gboolean
-lg_json_array_next (const char **cursor, const char *end, LgSlice *elem)
+/* Walks an array: *cursor starts at the '['; each call stores the next element's span in *elem and
+ * returns TRUE, or returns FALSE at the end (or on malformed input). */
+static gboolean
+array_next (const char **cursor, const char *end, LgSlice *elem)
 {
   const char *p = skip_ws (*cursor, end);
   if (p >= end)
@@ -258,44 +251,6 @@ lg_json_array_next (const char **cursor, const char *end, LgSlice *elem)
   return TRUE;
 }
 
-typedef struct
-{
-  LgSlice *id;
-  LgSlice *state;
-  LgSlice *hold;
-} SeatEntry;
-
-static gboolean
-seat_member (
-    const char *key, gsize key_len, const char *value, const char *after, gpointer user_data)
-{
-  SeatEntry *entry = user_data;
-
-  if (*value != '"')
-    return TRUE;
-  if (key_is (key, key_len, "id"))
-    set_slice (entry->id, value, after);
-  else if (key_is (key, key_len, "state"))
-    set_slice (entry->state, value, after);
-  else if (key_is (key, key_len, "hold") && entry->hold != NULL)
-    set_slice (entry->hold, value, after);
-  return TRUE;
-}
-
-gboolean
-lg_json_seat_entry (const LgSlice *elem, LgSlice *id, LgSlice *state, LgSlice *hold)
-{
-  SeatEntry entry = { id, state, hold };
-
-  memset (id, 0, sizeof *id);
-  memset (state, 0, sizeof *state);
-  if (hold != NULL)
-    memset (hold, 0, sizeof *hold);
-  if (!scan_members (elem->p, elem->p + elem->len, seat_member, &entry))
-    return FALSE;
-  return id->p != NULL && state->p != NULL;
-}
-
 char **
 lg_json_string_array_dup (const LgSlice *array)
 {
@@ -305,7 +260,7 @@ lg_json_string_array_dup (const LgSlice *array)
 
   if (array->p == NULL)
     return NULL;
-  while (lg_json_array_next (&cursor, array->p + array->len, &elem))
+  while (array_next (&cursor, array->p + array->len, &elem))
     g_ptr_array_add (strings, lg_json_slice_dup (&elem));
   g_ptr_array_add (strings, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&strings), FALSE);
@@ -382,24 +337,4 @@ lg_json_slice_to_int (const LgSlice *slice, gint64 *out)
   memcpy (buf, slice->p, slice->len);
   buf[slice->len] = '\0';
   return g_ascii_string_to_signed (buf, 10, G_MININT64, G_MAXINT64, out, NULL);
-}
-
-void
-lg_json_append_string (GString *out, const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
 }

@@ -23,8 +23,9 @@ typedef struct
   void (*opened) (LgWs *ws, gint64 now_us, gpointer user_data);
   /* One complete text message; `text` is valid only during the call (it is not NUL-terminated). */
   void (*message) (LgWs *ws, const char *text, gsize len, gint64 now_us, gpointer user_data);
-  /* The connection ended: code is the peer's close code, 1006 for a lost connection or a failed
-   * connect/handshake (then `reason` says why). The LgWs is freed after this returns. */
+  /* The connection ended: code is the peer's close code, or one of the client's own (then
+   * `reason` says why): 1006 for a lost connection or a failed connect/handshake, 1002 for a frame
+   * a client must refuse, 1009 for a frame too large. The LgWs is freed after this returns. */
   void (*closed) (LgWs *ws, guint code, const char *reason, gpointer user_data);
 } LgWsCallbacks;
 

@@ -7,6 +7,8 @@
 #   SERVER_BIN      the server binary (default: $SEATBOOK_BUILD/server/seatbook-server)
 #   VENUE           venue file (default data/venues/arena.json)
 #   SERVER_WRAPPER  command put in front of the server, e.g. "valgrind --tool=massif"
+#   LOADGEN_WRAPPER command put in front of the load generator, e.g. "valgrind --tool=callgrind"
+#                   (instruction counts of the generator's own work; BENCHMARKS.md)
 #   PERF_OUT        profile the server with perf (cpu-clock, call graphs) during each load
 #                   generator run into PERF_OUT.N (N counts the runs of the script)
 #   KEEP_TMP=1      keep the temporary directory (database, server log)
@@ -126,7 +128,8 @@ run_loadgen () {
     perf record -q -e cpu-clock -F 999 --call-graph "${PERF_CALLGRAPH:-dwarf,16384}" -p "$real_pid" -o "$PERF_OUT.$perf_runs" 2>/dev/null &
     perf_pid=$!
   fi
-  "$loadgen_bin" --url "$url" --server-pid "$real_pid" --db "$db" "$@" || rc=$?
+  # shellcheck disable=SC2086
+  ${LOADGEN_WRAPPER:-} "$loadgen_bin" --url "$url" --server-pid "$real_pid" --db "$db" "$@" || rc=$?
   if [ -n "$perf_pid" ]; then
     kill -INT "$perf_pid" 2>/dev/null || true
     wait "$perf_pid" 2>/dev/null || true

@@ -73,26 +73,26 @@ elapsed_ms (gint64 since)
   return (g_get_monotonic_time () - since) / 1000.0;
 }
 
-/* A `changed` payload naming CHANGE_SIZE distinct seats spread over the venue, all turning to
- * state. */
-static JsonArray *
-make_change (Bench *bench, const char *state)
+/* A `changed` payload (SbSeatUpdate) naming CHANGE_SIZE distinct seats spread over the venue, all
+ * turning to state. */
+static GPtrArray *
+make_change (Bench *bench, SbSeatState state)
 {
-  JsonArray *seats = json_array_new ();
+  GPtrArray *seats = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_seat_update_free);
   guint n = sb_venue_get_n_seats (bench->venue);
   guint start = bench->change_start;
   guint step = n / CHANGE_SIZE;
 
   for (guint i = 0; i < CHANGE_SIZE; i++)
     {
-      JsonObject *entry = json_object_new ();
+      SbSeatUpdate *update = g_new0 (SbSeatUpdate, 1);
       const SbSeat *seat = sb_venue_get_seat (bench->venue, (start + i * step) % n);
 
-      json_object_set_string_member (entry, "id", seat->id);
-      json_object_set_string_member (entry, "state", state);
-      if (g_str_equal (state, "held"))
-        json_object_set_string_member (entry, "hold", "h_bench");
-      json_array_add_object_element (seats, entry);
+      update->id = g_strdup (seat->id);
+      update->state = state;
+      if (state == SB_SEAT_HELD)
+        update->hold = g_strdup ("h_bench");
+      g_ptr_array_add (seats, update);
     }
   return seats;
 }
@@ -100,8 +100,8 @@ make_change (Bench *bench, const char *state)
 static void
 next_change (Bench *bench)
 {
-  static const char *const states[] = { "held", "booked", "free" };
-  g_autoptr (JsonArray) seats = NULL;
+  static const SbSeatState states[] = { SB_SEAT_HELD, SB_SEAT_BOOKED, SB_SEAT_FREE };
+  g_autoptr (GPtrArray) seats = NULL;
   gint64 before;
 
   /* The same seats go held → booked → free, so every change really changes all 500 (a change

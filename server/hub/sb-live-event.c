@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-#include "sb-client.h"
+#include "sb-message.h"
+#include "sb-ws-frame.h"
 
 typedef struct
 {
@@ -55,14 +56,14 @@ struct _SbLiveEvent
 
   /* Broadcast state: the seats changed since dirty_from_version, each sent with its latest state.
    */
-  GHashTable *subscribers; /* SbClient* (ref) set */
+  GHashTable *subscribers; /* SbSubscriber* (ref) set */
   gboolean dirty;
   gint64 dirty_from_version;
   GArray *dirty_seats; /* guint seat index */
   guint8 *seat_dirty;
   GArray *dirty_commit_us; /* gint64, one per change pending broadcast */
   /* The frame being sent, in slices of a budget per main-loop iteration, to the subscribers it
-   * was made for (out_targets, SbClient ref) from out_next on. */
+   * was made for (out_targets, SbSubscriber ref) from out_next on. */
   GBytes *out_frame;
   GPtrArray *out_targets;
   guint out_next;
@@ -78,44 +79,6 @@ struct _SbLiveEvent
 };
 
 G_DEFINE_FINAL_TYPE (SbLiveEvent, sb_live_event, G_TYPE_OBJECT)
-
-gint64
-sb_now_ms (void)
-{
-  return g_get_real_time () / 1000;
-}
-
-/* JSON writers */
-
-void
-sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms)
-{
-  g_string_append (out, "{\"hold\":");
-  sb_json_write_string_or_null (out, hold->hold_id);
-  g_string_append (out, ",\"event\":");
-  sb_json_write_string_or_null (out, hold->event_id);
-  g_string_append (out, ",\"seats\":");
-  sb_json_write_string_array (out, (const char *const *) hold->seat_ids);
-  g_string_append_printf (
-      out, ",\"expires_at\":%" G_GINT64_FORMAT ",\"remaining_ms\":%" G_GINT64_FORMAT "}",
-      hold->expires_at_ms, MAX (0, hold->expires_at_ms - now_ms));
-}
-
-static void
-append_seat_state (GString *out, const char *seat_id, SbSeatState state, const char *hold_id)
-{
-  g_string_append (out, "{\"id\":");
-  sb_json_write_string_or_null (out, seat_id);
-  g_string_append (out, ",\"state\":\"");
-  g_string_append (out, sb_seat_state_to_string (state));
-  g_string_append_c (out, '"');
-  if (state == SB_SEAT_HELD && hold_id != NULL)
-    {
-      g_string_append (out, ",\"hold\":");
-      sb_json_write_string_or_null (out, hold_id);
-    }
-  g_string_append_c (out, '}');
-}
 
 /* Holds */
 
@@ -441,20 +404,14 @@ static void
 start_broadcast (SbLiveEvent *self)
 {
   GString *out = g_string_sized_new (128 + 48 * self->dirty_seats->len);
-  g_string_append (out, "{\"type\":\"changed\",\"event\":");
-  sb_json_write_string_or_null (out, self->id);
-  g_string_append_printf (
-      out, ",\"from_version\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT ",\"seats\":[",
-      self->dirty_from_version, self->version);
+  sb_changed_message_write_begin (out, self->id, self->dirty_from_version, self->version);
   for (guint i = 0; i < self->dirty_seats->len; i++)
     {
       guint index = g_array_index (self->dirty_seats, guint, i);
-      if (i > 0)
-        g_string_append_c (out, ',');
-      append_seat_state (out, sb_venue_get_seat (self->venue, index)->id, self->seat_state[index],
-                         self->seat_hold[index]);
+      sb_seat_update_write (out, sb_venue_get_seat (self->venue, index)->id,
+                            self->seat_state[index], self->seat_hold[index]);
     }
-  g_string_append (out, "]}");
+  sb_changed_message_write_end (out);
   self->out_frame = sb_ws_frame_encode (SB_WS_OPCODE_TEXT, out->str, out->len);
   g_string_free (out, TRUE);
 
@@ -519,11 +476,11 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times
        * was built after a complete flush, so it is not in this frame's list. */
       while (self->out_next < self->out_targets->len && budget > 0)
         {
-          SbClient *client = g_ptr_array_index (self->out_targets, self->out_next++);
-          if (!g_hash_table_contains (self->subscribers, client))
+          SbSubscriber *subscriber = g_ptr_array_index (self->out_targets, self->out_next++);
+          if (!g_hash_table_contains (self->subscribers, subscriber))
             continue;
           budget--;
-          if (sb_client_send_frame (client, self->out_frame))
+          if (sb_subscriber_send_frame (subscriber, self->out_frame))
             sent++;
         }
       if (self->out_next < self->out_targets->len)
@@ -537,31 +494,31 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times
 }
 
 void
-sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client)
+sb_live_event_add_subscriber (SbLiveEvent *self, SbSubscriber *subscriber)
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
-  g_return_if_fail (SB_IS_CLIENT (client));
+  g_return_if_fail (SB_IS_SUBSCRIBER (subscriber));
 
   /* The caller flushed before building the reply, so nothing pending predates this subscriber. */
   g_return_if_fail (!self->dirty && self->out_frame == NULL);
 
-  if (!g_hash_table_contains (self->subscribers, client))
-    g_hash_table_add (self->subscribers, g_object_ref (client));
+  if (!g_hash_table_contains (self->subscribers, subscriber))
+    g_hash_table_add (self->subscribers, g_object_ref (subscriber));
 }
 
 void
-sb_live_event_remove_subscriber (SbLiveEvent *self, SbClient *client)
+sb_live_event_remove_subscriber (SbLiveEvent *self, SbSubscriber *subscriber)
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
-  g_hash_table_remove (self->subscribers, client);
+  g_hash_table_remove (self->subscribers, subscriber);
 }
 
 gboolean
-sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client)
+sb_live_event_has_subscriber (SbLiveEvent *self, SbSubscriber *subscriber)
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
-  return g_hash_table_contains (self->subscribers, client);
+  return g_hash_table_contains (self->subscribers, subscriber);
 }
 
 /* Replies */
@@ -574,16 +531,11 @@ seats_json (SbLiveEvent *self)
 
   GString *out = g_string_sized_new (64 + 40 * (self->n_seats - self->n_free));
   g_string_append_c (out, '[');
-  gboolean first = TRUE;
   for (guint i = 0; i < self->n_seats; i++)
     {
-      if (self->seat_state[i] == SB_SEAT_FREE)
-        continue;
-      if (!first)
-        g_string_append_c (out, ',');
-      first = FALSE;
-      append_seat_state (out, sb_venue_get_seat (self->venue, i)->id, self->seat_state[i],
-                         self->seat_hold[i]);
+      if (self->seat_state[i] != SB_SEAT_FREE)
+        sb_seat_update_write (out, sb_venue_get_seat (self->venue, i)->id, self->seat_state[i],
+                              self->seat_hold[i]);
     }
   g_string_append_c (out, ']');
 
@@ -594,11 +546,12 @@ seats_json (SbLiveEvent *self)
 }
 
 void
-sb_live_event_append_client_holds (
-    SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms, gboolean *first)
+sb_live_event_append_client_holds (SbLiveEvent *self,
+                                   GString *out,
+                                   const char *client_id,
+                                   gint64 now_ms)
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
-  g_return_if_fail (first != NULL);
 
   if (client_id == NULL)
     return;
@@ -612,22 +565,10 @@ sb_live_event_append_client_holds (
   g_hash_table_iter_init (&iter, set);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      LiveHold *hold = key;
-      if (!*first)
-        g_string_append_c (out, ',');
-      *first = FALSE;
-      sb_json_append_hold (out, hold->record, now_ms);
+      const SbHoldRecord *hold = ((LiveHold *) key)->record;
+      sb_hold_info_write (out, hold->hold_id, hold->event_id, (const char *const *) hold->seat_ids,
+                          hold->expires_at_ms, now_ms);
     }
-}
-
-static void
-append_own_holds (SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms)
-{
-  gboolean first = TRUE;
-
-  g_string_append (out, ",\"holds\":[");
-  sb_live_event_append_client_holds (self, out, client_id, now_ms, &first);
-  g_string_append_c (out, ']');
 }
 
 GPtrArray *
@@ -638,39 +579,23 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
 
-  static const char seats_key[] = ",\"seats\":";
+  static const char seats_member[] = SB_SNAPSHOT_SEATS_MEMBER;
   GPtrArray *parts = g_ptr_array_new_full (5, (GDestroyNotify) g_bytes_unref);
   gint64 now_ms = sb_now_ms ();
   GString *out = g_string_sized_new (256);
 
-  g_string_append (out, "{\"type\":\"snapshot\",\"re\":");
-  sb_json_write_string_or_null (out, re);
-  g_string_append (out, ",\"event\":{\"id\":");
-  sb_json_write_string_or_null (out, self->id);
-  g_string_append (out, ",\"name\":");
-  sb_json_write_string_or_null (out, self->name);
-  if (self->starts_at_ms != 0)
-    g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT "}", self->starts_at_ms);
-  else
-    g_string_append (out, ",\"starts_at\":null}");
-  g_string_append_printf (out,
-                          ",\"version\":%" G_GINT64_FORMAT ",\"server_time\":%" G_GINT64_FORMAT,
-                          self->version, now_ms);
-  g_string_append (out, ",\"venue\":");
+  sb_snapshot_message_write_head (out, re, self->id, self->name, self->starts_at_ms, self->version,
+                                  now_ms);
   g_ptr_array_add (parts, g_string_free_to_bytes (out));
   /* The venue (409 KB for the arena) and the seat list are shared, not copied per subscriber. */
   g_ptr_array_add (parts, g_bytes_ref (self->venue_json));
-  g_ptr_array_add (parts, g_bytes_new_static (seats_key, sizeof seats_key - 1));
+  g_ptr_array_add (parts, g_bytes_new_static (seats_member, sizeof seats_member - 1));
   g_ptr_array_add (parts, g_bytes_ref (seats_json (self)));
 
   out = g_string_sized_new (64);
-  append_own_holds (self, out, client_id, now_ms);
-  if (reason != NULL)
-    {
-      g_string_append (out, ",\"reason\":");
-      sb_json_write_string_or_null (out, reason);
-    }
-  g_string_append_c (out, '}');
+  sb_snapshot_message_write_holds_begin (out);
+  sb_live_event_append_client_holds (self, out, client_id, now_ms);
+  sb_snapshot_message_write_end (out, reason);
   g_ptr_array_add (parts, g_string_free_to_bytes (out));
   return parts;
 }
@@ -716,14 +641,7 @@ sb_live_event_build_replay (SbLiveEvent *self,
   gint64 now_ms = sb_now_ms ();
   GString *out = g_string_sized_new (256);
 
-  g_string_append (out, "{\"type\":\"replay\",\"re\":");
-  sb_json_write_string_or_null (out, re);
-  g_string_append (out, ",\"event\":");
-  sb_json_write_string_or_null (out, self->id);
-  g_string_append_printf (out,
-                          ",\"from_version\":%" G_GINT64_FORMAT ",\"version\":%" G_GINT64_FORMAT
-                          ",\"server_time\":%" G_GINT64_FORMAT ",\"changes\":[",
-                          since, self->version, now_ms);
+  sb_replay_message_write_begin (out, re, self->id, since, self->version, now_ms);
   for (gint64 v = since + 1; v <= self->version; v++)
     {
       const SbChange *change = find_change (self, v, older_changes);
@@ -732,21 +650,17 @@ sb_live_event_build_replay (SbLiveEvent *self,
           g_string_free (out, TRUE);
           return NULL;
         }
-      if (v > since + 1)
-        g_string_append_c (out, ',');
-      g_string_append_printf (out, "{\"version\":%" G_GINT64_FORMAT ",\"seats\":[", v);
+      sb_version_change_write_begin (out, v);
       for (guint i = 0; change->seats != NULL && i < change->seats->len; i++)
         {
           const SbSeatChange *seat = g_ptr_array_index (change->seats, i);
-          if (i > 0)
-            g_string_append_c (out, ',');
-          append_seat_state (out, seat->seat_id, seat->state, seat->hold_id);
+          sb_seat_update_write (out, seat->seat_id, seat->state, seat->hold_id);
         }
-      g_string_append (out, "]}");
+      sb_version_change_write_end (out);
     }
-  g_string_append_c (out, ']');
-  append_own_holds (self, out, client_id, now_ms);
-  g_string_append_c (out, '}');
+  sb_replay_message_write_holds_begin (out);
+  sb_live_event_append_client_holds (self, out, client_id, now_ms);
+  sb_replay_message_write_end (out);
   return g_string_free (out, FALSE);
 }
 
@@ -755,18 +669,8 @@ sb_live_event_append_summary (SbLiveEvent *self, GString *out)
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
-  g_string_append (out, "{\"id\":");
-  sb_json_write_string_or_null (out, self->id);
-  g_string_append (out, ",\"name\":");
-  sb_json_write_string_or_null (out, self->name);
-  g_string_append (out, ",\"venue\":");
-  sb_json_write_string_or_null (out, sb_venue_get_name (self->venue));
-  if (self->starts_at_ms != 0)
-    g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT, self->starts_at_ms);
-  else
-    g_string_append (out, ",\"starts_at\":null");
-  g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT ",\"seats\":%u,\"free\":%u}",
-                          self->version, self->n_seats, self->n_free);
+  sb_event_summary_write (out, self->id, self->name, sb_venue_get_name (self->venue),
+                          self->starts_at_ms, self->version, self->n_seats, self->n_free);
 }
 
 /* Accessors */

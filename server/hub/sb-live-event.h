@@ -6,14 +6,12 @@
 #include <glib-object.h>
 
 #include "sb-metrics.h"
-#include "sb-json-reader.h"
 #include "sb-op.h"
 #include "sb-store.h"
+#include "sb-subscriber.h"
 #include "sb-venue.h"
 
 G_BEGIN_DECLS
-
-typedef struct _SbClient SbClient;
 
 /* Changes kept in memory per event for replays; older `since` values are asked of the store. */
 #define SB_LIVE_EVENT_RING_SIZE 4096
@@ -74,9 +72,10 @@ sb_live_event_flush (SbLiveEvent *self, SbMetrics *metrics, GArray *commit_times
 /* Changes wait to be broadcast, or a broadcast is under way. */
 gboolean sb_live_event_is_dirty (SbLiveEvent *self);
 
-void sb_live_event_add_subscriber (SbLiveEvent *self, SbClient *client);
-void sb_live_event_remove_subscriber (SbLiveEvent *self, SbClient *client);
-gboolean sb_live_event_has_subscriber (SbLiveEvent *self, SbClient *client);
+/* Subscribers get the event's `changed` messages (sb_subscriber_send_frame ()). */
+void sb_live_event_add_subscriber (SbLiveEvent *self, SbSubscriber *subscriber);
+void sb_live_event_remove_subscriber (SbLiveEvent *self, SbSubscriber *subscriber);
+gboolean sb_live_event_has_subscriber (SbLiveEvent *self, SbSubscriber *subscriber);
 
 /* The state of seat `index` (the venue's numbering). */
 SbSeatState sb_live_event_get_seat_state (SbLiveEvent *self, guint index);
@@ -89,7 +88,8 @@ sb_live_event_note_booker (SbLiveEvent *self, const char *const *seat_ids, const
 
 /* Replies to subscribe. Flush the event first so the reply and later `changed` messages join up.
  * reason is NULL or "since_too_old"/"since_ahead". The snapshot comes as the parts (GBytes) of
- * one message, to be sent with sb_client_send_parts (): the venue part is shared, not copied. */
+ * one message, to be sent as they are (SbClient's send_parts): the venue part is shared, not
+ * copied. */
 GPtrArray *sb_live_event_build_snapshot (SbLiveEvent *self,
                                          const char *re,
                                          const char *client_id,
@@ -105,17 +105,13 @@ char *sb_live_event_build_replay (SbLiveEvent *self,
                                   GPtrArray *older_changes,
                                   const char *client_id);
 
-/* Appends the client identity's holds in this event as JSON objects to an array being built;
- * *first says whether a comma is due. */
-void sb_live_event_append_client_holds (
-    SbLiveEvent *self, GString *out, const char *client_id, gint64 now_ms, gboolean *first);
-/* Appends {"id":…,"name":…,…} as in the `events` reply. */
+/* Appends the client identity's holds in this event to an array being written (each with
+ * sb_hold_info_write (), which puts the commas). */
+void sb_live_event_append_client_holds (SbLiveEvent *self,
+                                        GString *out,
+                                        const char *client_id,
+                                        gint64 now_ms);
+/* Appends this event's entry of the `events` reply (sb_event_summary_write ()). */
 void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
-
-/* Small JSON writers shared by the server's message builders (hand-written because the hot paths
- * build one message per request or broadcast, and JsonGenerator costs several times more). Strings
- * and string arrays go through sb-json-reader.h's writers, the one escaper of the project. */
-void sb_json_append_hold (GString *out, const SbHoldRecord *hold, gint64 now_ms);
-gint64 sb_now_ms (void);
 
 G_END_DECLS

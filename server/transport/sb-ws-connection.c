@@ -50,6 +50,13 @@ struct _SbWsConnection
   char *close_reason;
   guint close_timeout_id;
 
+  /* Deadlines, all monotonic microseconds, checked by the poller's sweep. */
+  gint64 last_received_us; /* any byte from the peer proves it alive */
+  gint64 ping_sent_us;     /* keepalive ping outstanding since; 0 = none */
+  gint64 partial_since_us; /* an incomplete frame or message is held since; 0 = none */
+  gint64 deadline_us;      /* the owner's deadline; 0 = none */
+  gsize held_bytes;        /* partial + fragment, as accounted with the poller's budget */
+
   SbWsConnectionCallbacks callbacks;
   gpointer callbacks_data;
 };
@@ -101,6 +108,7 @@ _sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer)
   self->poller = poller;
   self->fd = fd;
   self->peer = g_strdup (peer);
+  self->last_received_us = g_get_monotonic_time ();
 
   return self;
 }
@@ -172,6 +180,9 @@ finish (SbWsConnection *self, gushort code, const char *reason)
 
   hold = g_object_ref (self);
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  _sb_ws_poller_account_partial (self->poller, -(gssize) self->held_bytes);
+  self->held_bytes = 0;
+  self->partial_since_us = 0;
   _sb_ws_poller_forget (self->poller, self);
   close (self->fd);
   self->fd = -1;
@@ -382,6 +393,7 @@ close_timeout_cb (gpointer user_data)
   SbWsConnection *self = user_data;
 
   self->close_timeout_id = 0;
+  _sb_ws_poller_get_stats (self->poller)->closures[SB_WS_CLOSURE_CLOSE_TIMEOUT]++;
   finish (self, self->close_code, self->close_reason);
   return G_SOURCE_REMOVE;
 }
@@ -400,10 +412,11 @@ send_close (SbWsConnection *self, gushort code, const char *reason)
       self->close_code = code;
       g_free (self->close_reason);
       self->close_reason = g_strdup (reason);
-      /* A peer that never answers the closing handshake must not keep the socket forever. */
-      self->close_timeout_id
-          = g_timeout_add_seconds (CLOSE_TIMEOUT_SECONDS, close_timeout_cb, self);
     }
+  /* A peer that never answers the closing handshake, or that closed but does not read what is
+   * queued before our close frame, must not keep the socket forever. */
+  if (self->close_timeout_id == 0)
+    self->close_timeout_id = g_timeout_add_seconds (CLOSE_TIMEOUT_SECONDS, close_timeout_cb, self);
 
   frame = sb_ws_frame_encode_close (code, reason);
   queue_frame (self, frame);
@@ -459,7 +472,7 @@ deliver (SbWsConnection *self, SbWsOpcode opcode, const guint8 *data, gsize leng
 {
   if (self->close_sent)
     return;
-  if (opcode == SB_WS_OPCODE_TEXT && !g_utf8_validate_len ((const char *) data, length, NULL))
+  if (opcode == SB_WS_OPCODE_TEXT && !sb_ws_utf8_validate (data, length))
     {
       fail (self, SB_WS_CLOSE_BAD_DATA, "text frame is not UTF-8");
       return;
@@ -482,8 +495,7 @@ handle_close_frame (SbWsConnection *self, const guint8 *payload, gsize length)
   if (length >= 2)
     {
       code = (gushort) ((payload[0] << 8) | payload[1]);
-      if (!sb_ws_close_code_is_valid (code)
-          || !g_utf8_validate_len ((const char *) payload + 2, length - 2, NULL))
+      if (!sb_ws_close_code_is_valid (code) || !sb_ws_utf8_validate (payload + 2, length - 2))
         {
           fail (self, SB_WS_CLOSE_PROTOCOL_ERROR, "invalid close frame");
           return;
@@ -636,6 +648,106 @@ take_bytes (SbWsConnection *self, guint8 *data, gsize length)
     g_byte_array_remove_range (self->partial, 0, used);
 }
 
+/* The peer broke the rules or a limit: tell it why when that costs nothing (our queue is empty,
+ * so the close frame cannot cut into another frame), then close at once (RFC 6455 section 7.1.7
+ * lets an endpoint drop the connection it fails). */
+static void
+fail_now (SbWsConnection *self, gushort code, const char *reason, SbWsClosure closure)
+{
+  _sb_ws_poller_get_stats (self->poller)->closures[closure]++;
+  g_debug ("%s: closing: %s", self->peer, reason);
+  if (!self->close_sent && self->out.length == 0)
+    {
+      g_autoptr (GBytes) frame = sb_ws_frame_encode_close (code, reason);
+      gssize sent = send (self->fd, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame),
+                          MSG_NOSIGNAL | MSG_DONTWAIT);
+      (void) sent; /* best effort: the socket is closed next */
+      self->close_sent = TRUE;
+    }
+  finish (self, code, reason);
+}
+
+/* Tells the poller how much of incomplete frames we hold now; FALSE when that broke the budget
+ * and the connection was closed. */
+static gboolean
+account_held (SbWsConnection *self)
+{
+  gsize held = (self->partial != NULL ? self->partial->len : 0)
+               + (self->fragment != NULL ? self->fragment->len : 0);
+  gssize delta = (gssize) held - (gssize) self->held_bytes;
+
+  if (self->fd < 0)
+    return FALSE;
+  if (held == 0)
+    self->partial_since_us = 0;
+  else if (self->partial_since_us == 0)
+    self->partial_since_us = g_get_monotonic_time ();
+  self->held_bytes = held;
+  if (delta == 0 || _sb_ws_poller_account_partial (self->poller, delta))
+    return TRUE;
+  fail_now (self, SB_WS_CLOSE_TRY_AGAIN_LATER, "server busy: too many incomplete frames",
+            SB_WS_CLOSURE_PARTIAL_BUDGET);
+  return FALSE;
+}
+
+void
+sb_ws_connection_set_deadline (SbWsConnection *self, guint seconds)
+{
+  g_return_if_fail (SB_IS_WS_CONNECTION (self));
+
+  self->deadline_us
+      = seconds == 0 ? 0 : g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+}
+
+void
+_sb_ws_connection_check_deadlines (SbWsConnection *self, gint64 now_us)
+{
+  const SbWsLimits *limits = _sb_ws_poller_get_limits (self->poller);
+
+  if (self->fd < 0)
+    return;
+
+  if (self->deadline_us != 0 && now_us >= self->deadline_us)
+    {
+      self->deadline_us = 0;
+      if (self->callbacks.deadline != NULL)
+        self->callbacks.deadline (self, self->callbacks_data);
+      if (self->fd < 0)
+        return;
+    }
+
+  if (limits->frame_timeout_s != 0 && self->partial_since_us != 0
+      && now_us - self->partial_since_us >= (gint64) limits->frame_timeout_s * G_USEC_PER_SEC)
+    {
+      fail_now (self, SB_WS_CLOSE_POLICY_VIOLATION, "frame not completed in time",
+                SB_WS_CLOSURE_FRAME_TIMEOUT);
+      return;
+    }
+
+  /* Once closing, the close timer decides. */
+  if (limits->ping_interval_s == 0 || self->close_sent || self->close_received)
+    return;
+  if (self->ping_sent_us != 0)
+    {
+      if (limits->pong_timeout_s != 0
+          && now_us - self->ping_sent_us >= (gint64) limits->pong_timeout_s * G_USEC_PER_SEC)
+        {
+          /* A dead peer (behind NAT, its network gone) reads nothing: no close frame. */
+          _sb_ws_poller_get_stats (self->poller)->closures[SB_WS_CLOSURE_PONG_TIMEOUT]++;
+          g_debug ("%s: no answer to a ping", self->peer);
+          finish (self, SB_WS_CLOSE_ABNORMAL, "no answer to a keepalive ping");
+        }
+      return;
+    }
+  if (now_us - self->last_received_us >= (gint64) limits->ping_interval_s * G_USEC_PER_SEC)
+    {
+      g_autoptr (GBytes) ping = sb_ws_frame_encode (SB_WS_OPCODE_PING, "keepalive", 9);
+
+      self->ping_sent_us = now_us;
+      queue_frame (self, ping);
+    }
+}
+
 gboolean
 _sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize scratch_size)
 {
@@ -663,9 +775,13 @@ _sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize 
           return FALSE;
         }
 
+      self->last_received_us = g_get_monotonic_time ();
+      self->ping_sent_us = 0;
       if (self->close_received)
         continue; /* Nothing may follow a close frame; drain until EOF. */
       take_bytes (self, scratch, n);
+      if (!account_held (self))
+        return FALSE;
       if ((gsize) n < scratch_size)
         break;
     }

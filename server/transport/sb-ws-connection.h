@@ -28,6 +28,8 @@ typedef struct
    * since the previous call: the owner's back-pressure check runs here, once per flush rather
    * than once per frame. */
   void (*flushed) (SbWsConnection *connection, gsize round_bytes, gpointer user_data);
+  /* Optional. The deadline set with sb_ws_connection_set_deadline () has passed. */
+  void (*deadline) (SbWsConnection *connection, gpointer user_data);
 } SbWsConnectionCallbacks;
 
 void sb_ws_connection_set_callbacks (SbWsConnection *self,
@@ -51,6 +53,10 @@ gsize sb_ws_connection_get_unsent_bytes (SbWsConnection *self);
 void sb_ws_connection_close (SbWsConnection *self, gushort code, const char *reason);
 /* Like close(), but first drops whatever is still queued (for a client that does not read). */
 void sb_ws_connection_close_discarding (SbWsConnection *self, gushort code, const char *reason);
+
+/* Calls deadline () once, about seconds from now (the poller looks once a second, so one
+ * GSource serves every connection); 0 cancels. For the owner's own deadlines (hello). */
+void sb_ws_connection_set_deadline (SbWsConnection *self, guint seconds);
 
 gboolean sb_ws_connection_is_open (SbWsConnection *self);
 const char *sb_ws_connection_get_peer (SbWsConnection *self);

@@ -130,6 +130,37 @@ sb_ws_frame_encode (SbWsOpcode opcode, const void *payload, gsize length)
   return g_bytes_new_take (frame, header_length + length);
 }
 
+gsize
+sb_ws_frame_masked_size (gsize length)
+{
+  guint8 header[SB_WS_MAX_HEADER_LENGTH];
+
+  return write_header (header, SB_WS_OPCODE_TEXT, length) + 4 + length;
+}
+
+gsize
+sb_ws_frame_write_masked (
+    guint8 *frame, SbWsOpcode opcode, const void *payload, gsize length, const guint8 mask[4])
+{
+  const guint8 *in = payload;
+  gsize header_length;
+
+  g_return_val_if_fail (frame != NULL, 0);
+  g_return_val_if_fail (payload != NULL || length == 0, 0);
+  g_return_val_if_fail (mask != NULL, 0);
+
+  header_length = write_header (frame, opcode, length);
+  frame[1] |= 0x80;
+  memcpy (frame + header_length, mask, 4);
+  header_length += 4;
+
+  /* Masked while copied: one pass over the payload instead of a copy and then
+   * sb_ws_frame_unmask (), which is the same XOR. */
+  for (gsize i = 0; i < length; i++)
+    frame[header_length + i] = in[i] ^ mask[i & 3];
+  return header_length + length;
+}
+
 GBytes *
 sb_ws_frame_encode_header (SbWsOpcode opcode, gsize length)
 {
@@ -181,8 +212,34 @@ sb_ws_close_code_is_valid (gushort code)
       case 1009:
       case 1010:
       case 1011:
+      /* IANA-registered after RFC 6455: Service Restart, Try Again Later, Bad Gateway. 1015
+       * (TLS handshake failure) is only ever reported locally, like 1005 and 1006. */
+      case 1012:
+      case 1013:
+      case 1014:
         return TRUE;
       default:
         return FALSE;
     }
+}
+
+gboolean
+sb_ws_utf8_validate (const guint8 *data, gsize length)
+{
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  /* NUL is one byte and never part of a longer sequence: validate the runs between NULs. */
+  while (length > 0)
+    {
+      const guint8 *nul = memchr (data, '\0', length);
+      gsize run = nul != NULL ? (gsize) (nul - data) : length;
+
+      if (run > 0 && !g_utf8_validate_len ((const char *) data, run, NULL))
+        return FALSE;
+      if (nul == NULL)
+        break;
+      data = nul + 1;
+      length -= run + 1;
+    }
+  return TRUE;
 }

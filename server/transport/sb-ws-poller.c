@@ -23,6 +23,8 @@
 #define EVENTS_PER_ROUND 256
 #define ROUNDS_PER_WAKEUP 4
 #define SCRATCH_SIZE (64 * 1024)
+/* RFC 7231 section 6.5.15; libsoup 3.2 has no name for it. */
+#define HTTP_UPGRADE_REQUIRED 426
 
 struct _SbWsPoller
 {
@@ -41,7 +43,19 @@ struct _SbWsPoller
 
   SbWsAcceptFunc accept_func;
   gpointer accept_data;
+
+  const SbWsLimits *limits; /* borrowed; no_limits until set */
+  SbWsStats *stats;         /* borrowed, or own_stats */
+  SbWsStats own_stats;
+  guint64 partial_bytes; /* incomplete frames held by every connection together */
+  guint sweep_source;    /* once a second while there are connections */
 };
+
+/* Deadlines are checked about once a second: one timer for every connection, since GLib walks
+ * every GSource on every wake-up. */
+#define SWEEP_INTERVAL_S 1
+
+static const SbWsLimits no_limits = { 0 };
 
 G_DEFINE_FINAL_TYPE (SbWsPoller, sb_ws_poller, G_TYPE_OBJECT)
 
@@ -51,6 +65,7 @@ sb_ws_poller_dispose (GObject *object)
   SbWsPoller *self = SB_WS_POLLER (object);
 
   g_clear_handle_id (&self->release_idle_id, g_source_remove);
+  g_clear_handle_id (&self->sweep_source, g_source_remove);
   if (self->source != NULL)
     {
       g_source_destroy (self->source);
@@ -92,6 +107,8 @@ sb_ws_poller_init (SbWsPoller *self)
   self->forgotten = g_ptr_array_new_with_free_func (g_object_unref);
   self->corked = g_ptr_array_new_with_free_func (g_object_unref);
   self->scratch = g_malloc (SCRATCH_SIZE);
+  self->limits = &no_limits;
+  self->stats = &self->own_stats;
 }
 
 static gboolean
@@ -184,6 +201,65 @@ _sb_ws_poller_get_max_incoming_payload (SbWsPoller *self)
 }
 
 void
+sb_ws_poller_set_limits (SbWsPoller *self, const SbWsLimits *limits, SbWsStats *stats)
+{
+  g_return_if_fail (SB_IS_WS_POLLER (self));
+
+  self->limits = limits != NULL ? limits : &no_limits;
+  self->stats = stats != NULL ? stats : &self->own_stats;
+}
+
+const SbWsLimits *
+_sb_ws_poller_get_limits (SbWsPoller *self)
+{
+  return self->limits;
+}
+
+SbWsStats *
+_sb_ws_poller_get_stats (SbWsPoller *self)
+{
+  return self->stats;
+}
+
+gboolean
+_sb_ws_poller_account_partial (SbWsPoller *self, gssize delta)
+{
+  if (delta < 0 && (guint64) -delta > self->partial_bytes)
+    self->partial_bytes = 0;
+  else
+    self->partial_bytes += delta;
+  return self->limits->partial_budget == 0 || self->partial_bytes <= self->limits->partial_budget;
+}
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  SbWsPoller *self = user_data;
+  g_autoptr (GPtrArray) connections = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (g_hash_table_size (self->connections) == 0)
+    {
+      self->sweep_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A check may close a connection, and its owner may close others: walk a copy. */
+  GHashTableIter iter;
+  gpointer key;
+  connections = g_ptr_array_new_full (g_hash_table_size (self->connections), g_object_unref);
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (connections, g_object_ref (key));
+
+  sb_ws_poller_cork (self);
+  for (guint i = 0; i < connections->len; i++)
+    _sb_ws_connection_check_deadlines (g_ptr_array_index (connections, i), now);
+  sb_ws_poller_uncork (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
 _sb_ws_poller_want_writable (SbWsPoller *self, SbWsConnection *connection, gboolean want)
 {
   struct epoll_event event = { 0 };
@@ -250,6 +326,28 @@ describe_peer (GSocket *socket)
   return g_strdup ("unknown peer");
 }
 
+/* The socket of a stream stolen from libsoup. Accepted by libsoup's own listener, the stream
+ * carries it as "GSocket"; accepted by SbWsListener (soup_server_accept_iostream ()), it is
+ * libsoup's SoupIOStream around our GSocketConnection, which it names as "base-iostream". */
+static GSocket *
+socket_behind (GIOStream *stream)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (stream), "GSocket");
+
+  if (socket == NULL && G_IS_SOCKET_CONNECTION (stream))
+    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  if (socket == NULL
+      && g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream") != NULL)
+    {
+      g_autoptr (GIOStream) base = NULL;
+
+      g_object_get (stream, "base-iostream", &base, NULL);
+      if (G_IS_SOCKET_CONNECTION (base))
+        socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
+    }
+  return socket;
+}
+
 static void
 wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
 {
@@ -267,9 +365,7 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
     return;
-  socket = g_object_get_data (G_OBJECT (stream), "GSocket");
-  if (socket == NULL && G_IS_SOCKET_CONNECTION (stream))
-    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  socket = socket_behind (stream);
   if (socket == NULL)
     {
       g_warning ("WebSocket upgrade: no socket behind the stolen stream");
@@ -299,6 +395,8 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
       return;
     }
   g_hash_table_add (self->connections, g_object_ref (connection));
+  if (self->sweep_source == 0)
+    self->sweep_source = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
 
   if (self->accept_func != NULL)
     self->accept_func (self, connection, self->accept_data);
@@ -317,7 +415,18 @@ sb_ws_poller_handle_upgrade (SbWsPoller *self, SoupServerMessage *msg)
   /* No extensions are offered: permessage-deflate costs ~90 KiB of zlib state per client. */
   if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
     {
-      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+      const char *version = soup_message_headers_get_one (request, "Sec-WebSocket-Version");
+
+      /* RFC 6455 section 4.4: a version we do not speak is answered with the one we do. */
+      if (version != NULL && g_strcmp0 (version, "13") != 0)
+        {
+          soup_server_message_set_status (msg, HTTP_UPGRADE_REQUIRED, "Upgrade Required");
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Sec-WebSocket-Version", "13");
+        }
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
       soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, error->message,
                                         strlen (error->message));
       return;

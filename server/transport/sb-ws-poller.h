@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "sb-ws-connection.h"
+#include "sb-ws-limits.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,10 @@ typedef void (*SbWsAcceptFunc) (SbWsPoller *poller, SbWsConnection *connection, 
 
 G_GNUC_WARN_UNUSED_RESULT
 SbWsPoller *sb_ws_poller_new (gsize max_incoming_payload, GError **error);
+
+/* Deadlines (frame, ping/pong) and the budget of incomplete frames; both borrowed, both must
+ * outlive the poller. Without limits there is no deadline and no budget. */
+void sb_ws_poller_set_limits (SbWsPoller *self, const SbWsLimits *limits, SbWsStats *stats);
 
 void sb_ws_poller_set_accept_func (SbWsPoller *self, SbWsAcceptFunc func, gpointer user_data);
 

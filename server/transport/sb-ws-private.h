@@ -16,7 +16,15 @@ void _sb_ws_connection_abort (SbWsConnection *self);
 /* The poller was uncorked: hand what was queued meanwhile to the kernel. */
 void _sb_ws_connection_uncorked (SbWsConnection *self);
 
+/* Once a second: deadlines of the owner, of a started frame, keepalive ping and its pong. */
+void _sb_ws_connection_check_deadlines (SbWsConnection *self, gint64 now_us);
+
 gsize _sb_ws_poller_get_max_incoming_payload (SbWsPoller *self);
+const SbWsLimits *_sb_ws_poller_get_limits (SbWsPoller *self);
+SbWsStats *_sb_ws_poller_get_stats (SbWsPoller *self);
+/* A connection holds delta more (or fewer) bytes of incomplete frames; TRUE while every
+ * connection together stays within the budget. */
+gboolean _sb_ws_poller_account_partial (SbWsPoller *self, gssize delta);
 /* Switches EPOLLOUT interest on or off. */
 void _sb_ws_poller_want_writable (SbWsPoller *self, SbWsConnection *connection, gboolean want);
 /* The connection closed its socket: forget it once the current dispatch is over. */

@@ -461,3 +461,89 @@ def dump(node, depth=0):
             dump(child, depth + 1)
     except Exception as error:
         print("  " * depth, "?", error)
+
+
+class Pointer:
+    """Real pointer and key events through the X server's XTest extension (python3-xlib), as a
+    mouse would send them: unlike AT-SPI actions they go through GTK's picking and gestures.
+
+    GTK 4 reports widget extents relative to its window only, so screen() adds where the window
+    sits: without a window manager the X window is where GTK put it, and its frame (the AT-SPI
+    frame's extents) is centred in it, inside the invisible resize borders."""
+
+    def __init__(self, app):
+        from Xlib import X, display
+        from Xlib.ext import xtest
+        self.X = X
+        self.xtest = xtest
+        self.display = display.Display()
+        self.app = app
+        self._origin = None
+
+    def _window(self):
+        root = self.display.screen().root
+        pid_atom = self.display.intern_atom("_NET_WM_PID")
+        for window in root.query_tree().children:
+            prop = window.get_full_property(pid_atom, self.X.AnyPropertyType)
+            attrs = window.get_attributes()
+            if prop and prop.value[0] == self.app.process.pid and attrs.map_state == self.X.IsViewable:
+                return window
+        return None
+
+    def origin(self):
+        """Screen position of the window's (0, 0) as AT-SPI reports extents."""
+        if self._origin is None:
+            window = wait_for("the app's X window", self._window)
+            root = self.display.screen().root
+            at = window.translate_coords(root, 0, 0)
+            geometry = window.get_geometry()
+            frame = self.app.frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            self._origin = (-at.x + (geometry.width - frame.width) // 2,
+                            -at.y + (geometry.height - frame.height) // 2)
+        return self._origin
+
+    def screen_box(self, node):
+        """(x, y, width, height) of node on the screen."""
+        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        ox, oy = self.origin()
+        return (e.x + ox, e.y + oy, e.width, e.height)
+
+    def move(self, x, y):
+        self.xtest.fake_input(self.display, self.X.MotionNotify, x=int(x), y=int(y))
+        self.display.sync()
+
+    def click(self, x, y, button=1):
+        self.move(x, y)
+        self.xtest.fake_input(self.display, self.X.ButtonPress, button)
+        self.xtest.fake_input(self.display, self.X.ButtonRelease, button)
+        self.display.sync()
+
+    def _keycode(self, keysym_name):
+        from Xlib import XK
+        return self.display.keysym_to_keycode(XK.string_to_keysym(keysym_name))
+
+    def key_down(self, name):
+        self.xtest.fake_input(self.display, self.X.KeyPress, self._keycode(name))
+        self.display.sync()
+
+    def key_up(self, name):
+        self.xtest.fake_input(self.display, self.X.KeyRelease, self._keycode(name))
+        self.display.sync()
+
+    def wheel(self, x, y, notches, ctrl=False, horizontal=False):
+        """notches > 0 scrolls down (or right), < 0 up (or left); with ctrl, zooms."""
+        if horizontal:
+            button = 7 if notches > 0 else 6
+        else:
+            button = 5 if notches > 0 else 4
+        if ctrl:
+            self.key_down("Control_L")
+        for _ in range(abs(notches)):
+            self.click(x, y, button)
+        if ctrl:
+            self.key_up("Control_L")
+
+
+def zoom_label(app):
+    return wait_for("the zoom level label", lambda: app.find(
+        role="label", predicate=lambda n: n.description == "Zoom level"))

@@ -226,6 +226,8 @@ test_numbers (void)
     g_autofree char *compact
         = read_document ("[1e999, 9223372036854775808, 0.5]", &arena, &root, &error);
 
+    g_assert_null (error);
+    g_assert_cmpstr (compact, ==, "[1e999,9223372036854775808,0.5]");
     g_assert_true (isinf (root.items[0].d));
     g_assert_cmpfloat (root.items[1].d, ==, 9223372036854775808.0);
     g_assert_cmpfloat (root.items[2].d, ==, 0.5);
@@ -446,6 +448,52 @@ test_writer_null_and_array (void)
   g_assert_cmpstr (out->str, ==, "null \"a\\tb\" [\"A-1\",\"q\\\"t\"] []");
 }
 
+/* Empty containers on a fresh arena, and no data at all: clang's UBSan once caught NULL + 0 and
+ * memcpy (NULL, …, 0) on these paths, which gcc's does not report. */
+static void
+test_empty (void)
+{
+  static const char *const documents[] = { "[]", "{}", " [ ] ", "[[]]", "{\"a\":{}}", "[{}]" };
+  SbJsonArena arena = { 0 };
+  SbJsonReader reader;
+  SbJsonValue value;
+  guint line, column;
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      SbJsonArena fresh = { 0 };
+      const SbJsonValue *inner;
+      g_autofree char *error = NULL;
+      g_autofree char *compact = read_document (documents[i], &fresh, &value, &error);
+
+      g_assert_null (error);
+      g_assert_nonnull (compact);
+      if (value.n == 0)
+        inner = &value;
+      else if (value.type == SB_JSON_ARRAY)
+        inner = &value.items[0];
+      else
+        inner = &value.members[0].value;
+      g_assert_true (inner->type == SB_JSON_ARRAY || inner->type == SB_JSON_OBJECT);
+      g_assert_cmpuint (inner->n, ==, 0);
+      g_assert_null (inner->items);
+      sb_json_arena_clear (&fresh);
+    }
+
+  /* A zero-byte allocation is still a pointer, empty arena or not. */
+  g_assert_nonnull (sb_json_arena_alloc (&arena, 0));
+  g_assert_nonnull (sb_json_arena_alloc (&arena, 0));
+  sb_json_arena_clear (&arena);
+
+  sb_json_reader_init (&reader, NULL, 0);
+  g_assert_false (sb_json_reader_read_value (&reader, &value));
+  g_assert_cmpstr (sb_json_reader_get_error (&reader, &line, &column), ==,
+                   "unexpected end of data");
+  g_assert_cmpuint (line, ==, 1);
+  g_assert_cmpuint (column, ==, 1);
+  sb_json_reader_clear (&reader);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -458,6 +506,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json-reader/long-strings", test_long_strings);
   g_test_add_func ("/json-reader/depth", test_depth);
   g_test_add_func ("/json-reader/syntax", test_syntax);
+  g_test_add_func ("/json-reader/empty", test_empty);
   g_test_add_func ("/json-reader/writer", test_writer);
   g_test_add_func ("/json-reader/writer-null-and-array", test_writer_null_and_array);
 

@@ -513,6 +513,7 @@ test_nesting (void)
       if (extra == 63)
         expect_error (frame->str, frame->len, "unknown field \"x\" in a \"ping\" request", "n1");
       else
+        /* No id: the innermost "k" has no value, so this is not JSON either. */
         expect_error (frame->str, frame->len, "malformed JSON: 1:253: nested too deeply", NULL);
     }
 
@@ -521,6 +522,90 @@ test_nesting (void)
   for (guint i = 0; i < 60000; i++)
     g_string_append_c (frame, '[');
   expect_error (frame->str, frame->len, "malformed JSON: 1:98: nested too deeply", NULL);
+}
+
+/* JSON that RFC 8259 allows and the reader refuses ("\u0000", unpaired surrogates, deep
+ * nesting) is still JSON: whenever such a frame has a readable string id, the error echoes it, or
+ * the client waiting for that id never gets its answer. Frames that are not JSON echo nothing. */
+static void
+test_refused_json_keeps_id (void)
+{
+  static const struct
+  {
+    const char *frame;
+    const char *echoed;
+  } cases[] = {
+    /* the report: a NUL in a seat id, then in each other string field */
+    { "{\"type\":\"hold\",\"id\":\"nl-1\",\"event\":\"e\",\"seats\":[\"A-1\\u0000x\"]}", "nl-1" },
+    { "{\"type\":\"hold\",\"id\":\"nl-2\",\"event\":\"e\\u0000\",\"seats\":[\"A-1\"]}", "nl-2" },
+    { "{\"type\":\"ping\\u0000\",\"id\":\"nl-3\"}", "nl-3" },
+    { "{\"type\":\"hello\",\"id\":\"nl-4\",\"client\":\"a\\u0000\",\"client_id\":\"c\","
+      "\"protocol\":1}",
+      "nl-4" },
+    { "{\"type\":\"hello\",\"id\":\"nl-5\",\"client\":\"a\",\"client_id\":\"\\u0000\","
+      "\"protocol\":1}",
+      "nl-5" },
+    /* before the id, in a member name, deep inside, an unpaired surrogate */
+    { "{\"event\":\"\\u0000\",\"type\":\"subscribe\",\"id\":\"nl-6\"}", "nl-6" },
+    { "{\"type\":\"ping\",\"x\\u0000\":1,\"id\":\"nl-7\"}", "nl-7" },
+    { "{\"type\":\"ping\",\"x\":[{\"y\":[\"\\u0000\"]}],\"id\":\"nl-8\"}", "nl-8" },
+    { "{\"type\":\"release\",\"id\":\"nl-9\",\"hold\":\"\\udc00\"}", "nl-9" },
+    /* the first id counts, as for any other error; escapes in it are decoded */
+    { "{\"id\":\"nl-\\u0031\\u0030\",\"id\":\"other\",\"type\":\"\\u0000\"}", "nl-10" },
+    { "{\"id\":7,\"id\":\"nl-11\",\"type\":\"\\u0000\"}", NULL },
+    /* no readable id: it holds the NUL, is too long, empty, nested, or the root is no object */
+    { "{\"type\":\"ping\",\"id\":\"a\\u0000b\"}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"\",\"x\":\"\\u0000\"}", NULL },
+    { "{\"type\":\"ping\",\"x\":{\"id\":\"inner\"},\"y\":\"\\u0000\"}", NULL },
+    { "[{\"type\":\"ping\",\"id\":\"in-array\",\"y\":\"\\u0000\"}]", NULL },
+    /* not JSON at all: nothing is echoed */
+    { "{\"type\":\"ping\",\"id\":\"bad-1\",\"x\":\"\\u0000\",}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-2\",\"x\":\"\\u0000\"", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-3\",\"x\":\"\\u0000\"} {}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-4\",\"x\":\"\\q\\u0000\"}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-5\",\"x\":\"\\u00g0\"}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-6\",\"x\":[\"\\u0000\"}}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-7\",\"x\":\"\\u0000\xc3\"}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-8\",\"x\":\"\\u0000\",\"y\":tru}", NULL },
+    { "{\"type\":\"ping\",\"id\":\"bad-9\",\"x\":\"\\u0000\",\"y\":01}", NULL },
+  };
+  g_autoptr (GString) frame = g_string_new (NULL);
+  g_autofree char *long_id = g_strnfill (SB_MAX_REQUEST_ID_LENGTH + 1, 'x');
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *request_id = NULL;
+      g_autoptr (SbRequest) request = NULL;
+
+      request = sb_request_parse (cases[i].frame, strlen (cases[i].frame), &request_id, &error);
+      g_assert_null (request);
+      g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+      g_assert_true (g_str_has_prefix (error->message, "malformed JSON: "));
+      if (g_strcmp0 (request_id, cases[i].echoed) != 0)
+        g_error ("%s: echoed %s, expected %s", cases[i].frame, request_id, cases[i].echoed);
+    }
+
+  /* The message of the report stays what it was: where and what the reader refused. */
+  expect_error (
+      "{\"type\":\"hold\",\"id\":\"nl-1\",\"event\":\"e\",\"seats\":[\"A-1\\u0000x\"]}",
+      strlen ("{\"type\":\"hold\",\"id\":\"nl-1\",\"event\":\"e\",\"seats\":[\"A-1\\u0000x\"]}"),
+      "malformed JSON: 1:53: \\u0000 is not allowed in strings", "nl-1");
+
+  /* An id one character too long is not echoed here either. */
+  g_string_printf (frame, "{\"type\":\"ping\",\"id\":\"%s\",\"x\":\"\\u0000\"}", long_id);
+  expect_error (frame->str, frame->len, "malformed JSON: 1:158: \\u0000 is not allowed in strings",
+                NULL);
+
+  /* Nesting far beyond the reader's limit is still JSON when it is closed again. */
+  g_string_assign (frame, "{\"type\":\"ping\",\"x\":");
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (frame, i % 2 ? "{\"k\":" : "[");
+  g_string_append (frame, "0");
+  for (guint i = 10000; i > 0; i--)
+    g_string_append (frame, (i - 1) % 2 ? "}" : "]");
+  g_string_append (frame, ",\"id\":\"deep\"}");
+  expect_error (frame->str, frame->len, "malformed JSON: 1:207: nested too deeply", "deep");
 }
 
 static void
@@ -778,6 +863,7 @@ main (int argc, char **argv)
   g_test_add_func ("/request/fuzz", test_fuzz);
   g_test_add_func ("/request/escapes", test_escapes);
   g_test_add_func ("/request/nesting", test_nesting);
+  g_test_add_func ("/request/refused-json-keeps-id", test_refused_json_keeps_id);
   g_test_add_func ("/request/long-strings", test_long_strings);
   g_test_add_func ("/request/mutations", test_mutations);
   g_test_add_func ("/request/threads", test_threads);

@@ -60,6 +60,77 @@ test_decode_masked (void)
 }
 
 static void
+test_write_masked_rfc_example (void)
+{
+  /* RFC 6455 section 5.7: "A single-frame masked text message" carrying "Hello". */
+  const guint8 expected[] = { 0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58 };
+  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  guint8 frame[sizeof expected + 8];
+
+  memset (frame, 0xAA, sizeof frame);
+  g_assert_cmpuint (sb_ws_frame_masked_size (5), ==, sizeof expected);
+  g_assert_cmpuint (sb_ws_frame_write_masked (frame, SB_WS_OPCODE_TEXT, "Hello", 5, mask), ==,
+                    sizeof expected);
+  g_assert_cmpmem (frame, sizeof expected, expected, sizeof expected);
+  /* Nothing is written past the frame. */
+  g_assert_cmpuint (frame[sizeof expected], ==, 0xAA);
+}
+
+static void
+test_write_masked_lengths (void)
+{
+  const gsize lengths[] = { 0, 1, 125, 126, 65535, 65536, 300000 };
+  const gsize header_lengths[] = { 6, 6, 6, 8, 8, 14, 14 };
+  const guint8 mask[4] = { 0x01, 0x80, 0xFF, 0x5A };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      gsize size = sb_ws_frame_masked_size (lengths[i]);
+      g_autofree guint8 *payload = g_malloc (lengths[i] + 1);
+      g_autofree guint8 *frame = g_malloc (size);
+      SbWsFrameHeader header;
+
+      for (gsize j = 0; j < lengths[i]; j++)
+        payload[j] = (guint8) (j * 7 + 3);
+      g_assert_cmpuint (size, ==, header_lengths[i] + lengths[i]);
+      g_assert_cmpuint (
+          sb_ws_frame_write_masked (frame, SB_WS_OPCODE_BINARY, payload, lengths[i], mask), ==,
+          size);
+
+      /* What the server's decoder makes of it is what was sent. */
+      g_assert_cmpint (sb_ws_frame_decode_header (frame, size, &header), ==, SB_WS_DECODE_OK);
+      g_assert_true (header.fin);
+      g_assert_true (header.masked);
+      g_assert_cmpuint (header.opcode, ==, SB_WS_OPCODE_BINARY);
+      g_assert_cmpmem (header.mask, 4, mask, 4);
+      g_assert_cmpuint (header.payload_length, ==, lengths[i]);
+      g_assert_cmpuint (header.header_length, ==, header_lengths[i]);
+      if (lengths[i] >= 4)
+        g_assert_true (memcmp (frame + header.header_length, payload, 4) != 0);
+      sb_ws_frame_unmask (frame + header.header_length, lengths[i], header.mask, 0);
+      g_assert_cmpmem (frame + header.header_length, lengths[i], payload, lengths[i]);
+    }
+}
+
+static void
+test_write_masked_control (void)
+{
+  /* A client's close frame echoing 1000, as the load generator sends it. */
+  const guint8 payload[2] = { 0x03, 0xE8 };
+  const guint8 mask[4] = { 0, 0, 0, 0 };
+  guint8 frame[SB_WS_MAX_MASKED_HEADER_LENGTH + 2];
+  SbWsFrameHeader header;
+  gsize size = sb_ws_frame_write_masked (frame, SB_WS_OPCODE_CLOSE, payload, 2, mask);
+
+  g_assert_cmpuint (size, ==, 8);
+  g_assert_cmpint (sb_ws_frame_decode_header (frame, size, &header), ==, SB_WS_DECODE_OK);
+  g_assert_true (header.masked);
+  g_assert_cmpuint (header.opcode, ==, SB_WS_OPCODE_CLOSE);
+  g_assert_cmpuint (header.payload_length, ==, 2);
+  g_assert_cmpmem (frame + 6, 2, payload, 2);
+}
+
+static void
 test_decode_invalid (void)
 {
   SbWsFrameHeader header;
@@ -120,6 +191,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ws-frame/encode-lengths", test_encode_lengths);
   g_test_add_func ("/ws-frame/decode-incomplete", test_decode_incomplete);
   g_test_add_func ("/ws-frame/decode-masked", test_decode_masked);
+  g_test_add_func ("/ws-frame/write-masked-rfc-example", test_write_masked_rfc_example);
+  g_test_add_func ("/ws-frame/write-masked-lengths", test_write_masked_lengths);
+  g_test_add_func ("/ws-frame/write-masked-control", test_write_masked_control);
   g_test_add_func ("/ws-frame/decode-invalid", test_decode_invalid);
   g_test_add_func ("/ws-frame/close", test_close_frame);
 

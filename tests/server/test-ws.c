@@ -354,6 +354,16 @@ raw_receive (GSocketConnection *connection, GByteArray *payload)
 }
 
 static void
+send_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GBytes **body = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_fragmented (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GSocketConnection) connection = raw_connect (fixture);
@@ -513,6 +523,65 @@ test_parts (Fixture *fixture, gconstpointer data)
   g_assert_cmpmem (payload->data, payload->len, "next", 4);
 }
 
+/* Issue 9 item 4: a client that sends its close frame while the server cannot flush to it (it
+ * does not read) is released by the close timer, not held for good. */
+static void
+test_close_while_stuck (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSocketConnection) connection = raw_connect (fixture);
+  g_autofree char *big = g_strnfill (60000, 's');
+  gint64 deadline;
+
+  while (fixture->n_accepted == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Fill the kernel's buffers until the connection has to queue. */
+  for (guint i = 0;
+       i < 10000 && sb_ws_connection_get_buffered_amount (fixture->last_connection) == 0; i++)
+    sb_ws_connection_send_text (fixture->last_connection, big, strlen (big));
+  g_assert_cmpuint (sb_ws_connection_get_buffered_amount (fixture->last_connection), >, 0);
+
+  raw_send (connection, 0x88, "\x03\xe8", 2); /* the client closes, and reads nothing more */
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (fixture->n_closed == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (fixture->last_close_code, ==, 1000);
+  g_assert_cmpuint (sb_ws_poller_get_n_connections (fixture->poller), ==, 0);
+}
+
+/* Issue 9 item 7: another protocol version is answered with the one we speak (RFC 6455
+ * section 4.4), not a bare 400. */
+static void
+test_other_version (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/ws", fixture->port);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autoptr (GBytes) body = NULL;
+  guint status;
+
+  soup_message_headers_replace (headers, "Upgrade", "websocket");
+  soup_message_headers_replace (headers, "Connection", "Upgrade");
+  soup_message_headers_replace (headers, "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+  soup_message_headers_replace (headers, "Sec-WebSocket-Version", "8");
+  /* The server runs in this thread: send asynchronously and iterate. */
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_done_cb, &body);
+  while (body == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  status = soup_message_get_status (msg);
+  g_assert_cmpuint (status, >=, 400);
+  g_assert_cmpuint (status, <, 500);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                 "Sec-WebSocket-Version"),
+                   ==, "13");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -528,6 +597,8 @@ main (int argc, char *argv[])
   ADD ("/ws/cork", test_cork);
   ADD ("/ws/cork-closed", test_cork_closed);
   ADD ("/ws/parts", test_parts);
+  ADD ("/ws/close-while-stuck", test_close_while_stuck);
+  ADD ("/ws/other-version", test_other_version);
 #undef ADD
 
   return g_test_run ();

@@ -1,0 +1,898 @@
+/* sb-desk.c: the state of one booking desk, apart from any window.
+ *
+ * The desk is the only listener of its SbConnection's messages (the window watches only the
+ * connection's state): it keeps the events list and the holds up to date, then tells the window
+ * what changed through its own signals, in the order the window must apply them (seat states
+ * first, then which holds are ours). */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-desk.h"
+#include "sb-protocol.h"
+
+typedef struct
+{
+  char *id;
+  char *event_id;
+  GPtrArray *seats; /* seat ids still under this hold */
+  gint64 deadline;  /* monotonic µs: counted from remaining_ms, never from our wall clock */
+} Hold;
+
+struct _SbDesk
+{
+  GObject parent_instance;
+
+  SbConnection *connection;
+  GCancellable *cancellable; /* the desk's own requests (list_events) */
+  GListStore *events;        /* SbEventItem */
+  char *event_id;            /* the open event */
+  GHashTable *holds;         /* hold id → Hold */
+  guint countdown_source;
+  int seconds_left;
+};
+
+G_DEFINE_FINAL_TYPE (SbDesk, sb_desk, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_EVENTS,
+  PROP_EVENT_ID,
+  PROP_SECONDS_LEFT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_EVENTS_LISTED,
+  SIGNAL_EVENTS_FAILED,
+  SIGNAL_SNAPSHOT,
+  SIGNAL_SNAPSHOT_FAILED,
+  SIGNAL_SEATS_CHANGED,
+  SIGNAL_HOLDS_CHANGED,
+  SIGNAL_HOLD_EXPIRED,
+  SIGNAL_SUBSCRIPTION_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+hold_free (Hold *hold)
+{
+  g_free (hold->id);
+  g_free (hold->event_id);
+  g_ptr_array_unref (hold->seats);
+  g_free (hold);
+}
+
+/* Holds */
+
+static Hold *
+hold_new (const SbHoldInfo *info)
+{
+  Hold *hold = g_new0 (Hold, 1);
+
+  hold->id = g_strdup (info->hold);
+  hold->event_id = g_strdup (info->event);
+  hold->seats = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; info->seats != NULL && info->seats[i] != NULL; i++)
+    g_ptr_array_add (hold->seats, g_strdup (info->seats[i]));
+  hold->deadline = g_get_monotonic_time () + MAX (0, info->remaining_ms) * 1000;
+  return hold;
+}
+
+/* TRUE when seat `id` was under the hold and is not any more. */
+static gboolean
+hold_remove_seat (Hold *hold, const char *id)
+{
+  guint position;
+
+  if (id == NULL || !g_ptr_array_find_with_equal_func (hold->seats, id, g_str_equal, &position))
+    return FALSE;
+  g_ptr_array_remove_index (hold->seats, position);
+  return TRUE;
+}
+
+static gboolean
+is_open_event_hold (SbDesk *self, Hold *hold)
+{
+  return self->event_id != NULL && g_strcmp0 (hold->event_id, self->event_id) == 0;
+}
+
+static void
+set_seconds_left (SbDesk *self, int seconds)
+{
+  if (self->seconds_left == seconds)
+    return;
+  self->seconds_left = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+}
+
+/* Ends the open event's holds whose time is up and counts down to the next one. */
+static gboolean
+countdown_cb (gpointer data)
+{
+  SbDesk *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 soonest = G_MAXINT64;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean expired = FALSE;
+
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Hold *hold = value;
+
+      if (!is_open_event_hold (self, hold))
+        continue;
+      if (hold->deadline <= now)
+        {
+          /* The server frees the seats and says so with a `changed`; we stop counting. */
+          g_hash_table_iter_remove (&iter);
+          expired = TRUE;
+          continue;
+        }
+      soonest = MIN (soonest, hold->deadline);
+    }
+
+  if (expired)
+    {
+      g_signal_emit (self, signals[SIGNAL_HOLD_EXPIRED], 0);
+      g_signal_emit (self, signals[SIGNAL_HOLDS_CHANGED], 0);
+    }
+
+  if (soonest == G_MAXINT64)
+    {
+      g_clear_handle_id (&self->countdown_source, g_source_remove);
+      set_seconds_left (self, -1);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->countdown_source == 0)
+    self->countdown_source = g_timeout_add_seconds (1, countdown_cb, self);
+  set_seconds_left (self,
+                    (int) MIN ((soonest - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+holds_changed (SbDesk *self)
+{
+  g_signal_emit (self, signals[SIGNAL_HOLDS_CHANGED], 0);
+  countdown_cb (self);
+}
+
+static void
+add_hold (SbDesk *self, const SbHoldInfo *info)
+{
+  Hold *hold = hold_new (info);
+
+  g_hash_table_replace (self->holds, hold->id, hold);
+}
+
+/* event_id NULL: replace every hold (welcome); else only those of that event. holds: SbHoldInfo. */
+static void
+replace_holds (SbDesk *self, const char *event_id, GPtrArray *holds)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (event_id == NULL || g_strcmp0 (((Hold *) value)->event_id, event_id) == 0)
+      g_hash_table_iter_remove (&iter);
+
+  for (guint i = 0; holds != NULL && i < holds->len; i++)
+    add_hold (self, g_ptr_array_index (holds, i));
+  holds_changed (self);
+}
+
+/* Booked seats leave whichever of our holds had them. */
+static void
+forget_seats (SbDesk *self, char **seats)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Hold *hold = value;
+
+      for (guint i = 0; seats != NULL && seats[i] != NULL; i++)
+        hold_remove_seat (hold, seats[i]);
+      if (hold->seats->len == 0)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* Events */
+
+static SbEventItem *
+event_item_new (const SbEventSummary *summary)
+{
+  return sb_event_item_new (summary->id, summary->name, summary->venue, summary->starts_at,
+                            summary->version, summary->n_seats, summary->n_free);
+}
+
+/* Puts listed (SbEventItem) into the store. The same events as listed already are updated in
+ * place, so that a periodic refresh neither loses keyboard focus nor makes a screen reader
+ * announce a new list. */
+static void
+set_events (SbDesk *self, GPtrArray *listed)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  gboolean same = n_items == listed->len;
+
+  for (guint i = 0; same && i < n_items; i++)
+    {
+      g_autoptr (SbEventItem) item = g_list_model_get_item (G_LIST_MODEL (self->events), i);
+
+      same = g_strcmp0 (sb_event_item_get_id (item),
+                        sb_event_item_get_id (g_ptr_array_index (listed, i)))
+             == 0;
+    }
+
+  if (same)
+    {
+      for (guint i = 0; i < n_items; i++)
+        {
+          g_autoptr (SbEventItem) item = g_list_model_get_item (G_LIST_MODEL (self->events), i);
+
+          sb_event_item_update (item, g_ptr_array_index (listed, i));
+        }
+      return;
+    }
+  g_list_store_splice (self->events, 0, n_items, listed->pdata, listed->len);
+}
+
+static void
+events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbMessage) reply
+      = sb_connection_send_finish (SB_CONNECTION (source), result, NULL, &error);
+  g_autoptr (GPtrArray) listed = NULL;
+  SbDesk *self;
+
+  /* Cancelled only by the desk's shutdown: `data` may be going. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = SB_DESK (data);
+  if (reply != NULL && reply->type != SB_MESSAGE_EVENTS)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _ ("The server answered with “%s” instead of a list of events."),
+                 sb_message_type_to_string (reply->type));
+  if (error != NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_EVENTS_FAILED], 0, error);
+      return;
+    }
+
+  listed = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < reply->events->events->len; i++)
+    g_ptr_array_add (listed, event_item_new (g_ptr_array_index (reply->events->events, i)));
+  set_events (self, listed);
+  g_signal_emit (self, signals[SIGNAL_EVENTS_LISTED], 0);
+}
+
+void
+sb_desk_refresh_events (SbDesk *self)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_LIST_EVENTS);
+  sb_connection_send_async (self->connection, request, self->cancellable, events_listed_cb, self);
+}
+
+/* Connection signals */
+
+static void
+welcome_cb (SbConnection *connection, SbWelcomeMessage *welcome, SbDesk *self)
+{
+  /* Holds belong to our client id and survive reconnects and restarts: the server is the truth. */
+  replace_holds (self, NULL, welcome->holds);
+  sb_desk_refresh_events (self);
+}
+
+static void
+snapshot_cb (SbConnection *connection,
+             const char *event_id,
+             SbSnapshotMessage *snapshot,
+             SbDesk *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbVenue) venue = NULL;
+  g_autofree char *source_name = NULL;
+  gconstpointer data;
+  gsize length;
+
+  if (g_strcmp0 (event_id, self->event_id) != 0)
+    return;
+
+  source_name = g_strdup_printf ("event %s", event_id);
+  data = snapshot->venue != NULL ? g_bytes_get_data (snapshot->venue, &length) : NULL;
+  if (data == NULL)
+    g_set_error_literal (&error, SB_VENUE_ERROR, SB_VENUE_ERROR_INVALID, _ ("no venue"));
+  else
+    venue = sb_venue_new_from_data (data, (gssize) length, source_name, &error);
+  if (venue == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_SNAPSHOT_FAILED], 0, error);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_SNAPSHOT], 0, venue, snapshot->event_name, snapshot->seats);
+}
+
+static void
+seats_changed_cb (
+    SbConnection *connection, const char *event_id, GPtrArray *seats, gint64 version, SbDesk *self)
+{
+  gboolean holds_touched = FALSE;
+
+  if (g_strcmp0 (event_id, self->event_id) != 0)
+    return;
+
+  /* A seat of ours that turns free or booked is no longer under that hold (expiry, a booking
+   * from another of our windows). */
+  for (guint i = 0; i < seats->len; i++)
+    {
+      const SbSeatUpdate *update = g_ptr_array_index (seats, i);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->holds);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Hold *hold = value;
+
+          if (g_strcmp0 (hold->event_id, event_id) != 0)
+            continue;
+          if (update->state == SB_SEAT_HELD && g_strcmp0 (update->hold, hold->id) == 0)
+            continue;
+          if (hold_remove_seat (hold, update->id))
+            {
+              holds_touched = TRUE;
+              if (hold->seats->len == 0)
+                g_hash_table_iter_remove (&iter);
+            }
+        }
+    }
+
+  g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, seats);
+  if (holds_touched)
+    holds_changed (self);
+}
+
+static void
+holds_cb (SbConnection *connection, const char *event_id, GPtrArray *holds, SbDesk *self)
+{
+  replace_holds (self, event_id, holds);
+}
+
+static void
+subscription_failed_cb (SbConnection *connection, const char *event_id, GError *error, SbDesk *self)
+{
+  if (g_strcmp0 (event_id, self->event_id) != 0)
+    return;
+  g_signal_emit (self, signals[SIGNAL_SUBSCRIPTION_FAILED], 0, error);
+}
+
+/* The open event */
+
+const char *
+sb_desk_get_event_id (SbDesk *self)
+{
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  return self->event_id;
+}
+
+static void
+set_event_id (SbDesk *self, const char *event_id)
+{
+  if (self->event_id != NULL)
+    sb_connection_unsubscribe (self->connection, self->event_id);
+  g_free (self->event_id);
+  self->event_id = g_strdup (event_id);
+  if (event_id != NULL)
+    sb_connection_subscribe (self->connection, event_id);
+  /* Another event's holds count down now. */
+  countdown_cb (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVENT_ID]);
+}
+
+void
+sb_desk_open_event (SbDesk *self, const char *event_id)
+{
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (event_id != NULL);
+
+  if (g_strcmp0 (self->event_id, event_id) == 0)
+    return;
+  set_event_id (self, event_id);
+}
+
+void
+sb_desk_close_event (SbDesk *self)
+{
+  g_return_if_fail (SB_IS_DESK (self));
+
+  if (self->event_id == NULL)
+    return;
+  set_event_id (self, NULL);
+}
+
+/* Holds, public */
+
+GHashTable *
+sb_desk_get_holds (SbDesk *self)
+{
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  return self->holds;
+}
+
+guint
+sb_desk_get_n_event_holds (SbDesk *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (SB_IS_DESK (self), 0);
+
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (is_open_event_hold (self, value))
+      n++;
+  return n;
+}
+
+char **
+sb_desk_dup_event_hold_ids (SbDesk *self)
+{
+  GPtrArray *ids;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  ids = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (is_open_event_hold (self, value))
+      g_ptr_array_add (ids, g_strdup (((Hold *) value)->id));
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_free (ids, FALSE);
+}
+
+GPtrArray *
+sb_desk_dup_event_held_seats (SbDesk *self)
+{
+  GPtrArray *seats;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  seats = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Hold *hold = value;
+
+      if (!is_open_event_hold (self, hold))
+        continue;
+      for (guint i = 0; i < hold->seats->len; i++)
+        g_ptr_array_add (seats, g_strdup (g_ptr_array_index (hold->seats, i)));
+    }
+  return seats;
+}
+
+int
+sb_desk_get_seconds_left (SbDesk *self)
+{
+  g_return_val_if_fail (SB_IS_DESK (self), -1);
+
+  return self->seconds_left;
+}
+
+/* Requests */
+
+static SbMessageType
+reply_type (SbRequestType type)
+{
+  switch (type)
+    {
+      case SB_REQUEST_HOLD:
+        return SB_MESSAGE_HELD;
+      case SB_REQUEST_BOOK:
+        return SB_MESSAGE_BOOKED;
+      case SB_REQUEST_RELEASE:
+      default:
+        return SB_MESSAGE_RELEASED;
+    }
+}
+
+static void
+request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbErrorMessage) error_reply = NULL;
+  g_autoptr (SbMessage) reply
+      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
+  SbDesk *self = g_task_get_source_object (task);
+  SbRequestType type = GPOINTER_TO_INT (g_task_get_task_data (task));
+
+  if (reply != NULL && reply->type != reply_type (type))
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _ ("The server answered with “%s” instead of “%s”."),
+                 sb_message_type_to_string (reply->type),
+                 sb_message_type_to_string (reply_type (type)));
+  if (error != NULL)
+    {
+      /* Before returning: the callback may run at once, and reads it. */
+      if (error_reply != NULL)
+        g_object_set_data_full (G_OBJECT (task), "error-reply", g_steal_pointer (&error_reply),
+                                (GDestroyNotify) sb_error_message_free);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Recorded whether or not the caller is still there to hear of it: the holds are the desk's. */
+  switch (reply->type)
+    {
+      case SB_MESSAGE_HELD:
+        add_hold (self, &reply->hold->info);
+        break;
+      case SB_MESSAGE_BOOKED:
+        forget_seats (self, reply->booked->seats);
+        break;
+      case SB_MESSAGE_RELEASED:
+        if (reply->released->hold != NULL)
+          g_hash_table_remove (self->holds, reply->released->hold);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+  holds_changed (self);
+  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) sb_message_free);
+}
+
+static void
+send_request (SbDesk *self,
+              SbRequest *request,
+              GCancellable *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, send_request);
+  g_task_set_task_data (task, GINT_TO_POINTER (request->type), NULL);
+  sb_connection_send_async (self->connection, request, cancellable, request_done_cb, task);
+}
+
+void
+sb_desk_hold_async (SbDesk *self,
+                    const char *const *seat_ids,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (self->event_id != NULL);
+  g_return_if_fail (seat_ids != NULL && seat_ids[0] != NULL);
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_HOLD);
+  request->event_id = g_strdup (self->event_id);
+  request->seats = g_strdupv ((char **) seat_ids);
+  send_request (self, request, cancellable, callback, user_data);
+}
+
+void
+sb_desk_book_async (SbDesk *self,
+                    const char *hold_id,
+                    const char *const *seat_ids,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail ((hold_id != NULL) != (seat_ids != NULL && seat_ids[0] != NULL));
+  g_return_if_fail (hold_id != NULL || self->event_id != NULL);
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_BOOK);
+  if (hold_id != NULL)
+    request->hold_id = g_strdup (hold_id);
+  else
+    {
+      request->event_id = g_strdup (self->event_id);
+      request->seats = g_strdupv ((char **) seat_ids);
+    }
+  send_request (self, request, cancellable, callback, user_data);
+}
+
+void
+sb_desk_release_async (SbDesk *self,
+                       const char *hold_id,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (hold_id != NULL);
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_RELEASE);
+  request->hold_id = g_strdup (hold_id);
+  send_request (self, request, cancellable, callback, user_data);
+}
+
+SbMessage *
+sb_desk_request_finish (SbDesk *self,
+                        GAsyncResult *result,
+                        SbErrorMessage **out_error_reply,
+                        GError **error)
+{
+  SbErrorMessage *error_reply;
+
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  error_reply = g_object_get_data (G_OBJECT (result), "error-reply");
+  if (out_error_reply != NULL)
+    *out_error_reply = error_reply != NULL ? sb_error_message_copy (error_reply) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The rest of the public API */
+
+SbConnection *
+sb_desk_get_connection (SbDesk *self)
+{
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  return self->connection;
+}
+
+void
+sb_desk_start (SbDesk *self)
+{
+  g_return_if_fail (SB_IS_DESK (self));
+
+  sb_connection_start (self->connection);
+}
+
+void
+sb_desk_shutdown (SbDesk *self)
+{
+  g_return_if_fail (SB_IS_DESK (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  sb_connection_shutdown (self->connection);
+}
+
+void
+sb_desk_set_server_url (SbDesk *self, const char *url)
+{
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (url != NULL);
+
+  /* Another server has other events. */
+  sb_desk_close_event (self);
+  sb_connection_set_url (self->connection, url);
+}
+
+GListModel *
+sb_desk_get_events (SbDesk *self)
+{
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  return G_LIST_MODEL (self->events);
+}
+
+SbEventItem *
+sb_desk_lookup_event (SbDesk *self, const char *event_id, guint *out_position)
+{
+  guint n_items;
+
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  for (guint i = 0; event_id != NULL && i < n_items; i++)
+    {
+      g_autoptr (SbEventItem) item = g_list_model_get_item (G_LIST_MODEL (self->events), i);
+
+      if (g_strcmp0 (sb_event_item_get_id (item), event_id) == 0)
+        {
+          if (out_position != NULL)
+            *out_position = i;
+          /* The store keeps its own reference. */
+          return item;
+        }
+    }
+  return NULL;
+}
+
+/* GObject */
+
+static void
+sb_desk_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SbDesk *self = SB_DESK (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONNECTION:
+        g_value_set_object (value, self->connection);
+        break;
+      case PROP_EVENTS:
+        g_value_set_object (value, self->events);
+        break;
+      case PROP_EVENT_ID:
+        g_value_set_string (value, self->event_id);
+        break;
+      case PROP_SECONDS_LEFT:
+        g_value_set_int (value, self->seconds_left);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_desk_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SbDesk *self = SB_DESK (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONNECTION:
+        self->connection = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_desk_constructed (GObject *object)
+{
+  SbDesk *self = SB_DESK (object);
+
+  G_OBJECT_CLASS (sb_desk_parent_class)->constructed (object);
+
+  g_assert (self->connection != NULL);
+  g_signal_connect (self->connection, "welcome", G_CALLBACK (welcome_cb), self);
+  g_signal_connect (self->connection, "snapshot", G_CALLBACK (snapshot_cb), self);
+  g_signal_connect (self->connection, "seats-changed", G_CALLBACK (seats_changed_cb), self);
+  g_signal_connect (self->connection, "holds", G_CALLBACK (holds_cb), self);
+  g_signal_connect (self->connection, "subscription-failed", G_CALLBACK (subscription_failed_cb),
+                    self);
+}
+
+static void
+sb_desk_dispose (GObject *object)
+{
+  SbDesk *self = SB_DESK (object);
+
+  if (self->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      sb_desk_shutdown (self);
+      g_clear_object (&self->connection);
+    }
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+
+  G_OBJECT_CLASS (sb_desk_parent_class)->dispose (object);
+}
+
+static void
+sb_desk_finalize (GObject *object)
+{
+  SbDesk *self = SB_DESK (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->events);
+  g_hash_table_unref (self->holds);
+  g_free (self->event_id);
+
+  G_OBJECT_CLASS (sb_desk_parent_class)->finalize (object);
+}
+
+static void
+sb_desk_class_init (SbDeskClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = sb_desk_get_property;
+  object_class->set_property = sb_desk_set_property;
+  object_class->constructed = sb_desk_constructed;
+  object_class->dispose = sb_desk_dispose;
+  object_class->finalize = sb_desk_finalize;
+
+  properties[PROP_CONNECTION]
+      = g_param_spec_object ("connection", NULL, NULL, SB_TYPE_CONNECTION,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVENTS] = g_param_spec_object ("events", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVENT_ID]
+      = g_param_spec_string ("event-id", NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECONDS_LEFT]
+      = g_param_spec_int ("seconds-left", NULL, NULL, -1, G_MAXINT, -1,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* events-listed (): the events model holds a new listing. */
+  signals[SIGNAL_EVENTS_LISTED]
+      = g_signal_new ("events-listed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+  /* events-failed (GError): listing the events failed. */
+  signals[SIGNAL_EVENTS_FAILED]
+      = g_signal_new ("events-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* snapshot (SbVenue, event name or NULL, GPtrArray of SbSeatUpdate): the open event from
+   * scratch; every seat not named is free. */
+  signals[SIGNAL_SNAPSHOT] = g_signal_new (
+      "snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+      SB_TYPE_VENUE, G_TYPE_STRING, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* snapshot-failed (GError): the open event's venue cannot be shown. */
+  signals[SIGNAL_SNAPSHOT_FAILED]
+      = g_signal_new ("snapshot-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* seats-changed (GPtrArray of SbSeatUpdate): states of the open event's seats, in order. */
+  signals[SIGNAL_SEATS_CHANGED]
+      = g_signal_new ("seats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* holds-changed (): which holds are ours, or their seats, changed. */
+  signals[SIGNAL_HOLDS_CHANGED]
+      = g_signal_new ("holds-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+  /* hold-expired (): a hold of the open event ran out of time; holds-changed follows. */
+  signals[SIGNAL_HOLD_EXPIRED]
+      = g_signal_new ("hold-expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+  /* subscription-failed (GError): the open event cannot be followed (e.g. it does not exist). */
+  signals[SIGNAL_SUBSCRIPTION_FAILED]
+      = g_signal_new ("subscription-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+sb_desk_init (SbDesk *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->events = g_list_store_new (SB_TYPE_EVENT_ITEM);
+  self->holds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) hold_free);
+  self->seconds_left = -1;
+}
+
+SbDesk *
+sb_desk_new (const char *server_url, const char *client_id)
+{
+  g_autoptr (SbConnection) connection = NULL;
+
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL && *client_id != '\0', NULL);
+
+  connection = sb_connection_new (server_url, client_id);
+  return g_object_new (SB_TYPE_DESK, "connection", connection, NULL);
+}

@@ -1,0 +1,80 @@
+/* sb-desk.h: what one booking desk knows, apart from any window: the server's events, the open
+ * event, this desk's holds and their countdown, and the requests that change them.
+ *
+ * The desk keeps its holds (id → seats and deadline) because the server reports them in several
+ * places: welcome (all events), snapshot and replay (one event), and the replies to hold, book and
+ * release. Seat states stay in the seat map, which applies the snapshots and changes the desk
+ * passes on. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sb-connection.h"
+#include "sb-event-item.h"
+#include "sb-venue.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_DESK (sb_desk_get_type ())
+G_DECLARE_FINAL_TYPE (SbDesk, sb_desk, SB, DESK, GObject)
+
+SbDesk *sb_desk_new (const char *server_url, const char *client_id);
+
+SbConnection *sb_desk_get_connection (SbDesk *self);
+/* Connects, and keeps connecting until sb_desk_shutdown(). */
+void sb_desk_start (SbDesk *self);
+/* Closes the connection; every request in flight fails with G_IO_ERROR_CANCELLED. */
+void sb_desk_shutdown (SbDesk *self);
+/* Another server has other events: closes the open event and connects there. */
+void sb_desk_set_server_url (SbDesk *self, const char *url);
+
+/* The server's events (SbEventItem), as of the last listing; see "events-listed". */
+GListModel *sb_desk_get_events (SbDesk *self);
+/* Lists the events again (welcome does it too). */
+void sb_desk_refresh_events (SbDesk *self);
+/* The item of event_id, or NULL; borrowed. */
+SbEventItem *sb_desk_lookup_event (SbDesk *self, const char *event_id, guint *out_position);
+
+/* The open event: the one subscribed, whose holds are counted down. NULL when none. */
+const char *sb_desk_get_event_id (SbDesk *self);
+void sb_desk_open_event (SbDesk *self, const char *event_id);
+void sb_desk_close_event (SbDesk *self);
+
+/* Every hold of this desk, in every event, keyed by hold id (the values are the desk's own). */
+GHashTable *sb_desk_get_holds (SbDesk *self);
+/* Holds in the open event. */
+guint sb_desk_get_n_event_holds (SbDesk *self);
+/* Their ids (NULL-terminated) and the seat ids still under them. */
+char **sb_desk_dup_event_hold_ids (SbDesk *self);
+GPtrArray *sb_desk_dup_event_held_seats (SbDesk *self);
+/* Whole seconds until the open event's first hold expires, or -1 while it has none. */
+int sb_desk_get_seconds_left (SbDesk *self);
+
+/* Hold, book and release in the open event. On success the desk has already recorded what the
+ * reply says about its holds. sb_desk_request_finish () gives the reply (held, booked or released,
+ * matching the request); for a request the server refused, the error reply too, whose `seats`
+ * name the seats that were taken. */
+void sb_desk_hold_async (SbDesk *self,
+                         const char *const *seat_ids,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data);
+/* hold_id: book that hold (which ends it); else seat_ids, all or nothing. */
+void sb_desk_book_async (SbDesk *self,
+                         const char *hold_id,
+                         const char *const *seat_ids,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data);
+void sb_desk_release_async (SbDesk *self,
+                            const char *hold_id,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data);
+G_GNUC_WARN_UNUSED_RESULT
+SbMessage *sb_desk_request_finish (SbDesk *self,
+                                   GAsyncResult *result,
+                                   SbErrorMessage **out_error_reply,
+                                   GError **error);
+
+G_END_DECLS

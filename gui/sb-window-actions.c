@@ -1,0 +1,305 @@
+/* sb-window-actions.c: what the window's actions do (win.hold, win.book, win.release, zoom,
+ * reconnect, refresh) and when they are enabled. The desk sends the requests and records their
+ * outcome; the window tells the user. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-protocol.h"
+#include "sb-window-private.h"
+
+static void
+set_action_enabled (SbWindow *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+_sb_window_actions_update (SbWindow *self)
+{
+  gboolean has_map = sb_seat_map_get_venue (self->seat_map) != NULL && self->desk != NULL
+                     && sb_desk_get_event_id (self->desk) != NULL;
+  guint selected = sb_seat_map_get_selection (self->seat_map)->len;
+  guint holds = has_map ? sb_desk_get_n_event_holds (self->desk) : 0;
+  gboolean idle = self->busy == 0;
+
+  set_action_enabled (self, "hold", has_map && idle && selected > 0);
+  set_action_enabled (self, "book", has_map && idle && (selected > 0 || holds > 0));
+  set_action_enabled (self, "release", has_map && idle && (selected > 0 || holds > 0));
+  set_action_enabled (self, "zoom-in", has_map);
+  set_action_enabled (self, "zoom-out", has_map);
+  set_action_enabled (self, "zoom-fit", has_map);
+  gtk_widget_set_visible (GTK_WIDGET (self->zoom_label), has_map);
+}
+
+/* Requests */
+
+/* Hold, book and release are counted in self->busy, which keeps their actions disabled until
+ * the reply: one more click cannot send the same request twice. */
+static void
+request_started (SbWindow *self)
+{
+  self->busy++;
+  _sb_window_actions_update (self);
+}
+
+typedef enum
+{
+  FINISH_NONE = 0,
+  /* A release: not_found or hold_expired means the hold had ended anyway (expired, booked
+   * elsewhere); nothing to tell. */
+  FINISH_QUIET_IF_HOLD_GONE = 1 << 0,
+} FinishFlags;
+
+/* The reply to a request of this window, or NULL when there is nothing more to do: the request
+ * was cancelled, which happens only when the window is disposed, so `data` is not touched; or
+ * it failed, and the user has been told why. */
+static SbMessage *
+finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlags flags)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbErrorMessage) error_reply = NULL;
+  SbMessage *reply = sb_desk_request_finish (SB_DESK (source), result, &error_reply, &error);
+  SbWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  self = SB_WINDOW (data);
+  g_assert (self->busy > 0);
+  self->busy--;
+  _sb_window_actions_update (self);
+  if (reply == NULL
+      && !((flags & FINISH_QUIET_IF_HOLD_GONE)
+           && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
+               || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))))
+    _sb_window_show_request_error (self, error, error_reply);
+  return reply;
+}
+
+/* The ids of the seats at `indices` added to ids, each seat once: a seat can be both held and
+ * chosen. */
+static void
+add_seat_ids (GPtrArray *ids, SbVenue *venue, const GArray *indices)
+{
+  for (guint i = 0; i < indices->len; i++)
+    {
+      const char *id = sb_venue_get_seat (venue, g_array_index (indices, guint, i))->id;
+
+      if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+        g_ptr_array_add (ids, g_strdup (id));
+    }
+}
+
+/* Hold */
+
+static void
+held_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
+  g_autofree char *names = NULL;
+  g_autofree char *message = NULL;
+  SbWindow *self;
+
+  if (reply == NULL)
+    return;
+  self = SB_WINDOW (data);
+
+  names = _sb_window_unselect_seats (self, reply->hold->info.seats, NULL);
+  /* Translators: %s names the seats just held */
+  message = g_strdup_printf (_ ("Holding %s."), names);
+  _sb_window_show_message (self, message);
+}
+
+static void
+hold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  const GArray *selection = sb_seat_map_get_selection (self->seat_map);
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  if (venue == NULL || selection->len == 0)
+    return;
+  if (selection->len > SB_MAX_SEATS_PER_REQUEST)
+    {
+      g_autofree char *message = g_strdup_printf (ngettext ("At most %d seat can be held at once.",
+                                                            "At most %d seats can be held at once.",
+                                                            SB_MAX_SEATS_PER_REQUEST),
+                                                  SB_MAX_SEATS_PER_REQUEST);
+      _sb_window_show_message (self, message);
+      return;
+    }
+
+  add_seat_ids (ids, venue, selection);
+  g_ptr_array_add (ids, NULL);
+  request_started (self);
+  sb_desk_hold_async (self->desk, (const char *const *) ids->pdata, self->cancellable, held_cb,
+                      self);
+}
+
+/* Book */
+
+/* GTK 4.8 names a button made with a label (as AdwMessageDialog makes its response buttons)
+ * by its label property and then by its label child: "_Done Done". Without the property, the
+ * name comes from the label child alone: "Done". */
+static void
+clean_button_names (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    clean_button_names (child);
+}
+
+static void
+booked_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
+  g_autofree char *names = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *message = NULL;
+  const char *reference;
+  SbWindow *self;
+  AdwMessageDialog *dialog;
+
+  if (reply == NULL)
+    return;
+  self = SB_WINDOW (data);
+
+  reference = reply->booked->booking != NULL ? reply->booked->booking : "?";
+  names = _sb_window_unselect_seats (self, reply->booked->seats, NULL);
+
+  /* Translators: %1$s names the seats, %2$s is the booking reference */
+  message = g_strdup_printf (_ ("Booked %1$s. Booking reference %2$s."), names, reference);
+  _sb_window_show_message (self, message);
+
+  /* Translators: %1$s is the booking reference to give the customer, %2$s names the seats */
+  body = g_strdup_printf (_ ("Booking reference: %1$s\n%2$s"), reference, names);
+  dialog
+      = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Seats Booked"), body));
+  adw_message_dialog_add_response (dialog, "close", _ ("_Done"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  clean_button_names (GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  const GArray *selection = sb_seat_map_get_selection (self->seat_map);
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  g_autoptr (GArray) held = NULL;
+  g_autoptr (GPtrArray) ids = NULL;
+
+  if (venue == NULL)
+    return;
+
+  if (selection->len == 0 && sb_desk_get_n_event_holds (self->desk) == 1)
+    {
+      g_auto (GStrv) hold_ids = sb_desk_dup_event_hold_ids (self->desk);
+
+      /* The usual way: book the hold, which also ends it. */
+      request_started (self);
+      sb_desk_book_async (self->desk, hold_ids[0], NULL, self->cancellable, booked_cb, self);
+      return;
+    }
+
+  /* Chosen seats plus the ones we hold here, all or nothing. */
+  held = _sb_window_held_indices (self);
+  ids = g_ptr_array_new_with_free_func (g_free);
+  add_seat_ids (ids, venue, held);
+  add_seat_ids (ids, venue, selection);
+  if (ids->len == 0 || ids->len > SB_MAX_SEATS_PER_REQUEST)
+    {
+      if (ids->len > 0)
+        _sb_window_show_message (
+            self, _ ("Too many seats for one booking. Please book them in smaller groups."));
+      return;
+    }
+  g_ptr_array_add (ids, NULL);
+  request_started (self);
+  sb_desk_book_async (self->desk, NULL, (const char *const *) ids->pdata, self->cancellable,
+                      booked_cb, self);
+}
+
+/* Release */
+
+static void
+released_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_QUIET_IF_HOLD_GONE);
+
+  if (reply == NULL)
+    return;
+  _sb_window_show_message (SB_WINDOW (data), _ ("The seats were released."));
+}
+
+static void
+release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  g_auto (GStrv) hold_ids = NULL;
+
+  sb_seat_map_clear_selection (self->seat_map);
+
+  hold_ids = sb_desk_dup_event_hold_ids (self->desk);
+  for (guint i = 0; hold_ids[i] != NULL; i++)
+    {
+      request_started (self);
+      sb_desk_release_async (self->desk, hold_ids[i], self->cancellable, released_cb, self);
+    }
+  _sb_window_actions_update (self);
+}
+
+/* Other actions */
+
+static void
+zoom_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  if (g_str_equal (name, "zoom-in"))
+    sb_seat_map_zoom_in (self->seat_map);
+  else if (g_str_equal (name, "zoom-out"))
+    sb_seat_map_zoom_out (self->seat_map);
+  else
+    sb_seat_map_zoom_to_fit (self->seat_map);
+}
+
+static void
+reconnect_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+
+  sb_connection_reconnect_now (sb_desk_get_connection (self->desk));
+}
+
+static void
+refresh_events_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+
+  if (sb_connection_get_state (sb_desk_get_connection (self->desk)) == SB_CONNECTION_CONNECTED)
+    sb_desk_refresh_events (self->desk);
+}
+
+static const GActionEntry window_actions[] = {
+  { "hold", hold_action },           { "book", book_action },
+  { "release", release_action },     { "zoom-in", zoom_action },
+  { "zoom-out", zoom_action },       { "zoom-fit", zoom_action },
+  { "reconnect", reconnect_action }, { "refresh-events", refresh_events_action },
+};
+
+void
+_sb_window_actions_init (SbWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
+                                   G_N_ELEMENTS (window_actions), self);
+}

@@ -1,0 +1,62 @@
+/* sb-window-private.h: what sb-window.c and sb-window-actions.c share. */
+#pragma once
+
+#include "sb-legend.h"
+#include "sb-seat-map.h"
+#include "sb-window.h"
+
+G_BEGIN_DECLS
+
+struct _SbWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkWidget *banner;
+  GtkLabel *banner_label;
+  GtkLabel *banner_detail;
+  GtkWidget *banner_button;
+  GtkListBox *events_list;
+  GtkStack *main_stack;
+  GtkSpinner *spinner;
+  AdwStatusPage *empty_page;
+  SbSeatMap *seat_map;
+  SbLegend *legend;
+  GtkListBox *chosen_list;
+  GtkWidget *feedback_box;
+  GtkLabel *feedback_label;
+  GtkLabel *total_label;
+  GtkLabel *countdown_label;
+  GtkLabel *zoom_label;
+
+  GSettings *settings;
+  SbDesk *desk;
+  GCancellable *cancellable; /* this window's requests; cancelled when it goes */
+  char *open_when_listed;
+  guint events_refresh_source;
+  guint zoom_label_source;
+  guint busy; /* hold, book and release requests without a reply yet */
+};
+
+/* sb-window.c */
+
+/* A toast, and the same text in the panel, where it stays. */
+void _sb_window_show_message (SbWindow *self, const char *message);
+/* Tells the user what went wrong, in words; for a conflict, names the seats. */
+void _sb_window_show_request_error (SbWindow *self,
+                                    const GError *error,
+                                    const SbErrorMessage *error_reply);
+/* Names the seats of a reply (ids) for a message and takes them out of the selection.
+ * out_n_seats: how many of them this venue has. */
+char *_sb_window_unselect_seats (SbWindow *self, char **seat_ids, guint *out_n_seats);
+/* Seats under our holds in the open event, as venue indices. */
+GArray *_sb_window_held_indices (SbWindow *self);
+
+/* sb-window-actions.c */
+
+void _sb_window_actions_init (SbWindow *self);
+/* Enables the actions that make sense now. */
+void _sb_window_actions_update (SbWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,37 @@
+/* sb-message-error.h: error, the reply to a request that failed (docs/protocol.md, "Errors"). Its
+ * "re" (on the SbMessage) is NULL where the request had no readable id. */
+#pragma once
+
+#include "sb-message-parts.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  SbErrorCode code;
+  char *message;         /* English, for logs */
+  char **seats;          /* seat_unavailable: the seats that were not available; else NULL */
+  char *hold;            /* hold_expired: the hold; else NULL */
+  gint64 retry_after_ms; /* rate_limited; 0 when absent */
+} SbErrorMessage;
+
+#define SB_TYPE_ERROR_MESSAGE (sb_error_message_get_type ())
+GType sb_error_message_get_type (void) G_GNUC_CONST;
+
+SbErrorMessage *sb_error_message_copy (const SbErrorMessage *message);
+void sb_error_message_free (SbErrorMessage *message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbErrorMessage, sb_error_message_free)
+
+/* seats (NULL: no "seats"), hold (NULL: no "hold") and retry_after_ms (0: none) are written only
+ * when given; re may be NULL (written as null). */
+void sb_error_message_write (GString *out,
+                             const char *re,
+                             SbErrorCode code,
+                             const char *message,
+                             const char *const *seats,
+                             const char *hold,
+                             gint64 retry_after_ms,
+                             gboolean replayed);
+
+G_END_DECLS

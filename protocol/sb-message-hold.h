@@ -1,0 +1,73 @@
+/* sb-message-hold.h: the replies to the state-changing requests: held / extended (hold, extend),
+ * released (release) and booked (book). "replayed" is on the SbMessage that carries them. */
+#pragma once
+
+#include "sb-message-parts.h"
+
+G_BEGIN_DECLS
+
+/* held and extended: the hold as it now is, and the server's time. */
+typedef struct
+{
+  SbHoldInfo info;
+  gint64 server_time;
+} SbHoldMessage;
+
+typedef struct
+{
+  char *hold;
+  char *event;
+  char **seats;
+} SbReleasedMessage;
+
+typedef struct
+{
+  char *booking; /* the booking reference for the customer */
+  char *event;
+  char **seats;
+} SbBookedMessage;
+
+#define SB_TYPE_HOLD_MESSAGE (sb_hold_message_get_type ())
+#define SB_TYPE_RELEASED_MESSAGE (sb_released_message_get_type ())
+#define SB_TYPE_BOOKED_MESSAGE (sb_booked_message_get_type ())
+
+GType sb_hold_message_get_type (void) G_GNUC_CONST;
+GType sb_released_message_get_type (void) G_GNUC_CONST;
+GType sb_booked_message_get_type (void) G_GNUC_CONST;
+
+SbHoldMessage *sb_hold_message_copy (const SbHoldMessage *message);
+void sb_hold_message_free (SbHoldMessage *message);
+SbReleasedMessage *sb_released_message_copy (const SbReleasedMessage *message);
+void sb_released_message_free (SbReleasedMessage *message);
+SbBookedMessage *sb_booked_message_copy (const SbBookedMessage *message);
+void sb_booked_message_free (SbBookedMessage *message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbHoldMessage, sb_hold_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbReleasedMessage, sb_released_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbBookedMessage, sb_booked_message_free)
+
+/* type: SB_MESSAGE_HELD or SB_MESSAGE_EXTENDED. remaining_ms is expires_at - server_time, never
+ * below 0. */
+void sb_hold_message_write (GString *out,
+                            SbMessageType type,
+                            const char *re,
+                            const char *hold,
+                            const char *event,
+                            const char *const *seats,
+                            gint64 expires_at,
+                            gint64 server_time,
+                            gboolean replayed);
+void sb_released_message_write (GString *out,
+                                const char *re,
+                                const char *hold,
+                                const char *event,
+                                const char *const *seats,
+                                gboolean replayed);
+void sb_booked_message_write (GString *out,
+                              const char *re,
+                              const char *booking,
+                              const char *event,
+                              const char *const *seats,
+                              gboolean replayed);
+
+G_END_DECLS

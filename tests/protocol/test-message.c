@@ -1,0 +1,511 @@
+/* test-message.c: every server message family is written with its writer, read back with
+ * sb_message_parse () and compared; malformed messages are refused with an error naming the
+ * field; unknown members are ignored. */
+#include <string.h>
+
+#include "sb-message.h"
+
+static SbMessage *
+parse_ok (const GString *text)
+{
+  g_autoptr (GError) error = NULL;
+  SbMessage *message = sb_message_parse (text->str, text->len, &error);
+
+  if (message == NULL)
+    g_error ("could not parse %s: %s", text->str, error->message);
+  return message;
+}
+
+static void
+assert_parse_fails (const char *text, SbMessageReadErrorCode code, const char *expected_part)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbMessage) message = sb_message_parse (text, strlen (text), &error);
+
+  g_assert_null (message);
+  g_assert_error (error, SB_MESSAGE_READ_ERROR, (gint) code);
+  if (strstr (error->message, expected_part) == NULL)
+    g_error ("error for %s is \"%s\", which does not mention %s", text, error->message,
+             expected_part);
+}
+
+static void
+assert_strv (char **actual, const char *const *expected)
+{
+  g_assert_nonnull (actual);
+  g_assert_true (g_strv_equal ((const char *const *) actual, expected));
+}
+
+static void
+assert_hold (const SbHoldInfo *hold,
+             const char *id,
+             const char *event,
+             const char *const *seats,
+             gint64 expires_at,
+             gint64 remaining_ms)
+{
+  g_assert_cmpstr (hold->hold, ==, id);
+  g_assert_cmpstr (hold->event, ==, event);
+  assert_strv (hold->seats, seats);
+  g_assert_cmpint (hold->expires_at, ==, expires_at);
+  g_assert_cmpint (hold->remaining_ms, ==, remaining_ms);
+}
+
+static void
+assert_seat (const SbSeatUpdate *seat, const char *id, SbSeatState state, const char *hold)
+{
+  g_assert_cmpstr (seat->id, ==, id);
+  g_assert_cmpint (seat->state, ==, state);
+  g_assert_cmpstr (seat->hold, ==, hold);
+}
+
+static const char *const seats_ab[] = { "stalls-A-1", "stalls-A-2", NULL };
+static const char *const seats_c[] = { "balcony-\"C\"-1", NULL };
+
+static void
+test_welcome (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  SbLimits limits = { 65536, 50, 12.5, 100, 600, 7200 };
+
+  sb_welcome_message_write_begin (out, "1", "seatbook-server 0.1.0", "s_1", 1000);
+  sb_hold_info_write (out, "h_1", "ev", seats_ab, 5000, 1000);
+  sb_hold_info_write (out, "h_2", "ev2", seats_c, 500, 1000);
+  sb_welcome_message_write_end (out, &limits);
+
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_WELCOME);
+  g_assert_cmpstr (message->re, ==, "1");
+  g_assert_false (message->replayed);
+  SbWelcomeMessage *welcome = message->welcome;
+  g_assert_cmpstr (welcome->server, ==, "seatbook-server 0.1.0");
+  g_assert_cmpint (welcome->protocol, ==, SB_PROTOCOL_VERSION);
+  g_assert_cmpstr (welcome->session, ==, "s_1");
+  g_assert_cmpint (welcome->server_time, ==, 1000);
+  g_assert_cmpuint (welcome->holds->len, ==, 2);
+  assert_hold (g_ptr_array_index (welcome->holds, 0), "h_1", "ev", seats_ab, 5000, 4000);
+  assert_hold (g_ptr_array_index (welcome->holds, 1), "h_2", "ev2", seats_c, 500, 0);
+  g_assert_cmpint (welcome->limits.max_frame_bytes, ==, 65536);
+  g_assert_cmpint (welcome->limits.max_seats_per_request, ==, 50);
+  g_assert_cmpfloat (welcome->limits.requests_per_second, ==, 12.5);
+  g_assert_cmpint (welcome->limits.burst, ==, 100);
+  g_assert_cmpint (welcome->limits.default_ttl, ==, 600);
+  g_assert_cmpint (welcome->limits.max_ttl, ==, 7200);
+
+  /* A copy is deep and equal. */
+  g_autoptr (SbMessage) copy = g_boxed_copy (SB_TYPE_MESSAGE, message);
+  g_assert_true (copy->welcome != welcome);
+  g_assert_true (copy->welcome->holds != welcome->holds);
+  assert_hold (g_ptr_array_index (copy->welcome->holds, 1), "h_2", "ev2", seats_c, 500, 0);
+  g_assert_cmpfloat (copy->welcome->limits.requests_per_second, ==, 12.5);
+
+  /* As the docs show it: no burst, integers for the rate. */
+  const char *doc = "{\"type\": \"welcome\", \"re\": \"1\", \"server\": \"x\", \"protocol\": 1,"
+                    " \"session\": \"s\", \"server_time\": 5, \"holds\": [],"
+                    " \"limits\": {\"max_frame_bytes\": 65536, \"max_seats_per_request\": 50,"
+                    " \"requests_per_second\": 50, \"default_ttl\": 600, \"max_ttl\": 7200}}";
+  g_autoptr (SbMessage) from_doc = sb_message_parse (doc, strlen (doc), NULL);
+  g_assert_nonnull (from_doc);
+  g_assert_cmpint (from_doc->welcome->limits.burst, ==, 0);
+  g_assert_cmpfloat (from_doc->welcome->limits.requests_per_second, ==, 50.0);
+  g_assert_cmpuint (from_doc->welcome->holds->len, ==, 0);
+
+  assert_parse_fails ("{\"type\":\"welcome\",\"re\":\"1\",\"server\":\"x\",\"protocol\":1,"
+                      "\"session\":\"s\",\"server_time\":5,\"holds\":[],\"limits\":{"
+                      "\"max_frame_bytes\":1,\"max_seats_per_request\":1,\"requests_per_second\":"
+                      "\"fast\",\"default_ttl\":1,\"max_ttl\":1}}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "welcome.limits.requests_per_second");
+  assert_parse_fails ("{\"type\":\"welcome\",\"re\":\"1\",\"server\":\"x\",\"protocol\":1,"
+                      "\"session\":\"s\",\"server_time\":5,\"holds\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "welcome.limits");
+}
+
+static void
+test_events (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_events_message_write_begin (out, "2");
+  sb_event_summary_write (out, "opening", "Opening night", "Grand", 1764270000000, 42, 212, 187);
+  sb_event_summary_write (out, "later", "Later", "Small", 0, 0, 10, 10);
+  sb_events_message_write_end (out);
+
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_EVENTS);
+  GPtrArray *events = message->events->events;
+  g_assert_cmpuint (events->len, ==, 2);
+  SbEventSummary *first = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (first->id, ==, "opening");
+  g_assert_cmpstr (first->name, ==, "Opening night");
+  g_assert_cmpstr (first->venue, ==, "Grand");
+  g_assert_cmpint (first->starts_at, ==, 1764270000000);
+  g_assert_cmpint (first->version, ==, 42);
+  g_assert_cmpint (first->n_seats, ==, 212);
+  g_assert_cmpint (first->n_free, ==, 187);
+  SbEventSummary *second = g_ptr_array_index (events, 1);
+  g_assert_cmpint (second->starts_at, ==, 0); /* null */
+  g_assert_true (strstr (out->str, "\"starts_at\":null") != NULL);
+
+  /* An empty list. */
+  g_string_truncate (out, 0);
+  sb_events_message_write_begin (out, "3");
+  sb_events_message_write_end (out);
+  g_autoptr (SbMessage) empty = parse_ok (out);
+  g_assert_cmpuint (empty->events->events->len, ==, 0);
+
+  assert_parse_fails ("{\"type\":\"events\",\"re\":\"2\",\"events\":[{\"id\":\"a\",\"name\":\"A\","
+                      "\"venue\":\"V\",\"starts_at\":null,\"version\":1,\"seats\":3}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "events.events[0].free");
+  assert_parse_fails ("{\"type\":\"events\",\"re\":\"2\",\"events\":[1]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "events.events[0]");
+}
+
+static void
+test_snapshot (void)
+{
+  const char *venue = "{\"name\": \"Grand\", \"sections\": [{\"id\": \"stalls\"}]}";
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  /* Written in its parts, as the server sends it. */
+  sb_snapshot_message_write_head (out, "3", "opening", "Opening night", 0, 42, 1000);
+  g_string_append (out, venue);
+  g_string_append (out, SB_SNAPSHOT_SEATS_MEMBER);
+  g_string_append_c (out, '[');
+  sb_seat_update_write (out, "stalls-A-1", SB_SEAT_HELD, "h_1");
+  sb_seat_update_write (out, "stalls-A-2", SB_SEAT_BOOKED, NULL);
+  /* A hold on a seat that is not held is not written. */
+  sb_seat_update_write (out, "stalls-A-3", SB_SEAT_BLOCKED, "h_x");
+  g_string_append_c (out, ']');
+  sb_snapshot_message_write_holds_begin (out);
+  sb_hold_info_write (out, "h_1", "opening", seats_ab, 3000, 1000);
+  sb_snapshot_message_write_end (out, "since_too_old");
+
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_SNAPSHOT);
+  g_assert_cmpstr (message->re, ==, "3");
+  SbSnapshotMessage *snapshot = message->snapshot;
+  g_assert_cmpstr (snapshot->event_id, ==, "opening");
+  g_assert_cmpstr (snapshot->event_name, ==, "Opening night");
+  g_assert_cmpint (snapshot->starts_at, ==, 0);
+  g_assert_cmpint (snapshot->version, ==, 42);
+  g_assert_cmpint (snapshot->server_time, ==, 1000);
+  gsize venue_length;
+  const char *venue_text = g_bytes_get_data (snapshot->venue, &venue_length);
+  g_assert_cmpmem (venue_text, venue_length, venue, strlen (venue));
+  g_assert_cmpuint (snapshot->seats->len, ==, 3);
+  assert_seat (g_ptr_array_index (snapshot->seats, 0), "stalls-A-1", SB_SEAT_HELD, "h_1");
+  assert_seat (g_ptr_array_index (snapshot->seats, 1), "stalls-A-2", SB_SEAT_BOOKED, NULL);
+  assert_seat (g_ptr_array_index (snapshot->seats, 2), "stalls-A-3", SB_SEAT_BLOCKED, NULL);
+  g_assert_cmpuint (snapshot->holds->len, ==, 1);
+  assert_hold (g_ptr_array_index (snapshot->holds, 0), "h_1", "opening", seats_ab, 3000, 2000);
+  g_assert_cmpstr (snapshot->reason, ==, "since_too_old");
+
+  g_autoptr (SbSnapshotMessage) copy = sb_snapshot_message_copy (snapshot);
+  g_assert_true (g_bytes_equal (copy->venue, snapshot->venue));
+  assert_seat (g_ptr_array_index (copy->seats, 0), "stalls-A-1", SB_SEAT_HELD, "h_1");
+
+  /* Without a reason, with a start time, whitespace around the venue. */
+  g_string_truncate (out, 0);
+  sb_snapshot_message_write_head (out, "4", "e", "E", 1764270000000, 1, 2);
+  g_string_append (out, " \n{}\t");
+  g_string_append (out, SB_SNAPSHOT_SEATS_MEMBER "[]");
+  sb_snapshot_message_write_holds_begin (out);
+  sb_snapshot_message_write_end (out, NULL);
+  g_autoptr (SbMessage) plain = parse_ok (out);
+  g_assert_cmpint (plain->snapshot->starts_at, ==, 1764270000000);
+  g_assert_null (plain->snapshot->reason);
+  g_assert_cmpmem (g_bytes_get_data (plain->snapshot->venue, NULL),
+                   g_bytes_get_size (plain->snapshot->venue), "{}", 2);
+
+  assert_parse_fails ("{\"type\":\"snapshot\",\"re\":\"3\",\"event\":{\"id\":\"e\",\"name\":\"E\","
+                      "\"starts_at\":null},\"version\":1,\"server_time\":2,\"venue\":[],"
+                      "\"seats\":[],\"holds\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "snapshot.venue");
+  assert_parse_fails ("{\"type\":\"snapshot\",\"re\":\"3\",\"event\":{\"id\":\"e\","
+                      "\"starts_at\":null},\"version\":1,\"server_time\":2,\"venue\":{},"
+                      "\"seats\":[],\"holds\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "snapshot.event.name");
+  assert_parse_fails ("{\"type\":\"snapshot\",\"re\":\"3\",\"event\":{\"id\":\"e\",\"name\":\"E\","
+                      "\"starts_at\":null},\"version\":1,\"server_time\":2,\"venue\":{},"
+                      "\"seats\":[],\"holds\":[{\"hold\":\"h\",\"event\":\"e\",\"seats\":[],"
+                      "\"expires_at\":1,\"remaining_ms\":\"soon\"}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "snapshot.holds[0].remaining_ms");
+}
+
+static void
+test_replay (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_replay_message_write_begin (out, "5", "opening", 40, 42, 1000);
+  sb_version_change_write_begin (out, 41);
+  sb_seat_update_write (out, "stalls-A-1", SB_SEAT_HELD, "h_1");
+  sb_version_change_write_end (out);
+  sb_version_change_write_begin (out, 42);
+  sb_seat_update_write (out, "stalls-A-1", SB_SEAT_FREE, NULL);
+  sb_seat_update_write (out, "stalls-A-2", SB_SEAT_BOOKED, NULL);
+  sb_version_change_write_end (out);
+  sb_replay_message_write_holds_begin (out);
+  sb_hold_info_write (out, "h_9", "opening", seats_c, 1500, 1000);
+  sb_replay_message_write_end (out);
+
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_REPLAY);
+  SbReplayMessage *replay = message->replay;
+  g_assert_cmpstr (replay->event, ==, "opening");
+  g_assert_cmpint (replay->from_version, ==, 40);
+  g_assert_cmpint (replay->version, ==, 42);
+  g_assert_cmpint (replay->server_time, ==, 1000);
+  g_assert_cmpuint (replay->changes->len, ==, 2);
+  SbVersionChange *change = g_ptr_array_index (replay->changes, 0);
+  g_assert_cmpint (change->version, ==, 41);
+  g_assert_cmpuint (change->seats->len, ==, 1);
+  assert_seat (g_ptr_array_index (change->seats, 0), "stalls-A-1", SB_SEAT_HELD, "h_1");
+  change = g_ptr_array_index (replay->changes, 1);
+  g_assert_cmpint (change->version, ==, 42);
+  g_assert_cmpuint (change->seats->len, ==, 2);
+  assert_seat (g_ptr_array_index (change->seats, 1), "stalls-A-2", SB_SEAT_BOOKED, NULL);
+  assert_hold (g_ptr_array_index (replay->holds, 0), "h_9", "opening", seats_c, 1500, 500);
+
+  g_autoptr (SbReplayMessage) copy = sb_replay_message_copy (replay);
+  change = g_ptr_array_index (copy->changes, 1);
+  assert_seat (g_ptr_array_index (change->seats, 0), "stalls-A-1", SB_SEAT_FREE, NULL);
+
+  /* Nothing missed. */
+  g_string_truncate (out, 0);
+  sb_replay_message_write_begin (out, "6", "opening", 42, 42, 1000);
+  sb_replay_message_write_holds_begin (out);
+  sb_replay_message_write_end (out);
+  g_autoptr (SbMessage) empty = parse_ok (out);
+  g_assert_cmpuint (empty->replay->changes->len, ==, 0);
+  g_assert_cmpuint (empty->replay->holds->len, ==, 0);
+
+  assert_parse_fails ("{\"type\":\"replay\",\"re\":\"5\",\"event\":\"e\",\"from_version\":1,"
+                      "\"version\":2,\"server_time\":3,\"changes\":[{\"version\":2,\"seats\":[{"
+                      "\"id\":\"a\",\"state\":\"gone\"}]}],\"holds\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "replay.changes[0].seats[0].state");
+}
+
+static void
+test_unsubscribed_and_pong (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_unsubscribed_message_write (out, "7", "opening");
+  g_autoptr (SbMessage) unsubscribed = parse_ok (out);
+  g_assert_cmpint (unsubscribed->type, ==, SB_MESSAGE_UNSUBSCRIBED);
+  g_assert_cmpstr (unsubscribed->re, ==, "7");
+  g_assert_cmpstr (unsubscribed->unsubscribed->event, ==, "opening");
+
+  g_string_truncate (out, 0);
+  sb_pong_message_write (out, "9", 1764190000000);
+  g_assert_cmpstr (out->str, ==, "{\"type\":\"pong\",\"re\":\"9\",\"server_time\":1764190000000}");
+  g_autoptr (SbMessage) pong = parse_ok (out);
+  g_assert_cmpint (pong->type, ==, SB_MESSAGE_PONG);
+  g_assert_cmpint (pong->pong->server_time, ==, 1764190000000);
+
+  assert_parse_fails ("{\"type\":\"pong\",\"re\":\"9\"}", SB_MESSAGE_READ_ERROR_INVALID,
+                      "pong.server_time");
+  assert_parse_fails ("{\"type\":\"pong\",\"server_time\":1}", SB_MESSAGE_READ_ERROR_INVALID,
+                      "pong.re");
+  assert_parse_fails ("{\"type\":\"pong\",\"re\":null,\"server_time\":1}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "pong.re");
+  assert_parse_fails ("{\"type\":\"pong\",\"re\":\"9\",\"server_time\":1.5}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "pong.server_time");
+  assert_parse_fails ("{\"type\":\"unsubscribed\",\"re\":\"9\",\"event\":7}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "unsubscribed.event");
+}
+
+static void
+test_hold_replies (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_hold_message_write (out, SB_MESSAGE_HELD, "5", "h_9f3k", "opening", seats_ab, 1300, 1000,
+                         FALSE);
+  g_autoptr (SbMessage) held = parse_ok (out);
+  g_assert_cmpint (held->type, ==, SB_MESSAGE_HELD);
+  g_assert_false (held->replayed);
+  assert_hold (&held->hold->info, "h_9f3k", "opening", seats_ab, 1300, 300);
+  g_assert_cmpint (held->hold->server_time, ==, 1000);
+  g_autoptr (SbHoldInfo) info = sb_hold_info_copy (&held->hold->info);
+  assert_hold (info, "h_9f3k", "opening", seats_ab, 1300, 300);
+
+  g_string_truncate (out, 0);
+  sb_hold_message_write (out, SB_MESSAGE_EXTENDED, "6", "h_9f3k", "opening", seats_c, 900, 1000,
+                         TRUE);
+  g_autoptr (SbMessage) extended = parse_ok (out);
+  g_assert_cmpint (extended->type, ==, SB_MESSAGE_EXTENDED);
+  g_assert_true (extended->replayed);
+  /* An expiry in the past counts down from 0, not below. */
+  assert_hold (&extended->hold->info, "h_9f3k", "opening", seats_c, 900, 0);
+
+  g_string_truncate (out, 0);
+  sb_released_message_write (out, "7", "h_9f3k", "opening", seats_ab, FALSE);
+  g_autoptr (SbMessage) released = parse_ok (out);
+  g_assert_cmpint (released->type, ==, SB_MESSAGE_RELEASED);
+  g_assert_cmpstr (released->released->hold, ==, "h_9f3k");
+  g_assert_cmpstr (released->released->event, ==, "opening");
+  assert_strv (released->released->seats, seats_ab);
+
+  g_string_truncate (out, 0);
+  sb_booked_message_write (out, "8", "B7K3QX9M", "opening", seats_c, TRUE);
+  g_assert_cmpstr (out->str, ==,
+                   "{\"type\":\"booked\",\"re\":\"8\",\"booking\":\"B7K3QX9M\",\"event\":"
+                   "\"opening\",\"seats\":[\"balcony-\\\"C\\\"-1\"],\"replayed\":true}");
+  g_autoptr (SbMessage) booked = parse_ok (out);
+  g_assert_cmpint (booked->type, ==, SB_MESSAGE_BOOKED);
+  g_assert_true (booked->replayed);
+  g_assert_cmpstr (booked->booked->booking, ==, "B7K3QX9M");
+  assert_strv (booked->booked->seats, seats_c);
+
+  assert_parse_fails ("{\"type\":\"held\",\"re\":\"5\",\"hold\":\"h\",\"event\":\"e\","
+                      "\"seats\":[\"a\"],\"remaining_ms\":1,\"server_time\":2}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "held.expires_at");
+  assert_parse_fails ("{\"type\":\"held\",\"re\":\"5\",\"hold\":\"h\",\"event\":\"e\","
+                      "\"seats\":[\"a\",2],\"expires_at\":1,\"remaining_ms\":1,\"server_time\":2}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "held.seats[1]");
+  assert_parse_fails ("{\"type\":\"booked\",\"re\":\"8\",\"booking\":\"B\",\"event\":\"e\","
+                      "\"seats\":[],\"replayed\":1}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "booked.replayed");
+  assert_parse_fails ("{\"type\":\"released\",\"re\":\"7\",\"hold\":\"h\",\"hold\":\"h\","
+                      "\"event\":\"e\",\"seats\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "released.hold");
+}
+
+static void
+test_changed (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_changed_message_write_begin (out, "opening", 42, 44);
+  sb_seat_update_write (out, "stalls-C-12", SB_SEAT_BOOKED, NULL);
+  sb_seat_update_write (out, "stalls-C-20", SB_SEAT_FREE, NULL);
+  sb_seat_update_write (out, "stalls-C-21", SB_SEAT_HELD, "h_2");
+  sb_changed_message_write_end (out);
+  g_assert_true (g_str_has_prefix (out->str, "{\"type\":\"changed\",\"event\":\"opening\""));
+
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_CHANGED);
+  g_assert_null (message->re);
+  SbChangedMessage *changed = message->changed;
+  g_assert_cmpstr (changed->event, ==, "opening");
+  g_assert_cmpint (changed->from_version, ==, 42);
+  g_assert_cmpint (changed->version, ==, 44);
+  g_assert_cmpuint (changed->seats->len, ==, 3);
+  assert_seat (g_ptr_array_index (changed->seats, 0), "stalls-C-12", SB_SEAT_BOOKED, NULL);
+  assert_seat (g_ptr_array_index (changed->seats, 1), "stalls-C-20", SB_SEAT_FREE, NULL);
+  assert_seat (g_ptr_array_index (changed->seats, 2), "stalls-C-21", SB_SEAT_HELD, "h_2");
+
+  g_autoptr (SbChangedMessage) copy = g_boxed_copy (SB_TYPE_CHANGED_MESSAGE, changed);
+  assert_seat (g_ptr_array_index (copy->seats, 2), "stalls-C-21", SB_SEAT_HELD, "h_2");
+
+  assert_parse_fails ("{\"type\":\"changed\",\"event\":\"e\",\"from_version\":1,\"version\":2,"
+                      "\"seats\":[{\"state\":\"free\"}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "changed.seats[0].id");
+  assert_parse_fails ("{\"type\":\"changed\",\"event\":\"e\",\"from_version\":1,\"version\":2,"
+                      "\"seats\":{}}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "changed.seats");
+}
+
+static void
+test_error (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_error_message_write (out, "5", SB_ERROR_SEAT_UNAVAILABLE, "Seats a, b are not available",
+                          seats_ab, NULL, 0, FALSE);
+  g_assert_cmpstr (out->str, ==,
+                   "{\"type\":\"error\",\"re\":\"5\",\"code\":\"seat_unavailable\",\"message\":"
+                   "\"Seats a, b are not available\",\"seats\":[\"stalls-A-1\",\"stalls-A-2\"]}");
+  g_autoptr (SbMessage) unavailable = parse_ok (out);
+  g_assert_cmpint (unavailable->type, ==, SB_MESSAGE_ERROR);
+  g_assert_cmpint (unavailable->error->code, ==, SB_ERROR_SEAT_UNAVAILABLE);
+  g_assert_cmpstr (unavailable->error->message, ==, "Seats a, b are not available");
+  assert_strv (unavailable->error->seats, seats_ab);
+  g_assert_null (unavailable->error->hold);
+  g_assert_cmpint (unavailable->error->retry_after_ms, ==, 0);
+
+  g_string_truncate (out, 0);
+  sb_error_message_write (out, "6", SB_ERROR_HOLD_EXPIRED, "expired", NULL, "h_1", 0, TRUE);
+  g_autoptr (SbMessage) expired = parse_ok (out);
+  g_assert_cmpint (expired->error->code, ==, SB_ERROR_HOLD_EXPIRED);
+  g_assert_cmpstr (expired->error->hold, ==, "h_1");
+  g_assert_null (expired->error->seats);
+  g_assert_true (expired->replayed);
+
+  g_string_truncate (out, 0);
+  sb_error_message_write (out, NULL, SB_ERROR_RATE_LIMITED, "Too many requests", NULL, NULL, 20,
+                          FALSE);
+  g_autoptr (SbMessage) limited = parse_ok (out);
+  g_assert_null (limited->re);
+  g_assert_cmpint (limited->error->code, ==, SB_ERROR_RATE_LIMITED);
+  g_assert_cmpint (limited->error->retry_after_ms, ==, 20);
+
+  g_autoptr (SbErrorMessage) copy = sb_error_message_copy (unavailable->error);
+  assert_strv (copy->seats, seats_ab);
+
+  assert_parse_fails ("{\"type\":\"error\",\"re\":\"5\",\"code\":\"oops\",\"message\":\"m\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "error.code");
+  assert_parse_fails ("{\"type\":\"error\",\"re\":\"5\",\"code\":\"not_found\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "error.message");
+  assert_parse_fails ("{\"type\":\"error\",\"re\":5,\"code\":\"not_found\",\"message\":\"m\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "error.re");
+}
+
+static void
+test_envelope (void)
+{
+  /* The type need not come first; unknown members are ignored at every level. */
+  const char *later_type
+      = "{\"re\":\"1\",\"future\":{\"a\":[1,2,{\"b\":null}]},\"server_time\":7,\"type\":\"pong\"}";
+  g_autoptr (SbMessage) pong = sb_message_parse (later_type, strlen (later_type), NULL);
+  g_assert_nonnull (pong);
+  g_assert_cmpint (pong->type, ==, SB_MESSAGE_PONG);
+  g_assert_cmpint (pong->pong->server_time, ==, 7);
+
+  const char *nested_unknown
+      = "{\"type\":\"changed\",\"event\":\"e\",\"from_version\":1,\"version\":2,\"seats\":[{\"id\":"
+        "\"a\",\"state\":\"held\",\"hold\":\"h\",\"price\":10}],\"re\":17}";
+  g_autoptr (SbMessage) changed = sb_message_parse (nested_unknown, strlen (nested_unknown), NULL);
+  g_assert_nonnull (changed);
+  assert_seat (g_ptr_array_index (changed->changed->seats, 0), "a", SB_SEAT_HELD, "h");
+
+  assert_parse_fails ("", SB_MESSAGE_READ_ERROR_INVALID, "invalid JSON");
+  assert_parse_fails ("{\"type\":\"pong\",", SB_MESSAGE_READ_ERROR_INVALID, "invalid JSON");
+  assert_parse_fails ("{\"type\":\"pong\",\"re\":\"1\",\"server_time\":1} x",
+                      SB_MESSAGE_READ_ERROR_INVALID, "invalid JSON");
+  assert_parse_fails ("[1]", SB_MESSAGE_READ_ERROR_INVALID, "object");
+  assert_parse_fails ("{\"re\":\"1\"}", SB_MESSAGE_READ_ERROR_INVALID, "\"type\"");
+  assert_parse_fails ("{\"type\":3}", SB_MESSAGE_READ_ERROR_INVALID, "\"type\"");
+  assert_parse_fails ("{\"type\":\"fanfare\",\"re\":\"1\"}", SB_MESSAGE_READ_ERROR_UNKNOWN_TYPE,
+                      "fanfare");
+  assert_parse_fails ("{\"type\":\"pong\",\"type\":\"pong\",\"re\":\"1\",\"server_time\":1}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "pong.type");
+
+  /* Every type has a name that reads back. */
+  for (guint t = 0; t < SB_MESSAGE_N_TYPES; t++)
+    {
+      SbMessageType type;
+      g_assert_true (sb_message_type_from_string (sb_message_type_to_string (t), &type));
+      g_assert_cmpint (type, ==, t);
+    }
+  g_assert_null (sb_message_type_to_string (SB_MESSAGE_N_TYPES));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/message/welcome", test_welcome);
+  g_test_add_func ("/message/events", test_events);
+  g_test_add_func ("/message/snapshot", test_snapshot);
+  g_test_add_func ("/message/replay", test_replay);
+  g_test_add_func ("/message/unsubscribed-pong", test_unsubscribed_and_pong);
+  g_test_add_func ("/message/hold-replies", test_hold_replies);
+  g_test_add_func ("/message/changed", test_changed);
+  g_test_add_func ("/message/error", test_error);
+  g_test_add_func ("/message/envelope", test_envelope);
+  return g_test_run ();
+}
