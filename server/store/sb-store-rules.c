@@ -57,10 +57,12 @@ typedef enum
   STEP_FAILED,
 } Step;
 
+/* The server's clock (sb_now_ms (): wall time at start, advanced monotonically), so that an op
+ * without its own now_ms is judged on the same clock as the expiry timer. */
 static gint64
 real_now_ms (void)
 {
-  return g_get_real_time () / 1000;
+  return sb_now_ms ();
 }
 
 /* Refusals */
