@@ -157,6 +157,14 @@ on_op_done (SbOp *op, gpointer user_data)
   SbLiveEvent *event = event_id != NULL ? g_hash_table_lookup (self->events, event_id) : NULL;
 
   /* Memory first, then the reply, then (next iteration) the broadcast. */
+  for (guint i = 0; op->earlier_changes != NULL && i < op->earlier_changes->len; i++)
+    {
+      SbChange *change = g_steal_pointer (&op->earlier_changes->pdata[i]);
+      if (event != NULL)
+        sb_live_event_apply_change (event, change, op->committed_at_us);
+      else
+        sb_change_free (change);
+    }
   if (op->change != NULL)
     {
       SbChange *change = g_steal_pointer (&op->change);
