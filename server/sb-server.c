@@ -417,13 +417,19 @@ on_healthz (SoupServer *soup,
       return;
     }
 
+  /* A store that keeps failing refuses every write: take this server out of rotation. */
+  gboolean store_failing = sb_store_worker_is_failing (self->worker);
+  const char *status = self->shutting_down ? "shutting_down"
+                       : store_failing     ? "store_failing"
+                                           : "ok";
   g_autofree char *body = g_strdup_printf (
       "{\"status\":\"%s\",\"server\":\"seatbook-server " PACKAGE_VERSION "\",\"connections\":%u,"
       "\"events\":%u,\"store_pending\":%u}\n",
-      self->shutting_down ? "shutting_down" : "ok", sb_metrics_get_connections (self->metrics),
-      self->events_by_id->len, sb_store_worker_get_pending (self->worker));
+      status, sb_metrics_get_connections (self->metrics), self->events_by_id->len,
+      sb_store_worker_get_pending (self->worker));
   soup_server_message_set_status (
-      msg, self->shutting_down ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, NULL);
+      msg, self->shutting_down || store_failing ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK,
+      NULL);
   /* Measured first: arguments are evaluated in no defined order (clang steals first). */
   gsize body_length = strlen (body);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
