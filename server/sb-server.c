@@ -608,6 +608,17 @@ _sb_server_open_store (const SbServerSettings *settings, GError **error)
       g_autofree char *description = _sb_server_describe_store (uri);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   "Cannot open store %s: ", description);
+      return NULL;
+    }
+  /* Before listening: a store that cannot be written would otherwise pass /healthz and refuse
+   * every booking. */
+  if (!sb_store_check (store, &local_error))
+    {
+      g_autofree char *description = _sb_server_describe_store (uri);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Store %s is not usable: ", description);
+      g_object_unref (store);
+      return NULL;
     }
   return store;
 }
