@@ -40,7 +40,11 @@ typedef struct
   guint section;
   guint row;
   SbSeatFlags flags;
-  gboolean blocked; /* never for sale (a camera position, a broken seat) */
+  gboolean blocked;   /* never for sale (a camera position, a broken seat) */
+  gboolean gap_after; /* an aisle or gap follows: not adjacent to the next seat of its row */
+  guint rank;         /* the venue's quality rank (1 = best, from the seat, its row or its
+                         section), 0 where none is given */
+  guint quality;      /* the seat's place in the venue's quality order: 0 is the best seat */
 } SbSeat;
 
 typedef struct
@@ -50,6 +54,7 @@ typedef struct
   guint section;
   guint first_seat; /* seats of a row are contiguous in the seat array */
   guint n_seats;
+  guint rank; /* 0 when the row gives none */
 } SbRow;
 
 typedef struct
@@ -58,6 +63,7 @@ typedef struct
   char *name;
   guint first_row; /* rows of a section are contiguous in the row array */
   guint n_rows;
+  guint rank; /* 0 when the section gives none */
 } SbSection;
 
 typedef enum
@@ -114,6 +120,13 @@ const SbCategory *sb_venue_get_category (SbVenue *self, guint index);
 /* The shapes in drawing order: those of `shapes` as listed, then the stage. */
 guint sb_venue_get_n_shapes (SbVenue *self);
 const SbVenueShape *sb_venue_get_shape (SbVenue *self, guint index);
+
+/* The seat indices from the best seat to the worst (docs/venue-format.md, "Seat quality"):
+ * by rank (unranked seats last), then by distance to the stage's centre, then by index. Borrowed;
+ * n_seats entries. seat->quality is each seat's position in it. */
+const guint *sb_venue_get_quality_order (SbVenue *self);
+/* TRUE when seat a and seat a + 1 are in the same row with no gap between them. */
+gboolean sb_venue_seats_adjacent (SbVenue *self, guint a);
 
 /* Bounding box of all seat centres. */
 void
