@@ -9,6 +9,7 @@ static const SbFieldSpec error_fields[] = {
   SB_FIELD (SbErrorMessage, seats, "seats", SB_FIELD_STRV, FALSE),
   SB_FIELD (SbErrorMessage, hold, "hold", SB_FIELD_STRING, FALSE),
   SB_FIELD (SbErrorMessage, retry_after_ms, "retry_after_ms", SB_FIELD_INT, FALSE),
+  SB_FIELD (SbErrorMessage, available, "available", SB_FIELD_INT, FALSE),
 };
 
 const SbStructSpec _sb_error_message_spec = {
@@ -46,5 +47,18 @@ sb_error_message_write (GString *out,
     }
   if (retry_after_ms > 0)
     g_string_append_printf (out, ",\"retry_after_ms\":%" G_GINT64_FORMAT, retry_after_ms);
+  _sb_message_write_end (out, replayed);
+}
+
+void
+sb_error_message_write_not_enough_seats (
+    GString *out, const char *re, const char *message, gint64 available, gboolean replayed)
+{
+  _sb_message_write_begin (out, SB_MESSAGE_ERROR, re);
+  g_string_append (out, ",\"code\":\"");
+  g_string_append (out, sb_error_code_to_string (SB_ERROR_NOT_ENOUGH_SEATS));
+  g_string_append (out, "\",\"message\":");
+  sb_json_write_string_or_null (out, message);
+  g_string_append_printf (out, ",\"available\":%" G_GINT64_FORMAT, available);
   _sb_message_write_end (out, replayed);
 }

@@ -13,6 +13,7 @@ typedef struct
   char **seats;          /* seat_unavailable: the seats that were not available; else NULL */
   char *hold;            /* hold_expired: the hold; else NULL */
   gint64 retry_after_ms; /* rate_limited; 0 when absent */
+  gint64 available;      /* not_enough_seats: how many seats could be had; 0 when absent */
 } SbErrorMessage;
 
 #define SB_TYPE_ERROR_MESSAGE (sb_error_message_get_type ())
@@ -33,5 +34,9 @@ void sb_error_message_write (GString *out,
                              const char *hold,
                              gint64 retry_after_ms,
                              gboolean replayed);
+
+/* not_enough_seats (hold_best): with "available", the most seats that could be had. */
+void sb_error_message_write_not_enough_seats (
+    GString *out, const char *re, const char *message, gint64 available, gboolean replayed);
 
 G_END_DECLS

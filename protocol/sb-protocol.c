@@ -22,6 +22,7 @@ static const char *const error_code_names[] = {
   [SB_ERROR_FORBIDDEN] = "forbidden",
   [SB_ERROR_UNAVAILABLE] = "unavailable",
   [SB_ERROR_INTERNAL] = "internal_error",
+  [SB_ERROR_NOT_ENOUGH_SEATS] = "not_enough_seats",
 };
 
 const char *

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 /* Limits a server enforces by default (docs/protocol.md, "Limits"). */
 #define SB_MAX_FRAME_BYTES (64 * 1024)
 #define SB_MAX_SEATS_PER_REQUEST 50
+#define SB_MAX_CATEGORIES_PER_REQUEST 16 /* hold_best */
 #define SB_MAX_REQUEST_ID_LENGTH 128
 #define SB_MAX_CLIENT_ID_LENGTH 128
 #define SB_DEFAULT_HOLD_TTL_SECONDS 600
@@ -43,6 +44,7 @@ typedef enum
   SB_ERROR_FORBIDDEN,
   SB_ERROR_UNAVAILABLE, /* the server cannot serve now (shutting down, store failing) */
   SB_ERROR_INTERNAL,
+  SB_ERROR_NOT_ENOUGH_SEATS, /* hold_best: no set of seats fits; says how many could be had */
 } SbErrorCode;
 
 /* Now in Unix milliseconds, the unit of the protocol's times (expires_at, server_time): the one

@@ -23,7 +23,7 @@ static const char *const type_names[] = {
   [SB_REQUEST_SUBSCRIBE] = "subscribe", [SB_REQUEST_UNSUBSCRIBE] = "unsubscribe",
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
   [SB_REQUEST_RELEASE] = "release",     [SB_REQUEST_BOOK] = "book",
-  [SB_REQUEST_PING] = "ping",
+  [SB_REQUEST_PING] = "ping",           [SB_REQUEST_HOLD_BEST] = "hold_best",
 };
 
 /* Every field a request may carry; a bit per field in the tables below. */
@@ -39,15 +39,21 @@ typedef enum
   F_SEATS,
   F_HOLD,
   F_TTL,
+  F_COUNT,
+  F_CATEGORIES,
+  F_MAX_PRICE,
+  F_TOGETHER,
   N_FIELDS
 } Field;
 
 static const char *const field_names[N_FIELDS] = {
-  [F_TYPE] = "type",         [F_ID] = "id",
-  [F_CLIENT] = "client",     [F_CLIENT_ID] = "client_id",
-  [F_PROTOCOL] = "protocol", [F_EVENT] = "event",
-  [F_SINCE] = "since",       [F_SEATS] = "seats",
-  [F_HOLD] = "hold",         [F_TTL] = "ttl",
+  [F_TYPE] = "type",           [F_ID] = "id",
+  [F_CLIENT] = "client",       [F_CLIENT_ID] = "client_id",
+  [F_PROTOCOL] = "protocol",   [F_EVENT] = "event",
+  [F_SINCE] = "since",         [F_SEATS] = "seats",
+  [F_HOLD] = "hold",           [F_TTL] = "ttl",
+  [F_COUNT] = "count",         [F_CATEGORIES] = "categories",
+  [F_MAX_PRICE] = "max_price", [F_TOGETHER] = "together",
 };
 
 #define BIT(f) (1u << (f))
@@ -72,6 +78,9 @@ static const TypeSpec type_specs[] = {
   [SB_REQUEST_RELEASE] = { COMMON | BIT (F_HOLD), COMMON | BIT (F_HOLD) },
   [SB_REQUEST_BOOK] = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS), COMMON },
   [SB_REQUEST_PING] = { COMMON, COMMON },
+  [SB_REQUEST_HOLD_BEST] = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES)
+                                 | BIT (F_MAX_PRICE) | BIT (F_TOGETHER) | BIT (F_TTL),
+                             COMMON | BIT (F_EVENT) | BIT (F_COUNT) },
 };
 
 const char *
@@ -95,6 +104,7 @@ sb_request_new (SbRequestType type, const char *id)
   request->protocol = type == SB_REQUEST_HELLO ? SB_PROTOCOL_VERSION : 0;
   request->since = -1;
   request->ttl_seconds = 0;
+  request->max_price = -1;
   return request;
 }
 
@@ -109,6 +119,7 @@ sb_request_free (SbRequest *request)
   g_free (request->event_id);
   g_strfreev (request->seats);
   g_free (request->hold_id);
+  g_strfreev (request->categories);
   g_free (request);
 }
 
@@ -151,6 +162,10 @@ typedef struct
   guint n_seats;
   char *seats[SB_MAX_SEATS_PER_REQUEST + 1];
   guint seat_length[SB_MAX_SEATS_PER_REQUEST];
+  gboolean boolean[N_FIELDS];
+  /* "categories" of hold_best, kept like "seats". */
+  guint n_categories;
+  char *categories[SB_MAX_CATEGORIES_PER_REQUEST + 1];
 } Scan;
 
 static void
@@ -162,6 +177,8 @@ scan_clear (Scan *scan)
     g_free (scan->string[f]);
   for (guint i = 0; i < MIN (scan->n_seats, SB_MAX_SEATS_PER_REQUEST); i++)
     g_free (scan->seats[i]);
+  for (guint i = 0; i < MIN (scan->n_categories, SB_MAX_CATEGORIES_PER_REQUEST); i++)
+    g_free (scan->categories[i]);
 }
 
 static Field
@@ -195,6 +212,31 @@ scan_seats (SbJsonReader *reader, Scan *scan)
         }
       /* Counting on is enough for the message; the rest is only checked for syntax. */
       scan->n_seats++;
+      if ((item.type == SB_JSON_ARRAY || item.type == SB_JSON_OBJECT)
+          && !sb_json_reader_skip_rest (reader, &item))
+        return FALSE;
+    }
+}
+
+/* An array of strings (hold_best's "categories"): the first max items are kept (NULL where an
+ * item is not a string), every item is counted. */
+static gboolean
+scan_strings (SbJsonReader *reader, char **items, guint max, guint *n_items)
+{
+  for (;;)
+    {
+      SbJsonValue item;
+      gboolean more;
+
+      if (!sb_json_reader_next_item (reader, &more))
+        return FALSE;
+      if (!more)
+        return TRUE;
+      if (!sb_json_reader_read_value (reader, &item))
+        return FALSE;
+      if (*n_items < max)
+        items[*n_items] = item.type == SB_JSON_STRING ? g_strndup (item.s, item.n) : NULL;
+      (*n_items)++;
       if ((item.type == SB_JSON_ARRAY || item.type == SB_JSON_OBJECT)
           && !sb_json_reader_skip_rest (reader, &item))
         return FALSE;
@@ -237,11 +279,16 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
       case SB_JSON_ARRAY:
         if (f == F_SEATS)
           return scan_seats (reader, scan);
+        if (f == F_CATEGORIES)
+          return scan_strings (reader, scan->categories, SB_MAX_CATEGORIES_PER_REQUEST,
+                               &scan->n_categories);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_OBJECT:
         return sb_json_reader_skip_rest (reader, &value);
-      case SB_JSON_NULL:
       case SB_JSON_BOOLEAN:
+        scan->boolean[f] = value.b;
+        return TRUE;
+      case SB_JSON_NULL:
       default:
         return TRUE;
     }
@@ -365,6 +412,49 @@ take_seats (Scan *scan, char ***out, GError **error)
   return TRUE;
 }
 
+/* hold_best's own fields (docs/protocol.md, "hold_best"). */
+static gboolean
+check_hold_best (Scan *scan, SbRequest *request, GError **error)
+{
+  if (!read_integer (scan, F_COUNT, "field \"count\" must be an integer", error))
+    return FALSE;
+  if (scan->number[F_COUNT] < 1 || scan->number[F_COUNT] > SB_MAX_SEATS_PER_REQUEST)
+    return invalid (error, "field \"count\" must be from 1 to %d", SB_MAX_SEATS_PER_REQUEST);
+  request->count = (gint) scan->number[F_COUNT];
+  if (scan->present & BIT (F_CATEGORIES))
+    {
+      guint n = scan->n_categories;
+
+      if (scan->kind[F_CATEGORIES] != SB_JSON_ARRAY || n < 1 || n > SB_MAX_CATEGORIES_PER_REQUEST)
+        return invalid (error, "field \"categories\" must list 1-%d category ids",
+                        SB_MAX_CATEGORIES_PER_REQUEST);
+      for (guint i = 0; i < n; i++)
+        if (scan->categories[i] == NULL
+            || !has_length (scan->categories[i], strlen (scan->categories[i]),
+                            SB_MAX_SEAT_ID_LENGTH))
+          return invalid (error, "categories[%u] must be a category id of 1-%d characters", i,
+                          SB_MAX_SEAT_ID_LENGTH);
+      request->categories = g_memdup2 (scan->categories, (n + 1) * sizeof (char *));
+      scan->n_categories = 0;
+    }
+  if (scan->present & BIT (F_MAX_PRICE))
+    {
+      if (!read_integer (scan, F_MAX_PRICE,
+                         "field \"max_price\" must be an integer (minor units, e.g. cents)", error))
+        return FALSE;
+      if (scan->number[F_MAX_PRICE] < 0)
+        return invalid (error, "field \"max_price\" must be 0 or more");
+      request->max_price = scan->number[F_MAX_PRICE];
+    }
+  if (scan->present & BIT (F_TOGETHER))
+    {
+      if (scan->kind[F_TOGETHER] != SB_JSON_BOOLEAN)
+        return invalid (error, "field \"together\" must be true or false");
+      request->apart = !scan->boolean[F_TOGETHER];
+    }
+  return TRUE;
+}
+
 /* The checks, in the order the tree-based parser made them. */
 static gboolean
 check_scan (Scan *scan, SbRequest **out, GError **error)
@@ -471,6 +561,8 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
                         SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS, ttl);
       request->ttl_seconds = ttl;
     }
+  if (scan->type == SB_REQUEST_HOLD_BEST && !check_hold_best (scan, request, error))
+    return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */
   request->id = g_steal_pointer (&scan->string[F_ID]);
@@ -611,6 +703,26 @@ sb_request_to_json (const SbRequest *request)
     {
       append_member (out, F_TTL);
       g_string_append_printf (out, "%" G_GINT64_FORMAT, request->ttl_seconds);
+    }
+  if (request->type == SB_REQUEST_HOLD_BEST)
+    {
+      append_member (out, F_COUNT);
+      g_string_append_printf (out, "%d", request->count);
+      if (request->categories != NULL)
+        {
+          append_member (out, F_CATEGORIES);
+          sb_json_write_string_array (out, (const char *const *) request->categories);
+        }
+      if (request->max_price >= 0)
+        {
+          append_member (out, F_MAX_PRICE);
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, request->max_price);
+        }
+      if (request->apart)
+        {
+          append_member (out, F_TOGETHER);
+          g_string_append (out, "false");
+        }
     }
 
   g_string_append_c (out, '}');

@@ -17,6 +17,7 @@ typedef enum
   SB_REQUEST_RELEASE,
   SB_REQUEST_BOOK,
   SB_REQUEST_PING,
+  SB_REQUEST_HOLD_BEST,
 } SbRequestType;
 
 typedef struct
@@ -30,7 +31,12 @@ typedef struct
   gint64 since;       /* subscribe: the last version the client has, or -1 */
   char **seats;       /* hold, book (by seats); NULL-terminated, no duplicates */
   char *hold_id;      /* extend, release, book (by hold) */
-  gint64 ttl_seconds; /* hold, extend: 0 means the server's default */
+  gint64 ttl_seconds; /* hold, extend, hold_best: 0 means the server's default */
+  /* hold_best */
+  gint count;        /* 1-50 */
+  char **categories; /* category ids; NULL: any */
+  gint64 max_price;  /* minor units; -1: no limit */
+  gboolean apart;    /* FALSE (the default): side by side ("together": true) */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

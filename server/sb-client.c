@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "sb-client.h"
+#include "sb-client-best.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -282,6 +283,8 @@ request_type_of_op (SbOpKind kind)
         return SB_REQUEST_RELEASE;
       case SB_OP_BOOK:
         return SB_REQUEST_BOOK;
+      case SB_OP_HOLD_BEST:
+        return SB_REQUEST_HOLD_BEST;
       case SB_OP_EXPIRE:
       default:
         return SB_METRICS_REQUEST_INVALID;
@@ -351,6 +354,16 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
       const char *expired_hold = NULL;
       gint64 retry_after_ms = 0;
 
+      if (op->error == SB_ERROR_NOT_ENOUGH_SEATS)
+        {
+          GString *out = new_reply ();
+
+          sb_error_message_write_not_enough_seats (out, op->request_id, op->error_message,
+                                                   op->result_available, op->replayed);
+          send_reply (self, out);
+          count (self, request_type, op->error);
+          return;
+        }
       if (op->error == SB_ERROR_SEAT_UNAVAILABLE)
         conflicts = op->conflicting_seats != NULL ? (const char *const *) op->conflicting_seats
                                                   : no_seats;
@@ -369,10 +382,11 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
   switch (op->kind)
     {
       case SB_OP_HOLD:
+      case SB_OP_HOLD_BEST:
       case SB_OP_EXTEND:
-        sb_hold_message_write (out, op->kind == SB_OP_HOLD ? SB_MESSAGE_HELD : SB_MESSAGE_EXTENDED,
-                               op->request_id, hold_id, op->event_id, seats,
-                               op->result_expires_at_ms, now_ms, op->replayed);
+        sb_hold_message_write (
+            out, op->kind == SB_OP_EXTEND ? SB_MESSAGE_EXTENDED : SB_MESSAGE_HELD, op->request_id,
+            hold_id, op->event_id, seats, op->result_expires_at_ms, now_ms, op->replayed);
         break;
       case SB_OP_RELEASE:
         sb_released_message_write (out, op->request_id, hold_id, op->event_id, seats, op->replayed);
@@ -729,14 +743,31 @@ handle_op_request (SbClient *self, SbRequest *request)
       case SB_REQUEST_BOOK:
         kind = SB_OP_BOOK;
         break;
+      case SB_REQUEST_HOLD_BEST:
+        kind = SB_OP_HOLD_BEST;
+        break;
       default:
         g_assert_not_reached ();
     }
 
-  if ((kind == SB_OP_HOLD || kind == SB_OP_EXTEND) && !check_ttl (self, request, &ttl_ms))
+  if ((kind == SB_OP_HOLD || kind == SB_OP_EXTEND || kind == SB_OP_HOLD_BEST)
+      && !check_ttl (self, request, &ttl_ms))
     return;
 
-  if (kind == SB_OP_HOLD || (kind == SB_OP_BOOK && request->hold_id == NULL))
+  if (kind == SB_OP_HOLD_BEST)
+    {
+      g_autofree char *problem = NULL;
+
+      event = lookup_event_or_reply (self, request);
+      if (event == NULL)
+        return;
+      if ((problem = sb_client_best_check (event, request)) != NULL)
+        {
+          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, problem);
+          return;
+        }
+    }
+  else if (kind == SB_OP_HOLD || (kind == SB_OP_BOOK && request->hold_id == NULL))
     {
       event = lookup_event_or_reply (self, request);
       if (event == NULL || !check_seats (self, request, event)
@@ -755,6 +786,8 @@ handle_op_request (SbClient *self, SbRequest *request)
   op->seat_ids = g_strdupv (request->seats);
   op->hold_id = g_strdup (request->hold_id);
   op->ttl_ms = ttl_ms;
+  if (kind == SB_OP_HOLD_BEST)
+    sb_client_best_fill_op (op, request);
   self->hooks.submit_op (op, self->hooks.user_data);
 }
 
@@ -835,6 +868,7 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_EXTEND:
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
+      case SB_REQUEST_HOLD_BEST:
         handle_op_request (self, request);
         break;
       case SB_REQUEST_PING:

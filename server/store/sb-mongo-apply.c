@@ -276,6 +276,32 @@ mongo_read_seats (gpointer backend,
   return TRUE;
 }
 
+/* Only seats that are not free have a document: one find for the event's. */
+static gboolean
+mongo_read_taken_seats (gpointer backend,
+                        const char *event_id,
+                        SbVenue *venue,
+                        guint8 *taken,
+                        G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+  g_autoptr (bson_t) filter = BCON_NEW ("_id.e", BCON_UTF8 (event_id));
+  g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "_id", BCON_INT32 (1), "}");
+
+  if (!sb_mongo_txn_find (d->txn, "seat_states", filter, opts, docs))
+    return FALSE;
+  for (guint i = 0; i < docs->len; i++)
+    {
+      const char *seat = sb_mongo_doc_get_utf8 (g_ptr_array_index (docs, i), "_id.s");
+      guint index;
+
+      if (seat != NULL && sb_venue_lookup_seat (venue, seat, &index))
+        taken[index] = 1;
+    }
+  return TRUE;
+}
+
 static SbStoredHold *
 stored_hold_from_doc (const bson_t *doc)
 {
@@ -538,6 +564,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .get_venue = mongo_get_venue,
   .append_change = mongo_append_change,
   .read_seats = mongo_read_seats,
+  .read_taken_seats = mongo_read_taken_seats,
   .read_hold = mongo_read_hold,
   .find_expired_holds = mongo_find_expired_holds,
   .insert_hold = mongo_insert_hold,

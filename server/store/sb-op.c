@@ -37,6 +37,8 @@ sb_op_clear_outcome (SbOp *op)
   g_clear_pointer (&op->result_seat_ids, g_strfreev);
   op->result_expires_at_ms = 0;
   op->replayed = FALSE;
+  op->result_available = 0;
+  g_clear_pointer (&op->result_lone_seat, g_free);
   g_clear_pointer (&op->change, sb_change_free);
   g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }
@@ -52,6 +54,7 @@ sb_op_free (SbOp *op)
   g_free (op->request_id);
   g_strfreev (op->seat_ids);
   g_free (op->hold_id);
+  g_strfreev (op->best.categories);
   g_free (op);
 }
 
@@ -70,6 +73,8 @@ sb_op_kind_to_string (SbOpKind kind)
         return "book";
       case SB_OP_EXPIRE:
         return "expire";
+      case SB_OP_HOLD_BEST:
+        return "hold_best";
       default:
         return "unknown";
     }
@@ -242,6 +247,16 @@ sb_op_outcome_to_json (const SbOp *op)
       append_key (out, "expires_at");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_expires_at_ms);
     }
+  if (op->error == SB_ERROR_NOT_ENOUGH_SEATS)
+    {
+      append_key (out, "available");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_available);
+    }
+  if (op->result_lone_seat != NULL)
+    {
+      append_key (out, "lone_seat");
+      sb_json_write_string (out, op->result_lone_seat);
+    }
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
@@ -280,6 +295,8 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
       || !read_string (object, "booking", &op->result_booking_id, error)
       || !read_strv (object, "seats", &op->result_seat_ids, error)
       || !read_int (object, "expires_at", &op->result_expires_at_ms, error)
+      || !read_int (object, "available", &op->result_available, error)
+      || !read_string (object, "lone_seat", &op->result_lone_seat, error)
       || !read_string (object, "event", &event_id, error))
     {
       sb_op_clear_outcome (op);

@@ -11,13 +11,24 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SB_OP_HOLD,    /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
-  SB_OP_EXTEND,  /* in: event_id, client_id, request_id, hold_id, ttl_ms */
-  SB_OP_RELEASE, /* in: event_id, client_id, request_id, hold_id */
-  SB_OP_BOOK,    /* in: event_id, client_id, request_id, and hold_id or seat_ids */
-  SB_OP_EXPIRE,  /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms,
-                    one version per hold */
+  SB_OP_HOLD,      /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
+  SB_OP_EXTEND,    /* in: event_id, client_id, request_id, hold_id, ttl_ms */
+  SB_OP_RELEASE,   /* in: event_id, client_id, request_id, hold_id */
+  SB_OP_BOOK,      /* in: event_id, client_id, request_id, and hold_id or seat_ids */
+  SB_OP_EXPIRE,    /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms,
+                      one version per hold */
+  SB_OP_HOLD_BEST, /* in: event_id, client_id, request_id, best, ttl_ms; a hold of the seats the
+                      best-available search chose (sb-best-available.h) */
 } SbOpKind;
+
+/* What hold_best asks for (docs/protocol.md, "hold_best"). */
+typedef struct
+{
+  guint count;
+  char **categories; /* category ids; NULL: any */
+  gint64 max_price;  /* -1: no limit */
+  gboolean apart;    /* FALSE: side by side */
+} SbBestRequest;
 
 typedef struct
 {
@@ -51,12 +62,13 @@ typedef struct
   /* Input */
   SbOpKind kind;
   char *event_id;
-  char *client_id;  /* NULL for expire */
-  char *request_id; /* NULL for expire; (client_id, request_id) is the idempotency key */
-  char **seat_ids;  /* hold, book by seats */
-  char *hold_id;    /* extend, release, book by hold */
-  gint64 ttl_ms;    /* hold, extend */
-  gint64 now_ms;    /* the clock the op runs at: expiry is judged against it */
+  char *client_id;    /* NULL for expire */
+  char *request_id;   /* NULL for expire; (client_id, request_id) is the idempotency key */
+  char **seat_ids;    /* hold, book by seats */
+  char *hold_id;      /* extend, release, book by hold */
+  gint64 ttl_ms;      /* hold, extend, hold_best */
+  SbBestRequest best; /* hold_best */
+  gint64 now_ms;      /* the clock the op runs at: expiry is judged against it */
 
   /* Outcome, filled in by the store */
   SbErrorCode error;           /* SB_ERROR_NONE on success */
@@ -67,6 +79,8 @@ typedef struct
   char **result_seat_ids;      /* the seats the op acted on (book by hold: the hold's seats) */
   gint64 result_expires_at_ms; /* hold, extend */
   gboolean replayed;           /* the outcome is the stored outcome of an earlier request */
+  gint64 result_available;     /* NOT_ENOUGH_SEATS: how many seats could be had */
+  char *result_lone_seat;      /* the seat the op leaves alone (orphan rule "warn"), or NULL */
   SbChange *change;            /* what the op committed; NULL when it changed nothing */
   /* Expire ending several holds (one version each): the SbChanges before change, in version
    * order; NULL otherwise. */

@@ -135,6 +135,32 @@ sqlite_read_seats (gpointer backend,
 }
 
 static gboolean
+sqlite_read_taken_seats (
+    gpointer backend, const char *event_id, SbVenue *venue, guint8 *taken, GError **error)
+{
+  SbSqliteDb *self = backend;
+  g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self, STMT_SEATS_TAKEN, error, "s", event_id);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint index;
+
+      /* A row for a seat the venue does not have is no seat anyone can ask for. */
+      if (sb_venue_lookup_seat (venue, sb_sqlite_column_text (stmt, 0), &index))
+        taken[index] = 1;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sb_sqlite_db_set_error (self, error, "reading the seats of an event");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 sqlite_read_hold (gpointer backend, const char *hold_id, SbStoredHold **out_hold, GError **error)
 {
   SbSqliteDb *self = backend;
@@ -413,6 +439,7 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .get_venue = sqlite_get_venue,
   .append_change = sqlite_append_change,
   .read_seats = sqlite_read_seats,
+  .read_taken_seats = sqlite_read_taken_seats,
   .read_hold = sqlite_read_hold,
   .find_expired_holds = sqlite_find_expired_holds,
   .insert_hold = sqlite_insert_hold,

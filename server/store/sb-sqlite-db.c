@@ -134,6 +134,7 @@ static const char *const stmt_sql[N_STMTS] = {
     " WHERE hold_id = ?1 AND state = 'held'",
   [STMT_SEATS_OF_EVENT] = "SELECT seat_id, state, hold_id FROM seat_states WHERE event_id = ?1"
                           " ORDER BY seat_id",
+  [STMT_SEATS_TAKEN] = "SELECT seat_id FROM seat_states WHERE event_id = ?1",
   [STMT_HOLD_GET] = "SELECT event_id, client_id, expires_at, status FROM holds WHERE hold_id = ?1",
   [STMT_HOLD_PUT]
   = "INSERT INTO holds (hold_id, event_id, client_id, expires_at, status, created_at)"

@@ -87,6 +87,10 @@ typedef struct
                           const char *const *seat_ids,
                           GPtrArray *out,
                           GError **error);
+  /* Sets taken[i] to 1 for every seat i of venue (the event's) that is not free: the whole
+   * occupancy of the event in one read, for hold_best. */
+  gboolean (*read_taken_seats) (
+      gpointer backend, const char *event_id, SbVenue *venue, guint8 *taken, GError **error);
   /* *out_hold = NULL when there is no such hold. */
   gboolean (*read_hold) (gpointer backend,
                          const char *hold_id,

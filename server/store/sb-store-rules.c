@@ -4,6 +4,8 @@
 
 #include "sb-store-rules.h"
 
+#include "sb-best-available.h"
+
 /* Stored holds */
 
 SbStoredHold *
@@ -345,15 +347,43 @@ new_booked_change (Run *r, const char *const *seats)
 
 /* The ops. Each builds the op's change (the event's next version) and fills in its results. */
 
+/* A new hold of seat_ids (read as free), its change and the op's results. */
+static Step
+write_hold (Run *r, char **seat_ids, GError **error)
+{
+  SbOp *op = r->op;
+  g_autoptr (SbStoredHold) hold = NULL;
+  g_autofree char *refused = NULL;
+  SbChange *change;
+
+  hold = sb_stored_hold_new (NULL, op->event_id, op->client_id, "active", g_strdupv (seat_ids),
+                             r->now_ms + op->ttl_ms);
+  if (!insert_hold (r, hold, error)
+      || !r->funcs->hold_seats (r->backend, op->event_id, (const char *const *) seat_ids,
+                                hold->hold_id, &refused, error))
+    return STEP_FAILED;
+  if (refused != NULL)
+    return refuse_seat (op, g_steal_pointer (&refused));
+
+  change = sb_change_new (op->event_id, r->version + 1);
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    g_ptr_array_add (change->seats, sb_seat_change_new (seat_ids[i], SB_SEAT_HELD, hold->hold_id));
+  g_ptr_array_add (change->holds,
+                   sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
+                                       (const char *const *) seat_ids, hold->expires_at_ms));
+  op->result_hold_id = g_steal_pointer (&hold->hold_id);
+  op->result_seat_ids = g_strdupv (seat_ids);
+  op->result_expires_at_ms = hold->expires_at_ms;
+  op->change = change;
+  return STEP_OK;
+}
+
 static Step
 run_hold (Run *r, GError **error)
 {
   SbOp *op = r->op;
   g_autoptr (GPtrArray) states = NULL;
   g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
-  g_autoptr (SbStoredHold) hold = NULL;
-  g_autofree char *refused = NULL;
-  SbChange *change;
   Step step;
 
   if ((step = step_event (r, error)) != STEP_OK || (step = step_seat_list (r, error)) != STEP_OK
@@ -369,27 +399,78 @@ run_hold (Run *r, GError **error)
   if (refuse_conflicts (op, conflicts) || refused_before (r, g_strdupv (op->seat_ids)))
     return STEP_REFUSED;
 
-  hold = sb_stored_hold_new (NULL, op->event_id, op->client_id, "active", g_strdupv (op->seat_ids),
-                             r->now_ms + op->ttl_ms);
-  if (!insert_hold (r, hold, error)
-      || !r->funcs->hold_seats (r->backend, op->event_id, (const char *const *) op->seat_ids,
-                                hold->hold_id, &refused, error))
-    return STEP_FAILED;
-  if (refused != NULL)
-    return refuse_seat (op, g_steal_pointer (&refused));
+  return write_hold (r, op->seat_ids, error);
+}
 
-  change = sb_change_new (op->event_id, r->version + 1);
-  for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    g_ptr_array_add (change->seats,
-                     sb_seat_change_new (op->seat_ids[i], SB_SEAT_HELD, hold->hold_id));
-  g_ptr_array_add (change->holds,
-                   sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
-                                       (const char *const *) op->seat_ids, hold->expires_at_ms));
-  op->result_hold_id = g_steal_pointer (&hold->hold_id);
-  op->result_seat_ids = g_strdupv (op->seat_ids);
-  op->result_expires_at_ms = hold->expires_at_ms;
-  op->change = change;
-  return STEP_OK;
+/* The seats chosen by hold_best: the best-available search (sb-best-available.c) on the event's
+ * whole occupancy, read in this transaction, so that two desks asking at once get disjoint seats.
+ */
+static Step
+run_hold_best (Run *r, GError **error)
+{
+  SbOp *op = r->op;
+  g_autofree guint8 *taken = NULL;
+  g_autofree guint *categories = NULL;
+  g_auto (GStrv) seat_ids = NULL;
+  SbBestQuery query = { 0 };
+  SbBestResult result;
+  SbVenue *venue;
+  guint n_seats;
+  Step step;
+
+  if ((step = step_event (r, error)) != STEP_OK || (step = step_ttl (r)) != STEP_OK)
+    return step;
+  if (op->best.count < 1 || op->best.count > SB_BEST_MAX_COUNT)
+    return refuse (op, SB_ERROR_INVALID_REQUEST, "The count must be from 1 to 50");
+  venue = r->funcs->get_venue (r->backend, op->event_id, error);
+  if (venue == NULL)
+    return STEP_FAILED;
+
+  query.count = op->best.count;
+  query.max_price = op->best.max_price;
+  query.together = !op->best.apart;
+  query.allow_lone_seat = TRUE;
+  if (op->best.categories != NULL)
+    {
+      query.n_categories = g_strv_length (op->best.categories);
+      categories = g_new (guint, query.n_categories);
+      for (guint i = 0; i < query.n_categories; i++)
+        {
+          guint c;
+
+          for (c = 0; c < sb_venue_get_n_categories (venue); c++)
+            if (g_str_equal (sb_venue_get_category (venue, c)->id, op->best.categories[i]))
+              break;
+          if (c == sb_venue_get_n_categories (venue))
+            {
+              sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Event %s has no category %s",
+                               op->event_id, op->best.categories[i]);
+              return STEP_REFUSED;
+            }
+          categories[i] = c;
+        }
+      query.categories = categories;
+    }
+
+  n_seats = sb_venue_get_n_seats (venue);
+  taken = g_new0 (guint8, n_seats);
+  if (!r->funcs->read_taken_seats (r->backend, op->event_id, venue, taken, error))
+    return STEP_FAILED;
+  if (!sb_best_available_find (venue, taken, &query, &result))
+    {
+      sb_op_set_error (op, SB_ERROR_NOT_ENOUGH_SEATS,
+                       "No %u seats%s fit the request; %u could be had", query.count,
+                       query.together ? " side by side" : "", result.available);
+      op->result_available = result.available;
+      return STEP_REFUSED;
+    }
+
+  seat_ids = g_new0 (char *, result.n_seats + 1);
+  for (guint i = 0; i < result.n_seats; i++)
+    seat_ids[i] = g_strdup (sb_venue_get_seat (venue, result.seats[i])->id);
+  if (refused_before (r, g_strdupv (seat_ids)))
+    return STEP_REFUSED;
+  return write_hold (r, seat_ids, error);
 }
 
 static Step
@@ -665,6 +746,8 @@ run_op (Run *r, GError **error)
         return op->hold_id != NULL ? run_book_hold (r, error) : run_book_seats (r, error);
       case SB_OP_EXPIRE:
         return run_expire (r, error);
+      case SB_OP_HOLD_BEST:
+        return run_hold_best (r, error);
       default:
         sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Unknown operation %d", op->kind);
         return STEP_REFUSED;
