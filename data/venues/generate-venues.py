@@ -21,13 +21,18 @@ def r2(v):
     return 0.0 if v == 0 else v
 
 
-def seat(section, row, number, x, y, category, flags=(), blocked=False):
+def seat(section, row, number, x, y, category, flags=(), blocked=False, gap_after=False,
+         rank=None):
     s = {"id": f"{section}-{row}-{number}", "label": str(number), "x": r2(x), "y": r2(y),
          "category": category}
     if flags:
         s["flags"] = list(flags)
     if blocked:
         s["blocked"] = True
+    if gap_after:
+        s["gap_after"] = True
+    if rank is not None:
+        s["rank"] = rank
     return s
 
 
@@ -74,10 +79,12 @@ def write(name, venue, compact):
             rows = []
             for r in s["rows"]:
                 seats = ",\n".join("    " + json.dumps(st, ensure_ascii=False) for st in r["seats"])
+                rank = f'"rank": {r["rank"]}, ' if "rank" in r else ""
                 rows.append(f'   {{"id": {json.dumps(r["id"])}, "label": {json.dumps(r["label"])}, '
-                            f'"seats": [\n{seats}]}}')
+                            f'{rank}"seats": [\n{seats}]}}')
+            rank = f'"rank": {s["rank"]}, ' if "rank" in s else ""
             sections.append(f'  {{"id": {json.dumps(s["id"])}, "name": {json.dumps(s["name"])}, '
-                            f'"rows": [\n' + ",\n".join(rows) + "]}")
+                            f'{rank}"rows": [\n' + ",\n".join(rows) + "]}")
         out.append(",\n".join(sections))
         out.append(" ]")
         out.append("}")
@@ -89,9 +96,10 @@ def write(name, venue, compact):
 
 # ---- Theatre: curved rows on arcs around a point behind the stage, a centre aisle. ----------
 
-def arc_row(section, row, n, radius, centre_y, aisle, pitch, category_of, flags_of, blocked_ids):
-    """n seats (even) on an arc of @radius, half on each side of a centre aisle @aisle wide,
-    numbered 1..n from left to right."""
+def arc_row(section, row, n, radius, centre_y, aisle, pitch, category_of, flags_of, blocked_ids,
+            rank_of=lambda row, number, n: None):
+    """n seats (even) on an arc of @radius, half on each side of a centre aisle @aisle wide
+    (gap_after on the seat left of it), numbered 1..n from left to right."""
     half = n // 2
     seats = []
     # Arc lengths from the centre line; left side mirrored.
@@ -104,7 +112,8 @@ def arc_row(section, row, n, radius, centre_y, aisle, pitch, category_of, flags_
         y = centre_y + radius * math.cos(theta)
         sid = f"{section}-{row}-{number}"
         seats.append(seat(section, row, number, x, y, category_of(row, number, n),
-                          flags_of(row, number, n), sid in blocked_ids))
+                          flags_of(row, number, n), sid in blocked_ids, gap_after=number == half,
+                          rank=rank_of(row, number, n)))
     return seats
 
 
@@ -137,11 +146,17 @@ def theatre():
             return ["restricted_view"]
         return []
 
+    def balcony_rank(row, number, n):
+        # Behind the pillars: the balcony's worst seats.
+        return 4 if balcony_flags(row, number, n) else None
+
+    # Quality: the premium rows, the other stalls, the balcony, its restricted corners; within a
+    # rank, the distance to the stage's centre decides.
     stalls_rows = []
     for k, n in enumerate(stalls_sizes):
         row = ROWS[k]
         radius = 16.0 + 1.3 * k
-        stalls_rows.append({"id": row, "label": row,
+        stalls_rows.append({"id": row, "label": row, "rank": 1 if row in "CDEFG" else 2,
                             "seats": arc_row("stalls", row, n, radius, centre_y, 1.6, 1.05,
                                              stalls_category, stalls_flags, blocked)})
     balcony_rows = []
@@ -150,7 +165,8 @@ def theatre():
         radius = 16.0 + 1.3 * len(stalls_sizes) + 2.5 + 1.3 * k
         balcony_rows.append({"id": row, "label": row,
                              "seats": arc_row("balcony", row, n, radius, centre_y, 1.6, 1.05,
-                                              balcony_category, balcony_flags, blocked)})
+                                              balcony_category, balcony_flags, blocked,
+                                              balcony_rank)})
     return {
         "format": 1,
         "id": "grand-theatre",
@@ -165,7 +181,7 @@ def theatre():
         ],
         "sections": [
             {"id": "stalls", "name": "Stalls", "rows": stalls_rows},
-            {"id": "balcony", "name": "Balcony", "rows": balcony_rows},
+            {"id": "balcony", "name": "Balcony", "rank": 3, "rows": balcony_rows},
         ],
     }
 
@@ -189,7 +205,9 @@ def cinema():
             elif row == "A" and number in (2, n - 1):
                 flags = ["companion"]
             seats.append(seat("hall", row, number, x, y, category, flags))
-        rows.append({"id": row, "label": row, "seats": seats})
+        # The middle of the room first, then the back, then towards the screen.
+        rank = {"D": 1, "E": 1, "F": 1, "G": 1, "H": 2, "I": 2, "J": 2, "C": 3, "B": 4, "A": 5}[row]
+        rows.append({"id": row, "label": row, "rank": rank, "seats": seats})
     return {
         "format": 1,
         "id": "cinema-1",
@@ -300,7 +318,9 @@ def arena():
             seats = [seat(f"floor-{name}", row, i + 1, left + (i + 0.5) * SEAT_PITCH, y, "floor")
                      for i in range(floor_seats)]
             rows.append({"id": row, "label": row, "seats": seats})
-        sections.append({"id": f"floor-{name}", "name": f"Floor {name.upper()}", "rows": rows})
+        # The blocks are sections of their own: the aisles between them break every row.
+        sections.append({"id": f"floor-{name}", "name": f"Floor {name.upper()}", "rank": 1,
+                         "rows": rows})
 
     # The bowl, clockwise from the north-east corner.
     sections.append(corner_section("101", cx, -cy, -half_pi, 0, "side", beside_stage))
@@ -316,6 +336,11 @@ def arena():
     sections.append(straight_section("111", "west", -cy / 3, -cy, "lower", none))
     sections.append(corner_section("112", -cx, -cy, math.pi, 3 * half_pi, "side", beside_stage))
 
+    # Quality by category: the floor, the centre of the bowl, the rest, the side view; the stage's
+    # centre decides within each.
+    tier_rank = {"centre": 2, "lower": 3, "side": 4}
+    for section in sections[3:]:
+        section["rank"] = tier_rank[section["rows"][0]["seats"][0]["category"]]
     return {
         "format": 1,
         "id": "city-arena",
