@@ -10,10 +10,13 @@
 
 #include <string.h>
 
+/* The seats of a venue are one array (sb-venue.h): the loops below index it directly rather than
+ * call an accessor that checks its arguments for every seat. */
 static gboolean
-eligible (SbVenue *venue, const guint8 *taken, const SbBestQuery *query, guint index)
+eligible (
+    SbVenue *venue, const SbSeat *seats, const guint8 *taken, const SbBestQuery *query, guint index)
 {
-  const SbSeat *seat = sb_venue_get_seat (venue, index);
+  const SbSeat *seat = &seats[index];
 
   if (taken[index] || seat->blocked)
     return FALSE;
@@ -28,6 +31,12 @@ eligible (SbVenue *venue, const guint8 *taken, const SbBestQuery *query, guint i
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+adjacent (const SbSeat *seats, guint n_seats, guint a)
+{
+  return a + 1 < n_seats && seats[a].row == seats[a + 1].row && !seats[a].gap_after;
 }
 
 /* Would taking seats first..last (side by side) leave a lone seat? Only the seat before first and
@@ -52,6 +61,7 @@ find_together (SbVenue *venue,
                SbBestResult *result)
 {
   guint n_seats = sb_venue_get_n_seats (venue);
+  const SbSeat *seats = sb_venue_get_seat (venue, 0);
   guint count = query->count;
   /* The best window so far: without a lone seat beats with one, then the lower sum of quality
    * places, then the lower first seat (the walk goes up, so a tie keeps the earlier). */
@@ -65,27 +75,33 @@ find_together (SbVenue *venue,
 
   for (guint i = 0; i < n_seats; i++)
     {
-      if (!eligible (venue, taken, query, i))
+      if (!eligible (venue, seats, taken, query, i))
         {
           run_length = 0;
           sum = 0;
           continue;
         }
-      if (run_length == 0 || !sb_venue_seats_adjacent (venue, i - 1))
+      if (run_length == 0 || !adjacent (seats, n_seats, i - 1))
         {
           run_length = 0;
           sum = 0;
         }
       run_length++;
-      sum += sb_venue_get_seat (venue, i)->quality;
+      sum += seats[i].quality;
       if (run_length > count)
-        sum -= sb_venue_get_seat (venue, i - count)->quality;
+        sum -= seats[i - count].quality;
       longest = MAX (longest, run_length);
       if (run_length >= count)
         {
           guint first = i + 1 - count;
-          gint lone = window_lone_seat (venue, scratch, first, i);
-          gboolean is_lone = lone >= 0;
+          gint lone;
+          gboolean is_lone;
+
+          /* Only a window that could win is worth the lone-seat test. */
+          if (found && !best_lone && sum >= best_sum)
+            continue;
+          lone = window_lone_seat (venue, scratch, first, i);
+          is_lone = lone >= 0;
 
           if (is_lone && !query->allow_lone_seat)
             continue;
@@ -132,13 +148,14 @@ pick_scattered (SbVenue *venue,
 {
   const guint *order = sb_venue_get_quality_order (venue);
   guint n_seats = sb_venue_get_n_seats (venue);
+  const SbSeat *seats = sb_venue_get_seat (venue, 0);
   guint n = 0;
 
   for (guint q = 0; q < n_seats && n < query->count; q++)
     {
       guint seat = order[q];
 
-      if (!eligible (venue, scratch, query, seat))
+      if (!eligible (venue, seats, scratch, query, seat))
         continue;
       scratch[seat] = 1;
       if (avoid_lone && sb_orphan_find_lone_seat (venue, scratch, &seat, 1) >= 0)
