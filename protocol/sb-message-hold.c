@@ -115,3 +115,16 @@ sb_booked_message_write (GString *out,
   write_subject (out, ",\"booking\":", booking, event, seats);
   _sb_message_write_end (out, replayed);
 }
+
+void
+sb_message_add_lone_seat (GString *out, const char *seat)
+{
+  g_autoptr (GString) member = g_string_new (",\"lone_seat\":");
+
+  g_return_if_fail (out != NULL && out->len > 0 && out->str[out->len - 1] == '}');
+  g_return_if_fail (seat != NULL);
+
+  /* Before the closing brace of the message. */
+  sb_json_write_string (member, seat);
+  g_string_insert_len (out, out->len - 1, member->str, member->len);
+}

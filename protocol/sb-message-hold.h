@@ -70,4 +70,8 @@ void sb_booked_message_write (GString *out,
                               const char *const *seats,
                               gboolean replayed);
 
+/* The orphan rule's warning (docs/protocol.md): adds "lone_seat" to a held or booked message just
+ * written into out by the functions above. */
+void sb_message_add_lone_seat (GString *out, const char *seat);
+
 G_END_DECLS

@@ -23,6 +23,7 @@ static const char *const error_code_names[] = {
   [SB_ERROR_UNAVAILABLE] = "unavailable",
   [SB_ERROR_INTERNAL] = "internal_error",
   [SB_ERROR_NOT_ENOUGH_SEATS] = "not_enough_seats",
+  [SB_ERROR_LONE_SEAT] = "lone_seat",
 };
 
 const char *

@@ -45,6 +45,7 @@ typedef enum
   SB_ERROR_UNAVAILABLE, /* the server cannot serve now (shutting down, store failing) */
   SB_ERROR_INTERNAL,
   SB_ERROR_NOT_ENOUGH_SEATS, /* hold_best: no set of seats fits; says how many could be had */
+  SB_ERROR_LONE_SEAT,        /* the orphan rule (enforce) refused: names the seat left alone */
 } SbErrorCode;
 
 /* Now in Unix milliseconds, the unit of the protocol's times (expires_at, server_time): the one

@@ -364,7 +364,7 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
           count (self, request_type, op->error);
           return;
         }
-      if (op->error == SB_ERROR_SEAT_UNAVAILABLE)
+      if (op->error == SB_ERROR_SEAT_UNAVAILABLE || op->error == SB_ERROR_LONE_SEAT)
         conflicts = op->conflicting_seats != NULL ? (const char *const *) op->conflicting_seats
                                                   : no_seats;
       else if (op->error == SB_ERROR_HOLD_EXPIRED)
@@ -400,6 +400,8 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
         g_string_free (out, TRUE);
         return;
     }
+  if (op->result_lone_seat != NULL)
+    sb_message_add_lone_seat (out, op->result_lone_seat);
   send_reply (self, out);
   count (self, request_type, SB_ERROR_NONE);
 }

@@ -36,8 +36,9 @@ sb_command_create_event (const SbServerSettings *settings, GError **error)
   if (store == NULL)
     return FALSE;
 
-  if (!sb_store_create_event (store, settings->event_id, settings->event_name, venue_json,
-                              settings->starts_at_ms, &local_error))
+  if (!sb_store_create_event_with_rule (store, settings->event_id, settings->event_name, venue_json,
+                                        settings->starts_at_ms,
+                                        (SbOrphanRule) settings->orphan_rule, &local_error))
     {
       if (settings->if_missing
           && g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))

@@ -5,6 +5,8 @@
 
 #include "sb-server-config.h"
 
+#include "sb-orphan-rule.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -350,6 +352,7 @@ typedef struct
   char *name;
   char *starts_at;
   gboolean if_missing;
+  char *orphan_rule;
 } CommandLine;
 
 static void
@@ -375,6 +378,7 @@ command_line_clear (CommandLine *cl)
   g_free (cl->id);
   g_free (cl->name);
   g_free (cl->starts_at);
+  g_free (cl->orphan_rule);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CommandLine, command_line_clear)
@@ -478,6 +482,8 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       "When the event starts, e.g. 2025-11-27T19:30:00+01:00", "ISO8601" },
     { "if-missing", 0, 0, G_OPTION_ARG_NONE, &cl.if_missing,
       "Succeed without changes when the event exists already", NULL },
+    { "orphan-rule", 0, 0, G_OPTION_ARG_STRING, &cl.orphan_rule,
+      "Sales that leave one free seat alone: off (default), warn or enforce", "RULE" },
     { NULL },
   };
 
@@ -492,7 +498,7 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
         context = g_option_context_new ("- create an event from a venue file");
         g_option_context_set_summary (
             context, "seatbook-server create-event --store=URI --venue=FILE --id=ID --name=NAME "
-                     "[--starts-at=ISO8601] [--if-missing]");
+                     "[--starts-at=ISO8601] [--orphan-rule=off|warn|enforce] [--if-missing]");
         g_option_context_add_main_entries (context, create_entries, NULL);
         break;
       case SB_COMMAND_LIST_EVENTS:
@@ -577,6 +583,19 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       s->event_id = g_steal_pointer (&cl.id);
       s->event_name = g_steal_pointer (&cl.name);
       s->if_missing = cl.if_missing;
+      if (cl.orphan_rule != NULL)
+        {
+          SbOrphanRule rule;
+
+          if (!sb_orphan_rule_from_string (cl.orphan_rule, &rule))
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "Invalid value '%s' for orphan-rule: expected off, warn or enforce",
+                           cl.orphan_rule);
+              return FALSE;
+            }
+          s->orphan_rule = rule;
+        }
     }
 
   if (s->store_uri == NULL)

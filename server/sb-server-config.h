@@ -39,6 +39,7 @@ typedef struct
   char *event_name;
   gint64 starts_at_ms; /* 0 = unknown */
   gboolean if_missing;
+  int orphan_rule; /* SbOrphanRule; off unless --orphan-rule says otherwise */
 } SbServerSettings;
 
 #define SB_TYPE_SERVER_CONFIG (sb_server_config_get_type ())

@@ -276,6 +276,28 @@ mongo_read_seats (gpointer backend,
   return TRUE;
 }
 
+/* An event stored before rules existed has no orphan_rule: off. */
+static gboolean
+mongo_read_orphan_rule (gpointer backend,
+                        const char *event_id,
+                        SbOrphanRule *out_rule,
+                        G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (event_id));
+  g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "orphan_rule", BCON_INT32 (1), "}");
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+
+  *out_rule = SB_ORPHAN_RULE_OFF;
+  if (!sb_mongo_txn_find (d->txn, "events", filter, opts, docs))
+    return FALSE;
+  if (docs->len > 0
+      && !sb_orphan_rule_from_string (
+          sb_mongo_doc_get_utf8 (g_ptr_array_index (docs, 0), "orphan_rule"), out_rule))
+    *out_rule = SB_ORPHAN_RULE_OFF;
+  return TRUE;
+}
+
 /* Only seats that are not free have a document: one find for the event's. */
 static gboolean
 mongo_read_taken_seats (gpointer backend,
@@ -565,6 +587,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .append_change = mongo_append_change,
   .read_seats = mongo_read_seats,
   .read_taken_seats = mongo_read_taken_seats,
+  .read_orphan_rule = mongo_read_orphan_rule,
   .read_hold = mongo_read_hold,
   .find_expired_holds = mongo_find_expired_holds,
   .insert_hold = mongo_insert_hold,

@@ -313,6 +313,7 @@ typedef struct
   gint64 starts_at_ms;
   SbVenue *venue;
   gboolean exists;
+  SbOrphanRule orphan_rule;
 } CreateEventData;
 
 static gboolean
@@ -339,6 +340,7 @@ create_event_body (SbMongoTxn *t, gpointer data)
   BSON_APPEND_UTF8 (&event, "venue_json", d->venue_json);
   BSON_APPEND_INT64 (&event, "starts_at", d->starts_at_ms);
   BSON_APPEND_INT64 (&event, "version", 0);
+  BSON_APPEND_UTF8 (&event, "orphan_rule", sb_orphan_rule_to_string (d->orphan_rule));
   BSON_APPEND_DATE_TIME (&event, "created_at", sb_now_ms ());
   if (!sb_mongo_txn_insert_one (t, "events", &event))
     return FALSE;
@@ -362,11 +364,12 @@ sb_mongo_store_create_event (SbStore *store,
                              const char *name,
                              const char *venue_json,
                              gint64 starts_at_ms,
+                             SbOrphanRule orphan_rule,
                              GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
   g_autoptr (SbVenue) venue = NULL;
-  CreateEventData data = { event_id, name, venue_json, starts_at_ms, NULL, FALSE };
+  CreateEventData data = { event_id, name, venue_json, starts_at_ms, NULL, FALSE, orphan_rule };
   bson_error_t berror;
 
   venue = sb_store_rules_parse_venue (event_id, venue_json, -1, error);

@@ -160,6 +160,42 @@ sqlite_read_taken_seats (
   return TRUE;
 }
 
+/* Events never change their rule: read once per event. */
+static gboolean
+sqlite_read_orphan_rule (gpointer backend,
+                         const char *event_id,
+                         SbOrphanRule *out_rule,
+                         GError **error)
+{
+  SbSqliteDb *self = backend;
+  gpointer cached = g_hash_table_lookup (self->orphan_rules, event_id);
+  g_autoptr (SbStmt) stmt = NULL;
+  int rc;
+
+  *out_rule = SB_ORPHAN_RULE_OFF;
+  if (cached != NULL)
+    {
+      *out_rule = (SbOrphanRule) (GPOINTER_TO_INT (cached) - 1);
+      return TRUE;
+    }
+  stmt = sb_sqlite_db_bound_stmt (self, STMT_EVENT_RULE, error, "s", event_id);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      sb_sqlite_db_set_error (self, error, "reading an event's orphan rule");
+      return FALSE;
+    }
+  /* The schema's CHECK allows only the three names. */
+  if (!sb_orphan_rule_from_string (sb_sqlite_column_text (stmt, 0), out_rule))
+    *out_rule = SB_ORPHAN_RULE_OFF;
+  g_hash_table_insert (self->orphan_rules, g_strdup (event_id), GINT_TO_POINTER (*out_rule + 1));
+  return TRUE;
+}
+
 static gboolean
 sqlite_read_hold (gpointer backend, const char *hold_id, SbStoredHold **out_hold, GError **error)
 {
@@ -440,6 +476,7 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .append_change = sqlite_append_change,
   .read_seats = sqlite_read_seats,
   .read_taken_seats = sqlite_read_taken_seats,
+  .read_orphan_rule = sqlite_read_orphan_rule,
   .read_hold = sqlite_read_hold,
   .find_expired_holds = sqlite_find_expired_holds,
   .insert_hold = sqlite_insert_hold,

@@ -41,6 +41,7 @@ typedef enum
   STMT_SEATS_BOOK_HOLD,
   STMT_SEATS_OF_EVENT,
   STMT_SEATS_TAKEN,
+  STMT_EVENT_RULE,
   STMT_HOLD_GET,
   STMT_HOLD_PUT,
   STMT_HOLD_EXTEND,
@@ -61,6 +62,7 @@ typedef struct
   sqlite3_stmt *stmts[N_STMTS];
   /* event id -> SbVenue, parsed once per event: events never change their venue. */
   GHashTable *venues;
+  GHashTable *orphan_rules; /* event id -> GINT_TO_POINTER (SbOrphanRule + 1) */
 } SbSqliteDb;
 
 /* Opens (creating) the database at path, ":memory:" for one in memory, and migrates its schema. */

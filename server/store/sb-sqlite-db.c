@@ -92,6 +92,9 @@ static const char *const migrations[] = {
   "  committed_at INTEGER NOT NULL,"
   "  PRIMARY KEY (event_id, version)"
   ");",
+  /* 2: the orphan rule of each event (docs/protocol.md); events stored before it have it off. */
+  "ALTER TABLE events ADD COLUMN orphan_rule TEXT NOT NULL DEFAULT 'off'"
+  "  CHECK (orphan_rule IN ('off', 'warn', 'enforce'));",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -108,8 +111,10 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_EVENT_VENUE] = "SELECT venue_json FROM event_venues WHERE event_id = ?1",
   [STMT_EVENT_BUMP]
   = "UPDATE events SET version = version + 1 WHERE event_id = ?1 AND version = ?2",
-  [STMT_EVENT_PUT] = "INSERT INTO events (event_id, name, starts_at, version, created_at)"
-                     " VALUES (?1, ?2, ?3, 0, ?4)",
+  [STMT_EVENT_PUT]
+  = "INSERT INTO events (event_id, name, starts_at, version, created_at, orphan_rule)"
+    " VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+  [STMT_EVENT_RULE] = "SELECT orphan_rule FROM events WHERE event_id = ?1",
   [STMT_EVENT_VENUE_PUT] = "INSERT INTO event_venues (event_id, venue_json) VALUES (?1, ?2)",
   [STMT_EVENT_LIST] = "SELECT e.event_id, e.name, v.venue_json, e.starts_at, e.version"
                       " FROM events e JOIN event_venues v ON v.event_id = e.event_id"
@@ -438,6 +443,7 @@ sb_sqlite_db_open (const char *path, GError **error)
 
   self->path = g_strdup (path);
   self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->orphan_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!open_db (self, error))
     {
       sb_sqlite_db_close (self);
@@ -460,6 +466,7 @@ sb_sqlite_db_close (SbSqliteDb *self)
         g_warning ("Closing the database “%s”: %s", self->path, sqlite3_errmsg (self->handle));
     }
   g_clear_pointer (&self->venues, g_hash_table_unref);
+  g_clear_pointer (&self->orphan_rules, g_hash_table_unref);
   g_free (self->path);
   g_free (self);
 }

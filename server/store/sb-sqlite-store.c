@@ -67,6 +67,7 @@ sb_sqlite_store_create_event (SbStore *store,
                               const char *name,
                               const char *venue_json,
                               gint64 starts_at_ms,
+                              SbOrphanRule orphan_rule,
                               GError **error)
 {
   SbSqliteStore *self = SB_SQLITE_STORE (store);
@@ -81,8 +82,9 @@ sb_sqlite_store_create_event (SbStore *store,
     return FALSE;
 
   {
-    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self->db, STMT_EVENT_PUT, error, "ssii",
-                                                       event_id, name, starts_at_ms, sb_now_ms ());
+    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self->db, STMT_EVENT_PUT, error, "ssiis",
+                                                       event_id, name, starts_at_ms, sb_now_ms (),
+                                                       sb_orphan_rule_to_string (orphan_rule));
 
     if (stmt == NULL)
       goto fail;

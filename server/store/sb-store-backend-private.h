@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "sb-op.h"
+#include "sb-orphan-rule.h"
 #include "sb-venue.h"
 
 G_BEGIN_DECLS
@@ -91,6 +92,12 @@ typedef struct
    * occupancy of the event in one read, for hold_best. */
   gboolean (*read_taken_seats) (
       gpointer backend, const char *event_id, SbVenue *venue, guint8 *taken, GError **error);
+  /* The orphan rule the event was created with (SB_ORPHAN_RULE_OFF for an event stored before
+   * rules existed). Optional: a backend without it has every rule off. */
+  gboolean (*read_orphan_rule) (gpointer backend,
+                                const char *event_id,
+                                SbOrphanRule *out_rule,
+                                GError **error);
   /* *out_hold = NULL when there is no such hold. */
   gboolean (*read_hold) (gpointer backend,
                          const char *hold_id,

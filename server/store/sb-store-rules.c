@@ -5,6 +5,7 @@
 #include "sb-store-rules.h"
 
 #include "sb-best-available.h"
+#include "sb-store-orphan.h"
 
 /* Stored holds */
 
@@ -345,6 +346,37 @@ new_booked_change (Run *r, const char *const *seats)
   return change;
 }
 
+/* The orphan rule on the seats the op takes (sb-store-orphan.h): under enforce a lone seat
+ * refuses the op, naming it; under warn the op goes on and its reply names it. */
+static Step
+step_orphan (Run *r, char **seat_ids, GError **error)
+{
+  SbOp *op = r->op;
+  SbOrphanRule rule;
+  gint lone;
+  SbVenue *venue = r->funcs->get_venue (r->backend, op->event_id, error);
+  g_autofree char *description = NULL;
+
+  if (venue == NULL
+      || !sb_store_orphan_check (r->funcs, r->backend, op->event_id, venue,
+                                 (const char *const *) seat_ids, &rule, &lone, error))
+    return STEP_FAILED;
+  if (lone < 0)
+    return STEP_OK;
+  if (rule == SB_ORPHAN_RULE_ENFORCE)
+    {
+      description = sb_store_orphan_describe_seat (venue, (guint) lone);
+      sb_op_set_error (op, SB_ERROR_LONE_SEAT, "This would leave %s on its own", description);
+      g_clear_pointer (&op->conflicting_seats, g_strfreev);
+      op->conflicting_seats = g_new0 (char *, 2);
+      op->conflicting_seats[0] = g_strdup (sb_venue_get_seat (venue, (guint) lone)->id);
+      return STEP_REFUSED;
+    }
+  g_free (op->result_lone_seat);
+  op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) lone)->id);
+  return STEP_OK;
+}
+
 /* The ops. Each builds the op's change (the event's next version) and fills in its results. */
 
 /* A new hold of seat_ids (read as free), its change and the op's results. */
@@ -398,6 +430,8 @@ run_hold (Run *r, GError **error)
       g_strv_builder_add (conflicts, op->seat_ids[i]);
   if (refuse_conflicts (op, conflicts) || refused_before (r, g_strdupv (op->seat_ids)))
     return STEP_REFUSED;
+  if ((step = step_orphan (r, op->seat_ids, error)) != STEP_OK)
+    return step;
 
   return write_hold (r, op->seat_ids, error);
 }
@@ -414,6 +448,7 @@ run_hold_best (Run *r, GError **error)
   g_auto (GStrv) seat_ids = NULL;
   SbBestQuery query = { 0 };
   SbBestResult result;
+  SbOrphanRule rule = SB_ORPHAN_RULE_OFF;
   SbVenue *venue;
   guint n_seats;
   Step step;
@@ -429,7 +464,11 @@ run_hold_best (Run *r, GError **error)
   query.count = op->best.count;
   query.max_price = op->best.max_price;
   query.together = !op->best.apart;
-  query.allow_lone_seat = TRUE;
+  if (r->funcs->read_orphan_rule != NULL
+      && !r->funcs->read_orphan_rule (r->backend, op->event_id, &rule, error))
+    return STEP_FAILED;
+  /* A lone seat is avoided whenever a choice without one exists; enforce allows no other. */
+  query.allow_lone_seat = rule != SB_ORPHAN_RULE_ENFORCE;
   if (op->best.categories != NULL)
     {
       query.n_categories = g_strv_length (op->best.categories);
@@ -470,6 +509,8 @@ run_hold_best (Run *r, GError **error)
     seat_ids[i] = g_strdup (sb_venue_get_seat (venue, result.seats[i])->id);
   if (refused_before (r, g_strdupv (seat_ids)))
     return STEP_REFUSED;
+  if (result.lone_seat >= 0 && rule == SB_ORPHAN_RULE_WARN)
+    op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) result.lone_seat)->id);
   return write_hold (r, seat_ids, error);
 }
 
@@ -589,6 +630,7 @@ run_book_seats (Run *r, GError **error)
   g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) free_seats = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
+  g_auto (GStrv) newly_taken = NULL;
   g_autofree char *booking_id = NULL;
   g_autofree char *refused = NULL;
   SbChange *change;
@@ -631,8 +673,14 @@ run_book_seats (Run *r, GError **error)
         }
       g_strv_builder_add (conflicts, seats[i]);
     }
-  if (refuse_conflicts (op, conflicts) || refused_before (r, g_strv_builder_end (free_seats)))
+  if (refuse_conflicts (op, conflicts))
     return STEP_REFUSED;
+  /* Only the seats that were free change from free to taken; held ones were taken already. */
+  newly_taken = g_strv_builder_end (free_seats);
+  if (refused_before (r, g_strdupv (newly_taken)))
+    return STEP_REFUSED;
+  if ((step = step_orphan (r, newly_taken, error)) != STEP_OK)
+    return step;
 
   if (!insert_booking (r, seats, &booking_id, error)
       || !r->funcs->book_seats (r->backend, op->event_id, seats, held_by, booking_id, &refused,

@@ -110,7 +110,27 @@ sb_store_create_event (SbStore *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return SB_STORE_GET_IFACE (self)->create_event (self, event_id, name, venue_json, starts_at_ms,
-                                                  error);
+                                                  SB_ORPHAN_RULE_OFF, error);
+}
+
+gboolean
+sb_store_create_event_with_rule (SbStore *self,
+                                 const char *event_id,
+                                 const char *name,
+                                 const char *venue_json,
+                                 gint64 starts_at_ms,
+                                 SbOrphanRule orphan_rule,
+                                 GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (venue_json != NULL, FALSE);
+  g_return_val_if_fail (sb_orphan_rule_to_string (orphan_rule) != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return SB_STORE_GET_IFACE (self)->create_event (self, event_id, name, venue_json, starts_at_ms,
+                                                  orphan_rule, error);
 }
 
 GPtrArray *

@@ -6,6 +6,7 @@
 #include <glib-object.h>
 
 #include "sb-op.h"
+#include "sb-orphan-rule.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +63,7 @@ struct _SbStoreInterface
                             const char *name,
                             const char *venue_json,
                             gint64 starts_at_ms,
+                            SbOrphanRule orphan_rule,
                             GError **error);
   GPtrArray *(*list_events) (SbStore *self, GError **error);
   SbEventState *(*load_event) (SbStore *self, const char *event_id, GError **error);
@@ -88,6 +90,16 @@ gboolean sb_store_create_event (SbStore *self,
                                 const char *venue_json,
                                 gint64 starts_at_ms,
                                 GError **error);
+/* The same, with the event's orphan rule (docs/protocol.md, "The orphan rule"); the one above
+ * creates events with the rule off. The rule is stored with the event and never changes. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_create_event_with_rule (SbStore *self,
+                                          const char *event_id,
+                                          const char *name,
+                                          const char *venue_json,
+                                          gint64 starts_at_ms,
+                                          SbOrphanRule orphan_rule,
+                                          GError **error);
 /* SbEventRecord array, sorted by event id. */
 G_GNUC_WARN_UNUSED_RESULT
 GPtrArray *sb_store_list_events (SbStore *self, GError **error);
