@@ -2,12 +2,18 @@
  * on the collections, in one transaction per batch. Private to server/store/. */
 #pragma once
 
+#include "sb-orphan-rule.h"
+
 #include <glib.h>
 #include <mongoc/mongoc.h>
 
 #include "sb-mongo-txn-private.h"
 
 G_BEGIN_DECLS
+
+/* The event's orphan rule, kept on its cached venue (it never changes either). */
+void sb_mongo_venue_set_orphan_rule (SbVenue *venue, SbOrphanRule rule);
+SbOrphanRule sb_mongo_venue_get_orphan_rule (SbVenue *venue);
 
 /* Runs the ops as one multi-document transaction on conn (sb-store.h: sb_store_apply ()), within
  * SB_MONGO_TXN_DEADLINE_MS. venues caches the parsed venue of each event (event id → SbVenue). */

@@ -145,9 +145,11 @@ mongo_get_venue (gpointer backend, const char *event_id, G_GNUC_UNUSED GError **
 {
   ApplyData *d = backend;
   g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (event_id));
-  g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "venue_json", BCON_INT32 (1), "}");
+  g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "venue_json", BCON_INT32 (1),
+                                      "orphan_rule", BCON_INT32 (1), "}");
   g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GError) local_error = NULL;
+  SbOrphanRule rule = SB_ORPHAN_RULE_OFF;
   const char *json;
   SbVenue *venue;
 
@@ -171,6 +173,12 @@ mongo_get_venue (gpointer backend, const char *event_id, G_GNUC_UNUSED GError **
                       "the venue of event %s is unreadable: %s", event_id, local_error->message);
       return NULL;
     }
+  /* The rule never changes either: kept with the cached venue, so reading it costs no round
+   * trip. An event stored before rules existed has none: off. */
+  if (!sb_orphan_rule_from_string (
+          sb_mongo_doc_get_utf8 (g_ptr_array_index (docs, 0), "orphan_rule"), &rule))
+    rule = SB_ORPHAN_RULE_OFF;
+  sb_mongo_venue_set_orphan_rule (venue, rule);
   g_hash_table_insert (d->venues, g_strdup (event_id), venue);
   return venue;
 }
@@ -276,25 +284,19 @@ mongo_read_seats (gpointer backend,
   return TRUE;
 }
 
-/* An event stored before rules existed has no orphan_rule: off. */
+/* Read with the venue (mongo_get_venue), once per event and process. */
 static gboolean
 mongo_read_orphan_rule (gpointer backend,
                         const char *event_id,
                         SbOrphanRule *out_rule,
-                        G_GNUC_UNUSED GError **error)
+                        GError **error)
 {
-  ApplyData *d = backend;
-  g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (event_id));
-  g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "orphan_rule", BCON_INT32 (1), "}");
-  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+  SbVenue *venue = mongo_get_venue (backend, event_id, error);
 
   *out_rule = SB_ORPHAN_RULE_OFF;
-  if (!sb_mongo_txn_find (d->txn, "events", filter, opts, docs))
+  if (venue == NULL)
     return FALSE;
-  if (docs->len > 0
-      && !sb_orphan_rule_from_string (
-          sb_mongo_doc_get_utf8 (g_ptr_array_index (docs, 0), "orphan_rule"), out_rule))
-    *out_rule = SB_ORPHAN_RULE_OFF;
+  *out_rule = sb_mongo_venue_get_orphan_rule (venue);
   return TRUE;
 }
 
@@ -686,4 +688,18 @@ sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **
   for (guint i = 0; i < ops->len; i++)
     ((SbOp *) g_ptr_array_index (ops, i))->committed_at_us = committed_at;
   return TRUE;
+}
+
+void
+sb_mongo_venue_set_orphan_rule (SbVenue *venue, SbOrphanRule rule)
+{
+  g_object_set_data (G_OBJECT (venue), "sb-orphan-rule", GINT_TO_POINTER (rule + 1));
+}
+
+SbOrphanRule
+sb_mongo_venue_get_orphan_rule (SbVenue *venue)
+{
+  gint value = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (venue), "sb-orphan-rule"));
+
+  return value > 0 ? (SbOrphanRule) (value - 1) : SB_ORPHAN_RULE_OFF;
 }

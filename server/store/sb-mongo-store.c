@@ -395,6 +395,7 @@ sb_mongo_store_create_event (SbStore *store,
                    event_id);
       return FALSE;
     }
+  sb_mongo_venue_set_orphan_rule (venue, orphan_rule);
   g_hash_table_insert (self->venues, g_strdup (event_id), g_steal_pointer (&venue));
   return TRUE;
 }

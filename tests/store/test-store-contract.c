@@ -1525,6 +1525,134 @@ test_sqlite_schema_version (Fixture *f, gconstpointer data)
   g_assert_null (store);
 }
 
+/* Issue 13: hold_best and the orphan rule, the same on every backend. */
+
+static SbOp *
+op_hold_best (Fixture *f, const char *client, guint count)
+{
+  g_autofree char *request = next_request_id (f);
+  SbOp *op = sb_op_new (SB_OP_HOLD_BEST, f->event_id, client, request);
+
+  op->best.count = count;
+  op->best.max_price = -1;
+  op->ttl_ms = TTL_MS;
+  op->now_ms = f->now;
+  return op;
+}
+
+/* Seats "A-1"... of one row, side by side. */
+static void
+assert_side_by_side (char **seats, guint count)
+{
+  guint numbers[8];
+  char row = seats[0][0];
+
+  g_assert_cmpuint (g_strv_length (seats), ==, count);
+  for (guint i = 0; i < count; i++)
+    {
+      g_assert_cmpint (seats[i][0], ==, row);
+      numbers[i] = (guint) atoi (seats[i] + 2);
+    }
+  for (guint i = 1; i < count; i++)
+    g_assert_cmpuint (numbers[i], ==, numbers[i - 1] + 1);
+}
+
+static void
+test_hold_best (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_op_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbOp) again = NULL;
+  g_autoptr (SbOp) too_many = NULL;
+  SbOp *a, *b;
+
+  /* Two desks at the same moment, in one batch: disjoint seats, side by side. */
+  a = op_hold_best (f, f->alice, 3);
+  b = op_hold_best (f, f->bob, 3);
+  g_ptr_array_add (ops, a);
+  g_ptr_array_add (ops, b);
+  g_assert_true (sb_store_apply (f->store, ops, &error));
+  g_assert_no_error (error);
+  assert_ok (a);
+  assert_ok (b);
+  assert_side_by_side (a->result_seat_ids, 3);
+  assert_side_by_side (b->result_seat_ids, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_false (
+          g_strv_contains ((const char *const *) b->result_seat_ids, a->result_seat_ids[i]));
+      g_assert_cmpint (seat_state (f, a->result_seat_ids[i], NULL), ==, SB_SEAT_HELD);
+    }
+
+  /* A retry gets the same seats. */
+  again = sb_op_new (SB_OP_HOLD_BEST, f->event_id, f->alice, a->request_id);
+  again->best.count = 3;
+  again->best.max_price = -1;
+  again->ttl_ms = TTL_MS;
+  again->now_ms = f->now;
+  run (f, again);
+  assert_ok (again);
+  g_assert_true (again->replayed);
+  g_assert_cmpstrv (again->result_seat_ids, a->result_seat_ids);
+
+  /* 11 seats are for sale (B-6 is blocked), 6 are held: never 6 side by side. */
+  too_many = run (f, op_hold_best (f, f->alice, 6));
+  assert_refused (too_many, SB_ERROR_NOT_ENOUGH_SEATS);
+  g_assert_cmpint (too_many->result_available, <=, 5);
+  g_assert_cmpint (too_many->result_available, >, 0);
+}
+
+static void
+test_orphan_rule (Fixture *f, gconstpointer data)
+{
+  g_autofree char *venue = store_test_make_venue (2, 6, blocked_seats);
+  g_autofree char *strict = g_strdup_printf ("strict-%s", f->suffix);
+  g_autofree char *gentle = g_strdup_printf ("gentle-%s", f->suffix);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbOp) refused = NULL;
+  g_autoptr (SbOp) fine = NULL;
+  g_autoptr (SbOp) warned = NULL;
+  g_autoptr (SbOp) booked = NULL;
+  g_autoptr (SbOp) off = NULL;
+
+  g_assert_true (sb_store_create_event_with_rule (f->store, strict, "Strict", venue, 0,
+                                                  SB_ORPHAN_RULE_ENFORCE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sb_store_create_event_with_rule (f->store, gentle, "Gentle", venue, 0,
+                                                  SB_ORPHAN_RULE_WARN, &error));
+  g_assert_no_error (error);
+
+  /* enforce: A-2 alone would leave A-1 between the row's end and a taken seat. */
+  g_free (f->event_id);
+  f->event_id = g_strdup (strict);
+  refused = run (f, op_hold (f, f->alice, SEATS ("A-2"), TTL_MS));
+  assert_refused (refused, SB_ERROR_LONE_SEAT);
+  assert_strv_set (refused->conflicting_seats, SEATS ("A-1"));
+  g_assert_nonnull (strstr (refused->error_message, "A-1"));
+  g_assert_cmpint (seat_state (f, "A-2", NULL), ==, SB_SEAT_FREE);
+  fine = run (f, op_hold (f, f->alice, SEATS ("A-1", "A-2"), TTL_MS));
+  assert_ok (fine);
+  g_assert_null (fine->result_lone_seat);
+
+  /* warn: the same is done, and the seat is named. */
+  g_free (f->event_id);
+  f->event_id = g_strdup (gentle);
+  warned = run (f, op_hold (f, f->alice, SEATS ("A-2"), TTL_MS));
+  assert_ok (warned);
+  g_assert_cmpstr (warned->result_lone_seat, ==, "A-1");
+  /* B-5 next to the blocked B-6: booking B-4 leaves it alone. */
+  booked = run (f, op_book_seats (f, f->alice, SEATS ("B-4")));
+  assert_ok (booked);
+  g_assert_cmpstr (booked->result_lone_seat, ==, "B-5");
+
+  /* off (the fixture's event, created without a rule): nothing said. */
+  g_free (f->event_id);
+  f->event_id = g_strdup_printf ("ev-%s", f->suffix);
+  off = run (f, op_hold (f, f->alice, SEATS ("A-2"), TTL_MS));
+  assert_ok (off);
+  g_assert_null (off->result_lone_seat);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1535,6 +1663,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/store/open/invalid-uri", test_open_invalid_uri);
   ADD ("events", test_events);
+  ADD ("hold-best", test_hold_best);
+  ADD ("orphan-rule", test_orphan_rule);
   ADD ("hold/all-or-nothing", test_hold_all_or_nothing);
   ADD ("hold/blocked-seat", test_hold_blocked_seat);
   ADD ("hold/invalid", test_hold_invalid);
