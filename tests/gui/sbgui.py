@@ -511,6 +511,19 @@ class Pointer:
         ox, oy = self.origin()
         return (e.x + ox, e.y + oy, e.width, e.height)
 
+    def settled_box(self, node, interval=0.1):
+        """node's screen box once the layout stopped moving: the same box twice in a row (wheel
+        notches are coalesced and laid out at the next frame)."""
+        last = [None]
+
+        def same():
+            box = self.screen_box(node)
+            result = box == last[0]
+            last[0] = box
+            return result
+        wait_for("the map to settle", same, interval=interval)
+        return last[0]
+
     def move(self, x, y):
         self.xtest.fake_input(self.display, self.X.MotionNotify, x=int(x), y=int(y))
         self.display.sync()

@@ -105,7 +105,7 @@ def click_seats(run, seats, level):
             for _ in range(200):
                 # Wheel notches are coalesced and laid out at the next frame: only a settled
                 # map says where the seats are.
-                box = settled_box(run.pointer, seat)
+                box = run.pointer.settled_box(seat)
                 if inside(box, view):
                     break
                 if box[1] < view[1] + 2:
@@ -141,19 +141,6 @@ def click_seats(run, seats, level):
         remaining = [(i, entry) for i, entry in remaining if i not in done]
 
 
-def settled_box(pointer, seat):
-    """The seat's box once the map stopped moving: the same box twice in a row."""
-    last = [None]
-
-    def same():
-        box = pointer.screen_box(seat)
-        result = box == last[0]
-        last[0] = box
-        return result
-    wait_for("the map to settle", same, interval=0.1)
-    return last[0]
-
-
 def set_zoom(pointer, keys, label, seat):
     """Fits the map, then presses keys (Ctrl+minus or Ctrl+plus) and waits for the new level and
     for seat (a node found once, not walked to again: the accessible tree is rebuilt lazily and a
@@ -170,7 +157,7 @@ def set_zoom(pointer, keys, label, seat):
     press("0", changes=False)
     for key in keys:
         press(key)
-    settled_box(pointer, seat)
+    pointer.settled_box(seat)
     print("zoom level", label.name)
 
 
