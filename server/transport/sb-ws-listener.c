@@ -12,12 +12,18 @@
  * accept the waiting connection, which is closed at once (the client learns right away, instead
  * of timing out), then reopened. Only when even that fails does accepting pause, for
  * BACKOFF_MS, and look again.
+ *
+ * With a certificate, each accepted connection is wrapped in a GTlsServerConnection and handed to
+ * libsoup only once its handshake is done. The handshake runs under the same deadline as the
+ * HTTP request (the sweep shuts the socket down, which ends the handshake), so a client that
+ * never finishes it, or speaks plain text to the TLS port, is closed and counted.
  */
 
 /* accept4 () */
 #define _GNU_SOURCE 1
 
 #include "sb-ws-listener.h"
+#include "sb-ws-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,8 +48,9 @@ struct _SbWsListener
 {
   GObject parent_instance;
 
-  SoupServer *soup;       /* ref */
-  GSocket *listen_socket; /* ref */
+  SoupServer *soup;                 /* ref */
+  GSocket *listen_socket;           /* ref */
+  GTlsCertificate *tls_certificate; /* ref; NULL = plain text */
   const SbWsLimits *limits;
   SbWsStats *stats;
 
@@ -76,6 +83,7 @@ sb_ws_listener_dispose (GObject *object)
   g_queue_clear_full (&self->pending, (GDestroyNotify) pending_free);
   g_clear_object (&self->listen_socket);
   g_clear_object (&self->soup);
+  g_clear_object (&self->tls_certificate);
 
   G_OBJECT_CLASS (sb_ws_listener_parent_class)->dispose (object);
 }
@@ -116,6 +124,13 @@ open_spare (void)
 /* Closes what has not finished its HTTP exchange (or upgrade) by its deadline. shutdown (), not
  * close (): libsoup's sources still watch the descriptor, and see the end of the stream. */
 static gboolean
+is_done (GSocket *socket)
+{
+  return g_socket_is_closed (socket)
+         || g_object_get_data (G_OBJECT (socket), SB_WS_SOCKET_UPGRADED) != NULL;
+}
+
+static gboolean
 sweep_cb (gpointer user_data)
 {
   SbWsListener *self = user_data;
@@ -125,7 +140,7 @@ sweep_cb (gpointer user_data)
     {
       Pending *pending = g_queue_peek_head (&self->pending);
 
-      if (!g_socket_is_closed (pending->socket))
+      if (!is_done (pending->socket))
         {
           if (pending->deadline_us > now)
             break;
@@ -160,6 +175,80 @@ track (SbWsListener *self, GSocket *socket)
     self->sweep_source = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
 }
 
+typedef struct
+{
+  SbWsListener *self; /* ref */
+  GSocketAddress *local;
+  GSocketAddress *remote;
+} Handshake;
+
+static void
+handshake_free (Handshake *handshake)
+{
+  g_object_unref (handshake->self);
+  g_object_unref (handshake->local);
+  g_object_unref (handshake->remote);
+  g_free (handshake);
+}
+
+static void
+serve (SbWsListener *self, GIOStream *stream, GSocketAddress *local, GSocketAddress *remote)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))
+    {
+      g_warning ("Cannot serve an accepted connection: %s", error->message);
+      g_io_stream_close (stream, NULL, NULL);
+    }
+}
+
+static void
+handshake_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Handshake *handshake = user_data;
+  GTlsConnection *tls = G_TLS_CONNECTION (source);
+  g_autoptr (GError) error = NULL;
+
+  if (g_tls_connection_handshake_finish (tls, result, &error))
+    serve (handshake->self, G_IO_STREAM (tls), handshake->local, handshake->remote);
+  else
+    {
+      /* A plain-text client, a client that rejects our certificate, or the deadline. */
+      g_debug ("TLS handshake failed: %s", error->message);
+      handshake->self->stats->closures[SB_WS_CLOSURE_TLS_HANDSHAKE]++;
+      g_io_stream_close (G_IO_STREAM (tls), NULL, NULL);
+    }
+  handshake_free (handshake);
+}
+
+static void
+start_tls (SbWsListener *self,
+           GSocketConnection *connection,
+           GSocketAddress *local,
+           GSocketAddress *remote)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GIOStream) tls
+      = g_tls_server_connection_new (G_IO_STREAM (connection), self->tls_certificate, &error);
+  Handshake *handshake;
+
+  if (tls == NULL)
+    {
+      g_warning ("Cannot start TLS on an accepted connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return;
+    }
+  /* Clients often just close; a missing close_notify is no reason to report an error. */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  handshake = g_new0 (Handshake, 1);
+  handshake->self = g_object_ref (self);
+  handshake->local = g_object_ref (local);
+  handshake->remote = g_object_ref (remote);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL,
+                                    handshake_done_cb, handshake);
+}
+
 static void
 hand_over (SbWsListener *self, int fd)
 {
@@ -189,11 +278,10 @@ hand_over (SbWsListener *self, int fd)
   connection = g_socket_connection_factory_create_connection (socket);
   self->stats->accepted++;
   track (self, socket);
-  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
-    {
-      g_warning ("Cannot serve an accepted connection: %s", error->message);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-    }
+  if (self->tls_certificate != NULL)
+    start_tls (self, connection, local, remote);
+  else
+    serve (self, G_IO_STREAM (connection), local, remote);
 }
 
 static gboolean accept_cb (int fd, GIOCondition condition, gpointer user_data);
@@ -337,6 +425,15 @@ sb_ws_listener_new (SoupServer *soup,
 }
 
 void
+sb_ws_listener_set_tls_certificate (SbWsListener *self, GTlsCertificate *certificate)
+{
+  g_return_if_fail (SB_IS_WS_LISTENER (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+
+  g_set_object (&self->tls_certificate, certificate);
+}
+
+void
 sb_ws_listener_stop (SbWsListener *self)
 {
   g_return_if_fail (SB_IS_WS_LISTENER (self));
@@ -353,7 +450,7 @@ sb_ws_listener_get_n_pending (SbWsListener *self)
   g_return_val_if_fail (SB_IS_WS_LISTENER (self), 0);
 
   for (GList *l = self->pending.head; l != NULL; l = l->next)
-    if (!g_socket_is_closed (((Pending *) l->data)->socket))
+    if (!is_done (((Pending *) l->data)->socket))
       n++;
   return n;
 }
