@@ -35,6 +35,8 @@
 #include <glib-unix.h>
 
 #define ACCEPTS_PER_WAKEUP 64
+/* Set on a socket the sweep shut down: its TLS handshake then fails, already counted. */
+#define TIMED_OUT "sb-ws-timed-out"
 #define BACKOFF_MS 100
 #define SWEEP_INTERVAL_S 1
 
@@ -121,8 +123,7 @@ open_spare (void)
   return open ("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Closes what has not finished its HTTP exchange (or upgrade) by its deadline. shutdown (), not
- * close (): libsoup's sources still watch the descriptor, and see the end of the stream. */
+/* Closed, or a TLS WebSocket the poller took over (its socket stays open). */
 static gboolean
 is_done (GSocket *socket)
 {
@@ -130,6 +131,9 @@ is_done (GSocket *socket)
          || g_object_get_data (G_OBJECT (socket), SB_WS_SOCKET_UPGRADED) != NULL;
 }
 
+/* Closes what has not finished its TLS handshake, HTTP exchange or upgrade by its deadline.
+ * shutdown (), not close (): libsoup's sources (or the TLS handshake) still watch the
+ * descriptor, and see the end of the stream. */
 static gboolean
 sweep_cb (gpointer user_data)
 {
@@ -146,6 +150,7 @@ sweep_cb (gpointer user_data)
             break;
           g_debug ("HTTP connection did not finish its request in time: closing it");
           self->stats->closures[SB_WS_CLOSURE_HANDSHAKE_TIMEOUT]++;
+          g_object_set_data (G_OBJECT (pending->socket), TIMED_OUT, GINT_TO_POINTER (TRUE));
           shutdown (g_socket_get_fd (pending->socket), SHUT_RDWR);
         }
       pending_free (g_queue_pop_head (&self->pending));
@@ -178,6 +183,7 @@ track (SbWsListener *self, GSocket *socket)
 typedef struct
 {
   SbWsListener *self; /* ref */
+  GSocket *socket;    /* ref */
   GSocketAddress *local;
   GSocketAddress *remote;
 } Handshake;
@@ -186,6 +192,7 @@ static void
 handshake_free (Handshake *handshake)
 {
   g_object_unref (handshake->self);
+  g_object_unref (handshake->socket);
   g_object_unref (handshake->local);
   g_object_unref (handshake->remote);
   g_free (handshake);
@@ -214,9 +221,11 @@ handshake_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     serve (handshake->self, G_IO_STREAM (tls), handshake->local, handshake->remote);
   else
     {
-      /* A plain-text client, a client that rejects our certificate, or the deadline. */
+      /* A plain-text client, a client that rejects our certificate, or the deadline (counted
+       * as such by the sweep). */
       g_debug ("TLS handshake failed: %s", error->message);
-      handshake->self->stats->closures[SB_WS_CLOSURE_TLS_HANDSHAKE]++;
+      if (g_object_get_data (G_OBJECT (handshake->socket), TIMED_OUT) == NULL)
+        handshake->self->stats->closures[SB_WS_CLOSURE_TLS_HANDSHAKE]++;
       g_io_stream_close (G_IO_STREAM (tls), NULL, NULL);
     }
   handshake_free (handshake);
@@ -248,6 +257,7 @@ start_tls (SbWsListener *self,
     }
   handshake = g_new0 (Handshake, 1);
   handshake->self = g_object_ref (self);
+  handshake->socket = g_object_ref (g_socket_connection_get_socket (connection));
   handshake->local = g_object_ref (local);
   handshake->remote = g_object_ref (remote);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL,
