@@ -90,10 +90,11 @@ sb_ws_connection_finalize (GObject *object)
   SbWsConnection *self = SB_WS_CONNECTION (object);
 
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
-  if (self->fd >= 0)
-    close (self->fd);
+  /* Over TLS, fd is the GTlsConnection's socket: closing the stream closes it. */
   if (self->tls != NULL)
     g_io_stream_close (G_IO_STREAM (self->tls), NULL, NULL);
+  else if (self->fd >= 0)
+    close (self->fd);
   g_clear_object (&self->tls);
   g_queue_clear_full (&self->out, (GDestroyNotify) out_chunk_free);
   g_clear_pointer (&self->partial, g_byte_array_unref);
@@ -207,11 +208,13 @@ finish (SbWsConnection *self, gushort code, const char *reason)
   self->held_bytes = 0;
   self->partial_since_us = 0;
   _sb_ws_poller_forget (self->poller, self);
-  close (self->fd);
+  if (self->tls == NULL)
+    close (self->fd);
   self->fd = -1;
   if (self->tls != NULL)
     {
-      /* Sends close_notify when the socket takes it; never blocks (the socket does not). */
+      /* Sends close_notify when the socket takes it and closes the socket (fd was its own);
+       * never blocks (the socket does not). */
       g_io_stream_close (G_IO_STREAM (self->tls), NULL, NULL);
       g_clear_object (&self->tls);
       self->tls_in = NULL;

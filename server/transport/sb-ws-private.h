@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * open in the GTlsConnection, so the listener's handshake deadline must leave it alone. */
 #define SB_WS_SOCKET_UPGRADED "sb-ws-upgraded"
 
-/* tls: NULL for plain text, else the connection's TLS session over the socket behind fd. */
+/* tls: NULL for plain text (fd is then the connection's own, closed by it), else the TLS session
+ * over the socket whose descriptor fd is (closed by closing tls). */
 SbWsConnection *
 _sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer, GTlsConnection *tls);
 int _sb_ws_connection_get_fd (SbWsConnection *self);
