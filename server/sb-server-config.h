@@ -21,7 +21,7 @@ typedef struct
   SbCommand command;
 
   /* serve */
-  char *listen; /* address to bind, default "0.0.0.0" */
+  char *listen; /* address to bind; default 0.0.0.0 with TLS, 127.0.0.1 without */
   guint port;   /* 0 = any free port */
   char *port_file;
   char *store_uri;
@@ -31,7 +31,10 @@ typedef struct
   guint burst;
   guint64 max_queue_bytes;
   guint max_seats_per_request;
-  SbWsLimits ws; /* deadlines and the incomplete-frame budget of the edge */
+  SbWsLimits ws;         /* deadlines and the incomplete-frame budget of the edge */
+  char *tls_certificate; /* PEM paths; both set = wss:// and https */
+  char *tls_key;
+  gboolean allow_plaintext; /* plain text on an address other than loopback */
 
   /* create-event */
   char *venue_file;
