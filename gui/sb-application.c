@@ -8,6 +8,7 @@
 #include "sb-application.h"
 #include "sb-desk.h"
 #include "sb-preferences-dialog.h"
+#include "sb-protocol.h"
 #include "sb-util.h"
 #include "sb-window.h"
 
@@ -77,6 +78,7 @@ sb_application_handle_local_options (GApplication *application, GVariantDict *op
   SbApplication *self = SB_APPLICATION (application);
   const char *server = NULL;
   const char *event = NULL;
+  int hold_seconds;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -101,6 +103,18 @@ sb_application_handle_local_options (GApplication *application, GVariantDict *op
         }
       /* Remembered, like choosing it in Preferences; a running instance follows the change. */
       g_settings_set_string (self->settings, "server-url", url);
+    }
+
+  if (g_variant_dict_lookup (options, "hold-seconds", "i", &hold_seconds))
+    {
+      if (hold_seconds < SB_MIN_HOLD_TTL_SECONDS || hold_seconds > SB_MAX_HOLD_TTL_SECONDS)
+        {
+          g_printerr (_ ("A hold lasts from %d to %d seconds.\n"), SB_MIN_HOLD_TTL_SECONDS,
+                      SB_MAX_HOLD_TTL_SECONDS);
+          return 2;
+        }
+      /* Remembered, like --server. */
+      g_settings_set_int (self->settings, "hold-seconds", hold_seconds);
     }
 
   if (g_variant_dict_lookup (options, "event", "&s", &event))
@@ -251,6 +265,9 @@ sb_application_init (SbApplication *self)
     { "server", 's', 0, G_OPTION_ARG_STRING, NULL, N_ ("Connect to this server and remember it"),
       N_ ("URL") },
     { "event", 'e', 0, G_OPTION_ARG_STRING, NULL, N_ ("Open this event"), N_ ("ID") },
+    { "hold-seconds", 0, 0, G_OPTION_ARG_INT, NULL,
+      N_ ("Hold seats for this many seconds (and extend by as much), and remember it"),
+      N_ ("SECONDS") },
     { "new-instance", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_ ("Run a separate instance, e.g. for a second desk"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },

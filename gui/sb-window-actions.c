@@ -1,4 +1,5 @@
-/* sb-window-actions.c: what the window's actions do (win.hold, win.book, win.release, zoom,
+/* sb-window-actions.c: what the window's actions do (win.hold, win.book, win.release, win.extend,
+ * zoom,
  * reconnect, refresh) and when they are enabled. The desk sends the requests and records their
  * outcome; the window tells the user. */
 #include "config.h"
@@ -28,6 +29,7 @@ _sb_window_actions_update (SbWindow *self)
   set_action_enabled (self, "hold", has_map && idle && selected > 0);
   set_action_enabled (self, "book", has_map && idle && (selected > 0 || holds > 0));
   set_action_enabled (self, "release", has_map && idle && (selected > 0 || holds > 0));
+  set_action_enabled (self, "extend", has_map && idle && holds > 0);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
@@ -257,6 +259,30 @@ release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   _sb_window_actions_update (self);
 }
 
+/* Extend */
+
+static void
+extended_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  /* The countdown shows the new time; a hold that ended meanwhile has been reported. */
+  SbMessage *reply = finish_request (source, result, data, FINISH_NONE);
+
+  g_clear_pointer (&reply, sb_message_free);
+}
+
+static void
+extend_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  g_auto (GStrv) hold_ids = sb_desk_dup_event_hold_ids (self->desk);
+
+  for (guint i = 0; hold_ids[i] != NULL; i++)
+    {
+      request_started (self);
+      sb_desk_extend_async (self->desk, hold_ids[i], self->cancellable, extended_cb, self);
+    }
+}
+
 /* Other actions */
 
 static void
@@ -291,10 +317,15 @@ refresh_events_action (GSimpleAction *action, GVariant *parameter, gpointer user
 }
 
 static const GActionEntry window_actions[] = {
-  { "hold", hold_action },           { "book", book_action },
-  { "release", release_action },     { "zoom-in", zoom_action },
-  { "zoom-out", zoom_action },       { "zoom-fit", zoom_action },
-  { "reconnect", reconnect_action }, { "refresh-events", refresh_events_action },
+  { "hold", hold_action },
+  { "book", book_action },
+  { "release", release_action },
+  { "extend", extend_action },
+  { "zoom-in", zoom_action },
+  { "zoom-out", zoom_action },
+  { "zoom-fit", zoom_action },
+  { "reconnect", reconnect_action },
+  { "refresh-events", refresh_events_action },
 };
 
 void

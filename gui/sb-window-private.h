@@ -27,7 +27,11 @@ struct _SbWindow
   GtkWidget *feedback_box;
   GtkLabel *feedback_label;
   GtkLabel *total_label;
+  GtkWidget *hold_box;
   GtkLabel *countdown_label;
+  GtkLabel *hold_warning_label;
+  GtkWidget *other_holds_box;
+  GtkListBox *other_holds_list;
   GtkLabel *zoom_label;
 
   GSettings *settings;
@@ -52,6 +56,13 @@ void _sb_window_show_request_error (SbWindow *self,
 char *_sb_window_unselect_seats (SbWindow *self, char **seat_ids, guint *out_n_seats);
 /* Seats under our holds in the open event, as venue indices. */
 GArray *_sb_window_held_indices (SbWindow *self);
+
+/* sb-window-holds.c */
+
+/* Connects the countdown, the warning, expiries and the holds in other events to the desk. */
+void _sb_window_holds_init (SbWindow *self);
+/* The template's row-activated handler of the other events' holds. */
+void _sb_window_other_hold_activated (SbWindow *self, GtkListBoxRow *row);
 
 /* sb-window-actions.c */
 

@@ -192,23 +192,6 @@ update_panel (SbWindow *self)
   _sb_window_actions_update (self);
 }
 
-static void
-seconds_left_changed_cb (SbWindow *self)
-{
-  int seconds = sb_desk_get_seconds_left (self->desk);
-  g_autofree char *text = NULL;
-
-  if (seconds < 0)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), FALSE);
-      return;
-    }
-  /* Translators: the time left on a hold, in minutes:seconds */
-  text = g_strdup_printf (_ ("Held for %d:%02d"), seconds / 60, seconds % 60);
-  gtk_label_set_label (self->countdown_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), TRUE);
-}
-
 static gboolean
 update_zoom_label (gpointer data)
 {
@@ -478,12 +461,6 @@ holds_changed_cb (SbWindow *self)
 }
 
 static void
-hold_expired_cb (SbWindow *self)
-{
-  _sb_window_show_message (self, _ ("Your hold has expired and the seats were released."));
-}
-
-static void
 subscription_failed_cb (SbWindow *self, GError *error)
 {
   sb_desk_close_event (self->desk);
@@ -535,6 +512,12 @@ server_url_changed_cb (GSettings *settings, const char *key, SbWindow *self)
   g_autofree char *url = g_settings_get_string (settings, "server-url");
 
   sb_desk_set_server_url (self->desk, url);
+}
+
+static void
+hold_seconds_changed_cb (GSettings *settings, const char *key, SbWindow *self)
+{
+  sb_desk_set_hold_seconds (self->desk, (guint) g_settings_get_int (settings, "hold-seconds"));
 }
 
 /* GObject */
@@ -621,11 +604,17 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, total_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_warning_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, other_holds_box);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, other_holds_list);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, zoom_label);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
   gtk_widget_class_bind_template_callback (widget_class, seat_refused_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "other_hold_activated_cb",
+                                                G_CALLBACK (_sb_window_other_hold_activated));
 }
 
 static void
@@ -669,21 +658,22 @@ sb_window_new (GtkApplication *application, GSettings *settings, SbDesk *desk, c
   g_signal_connect_swapped (connection, "notify::retry-seconds", G_CALLBACK (update_banner), self);
   g_signal_connect_swapped (connection, "notify::last-error", G_CALLBACK (update_banner), self);
   g_signal_connect_swapped (desk, "notify::event-id", G_CALLBACK (event_changed_cb), self);
-  g_signal_connect_swapped (desk, "notify::seconds-left", G_CALLBACK (seconds_left_changed_cb),
-                            self);
   g_signal_connect_swapped (desk, "events-listed", G_CALLBACK (events_listed_cb), self);
   g_signal_connect_swapped (desk, "events-failed", G_CALLBACK (events_failed_cb), self);
   g_signal_connect (desk, "snapshot", G_CALLBACK (snapshot_cb), self);
   g_signal_connect_swapped (desk, "snapshot-failed", G_CALLBACK (snapshot_failed_cb), self);
   g_signal_connect_swapped (desk, "seats-changed", G_CALLBACK (seats_changed_cb), self);
   g_signal_connect_swapped (desk, "holds-changed", G_CALLBACK (holds_changed_cb), self);
-  g_signal_connect_swapped (desk, "hold-expired", G_CALLBACK (hold_expired_cb), self);
   g_signal_connect_swapped (desk, "subscription-failed", G_CALLBACK (subscription_failed_cb), self);
   g_signal_connect (self->settings, "changed::server-url", G_CALLBACK (server_url_changed_cb),
                     self);
 
+  g_signal_connect (self->settings, "changed::hold-seconds", G_CALLBACK (hold_seconds_changed_cb),
+                    self);
+  hold_seconds_changed_cb (self->settings, "hold-seconds", self);
+  _sb_window_holds_init (self);
+
   update_panel (self);
-  seconds_left_changed_cb (self);
   sb_desk_start (desk);
   update_banner (self);
   return self;

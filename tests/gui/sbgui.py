@@ -532,6 +532,20 @@ class Pointer:
         self.xtest.fake_input(self.display, self.X.KeyRelease, self._keycode(name))
         self.display.sync()
 
+    def click_node(self, node):
+        """A real click at the centre of node (a button, a row, a seat)."""
+        x, y, w, h = self.screen_box(node)
+        self.click(x + w // 2, y + h // 2)
+
+    def tap(self, name, ctrl=False):
+        """Presses and releases a key (an X keysym name), with Control held if ctrl."""
+        if ctrl:
+            self.key_down("Control_L")
+        self.key_down(name)
+        self.key_up(name)
+        if ctrl:
+            self.key_up("Control_L")
+
     def wheel(self, x, y, notches, ctrl=False, horizontal=False):
         """notches > 0 scrolls down (or right), < 0 up (or left); with ctrl, zooms."""
         if horizontal:
@@ -544,6 +558,32 @@ class Pointer:
             self.click(x, y, button)
         if ctrl:
             self.key_up("Control_L")
+
+
+def pixels(path, box):
+    """[(r, g, b)] of the pixels of a screenshot inside box (x, y, width, height), row by row,
+    read with ImageMagick (already needed for the screenshots)."""
+    x, y, w, h = box
+    ppm = subprocess.run(["convert", path, "-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage",
+                          "-depth", "8", "ppm:-"], check=True, stdout=subprocess.PIPE).stdout
+    # P6 header: magic, width, height, maxval, each followed by exactly one whitespace byte (the
+    # pixels may begin with bytes that look like whitespace).
+    fields, at = [], 0
+    while len(fields) < 4:
+        while ppm[at:at + 1].isspace():
+            at += 1
+        end = at
+        while not ppm[end:end + 1].isspace():
+            end += 1
+        fields.append(ppm[at:end])
+        at = end
+    width, height, data = int(fields[1]), int(fields[2]), ppm[at + 1:]
+    return [tuple(data[i:i + 3]) for i in range(0, width * height * 3, 3)]
+
+
+def label_in(app, root, prefix):
+    """A label under root whose text starts with prefix, or None."""
+    return app.find(root=root, role="label", predicate=lambda n: n.name.startswith(prefix))
 
 
 def zoom_label(app):

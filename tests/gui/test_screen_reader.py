@@ -49,7 +49,7 @@ def test():
         app.button("Hold").doActionNamed("click")
         wait_for("the seat held", lambda: seat_description(seat).startswith("Held by you"))
         wait_for("the hold's countdown", lambda: app.find(
-            root=app.panel, role="label", predicate=lambda n: n.name.startswith("Held for ")))
+            root=app.panel, role="label", predicate=lambda n: n.name.startswith("Expires in ")))
 
         app.button("Book").doActionNamed("click")
         message = wait_for("the booking message in the panel", lambda: (
