@@ -45,7 +45,7 @@ struct _SbWindow
 
 /* sb-window.c */
 
-/* A toast, and the same text in the panel, where it stays. */
+/* The panel's message, where it stays until the next one or another event. */
 void _sb_window_show_message (SbWindow *self, const char *message);
 /* Tells the user what went wrong, in words; for a conflict, names the seats. */
 void _sb_window_show_request_error (SbWindow *self,

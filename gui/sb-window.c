@@ -21,11 +21,9 @@ static void update_panel (SbWindow *self);
 void
 _sb_window_show_message (SbWindow *self, const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  /* The panel keeps the last message too: a toast is easy to miss and gone in seconds. */
+  /* In the panel only, where it stays, above the total and the buttons. It used to be a toast
+   * as well, which said it twice and, over the window's bottom centre, covered the legend, and
+   * in a narrower window the buttons and the countdown. */
   gtk_label_set_label (self->feedback_label, message);
   gtk_widget_set_visible (self->feedback_box, TRUE);
 }

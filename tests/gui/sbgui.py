@@ -230,12 +230,15 @@ class Server:
 class App:
     """One seatbook instance (its own process and settings, so its own client id)."""
 
-    def __init__(self, label, server_url, *args):
+    def __init__(self, label, server_url, *args, env=None):
+        """env: variables to set on top of app_environment (), e.g. a colour scheme or a locale."""
         if not APP or not os.path.exists(APP):
             raise TestFailure("SEATBOOK_APP is not set to the built seatbook")
         self.label = label
+        environment = app_environment()
+        environment.update(env or {})
         self.process = subprocess.Popen([APP, "--new-instance", "--server", server_url] + list(args),
-                                        stdout=sys.stdout, stderr=sys.stderr, env=app_environment())
+                                        stdout=sys.stdout, stderr=sys.stderr, env=environment)
         self.node = wait_for("app %s on the accessibility bus" % label, self._find_app, timeout=30)
         self.frame = wait_for("the main window of %s" % label,
                               lambda: next(c for c in self.node.children if c.roleName == "frame"))
@@ -426,9 +429,9 @@ class Session:
             self.server.cleanup()
         return False
 
-    def app(self, label, *args):
+    def app(self, label, *args, env=None):
         """A new app instance on the session's server; it quits when the session ends."""
-        app = App(label, self.server.url, *args)
+        app = App(label, self.server.url, *args, env=env)
         self.apps.append(app)
         return app
 
