@@ -25,11 +25,34 @@ _sb_window_actions_update (SbWindow *self)
   guint selected = sb_seat_map_get_selection (self->seat_map)->len;
   guint holds = has_map ? sb_desk_get_n_event_holds (self->desk) : 0;
   gboolean idle = self->busy == 0;
+  gboolean connected
+      = self->desk != NULL
+        && sb_connection_get_state (sb_desk_get_connection (self->desk)) == SB_CONNECTION_CONNECTED;
+  const char *why_not = connected ? NULL : gtk_label_get_label (self->offline_label);
 
-  set_action_enabled (self, "hold", has_map && idle && selected > 0);
-  set_action_enabled (self, "book", has_map && idle && (selected > 0 || holds > 0));
-  set_action_enabled (self, "release", has_map && idle && (selected > 0 || holds > 0));
-  set_action_enabled (self, "extend", has_map && idle && holds > 0);
+  /* Offline, a request would wait for the connection and could be done long after the customer
+   * has gone: the buttons wait instead, and say why. Choosing seats goes on. */
+  set_action_enabled (self, "hold", has_map && idle && connected && selected > 0);
+  set_action_enabled (self, "book", has_map && idle && connected && (selected > 0 || holds > 0));
+  set_action_enabled (self, "release", has_map && idle && connected && (selected > 0 || holds > 0));
+  set_action_enabled (self, "extend", has_map && idle && connected && holds > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_label), has_map && !connected);
+  gtk_widget_set_tooltip_text (self->hold_button, why_not);
+  gtk_widget_set_tooltip_text (self->book_button, why_not);
+  if (why_not != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hold_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->book_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
+    }
+  else
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->hold_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->book_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
@@ -71,12 +94,19 @@ finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlag
   self = SB_WINDOW (data);
   g_assert (self->busy > 0);
   self->busy--;
+  /* The message about this outcome (the error below, or the caller's) says it came after the
+   * connection dropped and came back. */
+  self->next_message_after_drop = self->interrupted;
+  if (self->busy == 0)
+    self->interrupted = FALSE;
   _sb_window_actions_update (self);
   if (reply == NULL
       && !((flags & FINISH_QUIET_IF_HOLD_GONE)
            && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
                || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))))
     _sb_window_show_request_error (self, error, error_reply);
+  if (reply == NULL)
+    self->next_message_after_drop = FALSE;
   return reply;
 }
 
@@ -267,6 +297,9 @@ extended_cb (GObject *source, GAsyncResult *result, gpointer data)
   /* The countdown shows the new time; a hold that ended meanwhile has been reported. */
   SbMessage *reply = finish_request (source, result, data, FINISH_NONE);
 
+  /* Nothing to say, so nothing to mark: the next message is another request's. */
+  if (reply != NULL)
+    SB_WINDOW (data)->next_message_after_drop = FALSE;
   g_clear_pointer (&reply, sb_message_free);
 }
 

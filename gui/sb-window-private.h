@@ -27,6 +27,9 @@ struct _SbWindow
   GtkWidget *feedback_box;
   GtkLabel *feedback_label;
   GtkLabel *total_label;
+  GtkLabel *offline_label;
+  GtkWidget *hold_button;
+  GtkWidget *book_button;
   GtkWidget *hold_box;
   GtkLabel *countdown_label;
   GtkLabel *hold_warning_label;
@@ -41,6 +44,9 @@ struct _SbWindow
   guint events_refresh_source;
   guint zoom_label_source;
   guint busy; /* hold, book and release requests without a reply yet */
+  /* The connection dropped while busy: the replies, when they come, say so. */
+  gboolean interrupted;
+  gboolean next_message_after_drop;
 };
 
 /* sb-window.c */

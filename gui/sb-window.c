@@ -21,6 +21,17 @@ static void update_panel (SbWindow *self);
 void
 _sb_window_show_message (SbWindow *self, const char *message)
 {
+  g_autofree char *after_drop = NULL;
+
+  /* A reply that crossed a dropped connection says so, so that nothing seems to happen by
+   * itself later. */
+  if (self->next_message_after_drop)
+    {
+      self->next_message_after_drop = FALSE;
+      /* Translators: %s is the outcome of a request, e.g. "Holding Row C seat 4 (Stalls)." */
+      message = after_drop = g_strdup_printf (_ ("After the connection came back: %s"), message);
+    }
+
   /* In the panel only, where it stays, above the total and the buttons. It used to be a toast
    * as well, which said it twice and, over the window's bottom centre, covered the legend, and
    * in a narrower window the buttons and the countdown. */
@@ -389,6 +400,15 @@ update_banner (SbWindow *self)
   const char *detail = sb_connection_get_last_error (connection);
   g_autofree char *text = NULL;
 
+  _sb_window_actions_update (self);
+  if (sb_connection_get_state (connection) != SB_CONNECTION_CONNECTED && self->busy > 0
+      && !self->interrupted)
+    {
+      self->interrupted = TRUE;
+      _sb_window_show_message (self, _ ("The connection dropped before the server answered. Once "
+                                        "it is back, the answer will show here."));
+    }
+
   switch (sb_connection_get_state (connection))
     {
       case SB_CONNECTION_CONNECTED:
@@ -602,6 +622,9 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, total_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, book_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_warning_label);
