@@ -159,10 +159,34 @@ sb_application_startup (GApplication *application)
   self->sigint_source = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 }
 
+/* Gives up the application's bus name now, while its actions are still exported. GApplication
+ * does it only when it is freed, and then the other way round: it unexports the actions at once
+ * and releases the name asynchronously, so the name stays ours until the process has exited. An
+ * app started in between found the name taken, asked us for our actions and failed with
+ * `No such interface "org.gtk.Actions"`. Released here, a new start becomes the app itself. */
+static void
+release_bus_name (GApplication *application)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (application);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (bus == NULL || (g_application_get_flags (application) & G_APPLICATION_NON_UNIQUE))
+    return;
+  reply = g_dbus_connection_call_sync (
+      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "ReleaseName",
+      g_variant_new ("(s)", g_application_get_application_id (application)), G_VARIANT_TYPE ("(u)"),
+      G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
+  if (reply == NULL)
+    g_debug ("Could not release the bus name: %s", error->message);
+}
+
 static void
 sb_application_shutdown (GApplication *application)
 {
   SbApplication *self = SB_APPLICATION (application);
+
+  release_bus_name (application);
 
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
