@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-protocol.h"
+#include "sb-util.h"
 #include "sb-window-private.h"
 
 static void
@@ -187,11 +188,60 @@ clean_button_names (GtkWidget *widget)
     clean_button_names (child);
 }
 
+/* The sum of the seats' prices, with the venue's currency. */
+static char *
+format_total (SbWindow *self, char **seat_ids)
+{
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  gint64 total = 0;
+
+  for (guint i = 0; venue != NULL && seat_ids != NULL && seat_ids[i] != NULL; i++)
+    {
+      guint index;
+
+      if (sb_venue_lookup_seat (venue, seat_ids[i], &index))
+        total += sb_venue_get_category (venue, sb_venue_get_seat (venue, index)->category)->price;
+    }
+  return sb_format_price (total, venue != NULL ? sb_venue_get_currency (venue) : NULL);
+}
+
+static void
+copy_reference_cb (GtkButton *button, GtkLabel *reference)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)),
+                          gtk_label_get_label (reference));
+  /* Said where the eyes are, and to a screen reader through the button's name. */
+  gtk_button_set_label (button, _ ("Copied"));
+}
+
+/* The reference to give the customer, large, selectable, and with a Copy button. */
+static GtkWidget *
+reference_box (const char *reference)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (reference);
+  GtkWidget *copy = gtk_button_new_with_label (_ ("Copy"));
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "title-2");
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _ ("Booking reference"), -1);
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (copy, _ ("Copy the booking reference"));
+  g_signal_connect (copy, "clicked", G_CALLBACK (copy_reference_cb), label);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), copy);
+  return box;
+}
+
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
   g_autofree char *names = NULL;
+  g_autofree char *total = NULL;
   g_autofree char *body = NULL;
   g_autofree char *message = NULL;
   const char *reference;
@@ -203,16 +253,18 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   self = SB_WINDOW (data);
 
   reference = reply->booked->booking != NULL ? reply->booked->booking : "?";
+  total = format_total (self, reply->booked->seats);
   names = _sb_window_unselect_seats (self, reply->booked->seats, NULL);
 
   /* Translators: %1$s names the seats, %2$s is the booking reference */
   message = g_strdup_printf (_ ("Booked %1$s. Booking reference %2$s."), names, reference);
   _sb_window_show_message (self, message);
 
-  /* Translators: %1$s is the booking reference to give the customer, %2$s names the seats */
-  body = g_strdup_printf (_ ("Booking reference: %1$s\n%2$s"), reference, names);
+  /* Translators: the booking dialog: %1$s names the seats, %2$s is the total price ("€130.00") */
+  body = g_strdup_printf (_ ("%1$s\nTotal: %2$s"), names, total);
   dialog
       = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Seats Booked"), body));
+  adw_message_dialog_set_extra_child (dialog, reference_box (reference));
   adw_message_dialog_add_response (dialog, "close", _ ("_Done"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");

@@ -195,7 +195,9 @@ update_panel (SbWindow *self)
         }
     }
 
-  total_text = sb_format_price (total, venue != NULL ? sb_venue_get_currency (venue) : NULL);
+  /* Without a venue there is no currency, and a bare "0.00" means nothing. */
+  total_text
+      = venue != NULL ? sb_format_price (total, sb_venue_get_currency (venue)) : g_strdup ("—");
   gtk_label_set_label (self->total_label, total_text);
 
   _sb_window_actions_update (self);
@@ -260,10 +262,12 @@ event_subtitle (SbEventItem *event)
   gint64 starts_at = sb_event_item_get_starts_at (event);
   g_autofree char *availability = NULL;
 
-  /* Translators: how many seats of an event are free */
-  availability
-      = g_strdup_printf (ngettext ("%d of %d seat free", "%d of %d seats free", (gulong) seats),
-                         (int) sb_event_item_get_free (event), (int) seats);
+  g_autofree char *n_free = sb_format_count (sb_event_item_get_free (event));
+  g_autofree char *n_seats = sb_format_count (seats);
+
+  /* Translators: how many seats of an event are free: "5,610 of 5,610 seats free" */
+  availability = g_strdup_printf (
+      ngettext ("%s of %s seat free", "%s of %s seats free", (gulong) seats), n_free, n_seats);
   if (starts_at != 0)
     {
       g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (starts_at / 1000);
