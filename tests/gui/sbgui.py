@@ -584,6 +584,32 @@ def pixels(path, box):
     return [tuple(data[i:i + 3]) for i in range(0, width * height * 3, 3)]
 
 
+def clipboard_text(timeout=5.0):
+    """The X CLIPBOARD's text, asked for as any paste would (python3-xlib)."""
+    from Xlib import X, Xatom, display
+    d = display.Display()
+    window = d.screen().root.create_window(0, 0, 1, 1, 0, X.CopyFromParent)
+    clipboard, utf8, target = (d.intern_atom(n) for n in ("CLIPBOARD", "UTF8_STRING", "SB_PASTE"))
+    window.convert_selection(clipboard, utf8, target, X.CurrentTime)
+    d.flush()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            while d.pending_events():
+                event = d.next_event()
+                if event.type == X.SelectionNotify:
+                    if event.property == X.NONE:
+                        return None
+                    prop = window.get_full_property(target, X.AnyPropertyType)
+                    value = prop.value if prop else b""
+                    return value.decode() if isinstance(value, bytes) else str(value)
+            time.sleep(0.05)
+        return None
+    finally:
+        window.destroy()
+        d.close()
+
+
 def label_in(app, root, prefix):
     """A label under root whose text starts with prefix, or None."""
     return app.find(root=root, role="label", predicate=lambda n: n.name.startswith(prefix))
