@@ -214,15 +214,18 @@ copy_reference_cb (GtkButton *button, GtkLabel *reference)
   gtk_button_set_label (button, _ ("Copied"));
 }
 
-/* The reference to give the customer, large, selectable, and with a Copy button. */
+/* The reference to give the customer, captioned, large, selectable, and with a Copy button. */
 static GtkWidget *
 reference_box (const char *reference)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *caption = gtk_label_new (_ ("Booking reference"));
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (reference);
   GtkWidget *copy = gtk_button_new_with_label (_ ("Copy"));
 
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_widget_set_halign (row, GTK_ALIGN_CENTER);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "title-2");
   gtk_widget_add_css_class (label, "monospace");
@@ -231,8 +234,10 @@ reference_box (const char *reference)
   gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (copy, _ ("Copy the booking reference"));
   g_signal_connect (copy, "clicked", G_CALLBACK (copy_reference_cb), label);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), copy);
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), copy);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), row);
   return box;
 }
 
