@@ -275,6 +275,9 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   adw_message_dialog_set_close_response (dialog, "close");
   clean_button_names (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+  /* The reference and Copy come first in the focus chain: without this, Return pressed Copy
+   * instead of Done. Tab reaches them. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
 static void
