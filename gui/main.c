@@ -11,7 +11,10 @@ main (int argc, char *argv[])
 {
   g_autoptr (SbApplication) application = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* SEATBOOK_LOCALEDIR: the build tree's translations, for running and testing uninstalled. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SEATBOOK_LOCALEDIR") != NULL
+                                       ? g_getenv ("SEATBOOK_LOCALEDIR")
+                                       : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

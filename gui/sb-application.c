@@ -9,6 +9,7 @@
 #include "sb-certificate-dialog.h"
 #include "sb-desk.h"
 #include "sb-preferences-dialog.h"
+#include "sb-protocol.h"
 #include "sb-util.h"
 #include "sb-window.h"
 
@@ -79,6 +80,7 @@ sb_application_handle_local_options (GApplication *application, GVariantDict *op
   SbApplication *self = SB_APPLICATION (application);
   const char *server = NULL;
   const char *event = NULL;
+  int hold_seconds;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -103,6 +105,18 @@ sb_application_handle_local_options (GApplication *application, GVariantDict *op
         }
       /* Remembered, like choosing it in Preferences; a running instance follows the change. */
       g_settings_set_string (self->settings, "server-url", url);
+    }
+
+  if (g_variant_dict_lookup (options, "hold-seconds", "i", &hold_seconds))
+    {
+      if (hold_seconds < SB_MIN_HOLD_TTL_SECONDS || hold_seconds > SB_MAX_HOLD_TTL_SECONDS)
+        {
+          g_printerr (_ ("A hold lasts from %d to %d seconds.\n"), SB_MIN_HOLD_TTL_SECONDS,
+                      SB_MAX_HOLD_TTL_SECONDS);
+          return 2;
+        }
+      /* Remembered, like --server. */
+      g_settings_set_int (self->settings, "hold-seconds", hold_seconds);
     }
 
   if (g_variant_dict_lookup (options, "event", "&s", &event))
@@ -147,10 +161,34 @@ sb_application_startup (GApplication *application)
   self->sigint_source = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 }
 
+/* Gives up the application's bus name now, while its actions are still exported. GApplication
+ * does it only when it is freed, and then the other way round: it unexports the actions at once
+ * and releases the name asynchronously, so the name stays ours until the process has exited. An
+ * app started in between found the name taken, asked us for our actions and failed with
+ * `No such interface "org.gtk.Actions"`. Released here, a new start becomes the app itself. */
+static void
+release_bus_name (GApplication *application)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (application);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (bus == NULL || (g_application_get_flags (application) & G_APPLICATION_NON_UNIQUE))
+    return;
+  reply = g_dbus_connection_call_sync (
+      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "ReleaseName",
+      g_variant_new ("(s)", g_application_get_application_id (application)), G_VARIANT_TYPE ("(u)"),
+      G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &error);
+  if (reply == NULL)
+    g_debug ("Could not release the bus name: %s", error->message);
+}
+
 static void
 sb_application_shutdown (GApplication *application)
 {
   SbApplication *self = SB_APPLICATION (application);
+
+  release_bus_name (application);
 
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
@@ -270,6 +308,9 @@ sb_application_init (SbApplication *self)
     { "server", 's', 0, G_OPTION_ARG_STRING, NULL, N_ ("Connect to this server and remember it"),
       N_ ("URL") },
     { "event", 'e', 0, G_OPTION_ARG_STRING, NULL, N_ ("Open this event"), N_ ("ID") },
+    { "hold-seconds", 0, 0, G_OPTION_ARG_INT, NULL,
+      N_ ("Hold seats for this many seconds (and extend by as much), and remember it"),
+      N_ ("SECONDS") },
     { "new-instance", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_ ("Run a separate instance, e.g. for a second desk"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },

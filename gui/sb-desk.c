@@ -30,6 +30,7 @@ struct _SbDesk
   GHashTable *holds;         /* hold id → Hold */
   guint countdown_source;
   int seconds_left;
+  guint hold_seconds; /* the ttl of new holds and of extensions; 0: the server's default */
 };
 
 G_DEFINE_FINAL_TYPE (SbDesk, sb_desk, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ enum
   SIGNAL_SEATS_CHANGED,
   SIGNAL_HOLDS_CHANGED,
   SIGNAL_HOLD_EXPIRED,
+  SIGNAL_TICK,
   SIGNAL_SUBSCRIPTION_FAILED,
   N_SIGNALS
 };
@@ -113,7 +115,20 @@ set_seconds_left (SbDesk *self, int seconds)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
 }
 
-/* Ends the open event's holds whose time is up and counts down to the next one. */
+/* A hold whose seats the server freed this close to its deadline has expired, rather than been
+ * released: the server's expiry and our countdown start from the same remaining_ms, but ours
+ * starts when the reply arrives, a little later. */
+#define EXPIRY_SLACK_USEC (2 * G_USEC_PER_SEC)
+
+static void
+emit_expired (SbDesk *self, const char *event_id, guint n_seats)
+{
+  if (n_seats > 0)
+    g_signal_emit (self, signals[SIGNAL_HOLD_EXPIRED], 0, event_id, n_seats);
+}
+
+/* Ends the holds whose time is up, in every event: the server ends them too, but says so only to
+ * the open event's subscribers. Counts down to the open event's next deadline. */
 static gboolean
 countdown_cb (gpointer data)
 {
@@ -123,41 +138,44 @@ countdown_cb (gpointer data)
   GHashTableIter iter;
   gpointer value;
   gboolean expired = FALSE;
+  guint n_holds = 0;
 
   g_hash_table_iter_init (&iter, self->holds);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Hold *hold = value;
 
-      if (!is_open_event_hold (self, hold))
-        continue;
       if (hold->deadline <= now)
         {
           /* The server frees the seats and says so with a `changed`; we stop counting. */
+          emit_expired (self, hold->event_id, hold->seats->len);
           g_hash_table_iter_remove (&iter);
           expired = TRUE;
           continue;
         }
-      soonest = MIN (soonest, hold->deadline);
+      n_holds++;
+      if (is_open_event_hold (self, hold))
+        soonest = MIN (soonest, hold->deadline);
     }
 
   if (expired)
-    {
-      g_signal_emit (self, signals[SIGNAL_HOLD_EXPIRED], 0);
-      g_signal_emit (self, signals[SIGNAL_HOLDS_CHANGED], 0);
-    }
+    g_signal_emit (self, signals[SIGNAL_HOLDS_CHANGED], 0);
 
   if (soonest == G_MAXINT64)
+    set_seconds_left (self, -1);
+  else
+    set_seconds_left (self,
+                      (int) MIN ((soonest - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT));
+  if (n_holds > 0)
+    g_signal_emit (self, signals[SIGNAL_TICK], 0);
+
+  if (n_holds == 0)
     {
       g_clear_handle_id (&self->countdown_source, g_source_remove);
-      set_seconds_left (self, -1);
       return G_SOURCE_REMOVE;
     }
-
   if (self->countdown_source == 0)
     self->countdown_source = g_timeout_add_seconds (1, countdown_cb, self);
-  set_seconds_left (self,
-                    (int) MIN ((soonest - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT));
   return G_SOURCE_CONTINUE;
 }
 
@@ -295,11 +313,19 @@ sb_desk_refresh_events (SbDesk *self)
 
 /* Connection signals */
 
+/* Every hold of this desk, in every event, as the server lists them on connecting. The one place
+ * the whole list comes from (today `welcome.holds`; with accounts, `signed_in.holds`). */
+static void
+set_all_holds (SbDesk *self, GPtrArray *holds)
+{
+  replace_holds (self, NULL, holds);
+}
+
 static void
 welcome_cb (SbConnection *connection, SbWelcomeMessage *welcome, SbDesk *self)
 {
   /* Holds belong to our client id and survive reconnects and restarts: the server is the truth. */
-  replace_holds (self, NULL, welcome->holds);
+  set_all_holds (self, welcome->holds);
   sb_desk_refresh_events (self);
 }
 
@@ -337,6 +363,8 @@ seats_changed_cb (
     SbConnection *connection, const char *event_id, GPtrArray *seats, gint64 version, SbDesk *self)
 {
   gboolean holds_touched = FALSE;
+  gint64 now = g_get_monotonic_time ();
+  guint n_expired = 0;
 
   if (g_strcmp0 (event_id, self->event_id) != 0)
     return;
@@ -361,6 +389,8 @@ seats_changed_cb (
           if (hold_remove_seat (hold, update->id))
             {
               holds_touched = TRUE;
+              if (update->state == SB_SEAT_FREE && hold->deadline - EXPIRY_SLACK_USEC <= now)
+                n_expired++;
               if (hold->seats->len == 0)
                 g_hash_table_iter_remove (&iter);
             }
@@ -368,6 +398,7 @@ seats_changed_cb (
     }
 
   g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, seats);
+  emit_expired (self, event_id, n_expired);
   if (holds_touched)
     holds_changed (self);
 }
@@ -498,6 +529,74 @@ sb_desk_dup_event_held_seats (SbDesk *self)
   return seats;
 }
 
+static void
+hold_summary_free (SbDeskHoldSummary *summary)
+{
+  g_free (summary->event_id);
+  g_free (summary);
+}
+
+static int
+compare_summaries (gconstpointer a, gconstpointer b)
+{
+  const SbDeskHoldSummary *x = *(SbDeskHoldSummary *const *) a;
+  const SbDeskHoldSummary *y = *(SbDeskHoldSummary *const *) b;
+
+  return x->seconds_left != y->seconds_left ? (x->seconds_left < y->seconds_left ? -1 : 1)
+                                            : g_strcmp0 (x->event_id, y->event_id);
+}
+
+GPtrArray *
+sb_desk_dup_other_event_holds (SbDesk *self)
+{
+  GPtrArray *summaries;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+
+  summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) hold_summary_free);
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Hold *hold = value;
+      SbDeskHoldSummary *summary = NULL;
+      int seconds
+          = (int) CLAMP ((hold->deadline - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 0, G_MAXINT);
+
+      if (is_open_event_hold (self, hold) || hold->seats->len == 0)
+        continue;
+      for (guint i = 0; i < summaries->len && summary == NULL; i++)
+        if (g_strcmp0 (((SbDeskHoldSummary *) g_ptr_array_index (summaries, i))->event_id,
+                       hold->event_id)
+            == 0)
+          summary = g_ptr_array_index (summaries, i);
+      if (summary == NULL)
+        {
+          summary = g_new0 (SbDeskHoldSummary, 1);
+          summary->event_id = g_strdup (hold->event_id);
+          summary->seconds_left = G_MAXINT;
+          g_ptr_array_add (summaries, summary);
+        }
+      summary->n_seats += hold->seats->len;
+      summary->seconds_left = MIN (summary->seconds_left, seconds);
+    }
+  /* The one that ends first comes first: it needs the desk's attention first. */
+  g_ptr_array_sort (summaries, compare_summaries);
+  return summaries;
+}
+
+void
+sb_desk_set_hold_seconds (SbDesk *self, guint seconds)
+{
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (seconds == 0
+                    || (seconds >= SB_MIN_HOLD_TTL_SECONDS && seconds <= SB_MAX_HOLD_TTL_SECONDS));
+
+  self->hold_seconds = seconds;
+}
+
 int
 sb_desk_get_seconds_left (SbDesk *self)
 {
@@ -515,6 +614,8 @@ reply_type (SbRequestType type)
     {
       case SB_REQUEST_HOLD:
         return SB_MESSAGE_HELD;
+      case SB_REQUEST_EXTEND:
+        return SB_MESSAGE_EXTENDED;
       case SB_REQUEST_BOOK:
         return SB_MESSAGE_BOOKED;
       case SB_REQUEST_RELEASE:
@@ -553,6 +654,8 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   switch (reply->type)
     {
       case SB_MESSAGE_HELD:
+      case SB_MESSAGE_EXTENDED:
+        /* An extension replaces the hold with its new deadline. */
         add_hold (self, &reply->hold->info);
         break;
       case SB_MESSAGE_BOOKED:
@@ -599,6 +702,25 @@ sb_desk_hold_async (SbDesk *self,
   request = sb_connection_new_request (self->connection, SB_REQUEST_HOLD);
   request->event_id = g_strdup (self->event_id);
   request->seats = g_strdupv ((char **) seat_ids);
+  request->ttl_seconds = self->hold_seconds;
+  send_request (self, request, cancellable, callback, user_data);
+}
+
+void
+sb_desk_extend_async (SbDesk *self,
+                      const char *hold_id,
+                      GCancellable *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (hold_id != NULL);
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_EXTEND);
+  request->hold_id = g_strdup (hold_id);
+  request->ttl_seconds = self->hold_seconds;
   send_request (self, request, cancellable, callback, user_data);
 }
 
@@ -866,10 +988,14 @@ sb_desk_class_init (SbDeskClass *klass)
   signals[SIGNAL_HOLDS_CHANGED]
       = g_signal_new ("holds-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 0);
-  /* hold-expired (): a hold of the open event ran out of time; holds-changed follows. */
+  /* hold-expired (event id, number of seats): a hold ran out of time, in the open event or
+   * another; holds-changed follows. */
   signals[SIGNAL_HOLD_EXPIRED]
       = g_signal_new ("hold-expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                      NULL, G_TYPE_NONE, 0);
+                      NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+  /* tick (): a second passed while the desk holds seats somewhere; the times left changed. */
+  signals[SIGNAL_TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* subscription-failed (GError): the open event cannot be followed (e.g. it does not exist). */
   signals[SIGNAL_SUBSCRIPTION_FAILED]
       = g_signal_new ("subscription-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,

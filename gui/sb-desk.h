@@ -50,6 +50,20 @@ GPtrArray *sb_desk_dup_event_held_seats (SbDesk *self);
 /* Whole seconds until the open event's first hold expires, or -1 while it has none. */
 int sb_desk_get_seconds_left (SbDesk *self);
 
+/* The desk's holds in one event other than the open one, so that none is forgotten. */
+typedef struct
+{
+  char *event_id;
+  guint n_seats;
+  int seconds_left; /* until the first of them expires */
+} SbDeskHoldSummary;
+
+/* SbDeskHoldSummary, one per other event with holds, the soonest to expire first. */
+GPtrArray *sb_desk_dup_other_event_holds (SbDesk *self);
+
+/* How long new holds and extensions last; 0 lets the server choose (its default, 10 minutes). */
+void sb_desk_set_hold_seconds (SbDesk *self, guint seconds);
+
 /* Hold, book and release in the open event. On success the desk has already recorded what the
  * reply says about its holds. sb_desk_request_finish () gives the reply (held, booked or released,
  * matching the request); for a request the server refused, the error reply too, whose `seats`
@@ -59,6 +73,12 @@ void sb_desk_hold_async (SbDesk *self,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data);
+/* Sets the hold to expire the hold length from now (sb_desk_set_hold_seconds ()). */
+void sb_desk_extend_async (SbDesk *self,
+                           const char *hold_id,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data);
 /* hold_id: book that hold (which ends it); else seat_ids, all or nothing. */
 void sb_desk_book_async (SbDesk *self,
                          const char *hold_id,

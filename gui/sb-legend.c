@@ -1,10 +1,12 @@
-/* sb-legend.c: the seat map's key, a flow box of colour swatches and their meanings. */
+/* sb-legend.c: the seat map's key: a sample seat for each category and each state, drawn by the
+ * map's own seat code, and the symbols the venue's seats carry, each with its meaning. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "sb-legend.h"
-#include "sb-seat-button.h"
+#include "sb-seat-button-private.h"
+#include "sb-seat-text.h"
 #include "sb-util.h"
 
 struct _SbLegend
@@ -17,67 +19,66 @@ struct _SbLegend
 
 G_DEFINE_FINAL_TYPE (SbLegend, sb_legend, GTK_TYPE_WIDGET)
 
+/* One entry: a sample (a seat drawn as the map draws it, or a symbol) and its meaning. */
 static void
-draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
-{
-  const GdkRGBA *colour = data;
-  GdkRGBA foreground;
-  double size = MIN (width, height);
-  double r = size * 0.25;
-  double x = (width - size) / 2, y = (height - size) / 2;
-
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + size - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + size - r, y + size - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + size - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-  /* No colour: our own seats, drawn like the seat map draws them, in the text colour. */
-  if (colour == NULL)
-    {
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &foreground);
-      G_GNUC_END_IGNORE_DEPRECATIONS
-      colour = &foreground;
-    }
-  gdk_cairo_set_source_rgba (cr, colour);
-  cairo_fill (cr);
-}
-
-static void
-add_item (SbLegend *self, const GdkRGBA *colour, const char *text)
+add_item (SbLegend *self, GtkWidget *sample, const char *text)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *swatch = gtk_drawing_area_new ();
   GtkWidget *label = gtk_label_new (text);
 
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 14);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 14);
-  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch,
-                                  colour != NULL ? gdk_rgba_copy (colour) : NULL,
-                                  colour != NULL ? (GDestroyNotify) gdk_rgba_free : NULL);
+  gtk_widget_set_size_request (sample, 18, 18);
+  gtk_widget_set_valign (sample, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "caption");
-  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), sample);
   gtk_box_append (GTK_BOX (box), label);
   gtk_flow_box_append (self->flow_box, box);
 }
 
 static void
+add_seat_item (
+    SbLegend *self, SbSeatStatus status, gboolean selected, const GdkRGBA *colour, const char *text)
+{
+  add_item (self, GTK_WIDGET (sb_seat_button_new_sample (status, selected, colour)), text);
+}
+
+static SbSeatFlags
+venue_flags (SbVenue *venue)
+{
+  SbSeatFlags flags = 0;
+
+  for (guint i = 0; i < sb_venue_get_n_seats (venue); i++)
+    flags |= sb_venue_get_seat (venue, i)->flags;
+  return flags;
+}
+
+static void
 rebuild (SbLegend *self)
 {
-  static const GdkRGBA unused = { 0, 0, 0, 1 };
   static const struct
   {
     SbSeatStatus status;
+    gboolean selected;
     const char *text;
   } states[] = {
-    { SB_SEAT_STATUS_MINE, N_ ("Held by you") },
-    { SB_SEAT_STATUS_HELD, N_ ("Held by someone else") },
-    { SB_SEAT_STATUS_BOOKED, N_ ("Booked") },
-    { SB_SEAT_STATUS_BLOCKED, N_ ("Not for sale") },
+    { SB_SEAT_STATUS_FREE, TRUE, N_ ("Chosen") },
+    { SB_SEAT_STATUS_MINE, FALSE, N_ ("Held by you") },
+    { SB_SEAT_STATUS_HELD, FALSE, N_ ("Held by someone else") },
+    { SB_SEAT_STATUS_BOOKED, FALSE, N_ ("Booked") },
+    { SB_SEAT_STATUS_BLOCKED, FALSE, N_ ("Not for sale") },
   };
+  static const struct
+  {
+    SbSeatFlags flag;
+    const char *text;
+  } symbols[] = {
+    { SB_SEAT_FLAG_WHEELCHAIR, N_ ("Wheelchair space") },
+    { SB_SEAT_FLAG_COMPANION, N_ ("Companion seat") },
+    { SB_SEAT_FLAG_RESTRICTED_VIEW, N_ ("Restricted view") },
+  };
+  /* "Chosen" is drawn on the first category's colour, as a chosen seat would be. */
+  GdkRGBA first_colour = { 0.5f, 0.5f, 0.5f, 1.0f };
   GtkWidget *child;
+  SbSeatFlags flags;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flow_box))) != NULL)
     gtk_flow_box_remove (self->flow_box, child);
@@ -95,14 +96,25 @@ rebuild (SbLegend *self)
 
       if (!gdk_rgba_parse (&colour, category->colour))
         continue;
-      add_item (self, &colour, text);
+      if (c == 0)
+        first_colour = colour;
+      add_seat_item (self, SB_SEAT_STATUS_FREE, FALSE, &colour, text);
     }
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    {
-      GdkRGBA colour;
+    add_seat_item (self, states[i].status, states[i].selected, &first_colour, _ (states[i].text));
 
-      sb_seat_status_get_colour (states[i].status, &unused, &colour);
-      add_item (self, states[i].status == SB_SEAT_STATUS_MINE ? NULL : &colour, _ (states[i].text));
+  /* Only the symbols this venue uses. */
+  flags = venue_flags (self->venue);
+  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
+    {
+      GtkWidget *symbol;
+
+      if (!(flags & symbols[i].flag))
+        continue;
+      symbol = gtk_label_new (sb_seat_text_flag_symbol (symbols[i].flag));
+      /* The words beside it say it. */
+      gtk_accessible_update_state (GTK_ACCESSIBLE (symbol), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      add_item (self, symbol, _ (symbols[i].text));
     }
 }
 

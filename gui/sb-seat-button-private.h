@@ -12,6 +12,10 @@ SbSeatButton *sb_seat_button_new (guint index,
                                   const char *label,
                                   const char *details);
 
+/* A seat drawn for the legend: status and selection as on the map, but not a seat. */
+SbSeatButton *
+sb_seat_button_new_sample (SbSeatStatus status, gboolean selected, const GdkRGBA *category_colour);
+
 /* Both only queue a redraw and update the accessible state: a seat never changes size. */
 void sb_seat_button_set_status (SbSeatButton *self, SbSeatStatus status);
 void sb_seat_button_set_selected (SbSeatButton *self, gboolean selected);

@@ -25,9 +25,12 @@ struct _SbSeatButton
 G_DEFINE_FINAL_TYPE (SbSeatButton, sb_seat_button, GTK_TYPE_WIDGET)
 
 /* Colours that read on both the light and the dark style: held and booked seats are
- * translucent so they recede. "Mine" is not a colour here: any colour may also be a venue's
- * category colour, so our own seats take the text colour (black or white) plus a dot. */
-static const GdkRGBA colour_held = { 0.898, 0.647, 0.039, 0.55 };
+ * translucent so they recede. Only free seats are coloured: any colour may also be a venue's
+ * category colour (an amber "held" was next to the theatre's restricted-view gold), so the other
+ * states are neutral and told apart by shape: our own seats take the text colour plus a dot,
+ * someone else's hold is hatched and outlined, a booked seat is grey with a bar, a seat not for
+ * sale is faint. */
+static const GdkRGBA colour_held = { 0.467, 0.463, 0.482, 0.12 };
 static const GdkRGBA colour_booked = { 0.467, 0.463, 0.482, 0.55 };
 static const GdkRGBA colour_blocked = { 0.467, 0.463, 0.482, 0.18 };
 
@@ -125,6 +128,37 @@ append_ring (GtkSnapshot *snapshot,
                               (GdkRGBA[4]){ *colour, *colour, *colour, *colour });
 }
 
+/* Someone else's hold: diagonal stripes and an outline in the text colour, inside the seat. */
+static void
+append_hatching (GtkSnapshot *snapshot,
+                 const GskRoundedRect *fill,
+                 float size,
+                 const GdkRGBA *foreground)
+{
+  const graphene_rect_t *bounds = &fill->bounds;
+  float period = MAX (3.0f, size * 0.3f);
+  GdkRGBA stripe = *foreground, clear = *foreground, outline = *foreground;
+  GskColorStop stops[4];
+
+  stripe.alpha *= 0.45f;
+  clear.alpha = 0;
+  outline.alpha *= 0.7f;
+  stops[0] = (GskColorStop){ 0.0f, stripe };
+  stops[1] = (GskColorStop){ 0.45f, stripe };
+  stops[2] = (GskColorStop){ 0.45f, clear };
+  stops[3] = (GskColorStop){ 1.0f, clear };
+
+  gtk_snapshot_push_rounded_clip (snapshot, fill);
+  gtk_snapshot_append_repeating_linear_gradient (
+      snapshot, bounds, &GRAPHENE_POINT_INIT (bounds->origin.x, bounds->origin.y),
+      &GRAPHENE_POINT_INIT (bounds->origin.x + period * 0.7071f,
+                            bounds->origin.y + period * 0.7071f),
+      stops, G_N_ELEMENTS (stops));
+  gtk_snapshot_pop (snapshot);
+  if (size >= 6)
+    append_ring (snapshot, bounds, fill->corner[0].width, MAX (1.0f, size * 0.08f), &outline);
+}
+
 static void
 sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -198,14 +232,19 @@ sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       gtk_snapshot_pop (snapshot);
     }
 
-  /* Not by colour alone: our own holds carry a dot, booked seats a dark bar. */
+  if (self->status == SB_SEAT_STATUS_HELD)
+    append_hatching (snapshot, &fill, size, &foreground);
+
+  /* Not by colour alone: our own holds carry a dot, booked seats a bar. */
   if (self->status == SB_SEAT_STATUS_MINE || self->status == SB_SEAT_STATUS_BOOKED)
     {
       /* The dot contrasts with the fill: dark on a light (dark-style) fill, else white. */
       GdkRGBA dot_colour = (colour.red + colour.green + colour.blue) > 1.5f
                                ? (GdkRGBA){ 0.1f, 0.1f, 0.1f, 0.95f }
                                : (GdkRGBA){ 1, 1, 1, 0.95f };
-      static const GdkRGBA dark = { 0.1, 0.1, 0.1, 0.5 };
+      /* The bar in the text colour: a fixed dark bar vanished on the dark style's grey, next to
+       * the lightness of a dark category colour. */
+      GdkRGBA bar = foreground;
       float mark_size = MIN (fill_bounds.size.width, fill_bounds.size.height) * 0.375f;
       graphene_rect_t mark;
 
@@ -225,7 +264,8 @@ sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           graphene_rect_init (&mark, fill_bounds.origin.x + fill_bounds.size.width * 0.2f,
                               (height - mark_size / 2) / 2, fill_bounds.size.width * 0.6f,
                               mark_size / 2);
-          gtk_snapshot_append_color (snapshot, &dark, &mark);
+          bar.alpha *= 0.8f;
+          gtk_snapshot_append_color (snapshot, &bar, &mark);
         }
     }
 }
@@ -281,6 +321,22 @@ sb_seat_button_init (SbSeatButton *self)
   /* Focus is roving: the map makes one seat focusable at a time, so Tab leaves the map
    * instead of visiting thousands of seats. */
   gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
+}
+
+SbSeatButton *
+sb_seat_button_new_sample (SbSeatStatus status, gboolean selected, const GdkRGBA *category_colour)
+{
+  /* Drawn by the same code as the map's seats, but not a seat: no name, no action, and hidden
+   * from screen readers, for which the words beside it are the legend. */
+  SbSeatButton *self = g_object_new (SB_TYPE_SEAT_BUTTON, "accessible-role",
+                                     GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+
+  self->index = G_MAXUINT;
+  self->category_colour = *category_colour;
+  self->status = status;
+  self->selected = selected;
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+  return self;
 }
 
 SbSeatButton *

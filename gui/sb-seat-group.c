@@ -158,20 +158,28 @@ sb_seat_group_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
             int text_width, text_height;
             GdkRGBA text = foreground;
 
+            float y;
+
             pango_layout_get_pixel_size (layout, &text_width, &text_height);
-            /* A label that does not fit is left out rather than spilling over seats. */
-            if (text_width > rect.size.width || text_height > rect.size.height)
+            /* A label that does not fit is left out rather than spilling over seats; but a
+             * stage thinner than its label (a cinema's screen) has it just above, outside. */
+            if (text_width > rect.size.width)
+              continue;
+            if (text_height <= rect.size.height)
+              /* A stage's label sits in its middle; a floor's middle is full of seats, so
+               * its label goes along the bottom edge. */
+              y = shape->kind == SB_SHAPE_STAGE
+                      ? rect.origin.y + (rect.size.height - text_height) / 2
+                      : rect.origin.y + rect.size.height - text_height - 4;
+            else if (shape->kind == SB_SHAPE_STAGE && rect.origin.y >= text_height + 2)
+              y = rect.origin.y - text_height - 2;
+            else
               continue;
             text.alpha = 0.7f;
             gtk_snapshot_save (snapshot);
-            /* A stage's label sits in its middle; a floor's middle is full of seats, so
-             * its label goes along the bottom edge. */
             gtk_snapshot_translate (
                 snapshot,
-                &GRAPHENE_POINT_INIT (rect.origin.x + (rect.size.width - text_width) / 2,
-                                      shape->kind == SB_SHAPE_STAGE
-                                          ? rect.origin.y + (rect.size.height - text_height) / 2
-                                          : rect.origin.y + rect.size.height - text_height - 4));
+                &GRAPHENE_POINT_INIT (rect.origin.x + (rect.size.width - text_width) / 2, y));
             gtk_snapshot_append_layout (snapshot, layout, &text);
             gtk_snapshot_restore (snapshot);
           }

@@ -150,19 +150,6 @@ seat_box (Paint *paint, const SbSeat *seat, graphene_rect_t *out)
                       (float) (x1 - x0), (float) (y1 - y0));
 }
 
-static const char *
-flag_symbol (SbSeatFlags flags)
-{
-  /* In the order that matters most to the person in the seat. */
-  if (flags & SB_SEAT_FLAG_WHEELCHAIR)
-    return "\u267F"; /* ♿ */
-  if (flags & SB_SEAT_FLAG_COMPANION)
-    return "\u271A"; /* ✚ */
-  if (flags & SB_SEAT_FLAG_RESTRICTED_VIEW)
-    return "\u25D0"; /* ◐ */
-  return NULL;
-}
-
 static gboolean
 paint_seat (guint index, gpointer user_data)
 {
@@ -170,7 +157,7 @@ paint_seat (guint index, gpointer user_data)
   const SbSeat *seat = sb_venue_get_seat (paint->self->venue, index);
   const SbCategory *category = sb_venue_get_category (paint->self->venue, seat->category);
   SbSeatStatus status = sb_seat_map_get_status (paint->map, index);
-  const char *symbol = flag_symbol (seat->flags);
+  const char *symbol = sb_seat_text_flag_symbol (seat->flags);
   graphene_rect_t box;
   GdkRGBA fill, ink;
 

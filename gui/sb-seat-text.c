@@ -25,6 +25,19 @@ sb_seat_text_flags (SbSeatFlags flags)
   return g_strjoinv (C_ ("seat flags", ", "), (char **) words->pdata);
 }
 
+const char *
+sb_seat_text_flag_symbol (SbSeatFlags flags)
+{
+  /* In the order that matters most to the person in the seat. */
+  if (flags & SB_SEAT_FLAG_WHEELCHAIR)
+    return "\u267F"; /* ♿ */
+  if (flags & SB_SEAT_FLAG_COMPANION)
+    return "\u271A"; /* ✚ */
+  if (flags & SB_SEAT_FLAG_RESTRICTED_VIEW)
+    return "\u25D0"; /* ◐ */
+  return NULL;
+}
+
 char *
 sb_seat_text_tooltip (SbVenue *venue, guint index, SbSeatStatus status)
 {

@@ -23,31 +23,78 @@ static const Currency currencies[] = {
   { "PLN", "zł", 2 }, { "CZK", "Kč", 2 }, { "INR", "₹", 2 },  { "KRW", "₩", 0 },
 };
 
+/* The locale's separators. A locale without a thousands separator (C, which the tests use, or a
+ * desktop that sets only LANG=C.UTF-8) takes both from the translation, so that "5,610" and
+ * "€1,234.00" read right in English and "5.610" and "1.234,00 €" in German. */
+static void
+get_separators (const char **out_decimal, const char **out_thousands)
+{
+  const struct lconv *conv = localeconv ();
+
+  if (conv->thousands_sep != NULL && *conv->thousands_sep != '\0' && conv->decimal_point != NULL
+      && *conv->decimal_point != '\0')
+    {
+      *out_decimal = conv->decimal_point;
+      *out_thousands = conv->thousands_sep;
+      return;
+    }
+  /* Translators: the decimal separator of numbers and prices */
+  *out_decimal = C_ ("number", ".");
+  /* Translators: the separator of thousands in numbers and prices ("5,610") */
+  *out_thousands = C_ ("number", ",");
+}
+
+/* magnitude with thousands separated: "5,610". */
+static char *
+group_digits (guint64 magnitude, const char *thousands)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude);
+  gsize length = strlen (digits);
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && (length - i) % 3 == 0)
+        g_string_append (out, thousands);
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+sb_format_count (gint64 count)
+{
+  const char *decimal, *thousands;
+  g_autofree char *digits = NULL;
+
+  get_separators (&decimal, &thousands);
+  digits = group_digits (count < 0 ? -(guint64) count : (guint64) count, thousands);
+  return g_strdup_printf ("%s%s", count < 0 ? "-" : "", digits);
+}
+
 char *
 sb_format_price (gint64 amount, const char *currency)
 {
   const Currency *found = NULL;
   g_autofree char *number = NULL;
-  const char *decimal_point;
-  gint64 magnitude = amount < 0 ? -amount : amount;
+  g_autofree char *whole = NULL;
+  const char *decimal, *thousands;
+  guint64 magnitude = amount < 0 ? -(guint64) amount : (guint64) amount;
   guint divisor = 1;
 
   for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (currencies); i++)
     if (g_ascii_strcasecmp (currencies[i].code, currency) == 0)
       found = &currencies[i];
 
-  /* The locale's decimal separator (GTK has called setlocale), so German shows "45,00". */
-  decimal_point = localeconv ()->decimal_point;
-  if (decimal_point == NULL || *decimal_point == '\0')
-    decimal_point = ".";
-
+  get_separators (&decimal, &thousands);
   if (found == NULL || found->decimals == 2)
     divisor = 100;
+  whole = group_digits (magnitude / divisor, thousands);
   if (divisor == 1)
-    number = g_strdup_printf ("%s%" G_GINT64_FORMAT, amount < 0 ? "-" : "", magnitude);
+    number = g_strdup_printf ("%s%s", amount < 0 ? "-" : "", whole);
   else
-    number = g_strdup_printf ("%s%" G_GINT64_FORMAT "%s%02u", amount < 0 ? "-" : "",
-                              magnitude / divisor, decimal_point, (guint) (magnitude % divisor));
+    number = g_strdup_printf ("%s%s%s%02u", amount < 0 ? "-" : "", whole, decimal,
+                              (guint) (magnitude % divisor));
 
   if (currency == NULL || *currency == '\0')
     return g_steal_pointer (&number);

@@ -8,6 +8,9 @@
 G_BEGIN_DECLS
 
 /* amount in minor units (cents) of an ISO 4217 currency, e.g. "€45.00" or "45,00 €" in German. */
+/* A count with the thousands separated: "5,610" ("5.610" in German). */
+char *sb_format_count (gint64 count);
+
 char *sb_format_price (gint64 amount, const char *currency);
 
 /* "A", "A and B", "A, B and C" */

@@ -1,4 +1,5 @@
-/* sb-window-actions.c: what the window's actions do (win.hold, win.book, win.release, zoom,
+/* sb-window-actions.c: what the window's actions do (win.hold, win.book, win.release, win.extend,
+ * zoom,
  * reconnect, refresh) and when they are enabled. The desk sends the requests and records their
  * outcome; the window tells the user. */
 #include "config.h"
@@ -6,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-protocol.h"
+#include "sb-util.h"
 #include "sb-window-private.h"
 
 static void
@@ -24,10 +26,34 @@ _sb_window_actions_update (SbWindow *self)
   guint selected = sb_seat_map_get_selection (self->seat_map)->len;
   guint holds = has_map ? sb_desk_get_n_event_holds (self->desk) : 0;
   gboolean idle = self->busy == 0;
+  gboolean connected
+      = self->desk != NULL
+        && sb_connection_get_state (sb_desk_get_connection (self->desk)) == SB_CONNECTION_CONNECTED;
+  const char *why_not = connected ? NULL : gtk_label_get_label (self->offline_label);
 
-  set_action_enabled (self, "hold", has_map && idle && selected > 0);
-  set_action_enabled (self, "book", has_map && idle && (selected > 0 || holds > 0));
-  set_action_enabled (self, "release", has_map && idle && (selected > 0 || holds > 0));
+  /* Offline, a request would wait for the connection and could be done long after the customer
+   * has gone: the buttons wait instead, and say why. Choosing seats goes on. */
+  set_action_enabled (self, "hold", has_map && idle && connected && selected > 0);
+  set_action_enabled (self, "book", has_map && idle && connected && (selected > 0 || holds > 0));
+  set_action_enabled (self, "release", has_map && idle && connected && (selected > 0 || holds > 0));
+  set_action_enabled (self, "extend", has_map && idle && connected && holds > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_label), has_map && !connected);
+  gtk_widget_set_tooltip_text (self->hold_button, why_not);
+  gtk_widget_set_tooltip_text (self->book_button, why_not);
+  if (why_not != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hold_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->book_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
+    }
+  else
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->hold_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->book_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
@@ -69,12 +95,19 @@ finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlag
   self = SB_WINDOW (data);
   g_assert (self->busy > 0);
   self->busy--;
+  /* The message about this outcome (the error below, or the caller's) says it came after the
+   * connection dropped and came back. */
+  self->next_message_after_drop = self->interrupted;
+  if (self->busy == 0)
+    self->interrupted = FALSE;
   _sb_window_actions_update (self);
   if (reply == NULL
       && !((flags & FINISH_QUIET_IF_HOLD_GONE)
            && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
                || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))))
     _sb_window_show_request_error (self, error, error_reply);
+  if (reply == NULL)
+    self->next_message_after_drop = FALSE;
   return reply;
 }
 
@@ -155,11 +188,65 @@ clean_button_names (GtkWidget *widget)
     clean_button_names (child);
 }
 
+/* The sum of the seats' prices, with the venue's currency. */
+static char *
+format_total (SbWindow *self, char **seat_ids)
+{
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  gint64 total = 0;
+
+  for (guint i = 0; venue != NULL && seat_ids != NULL && seat_ids[i] != NULL; i++)
+    {
+      guint index;
+
+      if (sb_venue_lookup_seat (venue, seat_ids[i], &index))
+        total += sb_venue_get_category (venue, sb_venue_get_seat (venue, index)->category)->price;
+    }
+  return sb_format_price (total, venue != NULL ? sb_venue_get_currency (venue) : NULL);
+}
+
+static void
+copy_reference_cb (GtkButton *button, GtkLabel *reference)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)),
+                          gtk_label_get_label (reference));
+  /* Said where the eyes are, and to a screen reader through the button's name. */
+  gtk_button_set_label (button, _ ("Copied"));
+}
+
+/* The reference to give the customer, captioned, large, selectable, and with a Copy button. */
+static GtkWidget *
+reference_box (const char *reference)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *caption = gtk_label_new (_ ("Booking reference"));
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (reference);
+  GtkWidget *copy = gtk_button_new_with_label (_ ("Copy"));
+
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_widget_set_halign (row, GTK_ALIGN_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "title-2");
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _ ("Booking reference"), -1);
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (copy, _ ("Copy the booking reference"));
+  g_signal_connect (copy, "clicked", G_CALLBACK (copy_reference_cb), label);
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), copy);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), row);
+  return box;
+}
+
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
   g_autofree char *names = NULL;
+  g_autofree char *total = NULL;
   g_autofree char *body = NULL;
   g_autofree char *message = NULL;
   const char *reference;
@@ -171,21 +258,26 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   self = SB_WINDOW (data);
 
   reference = reply->booked->booking != NULL ? reply->booked->booking : "?";
+  total = format_total (self, reply->booked->seats);
   names = _sb_window_unselect_seats (self, reply->booked->seats, NULL);
 
   /* Translators: %1$s names the seats, %2$s is the booking reference */
   message = g_strdup_printf (_ ("Booked %1$s. Booking reference %2$s."), names, reference);
   _sb_window_show_message (self, message);
 
-  /* Translators: %1$s is the booking reference to give the customer, %2$s names the seats */
-  body = g_strdup_printf (_ ("Booking reference: %1$s\n%2$s"), reference, names);
+  /* Translators: the booking dialog: %1$s names the seats, %2$s is the total price ("€130.00") */
+  body = g_strdup_printf (_ ("%1$s\nTotal: %2$s"), names, total);
   dialog
       = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Seats Booked"), body));
+  adw_message_dialog_set_extra_child (dialog, reference_box (reference));
   adw_message_dialog_add_response (dialog, "close", _ ("_Done"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   clean_button_names (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+  /* The reference and Copy come first in the focus chain: without this, Return pressed Copy
+   * instead of Done. Tab reaches them. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
 static void
@@ -257,6 +349,33 @@ release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   _sb_window_actions_update (self);
 }
 
+/* Extend */
+
+static void
+extended_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  /* The countdown shows the new time; a hold that ended meanwhile has been reported. */
+  SbMessage *reply = finish_request (source, result, data, FINISH_NONE);
+
+  /* Nothing to say, so nothing to mark: the next message is another request's. */
+  if (reply != NULL)
+    SB_WINDOW (data)->next_message_after_drop = FALSE;
+  g_clear_pointer (&reply, sb_message_free);
+}
+
+static void
+extend_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  g_auto (GStrv) hold_ids = sb_desk_dup_event_hold_ids (self->desk);
+
+  for (guint i = 0; hold_ids[i] != NULL; i++)
+    {
+      request_started (self);
+      sb_desk_extend_async (self->desk, hold_ids[i], self->cancellable, extended_cb, self);
+    }
+}
+
 /* Other actions */
 
 static void
@@ -291,10 +410,15 @@ refresh_events_action (GSimpleAction *action, GVariant *parameter, gpointer user
 }
 
 static const GActionEntry window_actions[] = {
-  { "hold", hold_action },           { "book", book_action },
-  { "release", release_action },     { "zoom-in", zoom_action },
-  { "zoom-out", zoom_action },       { "zoom-fit", zoom_action },
-  { "reconnect", reconnect_action }, { "refresh-events", refresh_events_action },
+  { "hold", hold_action },
+  { "book", book_action },
+  { "release", release_action },
+  { "extend", extend_action },
+  { "zoom-in", zoom_action },
+  { "zoom-out", zoom_action },
+  { "zoom-fit", zoom_action },
+  { "reconnect", reconnect_action },
+  { "refresh-events", refresh_events_action },
 };
 
 void

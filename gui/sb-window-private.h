@@ -27,7 +27,14 @@ struct _SbWindow
   GtkWidget *feedback_box;
   GtkLabel *feedback_label;
   GtkLabel *total_label;
+  GtkLabel *offline_label;
+  GtkWidget *hold_button;
+  GtkWidget *book_button;
+  GtkWidget *hold_box;
   GtkLabel *countdown_label;
+  GtkLabel *hold_warning_label;
+  GtkWidget *other_holds_box;
+  GtkListBox *other_holds_list;
   GtkLabel *zoom_label;
 
   GSettings *settings;
@@ -37,11 +44,14 @@ struct _SbWindow
   guint events_refresh_source;
   guint zoom_label_source;
   guint busy; /* hold, book and release requests without a reply yet */
+  /* The connection dropped while busy: the replies, when they come, say so. */
+  gboolean interrupted;
+  gboolean next_message_after_drop;
 };
 
 /* sb-window.c */
 
-/* A toast, and the same text in the panel, where it stays. */
+/* The panel's message, where it stays until the next one or another event. */
 void _sb_window_show_message (SbWindow *self, const char *message);
 /* Tells the user what went wrong, in words; for a conflict, names the seats. */
 void _sb_window_show_request_error (SbWindow *self,
@@ -52,6 +62,13 @@ void _sb_window_show_request_error (SbWindow *self,
 char *_sb_window_unselect_seats (SbWindow *self, char **seat_ids, guint *out_n_seats);
 /* Seats under our holds in the open event, as venue indices. */
 GArray *_sb_window_held_indices (SbWindow *self);
+
+/* sb-window-holds.c */
+
+/* Connects the countdown, the warning, expiries and the holds in other events to the desk. */
+void _sb_window_holds_init (SbWindow *self);
+/* The template's row-activated handler of the other events' holds. */
+void _sb_window_other_hold_activated (SbWindow *self, GtkListBoxRow *row);
 
 /* sb-window-actions.c */
 

@@ -21,11 +21,20 @@ static void update_panel (SbWindow *self);
 void
 _sb_window_show_message (SbWindow *self, const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *after_drop = NULL;
 
-  adw_toast_set_timeout (toast, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  /* The panel keeps the last message too: a toast is easy to miss and gone in seconds. */
+  /* A reply that crossed a dropped connection says so, so that nothing seems to happen by
+   * itself later. */
+  if (self->next_message_after_drop)
+    {
+      self->next_message_after_drop = FALSE;
+      /* Translators: %s is the outcome of a request, e.g. "Holding Row C seat 4 (Stalls)." */
+      message = after_drop = g_strdup_printf (_ ("After the connection came back: %s"), message);
+    }
+
+  /* In the panel only, where it stays, above the total and the buttons. It used to be a toast
+   * as well, which said it twice and, over the window's bottom centre, covered the legend, and
+   * in a narrower window the buttons and the countdown. */
   gtk_label_set_label (self->feedback_label, message);
   gtk_widget_set_visible (self->feedback_box, TRUE);
 }
@@ -186,27 +195,12 @@ update_panel (SbWindow *self)
         }
     }
 
-  total_text = sb_format_price (total, venue != NULL ? sb_venue_get_currency (venue) : NULL);
+  /* Without a venue there is no currency, and a bare "0.00" means nothing. */
+  total_text
+      = venue != NULL ? sb_format_price (total, sb_venue_get_currency (venue)) : g_strdup ("—");
   gtk_label_set_label (self->total_label, total_text);
 
   _sb_window_actions_update (self);
-}
-
-static void
-seconds_left_changed_cb (SbWindow *self)
-{
-  int seconds = sb_desk_get_seconds_left (self->desk);
-  g_autofree char *text = NULL;
-
-  if (seconds < 0)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), FALSE);
-      return;
-    }
-  /* Translators: the time left on a hold, in minutes:seconds */
-  text = g_strdup_printf (_ ("Held for %d:%02d"), seconds / 60, seconds % 60);
-  gtk_label_set_label (self->countdown_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), TRUE);
 }
 
 static gboolean
@@ -268,10 +262,12 @@ event_subtitle (SbEventItem *event)
   gint64 starts_at = sb_event_item_get_starts_at (event);
   g_autofree char *availability = NULL;
 
-  /* Translators: how many seats of an event are free */
-  availability
-      = g_strdup_printf (ngettext ("%d of %d seat free", "%d of %d seats free", (gulong) seats),
-                         (int) sb_event_item_get_free (event), (int) seats);
+  g_autofree char *n_free = sb_format_count (sb_event_item_get_free (event));
+  g_autofree char *n_seats = sb_format_count (seats);
+
+  /* Translators: how many seats of an event are free: "5,610 of 5,610 seats free" */
+  availability = g_strdup_printf (
+      ngettext ("%s of %s seat free", "%s of %s seats free", (gulong) seats), n_free, n_seats);
   if (starts_at != 0)
     {
       g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (starts_at / 1000);
@@ -408,6 +404,15 @@ update_banner (SbWindow *self)
   const char *detail = sb_connection_get_last_error (connection);
   g_autofree char *text = NULL;
 
+  _sb_window_actions_update (self);
+  if (sb_connection_get_state (connection) != SB_CONNECTION_CONNECTED && self->busy > 0
+      && !self->interrupted)
+    {
+      self->interrupted = TRUE;
+      _sb_window_show_message (self, _ ("The connection dropped before the server answered. Once "
+                                        "it is back, the answer will show here."));
+    }
+
   switch (sb_connection_get_state (connection))
     {
       case SB_CONNECTION_CONNECTED:
@@ -478,12 +483,6 @@ holds_changed_cb (SbWindow *self)
 }
 
 static void
-hold_expired_cb (SbWindow *self)
-{
-  _sb_window_show_message (self, _ ("Your hold has expired and the seats were released."));
-}
-
-static void
 subscription_failed_cb (SbWindow *self, GError *error)
 {
   sb_desk_close_event (self->desk);
@@ -535,6 +534,12 @@ server_url_changed_cb (GSettings *settings, const char *key, SbWindow *self)
   g_autofree char *url = g_settings_get_string (settings, "server-url");
 
   sb_desk_set_server_url (self->desk, url);
+}
+
+static void
+hold_seconds_changed_cb (GSettings *settings, const char *key, SbWindow *self)
+{
+  sb_desk_set_hold_seconds (self->desk, (guint) g_settings_get_int (settings, "hold-seconds"));
 }
 
 /* GObject */
@@ -621,11 +626,20 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, total_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, book_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_warning_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, other_holds_box);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, other_holds_list);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, zoom_label);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
   gtk_widget_class_bind_template_callback (widget_class, seat_refused_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "other_hold_activated_cb",
+                                                G_CALLBACK (_sb_window_other_hold_activated));
 }
 
 static void
@@ -669,21 +683,22 @@ sb_window_new (GtkApplication *application, GSettings *settings, SbDesk *desk, c
   g_signal_connect_swapped (connection, "notify::retry-seconds", G_CALLBACK (update_banner), self);
   g_signal_connect_swapped (connection, "notify::last-error", G_CALLBACK (update_banner), self);
   g_signal_connect_swapped (desk, "notify::event-id", G_CALLBACK (event_changed_cb), self);
-  g_signal_connect_swapped (desk, "notify::seconds-left", G_CALLBACK (seconds_left_changed_cb),
-                            self);
   g_signal_connect_swapped (desk, "events-listed", G_CALLBACK (events_listed_cb), self);
   g_signal_connect_swapped (desk, "events-failed", G_CALLBACK (events_failed_cb), self);
   g_signal_connect (desk, "snapshot", G_CALLBACK (snapshot_cb), self);
   g_signal_connect_swapped (desk, "snapshot-failed", G_CALLBACK (snapshot_failed_cb), self);
   g_signal_connect_swapped (desk, "seats-changed", G_CALLBACK (seats_changed_cb), self);
   g_signal_connect_swapped (desk, "holds-changed", G_CALLBACK (holds_changed_cb), self);
-  g_signal_connect_swapped (desk, "hold-expired", G_CALLBACK (hold_expired_cb), self);
   g_signal_connect_swapped (desk, "subscription-failed", G_CALLBACK (subscription_failed_cb), self);
   g_signal_connect (self->settings, "changed::server-url", G_CALLBACK (server_url_changed_cb),
                     self);
 
+  g_signal_connect (self->settings, "changed::hold-seconds", G_CALLBACK (hold_seconds_changed_cb),
+                    self);
+  hold_seconds_changed_cb (self->settings, "hold-seconds", self);
+  _sb_window_holds_init (self);
+
   update_panel (self);
-  seconds_left_changed_cb (self);
   sb_desk_start (desk);
   update_banner (self);
   return self;

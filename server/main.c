@@ -1,6 +1,7 @@
 /* main.c: seatbook-server: parse the configuration, run a subcommand or serve. */
 #include "config.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -22,6 +23,10 @@ main (int argc, char **argv)
 {
   g_autoptr (SbServerConfig) config = sb_server_config_new ();
   g_autoptr (GError) error = NULL;
+
+  /* GOption converts the arguments from the locale's character set: without the locale it is
+   * ASCII, and `create-event --name="Café Müller"` failed with "Invalid byte sequence". */
+  setlocale (LC_ALL, "");
 
   /* Sockets are written with MSG_NOSIGNAL, but nothing else should kill us on a closed pipe. */
   signal (SIGPIPE, SIG_IGN);

@@ -273,12 +273,15 @@ class Server:
 class App:
     """One seatbook instance (its own process and settings, so its own client id)."""
 
-    def __init__(self, label, server_url, *args):
+    def __init__(self, label, server_url, *args, env=None):
+        """env: variables to set on top of app_environment (), e.g. a colour scheme or a locale."""
         if not APP or not os.path.exists(APP):
             raise TestFailure("SEATBOOK_APP is not set to the built seatbook")
         self.label = label
+        environment = app_environment()
+        environment.update(env or {})
         self.process = subprocess.Popen([APP, "--new-instance", "--server", server_url] + list(args),
-                                        stdout=sys.stdout, stderr=sys.stderr, env=app_environment())
+                                        stdout=sys.stdout, stderr=sys.stderr, env=environment)
         self.node = wait_for("app %s on the accessibility bus" % label, self._find_app, timeout=30)
         self.frame = wait_for("the main window of %s" % label,
                               lambda: next(c for c in self.node.children if c.roleName == "frame"))
@@ -469,9 +472,9 @@ class Session:
             self.server.cleanup()
         return False
 
-    def app(self, label, *args):
+    def app(self, label, *args, env=None):
         """A new app instance on the session's server; it quits when the session ends."""
-        app = App(label, self.server.url, *args)
+        app = App(label, self.server.url, *args, env=env)
         self.apps.append(app)
         return app
 
@@ -588,6 +591,20 @@ class Pointer:
         self.xtest.fake_input(self.display, self.X.KeyRelease, self._keycode(name))
         self.display.sync()
 
+    def click_node(self, node):
+        """A real click at the centre of node (a button, a row, a seat)."""
+        x, y, w, h = self.screen_box(node)
+        self.click(x + w // 2, y + h // 2)
+
+    def tap(self, name, ctrl=False):
+        """Presses and releases a key (an X keysym name), with Control held if ctrl."""
+        if ctrl:
+            self.key_down("Control_L")
+        self.key_down(name)
+        self.key_up(name)
+        if ctrl:
+            self.key_up("Control_L")
+
     def wheel(self, x, y, notches, ctrl=False, horizontal=False):
         """notches > 0 scrolls down (or right), < 0 up (or left); with ctrl, zooms."""
         if horizontal:
@@ -600,6 +617,58 @@ class Pointer:
             self.click(x, y, button)
         if ctrl:
             self.key_up("Control_L")
+
+
+def pixels(path, box):
+    """[(r, g, b)] of the pixels of a screenshot inside box (x, y, width, height), row by row,
+    read with ImageMagick (already needed for the screenshots)."""
+    x, y, w, h = box
+    ppm = subprocess.run(["convert", path, "-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage",
+                          "-depth", "8", "ppm:-"], check=True, stdout=subprocess.PIPE).stdout
+    # P6 header: magic, width, height, maxval, each followed by exactly one whitespace byte (the
+    # pixels may begin with bytes that look like whitespace).
+    fields, at = [], 0
+    while len(fields) < 4:
+        while ppm[at:at + 1].isspace():
+            at += 1
+        end = at
+        while not ppm[end:end + 1].isspace():
+            end += 1
+        fields.append(ppm[at:end])
+        at = end
+    width, height, data = int(fields[1]), int(fields[2]), ppm[at + 1:]
+    return [tuple(data[i:i + 3]) for i in range(0, width * height * 3, 3)]
+
+
+def clipboard_text(timeout=5.0):
+    """The X CLIPBOARD's text, asked for as any paste would (python3-xlib)."""
+    from Xlib import X, Xatom, display
+    d = display.Display()
+    window = d.screen().root.create_window(0, 0, 1, 1, 0, X.CopyFromParent)
+    clipboard, utf8, target = (d.intern_atom(n) for n in ("CLIPBOARD", "UTF8_STRING", "SB_PASTE"))
+    window.convert_selection(clipboard, utf8, target, X.CurrentTime)
+    d.flush()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            while d.pending_events():
+                event = d.next_event()
+                if event.type == X.SelectionNotify:
+                    if event.property == X.NONE:
+                        return None
+                    prop = window.get_full_property(target, X.AnyPropertyType)
+                    value = prop.value if prop else b""
+                    return value.decode() if isinstance(value, bytes) else str(value)
+            time.sleep(0.05)
+        return None
+    finally:
+        window.destroy()
+        d.close()
+
+
+def label_in(app, root, prefix):
+    """A label under root whose text starts with prefix, or None."""
+    return app.find(root=root, role="label", predicate=lambda n: n.name.startswith(prefix))
 
 
 def zoom_label(app):

@@ -22,7 +22,7 @@ def test():
         wait_for("B to show the seat held",
                  lambda: seat_description(b_seat).startswith("Held by someone else"))
         wait_for("A's countdown", lambda: a.find(root=a.panel, role="label",
-                                                 predicate=lambda n: n.name.startswith("Held for ")))
+                                                 predicate=lambda n: n.name.startswith("Expires in ")))
 
         a.click(a.button("Book"))
         window, text = wait_for("A's booking dialog", a.dialog_text)

@@ -57,14 +57,14 @@ def test():
         events = a.find(name="Events", role="list")
         arena_row = wait_for("the arena in the events list",
                              lambda: next((c for c in events.children if c.name == ARENA[1]), None))
-        wait_for("the arena's count", lambda: has_label(arena_row, "City Arena · 5610 of 5610 seats free"))
+        wait_for("the arena's count", lambda: has_label(arena_row, "City Arena · 5,610 of 5,610 seats free"))
         reply = server.request({"type": "book", "id": "f5", "event": ARENA[0], "seats": ["floor-a-A-1"]})["f5"]
         if reply["type"] != "booked":
             raise sbgui.TestFailure("could not book in the arena: %r" % reply)
         a.press("F5")
         # Well below the 30 s periodic refresh: only F5 can have done it.
         wait_for("F5 to refresh the arena's count",
-                 lambda: has_label(arena_row, "City Arena · 5609 of 5610 seats free"), timeout=10)
+                 lambda: has_label(arena_row, "City Arena · 5,609 of 5,610 seats free"), timeout=10)
 
         # Return chooses and unchooses the focused seat.
         for _ in range(12):
