@@ -79,6 +79,12 @@ def test():
             else:
                 first.terminate()
                 how = "SIGTERM"
+            # "Quit" is when the window goes away: a start before that merely activates an app
+            # that has not read the Ctrl+Q yet (a sanitized app may take seconds to), which then
+            # quits as asked. The process itself may still be exiting: that gap is the bug.
+            wait_for("the window of pid %d to go after %s" % (first.pid, how),
+                     lambda: first.poll() is not None or frame_of(first.pid) is None,
+                     timeout=WINDOW_DEADLINE)
             time.sleep(delay)
             again_log = open(os.path.join(logs, "round-%d.log" % round), "w+")
             again = start(server.url, again_log)
