@@ -1,5 +1,5 @@
-/* sb-request.h: client requests of protocol v1, parsed with strict validation (server) and
- * serialized (app, bench, tests). */
+/* sb-request.h: client requests of the protocol (docs/protocol.md), parsed with strict validation
+ * (server) and serialized (app, bench, tests). */
 #pragma once
 
 #include <glib.h>
@@ -17,6 +17,9 @@ typedef enum
   SB_REQUEST_RELEASE,
   SB_REQUEST_BOOK,
   SB_REQUEST_PING,
+  SB_REQUEST_SIGN_IN,  /* v2 */
+  SB_REQUEST_SIGN_OUT, /* v2 */
+  SB_REQUEST_AUDIT,    /* v2 */
 } SbRequestType;
 
 typedef struct
@@ -26,11 +29,17 @@ typedef struct
   char *client_name;  /* hello */
   char *client_id;    /* hello: the client identity that owns holds */
   gint protocol;      /* hello */
-  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats) */
-  gint64 since;       /* subscribe: the last version the client has, or -1 */
+  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit */
+  gint64 since;       /* subscribe: the last version the client has; audit: Unix ms; or -1 */
   char **seats;       /* hold, book (by seats); NULL-terminated, no duplicates */
   char *hold_id;      /* extend, release, book (by hold) */
   gint64 ttl_seconds; /* hold, extend: 0 means the server's default */
+  char *username;     /* sign_in (by password) */
+  char *password;     /* sign_in (by password); wiped when the request is freed */
+  char *token;        /* sign_in (by token) */
+  char *seat_id;      /* audit: entries naming this seat, or NULL */
+  char *booking_id;   /* audit: entries of this booking, or NULL */
+  gint64 limit;       /* audit: 1-SB_MAX_AUDIT_LIMIT, 0 means the default */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

@@ -4,9 +4,9 @@
 
 #include "sb-request.h"
 
-/* Request types are SbRequestType 0 … SB_REQUEST_PING; slot 0 of the table is "invalid". */
-#define N_REQUEST_TYPES (SB_REQUEST_PING + 2)
-#define N_OUTCOMES (SB_ERROR_INTERNAL + 1)
+/* Request types are SbRequestType 0 … SB_REQUEST_AUDIT; slot 0 of the table is "invalid". */
+#define N_REQUEST_TYPES (SB_REQUEST_AUDIT + 2)
+#define N_OUTCOMES (SB_ERROR_UNAUTHENTICATED + 1)
 
 /* Bucket upper bounds in seconds; chosen around the 25 ms broadcast-lag target. */
 static const double histogram_bounds[] = {

@@ -57,6 +57,11 @@ message_cb (SbWsConnection *connection,
 {
   static const gushort codes[] = { 1000, 1001, 1008, 1011, 4000 };
 
+  /* An empty message that came in fragments arrives as NULL and 0 (the server's handler passes
+   * them to sb_request_parse (), which takes that); the echo below needs a pointer
+   * (crashes/empty-fragmented-text: NULL + 0, then sb_ws_connection_send_text (NULL)). */
+  if (data == NULL)
+    data = "";
   if (length >= 5 && memcmp (data, "close", 5) == 0)
     {
       g_autofree char *reason = g_strndup (data + 5, length - 5);
@@ -213,9 +218,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       drain (fds[1], &state);
     }
 
-  /* The client is done: EOF, then whatever the server still had to say. */
+  /* The client is done: EOF, then whatever the server still had to say. Each wake-up reads at
+   * least a byte of what is left (8 reads of 1 byte with the smallest scratch), so the connection
+   * must have seen EOF after size + 1 of them (crashes/slow-reader-eof: 64 were too few). */
   shutdown (fds[1], SHUT_WR);
-  for (guint round = 0; round < 64 && _sb_ws_connection_get_fd (connection) >= 0; round++)
+  for (gsize round = 0; round <= size && _sb_ws_connection_get_fd (connection) >= 0; round++)
     {
       dispatch (connection, scratch, scratch_size);
       drain (fds[1], &state);

@@ -503,8 +503,10 @@ class Pointer:
         return self._origin
 
     def screen_box(self, node):
-        """(x, y, width, height) of node on the screen."""
-        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        """(x, y, width, height) of node on the screen. AT-SPI gives up on a reply after less than
+        a second, which a busy app on a loaded machine can miss: the call is retried."""
+        e = wait_for("the extents of %s" % node.name,
+                     lambda: node.queryComponent().getExtents(pyatspi.WINDOW_COORDS), timeout=30)
         ox, oy = self.origin()
         return (e.x + ox, e.y + oy, e.width, e.height)
 

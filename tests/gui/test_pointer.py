@@ -99,7 +99,9 @@ def click_seats(run, seats, level):
             # Scroll towards the first seat left until it is in view.
             _, name, seat, box = boxes[0]
             for _ in range(200):
-                box = run.pointer.screen_box(seat)
+                # Wheel notches are coalesced and laid out at the next frame: only a settled
+                # map says where the seats are.
+                box = settled_box(run.pointer, seat)
                 if inside(box, view):
                     break
                 if box[1] < view[1] + 2:
@@ -110,7 +112,6 @@ def click_seats(run, seats, level):
                     run.pointer.wheel(*centre, -1, horizontal=True)
                 else:
                     run.pointer.wheel(*centre, 1, horizontal=True)
-                time.sleep(0.03)
             else:
                 raise sbgui.TestFailure("could not scroll %s into view (at %r, view %r)" % (
                     name, box, view))
@@ -136,6 +137,19 @@ def click_seats(run, seats, level):
         remaining = [(i, entry) for i, entry in remaining if i not in done]
 
 
+def settled_box(pointer, seat):
+    """The seat's box once the map stopped moving: the same box twice in a row."""
+    last = [None]
+
+    def same():
+        box = pointer.screen_box(seat)
+        result = box == last[0]
+        last[0] = box
+        return result
+    wait_for("the map to settle", same, interval=0.1)
+    return last[0]
+
+
 def set_zoom(app, pointer, keys, label):
     """Fits the map, then presses keys (Ctrl+minus or Ctrl+plus) and waits for the new level."""
     def press(key, changes=True):
@@ -150,16 +164,7 @@ def set_zoom(app, pointer, keys, label):
     press("0", changes=False)
     for key in keys:
         press(key)
-    # Let the relayout settle: the same seat at the same place twice in a row.
-    seat = app._seat_map.getChildAtIndex(0).getChildAtIndex(0).getChildAtIndex(0)
-    last = [None]
-
-    def settled():
-        box = pointer.screen_box(seat)
-        same = box == last[0]
-        last[0] = box
-        return same
-    wait_for("the map to settle", settled, interval=0.15)
+    settled_box(pointer, app._seat_map.getChildAtIndex(0).getChildAtIndex(0).getChildAtIndex(0))
     print("zoom level", label.name)
 
 
