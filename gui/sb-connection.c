@@ -8,11 +8,13 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "sb-connection.h"
 #include "sb-message.h"
 #include "sb-protocol.h"
+#include "sb-session.h"
 
 /* Backoff: 0.5 s doubling up to 30 s, then a random point in the upper half of that window so
  * that a hundred desks that lost the same server do not all come back in the same millisecond. */
@@ -72,6 +74,13 @@ struct _SbConnection
   GHashTable *pending;       /* id → Pending */
   GQueue pending_order;      /* Pending, oldest first: resent in the order they were made */
   GHashTable *subscriptions; /* event id → Subscription */
+
+  /* Accounts (protocol version 2). After each welcome the connection signs in with what the
+   * session holds and keeps everything else waiting until the server says signed_in. */
+  SbSession *account;        /* the account on this url */
+  gboolean accounts;         /* the server wants a sign-in (welcome v2 or an unauthenticated) */
+  gboolean awaiting_sign_in; /* requests wait: not signed in on this socket yet */
+  char *sign_in_id;          /* the sign_in in flight on this socket, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (SbConnection, sb_connection, G_TYPE_OBJECT)
@@ -90,6 +99,10 @@ enum
   PROP_RETRY_SECONDS,
   PROP_LAST_ERROR,
   PROP_CLIENT_ID,
+  PROP_ACCOUNT,
+  PROP_ACCOUNTS,
+  PROP_USERNAME,
+  PROP_ROLE,
   N_PROPS
 };
 
@@ -102,12 +115,14 @@ enum
   SIGNAL_SEATS_CHANGED,
   SIGNAL_HOLDS,
   SIGNAL_SUBSCRIPTION_FAILED,
+  SIGNAL_SIGNED_IN,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void connect_now (SbConnection *self);
+static void resume (SbConnection *self);
 static void lose_connection (SbConnection *self, const char *reason);
 
 static void
@@ -116,6 +131,9 @@ pending_free (Pending *pending)
   g_clear_handle_id (&pending->retry_source, g_source_remove);
   g_clear_object (&pending->task);
   g_free (pending->id);
+  /* A sign_in's text carries a password or token: not left behind in freed memory. */
+  if (pending->type == SB_REQUEST_SIGN_IN)
+    memset (pending->text, 0, strlen (pending->text));
   g_free (pending->text);
   g_free (pending->event_id);
   g_free (pending);
@@ -287,7 +305,7 @@ resend_cb (gpointer data)
   SbConnection *self = g_task_get_source_object (pending->task);
 
   pending->retry_source = 0;
-  if (self->state == SB_CONNECTION_CONNECTED)
+  if (self->state == SB_CONNECTION_CONNECTED && !self->awaiting_sign_in)
     send_text (self, pending->text);
   /* Otherwise the reconnect re-sends it. */
   return G_SOURCE_REMOVE;
@@ -357,18 +375,130 @@ complete_pending (SbConnection *self, Pending *pending, SbMessage *reply)
     }
 }
 
+/* Accounts */
+
+static void
+set_accounts (SbConnection *self)
+{
+  if (self->accounts)
+    return;
+  self->accounts = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNTS]);
+}
+
+/* Sends sign_in with the session's token or typed password; FALSE when it has neither. */
+static gboolean
+send_sign_in (SbConnection *self)
+{
+  g_autoptr (SbRequest) request = NULL;
+  const char *username, *password, *token;
+  Pending *pending;
+
+  if (!sb_session_get_credentials (self->account, &username, &password, &token))
+    return FALSE;
+  request = sb_connection_new_request (self, SB_REQUEST_SIGN_IN);
+  request->token = g_strdup (token);
+  request->username = g_strdup (username);
+  request->password = g_strdup (password);
+  pending = add_pending (self, request, NULL);
+  g_free (self->sign_in_id);
+  self->sign_in_id = g_strdup (pending->id);
+  send_text (self, pending->text);
+  return TRUE;
+}
+
+/* Ends an `unauthenticated` reply: the server ended (or never began) our session. */
+static void
+handle_unauthenticated (SbConnection *self, SbErrorMessage *error_reply)
+{
+  const char *reason = error_reply->reason != NULL ? error_reply->reason : "required";
+
+  set_accounts (self);
+  self->awaiting_sign_in = TRUE;
+  g_clear_pointer (&self->sign_in_id, g_free);
+  sb_session_refused (self->account, reason, error_reply->retry_after_ms);
+}
+
+static void
+handle_signed_in (SbConnection *self, SbSignedInMessage *signed_in)
+{
+  gboolean was_waiting = self->awaiting_sign_in;
+
+  g_clear_pointer (&self->sign_in_id, g_free);
+  self->awaiting_sign_in = FALSE;
+  sb_session_signed_in (self->account, signed_in->username, sb_role_to_string (signed_in->role),
+                        signed_in->token);
+  g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0, signed_in);
+  if (was_waiting)
+    resume (self);
+}
+
+static void
+account_state_cb (SbConnection *self)
+{
+  /* A password typed on the sign-in page, or a token the keyring returned after the welcome. */
+  if (sb_session_get_state (self->account) == SB_SESSION_SIGNING_IN
+      && self->state == SB_CONNECTION_CONNECTED && self->awaiting_sign_in
+      && self->sign_in_id == NULL)
+    send_sign_in (self);
+}
+
+static void
+account_notify_cb (SbConnection *self, GParamSpec *pspec)
+{
+  if (g_str_equal (pspec->name, "username"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+  else if (g_str_equal (pspec->name, "role"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+  else if (g_str_equal (pspec->name, "state"))
+    account_state_cb (self);
+}
+
+/* One account per server: a new url starts signed out there. */
+static void
+replace_account (SbConnection *self)
+{
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  g_clear_object (&self->account);
+  self->account = sb_session_new (self->url);
+  g_signal_connect_swapped (self->account, "notify", G_CALLBACK (account_notify_cb), self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+}
+
 /* Messages */
 
 static void
 handle_welcome (SbConnection *self, SbWelcomeMessage *welcome)
 {
-  GHashTableIter iter;
-  gpointer value;
-
   self->attempt = 0;
   set_last_error (self, NULL);
+  if (welcome->protocol >= SB_PROTOCOL_ACCOUNTS_VERSION)
+    set_accounts (self);
+  /* Set before the signal: what its handlers send must wait for the sign-in too. */
+  self->awaiting_sign_in = self->accounts;
   set_state (self, SB_CONNECTION_CONNECTED);
   g_signal_emit (self, signals[SIGNAL_WELCOME], 0, welcome);
+  if (self->awaiting_sign_in)
+    {
+      if (!send_sign_in (self) && sb_session_get_state (self->account) != SB_SESSION_SIGNING_IN)
+        /* Nothing to sign in with: the sign-in page asks (a keyring lookup still running signs
+         * in when it ends, see account_state_cb). */
+        sb_session_refused (self->account, "required", 0);
+      return;
+    }
+  resume (self);
+}
+
+/* After welcome, or after signed_in on a server with accounts: subscriptions, then our requests
+ * that had no reply. */
+static void
+resume (SbConnection *self)
+{
+  GHashTableIter iter;
+  gpointer value;
 
   g_hash_table_iter_init (&iter, self->subscriptions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -512,6 +642,12 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
           g_warning ("Server error: %s: %s", sb_error_code_to_string (message->error->code),
                      message->error->message);
         break;
+      case SB_MESSAGE_SIGNED_IN:
+        if (pending != NULL && g_strcmp0 (pending->id, self->sign_in_id) == 0)
+          handle_signed_in (self, message->signed_in);
+        break;
+      case SB_MESSAGE_SIGNED_OUT:
+      case SB_MESSAGE_AUDIT_LOG:
       case SB_MESSAGE_EVENTS:
       case SB_MESSAGE_UNSUBSCRIBED:
       case SB_MESSAGE_HELD:
@@ -535,6 +671,19 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
           remove_pending (self, pending);
           lose_connection (self, reason);
           return;
+        }
+      if (message->type == SB_MESSAGE_ERROR && message->error->code == SB_ERROR_UNAUTHENTICATED)
+        {
+          handle_unauthenticated (self, message->error);
+          /* Our own requests are made again after the next sign-in (subscriptions stay in
+           * `subscriptions`); the user's fail below and say why. */
+          if (pending->task == NULL)
+            {
+              if (g_strcmp0 (pending->id, self->ping_id) == 0)
+                g_clear_pointer (&self->ping_id, g_free);
+              remove_pending (self, pending);
+              return;
+            }
         }
       complete_pending (self, pending, g_steal_pointer (&message));
     }
@@ -580,6 +729,9 @@ lose_connection (SbConnection *self, const char *reason)
     }
   g_clear_handle_id (&self->ping_source, g_source_remove);
   g_clear_pointer (&self->ping_id, g_free);
+  /* Each socket signs in afresh after its welcome. */
+  self->awaiting_sign_in = FALSE;
+  g_clear_pointer (&self->sign_in_id, g_free);
 
   /* The connection's own requests are made afresh after the reconnect; the user's wait to be
    * re-sent with their ids. */
@@ -704,6 +856,7 @@ sb_connection_set_url (SbConnection *self, const char *url)
   g_free (self->url);
   self->url = g_strdup (url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  replace_account (self);
 
   if (!self->started)
     return;
@@ -822,8 +975,9 @@ sb_connection_send_async (SbConnection *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sb_connection_send_async);
   pending = add_pending (self, owned, task);
-  /* Before welcome the request waits; handle_welcome sends it. */
-  if (self->state == SB_CONNECTION_CONNECTED)
+  /* Before welcome (and before signed_in, on a server with accounts) the request waits;
+   * handle_welcome or handle_signed_in sends it. */
+  if (self->state == SB_CONNECTION_CONNECTED && !self->awaiting_sign_in)
     send_text (self, pending->text);
 }
 
@@ -863,7 +1017,7 @@ sb_connection_subscribe (SbConnection *self, const char *event_id)
     /* Asked again (the user reopened the event): a fresh snapshot redraws everything. */
     subscription->version = -1;
 
-  if (self->state == SB_CONNECTION_CONNECTED)
+  if (self->state == SB_CONNECTION_CONNECTED && !self->awaiting_sign_in)
     send_subscribe (self, subscription);
   else
     subscription->resyncing = TRUE;
@@ -880,7 +1034,7 @@ sb_connection_unsubscribe (SbConnection *self, const char *event_id)
 
   if (!g_hash_table_remove (self->subscriptions, event_id))
     return;
-  if (self->state != SB_CONNECTION_CONNECTED)
+  if (self->state != SB_CONNECTION_CONNECTED || self->awaiting_sign_in)
     return;
 
   request = sb_connection_new_request (self, SB_REQUEST_UNSUBSCRIBE);
@@ -890,6 +1044,77 @@ sb_connection_unsubscribe (SbConnection *self, const char *event_id)
 }
 
 /* GObject */
+
+SbSession *
+sb_connection_get_account (SbConnection *self)
+{
+  g_return_val_if_fail (SB_IS_CONNECTION (self), NULL);
+  return self->account;
+}
+
+gboolean
+sb_connection_get_accounts (SbConnection *self)
+{
+  g_return_val_if_fail (SB_IS_CONNECTION (self), FALSE);
+  return self->accounts;
+}
+
+const char *
+sb_connection_get_username (SbConnection *self)
+{
+  g_return_val_if_fail (SB_IS_CONNECTION (self), NULL);
+  return self->account != NULL ? sb_session_get_username (self->account) : NULL;
+}
+
+const char *
+sb_connection_get_role (SbConnection *self)
+{
+  g_return_val_if_fail (SB_IS_CONNECTION (self), NULL);
+  return self->account != NULL ? sb_session_get_role (self->account) : NULL;
+}
+
+void
+sb_connection_sign_in (SbConnection *self,
+                       const char *username,
+                       const char *password,
+                       gboolean remember)
+{
+  g_return_if_fail (SB_IS_CONNECTION (self));
+  g_return_if_fail (username != NULL && password != NULL);
+
+  /* Signing in again while signed in switches the account (the server allows it). */
+  if (self->state == SB_CONNECTION_CONNECTED && !self->awaiting_sign_in)
+    self->awaiting_sign_in = TRUE;
+  g_clear_pointer (&self->sign_in_id, g_free);
+  sb_session_begin_sign_in (self->account, username, password, remember); /* → account_state_cb */
+}
+
+void
+sb_connection_sign_out (SbConnection *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (SB_IS_CONNECTION (self));
+
+  /* Revokes the token on the server; without a connection it simply stays unused until it
+   * expires, as the keyring no longer has it. */
+  if (self->state == SB_CONNECTION_CONNECTED && !self->awaiting_sign_in
+      && sb_session_get_state (self->account) == SB_SESSION_SIGNED_IN)
+    {
+      g_autoptr (SbRequest) request = sb_connection_new_request (self, SB_REQUEST_SIGN_OUT);
+
+      send_text (self, add_pending (self, request, NULL)->text);
+    }
+  if (self->state == SB_CONNECTION_CONNECTED)
+    self->awaiting_sign_in = TRUE;
+  g_clear_pointer (&self->sign_in_id, g_free);
+  /* Signed out, the server sends no more changes: the next sign-in resubscribes. */
+  g_hash_table_iter_init (&iter, self->subscriptions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((Subscription *) value)->resyncing = TRUE;
+  sb_session_sign_out (self->account);
+}
 
 static void
 sb_connection_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
@@ -906,6 +1131,18 @@ sb_connection_get_property (GObject *object, guint prop_id, GValue *value, GPara
         break;
       case PROP_RETRY_SECONDS:
         g_value_set_uint (value, self->retry_seconds);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_object (value, self->account);
+        break;
+      case PROP_ACCOUNTS:
+        g_value_set_boolean (value, self->accounts);
+        break;
+      case PROP_USERNAME:
+        g_value_set_string (value, sb_connection_get_username (self));
+        break;
+      case PROP_ROLE:
+        g_value_set_string (value, sb_connection_get_role (self));
         break;
       case PROP_LAST_ERROR:
         g_value_set_string (value, self->last_error);
@@ -941,6 +1178,9 @@ sb_connection_dispose (GObject *object)
 
   sb_connection_shutdown (self);
   g_clear_object (&self->session);
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  g_clear_object (&self->account);
 
   G_OBJECT_CLASS (sb_connection_parent_class)->dispose (object);
 }
@@ -958,6 +1198,7 @@ sb_connection_finalize (GObject *object)
   g_free (self->id_prefix);
   g_free (self->last_error);
   g_free (self->ping_id);
+  g_free (self->sign_in_id);
 
   G_OBJECT_CLASS (sb_connection_parent_class)->finalize (object);
 }
@@ -985,7 +1226,24 @@ sb_connection_class_init (SbConnectionClass *klass)
   properties[PROP_CLIENT_ID]
       = g_param_spec_string ("client-id", NULL, NULL, NULL,
                              G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The account on this url (SbSession); replaced when the url changes. */
+  properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, SB_TYPE_SESSION,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Whether the server has accounts (a sign-in is needed before anything else). */
+  properties[PROP_ACCOUNTS] = g_param_spec_boolean ("accounts", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The signed-in account's username and role ("viewer" … "admin"); NULL when signed out. */
+  properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE]
+      = g_param_spec_string ("role", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* signed-in (SbSignedInMessage): the server accepted a sign-in; its holds are every hold of
+   * the account. */
+  signals[SIGNAL_SIGNED_IN]
+      = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, SB_TYPE_SIGNED_IN_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /* welcome (SbWelcomeMessage): connected; its holds are every hold of this client id. */
   signals[SIGNAL_WELCOME]

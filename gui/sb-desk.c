@@ -295,6 +295,14 @@ sb_desk_refresh_events (SbDesk *self)
 
 /* Connection signals */
 
+/* On a server with accounts holds belong to the account: they come with signed_in. */
+static void
+signed_in_cb (SbConnection *connection, SbSignedInMessage *signed_in, SbDesk *self)
+{
+  replace_holds (self, NULL, signed_in->holds);
+  sb_desk_refresh_events (self);
+}
+
 static void
 welcome_cb (SbConnection *connection, SbWelcomeMessage *welcome, SbDesk *self)
 {
@@ -781,6 +789,7 @@ sb_desk_constructed (GObject *object)
 
   g_assert (self->connection != NULL);
   g_signal_connect (self->connection, "welcome", G_CALLBACK (welcome_cb), self);
+  g_signal_connect (self->connection, "signed-in", G_CALLBACK (signed_in_cb), self);
   g_signal_connect (self->connection, "snapshot", G_CALLBACK (snapshot_cb), self);
   g_signal_connect (self->connection, "seats-changed", G_CALLBACK (seats_changed_cb), self);
   g_signal_connect (self->connection, "holds", G_CALLBACK (holds_cb), self);
