@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-permissions.h"
 #include "sb-protocol.h"
 #include "sb-window-private.h"
 
@@ -24,10 +25,18 @@ _sb_window_actions_update (SbWindow *self)
   guint selected = sb_seat_map_get_selection (self->seat_map)->len;
   guint holds = has_map ? sb_desk_get_n_event_holds (self->desk) : 0;
   gboolean idle = self->busy == 0;
+  const char *role
+      = self->desk != NULL ? sb_connection_get_role (sb_desk_get_connection (self->desk)) : NULL;
+  gboolean may_sell = sb_permission_granted (role, SB_PERMISSION_SELL);
+  const char *refusal = sb_permission_get_refusal (role, SB_PERMISSION_SELL);
 
-  set_action_enabled (self, "hold", has_map && idle && selected > 0);
-  set_action_enabled (self, "book", has_map && idle && (selected > 0 || holds > 0));
-  set_action_enabled (self, "release", has_map && idle && (selected > 0 || holds > 0));
+  set_action_enabled (self, "hold", may_sell && has_map && idle && selected > 0);
+  set_action_enabled (self, "book", may_sell && has_map && idle && (selected > 0 || holds > 0));
+  set_action_enabled (self, "release", may_sell && has_map && idle && (selected > 0 || holds > 0));
+  /* Insensitive for the role, with the reason where the pointer and screen readers find it. */
+  gtk_widget_set_tooltip_text (self->hold_button, refusal);
+  gtk_widget_set_tooltip_text (self->book_button, refusal);
+  gtk_widget_set_tooltip_text (self->release_button, refusal);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);

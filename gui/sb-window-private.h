@@ -3,6 +3,7 @@
 
 #include "sb-legend.h"
 #include "sb-seat-map.h"
+#include "sb-sign-in-page.h"
 #include "sb-window.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,12 @@ struct _SbWindow
   GtkLabel *total_label;
   GtkLabel *countdown_label;
   GtkLabel *zoom_label;
+  GtkStack *session_stack;
+  SbSignInPage *sign_in_page;
+  GtkLabel *account_label;
+  GtkWidget *hold_button;
+  GtkWidget *book_button;
+  GtkWidget *release_button;
 
   GSettings *settings;
   SbDesk *desk;
@@ -36,7 +43,8 @@ struct _SbWindow
   char *open_when_listed;
   guint events_refresh_source;
   guint zoom_label_source;
-  guint busy; /* hold, book and release requests without a reply yet */
+  guint busy;         /* hold, book and release requests without a reply yet */
+  SbSession *account; /* the connection's, whose signals we follow */
 };
 
 /* sb-window.c */
@@ -58,5 +66,18 @@ GArray *_sb_window_held_indices (SbWindow *self);
 void _sb_window_actions_init (SbWindow *self);
 /* Enables the actions that make sense now. */
 void _sb_window_actions_update (SbWindow *self);
+
+/* sb-window-account.c */
+
+/* Follows the connection's account: the sign-in page, the account in the header, sign out. Looks
+ * for a remembered session in the keyring, then starts the desk. */
+void _sb_window_account_start (SbWindow *self);
+void _sb_window_account_dispose (SbWindow *self);
+/* The sign-in page's submit. */
+void _sb_window_sign_in_submitted (SbWindow *self,
+                                   const char *server,
+                                   const char *username,
+                                   const char *password,
+                                   gboolean remember);
 
 G_END_DECLS
