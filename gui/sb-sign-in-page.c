@@ -193,6 +193,15 @@ sb_sign_in_page_get_remember (SbSignInPage *self)
 }
 
 void
+sb_sign_in_page_focus (SbSignInPage *self)
+{
+  g_return_if_fail (SB_IS_SIGN_IN_PAGE (self));
+  gtk_widget_grab_focus (*sb_sign_in_page_get_username (self) != '\0'
+                             ? GTK_WIDGET (self->password_row)
+                             : GTK_WIDGET (self->username_row));
+}
+
+void
 sb_sign_in_page_set_busy (SbSignInPage *self, gboolean busy)
 {
   g_return_if_fail (SB_IS_SIGN_IN_PAGE (self));
@@ -220,7 +229,5 @@ sb_sign_in_page_show_refusal (SbSignInPage *self, const char *reason, gint64 ret
   sb_sign_in_page_set_busy (self, FALSE);
   sb_sign_in_page_show_error (self, text);
   /* After a wrong password the password is what to type again. */
-  gtk_widget_grab_focus (*sb_sign_in_page_get_username (self) != '\0'
-                             ? GTK_WIDGET (self->password_row)
-                             : GTK_WIDGET (self->username_row));
+  sb_sign_in_page_focus (self);
 }

@@ -20,6 +20,9 @@ void sb_sign_in_page_set_username (SbSignInPage *self, const char *username);
 const char *sb_sign_in_page_get_username (SbSignInPage *self);
 gboolean sb_sign_in_page_get_remember (SbSignInPage *self);
 
+/* Puts the cursor where typing starts: the username, or the password when the username is
+ * filled in. */
+void sb_sign_in_page_focus (SbSignInPage *self);
 /* While a sign-in is in flight the fields and the button are insensitive and a spinner turns. */
 void sb_sign_in_page_set_busy (SbSignInPage *self, gboolean busy);
 /* Shows why the last sign-in failed (an `unauthenticated` reason and its retry_after_ms); ends

@@ -49,7 +49,13 @@ update_account (SbWindow *self)
       if (*sb_sign_in_page_get_username (self->sign_in_page) == '\0')
         sb_sign_in_page_set_username (self->sign_in_page, last_username);
     }
-  gtk_stack_set_visible_child_name (self->session_stack, show_sign_in ? "sign-in" : "desk");
+  if (show_sign_in && g_strcmp0 (visible, "sign-in") != 0)
+    {
+      gtk_stack_set_visible_child_name (self->session_stack, "sign-in");
+      sb_sign_in_page_focus (self->sign_in_page);
+    }
+  else if (!show_sign_in)
+    gtk_stack_set_visible_child_name (self->session_stack, "desk");
 
   if (state == SB_SESSION_SIGNED_OUT && sb_session_get_refusal (account) != NULL)
     sb_sign_in_page_show_refusal (self->sign_in_page, sb_session_get_refusal (account),
