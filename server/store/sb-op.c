@@ -10,7 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "sb-json-reader.h"
+#include "sb-json-writer.h"
 
 SbOp *
 sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, const char *request_id)
@@ -38,6 +38,7 @@ sb_op_clear_outcome (SbOp *op)
   op->result_expires_at_ms = 0;
   op->replayed = FALSE;
   g_clear_pointer (&op->change, sb_change_free);
+  g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }
 
 void
