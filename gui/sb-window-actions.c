@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-audit-dialog.h"
 #include "sb-permissions.h"
 #include "sb-protocol.h"
 #include "sb-window-private.h"
@@ -15,6 +16,24 @@ set_action_enabled (SbWindow *self, const char *name, gboolean enabled)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* A seat's history needs a server with accounts (the `audit` request came with them) and a
+ * manager: without accounts the button is not there at all; a lesser role sees why not. */
+static void
+update_history (SbWindow *self, gboolean has_map, const char *role)
+{
+  gboolean accounts
+      = self->desk != NULL && sb_connection_get_accounts (sb_desk_get_connection (self->desk));
+  gboolean may_audit = role != NULL && sb_permission_granted (role, SB_PERMISSION_AUDIT);
+  const char *refusal = role != NULL ? sb_permission_get_refusal (role, SB_PERMISSION_AUDIT) : NULL;
+
+  set_action_enabled (self, "seat-history", accounts && may_audit && has_map);
+  gtk_widget_set_visible (self->history_button, accounts);
+  gtk_widget_set_tooltip_text (self->history_button,
+                               refusal != NULL ? refusal
+                                               : _ ("History of the seat last chosen or reached "
+                                                    "with the keyboard (Ctrl+I)"));
 }
 
 void
@@ -37,6 +56,7 @@ _sb_window_actions_update (SbWindow *self)
   gtk_widget_set_tooltip_text (self->hold_button, refusal);
   gtk_widget_set_tooltip_text (self->book_button, refusal);
   gtk_widget_set_tooltip_text (self->release_button, refusal);
+  update_history (self, has_map, role);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
@@ -266,6 +286,27 @@ release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   _sb_window_actions_update (self);
 }
 
+/* History */
+
+static void
+seat_history_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  const char *event_id = sb_desk_get_event_id (self->desk);
+  guint index = sb_seat_map_get_focus_seat (self->seat_map);
+  g_autofree char *subject = NULL;
+  SbAuditDialog *dialog;
+
+  if (venue == NULL || event_id == NULL || index == G_MAXUINT)
+    return;
+  subject = sb_seat_map_describe_seat (self->seat_map, index);
+  dialog
+      = sb_audit_dialog_new (GTK_WINDOW (self), sb_desk_get_connection (self->desk), event_id,
+                             sb_venue_get_seat (venue, index)->id, NULL, subject, self->seat_map);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Other actions */
 
 static void
@@ -300,10 +341,15 @@ refresh_events_action (GSimpleAction *action, GVariant *parameter, gpointer user
 }
 
 static const GActionEntry window_actions[] = {
-  { "hold", hold_action },           { "book", book_action },
-  { "release", release_action },     { "zoom-in", zoom_action },
-  { "zoom-out", zoom_action },       { "zoom-fit", zoom_action },
-  { "reconnect", reconnect_action }, { "refresh-events", refresh_events_action },
+  { "hold", hold_action },
+  { "book", book_action },
+  { "release", release_action },
+  { "zoom-in", zoom_action },
+  { "zoom-out", zoom_action },
+  { "zoom-fit", zoom_action },
+  { "reconnect", reconnect_action },
+  { "refresh-events", refresh_events_action },
+  { "seat-history", seat_history_action },
 };
 
 void

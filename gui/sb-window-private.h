@@ -36,6 +36,7 @@ struct _SbWindow
   GtkWidget *hold_button;
   GtkWidget *book_button;
   GtkWidget *release_button;
+  GtkWidget *history_button;
 
   GSettings *settings;
   SbDesk *desk;

@@ -631,6 +631,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, book_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, release_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, history_button);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);

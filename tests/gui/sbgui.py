@@ -521,6 +521,14 @@ class Pointer:
         self.xtest.fake_input(self.display, self.X.ButtonRelease, button)
         self.display.sync()
 
+    def focus_follows_pointer(self):
+        """Gives the keyboard back to the window under the pointer. A GTK window that is mapped
+        takes the X input focus itself when no window manager runs; when it goes, the focus
+        reverts to nobody, where a window manager would hand it to the window below."""
+        self.display.set_input_focus(self.X.PointerRoot, self.X.RevertToPointerRoot,
+                                     self.X.CurrentTime)
+        self.display.sync()
+
     def _keycode(self, keysym_name):
         from Xlib import XK
         return self.display.keysym_to_keycode(XK.string_to_keysym(keysym_name))
