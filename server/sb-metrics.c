@@ -1,8 +1,13 @@
 /* sb-metrics.c: Prometheus counters and histograms of the server. Everything here is updated from
  * the main thread only, so plain integers suffice: no atomics on the hot path. */
+#include "config.h"
+
 #include "sb-metrics.h"
 
 #include "sb-request.h"
+#ifdef HAVE_MONGODB
+#include "sb-mongo-store.h"
+#endif
 
 /* Request types are SbRequestType 0 … SB_REQUEST_AUDIT; slot 0 of the table is "invalid". */
 #define N_REQUEST_TYPES (SB_REQUEST_AUDIT + 2)
@@ -32,6 +37,7 @@ struct _SbMetrics
   guint64 disconnected[SB_DISCONNECT_N_REASONS];
   Histogram commit;
   Histogram broadcast_lag;
+  SbStore *store; /* weak: read for its retry counters, which are atomic */
   SbWsStats ws;
 };
 
@@ -44,8 +50,18 @@ static const char *const disconnect_reason_names[] = {
 };
 
 static void
+sb_metrics_finalize (GObject *object)
+{
+  SbMetrics *self = SB_METRICS (object);
+
+  g_clear_weak_pointer (&self->store);
+  G_OBJECT_CLASS (sb_metrics_parent_class)->finalize (object);
+}
+
+static void
 sb_metrics_class_init (SbMetricsClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = sb_metrics_finalize;
 }
 
 static void
@@ -147,6 +163,32 @@ sb_metrics_set_events (SbMetrics *self, guint n_events)
 {
   g_return_if_fail (SB_IS_METRICS (self));
   self->events = n_events;
+}
+
+void
+sb_metrics_set_store (SbMetrics *self, SbStore *store)
+{
+  g_return_if_fail (SB_IS_METRICS (self));
+  g_set_weak_pointer (&self->store, store);
+}
+
+/* seatbook_store_retries_total{reason}: how often the store ran a transaction again (only a store
+ * shared between processes retries: MongoDB's). */
+static void
+render_store_retries (GString *out, SbStore *store)
+{
+#ifdef HAVE_MONGODB
+  if (store == NULL || !SB_IS_MONGO_STORE (store))
+    return;
+  g_string_append (out, "# HELP seatbook_store_retries_total Store transactions run again, by "
+                        "reason.\n"
+                        "# TYPE seatbook_store_retries_total counter\n");
+  for (guint r = 0; r < SB_MONGO_RETRY_N_REASONS; r++)
+    g_string_append_printf (out,
+                            "seatbook_store_retries_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            sb_mongo_retry_reason_to_string (r),
+                            sb_mongo_store_get_retries (SB_MONGO_STORE (store), r));
+#endif
 }
 
 SbWsStats *
@@ -306,6 +348,7 @@ sb_metrics_render (SbMetrics *self, const SbStoreWorkerStats *stats)
                               "seatbook_store_failed_batches_total %" G_GUINT64_FORMAT "\n",
                               stats->batches, stats->ops, stats->failed_batches);
     }
+  render_store_retries (out, self->store);
 
   return g_string_free (out, FALSE);
 }

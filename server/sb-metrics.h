@@ -42,6 +42,9 @@ void sb_metrics_observe_broadcast_lag (SbMetrics *self, double seconds);
 void sb_metrics_add_messages_sent (SbMetrics *self, guint64 n_messages);
 void sb_metrics_set_events (SbMetrics *self, guint n_events);
 
+/* The store whose own counters (seatbook_store_retries_total) /metrics shows; held weakly. */
+void sb_metrics_set_store (SbMetrics *self, SbStore *store);
+
 /* The edge's counters (accepts, deadline closures), which the listener and the poller update
  * themselves; valid as long as self. */
 SbWsStats *sb_metrics_get_ws_stats (SbMetrics *self);

@@ -428,10 +428,13 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
 
   const GOptionEntry store_entry[] = {
     { "store", 's', 0, G_OPTION_ARG_STRING, &cl.store,
-      "Store: sqlite:PATH (default sqlite:$XDG_DATA_HOME/seatbook/seatbook.db) or mongodb://...",
+      "Store: sqlite:PATH or mongodb://... (default sqlite:$STATE_DIRECTORY/seatbook.db under "
+      "systemd, else sqlite:$XDG_DATA_HOME/seatbook/seatbook.db)",
       "URI" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &cl.config,
-      "Read settings from the [server] group of this key file", "FILE" },
+      "Read settings from the [server] group of this key file (default " SB_DEFAULT_CONFIG_FILE
+      ", when it exists)",
+      "FILE" },
     { "log-level", 0, 0, G_OPTION_ARG_STRING, &cl.log_level,
       "Least severe messages logged: error, warning, message (default), info or debug", "LEVEL" },
     { NULL },
@@ -521,6 +524,9 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       return FALSE;
     }
 
+  /* An installed server reads the packaged file unless --config names another one. */
+  if (cl.config == NULL && g_file_test (SB_DEFAULT_CONFIG_FILE, G_FILE_TEST_EXISTS))
+    cl.config = g_strdup (SB_DEFAULT_CONFIG_FILE);
   if (cl.config != NULL && !load_key_file (self, cl.config, error))
     return FALSE;
 
@@ -575,8 +581,13 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
 
   if (s->store_uri == NULL)
     {
+      /* systemd's StateDirectory= (a colon-separated list) names where a service keeps data. */
+      const char *state_dirs = g_getenv ("STATE_DIRECTORY");
+      g_auto (GStrv) state_dir = g_strsplit (state_dirs != NULL ? state_dirs : "", ":", 2);
       g_autofree char *path
-          = g_build_filename (g_get_user_data_dir (), "seatbook", "seatbook.db", NULL);
+          = state_dir[0] != NULL && g_path_is_absolute (state_dir[0])
+                ? g_build_filename (state_dir[0], "seatbook.db", NULL)
+                : g_build_filename (g_get_user_data_dir (), "seatbook", "seatbook.db", NULL);
       s->store_uri = g_strconcat ("sqlite:", path, NULL);
       s->store_is_default = TRUE;
     }

@@ -611,6 +611,7 @@ sb_server_new (const SbServerSettings *settings, GError **error)
   self->store = _sb_server_open_store (settings, error);
   if (self->store == NULL)
     return NULL;
+  sb_metrics_set_store (self->metrics, self->store);
 
   /* Synchronously, before the worker thread exists: the store is used by one thread at a time. */
   if (!load_events (self, error))

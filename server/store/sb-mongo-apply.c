@@ -12,7 +12,11 @@
  * nothing: the rules refuse before they write, and the unique _id of seat_states, which a write
  * may still hit when another process took a seat after this transaction's snapshot, fails the
  * whole transaction instead (see seats_refused_before). Each primitive returns FALSE with the
- * transaction's bson_error_t set, which drives the retry; its GError is unused. */
+ * transaction's bson_error_t set, which drives the retry; its GError is unused.
+ *
+ * Round trips: each primitive is at most one command, and the inserts nobody reads back within
+ * the batch (the change log, the idempotency records) wait for the end of the batch, one insert
+ * per collection for all its ops (BENCHMARKS.md, "MongoDB round trips"). */
 #include "config.h"
 
 #include <string.h>
@@ -35,7 +39,24 @@ typedef struct
   GHashTable
       *forced_unavailable; /* GUINT_TO_POINTER (index + 1) of ops that hit a duplicate seat */
   SbMongoTxn *txn;         /* the attempt being run */
+  GPtrArray *changes;      /* the attempt's change log entries, inserted at its end */
+  GPtrArray *requests;     /* the attempt's idempotency records, inserted at its end */
 } ApplyData;
+
+/* An idempotency record of this attempt that is not inserted yet. */
+static const bson_t *
+pending_request (ApplyData *d, const char *client_id, const char *request_id)
+{
+  for (guint i = 0; i < d->requests->len; i++)
+    {
+      const bson_t *doc = g_ptr_array_index (d->requests, i);
+
+      if (g_strcmp0 (sb_mongo_doc_get_utf8 (doc, "_id.c"), client_id) == 0
+          && g_strcmp0 (sb_mongo_doc_get_utf8 (doc, "_id.r"), request_id) == 0)
+        return doc;
+    }
+  return NULL;
+}
 
 static gboolean
 mongo_lookup_outcome (gpointer backend,
@@ -48,8 +69,16 @@ mongo_lookup_outcome (gpointer backend,
   ApplyData *d = backend;
   g_auto (bson_t) filter = BSON_INITIALIZER;
   g_autoptr (bson_t) request = NULL;
+  const bson_t *pending = pending_request (d, client_id, request_id);
 
   *out_found = FALSE;
+  if (pending != NULL)
+    {
+      /* The same request twice in one batch. */
+      *out_found = TRUE;
+      *out_outcome = g_strdup (sb_mongo_doc_get_utf8 (pending, "outcome"));
+      return TRUE;
+    }
   sb_mongo_append_request_key (&filter, "_id", client_id, request_id);
   if (!sb_mongo_txn_find_one (d->txn, "requests", &filter, &request))
     return FALSE;
@@ -68,13 +97,14 @@ mongo_record_outcome (gpointer backend,
                       G_GNUC_UNUSED GError **error)
 {
   ApplyData *d = backend;
-  g_auto (bson_t) doc = BSON_INITIALIZER;
+  bson_t *doc = bson_new ();
 
-  sb_mongo_append_request_key (&doc, "_id", client_id, request_id);
-  BSON_APPEND_UTF8 (&doc, "outcome", outcome_json);
+  sb_mongo_append_request_key (doc, "_id", client_id, request_id);
+  BSON_APPEND_UTF8 (doc, "outcome", outcome_json);
   /* A BSON date, for the TTL index. */
-  BSON_APPEND_DATE_TIME (&doc, "created_at", sb_mongo_now_ms ());
-  return sb_mongo_txn_insert_one (d->txn, "requests", &doc);
+  BSON_APPEND_DATE_TIME (doc, "created_at", sb_mongo_now_ms ());
+  g_ptr_array_add (d->requests, doc);
+  return TRUE;
 }
 
 /* The event's version within this attempt. */
@@ -157,7 +187,7 @@ mongo_append_change (gpointer backend,
   g_autoptr (bson_t) filter
       = BCON_NEW ("_id", BCON_UTF8 (change->event_id), "version", BCON_INT64 (change->version - 1));
   g_autoptr (bson_t) update = BCON_NEW ("$inc", "{", "version", BCON_INT64 (1), "}");
-  g_auto (bson_t) log = BSON_INITIALIZER;
+  bson_t *log;
   gint64 *version;
   bson_t id;
   gint64 matched = 0;
@@ -177,13 +207,15 @@ mongo_append_change (gpointer backend,
   if (version != NULL)
     *version = change->version;
 
-  bson_append_document_begin (&log, "_id", -1, &id);
+  log = bson_new ();
+  bson_append_document_begin (log, "_id", -1, &id);
   BSON_APPEND_UTF8 (&id, "e", change->event_id);
   BSON_APPEND_INT64 (&id, "v", change->version);
-  bson_append_document_end (&log, &id);
-  BSON_APPEND_UTF8 (&log, "change", json);
-  BSON_APPEND_DATE_TIME (&log, "committed_at", change->committed_at_ms);
-  return sb_mongo_txn_insert_one (d->txn, "changes", &log);
+  bson_append_document_end (log, &id);
+  BSON_APPEND_UTF8 (log, "change", json);
+  BSON_APPEND_DATE_TIME (log, "committed_at", change->committed_at_ms);
+  g_ptr_array_add (d->changes, log);
+  return TRUE;
 }
 
 /* One find for all the seats: only seats that are not free have a document. */
@@ -366,8 +398,9 @@ mongo_end_hold (gpointer backend,
   return sb_mongo_txn_update (d->txn, "holds", FALSE, filter, update, NULL);
 }
 
-/* A reference taken by this database is drawn again; one taken by another process's concurrent
- * booking surfaces as a WriteConflict or duplicate key, and the batch is run again. */
+/* A reference taken already (8 characters out of 30: about one chance in 6.6e11 per booking made)
+ * surfaces as a duplicate key and the batch runs again with a new one: no find before every insert
+ * for so rare a case. */
 static gboolean
 mongo_insert_booking (gpointer backend,
                       const char *booking_id,
@@ -380,18 +413,9 @@ mongo_insert_booking (gpointer backend,
                       G_GNUC_UNUSED GError **error)
 {
   ApplyData *d = backend;
-  g_autoptr (bson_t) existing = NULL;
-  g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (booking_id));
   g_auto (bson_t) doc = BSON_INITIALIZER;
 
   *out_taken = FALSE;
-  if (!sb_mongo_txn_find_one (d->txn, "bookings", filter, &existing))
-    return FALSE;
-  if (existing != NULL)
-    {
-      *out_taken = TRUE;
-      return TRUE;
-    }
   BSON_APPEND_UTF8 (&doc, "_id", booking_id);
   BSON_APPEND_UTF8 (&doc, "e", event_id);
   BSON_APPEND_UTF8 (&doc, "c", client_id);
@@ -449,6 +473,8 @@ mongo_book_hold_seats (gpointer backend,
   return sb_mongo_txn_update (d->txn, "seat_states", TRUE, filter, update, NULL);
 }
 
+/* One bulk write for all the seats: the held ones change state (one update command), the free
+ * ones get their document (one insert command). */
 static gboolean
 mongo_book_seats (gpointer backend,
                   const char *event_id,
@@ -459,13 +485,13 @@ mongo_book_seats (gpointer backend,
                   G_GNUC_UNUSED GError **error)
 {
   ApplyData *d = backend;
+  g_autoptr (GPtrArray) updates = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GPtrArray) inserts = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+  gint64 matched = 0;
 
   for (guint i = 0; seat_ids[i] != NULL; i++)
     {
-      g_autoptr (bson_t) filter = NULL;
-      g_autoptr (bson_t) update = NULL;
-      gint64 matched = 0;
+      bson_t *filter;
 
       if (held_by[i] == NULL)
         {
@@ -474,24 +500,25 @@ mongo_book_seats (gpointer backend,
           continue;
         }
       filter = bson_new ();
-      update = BCON_NEW ("$set", "{", "state", BCON_UTF8 ("booked"), "hold", BCON_NULL, "booking",
-                         BCON_UTF8 (booking_id), "}");
       sb_mongo_append_seat_key (filter, "_id", event_id, seat_ids[i]);
       BSON_APPEND_UTF8 (filter, "state", "held");
       BSON_APPEND_UTF8 (filter, "hold", held_by[i]);
-      if (!sb_mongo_txn_update (d->txn, "seat_states", FALSE, filter, update, &matched))
-        return FALSE;
-      if (matched != 1)
-        {
-          /* The snapshot said held by this hold: a concurrent writer would have failed the
-           * transaction with WriteConflict instead. */
-          bson_set_error (
-              d->txn->error, MONGOC_ERROR_TRANSACTION, MONGOC_ERROR_TRANSACTION_INVALID_STATE,
-              "seat %s of event %s changed under the transaction", seat_ids[i], event_id);
-          return FALSE;
-        }
+      g_ptr_array_add (updates, filter);
+      g_ptr_array_add (updates, BCON_NEW ("$set", "{", "state", BCON_UTF8 ("booked"), "hold",
+                                          BCON_NULL, "booking", BCON_UTF8 (booking_id), "}"));
     }
-  return inserts->len == 0 || sb_mongo_txn_insert (d->txn, "seat_states", inserts);
+  if (!sb_mongo_txn_bulk (d->txn, "seat_states", updates, inserts, &matched))
+    return FALSE;
+  if (matched != updates->len / 2)
+    {
+      /* The snapshot said held by these holds: a concurrent writer would have failed the
+       * transaction with WriteConflict instead. */
+      bson_set_error (d->txn->error, MONGOC_ERROR_TRANSACTION,
+                      MONGOC_ERROR_TRANSACTION_INVALID_STATE,
+                      "seats of event %s changed under the transaction", event_id);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* An earlier attempt of this batch failed on a duplicate seat key at this op, yet its seats read
@@ -533,6 +560,8 @@ apply_body (SbMongoTxn *t, gpointer data)
   /* This may be a retry: start over from the ops as they were submitted. */
   d->txn = t;
   g_hash_table_remove_all (d->versions);
+  g_ptr_array_set_size (d->changes, 0);
+  g_ptr_array_set_size (d->requests, 0);
   for (guint i = 0; i < d->ops->len; i++)
     {
       SbOp *op = g_ptr_array_index (d->ops, i);
@@ -556,20 +585,22 @@ apply_body (SbMongoTxn *t, gpointer data)
           return FALSE;
         }
     }
-  return TRUE;
+  /* What the ops left for the end of the batch (d->current == ops->len: a duplicate key here
+   * refuses no op's seats). */
+  return (d->changes->len == 0 || sb_mongo_txn_insert (t, "changes", d->changes))
+         && (d->requests->len == 0 || sb_mongo_txn_insert (t, "requests", d->requests));
 }
 
 gboolean
-sb_mongo_apply (mongoc_client_t *client,
-                const char *db_name,
-                GHashTable *venues,
-                GPtrArray *ops,
-                GError **error)
+sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **error)
 {
   g_autoptr (GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) forced = g_hash_table_new (NULL, NULL);
   g_autofree gboolean *had_event = g_new0 (gboolean, ops->len);
-  ApplyData data = { venues, ops, had_event, versions, 0, forced, NULL };
+  g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+  g_autoptr (GPtrArray) requests = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+  ApplyData data = { venues, ops, had_event, versions, 0, forced, NULL, changes, requests };
+  gint64 deadline_us = sb_mongo_txn_deadline ();
   bson_error_t berror;
   gint64 committed_at;
 
@@ -578,17 +609,19 @@ sb_mongo_apply (mongoc_client_t *client,
 
   for (guint attempt = 0;; attempt++)
     {
-      if (sb_mongo_run_transaction (client, db_name, apply_body, &data, &berror))
+      if (sb_mongo_run_transaction (conn, deadline_us, apply_body, &data, &berror))
         break;
 
       /* A duplicate key aborts the whole transaction (the server ends it). On a seat, another
        * process took the seat after this transaction's snapshot: run the batch again, and that op
        * reports the seat unavailable. On anything else (an id that collided with another
        * process's), just run the batch again. */
-      if (sb_mongo_is_duplicate_key (&berror) && attempt < MAX_DUPLICATE_RETRIES)
+      if (sb_mongo_is_duplicate_key (&berror) && attempt < MAX_DUPLICATE_RETRIES
+          && sb_mongo_backoff (attempt + 1, deadline_us))
         {
           if (strstr (berror.message, "seat_states") != NULL && data.current < ops->len)
             g_hash_table_add (forced, GUINT_TO_POINTER (data.current + 1));
+          sb_mongo_conn_count_retry (conn, SB_MONGO_RETRY_DUPLICATE_KEY);
           continue;
         }
 

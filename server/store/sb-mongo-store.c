@@ -13,11 +13,12 @@
  *
  * Here: opening (the deployment check, collections and indexes), events, the change log and the
  * GObject. apply () is sb-mongo-apply.c (the booking rules on these collections, one transaction
- * per batch), the transactions sb-mongo-txn.c, the BSON helpers sb-mongo-bson.c, and watch () the
- * change stream thread of sb-mongo-watch.c.
+ * per batch), the transactions sb-mongo-txn.c, the BSON helpers sb-mongo-bson.c, the record of
+ * this process's session (ended by the next start should this process die) sb-mongo-registry.c,
+ * and watch () the change stream thread of sb-mongo-watch.c.
  *
- * Threads: the store worker thread uses self->client; the change stream thread pops its own client
- * from the pool. Nothing here runs on the main loop. */
+ * Threads: the store worker thread uses self->conn.client; the change stream thread pops its own
+ * client from the pool. Nothing here runs on the main loop. */
 
 #include "config.h"
 
@@ -28,6 +29,7 @@
 
 #include "sb-mongo-apply-private.h"
 #include "sb-mongo-bson-private.h"
+#include "sb-mongo-registry-private.h"
 #include "sb-mongo-store.h"
 #include "sb-mongo-txn-private.h"
 #include "sb-mongo-watch-private.h"
@@ -54,8 +56,10 @@ struct _SbMongoStore
   /* event id → SbVenue, parsed once per event: events never change their venue. Store thread. */
   GHashTable *venues;
 
-  /* The store worker's client (methods are called from one thread at a time). */
-  mongoc_client_t *client;
+  /* The store worker's client and session (methods are called from one thread at a time), and
+   * the retry counters /metrics reads from the main thread. */
+  SbMongoConn conn;
+  char *process_id; /* this process's record in store_processes (sb-mongo-registry.c) */
 
   SbMongoWatch *watch; /* the change stream thread, once watch () has started it */
 };
@@ -128,7 +132,7 @@ check_deployment (SbMongoStore *self, GError **error)
 
   /* Selecting a server for writes runs the handshake; its hello reply says what the deployment
    * is, without an extra command. */
-  sd = mongoc_client_select_server (self->client, TRUE, NULL, &berror);
+  sd = mongoc_client_select_server (self->conn.client, TRUE, NULL, &berror);
   if (sd == NULL)
     {
       g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED, "Cannot reach MongoDB at %s: %s",
@@ -167,7 +171,7 @@ check_deployment (SbMongoStore *self, GError **error)
 static gboolean
 create_indexes (SbMongoStore *self, const char *collection, bson_t *indexes, GError **error)
 {
-  g_autoptr (mongoc_database_t) db = mongoc_client_get_database (self->client, self->db_name);
+  g_autoptr (mongoc_database_t) db = mongoc_client_get_database (self->conn.client, self->db_name);
   g_auto (bson_t) command = BSON_INITIALIZER;
   g_auto (bson_t) reply = BSON_INITIALIZER;
   bson_error_t berror;
@@ -191,7 +195,7 @@ ensure_collections (SbMongoStore *self, GError **error)
 {
   static const char *const names[]
       = { "events", "seat_states", "holds", "bookings", "requests", "changes" };
-  g_autoptr (mongoc_database_t) db = mongoc_client_get_database (self->client, self->db_name);
+  g_autoptr (mongoc_database_t) db = mongoc_client_get_database (self->conn.client, self->db_name);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -276,10 +280,24 @@ sb_mongo_store_new (const char *uri, GError **error)
    * duplicate key is recognisable. */
   mongoc_client_pool_set_error_api (self->pool, MONGOC_ERROR_API_VERSION_2);
   mongoc_client_pool_set_appname (self->pool, "seatbook-server");
-  self->client = mongoc_client_pool_pop (self->pool);
+  self->conn.client = mongoc_client_pool_pop (self->pool);
+  self->conn.db_name = self->db_name;
 
   if (!check_deployment (self, error) || !ensure_collections (self, error)
       || !ensure_indexes (self, error))
+    return NULL;
+
+  /* One session for every transaction of this process, so that the next start knows which one to
+   * end should this process die in a transaction. */
+  self->conn.session = mongoc_client_start_session (self->conn.client, NULL, &berror);
+  if (self->conn.session == NULL)
+    {
+      sb_mongo_set_error (error, &berror, "starting a session");
+      return NULL;
+    }
+  self->process_id
+      = sb_mongo_registry_register (self->conn.client, self->db_name, self->conn.session, error);
+  if (self->process_id == NULL)
     return NULL;
 
   return SB_STORE (g_steal_pointer (&self));
@@ -356,7 +374,8 @@ sb_mongo_store_create_event (SbStore *store,
     return FALSE;
   data.venue = venue;
 
-  if (!sb_mongo_run_transaction (self->client, self->db_name, create_event_body, &data, &berror))
+  if (!sb_mongo_run_transaction (&self->conn, sb_mongo_txn_deadline (), create_event_body, &data,
+                                 &berror))
     {
       /* Another process created it between our check and our insert. */
       if (sb_mongo_is_duplicate_key (&berror) && strstr (berror.message, ".events") != NULL)
@@ -395,7 +414,7 @@ sb_mongo_store_list_events (SbStore *store, GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
   g_autoptr (mongoc_collection_t) coll
-      = sb_mongo_get_collection (self->client, self->db_name, "events");
+      = sb_mongo_get_collection (self->conn.client, self->db_name, "events");
   g_autoptr (bson_t) opts = BCON_NEW ("sort", "{", "_id", BCON_INT32 (1), "}");
   g_autoptr (GPtrArray) events
       = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_event_record_free);
@@ -484,7 +503,8 @@ sb_mongo_store_load_event (SbStore *store, const char *event_id, GError **error)
   bson_error_t berror;
 
   /* A transaction, so that the version, seats and holds are one snapshot. */
-  if (!sb_mongo_run_transaction (self->client, self->db_name, load_event_body, &data, &berror))
+  if (!sb_mongo_run_transaction (&self->conn, sb_mongo_txn_deadline (), load_event_body, &data,
+                                 &berror))
     {
       g_clear_pointer (&data.state, sb_event_state_free);
       sb_mongo_set_error (error, &berror, "loading an event");
@@ -505,7 +525,7 @@ sb_mongo_store_apply (SbStore *store, GPtrArray *ops, GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
 
-  return sb_mongo_apply (self->client, self->db_name, self->venues, ops, error);
+  return sb_mongo_apply (&self->conn, self->venues, ops, error);
 }
 
 /* --- Change log --- */
@@ -556,7 +576,8 @@ sb_mongo_store_changes_since (SbStore *store,
   bson_error_t berror;
 
   /* One snapshot for the version and the log. */
-  if (!sb_mongo_run_transaction (self->client, self->db_name, changes_body, &data, &berror))
+  if (!sb_mongo_run_transaction (&self->conn, sb_mongo_txn_deadline (), changes_body, &data,
+                                 &berror))
     {
       sb_mongo_set_error (error, &berror, "reading the change log");
       return NULL;
@@ -581,7 +602,7 @@ static gboolean
 delete_many (SbMongoStore *self, const char *collection, const bson_t *filter, GError **error)
 {
   g_autoptr (mongoc_collection_t) coll
-      = sb_mongo_get_collection (self->client, self->db_name, collection);
+      = sb_mongo_get_collection (self->conn.client, self->db_name, collection);
   g_autoptr (mongoc_write_concern_t) wc = mongoc_write_concern_new ();
   g_auto (bson_t) opts = BSON_INITIALIZER;
   bson_error_t berror;
@@ -645,6 +666,17 @@ sb_mongo_store_watch (SbStore *store, SbStoreChangeFunc func, gpointer user_data
   return self->watch != NULL;
 }
 
+/* --- Metrics --- */
+
+guint64
+sb_mongo_store_get_retries (SbMongoStore *self, SbMongoRetryReason reason)
+{
+  g_return_val_if_fail (SB_IS_MONGO_STORE (self), 0);
+  g_return_val_if_fail (reason < SB_MONGO_RETRY_N_REASONS, 0);
+
+  return (guint64) g_atomic_pointer_get (&self->conn.retries[reason]);
+}
+
 /* --- GObject --- */
 
 static void
@@ -662,13 +694,17 @@ sb_mongo_store_finalize (GObject *object)
 {
   SbMongoStore *self = SB_MONGO_STORE (object);
 
-  if (self->client != NULL)
-    mongoc_client_pool_push (self->pool, self->client);
+  if (self->process_id != NULL)
+    sb_mongo_registry_forget (self->conn.client, self->db_name, self->process_id);
+  g_clear_pointer (&self->conn.session, mongoc_client_session_destroy);
+  if (self->conn.client != NULL)
+    mongoc_client_pool_push (self->pool, self->conn.client);
   g_clear_pointer (&self->pool, mongoc_client_pool_destroy);
   g_clear_pointer (&self->uri, mongoc_uri_destroy);
   g_clear_pointer (&self->venues, g_hash_table_unref);
   g_free (self->db_name);
   g_free (self->host);
+  g_free (self->process_id);
 
   G_OBJECT_CLASS (sb_mongo_store_parent_class)->finalize (object);
 }

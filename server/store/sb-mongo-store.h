@@ -16,4 +16,19 @@ G_DECLARE_FINAL_TYPE (SbMongoStore, sb_mongo_store, SB, MONGO_STORE, GObject)
 G_GNUC_WARN_UNUSED_RESULT
 SbStore *sb_mongo_store_new (const char *uri, GError **error);
 
+/* Why a transaction was run again (seatbook_store_retries_total{reason}). */
+typedef enum
+{
+  SB_MONGO_RETRY_WRITE_CONFLICT, /* WriteConflict (112): another transaction wrote a document */
+  SB_MONGO_RETRY_TRANSIENT,      /* another TransientTransactionError (network, step-down…) */
+  SB_MONGO_RETRY_COMMIT,         /* UnknownTransactionCommitResult: the commit was sent again */
+  SB_MONGO_RETRY_DUPLICATE_KEY,  /* a seat or an id another process took meanwhile */
+  SB_MONGO_RETRY_N_REASONS,
+} SbMongoRetryReason;
+
+const char *sb_mongo_retry_reason_to_string (SbMongoRetryReason reason);
+
+/* How often the store ran a transaction again, for reason. Any thread (the counters are atomic). */
+guint64 sb_mongo_store_get_retries (SbMongoStore *self, SbMongoRetryReason reason);
+
 G_END_DECLS

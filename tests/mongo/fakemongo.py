@@ -11,10 +11,15 @@ commitTransaction, and write conflicts (WriteConflict 112, labelled TransientTra
 when a transaction writes a document another open transaction has written, or one committed
 after its snapshot: what makes two processes' transactions on one event serialize). Change
 streams on a collection (aggregate with $changeStream, getMore, killCursors) deliver the inserts
-of committed transactions in commit order and resume after a token. It is enough to run several
-seatbook-server processes against one "database"; it is not MongoDB: no indexes, no oplog window,
-no elections, updates and deletes never appear in a change stream."""
+of committed transactions in commit order and resume after a token. killSessions aborts the
+sessions' transactions; setParameter transactionLifetimeLimitSeconds sets how long an abandoned
+transaction lives (TRANSACTION_LIFETIME_S by default); stall_lsids leaves the commits of these
+sessions unanswered (a server that dies in its commit leaves its transaction open);
+command_counts counts the commands per (name, collection), for round-trip profiles. It is enough
+to run several seatbook-server processes against one "database"; it is not MongoDB: no indexes,
+no oplog window, no elections, updates and deletes never appear in a change stream."""
 
+import collections
 import datetime
 import threading
 import time
@@ -115,7 +120,7 @@ class FakePrimary:
         doc = request.doc
         with self.lock:
             self.log.append((name, doc))
-        if name in ("endSessions", "abortTransaction", "createIndexes"):
+        if name in ("endSessions", "abortTransaction", "createIndexes", "killSessions"):
             return request.replies({"ok": 1})
         if name == "create":
             if doc["create"] in self.existing_collections:
@@ -288,7 +293,13 @@ class FakeDatabase(FakePrimary):
         self.open_gate = None  # threading.Event while stream opens are held
         self.held_opens = 0
         self.stream_log = []  # ("aggregate" | "getMore" | "hangup" | "error", details)
-        self.stats = {"commits": 0, "aborts": 0, "write_conflicts": 0, "duplicate_keys": 0}
+        self.stats = {"commits": 0, "aborts": 0, "write_conflicts": 0, "duplicate_keys": 0,
+                      "killed_sessions": 0, "expired": 0}
+        self.lifetime_s = TRANSACTION_LIFETIME_S
+        self.stall_lsids = set()  # under db_lock: str (lsid id) whose commits are left unanswered
+        self.stalled_commits = []  # (lsid, txnNumber) of the commits left unanswered
+        self.command_counts = collections.Counter()  # (name, collection) -> commands received
+        self.busy_s = 0.0  # time spent executing commands (for profiles)
 
     # --- Storage ---
 
@@ -363,7 +374,8 @@ class FakeDatabase(FakePrimary):
         return (str(doc["lsid"]["id"]), int(doc["txnNumber"]))
 
     def _txn(self, doc):
-        if "txnNumber" not in doc:
+        # A txnNumber without autocommit: false is a retryable write, not a transaction.
+        if "txnNumber" not in doc or doc.get("autocommit") is not False:
             return None
         key = self._txn_key(doc)
         if doc.get("startTransaction"):
@@ -391,7 +403,8 @@ class FakeDatabase(FakePrimary):
         for other_key, other in list(self.txns.items()):
             if other is txn:
                 continue
-            if now - other.started > TRANSACTION_LIFETIME_S:
+            if now - other.started > self.lifetime_s:
+                self.stats["expired"] += 1
                 self._abort(other_key)
             elif (coll, key) in other.writes:
                 self._conflict(txn_key, coll, key, "another transaction writes it")
@@ -420,6 +433,13 @@ class FakeDatabase(FakePrimary):
         if lname in ("ismaster", "hello", "createindexes", "create"):
             return super().handle(request)
         doc = request.doc
+        with self.db_lock:
+            coll = doc.get(name) if isinstance(doc.get(name), str) else None
+            self.command_counts[(name, coll)] += 1
+            if name == "commitTransaction" and str(doc["lsid"]["id"]) in self.stall_lsids:
+                # Never answered: the transaction stays open until killSessions or its lifetime.
+                self.stalled_commits.append(self._txn_key(doc))
+                return True
         if name == "getMore":
             return self.get_more(request, doc)
         if name == "aggregate" and self.open_gate is not None:
@@ -428,13 +448,27 @@ class FakeDatabase(FakePrimary):
                              daemon=True).start()
             return True
         with self.db_lock:
+            started = time.perf_counter()
             try:
                 reply = self.execute(name, doc)
             except CommandError as e:
                 reply = e.reply
+            self.busy_s += time.perf_counter() - started
         return request.replies(reply)
 
     def execute(self, name, doc):
+        if name == "killSessions":
+            # The server aborts the sessions' open transactions (what a restarted seatbook-server
+            # asks for its predecessor's session).
+            killed = {str(s["id"]) for s in doc.get("killSessions", [])}
+            for key in [k for k in self.txns if k[0] in killed]:
+                self.stats["killed_sessions"] += 1
+                self._abort(key)
+            return {"ok": 1}
+        if name == "setParameter" and "transactionLifetimeLimitSeconds" in doc:
+            was = self.lifetime_s
+            self.lifetime_s = float(doc["transactionLifetimeLimitSeconds"])
+            return {"ok": 1, "was": was}
         if name == "endSessions":
             # The server aborts the sessions' open transactions.
             ended = {str(s["id"]) for s in doc.get("endSessions", [])}
@@ -620,6 +654,8 @@ class FakeDatabase(FakePrimary):
                 while not self._answer_get_more(request, doc, cursor_id, cursor,
                                                 waited=time.monotonic() >= deadline):
                     self.db_lock.wait(max(0.0, min(0.05, deadline - time.monotonic())))
+        except OSError:
+            pass  # the client is gone (a server the test killed): nobody to answer
         except Exception:
             self._handler_failed(request)
 

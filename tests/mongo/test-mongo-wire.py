@@ -17,14 +17,16 @@ import argparse
 import datetime
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
 import traceback
+import uuid
 
 try:
-    from bson import Int64
+    from bson import Binary, Int64
     from fakemongo import DRIVER_TIMEOUT_S, FakeDatabase, FakePrimary
 except ImportError as e:  # pragma: no cover
     print("SKIP: python3-mockupdb is not available for %s: %s" % (sys.executable, e))
@@ -91,7 +93,9 @@ def transactions(mock):
     groups = {}
     order = []
     for name, doc in mock.commands():
-        if "txnNumber" not in doc:
+        # The process's record (sb-mongo-registry.c) is a retryable write: a txnNumber, no
+        # transaction.
+        if "txnNumber" not in doc or doc.get(name) == "store_processes":
             continue
         key = (lsid_key(doc), int(doc["txnNumber"]))
         if key not in groups:
@@ -221,7 +225,8 @@ def scenario_hold(args, mock, check):
                   "the stored outcome is the outcome returned")
             check(isinstance(entry["created_at"], datetime.datetime),
                   "requests.created_at is a BSON date (for the TTL index)")
-    lsids = {lsid_key(d) for _, d in mock.commands() if "txnNumber" in d}
+    lsids = {lsid_key(d) for n, d in mock.commands()
+             if "txnNumber" in d and d.get(n) != "store_processes"}
     check(len(lsids) == 1, "one lsid for the whole transaction")
 
 
@@ -237,7 +242,8 @@ def scenario_replay(args, mock, check):
     check(outcome_of(proc) == stored, "a replay answers the stored outcome")
     check(line_value(proc, "REPLAYED") == "1", "replayed is set")
     check(line_value(proc, "VERSION") is None, "a replay commits no change")
-    writes = [target(n, d) for n, d in mock.commands() if n in ("insert", "update", "delete")]
+    writes = [target(n, d) for n, d in mock.commands() if n in ("insert", "update", "delete")
+              and d.get(n) != "store_processes"]  # the process's own record (sb-mongo-registry.c)
     check(writes == [], "a replay writes nothing: %r" % writes)
 
 
@@ -413,6 +419,83 @@ def scenario_change_stream_resume(args, mock, check, fault="hangup"):
         check(token == {"_data": "t1"}, "resumed after the last token t1, got %r" % cs)
 
 
+def scenario_restart(args, mock, check):
+    """At start the store ends the sessions of this host's dead server processes (killSessions),
+    drops their records, and records its own session: the one its transactions then use."""
+    setup_store_data(mock, args.venue_json)
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that no longer runs
+    host = socket.gethostname()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    dead_uuid = uuid.uuid4()
+    dead_lsid = {"id": Binary(dead_uuid.bytes, 4)}
+    alive_lsid = {"id": Binary(uuid.uuid4().bytes, 4)}
+    mock.find_results["store_processes"] = lambda doc: [
+        {"_id": "dead", "host": host, "pid": dead.pid, "lsid": dead_lsid, "started_at": now},
+        {"_id": "alive", "host": host, "pid": os.getpid(), "lsid": alive_lsid,
+         "started_at": now}]
+    proc = run_driver(args, mock, "hold")
+    check(proc.returncode == 0, "the store opens and holds")
+    finds = [d for _, d in mock.commands("find") if d["find"] == "store_processes"]
+    check(len(finds) == 1 and finds[0]["filter"] == {"host": host},
+          "the records of this host are read: %r" % finds)
+    kills = [[str(lsid["id"]) for lsid in d["killSessions"]]
+             for _, d in mock.commands("killSessions")]
+    check(kills == [[str(dead_uuid)]], "killSessions of the dead process's session only: %r" % kills)
+    deletes = [d["deletes"] for _, d in mock.commands("delete") if d["delete"] == "store_processes"]
+    check(len(deletes) >= 1 and deletes[0][0]["q"] == {"_id": {"$in": ["dead"]}},
+          "the dead process's record is dropped: %r" % deletes)
+    inserts = [d["documents"][0] for _, d in mock.commands("insert")
+               if d["insert"] == "store_processes"]
+    check(len(inserts) == 1, "the process records itself once: %r" % inserts)
+    txns = transactions(mock)
+    if inserts and txns:
+        record = inserts[0]
+        check(record["host"] == host and record["pid"] not in (dead.pid, os.getpid()),
+              "the record names this host and the driver's pid: %r" % record)
+        check(str(record["lsid"]["id"]) == txns[0][0][0],
+              "the recorded session is the one of the transactions")
+    kill_at = [i for i, (n, _) in enumerate(mock.commands()) if n == "killSessions"]
+    first_txn = [i for i, (n, d) in enumerate(mock.commands()) if d.get("startTransaction")]
+    check(kill_at and first_txn and kill_at[0] < first_txn[0],
+          "the sessions are ended before the store serves")
+
+
+def scenario_conflict_deadline(args, mock, check):
+    """A write that conflicts every time (another transaction that never ends): the store reruns
+    the transaction after growing pauses, not at once, and gives up at its deadline with an
+    error (the op's requests get `unavailable`), committing nothing."""
+    setup_store_data(mock, args.venue_json)
+    starts = []
+
+    def insert(request, doc):
+        if doc["insert"] == "seat_states":
+            starts.append(time.monotonic())
+            request.replies({"ok": 0, "code": 112, "codeName": "WriteConflict",
+                             "errmsg": "injected write conflict",
+                             "errorLabels": ["TransientTransactionError"]})
+            return True
+        return False
+
+    mock.insert_hook = insert
+    proc = run_driver(args, mock, "hold")
+    # The deadline stops it before a rerun ("gave up after") or before a command of one.
+    check(proc.returncode != 0 and ("gave up after" in proc.stdout
+                                    or "ran out of time" in proc.stdout),
+          "the store gives up at its deadline: %r" % proc.stdout)
+    check(mock.commands("commitTransaction") == [], "nothing was committed")
+    # Without a pause a rerun follows within a round trip: thousands in the deadline. With the
+    # backoff (2 ms doubling to 100 ms, jittered) there are a few dozen, and the later pauses are
+    # longer than the first ones.
+    check(10 <= len(starts) <= 300, "attempts: %d" % len(starts))
+    if len(starts) >= 10:
+        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        check(sum(gaps[-5:]) / 5 > sum(gaps[:3]) / 3,
+              "the pauses grow: first %r, last %r" % (gaps[:3], gaps[-5:]))
+    for txn in transactions(mock):
+        check_transaction_protocol(check, txn)
+
+
 def scenario_standalone(args, mock, check):
     mock.replica_set = False
     proc = run_driver(args, mock, "open")
@@ -455,6 +538,8 @@ SCENARIOS = {
     "change-stream-reopen": lambda args, mock, check: scenario_change_stream_resume(
         args, mock, check, fault="error"),
     "standalone": scenario_standalone,
+    "restart": scenario_restart,
+    "conflict-deadline": scenario_conflict_deadline,
 }
 
 
