@@ -20,9 +20,6 @@
 
 #include <glib.h>
 
-/* The writers used to live here; code outside protocol/ that still includes this header for them
- * (server/store/sb-op.c) keeps working. New code includes sb-json-writer.h. */
-#include "sb-json-writer.h"
 
 G_BEGIN_DECLS
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sb-json-reader.h"
+#include "sb-json-writer.h"
 #include "sb-protocol.h"
 
 #define SB_MAX_CLIENT_NAME_LENGTH 200

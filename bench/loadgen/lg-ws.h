@@ -2,7 +2,7 @@
  * and one epoll set.
  *
  * Why not SoupWebsocketConnection for the load: GLib 2.74's GMainContext polls every descriptor
- * and walks every GSource on each wake-up (shared/notes/libsoup-server.md measured ~1.2 ms per
+ * and walks every GSource on each wake-up (docs/hacking.md, "WebSocket transport": ~1.2 ms per
  * wake-up at 1,000 connections, ~18 ms at 10,000). A load generator holding 10,000 connections
  * that way would burn the core the server needs on this 2-core machine and would itself add
  * milliseconds of lag to what it measures. epoll costs per ready descriptor only. libsoup is still

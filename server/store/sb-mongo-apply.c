@@ -102,7 +102,7 @@ mongo_record_outcome (gpointer backend,
   sb_mongo_append_request_key (doc, "_id", client_id, request_id);
   BSON_APPEND_UTF8 (doc, "outcome", outcome_json);
   /* A BSON date, for the TTL index. */
-  BSON_APPEND_DATE_TIME (doc, "created_at", sb_mongo_now_ms ());
+  BSON_APPEND_DATE_TIME (doc, "created_at", sb_now_ms ());
   g_ptr_array_add (d->requests, doc);
   return TRUE;
 }
@@ -349,7 +349,7 @@ mongo_insert_hold (gpointer backend,
   sb_mongo_append_strv (&doc, "seats", (const char *const *) hold->seat_ids);
   BSON_APPEND_INT64 (&doc, "expires_at", hold->expires_at_ms);
   BSON_APPEND_UTF8 (&doc, "status", "active");
-  BSON_APPEND_DATE_TIME (&doc, "created_at", sb_mongo_now_ms ());
+  BSON_APPEND_DATE_TIME (&doc, "created_at", sb_now_ms ());
   BSON_APPEND_NULL (&doc, "ended_at");
   return sb_mongo_txn_insert_one (d->txn, "holds", &doc);
 }
@@ -393,7 +393,7 @@ mongo_end_hold (gpointer backend,
   ApplyData *d = backend;
   g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (hold_id), "status", BCON_UTF8 ("active"));
   g_autoptr (bson_t) update = BCON_NEW ("$set", "{", "status", BCON_UTF8 (status), "ended_at",
-                                        BCON_DATE_TIME (sb_mongo_now_ms ()), "}");
+                                        BCON_DATE_TIME (sb_now_ms ()), "}");
 
   return sb_mongo_txn_update (d->txn, "holds", FALSE, filter, update, NULL);
 }

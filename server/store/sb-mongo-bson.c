@@ -15,12 +15,6 @@ compare_strings (const void *a, const void *b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-gint64
-sb_mongo_now_ms (void)
-{
-  return g_get_real_time () / 1000;
-}
-
 void
 sb_mongo_set_error (GError **error, const bson_error_t *berror, const char *what)
 {

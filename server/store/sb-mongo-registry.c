@@ -125,7 +125,7 @@ sb_mongo_registry_register (mongoc_client_t *client,
   BSON_APPEND_UTF8 (&doc, "host", host);
   BSON_APPEND_INT64 (&doc, "pid", (gint64) getpid ());
   BSON_APPEND_DOCUMENT (&doc, "lsid", mongoc_client_session_get_lsid (session));
-  BSON_APPEND_DATE_TIME (&doc, "started_at", sb_mongo_now_ms ());
+  BSON_APPEND_DATE_TIME (&doc, "started_at", sb_now_ms ());
   mongoc_write_concern_append (wc, &opts);
   if (!mongoc_collection_insert_one (coll, &doc, &opts, NULL, &berror))
     {

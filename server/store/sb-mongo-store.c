@@ -339,7 +339,7 @@ create_event_body (SbMongoTxn *t, gpointer data)
   BSON_APPEND_UTF8 (&event, "venue_json", d->venue_json);
   BSON_APPEND_INT64 (&event, "starts_at", d->starts_at_ms);
   BSON_APPEND_INT64 (&event, "version", 0);
-  BSON_APPEND_DATE_TIME (&event, "created_at", sb_mongo_now_ms ());
+  BSON_APPEND_DATE_TIME (&event, "created_at", sb_now_ms ());
   if (!sb_mongo_txn_insert_one (t, "events", &event))
     return FALSE;
 

@@ -10,7 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "sb-json-reader.h"
+#include "sb-json-writer.h"
 
 SbOp *
 sb_op_new (SbOpKind kind, const char *event_id, const char *client_id, const char *request_id)

@@ -62,7 +62,7 @@ sqlite_record_outcome (gpointer backend,
                        GError **error)
 {
   return sb_sqlite_db_exec (backend, STMT_REQUEST_PUT, error, "sssi", client_id, request_id,
-                            outcome_json, sb_sqlite_now_ms ());
+                            outcome_json, sb_now_ms ());
 }
 
 static gboolean
@@ -234,7 +234,7 @@ static gboolean
 sqlite_end_hold (gpointer backend, const char *hold_id, const char *status, GError **error)
 {
   return sb_sqlite_db_exec (backend, STMT_HOLD_END, error, "ssi", hold_id, status,
-                            sb_sqlite_now_ms ());
+                            sb_now_ms ());
 }
 
 static gboolean

@@ -96,7 +96,6 @@ gboolean sb_sqlite_db_exec_sql (SbSqliteDb *self, const char *sql, GError **erro
 /* Rolls back the open transaction, if any. */
 void sb_sqlite_db_rollback_quietly (SbSqliteDb *self);
 
-gint64 sb_sqlite_now_ms (void);
 SbSeatState sb_sqlite_seat_state_from_db (const char *name);
 
 /* An event's version. *out_found is FALSE for an unknown event. */

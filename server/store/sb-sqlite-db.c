@@ -274,12 +274,6 @@ sb_sqlite_db_rollback_quietly (SbSqliteDb *self)
     g_warning ("SQLite rollback failed: %s", sqlite3_errmsg (self->handle));
 }
 
-gint64
-sb_sqlite_now_ms (void)
-{
-  return g_get_real_time () / 1000;
-}
-
 SbSeatState
 sb_sqlite_seat_state_from_db (const char *name)
 {

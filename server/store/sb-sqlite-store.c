@@ -81,7 +81,7 @@ sb_sqlite_store_create_event (SbStore *store,
 
   {
     g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (
-        self->db, STMT_EVENT_PUT, error, "ssii", event_id, name, starts_at_ms, sb_sqlite_now_ms ());
+        self->db, STMT_EVENT_PUT, error, "ssii", event_id, name, starts_at_ms, sb_now_ms ());
 
     if (stmt == NULL)
       goto fail;

@@ -57,12 +57,6 @@ typedef enum
   STEP_FAILED,
 } Step;
 
-static gint64
-real_now_ms (void)
-{
-  return g_get_real_time () / 1000;
-}
-
 /* Refusals */
 
 static Step
@@ -688,7 +682,7 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
   /* The idempotency key: expire is the server's own op, run again on purpose. */
   gboolean keyed = op->kind != SB_OP_EXPIRE && op->client_id != NULL && op->request_id != NULL;
 
-  r.now_ms = op->now_ms != 0 ? op->now_ms : real_now_ms ();
+  r.now_ms = op->now_ms != 0 ? op->now_ms : sb_now_ms ();
 
   if (keyed)
     {
@@ -721,7 +715,7 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
     {
       g_autofree char *json = NULL;
 
-      op->change->committed_at_ms = real_now_ms ();
+      op->change->committed_at_ms = sb_now_ms ();
       json = sb_change_to_json (op->change);
       if (!funcs->append_change (backend, op->change, json, error))
         return FALSE;

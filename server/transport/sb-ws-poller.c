@@ -3,7 +3,7 @@
  * libsoup does the HTTP part (routing, the upgrade handshake); once a connection has switched
  * protocols its socket leaves libsoup and joins one epoll set. The main loop then has a single
  * source for every WebSocket, and a wake-up costs what the ready sockets cost, not what all of
- * them cost (measured in ../shared/notes/libsoup-server.md: 18 ms per wake-up at 10,000
+ * them cost (measured before it was written, docs/hacking.md: 18 ms per wake-up at 10,000
  * libsoup connections).
  */
 

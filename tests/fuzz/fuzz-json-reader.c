@@ -8,6 +8,7 @@
 
 #include "fuzz-target.h"
 #include "sb-json-reader.h"
+#include "sb-json-writer.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sb-json-reader.h"
+#include "sb-json-writer.h"
 
 /* Reads @text (exactly strlen bytes, copied so ASan sees reads past the end) as one tree. On
  * success returns the compact text; on failure returns NULL and sets *out_error to
