@@ -20,7 +20,6 @@
 
 #include <glib.h>
 
-
 G_BEGIN_DECLS
 
 #define SB_JSON_MAX_DEPTH 64

@@ -149,8 +149,23 @@ sb_error_code_from_string (const char *string, SbErrorCode *out_code)
 G_DEFINE_QUARK (sb-protocol-error-quark, sb_protocol_error)
 /* clang-format on */
 
+/* The wall clock is read once, at the first call; from then on the time advances with the
+ * monotonic clock. A hold's expiry is judged against this clock, so stepping the wall clock while
+ * the process runs (an operator, NTP slewing a badly set clock) neither expires a 600 s hold at
+ * once nor keeps an expired one bookable. The times it gives are still Unix milliseconds, so the
+ * expires_at a store keeps stays wall time across a restart, which re-reads the wall clock. */
 gint64
 sb_now_ms (void)
 {
-  return g_get_real_time () / 1000;
+  static gsize anchored = 0;
+  static gint64 wall_at_anchor_us;
+  static gint64 monotonic_at_anchor_us;
+
+  if (g_once_init_enter (&anchored))
+    {
+      monotonic_at_anchor_us = g_get_monotonic_time ();
+      wall_at_anchor_us = g_get_real_time ();
+      g_once_init_leave (&anchored, 1);
+    }
+  return (wall_at_anchor_us + (g_get_monotonic_time () - monotonic_at_anchor_us)) / 1000;
 }

@@ -76,8 +76,9 @@ typedef enum
   SB_AUTH_DISABLED,        /* the account is disabled */
 } SbAuthReason;
 
-/* The wall clock in Unix milliseconds, the unit of the protocol's times (expires_at,
- * server_time): the one "now in ms" of the project. */
+/* Now in Unix milliseconds, the unit of the protocol's times (expires_at, server_time): the one
+ * "now in ms" of the project. The wall clock as it was at the first call, advanced by the
+ * monotonic clock since: a process never sees the wall clock jump. */
 gint64 sb_now_ms (void);
 
 const char *sb_seat_state_to_string (SbSeatState state);

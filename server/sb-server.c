@@ -157,6 +157,14 @@ on_op_done (SbOp *op, gpointer user_data)
   SbLiveEvent *event = event_id != NULL ? g_hash_table_lookup (self->events, event_id) : NULL;
 
   /* Memory first, then the reply, then (next iteration) the broadcast. */
+  for (guint i = 0; op->earlier_changes != NULL && i < op->earlier_changes->len; i++)
+    {
+      SbChange *change = g_steal_pointer (&op->earlier_changes->pdata[i]);
+      if (event != NULL)
+        sb_live_event_apply_change (event, change, op->committed_at_us);
+      else
+        sb_change_free (change);
+    }
   if (op->change != NULL)
     {
       SbChange *change = g_steal_pointer (&op->change);
@@ -409,13 +417,19 @@ on_healthz (SoupServer *soup,
       return;
     }
 
+  /* A store that keeps failing refuses every write: take this server out of rotation. */
+  gboolean store_failing = sb_store_worker_is_failing (self->worker);
+  const char *status = self->shutting_down ? "shutting_down"
+                       : store_failing     ? "store_failing"
+                                           : "ok";
   g_autofree char *body = g_strdup_printf (
       "{\"status\":\"%s\",\"server\":\"seatbook-server " PACKAGE_VERSION "\",\"connections\":%u,"
       "\"events\":%u,\"store_pending\":%u}\n",
-      self->shutting_down ? "shutting_down" : "ok", sb_metrics_get_connections (self->metrics),
-      self->events_by_id->len, sb_store_worker_get_pending (self->worker));
+      status, sb_metrics_get_connections (self->metrics), self->events_by_id->len,
+      sb_store_worker_get_pending (self->worker));
   soup_server_message_set_status (
-      msg, self->shutting_down ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, NULL);
+      msg, self->shutting_down || store_failing ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK,
+      NULL);
   /* Measured first: arguments are evaluated in no defined order (clang steals first). */
   gsize body_length = strlen (body);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
@@ -594,6 +608,17 @@ _sb_server_open_store (const SbServerSettings *settings, GError **error)
       g_autofree char *description = _sb_server_describe_store (uri);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   "Cannot open store %s: ", description);
+      return NULL;
+    }
+  /* Before listening: a store that cannot be written would otherwise pass /healthz and refuse
+   * every booking. */
+  if (!sb_store_check (store, &local_error))
+    {
+      g_autofree char *description = _sb_server_describe_store (uri);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Store %s is not usable: ", description);
+      g_object_unref (store);
+      return NULL;
     }
   return store;
 }

@@ -201,7 +201,7 @@ expiry_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   gint64 now_ms = sb_now_ms ();
   if (hold->record->expires_at_ms > now_ms)
     {
-      /* Woken a little early (monotonic vs. wall clock). */
+      /* Woken a little early (ready times are rounded by the main loop). */
       arm_expiry (self);
       return G_SOURCE_CONTINUE;
     }

@@ -23,7 +23,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_read_prefs_t, mongoc_read_prefs_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_server_description_t, mongoc_server_description_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mongoc_uri_t, mongoc_uri_destroy)
 
-
 /* An SB_STORE_ERROR_FAILED error "MongoDB: what: message (domain.code)". */
 void sb_mongo_set_error (GError **error, const bson_error_t *berror, const char *what);
 gboolean sb_mongo_is_duplicate_key (const bson_error_t *berror);

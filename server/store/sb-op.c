@@ -38,6 +38,7 @@ sb_op_clear_outcome (SbOp *op)
   op->result_expires_at_ms = 0;
   op->replayed = FALSE;
   g_clear_pointer (&op->change, sb_change_free);
+  g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }
 
 void

@@ -15,7 +15,8 @@ typedef enum
   SB_OP_EXTEND,  /* in: event_id, client_id, request_id, hold_id, ttl_ms */
   SB_OP_RELEASE, /* in: event_id, client_id, request_id, hold_id */
   SB_OP_BOOK,    /* in: event_id, client_id, request_id, and hold_id or seat_ids */
-  SB_OP_EXPIRE,  /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms */
+  SB_OP_EXPIRE,  /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms,
+                    one version per hold */
 } SbOpKind;
 
 typedef struct
@@ -67,6 +68,9 @@ typedef struct
   gint64 result_expires_at_ms; /* hold, extend */
   gboolean replayed;           /* the outcome is the stored outcome of an earlier request */
   SbChange *change;            /* what the op committed; NULL when it changed nothing */
+  /* Expire ending several holds (one version each): the SbChanges before change, in version
+   * order; NULL otherwise. */
+  GPtrArray *earlier_changes;
 
   /* For the caller; the store never touches these */
   gpointer user_data;

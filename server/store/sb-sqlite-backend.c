@@ -233,8 +233,7 @@ sqlite_extend_hold (gpointer backend, const char *hold_id, gint64 expires_at_ms,
 static gboolean
 sqlite_end_hold (gpointer backend, const char *hold_id, const char *status, GError **error)
 {
-  return sb_sqlite_db_exec (backend, STMT_HOLD_END, error, "ssi", hold_id, status,
-                            sb_now_ms ());
+  return sb_sqlite_db_exec (backend, STMT_HOLD_END, error, "ssi", hold_id, status, sb_now_ms ());
 }
 
 static gboolean

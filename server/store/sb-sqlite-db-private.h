@@ -96,6 +96,10 @@ gboolean sb_sqlite_db_exec_sql (SbSqliteDb *self, const char *sql, GError **erro
 /* Rolls back the open transaction, if any. */
 void sb_sqlite_db_rollback_quietly (SbSqliteDb *self);
 
+/* Start-up check (sb-sqlite-check.c): PRAGMA quick_check finds no damage and a write, rolled
+ * back, is accepted. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_sqlite_db_check (SbSqliteDb *self, GError **error);
 SbSeatState sb_sqlite_seat_state_from_db (const char *name);
 
 /* An event's version. *out_found is FALSE for an unknown event. */

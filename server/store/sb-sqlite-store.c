@@ -31,6 +31,7 @@ struct _SbSqliteStore
 };
 
 static void sb_sqlite_store_iface_init (SbStoreInterface *iface);
+static gboolean sb_sqlite_store_check (SbStore *store, GError **error);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SbSqliteStore,
                                sb_sqlite_store,
@@ -80,8 +81,8 @@ sb_sqlite_store_create_event (SbStore *store,
     return FALSE;
 
   {
-    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (
-        self->db, STMT_EVENT_PUT, error, "ssii", event_id, name, starts_at_ms, sb_now_ms ());
+    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self->db, STMT_EVENT_PUT, error, "ssii",
+                                                       event_id, name, starts_at_ms, sb_now_ms ());
 
     if (stmt == NULL)
       goto fail;
@@ -359,6 +360,13 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->apply = sb_sqlite_store_apply;
   iface->changes_since = sb_sqlite_store_changes_since;
   iface->prune = sb_sqlite_store_prune;
+  iface->check = sb_sqlite_store_check;
+}
+
+static gboolean
+sb_sqlite_store_check (SbStore *store, GError **error)
+{
+  return sb_sqlite_db_check (SB_SQLITE_STORE (store)->db, error);
 }
 
 static void

@@ -593,14 +593,18 @@ run_book_seats (Run *r, GError **error)
   return STEP_OK;
 }
 
+/* Expiry: one change, hence one version, per hold that ended, in the order find_expired_holds
+ * gives (by expiry, then id), as for every other way a hold ends: holds that expire at the same
+ * instant do not share a version. All but the last change are appended here and kept in
+ * op->earlier_changes; the last is op->change, appended as every op's change is. */
 static Step
 run_expire (Run *r, GError **error)
 {
   SbOp *op = r->op;
   g_autoptr (GPtrArray) holds
       = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_stored_hold_free);
-  g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) freed = g_strv_builder_new ();
+  g_autoptr (GPtrArray) earlier = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_change_free);
   g_autoptr (SbChange) change = NULL;
   Step step;
 
@@ -611,17 +615,28 @@ run_expire (Run *r, GError **error)
   if (holds->len == 0)
     return STEP_OK; /* nothing expired: no change, no version */
 
-  change = sb_change_new (op->event_id, r->version + 1);
   for (guint i = 0; i < holds->len; i++)
     {
       const SbStoredHold *hold = g_ptr_array_index (holds, i);
 
+      if (change != NULL)
+        {
+          g_autofree char *json = NULL;
+
+          change->committed_at_ms = sb_now_ms ();
+          json = sb_change_to_json (change);
+          if (!r->funcs->append_change (r->backend, change, json, error))
+            return STEP_FAILED;
+          g_ptr_array_add (earlier, g_steal_pointer (&change));
+        }
+      change = sb_change_new (op->event_id, r->version + 1 + i);
       if (!free_hold (r, hold, "expired", change, freed, error))
         return STEP_FAILED;
-      g_strv_builder_add (ended, hold->hold_id);
+      set_ended_hold (change, hold->hold_id);
     }
-  change->ended_holds = g_strv_builder_end (ended);
   op->result_seat_ids = g_strv_builder_end (freed);
+  if (earlier->len > 0)
+    op->earlier_changes = g_steal_pointer (&earlier);
   op->change = g_steal_pointer (&change);
   return STEP_OK;
 }

@@ -11,6 +11,12 @@
 
 #include "sb-store-worker.h"
 
+#include "sb-store-health.h"
+
+/* How often a store that keeps failing is logged, and how long after its last failure /healthz
+ * still reports it. */
+#define HEALTH_INTERVAL_US (10 * G_USEC_PER_SEC)
+
 #define MAX_BATCH 1000
 
 typedef struct
@@ -46,6 +52,7 @@ struct _SbStoreWorker
   guint tasks_in_flight;    /* jobs whose callback has not run yet; main thread only */
   guint pending;            /* ops in the inbox or being applied; guarded by lock */
   SbStoreWorkerStats stats; /* guarded by lock */
+  SbStoreHealth health;     /* its own lock */
 };
 
 G_DEFINE_FINAL_TYPE (SbStoreWorker, sb_store_worker, G_TYPE_OBJECT)
@@ -159,17 +166,20 @@ run_batch (SbStoreWorker *self, GPtrArray *ops)
     {
       /* A busy or briefly unavailable backend often succeeds a moment later; apply () guarantees
        * nothing of the failed attempt was committed, so running the batch again is safe. */
-      g_warning ("Store batch of %u ops failed, retrying once: %s", ops->len, error->message);
+      g_debug ("Store batch of %u ops failed, retrying once: %s", ops->len, error->message);
       g_clear_error (&error);
       g_usleep (50 * 1000);
       ok = sb_store_apply (self->store, ops, &error);
       if (!ok)
         {
-          g_warning ("Store batch of %u ops failed again: %s", ops->len, error->message);
+          /* Logged by the health tracker, once per interval with a count. */
+          sb_store_health_failed (&self->health, error, g_get_monotonic_time ());
           fail_batch (ops, error);
         }
     }
   end_us = g_get_monotonic_time ();
+  if (ok)
+    sb_store_health_succeeded (&self->health, end_us);
 
   for (guint i = 0; i < ops->len; i++)
     ((SbOp *) g_ptr_array_index (ops, i))->committed_at_us = end_us;
@@ -358,6 +368,23 @@ sb_store_worker_get_pending (SbStoreWorker *self)
   return pending;
 }
 
+gboolean
+sb_store_worker_is_failing (SbStoreWorker *self)
+{
+  g_return_val_if_fail (SB_IS_STORE_WORKER (self), FALSE);
+
+  return sb_store_health_is_failing (&self->health, g_get_monotonic_time ());
+}
+
+void
+sb_store_worker_set_health_interval (SbStoreWorker *self, gint64 interval_us)
+{
+  g_return_if_fail (SB_IS_STORE_WORKER (self));
+  g_return_if_fail (interval_us > 0);
+
+  sb_store_health_set_interval (&self->health, interval_us);
+}
+
 void
 sb_store_worker_shutdown (SbStoreWorker *self)
 {
@@ -428,6 +455,7 @@ sb_store_worker_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  sb_store_health_clear (&self->health);
 
   G_OBJECT_CLASS (sb_store_worker_parent_class)->finalize (object);
 }
@@ -448,4 +476,5 @@ sb_store_worker_init (SbStoreWorker *self)
   g_cond_init (&self->cond);
   g_queue_init (&self->inbox);
   g_queue_init (&self->outbox);
+  sb_store_health_init (&self->health, HEALTH_INTERVAL_US);
 }

@@ -35,6 +35,12 @@ gpointer sb_store_worker_call_finish (SbStoreWorker *self, GAsyncResult *result,
 /* Ops waiting or running. */
 guint sb_store_worker_get_pending (SbStoreWorker *self);
 
+/* TRUE while the store keeps failing: a batch failed (after its retry) within the last health
+ * interval (10 s) and none has committed since. The failures are logged once per interval with a
+ * count. */
+gboolean sb_store_worker_is_failing (SbStoreWorker *self);
+void sb_store_worker_set_health_interval (SbStoreWorker *self, gint64 interval_us);
+
 /* Commits what is queued, delivers every outcome (iterating the caller's main context), and
  * stops the thread. Ops submitted afterwards fail with SB_ERROR_UNAVAILABLE. */
 void sb_store_worker_shutdown (SbStoreWorker *self);

@@ -164,6 +164,18 @@ sb_store_prune (SbStore *self, gint64 older_than_ms, GError **error)
 }
 
 gboolean
+sb_store_check (SbStore *self, GError **error)
+{
+  SbStoreInterface *iface;
+
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = SB_STORE_GET_IFACE (self);
+  return iface->check == NULL || iface->check (self, error);
+}
+
+gboolean
 sb_store_can_watch (SbStore *self)
 {
   g_return_val_if_fail (SB_IS_STORE (self), FALSE);

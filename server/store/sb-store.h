@@ -73,6 +73,8 @@ struct _SbStoreInterface
   gboolean (*prune) (SbStore *self, gint64 older_than_ms, GError **error);
   /* Optional: NULL for single-process backends. */
   gboolean (*watch) (SbStore *self, SbStoreChangeFunc func, gpointer user_data, GError **error);
+  /* Optional: proves at start that the store can be written and is not damaged. */
+  gboolean (*check) (SbStore *self, GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */
@@ -108,6 +110,10 @@ sb_store_changes_since (SbStore *self, const char *event_id, gint64 since_versio
 /* Forgets idempotency records and change log entries older than the given time. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_store_prune (SbStore *self, gint64 older_than_ms, GError **error);
+/* The server's start-up check: the store accepts a write (rolled back) and finds no damage. TRUE
+ * for a backend without a check. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_check (SbStore *self, GError **error);
 gboolean sb_store_can_watch (SbStore *self);
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_store_watch (SbStore *self, SbStoreChangeFunc func, gpointer user_data, GError **error);

@@ -83,14 +83,15 @@ class Server:
                          "--id=" + event_id, "--name=" + name,
                          "--starts-at=2030-11-27T19:30:00+01:00")
 
-    def start(self, *args):
+    def start(self, *args, env=None):
+        """env: the server's whole environment (None: the test's own)."""
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
         self._log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [SERVER, "--listen=127.0.0.1", "--port=0", "--port-file=" + self.port_file,
              "--store=" + self.store, *args],
-            stdout=self._log, stderr=subprocess.STDOUT)
+            stdout=self._log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.proc.poll() is not None:

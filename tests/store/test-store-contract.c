@@ -863,23 +863,34 @@ test_expire_sweep (Fixture *f, gconstpointer data)
   g_assert_null (early->change);
   g_assert_cmpint (event_version (f), ==, 3);
 
-  f->now += 2; /* h1 and h3 due, h2 not */
+  f->now += 2; /* h1 and h3 due, h2 not: one version each, h3 (due first) first */
   sweep = run (f, op_expire (f));
   assert_ok (sweep);
+  g_assert_nonnull (sweep->earlier_changes);
+  g_assert_cmpuint (sweep->earlier_changes->len, ==, 1);
+  {
+    SbChange *first = g_ptr_array_index (sweep->earlier_changes, 0);
+
+    g_assert_cmpint (first->version, ==, 4);
+    assert_strv_set (first->ended_holds, SEATS (h3->result_hold_id));
+    g_assert_cmpuint (first->seats->len, ==, 1);
+    g_assert_cmpint (change_seat (first, "A-4")->state, ==, SB_SEAT_FREE);
+  }
   g_assert_nonnull (sweep->change);
-  g_assert_cmpint (sweep->change->version, ==, 4);
-  assert_strv_set (sweep->change->ended_holds, SEATS (h1->result_hold_id, h3->result_hold_id));
-  g_assert_cmpuint (sweep->change->seats->len, ==, 3);
+  g_assert_cmpint (sweep->change->version, ==, 5);
+  assert_strv_set (sweep->change->ended_holds, SEATS (h1->result_hold_id));
+  g_assert_cmpuint (sweep->change->seats->len, ==, 2);
   g_assert_cmpint (change_seat (sweep->change, "A-1")->state, ==, SB_SEAT_FREE);
   g_assert_cmpint (change_seat (sweep->change, "A-2")->state, ==, SB_SEAT_FREE);
-  g_assert_cmpint (change_seat (sweep->change, "A-4")->state, ==, SB_SEAT_FREE);
   g_assert_null (change_seat (sweep->change, "A-3"));
-  g_assert_cmpint (event_version (f), ==, 4);
+  assert_strv_set (sweep->result_seat_ids, SEATS ("A-1", "A-2", "A-4"));
+  g_assert_cmpint (event_version (f), ==, 5);
 
   again = run (f, op_expire (f));
   assert_ok (again);
   g_assert_null (again->change);
-  g_assert_cmpint (event_version (f), ==, 4);
+  g_assert_null (again->earlier_changes);
+  g_assert_cmpint (event_version (f), ==, 5);
 
   state = sb_store_load_event (f->store, f->event_id, &error);
   g_assert_no_error (error);
@@ -895,6 +906,57 @@ test_expire_sweep (Fixture *f, gconstpointer data)
 
     assert_ok (take);
   }
+}
+
+/* Issue 9, item 11: docs/protocol.md promises one version per change, an expiry included. Two
+ * holds that expire at the same instant are two changes: versions 3 and 4, each ending one hold,
+ * and the change log replays them one by one. */
+static void
+test_expire_same_instant (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) h1 = run (f, op_hold (f, f->alice, SEATS ("B-1"), 1000));
+  g_autoptr (SbOp) h2 = run (f, op_hold (f, f->bob, SEATS ("B-2", "B-3"), 1000));
+  g_autoptr (SbOp) sweep = NULL;
+  g_autoptr (GPtrArray) changes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *first_id, *second_id;
+
+  assert_ok (h1);
+  assert_ok (h2);
+  g_assert_cmpint (h1->result_expires_at_ms, ==, h2->result_expires_at_ms);
+  g_assert_cmpint (event_version (f), ==, 2);
+
+  f->now += 1000;
+  sweep = run (f, op_expire (f));
+  assert_ok (sweep);
+  g_assert_cmpint (event_version (f), ==, 4);
+  g_assert_nonnull (sweep->earlier_changes);
+  g_assert_cmpuint (sweep->earlier_changes->len, ==, 1);
+  g_assert_cmpint (((SbChange *) g_ptr_array_index (sweep->earlier_changes, 0))->version, ==, 3);
+  g_assert_cmpint (sweep->change->version, ==, 4);
+
+  /* Same expiry: by hold id. */
+  if (g_strcmp0 (h1->result_hold_id, h2->result_hold_id) < 0)
+    first_id = h1->result_hold_id, second_id = h2->result_hold_id;
+  else
+    first_id = h2->result_hold_id, second_id = h1->result_hold_id;
+
+  changes = sb_store_changes_since (f->store, f->event_id, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 2);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SbChange *change = g_ptr_array_index (changes, i);
+
+      g_assert_cmpint (change->version, ==, 3 + i);
+      g_assert_nonnull (change->ended_holds);
+      g_assert_cmpstr (change->ended_holds[0], ==, i == 0 ? first_id : second_id);
+      g_assert_null (change->ended_holds[1]);
+      g_assert_cmpuint (change->seats->len, ==,
+                        g_str_equal (change->ended_holds[0], h1->result_hold_id) ? 1 : 2);
+    }
+  g_assert_cmpint (seat_state (f, "B-1", NULL), ==, SB_SEAT_FREE);
+  g_assert_cmpint (seat_state (f, "B-3", NULL), ==, SB_SEAT_FREE);
 }
 
 static void
@@ -1489,6 +1551,7 @@ main (int argc, char **argv)
   ADD ("extend", test_extend);
   ADD ("expired-hold", test_expired_hold);
   ADD ("expire/sweep", test_expire_sweep);
+  ADD ("expire/same-instant", test_expire_same_instant);
   ADD ("expire/unknown-event", test_expire_unknown_event);
   ADD ("idempotency/success", test_idempotent_success);
   ADD ("idempotency/failure", test_idempotent_failure);

@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""Issue 9, item 10: while the server runs, hold expiry follows the monotonic clock, not the wall
+clock. The real server runs under libfaketime (Debian's faketime) with its wall clock read from a
+file the test rewrites (FAKETIME_TIMESTAMP_FILE, re-read on every call), the monotonic clock left
+alone (FAKETIME_DONT_FAKE_MONOTONIC), as when an operator or NTP steps the clock.
+
+- Wall clock 2 h ahead: a 600 s hold is still held, can be extended, and a new hold (which re-arms
+  the expiry timer) does not sweep it away.
+- Wall clock 1 h back: a 1 s hold still expires after about 1 s, is broadcast as free, and can no
+  longer be booked.
+
+Exits 77 (skipped) when libfaketime is not installed."""
+
+import asyncio
+import glob
+import os
+import sys
+
+from sbtest import EVENT, Client, Server, check, finish, run, venue_free_seat_ids
+
+LIBFAKETIME = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
+
+
+def set_offset(path, offset):
+    """Moves the server's wall clock to the real time + offset (libfaketime's "+7200" syntax)."""
+    with open(path + ".new", "w") as f:
+        f.write(offset + "\n")
+    os.replace(path + ".new", path)
+
+
+def faketime_env(timestamp_file):
+    env = dict(os.environ)
+    env["LD_PRELOAD"] = ":".join(filter(None, [LIBFAKETIME[0], env.get("LD_PRELOAD")]))
+    env["FAKETIME_TIMESTAMP_FILE"] = timestamp_file
+    env["FAKETIME_NO_CACHE"] = "1"
+    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    # libfaketime is preloaded ahead of the ASan runtime of a sanitizer build.
+    asan = env.get("ASAN_OPTIONS", "")
+    env["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "verify_asan_link_order=0"
+    return env
+
+
+async def main():
+    if not LIBFAKETIME:
+        print("libfaketime not installed (Debian package faketime): skipped")
+        sys.exit(77)
+    seats = venue_free_seat_ids()
+    with Server() as server:
+        timestamp_file = os.path.join(server.tmpdir, "faketime")
+        set_offset(timestamp_file, "+0")
+        server.create_event()
+        server.start(env=faketime_env(timestamp_file))
+
+        watcher = await Client.connect(server)
+        await watcher.request("subscribe", event=EVENT)
+        holder = await Client.connect(server, client_id="holder")
+
+        # 1. The wall clock jumps 2 h ahead under a 600 s hold.
+        long = await holder.request("hold", event=EVENT, seats=[seats[0]], ttl=600)
+        check(long["type"] == "held", "%r" % long)
+        set_offset(timestamp_file, "+7200")
+        # Another hold re-arms the expiry timer, which would now sweep a wall-clock expiry.
+        other = await holder.request("hold", event=EVENT, seats=[seats[1]], ttl=600)
+        check(other["type"] == "held" and other["remaining_ms"] > 500_000, "%r" % other)
+        await asyncio.sleep(1.5)
+        view = watcher.views[EVENT]
+        check(view.seats[seats[0]] == ("held", long["hold"]),
+              "600 s hold gone 2 h after a wall-clock jump: %r" % (view.seats[seats[0]],))
+        extended = await holder.request("extend", hold=long["hold"], ttl=600)
+        check(extended["type"] == "extended" and extended["remaining_ms"] > 500_000,
+              "extend after the clock jumped ahead: %r" % extended)
+        again = await Client.connect(server, client_id="holder")
+        check(sorted(h["hold"] for h in again.welcome["holds"]) == sorted([long["hold"], other["hold"]])
+              and all(h["remaining_ms"] > 500_000 for h in again.welcome["holds"]),
+              "welcome.holds: %r" % again.welcome["holds"])
+
+        # 2. The wall clock goes 1 h back (3 h back from where it was) under a 1 s hold.
+        short = await holder.request("hold", event=EVENT, seats=[seats[2]], ttl=1)
+        check(short["type"] == "held" and 0 < short["remaining_ms"] <= 1000, "%r" % short)
+        set_offset(timestamp_file, "-3600")
+        await watcher.wait_for(lambda m: m["type"] == "changed" and any(
+            s["id"] == seats[2] and s["state"] == "free" for s in m["seats"]),
+            timeout=20, what="the expiry broadcast of the 1 s hold after the clock went back")
+        late = await holder.request("book", hold=short["hold"])
+        check(late["type"] == "error" and late["code"] == "hold_expired",
+              "an expired hold booked after the clock went back: %r" % late)
+
+        # The long holds were not touched by either jump.
+        view = watcher.views[EVENT]
+        check(view.seats[seats[0]] == ("held", long["hold"]) and view.seats[seats[1]] == ("held", other["hold"]),
+              "long holds: %r %r" % (view.seats[seats[0]], view.seats[seats[1]]))
+        await finish(server, watcher, holder, again)
+
+
+if __name__ == "__main__":
+    run(main)
