@@ -58,6 +58,8 @@ sb_server_config_init (SbServerConfig *self)
   self->settings.max_queue_bytes = 8 * 1024 * 1024;
   self->settings.max_seats_per_request = SB_MAX_SEATS_PER_REQUEST;
   sb_ws_limits_init_defaults (&self->settings.ws);
+  self->settings.accounts_required = TRUE;
+  self->settings.session_hours = 12;
 }
 
 SbServerConfig *
@@ -271,6 +273,33 @@ apply_setting (SbServerConfig *self, const char *key, const char *value, GError 
         return FALSE;
       s->max_seats_per_request = (guint) number;
     }
+  else if (strcmp (key, "accounts") == 0)
+    {
+      if (strcmp (value, "required") != 0 && strcmp (value, "off") != 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for accounts: expected required or off", value);
+          return FALSE;
+        }
+      s->accounts_required = strcmp (value, "required") == 0;
+    }
+  else if (strcmp (key, "session-hours") == 0)
+    {
+      char *end = NULL;
+      errno = 0;
+      double hours = g_ascii_strtod (value, &end);
+      /* Fractions are allowed (tests use seconds); at most a year. */
+      if (*value == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (hours)
+          || hours <= 0 || hours > 24 * 366)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for session-hours: expected hours above 0, at most "
+                       "8784",
+                       value);
+          return FALSE;
+        }
+      s->session_hours = hours;
+    }
   else if (is_edge_setting (key))
     return apply_edge_setting (s, key, value, error);
   else
@@ -349,6 +378,8 @@ typedef struct
   char *ping_interval;
   char *pong_timeout;
   char *partial_frame_budget;
+  char *accounts;
+  char *session_hours;
   char *venue;
   char *id;
   char *name;
@@ -377,6 +408,8 @@ command_line_clear (CommandLine *cl)
   g_free (cl->ping_interval);
   g_free (cl->pong_timeout);
   g_free (cl->partial_frame_budget);
+  g_free (cl->accounts);
+  g_free (cl->session_hours);
   g_free (cl->venue);
   g_free (cl->id);
   g_free (cl->name);
@@ -454,8 +487,9 @@ static const char serve_description[]
       "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
       "store,\n"
       "log-level, requests-per-second, burst, max-queue-bytes, max-seats-per-request,\n"
-      "handshake-timeout, hello-timeout, frame-timeout, ping-interval, pong-timeout and\n"
-      "partial-frame-budget, spelt as the long options. Options given on the command line win\n"
+      "handshake-timeout, hello-timeout, frame-timeout, ping-interval, pong-timeout,\n"
+      "partial-frame-budget, accounts and session-hours, spelt as the long options. Options given "
+      "on the command line win\n"
       "over the file.\n"
       "\n"
       "Exit status: 0 on success and after SIGINT/SIGTERM (graceful shutdown), 1 when the store\n"
@@ -536,6 +570,12 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { "partial-frame-budget", 0, 0, G_OPTION_ARG_STRING, &cl.partial_frame_budget,
       "Bytes of incomplete frames held for all clients together (default 16777216; 0 = none)",
       "N" },
+    { "accounts", 0, 0, G_OPTION_ARG_STRING, &cl.accounts,
+      "Sign-in: required (default), or off, transitional, for clients of protocol 1 only "
+      "(operations.md)",
+      "MODE" },
+    { "session-hours", 0, 0, G_OPTION_ARG_STRING, &cl.session_hours,
+      "Hours a sign-in lasts before its token expires (default 12)", "H" },
     { NULL },
   };
   const GOptionEntry create_entries[] = {
@@ -647,6 +687,8 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { "ping-interval", cl.ping_interval },
     { "pong-timeout", cl.pong_timeout },
     { "partial-frame-budget", cl.partial_frame_budget },
+    { "accounts", cl.accounts },
+    { "session-hours", cl.session_hours },
   };
   for (guint i = 0; i < G_N_ELEMENTS (overrides); i++)
     if (overrides[i].value != NULL

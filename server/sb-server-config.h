@@ -33,6 +33,10 @@ typedef struct
   guint64 max_queue_bytes;
   guint max_seats_per_request;
   SbWsLimits ws; /* deadlines and the incomplete-frame budget of the edge */
+  /* Sign-in (docs/protocol.md, protocol 2). FALSE ("accounts=off") is transitional: protocol 1
+   * as before, for the app until it signs in (docs/operations.md). */
+  gboolean accounts_required;
+  double session_hours; /* a session token's lifetime */
 
   /* create-event */
   char *venue_file;
