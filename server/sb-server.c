@@ -776,6 +776,19 @@ listen_on (GInetAddress *address, guint port, guint *out_port, GError **error)
   return g_steal_pointer (&socket);
 }
 
+static gboolean
+on_signal (gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  if (!self->shutting_down)
+    {
+      g_message ("Shutting down");
+      g_main_loop_quit (self->loop);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 sb_server_start (SbServer *self, GError **error)
 {
@@ -799,6 +812,12 @@ sb_server_start (SbServer *self, GError **error)
       return FALSE;
     }
 
+  /* Before the port file says we are up: a SIGTERM from whoever read it must shut down cleanly,
+   * not kill the process with the default action. */
+  self->loop = g_main_loop_new (NULL, FALSE);
+  self->sigint_source = g_unix_signal_add (SIGINT, on_signal, self);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, on_signal, self);
+
   if (self->settings->port_file != NULL)
     {
       g_autofree char *text = g_strdup_printf ("%u\n", self->port);
@@ -821,19 +840,6 @@ sb_server_start (SbServer *self, GError **error)
 }
 
 /* Running and shutting down */
-
-static gboolean
-on_signal (gpointer user_data)
-{
-  SbServer *self = user_data;
-
-  if (!self->shutting_down)
-    {
-      g_message ("Shutting down");
-      g_main_loop_quit (self->loop);
-    }
-  return G_SOURCE_CONTINUE;
-}
 
 static gboolean
 on_shutdown_timeout (gpointer user_data)
@@ -891,10 +897,8 @@ int
 sb_server_run (SbServer *self)
 {
   g_return_val_if_fail (SB_IS_SERVER (self), 1);
+  g_return_val_if_fail (self->loop != NULL, 1); /* sb_server_start () first */
 
-  self->loop = g_main_loop_new (NULL, FALSE);
-  self->sigint_source = g_unix_signal_add (SIGINT, on_signal, self);
-  self->sigterm_source = g_unix_signal_add (SIGTERM, on_signal, self);
   self->prune_source = g_timeout_add_seconds (PRUNE_FIRST_DELAY_S, on_prune_first, self);
 
   g_main_loop_run (self->loop);

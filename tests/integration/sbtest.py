@@ -55,6 +55,17 @@ def venue_free_seat_ids(path=VENUE):
             for seat in row["seats"] if not seat.get("blocked", False)]
 
 
+def stacks(pid):
+    """Every thread's stack of a hung process (gdb, when installed), for the failure message: a
+    hang seen once in CI must say where it was."""
+    try:
+        result = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"],
+                                capture_output=True, text=True, timeout=60)
+        return result.stdout[-12000:]
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "(no stacks: %s)" % e
+
+
 class Server:
     """One seatbook-server process on 127.0.0.1 and a free port, with its own database."""
 
@@ -102,7 +113,16 @@ class Server:
         return self.run_command("user", *args, "--store=" + self.store, check_status=check_status)
 
     def run_command(self, *args, check_status=True):
-        result = subprocess.run([SERVER, *args], capture_output=True, text=True, timeout=START_TIMEOUT)
+        proc = subprocess.Popen([SERVER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            where = stacks(proc.pid)
+            proc.kill()
+            proc.communicate()
+            raise TestFailure("%s did not end within %d s:\n%s" % (" ".join(args), START_TIMEOUT, where))
+        result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
         if check_status and result.returncode != 0:
             raise TestFailure("%s failed (%d): %s" % (" ".join(args), result.returncode, result.stderr))
         return result
@@ -134,8 +154,9 @@ class Server:
             except FileNotFoundError:
                 pass
             if time.monotonic() > deadline:
+                where = stacks(self.proc.pid)
                 self.kill()
-                raise TestFailure("server did not start:\n" + self.log())
+                raise TestFailure("server did not start:\n%s\n%s" % (self.log(), where))
             time.sleep(0.02)
         return self
 
@@ -171,9 +192,10 @@ class Server:
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
+                where = stacks(self.proc.pid)
                 self.proc.kill()
                 self.proc.wait()
-                raise TestFailure("server did not stop after %s:\n%s" % (sig, self.log()))
+                raise TestFailure("server did not stop after %s:\n%s\n%s" % (sig, self.log(), where))
         status = self.proc.returncode
         self.proc = None
         if self._log:
