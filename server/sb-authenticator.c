@@ -26,6 +26,7 @@ struct _SbAuthenticator
   GMainContext *context;
 
   guint poll_source;
+  gboolean stopped; /* the server is going: outcomes are no longer delivered */
   gboolean polling; /* a revision read or session check is under way */
   gboolean have_revision;
   gint64 revision;
@@ -89,7 +90,10 @@ finish (Attempt *attempt, SbSignInOutcome *outcome)
   SbAuthenticator *self = attempt->self;
 
   sb_metrics_count_sign_in (self->metrics, outcome->result);
-  self->hooks.deliver (attempt->serial, outcome, self->hooks.user_data);
+  if (!self->stopped)
+    self->hooks.deliver (attempt->serial, outcome, self->hooks.user_data);
+  else
+    sb_sign_in_outcome_free (outcome);
   attempt_free (attempt);
 }
 
@@ -461,7 +465,7 @@ on_sessions_checked (GObject *source, GAsyncResult *result, gpointer user_data)
   self->polling = FALSE;
   if (ended == NULL)
     g_warning ("Cannot check the sessions: %s", error->message);
-  else
+  else if (!self->stopped)
     {
       /* Only now: a failed check is tried again at the next poll. */
       self->revision = check->revision;
@@ -531,6 +535,7 @@ sb_authenticator_stop (SbAuthenticator *self)
 {
   g_return_if_fail (SB_IS_AUTHENTICATOR (self));
 
+  self->stopped = TRUE;
   if (self->poll_source != 0)
     {
       GSource *poll = g_main_context_find_source_by_id (self->context, self->poll_source);

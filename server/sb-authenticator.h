@@ -63,7 +63,7 @@ void sb_authenticator_sign_in (SbAuthenticator *self,
 /* Revokes a session (sign_out); fire and forget. */
 void sb_authenticator_sign_out (SbAuthenticator *self, const char *token_hash);
 
-/* Stops the poll; sign-ins under way are still delivered. */
+/* Stops the poll; sign-ins still under way end without being delivered (the server is going). */
 void sb_authenticator_stop (SbAuthenticator *self);
 
 G_END_DECLS

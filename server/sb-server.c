@@ -983,6 +983,8 @@ sb_server_dispose (GObject *object)
   if (self->clients != NULL)
     g_hash_table_remove_all (self->clients);
   g_clear_object (&self->poller);
+  if (self->authenticator != NULL)
+    sb_authenticator_stop (self->authenticator);
   g_clear_object (&self->authenticator);
   if (self->worker != NULL && !self->shutting_down)
     sb_store_worker_shutdown (self->worker);
