@@ -7,9 +7,8 @@
 G_BEGIN_DECLS
 
 /* The version the server speaks (welcome.protocol) and the oldest a hello may name. Version 2
- * (accounts) is described in docs/protocol.md and its messages are here; the server moves to it
- * when it enforces sign-in. */
-#define SB_PROTOCOL_VERSION 1
+ * adds accounts (docs/protocol.md); a version 1 client still gets its welcome. */
+#define SB_PROTOCOL_VERSION 2
 #define SB_PROTOCOL_MIN_VERSION 1
 #define SB_PROTOCOL_ACCOUNTS_VERSION 2
 #define SB_WEBSOCKET_PATH "/ws"

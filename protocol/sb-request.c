@@ -98,6 +98,42 @@ sb_request_type_to_string (SbRequestType type)
   return type_names[type];
 }
 
+gboolean
+sb_request_type_required_role (SbRequestType type, SbRole *out_role)
+{
+  SbRole role;
+
+  switch (type)
+    {
+      case SB_REQUEST_HELLO:
+      case SB_REQUEST_SIGN_IN:
+      case SB_REQUEST_PING:
+        return FALSE;
+      case SB_REQUEST_LIST_EVENTS:
+      case SB_REQUEST_SUBSCRIBE:
+      case SB_REQUEST_UNSUBSCRIBE:
+      case SB_REQUEST_SIGN_OUT:
+        role = SB_ROLE_VIEWER;
+        break;
+      case SB_REQUEST_HOLD:
+      case SB_REQUEST_EXTEND:
+      case SB_REQUEST_RELEASE:
+      case SB_REQUEST_BOOK:
+        role = SB_ROLE_CLERK;
+        break;
+      case SB_REQUEST_AUDIT:
+        role = SB_ROLE_MANAGER;
+        break;
+      default:
+        /* An unknown type is refused by the parser before it gets here; be strict anyway. */
+        role = SB_ROLE_ADMIN;
+        break;
+    }
+  if (out_role != NULL)
+    *out_role = role;
+  return TRUE;
+}
+
 SbRequest *
 sb_request_new (SbRequestType type, const char *id)
 {

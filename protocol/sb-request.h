@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "sb-protocol.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -43,6 +45,11 @@ typedef struct
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);
+
+/* The role table of protocol version 2 (docs/protocol.md, "Identity, accounts and idempotency"):
+ * FALSE for the requests allowed before sign-in (hello, sign_in, ping), else TRUE with
+ * *out_role the least role that may send @type. */
+gboolean sb_request_type_required_role (SbRequestType type, SbRole *out_role);
 
 /* Parses and validates one text frame. On failure returns NULL with an SB_PROTOCOL_ERROR
  * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id

@@ -12,6 +12,7 @@ typedef enum
   SB_COMMAND_SERVE,
   SB_COMMAND_CREATE_EVENT,
   SB_COMMAND_LIST_EVENTS,
+  SB_COMMAND_USER,
 } SbCommand;
 
 /* The values in force once the config file and the command line have been read. Plain data so
@@ -32,6 +33,10 @@ typedef struct
   guint64 max_queue_bytes;
   guint max_seats_per_request;
   SbWsLimits ws; /* deadlines and the incomplete-frame budget of the edge */
+  /* Sign-in (docs/protocol.md, protocol 2). FALSE ("accounts=off") is transitional: protocol 1
+   * as before, for the app until it signs in (docs/operations.md). */
+  gboolean accounts_required;
+  double session_hours; /* a session token's lifetime */
 
   /* create-event */
   char *venue_file;
@@ -39,6 +44,12 @@ typedef struct
   char *event_name;
   gint64 starts_at_ms; /* 0 = unknown */
   gboolean if_missing;
+
+  /* user ACTION [NAME [ROLE]] (sb-user-commands.c) */
+  char *user_action; /* add, passwd, disable, enable, list or set-role */
+  char *user_name;
+  char *user_role;     /* add --role, set-role's ROLE */
+  char *password_file; /* a file whose first line is the password; "-" = standard input */
 } SbServerSettings;
 
 #define SB_TYPE_SERVER_CONFIG (sb_server_config_get_type ())

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-authenticator.h"
+#include "sb-client-auth.h"
 #include "sb-client.h"
 #include "sb-live-event.h"
 #include "sb-metrics.h"
@@ -48,6 +50,7 @@ struct _SbServer
 
   GHashTable *clients; /* serial → SbClient */
   SbClientHooks client_hooks;
+  SbAuthenticator *authenticator; /* NULL with accounts=off */
   guint64 next_serial;
   SbMetrics *metrics;
 
@@ -498,6 +501,47 @@ on_websocket_accepted (SbWsPoller *poller, SbWsConnection *connection, gpointer 
            sb_ws_connection_get_peer (connection));
 }
 
+/* Sign-in (sb-authenticator.c, sb-client-auth.c) */
+
+static void
+client_sign_in (guint64 client_serial,
+                const char *request_id,
+                const char *username,
+                const char *password,
+                const char *token,
+                const char *address,
+                gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  sb_authenticator_sign_in (self->authenticator, client_serial, request_id, username, password,
+                            token, address);
+}
+
+static void
+client_sign_out (const char *token_hash, gpointer user_data)
+{
+  sb_authenticator_sign_out (((SbServer *) user_data)->authenticator, token_hash);
+}
+
+static void
+auth_deliver (guint64 serial, SbSignInOutcome *outcome, gpointer user_data)
+{
+  sb_client_auth_deliver (((SbServer *) user_data)->clients, serial, outcome);
+}
+
+static void
+auth_collect_tokens (GHashTable *tokens, gpointer user_data)
+{
+  sb_client_auth_collect_tokens (((SbServer *) user_data)->clients, tokens);
+}
+
+static void
+auth_sessions_ended (GHashTable *ended, gpointer user_data)
+{
+  sb_client_auth_end_sessions (((SbServer *) user_data)->clients, ended);
+}
+
 /* SbClientHooks.closed */
 static void
 client_closed (SbClient *client, gpointer user_data)
@@ -643,6 +687,20 @@ sb_server_new (const SbServerSettings *settings, GError **error)
     return NULL;
 
   self->worker = sb_store_worker_new (self->store, on_op_done, self);
+  if (settings->accounts_required)
+    {
+      const SbAuthenticatorHooks auth_hooks = {
+        .deliver = auth_deliver,
+        .collect_tokens = auth_collect_tokens,
+        .sessions_ended = auth_sessions_ended,
+        .user_data = self,
+      };
+      self->authenticator = sb_authenticator_new (self->worker, self->metrics,
+                                                  settings->session_hours, &auth_hooks);
+    }
+  else
+    g_warning ("accounts=off: anyone who reaches the server may hold and book without signing in "
+               "(a transitional setting, docs/operations.md)");
 
   if (sb_store_can_watch (self->store))
     {
@@ -718,6 +776,19 @@ listen_on (GInetAddress *address, guint port, guint *out_port, GError **error)
   return g_steal_pointer (&socket);
 }
 
+static gboolean
+on_signal (gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  if (!self->shutting_down)
+    {
+      g_message ("Shutting down");
+      g_main_loop_quit (self->loop);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 sb_server_start (SbServer *self, GError **error)
 {
@@ -740,6 +811,12 @@ sb_server_start (SbServer *self, GError **error)
                                   self->settings->port);
       return FALSE;
     }
+
+  /* Before the port file says we are up: a SIGTERM from whoever read it must shut down cleanly,
+   * not kill the process with the default action. */
+  self->loop = g_main_loop_new (NULL, FALSE);
+  self->sigint_source = g_unix_signal_add (SIGINT, on_signal, self);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, on_signal, self);
 
   if (self->settings->port_file != NULL)
     {
@@ -765,19 +842,6 @@ sb_server_start (SbServer *self, GError **error)
 /* Running and shutting down */
 
 static gboolean
-on_signal (gpointer user_data)
-{
-  SbServer *self = user_data;
-
-  if (!self->shutting_down)
-    {
-      g_message ("Shutting down");
-      g_main_loop_quit (self->loop);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 on_shutdown_timeout (gpointer user_data)
 {
   gboolean *timed_out = user_data;
@@ -797,6 +861,8 @@ shutdown (SbServer *self)
   if (self->listen_socket != NULL)
     g_socket_close (self->listen_socket, NULL);
 
+  if (self->authenticator != NULL)
+    sb_authenticator_stop (self->authenticator);
   /* Commit what is queued and deliver every outcome: replies and changes go out below. New
    * state-changing requests meanwhile get `unavailable`. */
   sb_store_worker_shutdown (self->worker);
@@ -831,10 +897,8 @@ int
 sb_server_run (SbServer *self)
 {
   g_return_val_if_fail (SB_IS_SERVER (self), 1);
+  g_return_val_if_fail (self->loop != NULL, 1); /* sb_server_start () first */
 
-  self->loop = g_main_loop_new (NULL, FALSE);
-  self->sigint_source = g_unix_signal_add (SIGINT, on_signal, self);
-  self->sigterm_source = g_unix_signal_add (SIGTERM, on_signal, self);
   self->prune_source = g_timeout_add_seconds (PRUNE_FIRST_DELAY_S, on_prune_first, self);
 
   g_main_loop_run (self->loop);
@@ -919,6 +983,9 @@ sb_server_dispose (GObject *object)
   if (self->clients != NULL)
     g_hash_table_remove_all (self->clients);
   g_clear_object (&self->poller);
+  if (self->authenticator != NULL)
+    sb_authenticator_stop (self->authenticator);
+  g_clear_object (&self->authenticator);
   if (self->worker != NULL && !self->shutting_down)
     sb_store_worker_shutdown (self->worker);
   g_clear_object (&self->worker);
@@ -968,6 +1035,8 @@ sb_server_init (SbServer *self)
   self->dirty_events = g_ptr_array_new ();
   self->metrics = sb_metrics_new ();
   self->client_hooks = (SbClientHooks){
+    .sign_in = client_sign_in,
+    .sign_out = client_sign_out,
     .is_shutting_down = client_is_shutting_down,
     .lookup_event = client_lookup_event,
     .lookup_hold_event = client_lookup_hold_event,

@@ -199,14 +199,13 @@ sqlite_find_expired_holds (
   return TRUE;
 }
 
+/* Steps an INSERT (stmt NULL: it failed to bind, error is set). A primary key that exists already
+ * is not an error: the id was taken (a generated id collided, or a retried batch ran twice), which
+ * the rules answer. */
 static gboolean
-sqlite_insert_hold (
-    gpointer backend, const SbStoredHold *hold, gint64 now_ms, gboolean *out_taken, GError **error)
+insert_unless_taken (
+    SbSqliteDb *self, sqlite3_stmt *stmt, const char *doing, gboolean *out_taken, GError **error)
 {
-  SbSqliteDb *self = backend;
-  g_autoptr (SbStmt) stmt
-      = sb_sqlite_db_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold->hold_id, hold->event_id,
-                                 hold->client_id, hold->expires_at_ms, now_ms);
   int rc;
 
   *out_taken = FALSE;
@@ -220,8 +219,20 @@ sqlite_insert_hold (
       *out_taken = TRUE;
       return TRUE;
     }
-  sb_sqlite_db_set_error (self, error, "creating a hold");
+  sb_sqlite_db_set_error (self, error, doing);
   return FALSE;
+}
+
+static gboolean
+sqlite_insert_hold (
+    gpointer backend, const SbStoredHold *hold, gint64 now_ms, gboolean *out_taken, GError **error)
+{
+  SbSqliteDb *self = backend;
+  g_autoptr (SbStmt) stmt
+      = sb_sqlite_db_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold->hold_id, hold->event_id,
+                                 hold->client_id, hold->expires_at_ms, now_ms);
+
+  return insert_unless_taken (self, stmt, "creating a hold", out_taken, error);
 }
 
 static gboolean
@@ -250,21 +261,8 @@ sqlite_insert_booking (gpointer backend,
   SbSqliteDb *self = backend;
   g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (
       self, STMT_BOOKING_PUT, error, "ssssi", booking_id, event_id, client_id, hold_id, now_ms);
-  int rc;
 
-  *out_taken = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-    {
-      *out_taken = TRUE;
-      return TRUE;
-    }
-  sb_sqlite_db_set_error (self, error, "creating a booking");
-  return FALSE;
+  return insert_unless_taken (self, stmt, "creating a booking", out_taken, error);
 }
 
 /* A failed write to seat_states or booking_seats where the rules said the seat was free: the

@@ -20,19 +20,6 @@ def centre_of(box):
     return (box[0] + box[2] / 2.0, box[1] + box[3] / 2.0)
 
 
-def settle(pointer, seat):
-    """Waits for the layout to stop moving: the same box twice in a row."""
-    last = [None]
-
-    def same():
-        box = pointer.screen_box(seat)
-        result = box == last[0]
-        last[0] = box
-        return result
-    wait_for("the map to settle", same, interval=0.2)
-    return last[0]
-
-
 def nearest_seat(app, pointer, point):
     """The visible seat of Floor A whose centre is nearest to point."""
     best = None
@@ -53,7 +40,7 @@ def measure(what, pointer, seat, before, point, action):
     fx = (point[0] - before[0]) / before[2]
     fy = (point[1] - before[1]) / before[3]
     action()
-    after = settle(pointer, seat)
+    after = pointer.settled_box(seat, interval=0.2)
     back_x = after[0] + fx * after[2]
     back_y = after[1] + fy * after[3]
     drift = ((back_x - point[0]) ** 2 + (back_y - point[1]) ** 2) ** 0.5 / after[2]
@@ -81,7 +68,7 @@ def test():
         # The pointer over a seat in Floor A, a little off its centre, away from the view's middle.
         seat, box = nearest_seat(app, pointer, (floor_box[0] + floor_box[2] * 0.3,
                                                floor_box[1] + floor_box[3] * 0.35))
-        box = settle(pointer, seat)
+        box = pointer.settled_box(seat, interval=0.2)
         point = (box[0] + box[2] * 0.3, box[1] + box[3] * 0.6)
         pointer.move(*point)
         time.sleep(0.2)
@@ -99,7 +86,7 @@ def test():
 
         # Keys and buttons keep the view's centre: measured through the seat nearest to it.
         seat, box = nearest_seat(app, pointer, view_centre)
-        box = settle(pointer, seat)
+        box = pointer.settled_box(seat, interval=0.2)
 
         def keys(*names):
             def press():

@@ -55,6 +55,17 @@ def venue_free_seat_ids(path=VENUE):
             for seat in row["seats"] if not seat.get("blocked", False)]
 
 
+def stacks(pid):
+    """Every thread's stack of a hung process (gdb, when installed), for the failure message: a
+    hang seen once in CI must say where it was."""
+    try:
+        result = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"],
+                                capture_output=True, text=True, timeout=60)
+        return result.stdout[-12000:]
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "(no stacks: %s)" % e
+
+
 class Server:
     """One seatbook-server process on 127.0.0.1 and a free port, with its own database."""
 
@@ -71,9 +82,47 @@ class Server:
         self.proc = None
         self.port = None
         self._log = None
+        self.accounts = set()
+        self.tokens = {}  # username → a token of it, reused by the next connections
+
+    # Accounts (protocol 2): one per role, named after it, with a password only tests use. They
+    # are made with the CLI the first time a client of that role connects; later connections sign
+    # in with the token of the first (sign-in happens once per connection, and Argon2id only once
+    # per role and server).
+    ROLES = ("viewer", "clerk", "manager", "admin")
+
+    @staticmethod
+    def password_of(username):
+        return "sbtest-%s-password" % username
+
+    def add_account(self, username, role=None, password=None):
+        """Creates an account with `seatbook-server user add` (an existing one is kept)."""
+        password = password or self.password_of(username)
+        result = subprocess.run(
+            [SERVER, "user", "add", username, "--role=" + (role or username),
+             "--password-file=-", "--store=" + self.store],
+            input=password + "\n", capture_output=True, text=True, timeout=START_TIMEOUT)
+        if result.returncode != 0 and "exists already" not in result.stderr:
+            raise TestFailure("user add %s failed (%d): %s" % (username, result.returncode,
+                                                               result.stderr))
+        self.accounts.add(username)
+        return username, password
+
+    def user_command(self, *args, check_status=True):
+        """Runs `seatbook-server user ARGS… --store=…` (in another process than the server)."""
+        return self.run_command("user", *args, "--store=" + self.store, check_status=check_status)
 
     def run_command(self, *args, check_status=True):
-        result = subprocess.run([SERVER, *args], capture_output=True, text=True, timeout=START_TIMEOUT)
+        proc = subprocess.Popen([SERVER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            where = stacks(proc.pid)
+            proc.kill()
+            proc.communicate()
+            raise TestFailure("%s did not end within %d s:\n%s" % (" ".join(args), START_TIMEOUT, where))
+        result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
         if check_status and result.returncode != 0:
             raise TestFailure("%s failed (%d): %s" % (" ".join(args), result.returncode, result.stderr))
         return result
@@ -105,8 +154,9 @@ class Server:
             except FileNotFoundError:
                 pass
             if time.monotonic() > deadline:
+                where = stacks(self.proc.pid)
                 self.kill()
-                raise TestFailure("server did not start:\n" + self.log())
+                raise TestFailure("server did not start:\n%s\n%s" % (self.log(), where))
             time.sleep(0.02)
         return self
 
@@ -142,9 +192,10 @@ class Server:
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
+                where = stacks(self.proc.pid)
                 self.proc.kill()
                 self.proc.wait()
-                raise TestFailure("server did not stop after %s:\n%s" % (sig, self.log()))
+                raise TestFailure("server did not stop after %s:\n%s\n%s" % (sig, self.log(), where))
         status = self.proc.returncode
         self.proc = None
         if self._log:
@@ -265,20 +316,45 @@ class Client:
 
     @classmethod
     async def connect(cls, server, client_id=None, hello=True, views=None, name="sbtest",
-                      reply_timeout=REPLY_TIMEOUT, **kwargs):
+                      reply_timeout=REPLY_TIMEOUT, sign_in=True, user="clerk", **kwargs):
         """server: a Server, or the ws:// URL of one. views: EventViews carried over from an
         earlier connection (to resume with since). name: the `client` of hello. reply_timeout:
-        how long request() waits for a reply."""
+        how long request() waits for a reply. sign_in: after hello, sign in once as user (an
+        account named after its role, see Server.ROLES) when server is a Server."""
         kwargs.setdefault("max_size", 2 ** 24)
         kwargs.setdefault("ping_interval", None)
         kwargs.setdefault("open_timeout", REPLY_TIMEOUT)
         ws = await websockets.connect(server if isinstance(server, str) else server.url, **kwargs)
         client = cls(ws, client_id or str(uuid.uuid4()), views, reply_timeout)
+        client.signed_in = None
         if hello:
             client.welcome = await client.request("hello", client=name, client_id=client.client_id,
-                                                  protocol=1)
+                                                  protocol=2)
             check(client.welcome["type"] == "welcome", "hello failed: %r" % client.welcome)
+            if sign_in and isinstance(server, Server):
+                await client.sign_in_as(server, user)
+                # A desk's holds come with signed_in now; tests that resume read them here.
+                client.welcome = dict(client.welcome, holds=client.signed_in["holds"])
         return client
+
+    async def sign_in_as(self, server, username="clerk", password=None):
+        """Signs in once: with the server's cached token of username when there is one, else with
+        the password (creating the account named after its role the first time)."""
+        token = server.tokens.get(username) if password is None else None
+        if token is not None:
+            reply = await self.request("sign_in", token=token)
+            if reply["type"] == "signed_in":
+                self.signed_in = reply
+                return reply
+            server.tokens.pop(username, None)
+        if username not in server.accounts and password is None:
+            server.add_account(username)
+        reply = await self.request("sign_in", username=username,
+                                   password=password or server.password_of(username))
+        check(reply["type"] == "signed_in", "sign_in as %s failed: %r" % (username, reply))
+        server.tokens[username] = reply["token"]
+        self.signed_in = reply
+        return reply
 
     def next_id(self):
         return "r%d" % next(self._ids)

@@ -83,6 +83,45 @@ test_strings (void)
   g_assert_false (sb_auth_reason_from_string ("gone", NULL));
 }
 
+/* The role table of docs/protocol.md, request by request. */
+static void
+test_required_roles (void)
+{
+  static const struct
+  {
+    SbRequestType type;
+    gboolean needs_sign_in;
+    SbRole role;
+  } table[] = {
+    { SB_REQUEST_HELLO, FALSE, 0 },
+    { SB_REQUEST_SIGN_IN, FALSE, 0 },
+    { SB_REQUEST_PING, FALSE, 0 },
+    { SB_REQUEST_LIST_EVENTS, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_SUBSCRIBE, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_UNSUBSCRIBE, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_SIGN_OUT, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_HOLD, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_EXTEND, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_RELEASE, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_BOOK, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_AUDIT, TRUE, SB_ROLE_MANAGER },
+  };
+
+  /* Every request type is in the table. */
+  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_AUDIT + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      SbRole role = SB_ROLE_ADMIN + 1;
+
+      g_assert_cmpint (sb_request_type_required_role (table[i].type, &role), ==,
+                       table[i].needs_sign_in);
+      if (table[i].needs_sign_in)
+        g_assert_cmpint (role, ==, table[i].role);
+      else
+        g_assert_cmpint (role, ==, SB_ROLE_ADMIN + 1);
+    }
+}
+
 /* Protocol version 2: sign_in (by password, by token), sign_out, audit. */
 static void
 test_parse_account_requests (void)
@@ -1008,6 +1047,7 @@ main (int argc, char **argv)
   g_test_add_func ("/request/parse-each-type", test_parse_each_type);
   g_test_add_func ("/request/limits", test_limits);
   g_test_add_func ("/request/parse-account-requests", test_parse_account_requests);
+  g_test_add_func ("/request/required-roles", test_required_roles);
   g_test_add_func ("/request/round-trip", test_round_trip);
   g_test_add_func ("/request/fuzz", test_fuzz);
   g_test_add_func ("/request/escapes", test_escapes);
