@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include "sb-application.h"
+#include "sb-certificate-dialog.h"
 #include "sb-desk.h"
 #include "sb-preferences-dialog.h"
 #include "sb-util.h"
@@ -19,6 +20,7 @@ struct _SbApplication
   guint sigint_source;
 
   GSettings *settings;
+  SbCertificateTrust *certificate_trust;
   char *client_id;
   char *event_id; /* --event */
 };
@@ -159,6 +161,19 @@ sb_application_shutdown (GApplication *application)
 }
 
 static void
+certificate_rejected_cb (SbConnection *connection,
+                         const char *server,
+                         const char *fingerprint,
+                         gboolean changed,
+                         GtkWindow *window)
+{
+  SbApplication *self = SB_APPLICATION (gtk_window_get_application (window));
+
+  gtk_window_present (GTK_WINDOW (sb_certificate_dialog_new (
+      window, connection, self->certificate_trust, server, fingerprint, changed)));
+}
+
+static void
 sb_application_activate (GApplication *application)
 {
   SbApplication *self = SB_APPLICATION (application);
@@ -169,8 +184,11 @@ sb_application_activate (GApplication *application)
       g_autofree char *url = g_settings_get_string (self->settings, "server-url");
       g_autoptr (SbDesk) desk = sb_desk_new (url, self->client_id);
 
+      sb_connection_set_certificate_trust (sb_desk_get_connection (desk), self->certificate_trust);
       window = GTK_WINDOW (
           sb_window_new (GTK_APPLICATION (self), self->settings, desk, self->event_id));
+      g_signal_connect_object (sb_desk_get_connection (desk), "certificate-rejected",
+                               G_CALLBACK (certificate_rejected_cb), window, G_CONNECT_DEFAULT);
     }
   gtk_window_present (window);
 }
@@ -226,6 +244,7 @@ sb_application_finalize (GObject *object)
   SbApplication *self = SB_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->certificate_trust);
   g_free (self->client_id);
   g_free (self->event_id);
 
@@ -259,6 +278,7 @@ sb_application_init (SbApplication *self)
   };
 
   self->settings = g_settings_new (SB_APPLICATION_ID);
+  self->certificate_trust = sb_certificate_trust_new (self->settings);
 
   /* Created once and kept: holds belong to this identity, across reconnects and restarts. */
   self->client_id = g_settings_get_string (self->settings, "client-id");

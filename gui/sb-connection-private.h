@@ -76,6 +76,10 @@ struct _SbConnection
   gboolean accounts;         /* the server wants a sign-in (welcome v2 or an unauthenticated) */
   gboolean awaiting_sign_in; /* requests wait: not signed in on this socket yet */
   char *sign_in_id;          /* the sign_in in flight on this socket, or NULL */
+
+  SbCertificateTrust *trust;  /* NULL: only what the system's CAs vouch for */
+  char *rejected_fingerprint; /* of the certificate the last attempt refused */
+  gboolean rejected_changed;  /* …because another one was accepted before */
 };
 
 enum
@@ -103,6 +107,7 @@ enum
   SIGNAL_HOLDS,
   SIGNAL_SUBSCRIPTION_FAILED,
   SIGNAL_SIGNED_IN,
+  SIGNAL_CERTIFICATE_REJECTED,
   N_SIGNALS
 };
 

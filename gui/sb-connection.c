@@ -14,6 +14,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "sb-certificate-trust.h"
 #include "sb-connection-private.h"
 #include "sb-protocol.h"
 
@@ -344,6 +345,21 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->connect_cancellable);
+  if (socket == NULL && self->rejected_fingerprint != NULL)
+    {
+      g_autofree char *server = sb_certificate_server_of_url (self->url);
+      g_autofree char *fingerprint = g_steal_pointer (&self->rejected_fingerprint);
+
+      set_last_error (self, self->rejected_changed
+                                ? _ ("The server’s certificate has changed since you trusted it. "
+                                     "Not connecting until you accept the new one.")
+                                : _ ("The server’s certificate is not trusted yet."));
+      /* Trying again cannot help: the connection waits for a person (reconnect_now ()). */
+      set_state (self, SB_CONNECTION_DISCONNECTED);
+      g_signal_emit (self, _sb_connection_signals[SIGNAL_CERTIFICATE_REJECTED], 0, server,
+                     fingerprint, self->rejected_changed);
+      return;
+    }
   if (socket == NULL)
     {
       g_autofree char *message
@@ -366,6 +382,28 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer data)
   hello->protocol = SB_PROTOCOL_VERSION;
   pending = _sb_connection_add_pending (self, hello, NULL);
   _sb_connection_send_text (self, pending->text);
+}
+
+/* For wss:// only: a certificate the system's CAs do not vouch for is accepted when its
+ * fingerprint was accepted for this server; otherwise it is remembered for connected_cb (). */
+static gboolean
+accept_certificate_cb (SoupMessage *message,
+                       GTlsCertificate *certificate,
+                       GTlsCertificateFlags errors,
+                       SbConnection *self)
+{
+  g_autofree char *server = sb_certificate_server_of_url (self->url);
+  SbCertificateVerdict verdict;
+
+  if (self->trust == NULL || server == NULL)
+    return FALSE;
+  verdict = sb_certificate_trust_check (self->trust, server, certificate, errors);
+  if (verdict == SB_CERTIFICATE_TRUSTED)
+    return TRUE;
+  g_free (self->rejected_fingerprint);
+  self->rejected_fingerprint = sb_certificate_fingerprint (certificate);
+  self->rejected_changed = verdict == SB_CERTIFICATE_CHANGED;
+  return FALSE;
 }
 
 static void
@@ -391,6 +429,8 @@ connect_now (SbConnection *self)
       return;
     }
 
+  g_clear_pointer (&self->rejected_fingerprint, g_free);
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
   set_state (self, SB_CONNECTION_CONNECTING);
   self->connect_cancellable = g_cancellable_new ();
   soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
@@ -399,6 +439,15 @@ connect_now (SbConnection *self)
 }
 
 /* Public API */
+
+void
+sb_connection_set_certificate_trust (SbConnection *self, SbCertificateTrust *trust)
+{
+  g_return_if_fail (SB_IS_CONNECTION (self));
+  g_return_if_fail (trust == NULL || SB_IS_CERTIFICATE_TRUST (trust));
+
+  g_set_object (&self->trust, trust);
+}
 
 SbConnection *
 sb_connection_new (const char *url, const char *client_id)
@@ -568,6 +617,7 @@ sb_connection_dispose (GObject *object)
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
+  g_clear_object (&self->trust);
 
   G_OBJECT_CLASS (sb_connection_parent_class)->dispose (object);
 }
@@ -586,6 +636,7 @@ sb_connection_finalize (GObject *object)
   g_free (self->last_error);
   g_free (self->ping_id);
   g_free (self->sign_in_id);
+  g_free (self->rejected_fingerprint);
 
   G_OBJECT_CLASS (sb_connection_parent_class)->finalize (object);
 }
@@ -654,6 +705,13 @@ sb_connection_class_init (SbConnectionClass *klass)
   _sb_connection_signals[SIGNAL_SUBSCRIPTION_FAILED]
       = g_signal_new ("subscription-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+  /* certificate-rejected (server "host:port", SHA-256 fingerprint, changed): a wss:// server's
+   * certificate is neither vouched for by the system's CAs nor accepted for this server (changed:
+   * another was). The connection stays down until sb_connection_reconnect_now (), typically
+   * after a person accepted it through SbCertificateTrust. */
+  _sb_connection_signals[SIGNAL_CERTIFICATE_REJECTED]
+      = g_signal_new ("certificate-rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "sb-certificate-trust.h"
 #include "sb-message.h"
 #include "sb-request.h"
 #include "sb-session.h"
@@ -27,6 +28,10 @@ GType sb_connection_state_get_type (void);
 G_DECLARE_FINAL_TYPE (SbConnection, sb_connection, SB, CONNECTION, GObject)
 
 SbConnection *sb_connection_new (const char *url, const char *client_id);
+
+/* Which certificates of wss:// servers are accepted beyond the system's CAs (see the signal
+ * certificate-rejected). */
+void sb_connection_set_certificate_trust (SbConnection *self, SbCertificateTrust *trust);
 
 const char *sb_connection_get_url (SbConnection *self);
 /* Drops the current connection and connects to url; subscriptions and unanswered requests carry

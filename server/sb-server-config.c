@@ -27,6 +27,8 @@ sb_server_config_finalize (GObject *object)
   SbServerConfig *self = SB_SERVER_CONFIG (object);
 
   g_free (self->settings.listen);
+  g_free (self->settings.tls_certificate);
+  g_free (self->settings.tls_key);
   g_free (self->settings.port_file);
   g_free (self->settings.store_uri);
   g_free (self->settings.venue_file);
@@ -50,7 +52,7 @@ static void
 sb_server_config_init (SbServerConfig *self)
 {
   self->settings.command = SB_COMMAND_SERVE;
-  self->settings.listen = g_strdup ("0.0.0.0");
+  /* listen stays NULL until parsed: its default depends on TLS. */
   self->settings.port = 8080;
   self->settings.log_level = G_LOG_LEVEL_MESSAGE;
   self->settings.requests_per_second = 50;
@@ -300,6 +302,32 @@ apply_setting (SbServerConfig *self, const char *key, const char *value, GError 
         }
       s->session_hours = hours;
     }
+  else if (strcmp (key, "tls-certificate") == 0 || strcmp (key, "tls-key") == 0)
+    {
+      char **target = key[4] == 'c' ? &s->tls_certificate : &s->tls_key;
+
+      if (*value == '\0')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value for %s: empty path", key);
+          return FALSE;
+        }
+      g_free (*target);
+      *target = g_strdup (value);
+    }
+  else if (strcmp (key, "allow-plaintext") == 0)
+    {
+      if (g_ascii_strcasecmp (value, "true") == 0)
+        s->allow_plaintext = TRUE;
+      else if (g_ascii_strcasecmp (value, "false") == 0)
+        s->allow_plaintext = FALSE;
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for allow-plaintext: expected true or false", value);
+          return FALSE;
+        }
+    }
   else if (is_edge_setting (key))
     return apply_edge_setting (s, key, value, error);
   else
@@ -380,6 +408,9 @@ typedef struct
   char *partial_frame_budget;
   char *accounts;
   char *session_hours;
+  char *tls_certificate;
+  char *tls_key;
+  gboolean allow_plaintext;
   char *venue;
   char *id;
   char *name;
@@ -410,6 +441,8 @@ command_line_clear (CommandLine *cl)
   g_free (cl->partial_frame_budget);
   g_free (cl->accounts);
   g_free (cl->session_hours);
+  g_free (cl->tls_certificate);
+  g_free (cl->tls_key);
   g_free (cl->venue);
   g_free (cl->id);
   g_free (cl->name);
@@ -488,8 +521,9 @@ static const char serve_description[]
       "store,\n"
       "log-level, requests-per-second, burst, max-queue-bytes, max-seats-per-request,\n"
       "handshake-timeout, hello-timeout, frame-timeout, ping-interval, pong-timeout,\n"
-      "partial-frame-budget, accounts and session-hours, spelt as the long options. Options given "
-      "on the command line win\n"
+      "partial-frame-budget, accounts, session-hours, tls-certificate, tls-key and\n"
+      "allow-plaintext (true or false), spelt as the long options. Options given on the "
+      "command line win\n"
       "over the file.\n"
       "\n"
       "Exit status: 0 on success and after SIGINT/SIGTERM (graceful shutdown), 1 when the store\n"
@@ -543,7 +577,7 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
   };
   const GOptionEntry serve_entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &cl.listen,
-      "Address to listen on (default 0.0.0.0; :: for IPv6)", "ADDRESS" },
+      "Address to listen on (default 0.0.0.0 with TLS, else 127.0.0.1; :: for IPv6)", "ADDRESS" },
     { "port", 'p', 0, G_OPTION_ARG_STRING, &cl.port, "Port (default 8080; 0 = any free port)",
       "PORT" },
     { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &cl.port_file,
@@ -576,6 +610,12 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       "MODE" },
     { "session-hours", 0, 0, G_OPTION_ARG_STRING, &cl.session_hours,
       "Hours a sign-in lasts before its token expires (default 12)", "H" },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &cl.tls_certificate,
+      "PEM certificate (chain) to serve wss:// and https with; needs --tls-key", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &cl.tls_key, "PEM private key of --tls-certificate",
+      "FILE" },
+    { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &cl.allow_plaintext,
+      "Serve plain ws:// on an address other than loopback (warned about at every start)", NULL },
     { NULL },
   };
   const GOptionEntry create_entries[] = {
@@ -689,11 +729,24 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { "partial-frame-budget", cl.partial_frame_budget },
     { "accounts", cl.accounts },
     { "session-hours", cl.session_hours },
+    { "tls-certificate", cl.tls_certificate },
+    { "tls-key", cl.tls_key },
+    { "allow-plaintext", cl.allow_plaintext ? "true" : NULL },
   };
   for (guint i = 0; i < G_N_ELEMENTS (overrides); i++)
     if (overrides[i].value != NULL
         && !apply_setting (self, overrides[i].key, overrides[i].value, error))
       return FALSE;
+
+  if ((s->tls_certificate == NULL) != (s->tls_key == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "tls-certificate and tls-key go together: set both or neither");
+      return FALSE;
+    }
+  /* Without TLS, nothing but this machine may reach the server unless the operator says so. */
+  if (s->listen == NULL)
+    s->listen = g_strdup (s->tls_certificate != NULL ? "0.0.0.0" : "127.0.0.1");
 
   if (s->command == SB_COMMAND_CREATE_EVENT)
     {

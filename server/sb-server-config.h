@@ -22,7 +22,7 @@ typedef struct
   SbCommand command;
 
   /* serve */
-  char *listen; /* address to bind, default "0.0.0.0" */
+  char *listen; /* address to bind; default 0.0.0.0 with TLS, 127.0.0.1 without */
   guint port;   /* 0 = any free port */
   char *port_file;
   char *store_uri;
@@ -36,7 +36,10 @@ typedef struct
   /* Sign-in (docs/protocol.md, protocol 2). FALSE ("accounts=off") is transitional: protocol 1
    * as before, for the app until it signs in (docs/operations.md). */
   gboolean accounts_required;
-  double session_hours; /* a session token's lifetime */
+  double session_hours;  /* a session token's lifetime */
+  char *tls_certificate; /* PEM paths; both set = wss:// and https */
+  char *tls_key;
+  gboolean allow_plaintext; /* plain text on an address other than loopback */
 
   /* create-event */
   char *venue_file;

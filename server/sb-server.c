@@ -756,6 +756,45 @@ resolve_listen_address (const char *listen, GError **error)
   return address;
 }
 
+/* TLS when a certificate is configured; plain text only where nobody else can listen in, unless
+ * the operator asked for it (and then the log says so at every start). */
+static gboolean
+check_transport_security (const SbServerSettings *settings,
+                          GInetAddress *address,
+                          GTlsCertificate **out_certificate,
+                          GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  *out_certificate = NULL;
+  if (settings->tls_certificate != NULL)
+    {
+      *out_certificate = g_tls_certificate_new_from_files (settings->tls_certificate,
+                                                           settings->tls_key, &local_error);
+      if (*out_certificate == NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "Cannot load the TLS certificate %s and key %s: ",
+                                      settings->tls_certificate, settings->tls_key);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!settings->allow_plaintext && !g_inet_address_get_is_loopback (address))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Refusing to serve plain-text ws:// on %s: set tls-certificate and tls-key, "
+                   "listen on a loopback address, or set allow-plaintext=true",
+                   settings->listen);
+      return FALSE;
+    }
+  if (settings->allow_plaintext)
+    g_warning ("allow-plaintext is set: WebSocket traffic, /healthz and /metrics are not "
+               "encrypted; anyone on the network path can read and change them");
+  return TRUE;
+}
+
 /* Creates the listening socket ourselves: soup_server_listen_all () would use GLib's backlog. */
 static GSocket *
 listen_on (GInetAddress *address, guint port, guint *out_port, GError **error)
@@ -800,10 +839,16 @@ sb_server_start (SbServer *self, GError **error)
   if (address == NULL)
     return FALSE;
 
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  if (!check_transport_security (self->settings, address, &certificate, error))
+    return FALSE;
+
   self->listen_socket = listen_on (address, self->settings->port, &self->port, &local_error);
   if (self->listen_socket != NULL)
     self->listener = sb_ws_listener_new (self->soup, self->listen_socket, &self->settings->ws,
                                          sb_metrics_get_ws_stats (self->metrics), &local_error);
+  if (self->listener != NULL)
+    sb_ws_listener_set_tls_certificate (self->listener, certificate);
   if (self->listener == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
@@ -832,10 +877,10 @@ sb_server_start (SbServer *self, GError **error)
 
   g_autofree char *address_text = g_inet_address_to_string (address);
   gboolean ipv6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
-  g_message ("seatbook-server " PACKAGE_VERSION " listening on ws://%s%s%s:%u/ws (store %s, %u "
+  g_message ("seatbook-server " PACKAGE_VERSION " listening on %s://%s%s%s:%u/ws (store %s, %u "
              "events)",
-             ipv6 ? "[" : "", address_text, ipv6 ? "]" : "", self->port, self->store_description,
-             self->events_by_id->len);
+             certificate != NULL ? "wss" : "ws", ipv6 ? "[" : "", address_text, ipv6 ? "]" : "",
+             self->port, self->store_description, self->events_by_id->len);
   return TRUE;
 }
 

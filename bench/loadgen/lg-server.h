@@ -2,7 +2,7 @@
  * from /proc, and its Prometheus /metrics (the broadcast lag histogram). */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -18,8 +18,15 @@ typedef struct
 
 gboolean lg_proc_sample (int pid, LgProcSample *sample);
 
-/* GETs url (an http:// URL on the loopback interface) and returns the body, or NULL. */
+/* GETs url (an http:// or https:// URL on the loopback interface) and returns the body, or NULL. */
 char *lg_metrics_fetch (const char *url, GError **error);
+
+/* SoupMessage::accept-certificate for the bench's own loopback server (a self-signed certificate):
+ * accepts any. */
+gboolean lg_accept_any_certificate (gpointer message,
+                                    gpointer certificate,
+                                    GTlsCertificateFlags errors,
+                                    gpointer user_data);
 
 /* A Prometheus histogram: cumulative bucket counts by upper bound. */
 typedef struct

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <gnutls/gnutls.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -27,6 +28,7 @@
 typedef enum
 {
   WS_CONNECTING,
+  WS_TLS_HANDSHAKE, /* wss:// only */
   WS_HANDSHAKE,
   WS_OPEN,
 } WsState;
@@ -38,6 +40,9 @@ struct _LgLoop
   /* One scratch buffer for all reads: a connection keeps a buffer of its own only while it holds
    * an incomplete frame, so 10,000 idle connections cost no buffers here. */
   GByteArray *scratch;
+  /* wss://: one set of credentials for every connection, with no trust anchors: the load is only
+   * ever sent to a loopback server whose certificate is the bench's own (never verified). */
+  gnutls_certificate_credentials_t tls_credentials;
 };
 
 struct _LgWs
@@ -53,6 +58,8 @@ struct _LgWs
   GByteArray *out;       /* bytes the socket did not take yet */
   GByteArray *fragments; /* a fragmented message being reassembled */
   char *request;         /* the handshake request, until sent */
+  gnutls_session_t tls;  /* wss:// only */
+  gboolean tls_retry;    /* GnuTLS would block mid-record: the next send repeats it */
 };
 
 LgLoop *
@@ -80,7 +87,24 @@ lg_loop_free (LgLoop *loop)
     return;
   close (loop->epfd);
   g_byte_array_unref (loop->scratch);
+  if (loop->tls_credentials != NULL)
+    gnutls_certificate_free_credentials (loop->tls_credentials);
   g_free (loop);
+}
+
+gboolean
+lg_loop_use_tls (LgLoop *loop, GError **error)
+{
+  int ret = gnutls_certificate_allocate_credentials (&loop->tls_credentials);
+
+  if (ret < 0)
+    {
+      loop->tls_credentials = NULL;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GnuTLS credentials: %s",
+                   gnutls_strerror (ret));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 guint
@@ -109,6 +133,8 @@ ws_free (LgWs *ws)
       epoll_ctl (ws->loop->epfd, EPOLL_CTL_DEL, ws->fd, NULL);
       close (ws->fd);
     }
+  if (ws->tls != NULL)
+    gnutls_deinit (ws->tls);
   g_free (ws->accept_key);
   g_free (ws->request);
   if (ws->in != NULL)
@@ -204,6 +230,43 @@ lg_ws_connect (LgLoop *loop,
   return ws;
 }
 
+/* send () or, over TLS, GnuTLS's: -1 with errno EAGAIN when it would block. A TLS record that
+ * would block is repeated by the next call (GnuTLS wants the same bytes again: they are the head
+ * of ws->out by then). */
+static ssize_t
+ws_send_raw (LgWs *ws, const guint8 *data, gsize len)
+{
+  ssize_t n;
+
+  if (ws->tls == NULL)
+    return send (ws->fd, data, len, MSG_NOSIGNAL);
+  n = ws->tls_retry ? gnutls_record_send (ws->tls, NULL, 0)
+                    : gnutls_record_send (ws->tls, data, len);
+  ws->tls_retry = n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED;
+  if (ws->tls_retry)
+    errno = EAGAIN;
+  else if (n < 0)
+    errno = EPIPE;
+  return n < 0 ? -1 : n;
+}
+
+static ssize_t
+ws_recv_raw (LgWs *ws, guint8 *data, gsize len)
+{
+  ssize_t n;
+
+  if (ws->tls == NULL)
+    return recv (ws->fd, data, len, 0);
+  n = gnutls_record_recv (ws->tls, data, len);
+  if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+    errno = EAGAIN;
+  else if (n == GNUTLS_E_PREMATURE_TERMINATION)
+    return 0;
+  else if (n < 0)
+    errno = ECONNRESET;
+  return n < 0 ? -1 : n;
+}
+
 /* Writes what the socket takes; keeps the rest in ws->out and asks for EPOLLOUT. */
 static gboolean
 ws_write (LgWs *ws, const guint8 *data, gsize len)
@@ -216,7 +279,7 @@ ws_write (LgWs *ws, const guint8 *data, gsize len)
 
   while (len > 0)
     {
-      ssize_t n = send (ws->fd, data, len, MSG_NOSIGNAL);
+      ssize_t n = ws_send_raw (ws, data, len);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -244,7 +307,7 @@ ws_flush (LgWs *ws)
 {
   while (ws->out != NULL && ws->out->len > 0)
     {
-      ssize_t n = send (ws->fd, ws->out->data, ws->out->len, MSG_NOSIGNAL);
+      ssize_t n = ws_send_raw (ws, ws->out->data, ws->out->len);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -433,7 +496,8 @@ ws_parse_frames (LgWs *ws, const guint8 *data, gsize len, gint64 now_us)
   return (gssize) pos;
 }
 
-static void
+/* FALSE when the connection ended (ws is freed then). */
+static gboolean
 ws_handle_readable (LgWs *ws, gint64 now_us)
 {
   /* Read into the shared scratch buffer, unless a frame is incomplete: then read straight into the
@@ -447,16 +511,16 @@ ws_handle_readable (LgWs *ws, gint64 now_us)
 
   ssize_t n;
   do
-    n = recv (ws->fd, buf->data + have, READ_CHUNK, 0);
+    n = ws_recv_raw (ws, buf->data + have, READ_CHUNK);
   while (n < 0 && errno == EINTR);
   if (n <= 0)
     {
       g_byte_array_set_size (buf, (guint) have);
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return;
+        return TRUE;
       ws_fail (ws, SB_WS_CLOSE_ABNORMAL,
                n == 0 ? "connection closed without a close frame" : g_strerror (errno));
-      return;
+      return FALSE;
     }
   have += (gsize) n;
   g_byte_array_set_size (buf, (guint) have);
@@ -471,7 +535,7 @@ ws_handle_readable (LgWs *ws, gint64 now_us)
       if (head < 0)
         {
           ws_fail (ws, SB_WS_CLOSE_ABNORMAL, reason);
-          return;
+          return FALSE;
         }
       if (head == 0)
         goto keep;
@@ -484,7 +548,7 @@ ws_handle_readable (LgWs *ws, gint64 now_us)
   {
     gssize used = ws_parse_frames (ws, data + consumed, have - consumed, now_us);
     if (used < 0)
-      return;
+      return FALSE;
     consumed += (gsize) used;
   }
 
@@ -502,6 +566,31 @@ keep:
       ws->in = g_byte_array_sized_new ((guint) (have - consumed));
       g_byte_array_append (ws->in, data + consumed, (guint) (have - consumed));
     }
+  return TRUE;
+}
+
+static void
+ws_send_upgrade (LgWs *ws)
+{
+  ws->state = WS_HANDSHAKE;
+  g_autofree char *request = g_steal_pointer (&ws->request);
+  ws_update_events (ws, EPOLLIN);
+  if (!ws_write (ws, (const guint8 *) request, strlen (request)))
+    ws_fail (ws, SB_WS_CLOSE_ABNORMAL, "sending the handshake failed");
+}
+
+/* Drives the TLS handshake without blocking; the upgrade request follows it. */
+static void
+ws_continue_tls (LgWs *ws)
+{
+  int ret = gnutls_handshake (ws->tls);
+
+  if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+    ws_update_events (ws, gnutls_record_get_direction (ws->tls) ? EPOLLOUT : EPOLLIN);
+  else if (ret < 0)
+    ws_fail (ws, SB_WS_CLOSE_ABNORMAL, gnutls_strerror (ret));
+  else
+    ws_send_upgrade (ws);
 }
 
 static void
@@ -516,11 +605,21 @@ ws_handle_connected (LgWs *ws)
       ws_fail (ws, SB_WS_CLOSE_ABNORMAL, g_strerror (err));
       return;
     }
-  ws->state = WS_HANDSHAKE;
-  g_autofree char *request = g_steal_pointer (&ws->request);
-  ws_update_events (ws, EPOLLIN);
-  if (!ws_write (ws, (const guint8 *) request, strlen (request)))
-    ws_fail (ws, SB_WS_CLOSE_ABNORMAL, "sending the handshake failed");
+  if (ws->loop->tls_credentials == NULL)
+    {
+      ws_send_upgrade (ws);
+      return;
+    }
+  ws->state = WS_TLS_HANDSHAKE;
+  if (gnutls_init (&ws->tls, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0
+      || gnutls_set_default_priority (ws->tls) < 0
+      || gnutls_credentials_set (ws->tls, GNUTLS_CRD_CERTIFICATE, ws->loop->tls_credentials) < 0)
+    {
+      ws_fail (ws, SB_WS_CLOSE_ABNORMAL, "cannot set up a TLS session");
+      return;
+    }
+  gnutls_transport_set_int (ws->tls, ws->fd);
+  ws_continue_tls (ws);
 }
 
 int
@@ -542,15 +641,23 @@ lg_loop_iterate (LgLoop *loop, int timeout_ms)
           ws_handle_connected (ws);
           continue;
         }
+      if (ws->state == WS_TLS_HANDSHAKE)
+        {
+          ws_continue_tls (ws);
+          continue;
+        }
       /* Write first: a failed flush frees ws. */
       if ((ev & EPOLLOUT) != 0 && !ws_flush (ws))
         {
           ws_fail (ws, SB_WS_CLOSE_ABNORMAL, "send failed");
           continue;
         }
+      /* The time is taken per read, not per batch: it is the receive time of lag figures. Over
+       * TLS, GnuTLS may hold decrypted records that epoll cannot see: read until it holds none. */
       if ((ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0)
-        /* The time is taken per read, not per batch: it is the receive time of lag figures. */
-        ws_handle_readable (ws, g_get_monotonic_time ());
+        while (ws_handle_readable (ws, g_get_monotonic_time ()) && ws->tls != NULL
+               && gnutls_record_check_pending (ws->tls) > 0)
+          ;
     }
   return n;
 }

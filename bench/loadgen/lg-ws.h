@@ -31,6 +31,9 @@ typedef struct
 
 LgLoop *lg_loop_new (GError **error);
 void lg_loop_free (LgLoop *loop);
+/* Every connection made from now on speaks TLS (wss://), without verifying the certificate:
+ * the load generator only ever talks to a loopback server. */
+gboolean lg_loop_use_tls (LgLoop *loop, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Waits up to timeout_ms for readiness and dispatches. Returns the number of events handled. */
 int lg_loop_iterate (LgLoop *loop, int timeout_ms);
 /* Connections whose TCP connect or handshake is not finished. */

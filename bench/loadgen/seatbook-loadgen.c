@@ -179,7 +179,9 @@ static char *opt_username = NULL;
 static char *opt_password_file = NULL;
 
 static GOptionEntry entries[] = {
-  { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url, "Server WebSocket URL (loopback only)", "URL" },
+  { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url,
+    "Server WebSocket URL, ws:// or wss:// (loopback only; the certificate is not verified)",
+    "URL" },
   { "event", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opt_events,
     "Event to book and watch (repeat for several)", "ID" },
   { "idle-event", 0, 0, G_OPTION_ARG_STRING, &opt_idle_event,
@@ -234,6 +236,7 @@ static struct sockaddr_in server_address;
 static char *host_header;
 static char *ws_path;
 static char *metrics_url;
+static gboolean use_tls;    /* wss:// */
 static GPtrArray *events;   /* Event */
 static GPtrArray *conns;    /* Conn, in creation order */
 static GPtrArray *watchers; /* Conn, borrowed */
@@ -1198,13 +1201,16 @@ parse_url (GError **error)
 
   if (uri == NULL)
     return FALSE;
-  if (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0)
+  if (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0
+      && g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "only ws:// URLs are supported");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "only ws:// and wss:// URLs are supported");
       return FALSE;
     }
+  use_tls = g_strcmp0 (g_uri_get_scheme (uri), "wss") == 0;
   const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
+  int port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : use_tls ? 443 : 80;
 
   /* A load generator must never be pointed at somebody else's machine by mistake. */
   memset (&server_address, 0, sizeof server_address);
@@ -1226,7 +1232,7 @@ parse_url (GError **error)
     }
   host_header = g_strdup_printf ("%s:%d", host, port);
   ws_path = g_strdup (g_uri_get_path (uri)[0] != '\0' ? g_uri_get_path (uri) : "/");
-  metrics_url = g_strdup_printf ("http://%s:%d/metrics", host, port);
+  metrics_url = g_strdup_printf ("%s://%s:%d/metrics", use_tls ? "https" : "http", host, port);
   return TRUE;
 }
 
@@ -1693,7 +1699,7 @@ main (int argc, char **argv)
   signal (SIGPIPE, SIG_IGN);
 
   loop = lg_loop_new (&error);
-  if (loop == NULL)
+  if (loop == NULL || (use_tls && !lg_loop_use_tls (loop, &error)))
     g_error ("%s", error->message);
   rng = g_rand_new_with_seed ((guint32) opt_seed);
   events = g_ptr_array_new ();

@@ -12,6 +12,8 @@
 #   PERF_OUT        profile the server with perf (cpu-clock, call graphs) during each load
 #                   generator run into PERF_OUT.N (N counts the runs of the script)
 #   KEEP_TMP=1      keep the temporary directory (database, server log)
+#   TLS=1           the server serves wss:// with a fresh self-signed certificate (P-256), and
+#                   the load generator connects with wss:// (GnuTLS, certificate not verified)
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,6 +35,14 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/seatbook-bench.XXXXXX")
 db=$tmp/seatbook.db
 server_pid=
+tls_args=()
+scheme=ws
+if [ "${TLS:-0}" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/bench.key" -out "$tmp/bench.crt" 2>/dev/null
+  tls_args=(--listen 127.0.0.1 --tls-certificate "$tmp/bench.crt" --tls-key "$tmp/bench.key")
+  scheme=wss
+fi
 
 cleanup () {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -90,7 +100,7 @@ start_server () {
   rm -f "$tmp/port"
   # shellcheck disable=SC2086
   ${SERVER_WRAPPER:-} "$server_bin" --port 0 --port-file "$tmp/port" --store "sqlite:$db" \
-    --requests-per-second 1000000 --burst 1000000 "$@" >"$tmp/server.log" 2>&1 &
+    --requests-per-second 1000000 --burst 1000000 "${tls_args[@]}" "$@" >"$tmp/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do
     [ -s "$tmp/port" ] && break
@@ -99,7 +109,7 @@ start_server () {
   done
   [ -s "$tmp/port" ] || { echo "server did not start" >&2; exit 1; }
   port=$(cat "$tmp/port")
-  url=ws://127.0.0.1:$port/ws
+  url=$scheme://127.0.0.1:$port/ws
   # With SERVER_WRAPPER the wrapper's child is the server: find it for /proc readings.
   real_pid=$(pgrep -P "$server_pid" -x seatbook-server || echo "$server_pid")
 }
@@ -119,7 +129,7 @@ stop_server () {
 # header TITLE: what ran where, so a figure can be judged later.
 header () {
   echo "== $1"
-  echo "   $(date -u +%FT%TZ)  $(uname -srm)  $(nproc) cores  load:$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "   $(date -u +%FT%TZ)  $(uname -srm)  $(nproc) cores  load:$(cut -d' ' -f1-3 /proc/loadavg)  $scheme://"
   # The binary may be built from uncommitted work: name it by its hash as well as HEAD.
   echo "   server $server_bin (sha256 $(sha256sum "$server_bin" | cut -c1-12), tree at" \
     "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')" \

@@ -3,6 +3,13 @@
  * A connection holds no buffer while it is idle: incoming bytes are read into the poller's
  * scratch buffer and parsed there, and only an incomplete frame is kept. Outgoing frames are
  * GBytes, so one encoded broadcast is shared by every subscriber.
+ *
+ * Over TLS the same code runs, but bytes go through the GTlsConnection's pollable streams, non
+ * blocking: a read loops until the TLS layer says it would block (it may hold decrypted bytes
+ * that epoll cannot see), and a write that would block waits for EPOLLOUT (EPOLLIN is always
+ * watched, should GnuTLS need to read first). GnuTLS wants a write that would block repeated
+ * with the same bytes: the queue's head is unchanged until it is taken, and tls_pending keeps
+ * close_discarding () from dropping what GnuTLS has already encrypted.
  */
 
 #include "sb-ws-private.h"
@@ -18,6 +25,8 @@
 #define READS_PER_WAKEUP 8
 #define MAX_IOV 64
 #define CLOSE_TIMEOUT_SECONDS 2
+/* One TLS record's worth: a write over TLS gathers at most this much from the queue. */
+#define TLS_WRITE_SIZE (16 * 1024)
 
 typedef struct
 {
@@ -33,6 +42,11 @@ struct _SbWsConnection
   SbWsPoller *poller; /* not owned: the poller outlives its connections */
   int fd;
   char *peer;
+
+  GTlsConnection *tls; /* NULL for plain text */
+  GPollableInputStream *tls_in;
+  GPollableOutputStream *tls_out;
+  gsize tls_pending; /* bytes of the queue's head GnuTLS took in a write that would block */
 
   GByteArray *partial;  /* bytes of an incomplete frame; NULL while idle */
   GByteArray *fragment; /* payload of a fragmented message so far */
@@ -78,6 +92,9 @@ sb_ws_connection_finalize (GObject *object)
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
   if (self->fd >= 0)
     close (self->fd);
+  if (self->tls != NULL)
+    g_io_stream_close (G_IO_STREAM (self->tls), NULL, NULL);
+  g_clear_object (&self->tls);
   g_queue_clear_full (&self->out, (GDestroyNotify) out_chunk_free);
   g_clear_pointer (&self->partial, g_byte_array_unref);
   g_clear_pointer (&self->fragment, g_byte_array_unref);
@@ -101,13 +118,19 @@ sb_ws_connection_init (SbWsConnection *self)
 }
 
 SbWsConnection *
-_sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer)
+_sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer, GTlsConnection *tls)
 {
   SbWsConnection *self = g_object_new (SB_TYPE_WS_CONNECTION, NULL);
 
   self->poller = poller;
   self->fd = fd;
   self->peer = g_strdup (peer);
+  if (tls != NULL)
+    {
+      self->tls = g_object_ref (tls);
+      self->tls_in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (G_IO_STREAM (tls)));
+      self->tls_out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (G_IO_STREAM (tls)));
+    }
   self->last_received_us = g_get_monotonic_time ();
 
   return self;
@@ -186,6 +209,14 @@ finish (SbWsConnection *self, gushort code, const char *reason)
   _sb_ws_poller_forget (self->poller, self);
   close (self->fd);
   self->fd = -1;
+  if (self->tls != NULL)
+    {
+      /* Sends close_notify when the socket takes it; never blocks (the socket does not). */
+      g_io_stream_close (G_IO_STREAM (self->tls), NULL, NULL);
+      g_clear_object (&self->tls);
+      self->tls_in = NULL;
+      self->tls_out = NULL;
+    }
   g_queue_clear_full (&self->out, (GDestroyNotify) out_chunk_free);
   self->out_bytes = 0;
   g_clear_pointer (&self->partial, g_byte_array_unref);
@@ -217,6 +248,41 @@ maybe_finish_closing_handshake (SbWsConnection *self)
     finish (self, self->close_code, self->close_reason);
 }
 
+/* Writes what the iovecs hold, up to one TLS record, through the TLS layer; like sendmsg ():
+ * -1 with errno EAGAIN when it would block. */
+static gssize
+tls_write (SbWsConnection *self, const struct iovec *iov, guint n_iov)
+{
+  guint8 buffer[TLS_WRITE_SIZE];
+  gsize length = 0;
+  g_autoptr (GError) error = NULL;
+  gssize written;
+
+  for (guint i = 0; i < n_iov && length < sizeof buffer; i++)
+    {
+      gsize take = MIN (iov[i].iov_len, sizeof buffer - length);
+
+      memcpy (buffer + length, iov[i].iov_base, take);
+      length += take;
+    }
+  written
+      = g_pollable_output_stream_write_nonblocking (self->tls_out, buffer, length, NULL, &error);
+  if (written >= 0)
+    {
+      self->tls_pending = 0;
+      return written;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      self->tls_pending = MAX (self->tls_pending, length);
+      errno = EAGAIN;
+      return -1;
+    }
+  g_debug ("%s: TLS write failed: %s", self->peer, error->message);
+  errno = EPIPE;
+  return -1;
+}
+
 /* Hands as much of the queue to the kernel as it takes. FALSE when the connection broke. */
 static gboolean
 flush (SbWsConnection *self)
@@ -241,7 +307,10 @@ flush (SbWsConnection *self)
       message.msg_iov = iov;
       message.msg_iovlen = n_iov;
 
-      written = sendmsg (self->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (self->tls != NULL)
+        written = tls_write (self, iov, n_iov);
+      else
+        written = sendmsg (self->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (written < 0)
         {
           if (errno == EINTR)
@@ -440,7 +509,15 @@ sb_ws_connection_close_discarding (SbWsConnection *self, gushort code, const cha
   /* A frame the kernel has taken part of must be completed, or the stream is garbage: keep the
    * head chunk if it is started or continues a frame, and the rest of that frame's chunks. */
   l = self->out.head;
-  if (l != NULL && (((OutChunk *) l->data)->offset > 0 || !((OutChunk *) l->data)->frame_start))
+  /* Over TLS, bytes GnuTLS has encrypted but not sent count as started too. */
+  for (gsize covered = 0; l != NULL && self->tls_pending > 0 && covered < self->tls_pending;
+       l = l->next)
+    covered += g_bytes_get_size (((OutChunk *) l->data)->bytes) - ((OutChunk *) l->data)->offset;
+  if (l != self->out.head)
+    while (l != NULL && !((OutChunk *) l->data)->frame_start)
+      l = l->next;
+  else if (l != NULL
+           && (((OutChunk *) l->data)->offset > 0 || !((OutChunk *) l->data)->frame_start))
     {
       l = l->next;
       while (l != NULL && !((OutChunk *) l->data)->frame_start)
@@ -659,8 +736,14 @@ fail_now (SbWsConnection *self, gushort code, const char *reason, SbWsClosure cl
   if (!self->close_sent && self->out.length == 0)
     {
       g_autoptr (GBytes) frame = sb_ws_frame_encode_close (code, reason);
-      gssize sent = send (self->fd, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame),
-                          MSG_NOSIGNAL | MSG_DONTWAIT);
+      gssize sent;
+
+      if (self->tls != NULL)
+        sent = g_pollable_output_stream_write_nonblocking (
+            self->tls_out, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame), NULL, NULL);
+      else
+        sent = send (self->fd, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame),
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
       (void) sent; /* best effort: the socket is closed next */
       self->close_sent = TRUE;
     }
@@ -748,12 +831,40 @@ _sb_ws_connection_check_deadlines (SbWsConnection *self, gint64 now_us)
     }
 }
 
+/* Like recv (): -1 with errno EAGAIN once the TLS layer has nothing left and the socket is
+ * empty. */
+static gssize
+tls_read (SbWsConnection *self, guint8 *scratch, gsize scratch_size)
+{
+  g_autoptr (GError) error = NULL;
+  gssize n = g_pollable_input_stream_read_nonblocking (self->tls_in, scratch, scratch_size, NULL,
+                                                       &error);
+
+  if (n >= 0)
+    return n;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    errno = EAGAIN;
+  else
+    {
+      g_debug ("%s: TLS read failed: %s", self->peer, error->message);
+      errno = ECONNRESET;
+    }
+  return -1;
+}
+
 gboolean
 _sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize scratch_size)
 {
+  gboolean drained = self->tls == NULL;
+
+  /* A TLS write that would block may have waited for this. */
+  if (self->tls != NULL && self->want_writable && !flush (self))
+    return FALSE;
+
   for (guint i = 0; i < READS_PER_WAKEUP && self->fd >= 0; i++)
     {
-      gssize n = recv (self->fd, scratch, scratch_size, MSG_DONTWAIT);
+      gssize n = self->tls != NULL ? tls_read (self, scratch, scratch_size)
+                                   : recv (self->fd, scratch, scratch_size, MSG_DONTWAIT);
 
       if (n == 0)
         {
@@ -769,7 +880,10 @@ _sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize 
           if (errno == EINTR)
             continue;
           if (errno == EAGAIN || errno == EWOULDBLOCK)
-            break;
+            {
+              drained = TRUE;
+              break;
+            }
           g_debug ("%s: receive failed: %s", self->peer, g_strerror (errno));
           _sb_ws_connection_abort (self);
           return FALSE;
@@ -782,10 +896,14 @@ _sb_ws_connection_handle_readable (SbWsConnection *self, guint8 *scratch, gsize 
       take_bytes (self, scratch, n);
       if (!account_held (self))
         return FALSE;
-      if ((gsize) n < scratch_size)
+      /* A short read empties the socket, not the TLS layer, which may hold a record more. */
+      if ((gsize) n < scratch_size && self->tls == NULL)
         break;
     }
 
+  /* Out of turns with bytes perhaps left where epoll cannot see them: come back. */
+  if (!drained && self->fd >= 0)
+    _sb_ws_poller_read_again (self->poller, self);
   return self->fd >= 0;
 }
 

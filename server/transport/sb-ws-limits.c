@@ -8,6 +8,7 @@ static const char *const closure_names[SB_WS_N_CLOSURES] = {
   [SB_WS_CLOSURE_PONG_TIMEOUT] = "pong_timeout",
   [SB_WS_CLOSURE_PARTIAL_BUDGET] = "partial_budget",
   [SB_WS_CLOSURE_CLOSE_TIMEOUT] = "close_timeout",
+  [SB_WS_CLOSURE_TLS_HANDSHAKE] = "tls_handshake",
 };
 
 const char *

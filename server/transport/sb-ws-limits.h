@@ -34,6 +34,7 @@ typedef enum
   SB_WS_CLOSURE_PONG_TIMEOUT,
   SB_WS_CLOSURE_PARTIAL_BUDGET,
   SB_WS_CLOSURE_CLOSE_TIMEOUT, /* the peer did not finish the closing handshake */
+  SB_WS_CLOSURE_TLS_HANDSHAKE, /* TLS handshake failed (e.g. plain text on the TLS port) */
   SB_WS_N_CLOSURES,
 } SbWsClosure;
 

@@ -12,12 +12,18 @@
  * accept the waiting connection, which is closed at once (the client learns right away, instead
  * of timing out), then reopened. Only when even that fails does accepting pause, for
  * BACKOFF_MS, and look again.
+ *
+ * With a certificate, each accepted connection is wrapped in a GTlsServerConnection and handed to
+ * libsoup only once its handshake is done. The handshake runs under the same deadline as the
+ * HTTP request (the sweep shuts the socket down, which ends the handshake), so a client that
+ * never finishes it, or speaks plain text to the TLS port, is closed and counted.
  */
 
 /* accept4 () */
 #define _GNU_SOURCE 1
 
 #include "sb-ws-listener.h"
+#include "sb-ws-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +35,8 @@
 #include <glib-unix.h>
 
 #define ACCEPTS_PER_WAKEUP 64
+/* Set on a socket the sweep shut down: its TLS handshake then fails, already counted. */
+#define TIMED_OUT "sb-ws-timed-out"
 #define BACKOFF_MS 100
 #define SWEEP_INTERVAL_S 1
 
@@ -42,8 +50,9 @@ struct _SbWsListener
 {
   GObject parent_instance;
 
-  SoupServer *soup;       /* ref */
-  GSocket *listen_socket; /* ref */
+  SoupServer *soup;                 /* ref */
+  GSocket *listen_socket;           /* ref */
+  GTlsCertificate *tls_certificate; /* ref; NULL = plain text */
   const SbWsLimits *limits;
   SbWsStats *stats;
 
@@ -76,6 +85,7 @@ sb_ws_listener_dispose (GObject *object)
   g_queue_clear_full (&self->pending, (GDestroyNotify) pending_free);
   g_clear_object (&self->listen_socket);
   g_clear_object (&self->soup);
+  g_clear_object (&self->tls_certificate);
 
   G_OBJECT_CLASS (sb_ws_listener_parent_class)->dispose (object);
 }
@@ -113,8 +123,17 @@ open_spare (void)
   return open ("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Closes what has not finished its HTTP exchange (or upgrade) by its deadline. shutdown (), not
- * close (): libsoup's sources still watch the descriptor, and see the end of the stream. */
+/* Closed, or a TLS WebSocket the poller took over (its socket stays open). */
+static gboolean
+is_done (GSocket *socket)
+{
+  return g_socket_is_closed (socket)
+         || g_object_get_data (G_OBJECT (socket), SB_WS_SOCKET_UPGRADED) != NULL;
+}
+
+/* Closes what has not finished its TLS handshake, HTTP exchange or upgrade by its deadline.
+ * shutdown (), not close (): libsoup's sources (or the TLS handshake) still watch the
+ * descriptor, and see the end of the stream. */
 static gboolean
 sweep_cb (gpointer user_data)
 {
@@ -125,12 +144,13 @@ sweep_cb (gpointer user_data)
     {
       Pending *pending = g_queue_peek_head (&self->pending);
 
-      if (!g_socket_is_closed (pending->socket))
+      if (!is_done (pending->socket))
         {
           if (pending->deadline_us > now)
             break;
           g_debug ("HTTP connection did not finish its request in time: closing it");
           self->stats->closures[SB_WS_CLOSURE_HANDSHAKE_TIMEOUT]++;
+          g_object_set_data (G_OBJECT (pending->socket), TIMED_OUT, GINT_TO_POINTER (TRUE));
           shutdown (g_socket_get_fd (pending->socket), SHUT_RDWR);
         }
       pending_free (g_queue_pop_head (&self->pending));
@@ -158,6 +178,90 @@ track (SbWsListener *self, GSocket *socket)
   g_queue_push_tail (&self->pending, pending);
   if (self->sweep_source == 0)
     self->sweep_source = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
+}
+
+typedef struct
+{
+  SbWsListener *self; /* ref */
+  GSocket *socket;    /* ref */
+  GSocketAddress *local;
+  GSocketAddress *remote;
+} Handshake;
+
+static void
+handshake_free (Handshake *handshake)
+{
+  g_object_unref (handshake->self);
+  g_object_unref (handshake->socket);
+  g_object_unref (handshake->local);
+  g_object_unref (handshake->remote);
+  g_free (handshake);
+}
+
+static void
+serve (SbWsListener *self, GIOStream *stream, GSocketAddress *local, GSocketAddress *remote)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))
+    {
+      g_warning ("Cannot serve an accepted connection: %s", error->message);
+      g_io_stream_close (stream, NULL, NULL);
+    }
+}
+
+static void
+handshake_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Handshake *handshake = user_data;
+  GTlsConnection *tls = G_TLS_CONNECTION (source);
+  g_autoptr (GError) error = NULL;
+
+  if (g_tls_connection_handshake_finish (tls, result, &error))
+    serve (handshake->self, G_IO_STREAM (tls), handshake->local, handshake->remote);
+  else
+    {
+      /* A plain-text client, a client that rejects our certificate, or the deadline (counted
+       * as such by the sweep). */
+      g_debug ("TLS handshake failed: %s", error->message);
+      if (g_object_get_data (G_OBJECT (handshake->socket), TIMED_OUT) == NULL)
+        handshake->self->stats->closures[SB_WS_CLOSURE_TLS_HANDSHAKE]++;
+      g_io_stream_close (G_IO_STREAM (tls), NULL, NULL);
+    }
+  handshake_free (handshake);
+}
+
+static void
+start_tls (SbWsListener *self,
+           GSocketConnection *connection,
+           GSocketAddress *local,
+           GSocketAddress *remote)
+{
+  g_autoptr (GError) error = NULL;
+  /* Not g_tls_server_connection_new (): its connection takes the default GTlsDatabase, and
+   * glib-networking 2.74 then parses the whole system CA list into GnuTLS credentials of its own
+   * for every connection (3.3 MiB each, measured with heaptrack: BENCHMARKS.md, TLS). A server
+   * that asks for no client certificate verifies nothing against it. Clients often just close:
+   * a missing close_notify is no reason to report an error. */
+  g_autoptr (GIOStream) tls = g_initable_new (
+      g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()), NULL, &error,
+      "base-io-stream", connection, "certificate", self->tls_certificate, "database", NULL,
+      "require-close-notify", FALSE, NULL);
+  Handshake *handshake;
+
+  if (tls == NULL)
+    {
+      g_warning ("Cannot start TLS on an accepted connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return;
+    }
+  handshake = g_new0 (Handshake, 1);
+  handshake->self = g_object_ref (self);
+  handshake->socket = g_object_ref (g_socket_connection_get_socket (connection));
+  handshake->local = g_object_ref (local);
+  handshake->remote = g_object_ref (remote);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL,
+                                    handshake_done_cb, handshake);
 }
 
 static void
@@ -189,11 +293,10 @@ hand_over (SbWsListener *self, int fd)
   connection = g_socket_connection_factory_create_connection (socket);
   self->stats->accepted++;
   track (self, socket);
-  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
-    {
-      g_warning ("Cannot serve an accepted connection: %s", error->message);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-    }
+  if (self->tls_certificate != NULL)
+    start_tls (self, connection, local, remote);
+  else
+    serve (self, G_IO_STREAM (connection), local, remote);
 }
 
 static gboolean accept_cb (int fd, GIOCondition condition, gpointer user_data);
@@ -337,6 +440,15 @@ sb_ws_listener_new (SoupServer *soup,
 }
 
 void
+sb_ws_listener_set_tls_certificate (SbWsListener *self, GTlsCertificate *certificate)
+{
+  g_return_if_fail (SB_IS_WS_LISTENER (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+
+  g_set_object (&self->tls_certificate, certificate);
+}
+
+void
 sb_ws_listener_stop (SbWsListener *self)
 {
   g_return_if_fail (SB_IS_WS_LISTENER (self));
@@ -353,7 +465,7 @@ sb_ws_listener_get_n_pending (SbWsListener *self)
   g_return_val_if_fail (SB_IS_WS_LISTENER (self), 0);
 
   for (GList *l = self->pending.head; l != NULL; l = l->next)
-    if (!g_socket_is_closed (((Pending *) l->data)->socket))
+    if (!is_done (((Pending *) l->data)->socket))
       n++;
   return n;
 }

@@ -23,6 +23,8 @@ SbWsListener *sb_ws_listener_new (SoupServer *soup,
                                   GError **error);
 
 /* Stops accepting (the listening socket stays open until its owner closes it). */
+/* With a certificate every accepted connection speaks TLS (wss://, https); NULL = plain text. */
+void sb_ws_listener_set_tls_certificate (SbWsListener *self, GTlsCertificate *certificate);
 void sb_ws_listener_stop (SbWsListener *self);
 
 /* Connections accepted whose HTTP exchange or upgrade is not over yet. */

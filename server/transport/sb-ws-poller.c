@@ -5,6 +5,11 @@
  * source for every WebSocket, and a wake-up costs what the ready sockets cost, not what all of
  * them cost (measured before it was written, docs/hacking.md: 18 ms per wake-up at 10,000
  * libsoup connections).
+ *
+ * A TLS connection (accepted by SbWsListener with a certificate) keeps its GTlsConnection: the
+ * socket is still in the epoll set, but bytes go through GnuTLS. Decrypted bytes the TLS layer
+ * holds are invisible to epoll, so a connection that stopped reading before the TLS layer said
+ * "would block" is read again from an idle callback (read_again).
  */
 
 #include "sb-ws-private.h"
@@ -49,6 +54,9 @@ struct _SbWsPoller
   SbWsStats own_stats;
   guint64 partial_bytes; /* incomplete frames held by every connection together */
   guint sweep_source;    /* once a second while there are connections */
+
+  GPtrArray *again; /* SbWsConnection (ref) with bytes left inside their TLS layer */
+  guint again_id;
 };
 
 /* Deadlines are checked about once a second: one timer for every connection, since GLib walks
@@ -66,6 +74,8 @@ sb_ws_poller_dispose (GObject *object)
 
   g_clear_handle_id (&self->release_idle_id, g_source_remove);
   g_clear_handle_id (&self->sweep_source, g_source_remove);
+  g_clear_handle_id (&self->again_id, g_source_remove);
+  g_clear_pointer (&self->again, g_ptr_array_unref);
   if (self->source != NULL)
     {
       g_source_destroy (self->source);
@@ -106,6 +116,7 @@ sb_ws_poller_init (SbWsPoller *self)
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->forgotten = g_ptr_array_new_with_free_func (g_object_unref);
   self->corked = g_ptr_array_new_with_free_func (g_object_unref);
+  self->again = g_ptr_array_new_with_free_func (g_object_unref);
   self->scratch = g_malloc (SCRATCH_SIZE);
   self->limits = &no_limits;
   self->stats = &self->own_stats;
@@ -152,6 +163,34 @@ dispatch_cb (int fd, GIOCondition condition, gpointer user_data)
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+read_again_cb (gpointer user_data)
+{
+  SbWsPoller *self = user_data;
+  g_autoptr (GPtrArray) again = g_steal_pointer (&self->again);
+
+  self->again_id = 0;
+  self->again = g_ptr_array_new_with_free_func (g_object_unref);
+  sb_ws_poller_cork (self);
+  for (guint i = 0; i < again->len; i++)
+    {
+      SbWsConnection *connection = g_ptr_array_index (again, i);
+
+      if (_sb_ws_connection_get_fd (connection) >= 0)
+        _sb_ws_connection_handle_readable (connection, self->scratch, SCRATCH_SIZE);
+    }
+  sb_ws_poller_uncork (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_sb_ws_poller_read_again (SbWsPoller *self, SbWsConnection *connection)
+{
+  g_ptr_array_add (self->again, g_object_ref (connection));
+  if (self->again_id == 0)
+    self->again_id = g_idle_add (read_again_cb, self);
 }
 
 SbWsPoller *
@@ -328,23 +367,31 @@ describe_peer (GSocket *socket)
 
 /* The socket of a stream stolen from libsoup. Accepted by libsoup's own listener, the stream
  * carries it as "GSocket"; accepted by SbWsListener (soup_server_accept_iostream ()), it is
- * libsoup's SoupIOStream around our GSocketConnection, which it names as "base-iostream". */
+ * libsoup's SoupIOStream around our GSocketConnection, which it names as "base-iostream", or
+ * around the GTlsServerConnection over it (returned in out_tls). */
 static GSocket *
-socket_behind (GIOStream *stream)
+socket_behind (GIOStream *stream, GTlsConnection **out_tls)
 {
   GSocket *socket = g_object_get_data (G_OBJECT (stream), "GSocket");
+  g_autoptr (GIOStream) base = NULL;
 
+  *out_tls = NULL;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream") != NULL)
+    g_object_get (stream, "base-iostream", &base, NULL);
+  if (G_IS_TLS_CONNECTION (base))
+    {
+      g_autoptr (GIOStream) transport = NULL;
+
+      g_object_get (base, "base-io-stream", &transport, NULL);
+      if (!G_IS_SOCKET_CONNECTION (transport))
+        return NULL;
+      *out_tls = G_TLS_CONNECTION (g_object_ref (base));
+      return g_socket_connection_get_socket (G_SOCKET_CONNECTION (transport));
+    }
   if (socket == NULL && G_IS_SOCKET_CONNECTION (stream))
     socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-  if (socket == NULL
-      && g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream") != NULL)
-    {
-      g_autoptr (GIOStream) base = NULL;
-
-      g_object_get (stream, "base-iostream", &base, NULL);
-      if (G_IS_SOCKET_CONNECTION (base))
-        socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
-    }
+  if (socket == NULL && G_IS_SOCKET_CONNECTION (base))
+    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
   return socket;
 }
 
@@ -354,6 +401,7 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
   SbWsPoller *self = user_data;
   g_autoptr (GIOStream) stream = NULL;
   g_autoptr (SbWsConnection) connection = NULL;
+  g_autoptr (GTlsConnection) tls = NULL;
   g_autofree char *peer = NULL;
   struct epoll_event event = { 0 };
   GSocket *socket;
@@ -365,7 +413,7 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
     return;
-  socket = socket_behind (stream);
+  socket = socket_behind (stream, &tls);
   if (socket == NULL)
     {
       g_warning ("WebSocket upgrade: no socket behind the stolen stream");
@@ -376,7 +424,17 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
   /* Our own descriptor, so that libsoup's stream objects (about 1 KiB) can go. */
   fd = fcntl (g_socket_get_fd (socket), F_DUPFD_CLOEXEC, 0);
   peer = describe_peer (socket);
-  g_io_stream_close (stream, NULL, NULL);
+  if (tls != NULL)
+    {
+      /* The TLS session lives on in the GTlsConnection: libsoup's wrapper does not close it
+       * when it goes, and from now on nothing may block on its socket (not even closing). */
+      g_socket_set_blocking (socket, FALSE);
+      g_object_set_data (G_OBJECT (socket), SB_WS_SOCKET_UPGRADED, GINT_TO_POINTER (TRUE));
+      if (fd < 0)
+        g_io_stream_close (G_IO_STREAM (tls), NULL, NULL);
+    }
+  else
+    g_io_stream_close (stream, NULL, NULL);
   if (fd < 0)
     {
       g_warning ("WebSocket upgrade from %s: cannot duplicate the socket: %s", peer,
@@ -386,7 +444,7 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
   fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK);
   tune_socket (fd);
 
-  connection = _sb_ws_connection_new (self, fd, peer);
+  connection = _sb_ws_connection_new (self, fd, peer, tls);
   event.events = EPOLLIN | EPOLLRDHUP;
   event.data.ptr = connection;
   if (epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, fd, &event) < 0)
@@ -398,6 +456,9 @@ wrote_informational_cb (SoupServerMessage *msg, gpointer user_data)
   if (self->sweep_source == 0)
     self->sweep_source = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
 
+  /* Whatever the TLS layer may already hold is read without waiting for the socket. */
+  if (tls != NULL)
+    _sb_ws_poller_read_again (self, connection);
   if (self->accept_func != NULL)
     self->accept_func (self, connection, self->accept_data);
   else

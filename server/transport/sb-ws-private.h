@@ -6,7 +6,13 @@
 
 G_BEGIN_DECLS
 
-SbWsConnection *_sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer);
+/* Set (as object data) on the GSocket of a TLS connection the poller took over: its socket stays
+ * open in the GTlsConnection, so the listener's handshake deadline must leave it alone. */
+#define SB_WS_SOCKET_UPGRADED "sb-ws-upgraded"
+
+/* tls: NULL for plain text, else the connection's TLS session over the socket behind fd. */
+SbWsConnection *
+_sb_ws_connection_new (SbWsPoller *poller, int fd, const char *peer, GTlsConnection *tls);
 int _sb_ws_connection_get_fd (SbWsConnection *self);
 /* Both return FALSE once the connection has closed. */
 gboolean
@@ -29,6 +35,8 @@ gboolean _sb_ws_poller_account_partial (SbWsPoller *self, gssize delta);
 void _sb_ws_poller_want_writable (SbWsPoller *self, SbWsConnection *connection, gboolean want);
 /* The connection closed its socket: forget it once the current dispatch is over. */
 void _sb_ws_poller_forget (SbWsPoller *self, SbWsConnection *connection);
+/* The connection's TLS layer may hold decrypted bytes: read it again soon, without epoll. */
+void _sb_ws_poller_read_again (SbWsPoller *self, SbWsConnection *connection);
 /* TRUE when the poller is corked: it then calls _sb_ws_connection_uncorked () once at uncork. */
 gboolean _sb_ws_poller_defer (SbWsPoller *self, SbWsConnection *connection);
 

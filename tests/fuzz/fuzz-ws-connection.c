@@ -197,7 +197,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_assert (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
   scratch = g_malloc (scratch_size);
   state.sent = g_byte_array_new ();
-  connection = _sb_ws_connection_new (poller, fds[0], "fuzz");
+  connection = _sb_ws_connection_new (poller, fds[0], "fuzz", NULL);
   sb_ws_connection_set_callbacks (connection, &callbacks, &state);
 
   while (position < size && _sb_ws_connection_get_fd (connection) >= 0)

@@ -20,8 +20,10 @@ os.environ["NO_AT_BRIDGE"] = "0"
 import asyncio
 import json
 import shutil
+import hashlib
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -156,10 +158,19 @@ class Server:
     """seatbook-server on a temporary SQLite database holding the events given as
     (id, name, venue file) triples; by default one event from theatre.json."""
 
-    def __init__(self, events=((EVENT_ID, EVENT_NAME, "theatre.json"),)):
+    def __init__(self, events=((EVENT_ID, EVENT_NAME, "theatre.json"),), tls=False,
+                 accounts=None):
+        """tls: serve wss:// with a fresh self-signed certificate (new_certificate () for
+        another). accounts: the server's `accounts` setting, "required" or "off" (ACCOUNTS by
+        default)."""
         if not SERVER or not os.path.exists(SERVER):
             raise TestFailure("SEATBOOK_SERVER is not set to the built seatbook-server")
         self.dir = tempfile.mkdtemp(prefix="seatbook-gui-")
+        self.tls = tls
+        self.accounts = accounts or ACCOUNTS
+        self.generation = 0
+        if tls:
+            self.new_certificate()
         self.store = "sqlite:" + os.path.join(self.dir, "seatbook.db")
         self.port = None
         self.process = None
@@ -187,9 +198,10 @@ class Server:
         # that is the address the apps keep retrying.
         port = self.port if self.port is not None else 0
         self.log = open(os.path.join(self.dir, "server.log"), "a")
+        tls_args = ["--tls-certificate", self.certificate, "--tls-key", self.key] if self.tls else []
         self.process = subprocess.Popen([SERVER, "--listen", "127.0.0.1", "--port", str(port),
                                          "--port-file", port_file, "--store", self.store,
-                                         "--accounts", ACCOUNTS],
+                                         "--accounts", self.accounts] + tls_args,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         text = wait_for("the server's port file", lambda: open(port_file).read().strip()
                         if os.path.exists(port_file) else None, timeout=20)
@@ -198,7 +210,29 @@ class Server:
 
     @property
     def url(self):
-        return "ws://127.0.0.1:%d/ws" % self.port
+        return "%s://127.0.0.1:%d/ws" % ("wss" if self.tls else "ws", self.port)
+
+    def new_certificate(self):
+        """A fresh self-signed certificate and key (Debian's openssl), used from the next start;
+        returns its SHA-256 fingerprint as the app shows it (AB:CD:...)."""
+        self.generation += 1
+        self.certificate = os.path.join(self.dir, "server-%d.crt" % self.generation)
+        self.key = os.path.join(self.dir, "server-%d.key" % self.generation)
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-keyout", self.key, "-out", self.certificate],
+                       check=True, capture_output=True, timeout=30)
+        with open(self.certificate) as f:
+            der = ssl.PEM_cert_to_DER_cert(f.read())
+        return ":".join("%02X" % b for b in hashlib.sha256(der).digest())
+
+    def _ssl(self):
+        if not self.tls:
+            return None
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
 
     def kill(self):
         """Kills without a goodbye, as a crash or a cut cable would."""
@@ -226,10 +260,10 @@ class Server:
     # The server's own view, through the protocol.
 
     async def _session(self, requests):
-        async with websockets.connect(self.url, max_size=None) as ws:
+        async with websockets.connect(self.url, max_size=None, ssl=self._ssl()) as ws:
             await ws.send(json.dumps({"type": "hello", "id": "h", "client": "seatbook gui test",
                                       "client_id": self.client_id, "protocol": 2}))
-            if ACCOUNTS == "required":
+            if self.accounts == "required":
                 username, password = self.credentials["clerk"]
                 await ws.send(json.dumps({"type": "sign_in", "id": "s", "username": username,
                                           "password": password}))

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -66,10 +67,33 @@ def stacks(pid):
         return "(no stacks: %s)" % e
 
 
-class Server:
-    """One seatbook-server process on 127.0.0.1 and a free port, with its own database."""
 
-    def __init__(self, tmpdir=None, db=None):
+def make_self_signed(directory, name="localhost"):
+    """A fresh self-signed certificate and key (PEM) for 127.0.0.1 / localhost; returns their
+    paths. Debian's openssl command line."""
+    cert = os.path.join(directory, name + ".crt")
+    key = os.path.join(directory, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-days", "2", "-subj", "/CN=" + name, "-keyout", key, "-out", cert,
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=START_TIMEOUT)
+    return cert, key
+
+
+def insecure_ssl_context():
+    """Trusts any certificate: the tests' servers have fresh self-signed ones."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class Server:
+    """One seatbook-server process on 127.0.0.1 and a free port, with its own database.
+    tls=True: it serves wss:// and https with a fresh self-signed certificate (self.certificate,
+    self.key)."""
+
+    def __init__(self, tmpdir=None, db=None, tls=False):
         self._tmp = None
         if tmpdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="seatbook-it-")
@@ -84,6 +108,9 @@ class Server:
         self._log = None
         self.accounts = set()
         self.tokens = {}  # username → a token of it, reused by the next connections
+        self.certificate = self.key = None
+        if tls:
+            self.certificate, self.key = make_self_signed(tmpdir)
 
     # Accounts (protocol 2): one per role, named after it, with a password only tests use. They
     # are made with the CLI the first time a client of that role connects; later connections sign
@@ -139,7 +166,7 @@ class Server:
         self._log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [SERVER, "--listen=127.0.0.1", "--port=0", "--port-file=" + self.port_file,
-             "--store=" + self.store, *args],
+             "--store=" + self.store, *self.tls_args(), *args],
             stdout=self._log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -160,12 +187,20 @@ class Server:
             time.sleep(0.02)
         return self
 
+    def tls_args(self):
+        if self.certificate is None:
+            return []
+        return ["--tls-certificate=" + self.certificate, "--tls-key=" + self.key]
+
     @property
     def url(self):
-        return "ws://127.0.0.1:%d/ws" % self.port
+        return "%s://127.0.0.1:%d/ws" % ("wss" if self.certificate else "ws", self.port)
 
     def http_get(self, path):
-        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (self.port, path), timeout=REPLY_TIMEOUT) as r:
+        scheme = "https" if self.certificate else "http"
+        context = insecure_ssl_context() if self.certificate else None
+        with urllib.request.urlopen("%s://127.0.0.1:%d%s" % (scheme, self.port, path),
+                                    timeout=REPLY_TIMEOUT, context=context) as r:
             return r.status, r.headers.get("Content-Type"), r.read().decode()
 
     def metric(self, name):
@@ -324,7 +359,10 @@ class Client:
         kwargs.setdefault("max_size", 2 ** 24)
         kwargs.setdefault("ping_interval", None)
         kwargs.setdefault("open_timeout", REPLY_TIMEOUT)
-        ws = await websockets.connect(server if isinstance(server, str) else server.url, **kwargs)
+        url = server if isinstance(server, str) else server.url
+        if url.startswith("wss:"):
+            kwargs.setdefault("ssl", insecure_ssl_context())
+        ws = await websockets.connect(url, **kwargs)
         client = cls(ws, client_id or str(uuid.uuid4()), views, reply_timeout)
         client.signed_in = None
         if hello:
