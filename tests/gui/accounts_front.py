@@ -1,4 +1,4 @@
-"""A protocol-version-2 front for the GUI tests while seatbook-server does not enforce sign-in yet.
+"""A protocol-version-2 front for the GUI tests while seatbook-server has no audit trail yet.
 
 It sits between the app and a real seatbook-server: it answers hello with the server's own welcome
 marked "protocol": 2, answers sign_in and sign_out itself (accounts given to it, tokens it makes),
@@ -6,8 +6,9 @@ refuses everything else with `unauthenticated` (reason `required`) until a sign-
 everything else through unchanged. It keeps an audit trail of what it passed through (hold,
 extend, release and book, as their replies confirm them; sign-ins) and answers `audit` from it
 for managers, as docs/protocol.md (version 2) describes. Each app connection gets its own server connection, so
-subscriptions, holds and bookings are the real server's. Replace with the real server once it
-has accounts (docs/protocol.md, version 2)."""
+subscriptions, holds and bookings are the real server's, which runs with accounts=off behind it.
+test_sign_in uses the real server's accounts; only test_audit still needs this, until the server
+answers `audit` (docs/protocol.md, version 2)."""
 import asyncio
 import json
 import secrets

@@ -5,8 +5,9 @@ but insensitive, with the reason in its tooltip; a manager clicks the booked sea
 presses Ctrl+I and reads who held and booked it; from there opens the booking's history; Escape
 closes; an arrow key moves to the next seat and Ctrl+I shows that nothing was recorded there.
 
-The server side of accounts and of the `audit` request is AccountsFront (accounts_front.py) in
-front of the real seatbook-server until seatbook-server has them itself."""
+seatbook-server enforces sign-in but has no audit trail yet: the server side of accounts and of the
+`audit` request is AccountsFront (accounts_front.py) in front of a real seatbook-server with
+accounts=off (protocol 1 behind the front), until seatbook-server answers `audit` itself."""
 import pyatspi
 
 import sbgui
@@ -63,7 +64,7 @@ def status_text(window):
 
 
 def test():
-    server = Server().start()
+    server = Server(accounts="off").start()
     front = AccountsFront(server.url, {CLERK[0]: (CLERK[1], "clerk"),
                                        MANAGER[0]: (MANAGER[1], "manager")})
     with sbgui.Session("audit", server) as session:

@@ -6,15 +6,21 @@ Book insensitive with the reason in their tooltip.
 
 Runs under `dbus-run-session -- with-keyring` (a private gnome-keyring) with
 GSETTINGS_BACKEND=keyfile in a private HOME, so that what the app wrote to GSettings is a file to
-search. The server side of accounts is AccountsFront (accounts_front.py) in front of the real
-seatbook-server until seatbook-server enforces sign-in itself."""
+search. Against the real seatbook-server with accounts=required: the accounts are made with
+`seatbook-server user add`, the sign-ins are counted in its /metrics, the remembered token is read
+back from the keyring with secret-tool, and its revocation is checked with a sign-in of our own."""
+import asyncio
 import glob
+import json
 import os
+import re
+import subprocess
+import urllib.request
 
 import pyatspi
+import websockets
 
 import sbgui
-from accounts_front import AccountsFront
 from sbgui import Server, wait_for
 
 PASSWORD = "anna-pw-7Qx!"
@@ -56,6 +62,41 @@ def switch_on(app):
              or switch.getState().contains(pyatspi.STATE_PRESSED))
 
 
+def add_account(server, username, password, role):
+    subprocess.run([sbgui.SERVER, "user", "add", username, "--role=" + role, "--password-file=-",
+                    "--store=" + server.store],
+                   input=password + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
+
+
+def sign_ins(server, result="ok"):
+    """seatbook_sign_ins_total{result} from the server's /metrics."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % server.port, timeout=10) as reply:
+        text = reply.read().decode()
+    match = re.search(r'^seatbook_sign_ins_total\{result="%s"\} (\d+)$' % result, text, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def keyring_token(server, username):
+    """The token the app keeps in the keyring (schema org.seatbook.Seatbook.Token), or None."""
+    result = subprocess.run(["secret-tool", "lookup", "server", server.url, "username", username],
+                            capture_output=True, text=True)
+    return result.stdout.strip() or None
+
+
+def token_accepted(server, token):
+    """Whether the server still signs in with token."""
+    async def attempt():
+        async with websockets.connect(server.url) as ws:
+            await ws.send(json.dumps({"type": "hello", "id": "h", "client": "test_sign_in",
+                                      "client_id": "test-sign-in-probe", "protocol": 2}))
+            await ws.send(json.dumps({"type": "sign_in", "id": "s", "token": token}))
+            while True:
+                reply = json.loads(await asyncio.wait_for(ws.recv(), 20))
+                if reply.get("re") == "s":
+                    return reply.get("type") == "signed_in"
+    return asyncio.run(attempt())
+
+
 def settings_text():
     files = glob.glob(os.path.join(os.environ["HOME"], ".config", "glib-2.0", "settings", "*"))
     if not files:
@@ -67,11 +108,12 @@ def settings_text():
 def test():
     if os.environ.get("GSETTINGS_BACKEND") != "keyfile":
         raise sbgui.TestFailure("this test needs GSETTINGS_BACKEND=keyfile")
-    server = Server().start()
-    front = AccountsFront(server.url, {"anna": (PASSWORD, "clerk"),
-                                       "vera": (VIEWER_PASSWORD, "viewer")})
+    server = Server(accounts="required")
+    add_account(server, "anna", PASSWORD, "clerk")
+    add_account(server, "vera", VIEWER_PASSWORD, "viewer")
+    server.start()
     with sbgui.Session("sign-in", server) as session:
-        a = sbgui.App("A", front.url)
+        a = sbgui.App("A", server.url)
         session.apps.append(a)
         sign_in_page(a)
         sbgui.screenshot("sign-in-page")
@@ -95,21 +137,20 @@ def test():
         wait_for("A's account in the header", lambda: account_label(a, "anna · Clerk"), timeout=20)
         a.open_event()
         sbgui.screenshot("signed-in-clerk")
-        if ("anna", "ok") not in front.sign_ins:
-            raise sbgui.TestFailure("no password sign-in reached the server: %r" % front.sign_ins)
-        token = next(t for t, user in front.tokens.items() if user == "anna")
+        if sign_ins(server, "bad_credentials") < 1 or sign_ins(server) < 1:
+            raise sbgui.TestFailure("the server did not count the refused and the accepted sign-in")
+        token = wait_for("the token in the keyring", lambda: keyring_token(server, "anna"))
         a.quit()
         session.apps.remove(a)
 
         # Restart: signed in with the remembered token, nobody typing.
-        before = len(front.sign_ins)
-        b = sbgui.App("B", front.url)
+        before = sign_ins(server)
+        b = sbgui.App("B", server.url)
         session.apps.append(b)
         wait_for("B's account in the header without typing",
                  lambda: account_label(b, "anna · Clerk"), timeout=20)
-        if ("token", "ok") not in front.sign_ins[before:]:
-            raise sbgui.TestFailure("the restart did not sign in with the token: %r"
-                                    % front.sign_ins[before:])
+        if sign_ins(server) <= before:
+            raise sbgui.TestFailure("the restart did not sign in on the server")
         b.open_event()
         sbgui.screenshot("signed-in-after-restart")
 
@@ -128,7 +169,9 @@ def test():
                         lambda: pyatspi.findDescendant(b.node, lambda n: n.name == "Sign Out"))
         item.queryAction().doAction(0) if item.queryAction().nActions else b.press("Return")
         sign_in_page(b)
-        wait_for("the token revoked", lambda: token not in front.tokens)
+        wait_for("the token revoked", lambda: not token_accepted(server, token))
+        if keyring_token(server, "anna") is not None:
+            raise sbgui.TestFailure("the token stayed in the keyring after signing out")
 
         # A viewer: Hold and Book insensitive, the reason in the tooltip.
         sign_in_page(b)
