@@ -56,6 +56,7 @@ _sb_connection_handle_signed_in (SbConnection *self, SbSignedInMessage *signed_i
 {
   gboolean was_waiting = self->awaiting_sign_in;
 
+  _sb_connection_set_accounts (self);
   g_clear_pointer (&self->sign_in_id, g_free);
   self->awaiting_sign_in = FALSE;
   sb_session_signed_in (self->account, signed_in->username, sb_role_to_string (signed_in->role),

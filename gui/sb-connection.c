@@ -155,12 +155,19 @@ ping_cb (gpointer data)
 static void
 handle_welcome (SbConnection *self, SbWelcomeMessage *welcome)
 {
+  const char *username, *password, *token;
+  gboolean has_credentials
+      = welcome->protocol >= SB_PROTOCOL_ACCOUNTS_VERSION
+        && sb_session_get_credentials (self->account, &username, &password, &token);
+
   self->attempt = 0;
   set_last_error (self, NULL);
-  if (welcome->protocol >= SB_PROTOCOL_ACCOUNTS_VERSION)
-    _sb_connection_set_accounts (self);
-  /* Set before the signal: what its handlers send must wait for the sign-in too. */
-  self->awaiting_sign_in = self->accounts;
+  /* A server of version 2 may still run without accounts (accounts=off, transitional): it is
+   * known to want a sign-in once it has answered `unauthenticated` or signed us in. Until then
+   * the connection signs in only with a token or password at hand; otherwise requests go out
+   * and an `unauthenticated` reply brings the sign-in page. Set before the signal: what its
+   * handlers send must wait for the sign-in too. */
+  self->awaiting_sign_in = self->accounts || has_credentials;
   set_state (self, SB_CONNECTION_CONNECTED);
   g_signal_emit (self, _sb_connection_signals[SIGNAL_WELCOME], 0, welcome);
   if (self->awaiting_sign_in)
@@ -267,7 +274,9 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
         {
           _sb_connection_handle_unauthenticated (self, message->error);
           /* Our own requests are made again after the next sign-in (subscriptions stay in
-           * `subscriptions`); the user's fail below and say why. */
+           * `subscriptions`). The user's that only needed a sign-in (`required`: the first
+           * requests to a server not yet known to have accounts) wait and go again after it;
+           * the others fail below and say why. */
           if (pending->task == NULL)
             {
               if (g_strcmp0 (pending->id, self->ping_id) == 0)
@@ -275,6 +284,19 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
               _sb_connection_remove_pending (self, pending);
               return;
             }
+          if (message->error->reason == NULL || g_strcmp0 (message->error->reason, "required") == 0)
+            return;
+        }
+      /* A server of version 2 without accounts (accounts=off) refuses sign_in: carry on
+       * without. */
+      if (message->type == SB_MESSAGE_ERROR && !self->accounts
+          && g_strcmp0 (pending->id, self->sign_in_id) == 0)
+        {
+          g_clear_pointer (&self->sign_in_id, g_free);
+          self->awaiting_sign_in = FALSE;
+          _sb_connection_remove_pending (self, pending);
+          _sb_connection_resume (self);
+          return;
         }
       _sb_connection_complete_pending (self, pending, g_steal_pointer (&message));
     }

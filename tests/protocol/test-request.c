@@ -165,6 +165,9 @@ test_parse_account_requests (void)
   g_autoptr (SbRequest) hello_v1 = parse_ok ("{\"type\": \"hello\", \"id\": \"h\", \"client\": "
                                              "\"x\", \"client_id\": \"y\", \"protocol\": 1}");
   g_assert_cmpint (hello_v1->protocol, ==, 1);
+  g_autoptr (SbRequest) hello_v2 = parse_ok ("{\"type\": \"hello\", \"id\": \"h\", \"client\": "
+                                             "\"x\", \"client_id\": \"y\", \"protocol\": 2}");
+  g_assert_cmpint (hello_v2->protocol, ==, 2);
 }
 
 static void
@@ -268,8 +271,8 @@ static const BadCase bad_cases[] = {
   { "{\"type\": \"hello\", \"id\": \"c1\", \"client\": \"x\", \"client_id\": \"y\"}",
     "missing field \"protocol\"", "c1" },
   { "{\"type\": \"hello\", \"id\": \"c2\", \"client\": \"x\", \"client_id\": \"y\", \"protocol\": "
-    "2}",
-    "unsupported protocol 2 (this server speaks 1)", "c2" },
+    "3}",
+    "unsupported protocol 3 (this server speaks 2)", "c2" },
   { "{\"type\": \"hello\", \"id\": \"c3\", \"client\": \"x\", \"client_id\": \"y\", \"protocol\": "
     "\"1\"}",
     "field \"protocol\" must be an integer", "c3" },
