@@ -143,6 +143,7 @@ sb_application_startup (GApplication *application)
     { "win.hold", { "<Control>h", NULL } },
     { "win.book", { "<Control>Return", NULL } },
     { "win.release", { "<Control>r", NULL } },
+    { "win.seat-history", { "<Control>i", NULL } },
     { "win.refresh-events", { "F5", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };

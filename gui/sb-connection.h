@@ -10,6 +10,7 @@
 #include "sb-certificate-trust.h"
 #include "sb-message.h"
 #include "sb-request.h"
+#include "sb-session.h"
 
 G_BEGIN_DECLS
 
@@ -69,5 +70,23 @@ SbMessage *sb_connection_send_finish (SbConnection *self,
 /* Keeps the event subscribed across reconnects; snapshots and changes come as signals. */
 void sb_connection_subscribe (SbConnection *self, const char *event_id);
 void sb_connection_unsubscribe (SbConnection *self, const char *event_id);
+
+/* Accounts (protocol version 2). After every welcome the connection signs in with the account's
+ * token (or the password just typed) before it resubscribes or re-sends anything; a refusal
+ * (`unauthenticated`: expired, revoked, disabled…) drops the token and leaves the account signed
+ * out with the reason, for the sign-in page. */
+SbSession *sb_connection_get_account (SbConnection *self);
+/* TRUE once the server has said it has accounts. */
+gboolean sb_connection_get_accounts (SbConnection *self);
+const char *sb_connection_get_username (SbConnection *self);
+/* The protocol's role name ("viewer", "clerk", "manager", "admin"); NULL when signed out. */
+const char *sb_connection_get_role (SbConnection *self);
+/* password is used for this sign-in only; with remember the token goes to the keyring. */
+void sb_connection_sign_in (SbConnection *self,
+                            const char *username,
+                            const char *password,
+                            gboolean remember);
+/* Revokes the token on the server and forgets it here and in the keyring. */
+void sb_connection_sign_out (SbConnection *self);
 
 G_END_DECLS

@@ -314,11 +314,19 @@ sb_desk_refresh_events (SbDesk *self)
 /* Connection signals */
 
 /* Every hold of this desk, in every event, as the server lists them on connecting. The one place
- * the whole list comes from (today `welcome.holds`; with accounts, `signed_in.holds`). */
+ * the whole list comes from: `welcome.holds`, or on a server with accounts `signed_in.holds`. */
 static void
 set_all_holds (SbDesk *self, GPtrArray *holds)
 {
   replace_holds (self, NULL, holds);
+}
+
+/* On a server with accounts holds belong to the account: they come with signed_in. */
+static void
+signed_in_cb (SbConnection *connection, SbSignedInMessage *signed_in, SbDesk *self)
+{
+  set_all_holds (self, signed_in->holds);
+  sb_desk_refresh_events (self);
 }
 
 static void
@@ -903,6 +911,7 @@ sb_desk_constructed (GObject *object)
 
   g_assert (self->connection != NULL);
   g_signal_connect (self->connection, "welcome", G_CALLBACK (welcome_cb), self);
+  g_signal_connect (self->connection, "signed-in", G_CALLBACK (signed_in_cb), self);
   g_signal_connect (self->connection, "snapshot", G_CALLBACK (snapshot_cb), self);
   g_signal_connect (self->connection, "seats-changed", G_CALLBACK (seats_changed_cb), self);
   g_signal_connect (self->connection, "holds", G_CALLBACK (holds_cb), self);

@@ -985,6 +985,14 @@ sb_seat_map_get_hold (SbSeatMap *self, guint index)
   return self->hold_ids[index];
 }
 
+guint
+sb_seat_map_get_focus_seat (SbSeatMap *self)
+{
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), G_MAXUINT);
+
+  return self->focus_seat < self->n_seats ? self->focus_seat : G_MAXUINT;
+}
+
 SbSeatGrid *
 sb_seat_map_get_grid (SbSeatMap *self)
 {

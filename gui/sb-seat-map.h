@@ -35,6 +35,10 @@ char *sb_seat_map_describe_seat (SbSeatMap *self, guint index);
 /* "Row C seat 12 and row C seat 13": for messages that name several seats. */
 char *sb_seat_map_describe_seats (SbSeatMap *self, const guint *indices, guint n_indices);
 
+/* The seat last clicked or reached with the keyboard (the one Tab comes back to), or G_MAXUINT
+ * without a venue: the seat whose details and history the window offers. */
+guint sb_seat_map_get_focus_seat (SbSeatMap *self);
+
 /* Indices of the selected seats, in the order they were chosen. */
 const GArray *sb_seat_map_get_selection (SbSeatMap *self);
 void sb_seat_map_set_selected (SbSeatMap *self, guint index, gboolean selected);

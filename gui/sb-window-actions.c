@@ -6,6 +6,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-audit-dialog.h"
+#include "sb-permissions.h"
 #include "sb-protocol.h"
 #include "sb-util.h"
 #include "sb-window-private.h"
@@ -16,6 +18,24 @@ set_action_enabled (SbWindow *self, const char *name, gboolean enabled)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* A seat's history needs a server with accounts (the `audit` request came with them) and a
+ * manager: without accounts the button is not there at all; a lesser role sees why not. */
+static void
+update_history (SbWindow *self, gboolean has_map, const char *role)
+{
+  gboolean accounts
+      = self->desk != NULL && sb_connection_get_accounts (sb_desk_get_connection (self->desk));
+  gboolean may_audit = role != NULL && sb_permission_granted (role, SB_PERMISSION_AUDIT);
+  const char *refusal = role != NULL ? sb_permission_get_refusal (role, SB_PERMISSION_AUDIT) : NULL;
+
+  set_action_enabled (self, "seat-history", accounts && may_audit && has_map);
+  gtk_widget_set_visible (self->history_button, accounts);
+  gtk_widget_set_tooltip_text (self->history_button,
+                               refusal != NULL ? refusal
+                                               : _ ("History of the seat last chosen or reached "
+                                                    "with the keyboard (Ctrl+I)"));
 }
 
 void
@@ -29,17 +49,27 @@ _sb_window_actions_update (SbWindow *self)
   gboolean connected
       = self->desk != NULL
         && sb_connection_get_state (sb_desk_get_connection (self->desk)) == SB_CONNECTION_CONNECTED;
-  const char *why_not = connected ? NULL : gtk_label_get_label (self->offline_label);
+  const char *role
+      = self->desk != NULL ? sb_connection_get_role (sb_desk_get_connection (self->desk)) : NULL;
+  gboolean may_sell = sb_permission_granted (role, SB_PERMISSION_SELL);
+  /* The role's refusal first: reconnecting will not change it. */
+  const char *why_not = !may_sell   ? sb_permission_get_refusal (role, SB_PERMISSION_SELL)
+                        : connected ? NULL
+                                    : gtk_label_get_label (self->offline_label);
 
   /* Offline, a request would wait for the connection and could be done long after the customer
    * has gone: the buttons wait instead, and say why. Choosing seats goes on. */
-  set_action_enabled (self, "hold", has_map && idle && connected && selected > 0);
-  set_action_enabled (self, "book", has_map && idle && connected && (selected > 0 || holds > 0));
-  set_action_enabled (self, "release", has_map && idle && connected && (selected > 0 || holds > 0));
-  set_action_enabled (self, "extend", has_map && idle && connected && holds > 0);
+  set_action_enabled (self, "hold", may_sell && has_map && idle && connected && selected > 0);
+  set_action_enabled (self, "book",
+                      may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
+  set_action_enabled (self, "release",
+                      may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
+  set_action_enabled (self, "extend", may_sell && has_map && idle && connected && holds > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_label), has_map && !connected);
+  /* Insensitive, with the reason where the pointer and screen readers find it. */
   gtk_widget_set_tooltip_text (self->hold_button, why_not);
   gtk_widget_set_tooltip_text (self->book_button, why_not);
+  gtk_widget_set_tooltip_text (self->release_button, may_sell ? NULL : why_not);
   if (why_not != NULL)
     {
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->hold_button),
@@ -54,6 +84,7 @@ _sb_window_actions_update (SbWindow *self)
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->book_button),
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
     }
+  update_history (self, has_map, role);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
@@ -376,6 +407,27 @@ extend_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     }
 }
 
+/* History */
+
+static void
+seat_history_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  const char *event_id = sb_desk_get_event_id (self->desk);
+  guint index = sb_seat_map_get_focus_seat (self->seat_map);
+  g_autofree char *subject = NULL;
+  SbAuditDialog *dialog;
+
+  if (venue == NULL || event_id == NULL || index == G_MAXUINT)
+    return;
+  subject = sb_seat_map_describe_seat (self->seat_map, index);
+  dialog
+      = sb_audit_dialog_new (GTK_WINDOW (self), sb_desk_get_connection (self->desk), event_id,
+                             sb_venue_get_seat (venue, index)->id, NULL, subject, self->seat_map);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Other actions */
 
 static void
@@ -419,6 +471,7 @@ static const GActionEntry window_actions[] = {
   { "zoom-fit", zoom_action },
   { "reconnect", reconnect_action },
   { "refresh-events", refresh_events_action },
+  { "seat-history", seat_history_action },
 };
 
 void

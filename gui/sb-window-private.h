@@ -3,6 +3,7 @@
 
 #include "sb-legend.h"
 #include "sb-seat-map.h"
+#include "sb-sign-in-page.h"
 #include "sb-window.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,11 @@ struct _SbWindow
   GtkWidget *other_holds_box;
   GtkListBox *other_holds_list;
   GtkLabel *zoom_label;
+  GtkStack *session_stack;
+  SbSignInPage *sign_in_page;
+  GtkLabel *account_label;
+  GtkWidget *release_button;
+  GtkWidget *history_button;
 
   GSettings *settings;
   SbDesk *desk;
@@ -43,7 +49,8 @@ struct _SbWindow
   char *open_when_listed;
   guint events_refresh_source;
   guint zoom_label_source;
-  guint busy; /* hold, book and release requests without a reply yet */
+  guint busy;         /* hold, book and release requests without a reply yet */
+  SbSession *account; /* the connection's, whose signals we follow */
   /* The connection dropped while busy: the replies, when they come, say so. */
   gboolean interrupted;
   gboolean next_message_after_drop;
@@ -75,5 +82,18 @@ void _sb_window_other_hold_activated (SbWindow *self, GtkListBoxRow *row);
 void _sb_window_actions_init (SbWindow *self);
 /* Enables the actions that make sense now. */
 void _sb_window_actions_update (SbWindow *self);
+
+/* sb-window-account.c */
+
+/* Follows the connection's account: the sign-in page, the account in the header, sign out. Looks
+ * for a remembered session in the keyring, then starts the desk. */
+void _sb_window_account_start (SbWindow *self);
+void _sb_window_account_dispose (SbWindow *self);
+/* The sign-in page's submit. */
+void _sb_window_sign_in_submitted (SbWindow *self,
+                                   const char *server,
+                                   const char *username,
+                                   const char *password,
+                                   gboolean remember);
 
 G_END_DECLS

@@ -566,6 +566,7 @@ sb_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->events_refresh_source, g_source_remove);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
+  _sb_window_account_dispose (self);
   if (self->desk != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->desk, self);
@@ -608,6 +609,7 @@ sb_window_class_init (SbWindowClass *klass)
 
   g_type_ensure (SB_TYPE_SEAT_MAP);
   g_type_ensure (SB_TYPE_LEGEND);
+  g_type_ensure (SB_TYPE_SIGN_IN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/seatbook/Seatbook/sb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
@@ -635,6 +637,12 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, other_holds_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, other_holds_list);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, session_stack);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, release_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, history_button);
+  gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
   gtk_widget_class_bind_template_callback (widget_class, seat_refused_cb);
@@ -699,7 +707,7 @@ sb_window_new (GtkApplication *application, GSettings *settings, SbDesk *desk, c
   _sb_window_holds_init (self);
 
   update_panel (self);
-  sb_desk_start (desk);
   update_banner (self);
+  _sb_window_account_start (self); /* starts the desk */
   return self;
 }

@@ -10,6 +10,8 @@ static const SbFieldSpec error_fields[] = {
   SB_FIELD (SbErrorMessage, hold, "hold", SB_FIELD_STRING, FALSE),
   SB_FIELD (SbErrorMessage, retry_after_ms, "retry_after_ms", SB_FIELD_INT, FALSE),
   SB_FIELD (SbErrorMessage, available, "available", SB_FIELD_INT, FALSE),
+  SB_FIELD (SbErrorMessage, reason, "reason", SB_FIELD_STRING, FALSE),
+  SB_FIELD (SbErrorMessage, required_role, "required_role", SB_FIELD_STRING, FALSE),
 };
 
 const SbStructSpec _sb_error_message_spec = {
@@ -61,4 +63,37 @@ sb_error_message_write_not_enough_seats (
   sb_json_write_string_or_null (out, message);
   g_string_append_printf (out, ",\"available\":%" G_GINT64_FORMAT, available);
   _sb_message_write_end (out, replayed);
+}
+
+void
+sb_error_message_write_unauthenticated (
+    GString *out, const char *re, SbAuthReason reason, const char *message, gint64 retry_after_ms)
+{
+  g_return_if_fail (sb_auth_reason_to_string (reason) != NULL);
+
+  _sb_message_write_begin (out, SB_MESSAGE_ERROR, re);
+  g_string_append (out, ",\"code\":\"unauthenticated\",\"message\":");
+  sb_json_write_string_or_null (out, message);
+  g_string_append (out, ",\"reason\":\"");
+  g_string_append (out, sb_auth_reason_to_string (reason));
+  g_string_append_c (out, '"');
+  if (retry_after_ms > 0)
+    g_string_append_printf (out, ",\"retry_after_ms\":%" G_GINT64_FORMAT, retry_after_ms);
+  _sb_message_write_end (out, FALSE);
+}
+
+void
+sb_error_message_write_forbidden_role (GString *out,
+                                       const char *re,
+                                       const char *message,
+                                       SbRole required_role)
+{
+  g_return_if_fail (sb_role_to_string (required_role) != NULL);
+
+  _sb_message_write_begin (out, SB_MESSAGE_ERROR, re);
+  g_string_append (out, ",\"code\":\"forbidden\",\"message\":");
+  sb_json_write_string_or_null (out, message);
+  g_string_append (out, ",\"required_role\":\"");
+  g_string_append (out, sb_role_to_string (required_role));
+  g_string_append (out, "\"}");
 }

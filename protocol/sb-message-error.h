@@ -12,8 +12,10 @@ typedef struct
   char *message;         /* English, for logs */
   char **seats;          /* seat_unavailable: the seats that were not available; else NULL */
   char *hold;            /* hold_expired: the hold; else NULL */
-  gint64 retry_after_ms; /* rate_limited; 0 when absent */
+  gint64 retry_after_ms; /* rate_limited, unauthenticated; 0 when absent */
   gint64 available;      /* not_enough_seats: how many seats could be had; 0 when absent */
+  char *reason;          /* unauthenticated: required, bad_credentials, locked, …; else NULL */
+  char *required_role;   /* forbidden by role: the least role that may; else NULL */
 } SbErrorMessage;
 
 #define SB_TYPE_ERROR_MESSAGE (sb_error_message_get_type ())
@@ -38,5 +40,13 @@ void sb_error_message_write (GString *out,
 /* not_enough_seats (hold_best): with "available", the most seats that could be had. */
 void sb_error_message_write_not_enough_seats (
     GString *out, const char *re, const char *message, gint64 available, gboolean replayed);
+/* unauthenticated (v2): retry_after_ms is written when > 0. */
+void sb_error_message_write_unauthenticated (
+    GString *out, const char *re, SbAuthReason reason, const char *message, gint64 retry_after_ms);
+/* forbidden because of the account's role (v2): names the least role that may. */
+void sb_error_message_write_forbidden_role (GString *out,
+                                            const char *re,
+                                            const char *message,
+                                            SbRole required_role);
 
 G_END_DECLS

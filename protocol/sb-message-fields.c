@@ -222,7 +222,14 @@ read_field (SbJsonReader *reader,
 
       case SB_FIELD_ERROR_CODE:
         if (value.type != SB_JSON_STRING || !sb_error_code_from_string (value.s, slot))
-          return _sb_message_field_error (error, path, "must be an error code of protocol 1");
+          return _sb_message_field_error (error, path, "must be an error code of the protocol");
+        return TRUE;
+
+      case SB_FIELD_ROLE:
+        if (value.type != SB_JSON_STRING || !sb_role_from_string (value.s, slot))
+          return _sb_message_field_error (error, path,
+                                          "must be one of \"viewer\", \"clerk\", \"manager\", "
+                                          "\"admin\"");
         return TRUE;
 
       case SB_FIELD_STRV:
@@ -352,6 +359,7 @@ _sb_message_clear_fields (const SbStructSpec *spec, gpointer target)
           case SB_FIELD_BOOLEAN:
           case SB_FIELD_SEAT_STATE:
           case SB_FIELD_ERROR_CODE:
+          case SB_FIELD_ROLE:
           default:
             break;
         }
@@ -395,6 +403,7 @@ deepen_fields (const SbStructSpec *spec, gpointer target)
           case SB_FIELD_BOOLEAN:
           case SB_FIELD_SEAT_STATE:
           case SB_FIELD_ERROR_CODE:
+          case SB_FIELD_ROLE:
           default:
             break;
         }

@@ -19,6 +19,9 @@ static const char *const type_names[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_PONG] = "pong",
   [SB_MESSAGE_CHANGED] = "changed",
   [SB_MESSAGE_ERROR] = "error",
+  [SB_MESSAGE_SIGNED_IN] = "signed_in",
+  [SB_MESSAGE_SIGNED_OUT] = "signed_out",
+  [SB_MESSAGE_AUDIT_LOG] = "audit_log",
 };
 
 const char *

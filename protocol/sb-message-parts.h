@@ -28,9 +28,12 @@ typedef enum
   SB_MESSAGE_PONG,
   SB_MESSAGE_CHANGED,
   SB_MESSAGE_ERROR,
+  SB_MESSAGE_SIGNED_IN,  /* v2 */
+  SB_MESSAGE_SIGNED_OUT, /* v2 */
+  SB_MESSAGE_AUDIT_LOG,  /* v2 */
 } SbMessageType;
 
-#define SB_MESSAGE_N_TYPES (SB_MESSAGE_ERROR + 1)
+#define SB_MESSAGE_N_TYPES (SB_MESSAGE_AUDIT_LOG + 1)
 
 const char *sb_message_type_to_string (SbMessageType type);
 gboolean sb_message_type_from_string (const char *string, SbMessageType *out_type);

@@ -24,6 +24,7 @@ typedef enum
   SB_FIELD_STRV,           /* char **: an array of strings */
   SB_FIELD_SEAT_STATE,     /* SbSeatState from its name */
   SB_FIELD_ERROR_CODE,     /* SbErrorCode from its name */
+  SB_FIELD_ROLE,           /* SbRole from its name */
   SB_FIELD_ARRAY,          /* GPtrArray * of structs described by .spec */
   SB_FIELD_OBJECT,         /* a nested object whose members (.spec) are fields of the same struct */
   SB_FIELD_RAW_OBJECT,     /* GBytes *: an object kept as the text it was written as */
@@ -121,6 +122,10 @@ extern const SbStructSpec _sb_booked_message_spec;
 extern const SbStructSpec _sb_pong_message_spec;
 extern const SbStructSpec _sb_changed_message_spec;
 extern const SbStructSpec _sb_error_message_spec;
+extern const SbStructSpec _sb_signed_in_message_spec;
+extern const SbStructSpec _sb_signed_out_message_spec;
+extern const SbStructSpec _sb_audit_entry_spec;
+extern const SbStructSpec _sb_audit_log_message_spec;
 
 /* The boxed type, _copy () and _free () of a struct described by _<type_name>_spec. */
 #define SB_MESSAGE_DEFINE_STRUCT(TypeName, type_name)                                              \

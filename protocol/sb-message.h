@@ -7,6 +7,7 @@
  *   sb-message-hold.h       held / extended, released, booked
  *   sb-message-changed.h    changed
  *   sb-message-error.h      error
+ *   sb-message-account.h    signed_in, signed_out, audit_log (protocol version 2)
  *
  * The server writes with the families' writers; clients read any frame with sb_message_parse ()
  * and dispatch on SbMessage.type. Readers are strict about what they use — a missing required
@@ -14,6 +15,7 @@
  * know, as the protocol asks of clients. */
 #pragma once
 
+#include "sb-message-account.h"
 #include "sb-message-changed.h"
 #include "sb-message-error.h"
 #include "sb-message-hold.h"
@@ -55,6 +57,8 @@ typedef struct
     SbPongMessage *pong;
     SbChangedMessage *changed;
     SbErrorMessage *error;
+    SbSignedInMessage *signed_in; /* signed_out has no body: NULL */
+    SbAuditLogMessage *audit_log;
   };
 } SbMessage;
 

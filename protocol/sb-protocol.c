@@ -1,4 +1,5 @@
-/* sb-protocol.c: string tables of protocol v1 (seat states, error codes) and the error domain. */
+/* sb-protocol.c: string tables of the protocol (seat states, error codes, roles, sign-in failure
+ * reasons) and the error domain. */
 #include "sb-protocol.h"
 
 #include <string.h>
@@ -24,7 +25,73 @@ static const char *const error_code_names[] = {
   [SB_ERROR_INTERNAL] = "internal_error",
   [SB_ERROR_NOT_ENOUGH_SEATS] = "not_enough_seats",
   [SB_ERROR_LONE_SEAT] = "lone_seat",
+  [SB_ERROR_UNAUTHENTICATED] = "unauthenticated",
 };
+
+static const char *const role_names[] = {
+  [SB_ROLE_VIEWER] = "viewer",
+  [SB_ROLE_CLERK] = "clerk",
+  [SB_ROLE_MANAGER] = "manager",
+  [SB_ROLE_ADMIN] = "admin",
+};
+
+static const char *const auth_reason_names[] = {
+  [SB_AUTH_REQUIRED] = "required", [SB_AUTH_BAD_CREDENTIALS] = "bad_credentials",
+  [SB_AUTH_LOCKED] = "locked",     [SB_AUTH_EXPIRED] = "expired",
+  [SB_AUTH_REVOKED] = "revoked",   [SB_AUTH_DISABLED] = "disabled",
+};
+
+/* The index of @string in @names, or -1. */
+static gint
+find_name (const char *const *names, guint n_names, const char *string)
+{
+  if (string == NULL)
+    return -1;
+  for (guint i = 0; i < n_names; i++)
+    if (names[i] != NULL && strcmp (string, names[i]) == 0)
+      return (gint) i;
+  return -1;
+}
+
+const char *
+sb_role_to_string (SbRole role)
+{
+  if ((guint) role >= G_N_ELEMENTS (role_names))
+    return NULL;
+  return role_names[role];
+}
+
+gboolean
+sb_role_from_string (const char *string, SbRole *out_role)
+{
+  gint i = find_name (role_names, G_N_ELEMENTS (role_names), string);
+
+  if (i < 0)
+    return FALSE;
+  if (out_role != NULL)
+    *out_role = (SbRole) i;
+  return TRUE;
+}
+
+const char *
+sb_auth_reason_to_string (SbAuthReason reason)
+{
+  if ((guint) reason >= G_N_ELEMENTS (auth_reason_names))
+    return NULL;
+  return auth_reason_names[reason];
+}
+
+gboolean
+sb_auth_reason_from_string (const char *string, SbAuthReason *out_reason)
+{
+  gint i = find_name (auth_reason_names, G_N_ELEMENTS (auth_reason_names), string);
+
+  if (i < 0)
+    return FALSE;
+  if (out_reason != NULL)
+    *out_reason = (SbAuthReason) i;
+  return TRUE;
+}
 
 const char *
 sb_seat_state_to_string (SbSeatState state)

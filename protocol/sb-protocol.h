@@ -1,4 +1,4 @@
-/* sb-protocol.h: constants and enumerations of Seatbook protocol v1, shared by server, app and
+/* sb-protocol.h: constants and enumerations of the Seatbook protocol, shared by server, app and
  * bench. docs/protocol.md is the contract; keep the two in step. */
 #pragma once
 
@@ -6,7 +6,11 @@
 
 G_BEGIN_DECLS
 
-#define SB_PROTOCOL_VERSION 1
+/* The version the server speaks (welcome.protocol) and the oldest a hello may name. Version 2
+ * adds accounts (docs/protocol.md); a version 1 client still gets its welcome. */
+#define SB_PROTOCOL_VERSION 2
+#define SB_PROTOCOL_MIN_VERSION 1
+#define SB_PROTOCOL_ACCOUNTS_VERSION 2
 #define SB_WEBSOCKET_PATH "/ws"
 
 /* Limits a server enforces by default (docs/protocol.md, "Limits"). */
@@ -18,6 +22,11 @@ G_BEGIN_DECLS
 #define SB_DEFAULT_HOLD_TTL_SECONDS 600
 #define SB_MAX_HOLD_TTL_SECONDS 7200
 #define SB_MIN_HOLD_TTL_SECONDS 1
+#define SB_MAX_USERNAME_LENGTH 64
+#define SB_MAX_PASSWORD_LENGTH 1024
+#define SB_MAX_TOKEN_LENGTH 128
+#define SB_DEFAULT_AUDIT_LIMIT 200
+#define SB_MAX_AUDIT_LIMIT 1000
 
 /* WebSocket close codes beyond RFC 6455 (4000-4999 are for applications). */
 #define SB_CLOSE_GOING_AWAY 1001     /* server shutting down: reconnect later */
@@ -46,7 +55,28 @@ typedef enum
   SB_ERROR_INTERNAL,
   SB_ERROR_NOT_ENOUGH_SEATS, /* hold_best: no set of seats fits; says how many could be had */
   SB_ERROR_LONE_SEAT,        /* the orphan rule (enforce) refused: names the seat left alone */
+  SB_ERROR_UNAUTHENTICATED,  /* not signed in, sign-in failed, or the session ended (v2) */
 } SbErrorCode;
+
+/* Account roles (v2), each allowed what the one before it is. Ordered: compare with >=. */
+typedef enum
+{
+  SB_ROLE_VIEWER,
+  SB_ROLE_CLERK,
+  SB_ROLE_MANAGER,
+  SB_ROLE_ADMIN,
+} SbRole;
+
+/* The "reason" of an `unauthenticated` error (v2). */
+typedef enum
+{
+  SB_AUTH_REQUIRED,        /* not signed in yet */
+  SB_AUTH_BAD_CREDENTIALS, /* unknown user, wrong password or unknown token */
+  SB_AUTH_LOCKED,          /* too many failures: retry_after_ms */
+  SB_AUTH_EXPIRED,         /* the token's lifetime is over */
+  SB_AUTH_REVOKED,         /* signed out, password or role changed */
+  SB_AUTH_DISABLED,        /* the account is disabled */
+} SbAuthReason;
 
 /* Now in Unix milliseconds, the unit of the protocol's times (expires_at, server_time): the one
  * "now in ms" of the project. The wall clock as it was at the first call, advanced by the
@@ -58,6 +88,12 @@ gboolean sb_seat_state_from_string (const char *string, SbSeatState *out_state);
 
 const char *sb_error_code_to_string (SbErrorCode code);
 gboolean sb_error_code_from_string (const char *string, SbErrorCode *out_code);
+
+const char *sb_role_to_string (SbRole role);
+gboolean sb_role_from_string (const char *string, SbRole *out_role);
+
+const char *sb_auth_reason_to_string (SbAuthReason reason);
+gboolean sb_auth_reason_from_string (const char *string, SbAuthReason *out_reason);
 
 /* A GError domain whose codes are SbErrorCode, so a failure carries its protocol code. */
 #define SB_PROTOCOL_ERROR (sb_protocol_error_quark ())

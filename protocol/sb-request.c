@@ -1,4 +1,4 @@
-/* sb-request.c: strict parser and compact serializer of the client requests of protocol v1.
+/* sb-request.c: strict parser and compact serializer of the client requests (docs/protocol.md).
  *
  * The parser is on the server's hot path. It reads the frame in one pass with the strict reader
  * of sb-json-reader.c (no tree, no json-glib): each member is matched against the table of
@@ -24,6 +24,8 @@ static const char *const type_names[] = {
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
   [SB_REQUEST_RELEASE] = "release",     [SB_REQUEST_BOOK] = "book",
   [SB_REQUEST_PING] = "ping",           [SB_REQUEST_HOLD_BEST] = "hold_best",
+  [SB_REQUEST_SIGN_IN] = "sign_in",     [SB_REQUEST_SIGN_OUT] = "sign_out",
+  [SB_REQUEST_AUDIT] = "audit",
 };
 
 /* Every field a request may carry; a bit per field in the tables below. */
@@ -43,6 +45,12 @@ typedef enum
   F_CATEGORIES,
   F_MAX_PRICE,
   F_TOGETHER,
+  F_USERNAME,
+  F_PASSWORD,
+  F_TOKEN,
+  F_SEAT,
+  F_BOOKING,
+  F_LIMIT,
   N_FIELDS
 } Field;
 
@@ -54,6 +62,9 @@ static const char *const field_names[N_FIELDS] = {
   [F_HOLD] = "hold",           [F_TTL] = "ttl",
   [F_COUNT] = "count",         [F_CATEGORIES] = "categories",
   [F_MAX_PRICE] = "max_price", [F_TOGETHER] = "together",
+  [F_USERNAME] = "username",   [F_PASSWORD] = "password",
+  [F_TOKEN] = "token",         [F_SEAT] = "seat",
+  [F_BOOKING] = "booking",     [F_LIMIT] = "limit",
 };
 
 #define BIT(f) (1u << (f))
@@ -65,7 +76,8 @@ typedef struct
   guint required;
 } TypeSpec;
 
-/* book's "hold" versus "event"+"seats" is checked by hand after the table. */
+/* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
+ * checked by hand after the table. */
 static const TypeSpec type_specs[] = {
   [SB_REQUEST_HELLO] = { COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL),
                          COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL) },
@@ -81,6 +93,11 @@ static const TypeSpec type_specs[] = {
   [SB_REQUEST_HOLD_BEST] = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES)
                                  | BIT (F_MAX_PRICE) | BIT (F_TOGETHER) | BIT (F_TTL),
                              COMMON | BIT (F_EVENT) | BIT (F_COUNT) },
+  [SB_REQUEST_SIGN_IN] = { COMMON | BIT (F_USERNAME) | BIT (F_PASSWORD) | BIT (F_TOKEN), COMMON },
+  [SB_REQUEST_SIGN_OUT] = { COMMON, COMMON },
+  [SB_REQUEST_AUDIT]
+  = { COMMON | BIT (F_EVENT) | BIT (F_SINCE) | BIT (F_SEAT) | BIT (F_BOOKING) | BIT (F_LIMIT),
+      COMMON | BIT (F_EVENT) },
 };
 
 const char *
@@ -89,6 +106,43 @@ sb_request_type_to_string (SbRequestType type)
   if ((guint) type >= G_N_ELEMENTS (type_names))
     return NULL;
   return type_names[type];
+}
+
+gboolean
+sb_request_type_required_role (SbRequestType type, SbRole *out_role)
+{
+  SbRole role;
+
+  switch (type)
+    {
+      case SB_REQUEST_HELLO:
+      case SB_REQUEST_SIGN_IN:
+      case SB_REQUEST_PING:
+        return FALSE;
+      case SB_REQUEST_LIST_EVENTS:
+      case SB_REQUEST_SUBSCRIBE:
+      case SB_REQUEST_UNSUBSCRIBE:
+      case SB_REQUEST_SIGN_OUT:
+        role = SB_ROLE_VIEWER;
+        break;
+      case SB_REQUEST_HOLD:
+      case SB_REQUEST_EXTEND:
+      case SB_REQUEST_RELEASE:
+      case SB_REQUEST_BOOK:
+      case SB_REQUEST_HOLD_BEST:
+        role = SB_ROLE_CLERK;
+        break;
+      case SB_REQUEST_AUDIT:
+        role = SB_ROLE_MANAGER;
+        break;
+      default:
+        /* An unknown type is refused by the parser before it gets here; be strict anyway. */
+        role = SB_ROLE_ADMIN;
+        break;
+    }
+  if (out_role != NULL)
+    *out_role = role;
+  return TRUE;
 }
 
 SbRequest *
@@ -108,11 +162,28 @@ sb_request_new (SbRequestType type, const char *id)
   return request;
 }
 
+/* Overwrites a secret before it goes back to the allocator, where a later buffer (a log line, a
+ * reply) could otherwise carry it; volatile so the stores are not optimised away. */
+static void
+wipe_and_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  for (volatile char *p = secret; *p != '\0'; p++)
+    *p = '\0';
+  g_free (secret);
+}
+
 void
 sb_request_free (SbRequest *request)
 {
   if (request == NULL)
     return;
+  wipe_and_free (request->password);
+  wipe_and_free (request->token);
+  g_free (request->username);
+  g_free (request->seat_id);
+  g_free (request->booking_id);
   g_free (request->id);
   g_free (request->client_name);
   g_free (request->client_id);
@@ -174,7 +245,10 @@ scan_clear (Scan *scan)
   g_free (scan->unknown_type);
   g_free (scan->unknown_name);
   for (guint f = 0; f < N_FIELDS; f++)
-    g_free (scan->string[f]);
+    if (f == F_PASSWORD || f == F_TOKEN)
+      wipe_and_free (scan->string[f]);
+    else
+      g_free (scan->string[f]);
   for (guint i = 0; i < MIN (scan->n_seats, SB_MAX_SEATS_PER_REQUEST); i++)
     g_free (scan->seats[i]);
   for (guint i = 0; i < MIN (scan->n_categories, SB_MAX_CATEGORIES_PER_REQUEST); i++)
@@ -517,6 +591,22 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
         return invalid (error, "missing field \"seats\"");
     }
 
+  if (scan->type == SB_REQUEST_SIGN_IN)
+    {
+      gboolean by_password = (scan->present & (BIT (F_USERNAME) | BIT (F_PASSWORD))) != 0;
+      gboolean by_token = (scan->present & BIT (F_TOKEN)) != 0;
+
+      if (by_password == by_token)
+        return invalid (error,
+                        "a \"sign_in\" request needs either \"username\" and \"password\" or "
+                        "\"token\"%s",
+                        by_token ? ", not both" : "");
+      if (by_password && !(scan->present & BIT (F_USERNAME)))
+        return invalid (error, "missing field \"username\"");
+      if (by_password && !(scan->present & BIT (F_PASSWORD)))
+        return invalid (error, "missing field \"password\"");
+    }
+
   request = sb_request_new ((SbRequestType) scan->type, NULL);
   if ((scan->present & BIT (F_CLIENT))
       && !take_string (scan, F_CLIENT, SB_MAX_CLIENT_NAME_LENGTH, &request->client_name, error))
@@ -528,10 +618,11 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     {
       if (!read_integer (scan, F_PROTOCOL, "field \"protocol\" must be an integer", error))
         return FALSE;
-      if (scan->number[F_PROTOCOL] != SB_PROTOCOL_VERSION)
+      if (scan->number[F_PROTOCOL] < SB_PROTOCOL_MIN_VERSION
+          || scan->number[F_PROTOCOL] > SB_PROTOCOL_VERSION)
         return invalid (error, "unsupported protocol %" G_GINT64_FORMAT " (this server speaks %d)",
                         scan->number[F_PROTOCOL], SB_PROTOCOL_VERSION);
-      request->protocol = SB_PROTOCOL_VERSION;
+      request->protocol = (gint) scan->number[F_PROTOCOL];
     }
   if ((scan->present & BIT (F_EVENT))
       && !take_string (scan, F_EVENT, SB_MAX_NAME_ID_LENGTH, &request->event_id, error))
@@ -563,6 +654,30 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     }
   if (scan->type == SB_REQUEST_HOLD_BEST && !check_hold_best (scan, request, error))
     return FALSE;
+
+  if ((scan->present & BIT (F_USERNAME))
+      && !take_string (scan, F_USERNAME, SB_MAX_USERNAME_LENGTH, &request->username, error))
+    return FALSE;
+  if ((scan->present & BIT (F_PASSWORD))
+      && !take_string (scan, F_PASSWORD, SB_MAX_PASSWORD_LENGTH, &request->password, error))
+    return FALSE;
+  if ((scan->present & BIT (F_TOKEN))
+      && !take_string (scan, F_TOKEN, SB_MAX_TOKEN_LENGTH, &request->token, error))
+    return FALSE;
+  if ((scan->present & BIT (F_SEAT))
+      && !take_string (scan, F_SEAT, SB_MAX_SEAT_ID_LENGTH, &request->seat_id, error))
+    return FALSE;
+  if ((scan->present & BIT (F_BOOKING))
+      && !take_string (scan, F_BOOKING, SB_MAX_NAME_ID_LENGTH, &request->booking_id, error))
+    return FALSE;
+  if (scan->present & BIT (F_LIMIT))
+    {
+      if (!read_integer (scan, F_LIMIT, "field \"limit\" must be an integer", error))
+        return FALSE;
+      if (scan->number[F_LIMIT] < 1 || scan->number[F_LIMIT] > SB_MAX_AUDIT_LIMIT)
+        return invalid (error, "field \"limit\" must be from 1 to %d", SB_MAX_AUDIT_LIMIT);
+      request->limit = scan->number[F_LIMIT];
+    }
 
   /* The id is taken last: until the request is complete, an error reply may need it. */
   request->id = g_steal_pointer (&scan->string[F_ID]);
@@ -723,6 +838,21 @@ sb_request_to_json (const SbRequest *request)
           append_member (out, F_TOGETHER);
           g_string_append (out, "false");
         }
+    }
+  if (spec->allowed & BIT (F_USERNAME))
+    append_string_member (out, F_USERNAME, request->username);
+  if (spec->allowed & BIT (F_PASSWORD))
+    append_string_member (out, F_PASSWORD, request->password);
+  if (spec->allowed & BIT (F_TOKEN))
+    append_string_member (out, F_TOKEN, request->token);
+  if (spec->allowed & BIT (F_SEAT))
+    append_string_member (out, F_SEAT, request->seat_id);
+  if (spec->allowed & BIT (F_BOOKING))
+    append_string_member (out, F_BOOKING, request->booking_id);
+  if ((spec->allowed & BIT (F_LIMIT)) && request->limit != 0)
+    {
+      append_member (out, F_LIMIT);
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->limit);
     }
 
   g_string_append_c (out, '}');

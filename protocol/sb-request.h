@@ -1,8 +1,10 @@
-/* sb-request.h: client requests of protocol v1, parsed with strict validation (server) and
- * serialized (app, bench, tests). */
+/* sb-request.h: client requests of the protocol (docs/protocol.md), parsed with strict validation
+ * (server) and serialized (app, bench, tests). */
 #pragma once
 
 #include <glib.h>
+
+#include "sb-protocol.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +20,9 @@ typedef enum
   SB_REQUEST_BOOK,
   SB_REQUEST_PING,
   SB_REQUEST_HOLD_BEST,
+  SB_REQUEST_SIGN_IN,  /* v2 */
+  SB_REQUEST_SIGN_OUT, /* v2 */
+  SB_REQUEST_AUDIT,    /* v2 */
 } SbRequestType;
 
 typedef struct
@@ -27,8 +32,8 @@ typedef struct
   char *client_name;  /* hello */
   char *client_id;    /* hello: the client identity that owns holds */
   gint protocol;      /* hello */
-  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats) */
-  gint64 since;       /* subscribe: the last version the client has, or -1 */
+  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit */
+  gint64 since;       /* subscribe: the last version the client has; audit: Unix ms; or -1 */
   char **seats;       /* hold, book (by seats); NULL-terminated, no duplicates */
   char *hold_id;      /* extend, release, book (by hold) */
   gint64 ttl_seconds; /* hold, extend, hold_best: 0 means the server's default */
@@ -37,9 +42,20 @@ typedef struct
   char **categories; /* category ids; NULL: any */
   gint64 max_price;  /* minor units; -1: no limit */
   gboolean apart;    /* FALSE (the default): side by side ("together": true) */
+  char *username;    /* sign_in (by password) */
+  char *password;    /* sign_in (by password); wiped when the request is freed */
+  char *token;       /* sign_in (by token) */
+  char *seat_id;     /* audit: entries naming this seat, or NULL */
+  char *booking_id;  /* audit: entries of this booking, or NULL */
+  gint64 limit;      /* audit: 1-SB_MAX_AUDIT_LIMIT, 0 means the default */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);
+
+/* The role table of protocol version 2 (docs/protocol.md, "Identity, accounts and idempotency"):
+ * FALSE for the requests allowed before sign-in (hello, sign_in, ping), else TRUE with
+ * *out_role the least role that may send @type. */
+gboolean sb_request_type_required_role (SbRequestType type, SbRole *out_role);
 
 /* Parses and validates one text frame. On failure returns NULL with an SB_PROTOCOL_ERROR
  * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id

@@ -7,6 +7,7 @@
 
 #include "sb-commands.h"
 #include "sb-server.h"
+#include "sb-user-commands.h"
 
 static int
 exit_status_for (const GError *error)
@@ -50,6 +51,9 @@ main (int argc, char **argv)
         break;
       case SB_COMMAND_LIST_EVENTS:
         ok = sb_command_list_events (settings, &error);
+        break;
+      case SB_COMMAND_USER:
+        ok = sb_command_user (settings, &error);
         break;
       case SB_COMMAND_SERVE:
       default:

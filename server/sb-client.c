@@ -7,6 +7,8 @@
 #include "sb-client.h"
 #include "sb-client-best.h"
 
+#include "sb-client-auth.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +39,7 @@ struct _SbClient
   gint64 refilled_at_us;
 
   GHashTable *subscriptions; /* SbLiveEvent* (ref) set */
+  SbClientAuth auth;         /* protocol 2: who signed in (sb-client-auth.c) */
 };
 
 static void sb_client_subscriber_init (SbSubscriberInterface *iface);
@@ -441,10 +444,13 @@ handle_hello (SbClient *self, SbRequest *request)
                   "hello was already sent on this connection");
       return;
     }
-  if (request->protocol != SB_PROTOCOL_VERSION)
+  /* A client of protocol 1 still gets its welcome; with accounts required it then sees
+   * `unauthenticated` for everything but ping (docs/protocol.md). */
+  if (request->protocol < SB_PROTOCOL_MIN_VERSION || request->protocol > SB_PROTOCOL_VERSION)
     {
-      g_autofree char *message = g_strdup_printf ("Unsupported protocol %d (this server speaks %d)",
-                                                  request->protocol, SB_PROTOCOL_VERSION);
+      g_autofree char *message
+          = g_strdup_printf ("Unsupported protocol %d (this server speaks %d to %d)",
+                             request->protocol, SB_PROTOCOL_MIN_VERSION, SB_PROTOCOL_VERSION);
       send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return;
     }
@@ -469,7 +475,8 @@ handle_hello (SbClient *self, SbRequest *request)
   sb_welcome_message_write_begin (out, request->id, "seatbook-server " PACKAGE_VERSION,
                                   self->session_id, now_ms);
   GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
-  for (guint i = 0; i < events->len; i++)
+  /* With accounts, holds come with signed_in, once the client has proved who it is. */
+  for (guint i = 0; !settings->accounts_required && i < events->len; i++)
     sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms);
   sb_welcome_message_write_end (out, &limits);
   send_reply (self, out);
@@ -852,10 +859,23 @@ on_message (SbWsConnection *connection,
       return;
     }
 
+  if (!sb_client_auth_check (self, request))
+    return;
+
   switch (request->type)
     {
       case SB_REQUEST_HELLO:
         handle_hello (self, request);
+        break;
+      case SB_REQUEST_SIGN_IN:
+        sb_client_auth_sign_in (self, request);
+        break;
+      case SB_REQUEST_SIGN_OUT:
+        sb_client_auth_sign_out (self, request);
+        break;
+      case SB_REQUEST_AUDIT:
+        send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
+                    "This server does not record an audit trail yet");
         break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);
@@ -954,6 +974,7 @@ sb_client_finalize (GObject *object)
   g_clear_object (&self->metrics);
   g_free (self->client_name);
   g_clear_pointer (&self->subscriptions, g_hash_table_unref);
+  sb_client_auth_clear (&self->auth);
 
   G_OBJECT_CLASS (sb_client_parent_class)->finalize (object);
 }
@@ -1029,6 +1050,38 @@ sb_client_get_client_id (SbClient *self)
 {
   g_return_val_if_fail (SB_IS_CLIENT (self), NULL);
   return self->client_id;
+}
+
+/* For sb-client-auth.c */
+
+SbClientAuth *
+_sb_client_get_auth (SbClient *self)
+{
+  return &self->auth;
+}
+
+SbMetrics *
+_sb_client_get_metrics (SbClient *self)
+{
+  return self->metrics;
+}
+
+const SbServerSettings *
+_sb_client_get_settings (SbClient *self)
+{
+  return self->settings;
+}
+
+const SbClientHooks *
+_sb_client_get_hooks (SbClient *self)
+{
+  return &self->hooks;
+}
+
+SbWsConnection *
+_sb_client_get_connection (SbClient *self)
+{
+  return self->connection;
 }
 
 gboolean

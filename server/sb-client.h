@@ -35,6 +35,17 @@ typedef struct
                          const char *event_id,
                          gint64 since,
                          gpointer user_data);
+  /* A sign_in (sb-client-auth.c): by password (token NULL) or by token; the outcome goes to
+   * sb_client_finish_sign_in () of the client with that serial, if still connected. */
+  void (*sign_in) (guint64 client_serial,
+                   const char *request_id,
+                   const char *username,
+                   const char *password,
+                   const char *token,
+                   const char *address,
+                   gpointer user_data);
+  /* sign_out: the session is revoked in the store. */
+  void (*sign_out) (const char *token_hash, gpointer user_data);
   /* The connection has closed; the client is done. */
   void (*closed) (SbClient *client, gpointer user_data);
   gpointer user_data;

@@ -9,9 +9,9 @@
 #include "sb-mongo-store.h"
 #endif
 
-/* Request types are SbRequestType 0 … SB_REQUEST_HOLD_BEST; slot 0 of the table is "invalid". */
-#define N_REQUEST_TYPES (SB_REQUEST_HOLD_BEST + 2)
-#define N_OUTCOMES (SB_ERROR_LONE_SEAT + 1)
+/* Request types are SbRequestType 0 … SB_REQUEST_AUDIT; slot 0 of the table is "invalid". */
+#define N_REQUEST_TYPES (SB_REQUEST_AUDIT + 2)
+#define N_OUTCOMES (SB_ERROR_UNAUTHENTICATED + 1)
 
 /* Bucket upper bounds in seconds; chosen around the 25 ms broadcast-lag target. */
 static const double histogram_bounds[] = {
@@ -39,6 +39,8 @@ struct _SbMetrics
   Histogram broadcast_lag;
   SbStore *store; /* weak: read for its retry counters, which are atomic */
   SbWsStats ws;
+  guint64 sign_ins[SB_SIGN_IN_N_RESULTS];
+  guint accounts_locked;
 };
 
 G_DEFINE_FINAL_TYPE (SbMetrics, sb_metrics, G_TYPE_OBJECT)
@@ -207,6 +209,45 @@ sb_metrics_count_edge_closure (SbMetrics *self, SbWsClosure closure)
   self->ws.closures[closure]++;
 }
 
+static const char *const sign_in_result_names[] = {
+  [SB_SIGN_IN_OK] = "ok",           [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
+  [SB_SIGN_IN_LOCKED] = "locked",   [SB_SIGN_IN_DISABLED] = "disabled",
+  [SB_SIGN_IN_EXPIRED] = "expired", [SB_SIGN_IN_REVOKED] = "revoked",
+};
+
+void
+sb_metrics_count_sign_in (SbMetrics *self, SbSignInResult result)
+{
+  g_return_if_fail (SB_IS_METRICS (self));
+  g_return_if_fail ((guint) result < SB_SIGN_IN_N_RESULTS);
+
+  self->sign_ins[result]++;
+}
+
+void
+sb_metrics_set_accounts_locked (SbMetrics *self, guint n_accounts)
+{
+  g_return_if_fail (SB_IS_METRICS (self));
+
+  self->accounts_locked = n_accounts;
+}
+
+static void
+render_sign_ins (SbMetrics *self, GString *out)
+{
+  g_string_append (out, "# HELP seatbook_sign_ins_total Sign-in attempts, by result.\n"
+                        "# TYPE seatbook_sign_ins_total counter\n");
+  for (guint r = 0; r < SB_SIGN_IN_N_RESULTS; r++)
+    g_string_append_printf (out, "seatbook_sign_ins_total{result=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            sign_in_result_names[r], self->sign_ins[r]);
+  g_string_append_printf (out,
+                          "# HELP seatbook_accounts_locked Accounts locked after failed "
+                          "sign-ins.\n"
+                          "# TYPE seatbook_accounts_locked gauge\n"
+                          "seatbook_accounts_locked %u\n",
+                          self->accounts_locked);
+}
+
 static void
 render_edge (GString *out, const SbWsStats *ws)
 {
@@ -293,6 +334,7 @@ sb_metrics_render (SbMetrics *self, const SbStoreWorkerStats *stats)
                           "seatbook_events %u\n",
                           self->events);
 
+  render_sign_ins (self, out);
   g_string_append (out, "# HELP seatbook_requests_total Requests answered, by type and outcome.\n"
                         "# TYPE seatbook_requests_total counter\n");
   for (guint t = 0; t < N_REQUEST_TYPES; t++)

@@ -37,6 +37,21 @@ void sb_metrics_connection_closed (SbMetrics *self);
 void sb_metrics_count_disconnect (SbMetrics *self, SbDisconnectReason reason);
 /* request_type is an SbRequestType or SB_METRICS_REQUEST_INVALID; outcome SB_ERROR_NONE is "ok". */
 void sb_metrics_count_request (SbMetrics *self, int request_type, SbErrorCode outcome);
+
+/* Sign-in attempts (seatbook_sign_ins_total{result}), and the locked accounts gauge. */
+typedef enum
+{
+  SB_SIGN_IN_OK,
+  SB_SIGN_IN_BAD_CREDENTIALS,
+  SB_SIGN_IN_LOCKED,
+  SB_SIGN_IN_DISABLED,
+  SB_SIGN_IN_EXPIRED,
+  SB_SIGN_IN_REVOKED,
+  SB_SIGN_IN_N_RESULTS,
+} SbSignInResult;
+
+void sb_metrics_count_sign_in (SbMetrics *self, SbSignInResult result);
+void sb_metrics_set_accounts_locked (SbMetrics *self, guint n_accounts);
 void sb_metrics_observe_commit (SbMetrics *self, double seconds);
 void sb_metrics_observe_broadcast_lag (SbMetrics *self, double seconds);
 void sb_metrics_add_messages_sent (SbMetrics *self, guint64 n_messages);

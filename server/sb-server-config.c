@@ -36,6 +36,10 @@ sb_server_config_finalize (GObject *object)
   g_free (self->settings.venue_file);
   g_free (self->settings.event_id);
   g_free (self->settings.event_name);
+  g_free (self->settings.user_action);
+  g_free (self->settings.user_name);
+  g_free (self->settings.user_role);
+  g_free (self->settings.password_file);
 
   G_OBJECT_CLASS (sb_server_config_parent_class)->finalize (object);
 }
@@ -58,6 +62,8 @@ sb_server_config_init (SbServerConfig *self)
   self->settings.max_queue_bytes = 8 * 1024 * 1024;
   self->settings.max_seats_per_request = SB_MAX_SEATS_PER_REQUEST;
   sb_ws_limits_init_defaults (&self->settings.ws);
+  self->settings.accounts_required = TRUE;
+  self->settings.session_hours = 12;
 }
 
 SbServerConfig *
@@ -271,6 +277,33 @@ apply_setting (SbServerConfig *self, const char *key, const char *value, GError 
         return FALSE;
       s->max_seats_per_request = (guint) number;
     }
+  else if (strcmp (key, "accounts") == 0)
+    {
+      if (strcmp (value, "required") != 0 && strcmp (value, "off") != 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for accounts: expected required or off", value);
+          return FALSE;
+        }
+      s->accounts_required = strcmp (value, "required") == 0;
+    }
+  else if (strcmp (key, "session-hours") == 0)
+    {
+      char *end = NULL;
+      errno = 0;
+      double hours = g_ascii_strtod (value, &end);
+      /* Fractions are allowed (tests use seconds); at most a year. */
+      if (*value == '\0' || end == NULL || *end != '\0' || errno != 0 || !isfinite (hours)
+          || hours <= 0 || hours > 24 * 366)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for session-hours: expected hours above 0, at most "
+                       "8784",
+                       value);
+          return FALSE;
+        }
+      s->session_hours = hours;
+    }
   else if (strcmp (key, "tls-certificate") == 0 || strcmp (key, "tls-key") == 0)
     {
       char **target = key[4] == 'c' ? &s->tls_certificate : &s->tls_key;
@@ -375,6 +408,8 @@ typedef struct
   char *ping_interval;
   char *pong_timeout;
   char *partial_frame_budget;
+  char *accounts;
+  char *session_hours;
   char *tls_certificate;
   char *tls_key;
   gboolean allow_plaintext;
@@ -384,6 +419,8 @@ typedef struct
   char *starts_at;
   gboolean if_missing;
   char *orphan_rule;
+  char *role;
+  char *password_file;
 } CommandLine;
 
 static void
@@ -405,6 +442,8 @@ command_line_clear (CommandLine *cl)
   g_free (cl->ping_interval);
   g_free (cl->pong_timeout);
   g_free (cl->partial_frame_budget);
+  g_free (cl->accounts);
+  g_free (cl->session_hours);
   g_free (cl->tls_certificate);
   g_free (cl->tls_key);
   g_free (cl->venue);
@@ -412,9 +451,66 @@ command_line_clear (CommandLine *cl)
   g_free (cl->name);
   g_free (cl->starts_at);
   g_free (cl->orphan_rule);
+  g_free (cl->role);
+  g_free (cl->password_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CommandLine, command_line_clear)
+
+/* user ACTION [NAME [ROLE]]: args[0] is the program. Names and roles are checked by the command
+ * itself (sb-user-commands.c), which knows the rules for them; here only their number. */
+static gboolean
+parse_user_arguments (
+    SbServerSettings *s, char **args, const char *role, const char *password_file, GError **error)
+{
+  static const struct
+  {
+    const char *action;
+    guint n_args; /* after the action */
+  } actions[] = {
+    { "add", 1 },    { "passwd", 1 }, { "disable", 1 },
+    { "enable", 1 }, { "list", 0 },   { "set-role", 2 },
+  };
+  guint n = args[1] != NULL ? g_strv_length (args) - 2 : 0;
+  guint i;
+
+  if (args[1] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "user needs an action: add, passwd, disable, enable, list or set-role");
+      return FALSE;
+    }
+  for (i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (strcmp (args[1], actions[i].action) == 0)
+      break;
+  if (i == G_N_ELEMENTS (actions))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "Unknown user action '%s' (expected add, passwd, disable, enable, list or "
+                   "set-role)",
+                   args[1]);
+      return FALSE;
+    }
+  if (n != actions[i].n_args)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "user %s takes %u argument%s (see user --help)", args[1], actions[i].n_args,
+                   actions[i].n_args == 1 ? "" : "s");
+      return FALSE;
+    }
+  if ((role != NULL && strcmp (args[1], "add") != 0)
+      || (password_file != NULL && strcmp (args[1], "add") != 0 && strcmp (args[1], "passwd") != 0))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "--role is for user add, --password-file for user add and user passwd");
+      return FALSE;
+    }
+  s->user_action = g_strdup (args[1]);
+  s->user_name = n >= 1 ? g_strdup (args[2]) : NULL;
+  s->user_role = n >= 2 ? g_strdup (args[3]) : g_strdup (role != NULL ? role : "clerk");
+  s->password_file = g_strdup (password_file);
+  return TRUE;
+}
 
 static const char serve_description[]
     = "Commands:\n"
@@ -422,13 +518,16 @@ static const char serve_description[]
       "                  with /healthz and /metrics on the same port\n"
       "  create-event    create an event from a venue file (see create-event --help)\n"
       "  list-events     list the events of a store (see list-events --help)\n"
+      "  user            manage staff accounts: add, passwd, disable, enable, list, set-role\n"
+      "                  (see user --help)\n"
       "\n"
       "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
       "store,\n"
       "log-level, requests-per-second, burst, max-queue-bytes, max-seats-per-request,\n"
-      "handshake-timeout, hello-timeout, frame-timeout, ping-interval, pong-timeout and\n"
-      "partial-frame-budget, tls-certificate, tls-key and allow-plaintext (true or false),\n"
-      "spelt as the long options. Options given on the command line win\n"
+      "handshake-timeout, hello-timeout, frame-timeout, ping-interval, pong-timeout,\n"
+      "partial-frame-budget, accounts, session-hours, tls-certificate, tls-key and\n"
+      "allow-plaintext (true or false), spelt as the long options. Options given on the "
+      "command line win\n"
       "over the file.\n"
       "\n"
       "Exit status: 0 on success and after SIGINT/SIGTERM (graceful shutdown), 1 when the store\n"
@@ -454,12 +553,15 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
         s->command = SB_COMMAND_CREATE_EVENT;
       else if (strcmp (command_name, "list-events") == 0)
         s->command = SB_COMMAND_LIST_EVENTS;
+      else if (strcmp (command_name, "user") == 0)
+        s->command = SB_COMMAND_USER;
       else if (strcmp (command_name, "serve") == 0)
         s->command = SB_COMMAND_SERVE;
       else
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                       "Unknown command '%s' (expected create-event or list-events)", command_name);
+                       "Unknown command '%s' (expected create-event, list-events or user)",
+                       command_name);
           return FALSE;
         }
     }
@@ -506,6 +608,12 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { "partial-frame-budget", 0, 0, G_OPTION_ARG_STRING, &cl.partial_frame_budget,
       "Bytes of incomplete frames held for all clients together (default 16777216; 0 = none)",
       "N" },
+    { "accounts", 0, 0, G_OPTION_ARG_STRING, &cl.accounts,
+      "Sign-in: required (default), or off, transitional, for clients of protocol 1 only "
+      "(operations.md)",
+      "MODE" },
+    { "session-hours", 0, 0, G_OPTION_ARG_STRING, &cl.session_hours,
+      "Hours a sign-in lasts before its token expires (default 12)", "H" },
     { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &cl.tls_certificate,
       "PEM certificate (chain) to serve wss:// and https with; needs --tls-key", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &cl.tls_key, "PEM private key of --tls-certificate",
@@ -527,8 +635,32 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { NULL },
   };
 
+  const GOptionEntry user_entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &cl.role,
+      "user add: the role, viewer, clerk (default), manager or admin", "ROLE" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cl.password_file,
+      "user add, user passwd: read the password from the first line of FILE (- = standard "
+      "input); without it a password is generated and printed once",
+      "FILE" },
+    { NULL },
+  };
+
   switch (s->command)
     {
+      case SB_COMMAND_USER:
+        context = g_option_context_new ("ACTION [NAME [ROLE]] - manage staff accounts");
+        g_option_context_set_summary (
+            context, "seatbook-server user add NAME [--role=ROLE] [--password-file=FILE]\n"
+                     "seatbook-server user passwd NAME [--password-file=FILE]\n"
+                     "seatbook-server user disable|enable NAME\n"
+                     "seatbook-server user set-role NAME ROLE\n"
+                     "seatbook-server user list");
+        g_option_context_set_description (
+            context, "A new password, a new role or disabling ends the account's sessions, also "
+                     "those of a running server (at their next request). Roles: viewer, clerk, "
+                     "manager, admin, each allowed what the one before is (docs/protocol.md).");
+        g_option_context_add_main_entries (context, user_entries, NULL);
+        break;
       case SB_COMMAND_SERVE:
         context = g_option_context_new ("[COMMAND] - serve every event in the store");
         g_option_context_set_description (context, serve_description);
@@ -563,7 +695,12 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
   }
   if (!g_option_context_parse_strv (context, &args, error))
     return FALSE;
-  if (args[1] != NULL)
+  if (s->command == SB_COMMAND_USER)
+    {
+      if (!parse_user_arguments (s, args, cl.role, cl.password_file, error))
+        return FALSE;
+    }
+  else if (args[1] != NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument '%s'",
                    args[1]);
@@ -596,6 +733,8 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { "ping-interval", cl.ping_interval },
     { "pong-timeout", cl.pong_timeout },
     { "partial-frame-budget", cl.partial_frame_budget },
+    { "accounts", cl.accounts },
+    { "session-hours", cl.session_hours },
     { "tls-certificate", cl.tls_certificate },
     { "tls-key", cl.tls_key },
     { "allow-plaintext", cl.allow_plaintext ? "true" : NULL },

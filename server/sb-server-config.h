@@ -12,6 +12,7 @@ typedef enum
   SB_COMMAND_SERVE,
   SB_COMMAND_CREATE_EVENT,
   SB_COMMAND_LIST_EVENTS,
+  SB_COMMAND_USER,
 } SbCommand;
 
 /* The values in force once the config file and the command line have been read. Plain data so
@@ -31,7 +32,11 @@ typedef struct
   guint burst;
   guint64 max_queue_bytes;
   guint max_seats_per_request;
-  SbWsLimits ws;         /* deadlines and the incomplete-frame budget of the edge */
+  SbWsLimits ws; /* deadlines and the incomplete-frame budget of the edge */
+  /* Sign-in (docs/protocol.md, protocol 2). FALSE ("accounts=off") is transitional: protocol 1
+   * as before, for the app until it signs in (docs/operations.md). */
+  gboolean accounts_required;
+  double session_hours;  /* a session token's lifetime */
   char *tls_certificate; /* PEM paths; both set = wss:// and https */
   char *tls_key;
   gboolean allow_plaintext; /* plain text on an address other than loopback */
@@ -43,6 +48,12 @@ typedef struct
   gint64 starts_at_ms; /* 0 = unknown */
   gboolean if_missing;
   int orphan_rule; /* SbOrphanRule; off unless --orphan-rule says otherwise */
+
+  /* user ACTION [NAME [ROLE]] (sb-user-commands.c) */
+  char *user_action; /* add, passwd, disable, enable, list or set-role */
+  char *user_name;
+  char *user_role;     /* add --role, set-role's ROLE */
+  char *password_file; /* a file whose first line is the password; "-" = standard input */
 } SbServerSettings;
 
 #define SB_TYPE_SERVER_CONFIG (sb_server_config_get_type ())

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-authenticator.h"
+#include "sb-client-auth.h"
 #include "sb-client.h"
 #include "sb-live-event.h"
 #include "sb-metrics.h"
@@ -48,6 +50,7 @@ struct _SbServer
 
   GHashTable *clients; /* serial → SbClient */
   SbClientHooks client_hooks;
+  SbAuthenticator *authenticator; /* NULL with accounts=off */
   guint64 next_serial;
   SbMetrics *metrics;
 
@@ -498,6 +501,47 @@ on_websocket_accepted (SbWsPoller *poller, SbWsConnection *connection, gpointer 
            sb_ws_connection_get_peer (connection));
 }
 
+/* Sign-in (sb-authenticator.c, sb-client-auth.c) */
+
+static void
+client_sign_in (guint64 client_serial,
+                const char *request_id,
+                const char *username,
+                const char *password,
+                const char *token,
+                const char *address,
+                gpointer user_data)
+{
+  SbServer *self = user_data;
+
+  sb_authenticator_sign_in (self->authenticator, client_serial, request_id, username, password,
+                            token, address);
+}
+
+static void
+client_sign_out (const char *token_hash, gpointer user_data)
+{
+  sb_authenticator_sign_out (((SbServer *) user_data)->authenticator, token_hash);
+}
+
+static void
+auth_deliver (guint64 serial, SbSignInOutcome *outcome, gpointer user_data)
+{
+  sb_client_auth_deliver (((SbServer *) user_data)->clients, serial, outcome);
+}
+
+static void
+auth_collect_tokens (GHashTable *tokens, gpointer user_data)
+{
+  sb_client_auth_collect_tokens (((SbServer *) user_data)->clients, tokens);
+}
+
+static void
+auth_sessions_ended (GHashTable *ended, gpointer user_data)
+{
+  sb_client_auth_end_sessions (((SbServer *) user_data)->clients, ended);
+}
+
 /* SbClientHooks.closed */
 static void
 client_closed (SbClient *client, gpointer user_data)
@@ -643,6 +687,20 @@ sb_server_new (const SbServerSettings *settings, GError **error)
     return NULL;
 
   self->worker = sb_store_worker_new (self->store, on_op_done, self);
+  if (settings->accounts_required)
+    {
+      const SbAuthenticatorHooks auth_hooks = {
+        .deliver = auth_deliver,
+        .collect_tokens = auth_collect_tokens,
+        .sessions_ended = auth_sessions_ended,
+        .user_data = self,
+      };
+      self->authenticator = sb_authenticator_new (self->worker, self->metrics,
+                                                  settings->session_hours, &auth_hooks);
+    }
+  else
+    g_warning ("accounts=off: anyone who reaches the server may hold and book without signing in "
+               "(a transitional setting, docs/operations.md)");
 
   if (sb_store_can_watch (self->store))
     {
@@ -848,6 +906,8 @@ shutdown (SbServer *self)
   if (self->listen_socket != NULL)
     g_socket_close (self->listen_socket, NULL);
 
+  if (self->authenticator != NULL)
+    sb_authenticator_stop (self->authenticator);
   /* Commit what is queued and deliver every outcome: replies and changes go out below. New
    * state-changing requests meanwhile get `unavailable`. */
   sb_store_worker_shutdown (self->worker);
@@ -968,6 +1028,9 @@ sb_server_dispose (GObject *object)
   if (self->clients != NULL)
     g_hash_table_remove_all (self->clients);
   g_clear_object (&self->poller);
+  if (self->authenticator != NULL)
+    sb_authenticator_stop (self->authenticator);
+  g_clear_object (&self->authenticator);
   if (self->worker != NULL && !self->shutting_down)
     sb_store_worker_shutdown (self->worker);
   g_clear_object (&self->worker);
@@ -1017,6 +1080,8 @@ sb_server_init (SbServer *self)
   self->dirty_events = g_ptr_array_new ();
   self->metrics = sb_metrics_new ();
   self->client_hooks = (SbClientHooks){
+    .sign_in = client_sign_in,
+    .sign_out = client_sign_out,
     .is_shutting_down = client_is_shutting_down,
     .lookup_event = client_lookup_event,
     .lookup_hold_event = client_lookup_hold_event,

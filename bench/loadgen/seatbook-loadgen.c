@@ -47,13 +47,14 @@ typedef enum
 typedef enum
 {
   REQ_HELLO,
+  REQ_SIGN_IN,
   REQ_SUBSCRIBE,
   REQ_HOLD,
   REQ_BOOK,
   N_REQ_KINDS,
 } ReqKind;
 
-static const char *const req_kind_names[] = { "hello", "subscribe", "hold", "book" };
+static const char *const req_kind_names[] = { "hello", "sign_in", "subscribe", "hold", "book" };
 
 typedef enum
 {
@@ -174,6 +175,8 @@ static gboolean opt_json = FALSE;
 static gboolean opt_no_verify = FALSE;
 static int opt_seed = 1;
 static gboolean opt_resume = FALSE;
+static char *opt_username = NULL;
+static char *opt_password_file = NULL;
 
 static GOptionEntry entries[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url,
@@ -218,6 +221,10 @@ static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print the result as JSON", NULL },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Skip the after-run checks", NULL },
   { "seed", 0, 0, G_OPTION_ARG_INT, &opt_seed, "Random seed", "N" },
+  { "username", 0, 0, G_OPTION_ARG_STRING, &opt_username,
+    "Sign in as this account after hello (protocol 2; once per connection)", "NAME" },
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_password_file,
+    "The account's password, on the first line of FILE", "FILE" },
   { "resume", 0, 0, G_OPTION_ARG_NONE, &opt_resume,
     "Subscribers and idle connections subscribe with `since` (a replay, not a snapshot)", NULL },
   { NULL },
@@ -502,6 +509,58 @@ send_hello (Conn *conn)
   request->client_id = g_strdup (client_id);
   request->protocol = SB_PROTOCOL_VERSION;
   send_request (conn, request);
+}
+
+/* Sign-in (protocol 2): the first connection signs in with the password, every later one with
+ * the token it got, so the server runs Argon2id once, not once per connection. Connections
+ * welcomed while that first sign-in is under way wait for its token. */
+static char *password = NULL;
+static char *token = NULL;
+static gboolean password_sign_in_sent = FALSE;
+static GPtrArray *waiting_for_token = NULL;
+
+static void
+send_sign_in (Conn *conn)
+{
+  g_autofree char *id = g_strdup_printf ("%u", conn_track (conn, REQ_SIGN_IN, 0));
+  g_autoptr (SbRequest) request = sb_request_new (SB_REQUEST_SIGN_IN, id);
+
+  if (token != NULL)
+    request->token = g_strdup (token);
+  else
+    {
+      request->username = g_strdup (opt_username);
+      request->password = g_strdup (password);
+    }
+  send_request (conn, request);
+}
+
+/* After the welcome: TRUE when the connection goes on at once (no sign-in configured). */
+static gboolean
+begin_sign_in (Conn *conn)
+{
+  if (opt_username == NULL)
+    return TRUE;
+  if (token != NULL || !password_sign_in_sent)
+    {
+      password_sign_in_sent = TRUE;
+      send_sign_in (conn);
+    }
+  else
+    g_ptr_array_add (waiting_for_token, conn);
+  return FALSE;
+}
+
+/* A signed_in reply carrying the token the waiting connections sign in with. */
+static void
+got_token (const char *value)
+{
+  if (token != NULL || value == NULL)
+    return;
+  token = g_strdup (value);
+  for (guint i = 0; i < waiting_for_token->len; i++)
+    send_sign_in (waiting_for_token->pdata[i]);
+  g_ptr_array_set_size (waiting_for_token, 0);
 }
 
 static Event *
@@ -936,9 +995,16 @@ subscriber_on_message (Conn *conn, const SbMessage *msg, gint64 now)
 
   if (phase <= PHASE_BOOKERS || counting ())
     lg_hist_add (&latency[req.kind], now - req.sent_us);
-  if (msg->type == SB_MESSAGE_WELCOME)
+  if (msg->type == SB_MESSAGE_WELCOME || msg->type == SB_MESSAGE_SIGNED_IN)
     {
-      conn->welcomed = TRUE;
+      if (msg->type == SB_MESSAGE_SIGNED_IN)
+        got_token (msg->signed_in->token);
+      else
+        {
+          conn->welcomed = TRUE;
+          if (!begin_sign_in (conn))
+            return;
+        }
       /* One subscription at a time: subscribing to 20 events at once would queue 20 snapshots
        * (8 MB) for one connection, which a server may rightly treat as a client too slow. */
       if (conn->n_subs > 0)
@@ -949,6 +1015,8 @@ subscriber_on_message (Conn *conn, const SbMessage *msg, gint64 now)
   else if (msg->type == SB_MESSAGE_ERROR)
     {
       const char *code = sb_error_code_to_string (msg->error->code);
+      if (req.kind == REQ_SIGN_IN)
+        g_error ("sign_in as %s failed: %s", opt_username, msg->error->message);
       g_printerr ("%s request failed: %s\n", req_kind_names[req.kind], code);
       count_into (errors_by_code, code != NULL ? code : "(none)");
       /* Go on with the other subscriptions; the connection counts as ready without this one. */
@@ -985,9 +1053,24 @@ on_message (LgWs *ws, const char *text, gsize len, gint64 when, gpointer user_da
       Outstanding req;
       if (scan.re.p == NULL || !conn_untrack (conn, scan.re.p, scan.re.len, &req))
         return; /* a booker subscribes to nothing: nothing else to read */
-      if (req.kind == REQ_HELLO)
+      if (req.kind == REQ_HELLO || req.kind == REQ_SIGN_IN)
         {
-          conn->welcomed = TRUE;
+          if (req.kind == REQ_SIGN_IN)
+            {
+              /* Once per connection: the full reader, for the token. */
+              g_autoptr (GError) error = NULL;
+              g_autoptr (SbMessage) msg = sb_message_parse (text, len, &error);
+
+              if (msg == NULL || msg->type != SB_MESSAGE_SIGNED_IN)
+                g_error ("sign_in as %s failed: %.*s", opt_username, (int) MIN (len, 300), text);
+              got_token (msg->signed_in->token);
+            }
+          else
+            {
+              conn->welcomed = TRUE;
+              if (!begin_sign_in (conn))
+                return;
+            }
           n_bookers_ready++;
           booker_next (conn);
         }
@@ -1570,6 +1653,21 @@ main (int argc, char **argv)
     {
       g_printerr ("at least one --event is needed\n");
       return 2;
+    }
+  waiting_for_token = g_ptr_array_new ();
+  if ((opt_username == NULL) != (opt_password_file == NULL))
+    {
+      g_printerr ("--username and --password-file go together\n");
+      return 2;
+    }
+  if (opt_password_file != NULL)
+    {
+      if (!g_file_get_contents (opt_password_file, &password, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+      password[strcspn (password, "\r\n")] = '\0';
     }
   if (opt_max_seats < 1 || opt_max_seats > MAX_HOLD_SEATS || opt_subscribers < 0 || opt_bookers < 0
       || opt_idle < 0 || opt_hot_seats < 1

@@ -87,7 +87,16 @@ event_args () {
 
 # start_server: rate limits are raised so that the load generator measures the server, not the
 # limiter (each booker sends as fast as replies come back).
+# Every connection of the load generator signs in (protocol 2), as the clerk "bench": once with
+# the password, then with its token.
+bench_account () {
+  [ -s "$tmp/bench.pw" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$tmp/bench.pw"
+  "$server_bin" user add bench --role=clerk --password-file="$tmp/bench.pw" \
+    --store="sqlite:$db" >/dev/null 2>&1 || true
+}
+
 start_server () {
+  bench_account
   rm -f "$tmp/port"
   # shellcheck disable=SC2086
   ${SERVER_WRAPPER:-} "$server_bin" --port 0 --port-file "$tmp/port" --store "sqlite:$db" \
@@ -139,7 +148,8 @@ run_loadgen () {
     perf_pid=$!
   fi
   # shellcheck disable=SC2086
-  ${LOADGEN_WRAPPER:-} "$loadgen_bin" --url "$url" --server-pid "$real_pid" --db "$db" "$@" || rc=$?
+  ${LOADGEN_WRAPPER:-} "$loadgen_bin" --url "$url" --server-pid "$real_pid" --db "$db" \
+    --username bench --password-file "$tmp/bench.pw" "$@" || rc=$?
   if [ -n "$perf_pid" ]; then
     kill -INT "$perf_pid" 2>/dev/null || true
     wait "$perf_pid" 2>/dev/null || true

@@ -27,6 +27,7 @@
 
 #include <mongoc/mongoc.h>
 
+#include "sb-mongo-accounts-private.h"
 #include "sb-mongo-apply-private.h"
 #include "sb-mongo-bson-private.h"
 #include "sb-mongo-registry-private.h"
@@ -728,6 +729,64 @@ sb_mongo_store_init (SbMongoStore *self)
   self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
+/* --- Accounts and sessions: sb-mongo-accounts.c, on the store thread's client --- */
+
+static gboolean
+sb_mongo_store_account_put (
+    SbStore *store, const SbAccountRecord *record, gboolean create, gint64 now_ms, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_accounts_put (self->conn.client, self->db_name, record, create, now_ms, error);
+}
+
+static SbAccountRecord *
+sb_mongo_store_account_get (SbStore *store, const char *username, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_accounts_get (self->conn.client, self->db_name, username, error);
+}
+
+static GPtrArray *
+sb_mongo_store_account_list (SbStore *store, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_accounts_list (self->conn.client, self->db_name, error);
+}
+
+static gboolean
+sb_mongo_store_session_put (SbStore *store,
+                            const char *token_hash,
+                            const char *username,
+                            gint64 created_at_ms,
+                            gint64 expires_at_ms,
+                            GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_sessions_put (self->conn.client, self->db_name, token_hash, username,
+                                created_at_ms, expires_at_ms, error);
+}
+
+static SbSessionRecord *
+sb_mongo_store_session_get (SbStore *store, const char *token_hash, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_sessions_get (self->conn.client, self->db_name, token_hash, error);
+}
+
+static gboolean
+sb_mongo_store_session_revoke (SbStore *store, const char *token_hash, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_sessions_revoke (self->conn.client, self->db_name, token_hash, error);
+}
+
+static gboolean
+sb_mongo_store_accounts_revision (SbStore *store, gint64 *out_revision, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_accounts_revision (self->conn.client, self->db_name, out_revision, error);
+}
+
 static void
 sb_mongo_store_iface_init (SbStoreInterface *iface)
 {
@@ -738,4 +797,11 @@ sb_mongo_store_iface_init (SbStoreInterface *iface)
   iface->changes_since = sb_mongo_store_changes_since;
   iface->prune = sb_mongo_store_prune;
   iface->watch = sb_mongo_store_watch;
+  iface->account_put = sb_mongo_store_account_put;
+  iface->account_get = sb_mongo_store_account_get;
+  iface->account_list = sb_mongo_store_account_list;
+  iface->session_put = sb_mongo_store_session_put;
+  iface->session_get = sb_mongo_store_session_get;
+  iface->session_revoke = sb_mongo_store_session_revoke;
+  iface->accounts_revision = sb_mongo_store_accounts_revision;
 }

@@ -95,6 +95,35 @@ static const char *const migrations[] = {
   /* 2: the orphan rule of each event (docs/protocol.md); events stored before it have it off. */
   "ALTER TABLE events ADD COLUMN orphan_rule TEXT NOT NULL DEFAULT 'off'"
   "  CHECK (orphan_rule IN ('off', 'warn', 'enforce'));",
+  /* 3: accounts and sessions (issue 10). Holds and bookings made before belong to the disabled
+   * placeholder account 'legacy' (docs/operations.md); a password hash of '' never verifies. */
+  "CREATE TABLE accounts ("
+  "  username TEXT PRIMARY KEY NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('viewer', 'clerk', 'manager', 'admin')),"
+  "  password_hash TEXT NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+  "  created_at INTEGER NOT NULL,"
+  "  changed_at INTEGER NOT NULL"
+  ");"
+  "INSERT INTO accounts (username, role, password_hash, disabled, created_at, changed_at)"
+  "  VALUES ('legacy', 'viewer', '', 1, 0, 0);"
+  /* Only the SHA-256 of a token is kept: a copy of the database signs nobody in. */
+  "CREATE TABLE sessions ("
+  "  token_hash TEXT PRIMARY KEY NOT NULL,"
+  "  username TEXT NOT NULL REFERENCES accounts (username),"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))"
+  ");"
+  "CREATE INDEX sessions_account ON sessions (username);"
+  /* Bumped by every change that ends sessions early: what a running server polls. */
+  "CREATE TABLE account_revision ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  revision INTEGER NOT NULL"
+  ");"
+  "INSERT INTO account_revision (id, revision) VALUES (1, 0);"
+  "ALTER TABLE holds ADD COLUMN account TEXT NOT NULL DEFAULT 'legacy';"
+  "ALTER TABLE bookings ADD COLUMN account TEXT NOT NULL DEFAULT 'legacy';",
 };
 
 static const char *const stmt_sql[N_STMTS] = {

@@ -16,6 +16,7 @@
 
 #include "sb-sqlite-store.h"
 
+#include "sb-sqlite-accounts-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
 
@@ -353,6 +354,57 @@ sb_sqlite_store_class_init (SbSqliteStoreClass *klass)
   object_class->finalize = sb_sqlite_store_finalize;
 }
 
+/* Accounts and sessions: sb-sqlite-accounts.c */
+
+static gboolean
+sb_sqlite_store_account_put (
+    SbStore *store, const SbAccountRecord *record, gboolean create, gint64 now_ms, GError **error)
+{
+  return sb_sqlite_accounts_put (SB_SQLITE_STORE (store)->db, record, create, now_ms, error);
+}
+
+static SbAccountRecord *
+sb_sqlite_store_account_get (SbStore *store, const char *username, GError **error)
+{
+  return sb_sqlite_accounts_get (SB_SQLITE_STORE (store)->db, username, error);
+}
+
+static GPtrArray *
+sb_sqlite_store_account_list (SbStore *store, GError **error)
+{
+  return sb_sqlite_accounts_list (SB_SQLITE_STORE (store)->db, error);
+}
+
+static gboolean
+sb_sqlite_store_session_put (SbStore *store,
+                             const char *token_hash,
+                             const char *username,
+                             gint64 created_at_ms,
+                             gint64 expires_at_ms,
+                             GError **error)
+{
+  return sb_sqlite_sessions_put (SB_SQLITE_STORE (store)->db, token_hash, username, created_at_ms,
+                                 expires_at_ms, error);
+}
+
+static SbSessionRecord *
+sb_sqlite_store_session_get (SbStore *store, const char *token_hash, GError **error)
+{
+  return sb_sqlite_sessions_get (SB_SQLITE_STORE (store)->db, token_hash, error);
+}
+
+static gboolean
+sb_sqlite_store_session_revoke (SbStore *store, const char *token_hash, GError **error)
+{
+  return sb_sqlite_sessions_revoke (SB_SQLITE_STORE (store)->db, token_hash, error);
+}
+
+static gboolean
+sb_sqlite_store_accounts_revision (SbStore *store, gint64 *out_revision, GError **error)
+{
+  return sb_sqlite_accounts_revision (SB_SQLITE_STORE (store)->db, out_revision, error);
+}
+
 static void
 sb_sqlite_store_iface_init (SbStoreInterface *iface)
 {
@@ -363,6 +415,13 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->changes_since = sb_sqlite_store_changes_since;
   iface->prune = sb_sqlite_store_prune;
   iface->check = sb_sqlite_store_check;
+  iface->account_put = sb_sqlite_store_account_put;
+  iface->account_get = sb_sqlite_store_account_get;
+  iface->account_list = sb_sqlite_store_account_list;
+  iface->session_put = sb_sqlite_store_session_put;
+  iface->session_get = sb_sqlite_store_session_get;
+  iface->session_revoke = sb_sqlite_store_session_revoke;
+  iface->accounts_revision = sb_sqlite_store_accounts_revision;
 }
 
 static gboolean

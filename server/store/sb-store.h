@@ -47,6 +47,10 @@ typedef struct
 void sb_event_state_free (SbEventState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventState, sb_event_state_free)
 
+/* Accounts and sessions (issue 10): records and wrappers in sb-store-accounts.h. */
+typedef struct _SbAccountRecord SbAccountRecord;
+typedef struct _SbSessionRecord SbSessionRecord;
+
 /* Called on a store thread for changes committed by other server processes (multi-process
  * backends only). Changes of one event arrive in version order. */
 typedef void (*SbStoreChangeFunc) (SbChange *change, gpointer user_data);
@@ -77,6 +81,21 @@ struct _SbStoreInterface
   gboolean (*watch) (SbStore *self, SbStoreChangeFunc func, gpointer user_data, GError **error);
   /* Optional: proves at start that the store can be written and is not damaged. */
   gboolean (*check) (SbStore *self, GError **error);
+
+  /* Accounts and sessions (sb-store-accounts.h documents each). */
+  gboolean (*account_put) (
+      SbStore *self, const SbAccountRecord *record, gboolean create, gint64 now_ms, GError **error);
+  SbAccountRecord *(*account_get) (SbStore *self, const char *username, GError **error);
+  GPtrArray *(*account_list) (SbStore *self, GError **error);
+  gboolean (*session_put) (SbStore *self,
+                           const char *token_hash,
+                           const char *username,
+                           gint64 created_at_ms,
+                           gint64 expires_at_ms,
+                           GError **error);
+  SbSessionRecord *(*session_get) (SbStore *self, const char *token_hash, GError **error);
+  gboolean (*session_revoke) (SbStore *self, const char *token_hash, GError **error);
+  gboolean (*accounts_revision) (SbStore *self, gint64 *out_revision, GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */

@@ -2,7 +2,8 @@
 """Every shortcut that gui/gtk/help-overlay.ui documents does what it says (the zoom ones are in
 test_zoom, the arrows in test_keyboard): Ctrl+? shows the shortcuts, Ctrl+, the preferences, F5
 refreshes the events list, Return chooses and unchooses the focused seat, Ctrl+H holds, Ctrl+R
-releases, Ctrl+Return books, Ctrl+W closes the window (which ends the app) and Ctrl+Q quits."""
+releases, Ctrl+Return books, Ctrl+W closes the window (which ends the app) and Ctrl+Q quits.
+Ctrl+I (a seat's history, for managers) is in test_audit."""
 import time
 
 import sbgui

@@ -56,6 +56,18 @@ def venue_free_seat_ids(path=VENUE):
             for seat in row["seats"] if not seat.get("blocked", False)]
 
 
+def stacks(pid):
+    """Every thread's stack of a hung process (gdb, when installed), for the failure message: a
+    hang seen once in CI must say where it was."""
+    try:
+        result = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"],
+                                capture_output=True, text=True, timeout=60)
+        return result.stdout[-12000:]
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "(no stacks: %s)" % e
+
+
+
 def make_self_signed(directory, name="localhost"):
     """A fresh self-signed certificate and key (PEM) for 127.0.0.1 / localhost; returns their
     paths. Debian's openssl command line."""
@@ -66,17 +78,6 @@ def make_self_signed(directory, name="localhost"):
                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
                    check=True, capture_output=True, timeout=START_TIMEOUT)
     return cert, key
-
-
-def stacks(pid):
-    """Every thread's stack of a hung process (gdb, when installed), for the failure message: a
-    hang seen once in CI must say where it was."""
-    try:
-        result = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"],
-                                capture_output=True, text=True, timeout=60)
-        return result.stdout[-12000:]
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return "(no stacks: %s)" % e
 
 
 def insecure_ssl_context():
@@ -105,9 +106,38 @@ class Server:
         self.proc = None
         self.port = None
         self._log = None
+        self.accounts = set()
+        self.tokens = {}  # username → a token of it, reused by the next connections
         self.certificate = self.key = None
         if tls:
             self.certificate, self.key = make_self_signed(tmpdir)
+
+    # Accounts (protocol 2): one per role, named after it, with a password only tests use. They
+    # are made with the CLI the first time a client of that role connects; later connections sign
+    # in with the token of the first (sign-in happens once per connection, and Argon2id only once
+    # per role and server).
+    ROLES = ("viewer", "clerk", "manager", "admin")
+
+    @staticmethod
+    def password_of(username):
+        return "sbtest-%s-password" % username
+
+    def add_account(self, username, role=None, password=None):
+        """Creates an account with `seatbook-server user add` (an existing one is kept)."""
+        password = password or self.password_of(username)
+        result = subprocess.run(
+            [SERVER, "user", "add", username, "--role=" + (role or username),
+             "--password-file=-", "--store=" + self.store],
+            input=password + "\n", capture_output=True, text=True, timeout=START_TIMEOUT)
+        if result.returncode != 0 and "exists already" not in result.stderr:
+            raise TestFailure("user add %s failed (%d): %s" % (username, result.returncode,
+                                                               result.stderr))
+        self.accounts.add(username)
+        return username, password
+
+    def user_command(self, *args, check_status=True):
+        """Runs `seatbook-server user ARGS… --store=…` (in another process than the server)."""
+        return self.run_command("user", *args, "--store=" + self.store, check_status=check_status)
 
     def run_command(self, *args, check_status=True):
         proc = subprocess.Popen([SERVER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -321,10 +351,11 @@ class Client:
 
     @classmethod
     async def connect(cls, server, client_id=None, hello=True, views=None, name="sbtest",
-                      reply_timeout=REPLY_TIMEOUT, **kwargs):
+                      reply_timeout=REPLY_TIMEOUT, sign_in=True, user="clerk", **kwargs):
         """server: a Server, or the ws:// URL of one. views: EventViews carried over from an
         earlier connection (to resume with since). name: the `client` of hello. reply_timeout:
-        how long request() waits for a reply."""
+        how long request() waits for a reply. sign_in: after hello, sign in once as user (an
+        account named after its role, see Server.ROLES) when server is a Server."""
         kwargs.setdefault("max_size", 2 ** 24)
         kwargs.setdefault("ping_interval", None)
         kwargs.setdefault("open_timeout", REPLY_TIMEOUT)
@@ -333,11 +364,35 @@ class Client:
             kwargs.setdefault("ssl", insecure_ssl_context())
         ws = await websockets.connect(url, **kwargs)
         client = cls(ws, client_id or str(uuid.uuid4()), views, reply_timeout)
+        client.signed_in = None
         if hello:
             client.welcome = await client.request("hello", client=name, client_id=client.client_id,
-                                                  protocol=1)
+                                                  protocol=2)
             check(client.welcome["type"] == "welcome", "hello failed: %r" % client.welcome)
+            if sign_in and isinstance(server, Server):
+                await client.sign_in_as(server, user)
+                # A desk's holds come with signed_in now; tests that resume read them here.
+                client.welcome = dict(client.welcome, holds=client.signed_in["holds"])
         return client
+
+    async def sign_in_as(self, server, username="clerk", password=None):
+        """Signs in once: with the server's cached token of username when there is one, else with
+        the password (creating the account named after its role the first time)."""
+        token = server.tokens.get(username) if password is None else None
+        if token is not None:
+            reply = await self.request("sign_in", token=token)
+            if reply["type"] == "signed_in":
+                self.signed_in = reply
+                return reply
+            server.tokens.pop(username, None)
+        if username not in server.accounts and password is None:
+            server.add_account(username)
+        reply = await self.request("sign_in", username=username,
+                                   password=password or server.password_of(username))
+        check(reply["type"] == "signed_in", "sign_in as %s failed: %r" % (username, reply))
+        server.tokens[username] = reply["token"]
+        self.signed_in = reply
+        return reply
 
     def next_id(self):
         return "r%d" % next(self._ids)

@@ -49,6 +49,7 @@ async def main():
         check(welcome["type"] == "welcome" and welcome["limits"]["requests_per_second"] == RATE, "%r" % welcome)
         error_of(await c.request("hello", id="h2", client="errors", client_id="x", protocol=1),
                  "invalid_request", "h2")
+        await c.sign_in_as(server)
 
         # Malformed JSON: no readable id, so "re" is null.
         for bad in ("{this is not json", json.dumps(["not", "an", "object"]), '{"id": "no type"}'):

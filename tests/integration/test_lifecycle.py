@@ -145,6 +145,7 @@ async def main():
         # A client that stops reading while it keeps asking for snapshots.
         slow = RawClient(server.port)
         slow.send({"type": "hello", "id": "1", "client": "slow", "client_id": "slow", "protocol": 1})
+        slow.send({"type": "sign_in", "id": "2", "token": server.tokens["clerk"]})
         sent = 0
         while (server.metric('seatbook_clients_disconnected_total{reason="too_slow"}') or 0) < 1:
             check(sent < 2000, "the slow client was never disconnected")

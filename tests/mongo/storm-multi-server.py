@@ -38,14 +38,40 @@ except ImportError as e:
 DEADLINE_S = 120
 
 
+STORM_USER = "storm-clerk"
+STORM_PASSWORD = "storm-clerk-test-password"
+tokens = []  # the token of the first sign-in, which every later connection signs in with
+
+
+def add_account(args, uri):
+    """The clerk every client signs in as, made with the CLI (an existing one is kept)."""
+    result = subprocess.run([args.server, "user", "add", STORM_USER, "--role=clerk",
+                             "--password-file=-", "--store=" + uri],
+                            input=STORM_PASSWORD + "\n", capture_output=True, text=True,
+                            timeout=DEADLINE_S)
+    if result.returncode != 0 and "exists already" not in result.stderr:
+        raise RuntimeError("user add failed: %s" % result.stderr)
+
+
 async def connect(url, name):
     """A client of sbtest with this script's settings: no message size limit, websockets' default
-    keepalive pings, replies awaited up to DEADLINE_S."""
-    return await Client.connect(url, name=name, reply_timeout=DEADLINE_S, max_size=None,
-                                ping_interval=20, open_timeout=30)
+    keepalive pings, replies awaited up to DEADLINE_S; signed in once (by password the first
+    time, then with that token)."""
+    client = await Client.connect(url, name=name, reply_timeout=DEADLINE_S, max_size=None,
+                                  ping_interval=20, open_timeout=30)
+    if tokens:
+        reply = await client.request("sign_in", token=tokens[0])
+    else:
+        reply = await client.request("sign_in", username=STORM_USER, password=STORM_PASSWORD)
+        if reply.get("type") == "signed_in":
+            tokens.append(reply["token"])
+    if reply.get("type") != "signed_in":
+        raise RuntimeError("sign_in failed: %r" % reply)
+    return client
 
 
 def start_servers(args, uri, workdir):
+    add_account(args, uri)
     servers = []
     for i in range(args.servers):
         port_file = os.path.join(workdir, "port-%d" % i)

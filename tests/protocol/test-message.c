@@ -454,6 +454,148 @@ test_error (void)
 }
 
 static void
+test_unauthenticated_and_forbidden (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_error_message_write_unauthenticated (out, "2", SB_AUTH_LOCKED, "Too many failed sign-ins",
+                                          90000);
+  g_assert_cmpstr (out->str, ==,
+                   "{\"type\":\"error\",\"re\":\"2\",\"code\":\"unauthenticated\",\"message\":"
+                   "\"Too many failed sign-ins\",\"reason\":\"locked\",\"retry_after_ms\":90000}");
+  g_autoptr (SbMessage) locked = parse_ok (out);
+  g_assert_cmpint (locked->error->code, ==, SB_ERROR_UNAUTHENTICATED);
+  g_assert_cmpstr (locked->error->reason, ==, "locked");
+  g_assert_cmpint (locked->error->retry_after_ms, ==, 90000);
+  g_assert_null (locked->error->required_role);
+
+  g_string_truncate (out, 0);
+  sb_error_message_write_unauthenticated (out, NULL, SB_AUTH_REQUIRED, "Sign in first", 0);
+  g_autoptr (SbMessage) required = parse_ok (out);
+  g_assert_null (required->re);
+  g_assert_cmpstr (required->error->reason, ==, "required");
+  g_assert_cmpint (required->error->retry_after_ms, ==, 0);
+
+  g_string_truncate (out, 0);
+  sb_error_message_write_forbidden_role (out, "3", "A viewer may not hold seats", SB_ROLE_CLERK);
+  g_assert_cmpstr (out->str, ==,
+                   "{\"type\":\"error\",\"re\":\"3\",\"code\":\"forbidden\",\"message\":"
+                   "\"A viewer may not hold seats\",\"required_role\":\"clerk\"}");
+  g_autoptr (SbMessage) forbidden = parse_ok (out);
+  g_assert_cmpint (forbidden->error->code, ==, SB_ERROR_FORBIDDEN);
+  g_assert_cmpstr (forbidden->error->required_role, ==, "clerk");
+  g_assert_null (forbidden->error->reason);
+
+  g_autoptr (SbErrorMessage) copy = sb_error_message_copy (locked->error);
+  g_assert_cmpstr (copy->reason, ==, "locked");
+
+  assert_parse_fails ("{\"type\":\"error\",\"re\":\"5\",\"code\":\"unauthenticated\",\"message\":"
+                      "\"m\",\"reason\":7}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "error.reason");
+}
+
+static void
+test_signed_in_out (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_signed_in_message_write_begin (out, "2", "anna \"a\"", SB_ROLE_CLERK, "sbt_tok", 50000, 1000);
+  sb_hold_info_write (out, "h_1", "ev", seats_ab, 5000, 1000);
+  sb_signed_in_message_write_end (out);
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_SIGNED_IN);
+  g_assert_cmpstr (message->re, ==, "2");
+  SbSignedInMessage *signed_in = message->signed_in;
+  g_assert_cmpstr (signed_in->username, ==, "anna \"a\"");
+  g_assert_cmpint (signed_in->role, ==, SB_ROLE_CLERK);
+  g_assert_cmpstr (signed_in->token, ==, "sbt_tok");
+  g_assert_cmpint (signed_in->expires_at, ==, 50000);
+  g_assert_cmpint (signed_in->server_time, ==, 1000);
+  g_assert_cmpuint (signed_in->holds->len, ==, 1);
+  assert_hold (g_ptr_array_index (signed_in->holds, 0), "h_1", "ev", seats_ab, 5000, 4000);
+
+  g_autoptr (SbMessage) copy = sb_message_copy (message);
+  g_assert_cmpstr (copy->signed_in->token, ==, "sbt_tok");
+  g_assert_true (copy->signed_in->holds != signed_in->holds);
+  assert_hold (g_ptr_array_index (copy->signed_in->holds, 0), "h_1", "ev", seats_ab, 5000, 4000);
+
+  /* An account with no holds. */
+  g_string_truncate (out, 0);
+  sb_signed_in_message_write_begin (out, "3", "v", SB_ROLE_ADMIN, "t", 2, 1);
+  sb_signed_in_message_write_end (out);
+  g_autoptr (SbMessage) empty = parse_ok (out);
+  g_assert_cmpint (empty->signed_in->role, ==, SB_ROLE_ADMIN);
+  g_assert_cmpuint (empty->signed_in->holds->len, ==, 0);
+
+  g_string_truncate (out, 0);
+  sb_signed_out_message_write (out, "9");
+  g_assert_cmpstr (out->str, ==, "{\"type\":\"signed_out\",\"re\":\"9\"}");
+  g_autoptr (SbMessage) signed_out = parse_ok (out);
+  g_assert_cmpint (signed_out->type, ==, SB_MESSAGE_SIGNED_OUT);
+  g_assert_cmpstr (signed_out->re, ==, "9");
+  g_assert_null (signed_out->body);
+  g_autoptr (SbMessage) signed_out_copy = sb_message_copy (signed_out);
+  g_assert_cmpstr (signed_out_copy->re, ==, "9");
+
+  assert_parse_fails ("{\"type\":\"signed_in\",\"re\":\"2\",\"username\":\"a\",\"role\":\"root\","
+                      "\"token\":\"t\",\"expires_at\":1,\"server_time\":1,\"holds\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "signed_in.role");
+  assert_parse_fails ("{\"type\":\"signed_in\",\"re\":\"2\",\"username\":\"a\",\"role\":\"clerk\","
+                      "\"expires_at\":1,\"server_time\":1,\"holds\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "signed_in.token");
+  assert_parse_fails ("{\"type\":\"signed_out\"}", SB_MESSAGE_READ_ERROR_INVALID, "signed_out.re");
+}
+
+static void
+test_audit_log (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_audit_log_message_write_begin (out, "7", "opening-night");
+  sb_audit_entry_write (out, 1000, "anna", "desk-3", "hold", seats_ab, "h_1", NULL, NULL);
+  sb_audit_entry_write (out, 2000, "anna", "desk-4", "book", seats_c, "h_1", "B7K3QX9M",
+                        "booked \"by hold\"");
+  sb_audit_entry_write (out, 3000, "legacy", NULL, "expire", NULL, "h_2", NULL, NULL);
+  sb_audit_log_message_write_end (out);
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_AUDIT_LOG);
+  SbAuditLogMessage *log = message->audit_log;
+  g_assert_cmpstr (log->event, ==, "opening-night");
+  g_assert_cmpuint (log->entries->len, ==, 3);
+
+  SbAuditEntry *hold = g_ptr_array_index (log->entries, 0);
+  g_assert_cmpint (hold->at, ==, 1000);
+  g_assert_cmpstr (hold->account, ==, "anna");
+  g_assert_cmpstr (hold->desk, ==, "desk-3");
+  g_assert_cmpstr (hold->action, ==, "hold");
+  assert_strv (hold->seats, seats_ab);
+  g_assert_cmpstr (hold->hold, ==, "h_1");
+  g_assert_null (hold->booking);
+  g_assert_null (hold->detail);
+
+  SbAuditEntry *book = g_ptr_array_index (log->entries, 1);
+  assert_strv (book->seats, seats_c);
+  g_assert_cmpstr (book->booking, ==, "B7K3QX9M");
+  g_assert_cmpstr (book->detail, ==, "booked \"by hold\"");
+
+  SbAuditEntry *expire = g_ptr_array_index (log->entries, 2);
+  g_assert_cmpstr (expire->desk, ==, "");
+  g_assert_nonnull (expire->seats);
+  g_assert_null (expire->seats[0]);
+
+  g_autoptr (SbAuditLogMessage) copy = sb_audit_log_message_copy (log);
+  g_assert_cmpuint (copy->entries->len, ==, 3);
+  g_assert_cmpstr (((SbAuditEntry *) g_ptr_array_index (copy->entries, 1))->booking, ==,
+                   "B7K3QX9M");
+
+  assert_parse_fails ("{\"type\":\"audit_log\",\"re\":\"7\",\"event\":\"e\",\"entries\":[{\"at\":1,"
+                      "\"account\":\"a\",\"desk\":\"d\",\"seats\":[]}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "audit_log.entries[0].action");
+  assert_parse_fails ("{\"type\":\"audit_log\",\"re\":\"7\",\"event\":\"e\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "audit_log.entries");
+}
+
+static void
 test_envelope (void)
 {
   /* The type need not come first; unknown members are ignored at every level. */
@@ -506,6 +648,9 @@ main (int argc, char **argv)
   g_test_add_func ("/message/hold-replies", test_hold_replies);
   g_test_add_func ("/message/changed", test_changed);
   g_test_add_func ("/message/error", test_error);
+  g_test_add_func ("/message/unauthenticated-forbidden", test_unauthenticated_and_forbidden);
+  g_test_add_func ("/message/signed-in-out", test_signed_in_out);
+  g_test_add_func ("/message/audit-log", test_audit_log);
   g_test_add_func ("/message/envelope", test_envelope);
   return g_test_run ();
 }

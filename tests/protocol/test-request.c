@@ -36,7 +36,8 @@ test_strings (void)
 
   g_assert_null (sb_error_code_to_string (SB_ERROR_NONE));
   g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_INTERNAL), ==, "internal_error");
-  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_INTERNAL; code++)
+  g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_UNAUTHENTICATED), ==, "unauthenticated");
+  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_UNAUTHENTICATED; code++)
     {
       SbErrorCode back = SB_ERROR_NONE;
 
@@ -50,6 +51,124 @@ test_strings (void)
 
   g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_LIST_EVENTS), ==, "list_events");
   g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_PING), ==, "ping");
+  g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_SIGN_IN), ==, "sign_in");
+  g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_SIGN_OUT), ==, "sign_out");
+  g_assert_cmpstr (sb_request_type_to_string (SB_REQUEST_AUDIT), ==, "audit");
+
+  /* Roles are ordered: each may do what the one before may. */
+  static const char *const roles[] = { "viewer", "clerk", "manager", "admin" };
+  for (SbRole role = SB_ROLE_VIEWER; role <= SB_ROLE_ADMIN; role++)
+    {
+      SbRole back = SB_ROLE_ADMIN + 1;
+
+      g_assert_cmpstr (sb_role_to_string (role), ==, roles[role]);
+      g_assert_true (sb_role_from_string (roles[role], &back));
+      g_assert_cmpint (back, ==, role);
+    }
+  g_assert_null (sb_role_to_string (SB_ROLE_ADMIN + 1));
+  g_assert_false (sb_role_from_string ("root", NULL));
+  g_assert_false (sb_role_from_string (NULL, NULL));
+
+  static const char *const reasons[]
+      = { "required", "bad_credentials", "locked", "expired", "revoked", "disabled" };
+  for (SbAuthReason reason = SB_AUTH_REQUIRED; reason <= SB_AUTH_DISABLED; reason++)
+    {
+      SbAuthReason back = SB_AUTH_DISABLED + 1;
+
+      g_assert_cmpstr (sb_auth_reason_to_string (reason), ==, reasons[reason]);
+      g_assert_true (sb_auth_reason_from_string (reasons[reason], &back));
+      g_assert_cmpint (back, ==, reason);
+    }
+  g_assert_null (sb_auth_reason_to_string (SB_AUTH_DISABLED + 1));
+  g_assert_false (sb_auth_reason_from_string ("gone", NULL));
+}
+
+/* The role table of docs/protocol.md, request by request. */
+static void
+test_required_roles (void)
+{
+  static const struct
+  {
+    SbRequestType type;
+    gboolean needs_sign_in;
+    SbRole role;
+  } table[] = {
+    { SB_REQUEST_HELLO, FALSE, 0 },
+    { SB_REQUEST_SIGN_IN, FALSE, 0 },
+    { SB_REQUEST_PING, FALSE, 0 },
+    { SB_REQUEST_LIST_EVENTS, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_SUBSCRIBE, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_UNSUBSCRIBE, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_SIGN_OUT, TRUE, SB_ROLE_VIEWER },
+    { SB_REQUEST_HOLD, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_EXTEND, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_RELEASE, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_BOOK, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_HOLD_BEST, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_AUDIT, TRUE, SB_ROLE_MANAGER },
+  };
+
+  /* Every request type is in the table. */
+  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_AUDIT + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      SbRole role = SB_ROLE_ADMIN + 1;
+
+      g_assert_cmpint (sb_request_type_required_role (table[i].type, &role), ==,
+                       table[i].needs_sign_in);
+      if (table[i].needs_sign_in)
+        g_assert_cmpint (role, ==, table[i].role);
+      else
+        g_assert_cmpint (role, ==, SB_ROLE_ADMIN + 1);
+    }
+}
+
+/* Protocol version 2: sign_in (by password, by token), sign_out, audit. */
+static void
+test_parse_account_requests (void)
+{
+  g_autoptr (SbRequest) by_password
+      = parse_ok ("{\"type\": \"sign_in\", \"id\": \"s1\", \"username\": \"anna\", \"password\": "
+                  "\"p\\u00e9 w\"}");
+  g_assert_cmpint (by_password->type, ==, SB_REQUEST_SIGN_IN);
+  g_assert_cmpstr (by_password->id, ==, "s1");
+  g_assert_cmpstr (by_password->username, ==, "anna");
+  g_assert_cmpstr (by_password->password, ==, "p\xc3\xa9 w");
+  g_assert_null (by_password->token);
+
+  g_autoptr (SbRequest) by_token
+      = parse_ok ("{\"type\": \"sign_in\", \"id\": \"s2\", \"token\": \"sbt_abc\"}");
+  g_assert_cmpstr (by_token->token, ==, "sbt_abc");
+  g_assert_null (by_token->username);
+  g_assert_null (by_token->password);
+
+  g_autoptr (SbRequest) sign_out = parse_ok ("{\"type\": \"sign_out\", \"id\": \"s3\"}");
+  g_assert_cmpint (sign_out->type, ==, SB_REQUEST_SIGN_OUT);
+
+  g_autoptr (SbRequest) audit
+      = parse_ok ("{\"type\": \"audit\", \"id\": \"a1\", \"event\": \"e\"}");
+  g_assert_cmpint (audit->type, ==, SB_REQUEST_AUDIT);
+  g_assert_cmpstr (audit->event_id, ==, "e");
+  g_assert_cmpint (audit->since, ==, -1);
+  g_assert_null (audit->seat_id);
+  g_assert_null (audit->booking_id);
+  g_assert_cmpint (audit->limit, ==, 0);
+
+  g_autoptr (SbRequest) audit_all = parse_ok (
+      "{\"type\": \"audit\", \"id\": \"a2\", \"event\": \"e\", \"since\": 1764100000000, "
+      "\"seat\": \"stalls-C-12\", \"booking\": \"B7K3QX9M\", \"limit\": 1000}");
+  g_assert_cmpint (audit_all->since, ==, 1764100000000);
+  g_assert_cmpstr (audit_all->seat_id, ==, "stalls-C-12");
+  g_assert_cmpstr (audit_all->booking_id, ==, "B7K3QX9M");
+  g_assert_cmpint (audit_all->limit, ==, 1000);
+
+  /* A hello may name either version this server takes. */
+  g_autoptr (SbRequest) hello_v1 = parse_ok ("{\"type\": \"hello\", \"id\": \"h\", \"client\": "
+                                             "\"x\", \"client_id\": \"y\", \"protocol\": 1}");
+  g_assert_cmpint (hello_v1->protocol, ==, 1);
+  g_autoptr (SbRequest) hello_v2 = parse_ok ("{\"type\": \"hello\", \"id\": \"h\", \"client\": "
+                                             "\"x\", \"client_id\": \"y\", \"protocol\": 2}");
+  g_assert_cmpint (hello_v2->protocol, ==, 2);
 }
 
 static void
@@ -153,8 +272,8 @@ static const BadCase bad_cases[] = {
   { "{\"type\": \"hello\", \"id\": \"c1\", \"client\": \"x\", \"client_id\": \"y\"}",
     "missing field \"protocol\"", "c1" },
   { "{\"type\": \"hello\", \"id\": \"c2\", \"client\": \"x\", \"client_id\": \"y\", \"protocol\": "
-    "2}",
-    "unsupported protocol 2 (this server speaks 1)", "c2" },
+    "3}",
+    "unsupported protocol 3 (this server speaks 2)", "c2" },
   { "{\"type\": \"hello\", \"id\": \"c3\", \"client\": \"x\", \"client_id\": \"y\", \"protocol\": "
     "\"1\"}",
     "field \"protocol\" must be an integer", "c3" },
@@ -294,6 +413,45 @@ static const BadCase bad_cases[] = {
   { HOLD_PREFIX "\"seats\": [\"a\", [\"b\"]]}", "field \"seats\" must be an array of strings",
     "r1" },
   { HOLD_PREFIX "\"seats\": {\"a\": 1}}", "field \"seats\" must be an array of strings", "r1" },
+  /* sign_in */
+  { "{\"type\": \"sign_in\", \"id\": \"s1\"}",
+    "a \"sign_in\" request needs either \"username\" and \"password\" or \"token\"", "s1" },
+  { "{\"type\": \"sign_in\", \"id\": \"s2\", \"username\": \"a\", \"password\": \"p\", "
+    "\"token\": \"t\"}",
+    "a \"sign_in\" request needs either \"username\" and \"password\" or \"token\", not both",
+    "s2" },
+  { "{\"type\": \"sign_in\", \"id\": \"s3\", \"username\": \"a\"}", "missing field \"password\"",
+    "s3" },
+  { "{\"type\": \"sign_in\", \"id\": \"s4\", \"password\": \"p\"}", "missing field \"username\"",
+    "s4" },
+  { "{\"type\": \"sign_in\", \"id\": \"s5\", \"username\": \"\", \"password\": \"p\"}",
+    "field \"username\" must be a string of 1-64 characters", "s5" },
+  { "{\"type\": \"sign_in\", \"id\": \"s6\", \"username\": \"a\", \"password\": 1234}",
+    "field \"password\" must be a string of 1-1024 characters", "s6" },
+  { "{\"type\": \"sign_in\", \"id\": \"s7\", \"token\": \"\"}",
+    "field \"token\" must be a string of 1-128 characters", "s7" },
+  { "{\"type\": \"sign_in\", \"id\": \"s8\", \"token\": \"t\", \"client_id\": \"y\"}",
+    "unknown field \"client_id\" in a \"sign_in\" request", "s8" },
+  /* sign_out */
+  { "{\"type\": \"sign_out\", \"id\": \"o1\", \"token\": \"t\"}",
+    "unknown field \"token\" in a \"sign_out\" request", "o1" },
+  /* audit */
+  { "{\"type\": \"audit\", \"id\": \"u1\"}", "missing field \"event\"", "u1" },
+  { "{\"type\": \"audit\", \"id\": \"u2\", \"event\": \"e\", \"limit\": 0}",
+    "field \"limit\" must be from 1 to 1000", "u2" },
+  { "{\"type\": \"audit\", \"id\": \"u3\", \"event\": \"e\", \"limit\": 1001}",
+    "field \"limit\" must be from 1 to 1000", "u3" },
+  { "{\"type\": \"audit\", \"id\": \"u4\", \"event\": \"e\", \"limit\": \"5\"}",
+    "field \"limit\" must be an integer", "u4" },
+  { "{\"type\": \"audit\", \"id\": \"u5\", \"event\": \"e\", \"since\": -5}",
+    "field \"since\" must be an integer >= 0", "u5" },
+  { "{\"type\": \"audit\", \"id\": \"u6\", \"event\": \"e\", \"seat\": \"\"}",
+    "field \"seat\" must be a string of 1-64 characters", "u6" },
+  { "{\"type\": \"audit\", \"id\": \"u7\", \"event\": \"e\", \"hold\": \"h\"}",
+    "unknown field \"hold\" in a \"audit\" request", "u7" },
+  { "{\"type\": \"hold\", \"id\": \"u8\", \"event\": \"e\", \"seats\": [\"a\"], \"username\": "
+    "\"a\"}",
+    "unknown field \"username\" in a \"hold\" request", "u8" },
 };
 
 static void
@@ -392,6 +550,12 @@ check_round_trip (const SbRequest *request)
   g_assert_cmpint (again->since, ==, request->since);
   g_assert_cmpint (again->ttl_seconds, ==, request->ttl_seconds);
   g_assert_cmpint (again->protocol, ==, request->protocol);
+  g_assert_cmpstr (again->username, ==, request->username);
+  g_assert_cmpstr (again->password, ==, request->password);
+  g_assert_cmpstr (again->token, ==, request->token);
+  g_assert_cmpstr (again->seat_id, ==, request->seat_id);
+  g_assert_cmpstr (again->booking_id, ==, request->booking_id);
+  g_assert_cmpint (again->limit, ==, request->limit);
   if (request->seats == NULL)
     g_assert_null (again->seats);
   else
@@ -451,6 +615,33 @@ test_round_trip (void)
 
   ping_json = sb_request_to_json (ping);
   g_assert_cmpstr (ping_json, ==, "{\"type\":\"ping\",\"id\":\"9\"}");
+
+  g_autoptr (SbRequest) sign_in = sb_request_new (SB_REQUEST_SIGN_IN, "10");
+  g_autoptr (SbRequest) sign_in_token = sb_request_new (SB_REQUEST_SIGN_IN, "11");
+  g_autoptr (SbRequest) sign_out = sb_request_new (SB_REQUEST_SIGN_OUT, "12");
+  g_autoptr (SbRequest) audit = sb_request_new (SB_REQUEST_AUDIT, "13");
+  g_autoptr (SbRequest) audit_all = sb_request_new (SB_REQUEST_AUDIT, "14");
+  g_autofree char *sign_in_json = NULL;
+
+  sign_in->username = g_strdup ("anna \"the\" clerk");
+  sign_in->password = g_strdup ("p\\w\n\xc3\xa9");
+  sign_in_token->token = g_strdup ("sbt_Qm9vYg");
+  audit->event_id = g_strdup ("opening-night");
+  audit_all->event_id = g_strdup ("opening-night");
+  audit_all->since = 1764100000000;
+  audit_all->seat_id = g_strdup ("stalls-C-12");
+  audit_all->booking_id = g_strdup ("B7K3QX9M");
+  audit_all->limit = 5;
+  check_round_trip (sign_in);
+  check_round_trip (sign_in_token);
+  check_round_trip (sign_out);
+  check_round_trip (audit);
+  check_round_trip (audit_all);
+
+  sign_in_json = sb_request_to_json (sign_in);
+  g_assert_cmpstr (sign_in_json, ==,
+                   "{\"type\":\"sign_in\",\"id\":\"10\",\"username\":\"anna \\\"the\\\" clerk\","
+                   "\"password\":\"p\\\\w\\n\xc3\xa9\"}");
 }
 
 static void
@@ -859,6 +1050,8 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/strings", test_strings);
   g_test_add_func ("/request/parse-each-type", test_parse_each_type);
   g_test_add_func ("/request/limits", test_limits);
+  g_test_add_func ("/request/parse-account-requests", test_parse_account_requests);
+  g_test_add_func ("/request/required-roles", test_required_roles);
   g_test_add_func ("/request/round-trip", test_round_trip);
   g_test_add_func ("/request/fuzz", test_fuzz);
   g_test_add_func ("/request/escapes", test_escapes);

@@ -1,0 +1,25 @@
+/* sb-permissions.h: what an account's role lets the app offer, and why not.
+ *
+ * The server checks every request against the role (docs/protocol.md); the app mirrors the rules
+ * only to make actions insensitive and say why, instead of letting a click fail. Roles are the
+ * protocol's names ("viewer", "clerk", "manager", "admin"), as SbConnection's `role` property
+ * carries them; NULL means no account: a server without accounts, where the server decides. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SB_PERMISSION_SELL,  /* hold, book, release: clerk and up */
+  SB_PERMISSION_AUDIT, /* a seat's or booking's history: manager and up */
+} SbPermission;
+
+gboolean sb_permission_granted (const char *role, SbPermission permission);
+/* Why role lacks permission, for a tooltip; NULL when it has it. */
+const char *sb_permission_get_refusal (const char *role, SbPermission permission);
+/* The role's name for people ("Clerk"); NULL for NULL. */
+const char *sb_permission_get_role_title (const char *role);
+
+G_END_DECLS

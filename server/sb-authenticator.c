@@ -1,0 +1,604 @@
+/* sb-authenticator.c: see sb-authenticator.h. Every step of a sign-in is a callback on the main
+ * context; the store work is a job on the store worker and the password check a job on the
+ * verification pool, so a sign-in never holds the loop and never holds bookings up for the
+ * length of an Argon2id hash. */
+#include "config.h"
+
+#include "sb-authenticator.h"
+
+#include "sb-credentials.h"
+#include "sb-sign-in-throttle.h"
+#include "sb-store-accounts.h"
+
+#define REVISION_POLL_SECONDS 1
+#define VERIFY_THREADS 2
+
+struct _SbAuthenticator
+{
+  GObject parent_instance;
+
+  SbStoreWorker *worker;
+  SbMetrics *metrics;
+  SbAuthenticatorHooks hooks;
+  gint64 session_ms;
+  SbSignInThrottle *throttle;
+  GThreadPool *verify_pool;
+  GMainContext *context;
+
+  guint poll_source;
+  gboolean stopped; /* the server is going: outcomes are no longer delivered */
+  gboolean polling; /* a revision read or session check is under way */
+  gboolean have_revision;
+  gint64 revision;
+};
+
+G_DEFINE_FINAL_TYPE (SbAuthenticator, sb_authenticator, G_TYPE_OBJECT)
+
+void
+sb_sign_in_outcome_free (SbSignInOutcome *outcome)
+{
+  if (outcome == NULL)
+    return;
+  g_free (outcome->request_id);
+  g_free (outcome->username);
+  sb_secret_free (outcome->token);
+  g_free (outcome->token_hash);
+  g_free (outcome);
+}
+
+/* One sign-in, from the request to its outcome. */
+typedef struct
+{
+  SbAuthenticator *self; /* ref */
+  guint64 serial;
+  char *request_id;
+  char *username;
+  char *password; /* wiped when freed */
+  char *token;    /* wiped when freed */
+  char *address;
+  SbAccountRecord *account;
+  gboolean verified;
+} Attempt;
+
+static void
+attempt_free (Attempt *attempt)
+{
+  g_object_unref (attempt->self);
+  g_free (attempt->request_id);
+  g_free (attempt->username);
+  sb_secret_free (attempt->password);
+  sb_secret_free (attempt->token);
+  g_free (attempt->address);
+  g_clear_pointer (&attempt->account, sb_account_record_free);
+  g_free (attempt);
+}
+
+static SbSignInOutcome *
+outcome_new (Attempt *attempt, SbSignInResult result)
+{
+  SbSignInOutcome *outcome = g_new0 (SbSignInOutcome, 1);
+
+  outcome->request_id = g_strdup (attempt->request_id);
+  outcome->result = result;
+  return outcome;
+}
+
+/* Hands the outcome over and ends the attempt. */
+static void
+finish (Attempt *attempt, SbSignInOutcome *outcome)
+{
+  SbAuthenticator *self = attempt->self;
+
+  sb_metrics_count_sign_in (self->metrics, outcome->result);
+  if (!self->stopped)
+    self->hooks.deliver (attempt->serial, outcome, self->hooks.user_data);
+  else
+    sb_sign_in_outcome_free (outcome);
+  attempt_free (attempt);
+}
+
+static void
+finish_with (Attempt *attempt, SbSignInResult result)
+{
+  finish (attempt, outcome_new (attempt, result));
+}
+
+static gboolean
+on_failure_delay_over (gpointer user_data)
+{
+  finish_with (user_data, SB_SIGN_IN_BAD_CREDENTIALS);
+  return G_SOURCE_REMOVE;
+}
+
+/* A wrong password, an unknown account or an unknown token: counted, and answered only after a
+ * delay that grows with the failures (a timer: the loop goes on meanwhile). */
+static void
+fail (Attempt *attempt)
+{
+  SbAuthenticator *self = attempt->self;
+  gint64 now_ms = sb_now_ms ();
+  gint64 delay_ms = sb_sign_in_throttle_failure (self->throttle, attempt->username,
+                                                 attempt->address, now_ms, NULL);
+
+  sb_metrics_set_accounts_locked (
+      self->metrics, sb_sign_in_throttle_count_locked_accounts (self->throttle, now_ms));
+  g_info ("Sign-in failed for %s from %s",
+          attempt->username != NULL ? attempt->username : "(token)", attempt->address);
+  g_autoptr (GSource) source = g_timeout_source_new ((guint) MAX (delay_ms, 0));
+  g_source_set_callback (source, on_failure_delay_over, attempt, NULL);
+  g_source_attach (source, self->context);
+}
+
+/* Sessions */
+
+typedef struct
+{
+  char *token_hash;
+  char *username;
+  gint64 created_at_ms;
+  gint64 expires_at_ms;
+} SessionJob;
+
+static void
+session_job_free (gpointer data)
+{
+  SessionJob *job = data;
+
+  g_free (job->token_hash);
+  g_free (job->username);
+  g_free (job);
+}
+
+static gpointer
+put_session_run (SbStore *store, gpointer job_data, GError **error)
+{
+  SessionJob *job = job_data;
+
+  if (!sb_store_session_put (store, job->token_hash, job->username, job->created_at_ms,
+                             job->expires_at_ms, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+typedef struct
+{
+  Attempt *attempt;
+  SbSignInOutcome *outcome;
+} SessionPut;
+
+static void
+on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SessionPut *put = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+    {
+      /* The store failed: the client may retry; nothing was granted. */
+      g_warning ("Cannot record a session for %s: %s", put->attempt->username, error->message);
+      put->outcome->result = SB_SIGN_IN_BAD_CREDENTIALS;
+      g_clear_pointer (&put->outcome->token, sb_secret_free);
+      g_clear_pointer (&put->outcome->token_hash, g_free);
+      g_clear_pointer (&put->outcome->username, g_free);
+    }
+  else
+    g_info ("%s signed in from %s", put->attempt->username, put->attempt->address);
+  finish (put->attempt, put->outcome);
+  g_free (put);
+}
+
+/* The password was right and the account may sign in: a new session. */
+static void
+grant (Attempt *attempt)
+{
+  SbAuthenticator *self = attempt->self;
+  SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_OK);
+  SessionJob *job = g_new0 (SessionJob, 1);
+  SessionPut *put = g_new0 (SessionPut, 1);
+  gint64 now_ms = sb_now_ms ();
+
+  sb_sign_in_throttle_success (self->throttle, attempt->username);
+  outcome->username = g_strdup (attempt->account->username);
+  outcome->role = attempt->account->role;
+  outcome->token = sb_session_token_new ();
+  outcome->token_hash = sb_session_token_hash (outcome->token);
+  outcome->expires_at_ms = now_ms + self->session_ms;
+
+  job->token_hash = g_strdup (outcome->token_hash);
+  job->username = g_strdup (outcome->username);
+  job->created_at_ms = now_ms;
+  job->expires_at_ms = outcome->expires_at_ms;
+  put->attempt = attempt;
+  put->outcome = outcome;
+  sb_store_worker_call (self->worker, put_session_run, job, session_job_free, on_session_put, put);
+}
+
+/* By password */
+
+static gboolean
+on_verified (gpointer user_data)
+{
+  Attempt *attempt = user_data;
+
+  if (!attempt->verified)
+    fail (attempt);
+  else if (attempt->account->disabled)
+    finish_with (attempt, SB_SIGN_IN_DISABLED);
+  else
+    grant (attempt);
+  return G_SOURCE_REMOVE;
+}
+
+/* A hash of a password nobody knows: an unknown account costs as much as a known one, so the
+ * time of the answer does not tell which usernames exist. */
+static const char *
+decoy_hash (void)
+{
+  static char *hash = NULL;
+
+  if (g_once_init_enter (&hash))
+    {
+      g_auto (SbSecret) password = sb_password_generate ();
+      char *value = sb_password_hash (password, NULL);
+
+      g_once_init_leave (&hash, value != NULL ? value : g_strdup (""));
+    }
+  return hash;
+}
+
+/* On a verification thread. */
+static void
+verify_run (gpointer data, gpointer pool_data)
+{
+  Attempt *attempt = data;
+  const char *hash = attempt->account != NULL && *attempt->account->password_hash != '\0'
+                         ? attempt->account->password_hash
+                         : decoy_hash ();
+  gboolean ok = sb_password_verify (hash, attempt->password);
+
+  attempt->verified = ok && attempt->account != NULL && *attempt->account->password_hash != '\0';
+  g_autoptr (GSource) source = g_idle_source_new ();
+  g_source_set_callback (source, on_verified, attempt, NULL);
+  g_source_attach (source, attempt->self->context);
+}
+
+static gpointer
+get_account_run (SbStore *store, gpointer job_data, GError **error)
+{
+  return sb_store_account_get (store, job_data, error);
+}
+
+static void
+on_account (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Attempt *attempt = user_data;
+  g_autoptr (GError) error = NULL;
+
+  attempt->account = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
+  if (attempt->account == NULL
+      && !g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
+    g_warning ("Cannot read the account %s: %s", attempt->username, error->message);
+  g_thread_pool_push (attempt->self->verify_pool, attempt, NULL);
+}
+
+/* By token */
+
+static gpointer
+get_session_run (SbStore *store, gpointer job_data, GError **error)
+{
+  return sb_store_session_get (store, job_data, error);
+}
+
+static void
+on_token_session (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Attempt *attempt = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbSessionRecord) session
+      = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
+  SbSignInOutcome *outcome;
+
+  if (session == NULL)
+    {
+      fail (attempt);
+      return;
+    }
+  if (session->disabled)
+    {
+      finish_with (attempt, SB_SIGN_IN_DISABLED);
+      return;
+    }
+  if (session->revoked)
+    {
+      finish_with (attempt, SB_SIGN_IN_REVOKED);
+      return;
+    }
+  if (session->expires_at_ms <= sb_now_ms ())
+    {
+      finish_with (attempt, SB_SIGN_IN_EXPIRED);
+      return;
+    }
+  outcome = outcome_new (attempt, SB_SIGN_IN_OK);
+  outcome->username = g_strdup (session->username);
+  outcome->role = session->role;
+  outcome->token = g_strdup (attempt->token);
+  outcome->token_hash = sb_session_token_hash (attempt->token);
+  outcome->expires_at_ms = session->expires_at_ms;
+  finish (attempt, outcome);
+}
+
+void
+sb_authenticator_sign_in (SbAuthenticator *self,
+                          guint64 serial,
+                          const char *request_id,
+                          const char *username,
+                          const char *password,
+                          const char *token,
+                          const char *address)
+{
+  g_return_if_fail (SB_IS_AUTHENTICATOR (self));
+  g_return_if_fail ((token != NULL) != (username != NULL && password != NULL));
+
+  Attempt *attempt = g_new0 (Attempt, 1);
+  gint64 locked_ms;
+
+  attempt->self = g_object_ref (self);
+  attempt->serial = serial;
+  attempt->request_id = g_strdup (request_id);
+  attempt->username = g_strdup (username);
+  attempt->password = g_strdup (password);
+  attempt->token = g_strdup (token);
+  attempt->address = g_strdup (address);
+
+  /* A locked account or address is refused without looking at the password. */
+  locked_ms = sb_sign_in_throttle_check (self->throttle, username, address, sb_now_ms ());
+  if (locked_ms > 0)
+    {
+      SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_LOCKED);
+
+      outcome->retry_after_ms = locked_ms;
+      finish (attempt, outcome);
+      return;
+    }
+
+  if (token != NULL)
+    sb_store_worker_call (self->worker, get_session_run, sb_session_token_hash (token), g_free,
+                          on_token_session, attempt);
+  else
+    sb_store_worker_call (self->worker, get_account_run, g_strdup (username), g_free, on_account,
+                          attempt);
+}
+
+/* Sign-out */
+
+static gpointer
+revoke_run (SbStore *store, gpointer job_data, GError **error)
+{
+  return sb_store_session_revoke (store, job_data, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+on_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+    g_warning ("Cannot revoke a session: %s", error->message);
+}
+
+void
+sb_authenticator_sign_out (SbAuthenticator *self, const char *token_hash)
+{
+  g_return_if_fail (SB_IS_AUTHENTICATOR (self));
+  g_return_if_fail (token_hash != NULL);
+
+  sb_store_worker_call (self->worker, revoke_run, g_strdup (token_hash), g_free, on_revoked, NULL);
+}
+
+/* Sessions ended by another process */
+
+static gpointer
+revision_run (SbStore *store, gpointer job_data, GError **error)
+{
+  gint64 *revision = g_new (gint64, 1);
+
+  if (!sb_store_accounts_revision (store, revision, error))
+    {
+      g_free (revision);
+      return NULL;
+    }
+  return revision;
+}
+
+/* job_data: a GPtrArray of token hashes; returns hash → reason for those that ended. */
+static gpointer
+check_sessions_run (SbStore *store, gpointer job_data, GError **error)
+{
+  GPtrArray *hashes = job_data;
+  g_autoptr (GHashTable) ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 now_ms = sb_now_ms ();
+
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      const char *hash = g_ptr_array_index (hashes, i);
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (SbSessionRecord) session = sb_store_session_get (store, hash, &local_error);
+      SbAuthReason reason;
+
+      if (session == NULL)
+        {
+          if (!g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          reason = SB_AUTH_REVOKED;
+        }
+      else if (session->disabled)
+        reason = SB_AUTH_DISABLED;
+      else if (session->revoked)
+        reason = SB_AUTH_REVOKED;
+      else if (session->expires_at_ms <= now_ms)
+        reason = SB_AUTH_EXPIRED;
+      else
+        continue;
+      g_hash_table_insert (ended, g_strdup (hash), GINT_TO_POINTER (reason));
+    }
+  return g_steal_pointer (&ended);
+}
+
+typedef struct
+{
+  SbAuthenticator *self; /* ref */
+  gint64 revision;
+} Check;
+
+static void
+on_sessions_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Check *check = user_data;
+  SbAuthenticator *self = check->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) ended
+      = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
+
+  self->polling = FALSE;
+  if (ended == NULL)
+    g_warning ("Cannot check the sessions: %s", error->message);
+  else if (!self->stopped)
+    {
+      /* Only now: a failed check is tried again at the next poll. */
+      self->revision = check->revision;
+      if (g_hash_table_size (ended) > 0)
+        self->hooks.sessions_ended (ended, self->hooks.user_data);
+    }
+  g_object_unref (check->self);
+  g_free (check);
+}
+
+static void
+on_revision (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SbAuthenticator) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree gint64 *revision
+      = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
+
+  if (revision == NULL)
+    {
+      self->polling = FALSE;
+      g_warning ("Cannot read the accounts revision: %s", error->message);
+      return;
+    }
+  if (!self->have_revision || *revision == self->revision)
+    {
+      self->have_revision = TRUE;
+      self->revision = *revision;
+      self->polling = FALSE;
+      return;
+    }
+
+  g_autoptr (GHashTable) tokens = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *hashes = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+  Check *check = g_new0 (Check, 1);
+
+  self->hooks.collect_tokens (tokens, self->hooks.user_data);
+  g_hash_table_iter_init (&iter, tokens);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (hashes, g_strdup (key));
+  check->self = g_object_ref (self);
+  check->revision = *revision;
+  sb_store_worker_call (self->worker, check_sessions_run, hashes,
+                        (GDestroyNotify) g_ptr_array_unref, on_sessions_checked, check);
+}
+
+static gboolean
+on_poll (gpointer user_data)
+{
+  SbAuthenticator *self = user_data;
+
+  if (!self->polling)
+    {
+      self->polling = TRUE;
+      sb_store_worker_call (self->worker, revision_run, NULL, NULL, on_revision,
+                            g_object_ref (self));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Life cycle */
+
+void
+sb_authenticator_stop (SbAuthenticator *self)
+{
+  g_return_if_fail (SB_IS_AUTHENTICATOR (self));
+
+  self->stopped = TRUE;
+  if (self->poll_source != 0)
+    {
+      GSource *poll = g_main_context_find_source_by_id (self->context, self->poll_source);
+
+      if (poll != NULL)
+        g_source_destroy (poll);
+      self->poll_source = 0;
+    }
+}
+
+static void
+sb_authenticator_finalize (GObject *object)
+{
+  SbAuthenticator *self = SB_AUTHENTICATOR (object);
+
+  sb_authenticator_stop (self);
+  /* Attempts hold a reference: none is left in the pool once we get here. */
+  if (self->verify_pool != NULL)
+    g_thread_pool_free (self->verify_pool, FALSE, TRUE);
+  g_clear_object (&self->throttle);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->metrics);
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (sb_authenticator_parent_class)->finalize (object);
+}
+
+static void
+sb_authenticator_class_init (SbAuthenticatorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sb_authenticator_finalize;
+}
+
+static void
+sb_authenticator_init (SbAuthenticator *self)
+{
+}
+
+SbAuthenticator *
+sb_authenticator_new (SbStoreWorker *worker,
+                      SbMetrics *metrics,
+                      double session_hours,
+                      const SbAuthenticatorHooks *hooks)
+{
+  g_return_val_if_fail (SB_IS_STORE_WORKER (worker), NULL);
+  g_return_val_if_fail (hooks != NULL, NULL);
+
+  SbAuthenticator *self = g_object_new (SB_TYPE_AUTHENTICATOR, NULL);
+  SbSignInLimits limits;
+  g_autoptr (GError) error = NULL;
+
+  sb_sign_in_limits_init_default (&limits);
+  self->worker = g_object_ref (worker);
+  self->metrics = g_object_ref (metrics);
+  self->hooks = *hooks;
+  self->session_ms = (gint64) (session_hours * 3600.0 * 1000.0);
+  self->throttle = sb_sign_in_throttle_new (&limits);
+  self->context = g_main_context_ref_thread_default ();
+  self->verify_pool = g_thread_pool_new (verify_run, NULL, VERIFY_THREADS, FALSE, &error);
+  g_assert_no_error (error);
+  /* Seconds-precise is enough for a revocation: one wake-up a second for the whole server. */
+  g_autoptr (GSource) poll = g_timeout_source_new_seconds (REVISION_POLL_SECONDS);
+  g_source_set_callback (poll, on_poll, self, NULL);
+  self->poll_source = g_source_attach (poll, self->context);
+  return self;
+}

@@ -1,0 +1,238 @@
+/* test-session.c: the account and token rules of SbSession, with a real keyring and no server.
+ *
+ * Run under `dbus-run-session -- with-keyring` (a private, unlocked gnome-keyring); skipped
+ * without a Secret Service on the bus. Keyring writes are asynchronous, so what the keyring holds
+ * is polled with a deadline, which only stops a hang. */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "sb-session.h"
+#include "sb-token-store.h"
+
+#define SERVER "ws://127.0.0.1:8080/ws"
+
+typedef struct
+{
+  gboolean done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *wait = data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  while (!wait->done)
+    g_main_context_iteration (NULL, TRUE);
+  return wait->result;
+}
+
+static char *
+keyring_token (const char *username)
+{
+  Wait wait = { 0 };
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  char *token;
+
+  sb_token_store_lookup_async (SERVER, username, NULL, done_cb, &wait);
+  result = wait_for (&wait);
+  token = sb_token_store_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  return token;
+}
+
+/* Polls until the keyring holds expected for username (NULL: nothing). */
+static void
+assert_keyring_becomes (const char *username, const char *expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *token = keyring_token (username);
+
+      if (g_strcmp0 (token, expected) == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("keyring holds %s for %s, expected %s", token, username, expected);
+      g_usleep (20000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static void
+restore (SbSession *session, const char *username)
+{
+  Wait wait = { 0 };
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  sb_session_restore_async (session, username, NULL, done_cb, &wait);
+  result = wait_for (&wait);
+  g_assert_true (sb_session_restore_finish (session, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_credentials (SbSession *session,
+                    const char *username,
+                    const char *password,
+                    const char *token)
+{
+  const char *u, *p, *t;
+  gboolean any = sb_session_get_credentials (session, &u, &p, &t);
+
+  g_assert_cmpint (any, ==, username != NULL || token != NULL);
+  g_assert_cmpstr (u, ==, username);
+  g_assert_cmpstr (p, ==, password);
+  g_assert_cmpstr (t, ==, token);
+}
+
+static void
+test_remember_across_restart (void)
+{
+  g_autoptr (SbSession) first = sb_session_new (SERVER);
+  g_autoptr (SbSession) second = sb_session_new (SERVER);
+
+  restore (first, "anna");
+  g_assert_cmpint (sb_session_get_state (first), ==, SB_SESSION_SIGNED_OUT);
+  assert_credentials (first, NULL, NULL, NULL);
+
+  sb_session_begin_sign_in (first, "anna", "correct horse", TRUE);
+  g_assert_cmpint (sb_session_get_state (first), ==, SB_SESSION_SIGNING_IN);
+  assert_credentials (first, "anna", "correct horse", NULL);
+
+  sb_session_signed_in (first, "anna", "clerk", "sbt_first");
+  g_assert_cmpint (sb_session_get_state (first), ==, SB_SESSION_SIGNED_IN);
+  g_assert_cmpstr (sb_session_get_username (first), ==, "anna");
+  g_assert_cmpstr (sb_session_get_role (first), ==, "clerk");
+  /* Reconnects sign in with the token; the password is gone. */
+  assert_credentials (first, NULL, NULL, "sbt_first");
+  /* The token, never the password, is what the keyring keeps. */
+  assert_keyring_becomes ("anna", "sbt_first");
+
+  /* "Restart": a new session finds the token and signs in with it, nobody typing. */
+  restore (second, "anna");
+  g_assert_cmpint (sb_session_get_state (second), ==, SB_SESSION_SIGNING_IN);
+  assert_credentials (second, NULL, NULL, "sbt_first");
+  sb_session_signed_in (second, "anna", "clerk", "sbt_first");
+  g_assert_cmpstr (sb_session_get_role (second), ==, "clerk");
+
+  /* The server says the token expired: gone from memory and from the keyring. */
+  sb_session_refused (second, "expired", 0);
+  g_assert_cmpint (sb_session_get_state (second), ==, SB_SESSION_SIGNED_OUT);
+  g_assert_cmpstr (sb_session_get_refusal (second), ==, "expired");
+  g_assert_null (sb_session_get_username (second));
+  g_assert_null (sb_session_get_role (second));
+  assert_credentials (second, NULL, NULL, NULL);
+  assert_keyring_becomes ("anna", NULL);
+}
+
+static void
+test_without_remember (void)
+{
+  g_autoptr (SbSession) session = sb_session_new (SERVER);
+  g_autoptr (SbSession) later = sb_session_new (SERVER);
+
+  sb_session_begin_sign_in (session, "ben", "pw-ben", FALSE);
+  sb_session_signed_in (session, "ben", "viewer", "sbt_ben");
+  /* Still signs in again after a reconnect, from memory. */
+  assert_credentials (session, NULL, NULL, "sbt_ben");
+  /* A remembered token to compare with proves the keyring was reachable meanwhile. */
+  {
+    g_autoptr (SbSession) other = sb_session_new (SERVER);
+
+    sb_session_begin_sign_in (other, "carl", "pw-carl", TRUE);
+    sb_session_signed_in (other, "carl", "manager", "sbt_carl");
+    assert_keyring_becomes ("carl", "sbt_carl");
+    sb_session_sign_out (other);
+    assert_keyring_becomes ("carl", NULL);
+  }
+  g_assert_null (keyring_token ("ben"));
+  restore (later, "ben");
+  g_assert_cmpint (sb_session_get_state (later), ==, SB_SESSION_SIGNED_OUT);
+}
+
+static void
+test_refusals (void)
+{
+  g_autoptr (SbSession) session = sb_session_new (SERVER);
+
+  sb_session_begin_sign_in (session, "dora", "wrong", TRUE);
+  sb_session_refused (session, "bad_credentials", 0);
+  g_assert_cmpint (sb_session_get_state (session), ==, SB_SESSION_SIGNED_OUT);
+  g_assert_cmpstr (sb_session_get_refusal (session), ==, "bad_credentials");
+  /* The wrong password is not kept for a retry. */
+  assert_credentials (session, NULL, NULL, NULL);
+
+  sb_session_begin_sign_in (session, "dora", "wrong", TRUE);
+  g_assert_null (sb_session_get_refusal (session));
+  sb_session_refused (session, "locked", 840001);
+  g_assert_cmpstr (sb_session_get_refusal (session), ==, "locked");
+  g_assert_cmpint (sb_session_get_retry_after_ms (session), ==, 840001);
+  g_assert_null (keyring_token ("dora"));
+}
+
+static void
+test_sign_out (void)
+{
+  g_autoptr (SbSession) session = sb_session_new (SERVER);
+
+  sb_session_begin_sign_in (session, "erik", "pw", TRUE);
+  sb_session_signed_in (session, "erik", "admin", "sbt_erik");
+  assert_keyring_becomes ("erik", "sbt_erik");
+  sb_session_sign_out (session);
+  g_assert_cmpint (sb_session_get_state (session), ==, SB_SESSION_SIGNED_OUT);
+  g_assert_null (sb_session_get_username (session));
+  g_assert_null (sb_session_get_refusal (session));
+  assert_credentials (session, NULL, NULL, NULL);
+  assert_keyring_becomes ("erik", NULL);
+
+  /* Signing in as someone else replaces the remembered account. */
+  sb_session_begin_sign_in (session, "erik", "pw", TRUE);
+  sb_session_signed_in (session, "erik", "admin", "sbt_erik2");
+  assert_keyring_becomes ("erik", "sbt_erik2");
+  sb_session_begin_sign_in (session, "fay", "pw", TRUE);
+  sb_session_signed_in (session, "fay", "clerk", "sbt_fay");
+  assert_keyring_becomes ("fay", "sbt_fay");
+  assert_keyring_becomes ("erik", NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GVariant) owner = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus != NULL)
+    owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                         "org.freedesktop.DBus", "GetNameOwner",
+                                         g_variant_new ("(s)", "org.freedesktop.secrets"), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (owner == NULL && g_getenv ("SEATBOOK_TEST_KEYRING") != NULL)
+    g_error ("with-keyring started no Secret Service");
+  if (owner == NULL)
+    {
+      g_print ("1..0 # SKIP no Secret Service on the session bus\n");
+      return 77;
+    }
+
+  g_test_add_func ("/session/remember-across-restart", test_remember_across_restart);
+  g_test_add_func ("/session/without-remember", test_without_remember);
+  g_test_add_func ("/session/refusals", test_refusals);
+  g_test_add_func ("/session/sign-out", test_sign_out);
+  return g_test_run ();
+}
