@@ -158,9 +158,9 @@ sb_client_auth_sign_in (SbClient *client, const SbRequest *request)
 }
 
 void
-sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *outcome)
+sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *taken)
 {
-  g_autoptr (SbSignInOutcome) owned = outcome;
+  g_autoptr (SbSignInOutcome) outcome = taken;
   SbClientAuth *auth = _sb_client_get_auth (client);
   SbRequest request = { .type = SB_REQUEST_SIGN_IN, .id = outcome->request_id };
   SbAuthReason reason;
