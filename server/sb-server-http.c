@@ -12,6 +12,20 @@
 /* Kernel backlog for bursts of connections; GLib's default of 10 stalls them for seconds. */
 #define LISTEN_BACKLOG 4096
 
+/* /healthz and /metrics are read-only: anything but GET and HEAD is answered 405. */
+static gboolean
+method_is_get_or_head (SoupServerMessage *msg)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_healthz (SoupServer *soup,
             SoupServerMessage *msg,
@@ -20,13 +34,9 @@ on_healthz (SoupServer *soup,
             gpointer user_data)
 {
   SbServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
 
-  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-      return;
-    }
+  if (!method_is_get_or_head (msg))
+    return;
 
   /* A store that keeps failing refuses every write: take this server out of rotation. */
   gboolean store_failing = sb_store_worker_is_failing (self->worker);
@@ -55,14 +65,10 @@ on_metrics (SoupServer *soup,
             gpointer user_data)
 {
   SbServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
   SbStoreWorkerStats stats;
 
-  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-      return;
-    }
+  if (!method_is_get_or_head (msg))
+    return;
 
   sb_store_worker_get_stats (self->worker, &stats);
   char *body = sb_metrics_render (self->metrics, &stats);
