@@ -8,7 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "sb-desk.h"
+#include "sb-desk-private.h"
 #include "sb-protocol.h"
 
 typedef struct
@@ -18,20 +18,6 @@ typedef struct
   GPtrArray *seats; /* seat ids still under this hold */
   gint64 deadline;  /* monotonic µs: counted from remaining_ms, never from our wall clock */
 } Hold;
-
-struct _SbDesk
-{
-  GObject parent_instance;
-
-  SbConnection *connection;
-  GCancellable *cancellable; /* the desk's own requests (list_events) */
-  GListStore *events;        /* SbEventItem */
-  char *event_id;            /* the open event */
-  GHashTable *holds;         /* hold id → Hold */
-  guint countdown_source;
-  int seconds_left;
-  guint hold_seconds; /* the ttl of new holds and of extensions; 0: the server's default */
-};
 
 G_DEFINE_FINAL_TYPE (SbDesk, sb_desk, G_TYPE_OBJECT)
 
@@ -179,15 +165,15 @@ countdown_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-holds_changed (SbDesk *self)
+void
+_sb_desk_holds_changed (SbDesk *self)
 {
   g_signal_emit (self, signals[SIGNAL_HOLDS_CHANGED], 0);
   countdown_cb (self);
 }
 
-static void
-add_hold (SbDesk *self, const SbHoldInfo *info)
+void
+_sb_desk_add_hold (SbDesk *self, const SbHoldInfo *info)
 {
   Hold *hold = hold_new (info);
 
@@ -207,13 +193,13 @@ replace_holds (SbDesk *self, const char *event_id, GPtrArray *holds)
       g_hash_table_iter_remove (&iter);
 
   for (guint i = 0; holds != NULL && i < holds->len; i++)
-    add_hold (self, g_ptr_array_index (holds, i));
-  holds_changed (self);
+    _sb_desk_add_hold (self, g_ptr_array_index (holds, i));
+  _sb_desk_holds_changed (self);
 }
 
 /* Booked seats leave whichever of our holds had them. */
-static void
-forget_seats (SbDesk *self, char **seats)
+void
+_sb_desk_forget_seats (SbDesk *self, char **seats)
 {
   GHashTableIter iter;
   gpointer value;
@@ -408,7 +394,7 @@ seats_changed_cb (
   g_signal_emit (self, signals[SIGNAL_SEATS_CHANGED], 0, seats);
   emit_expired (self, event_id, n_expired);
   if (holds_touched)
-    holds_changed (self);
+    _sb_desk_holds_changed (self);
 }
 
 static void
@@ -611,184 +597,6 @@ sb_desk_get_seconds_left (SbDesk *self)
   g_return_val_if_fail (SB_IS_DESK (self), -1);
 
   return self->seconds_left;
-}
-
-/* Requests */
-
-static SbMessageType
-reply_type (SbRequestType type)
-{
-  switch (type)
-    {
-      case SB_REQUEST_HOLD:
-        return SB_MESSAGE_HELD;
-      case SB_REQUEST_EXTEND:
-        return SB_MESSAGE_EXTENDED;
-      case SB_REQUEST_BOOK:
-        return SB_MESSAGE_BOOKED;
-      case SB_REQUEST_RELEASE:
-      default:
-        return SB_MESSAGE_RELEASED;
-    }
-}
-
-static void
-request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (GTask) task = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (SbErrorMessage) error_reply = NULL;
-  g_autoptr (SbMessage) reply
-      = sb_connection_send_finish (SB_CONNECTION (source), result, &error_reply, &error);
-  SbDesk *self = g_task_get_source_object (task);
-  SbRequestType type = GPOINTER_TO_INT (g_task_get_task_data (task));
-
-  if (reply != NULL && reply->type != reply_type (type))
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _ ("The server answered with “%s” instead of “%s”."),
-                 sb_message_type_to_string (reply->type),
-                 sb_message_type_to_string (reply_type (type)));
-  if (error != NULL)
-    {
-      /* Before returning: the callback may run at once, and reads it. */
-      if (error_reply != NULL)
-        g_object_set_data_full (G_OBJECT (task), "error-reply", g_steal_pointer (&error_reply),
-                                (GDestroyNotify) sb_error_message_free);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* Recorded whether or not the caller is still there to hear of it: the holds are the desk's. */
-  switch (reply->type)
-    {
-      case SB_MESSAGE_HELD:
-      case SB_MESSAGE_EXTENDED:
-        /* An extension replaces the hold with its new deadline. */
-        add_hold (self, &reply->hold->info);
-        break;
-      case SB_MESSAGE_BOOKED:
-        forget_seats (self, reply->booked->seats);
-        break;
-      case SB_MESSAGE_RELEASED:
-        if (reply->released->hold != NULL)
-          g_hash_table_remove (self->holds, reply->released->hold);
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-  holds_changed (self);
-  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) sb_message_free);
-}
-
-static void
-send_request (SbDesk *self,
-              SbRequest *request,
-              GCancellable *cancellable,
-              GAsyncReadyCallback callback,
-              gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, send_request);
-  g_task_set_task_data (task, GINT_TO_POINTER (request->type), NULL);
-  sb_connection_send_async (self->connection, request, cancellable, request_done_cb, task);
-}
-
-void
-sb_desk_hold_async (SbDesk *self,
-                    const char *const *seat_ids,
-                    GCancellable *cancellable,
-                    GAsyncReadyCallback callback,
-                    gpointer user_data)
-{
-  SbRequest *request;
-
-  g_return_if_fail (SB_IS_DESK (self));
-  g_return_if_fail (self->event_id != NULL);
-  g_return_if_fail (seat_ids != NULL && seat_ids[0] != NULL);
-
-  request = sb_connection_new_request (self->connection, SB_REQUEST_HOLD);
-  request->event_id = g_strdup (self->event_id);
-  request->seats = g_strdupv ((char **) seat_ids);
-  request->ttl_seconds = self->hold_seconds;
-  send_request (self, request, cancellable, callback, user_data);
-}
-
-void
-sb_desk_extend_async (SbDesk *self,
-                      const char *hold_id,
-                      GCancellable *cancellable,
-                      GAsyncReadyCallback callback,
-                      gpointer user_data)
-{
-  SbRequest *request;
-
-  g_return_if_fail (SB_IS_DESK (self));
-  g_return_if_fail (hold_id != NULL);
-
-  request = sb_connection_new_request (self->connection, SB_REQUEST_EXTEND);
-  request->hold_id = g_strdup (hold_id);
-  request->ttl_seconds = self->hold_seconds;
-  send_request (self, request, cancellable, callback, user_data);
-}
-
-void
-sb_desk_book_async (SbDesk *self,
-                    const char *hold_id,
-                    const char *const *seat_ids,
-                    GCancellable *cancellable,
-                    GAsyncReadyCallback callback,
-                    gpointer user_data)
-{
-  SbRequest *request;
-
-  g_return_if_fail (SB_IS_DESK (self));
-  g_return_if_fail ((hold_id != NULL) != (seat_ids != NULL && seat_ids[0] != NULL));
-  g_return_if_fail (hold_id != NULL || self->event_id != NULL);
-
-  request = sb_connection_new_request (self->connection, SB_REQUEST_BOOK);
-  if (hold_id != NULL)
-    request->hold_id = g_strdup (hold_id);
-  else
-    {
-      request->event_id = g_strdup (self->event_id);
-      request->seats = g_strdupv ((char **) seat_ids);
-    }
-  send_request (self, request, cancellable, callback, user_data);
-}
-
-void
-sb_desk_release_async (SbDesk *self,
-                       const char *hold_id,
-                       GCancellable *cancellable,
-                       GAsyncReadyCallback callback,
-                       gpointer user_data)
-{
-  SbRequest *request;
-
-  g_return_if_fail (SB_IS_DESK (self));
-  g_return_if_fail (hold_id != NULL);
-
-  request = sb_connection_new_request (self->connection, SB_REQUEST_RELEASE);
-  request->hold_id = g_strdup (hold_id);
-  send_request (self, request, cancellable, callback, user_data);
-}
-
-SbMessage *
-sb_desk_request_finish (SbDesk *self,
-                        GAsyncResult *result,
-                        SbErrorMessage **out_error_reply,
-                        GError **error)
-{
-  SbErrorMessage *error_reply;
-
-  g_return_val_if_fail (SB_IS_DESK (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  error_reply = g_object_get_data (G_OBJECT (result), "error-reply");
-  if (out_error_reply != NULL)
-    *out_error_reply = error_reply != NULL ? sb_error_message_copy (error_reply) : NULL;
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* The rest of the public API */

@@ -7,7 +7,6 @@
  * redraws, with no layout. */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -21,9 +20,6 @@
 #include "sb-seat-text.h"
 #include "sb-util.h"
 
-#define MIN_ZOOM 2.0
-#define MAX_ZOOM 96.0
-#define ZOOM_STEP 1.25
 /* Room around the outermost seats, in venue units, so the focus ring of an edge seat shows. */
 #define MARGIN 1.0
 #define NO_SEAT G_MAXUINT
@@ -33,40 +29,6 @@
 #define DIR_UP SB_SEAT_GRID_UP
 #define DIR_DOWN SB_SEAT_GRID_DOWN
 #define N_DIRS SB_SEAT_GRID_N_DIRECTIONS
-
-struct _SbSeatMap
-{
-  GtkWidget parent_instance;
-
-  GtkWidget *scrolled_window;
-  GtkWidget *labels; /* SbSeatLabels, over the scrolled window */
-  SbVenue *venue;
-  SbSeatGroup *root;
-  SbSeatButton **seats; /* n_seats, indexed like the venue */
-  char **hold_ids;      /* n_seats: the hold a held seat is under, or NULL */
-  guint *neighbours;    /* N_DIRS per seat, NO_SEAT at an edge; computed on first use */
-  SbSeatGrid *grid;     /* seats by position, for hit-testing; built on first use */
-  guint n_seats;
-  GHashTable *own_holds; /* hold id → itself */
-  GArray *selection;     /* guint seat indices */
-  guint focus_seat;      /* the one focusable seat (roving focus), or NO_SEAT */
-
-  double zoom;
-  gboolean fit_pending;
-  /* Keeps the point under the pointer in place while zooming; applied when the map is next
-   * allocated (place_anchor()). */
-  gboolean anchor_pending;
-  double anchor_venue_x, anchor_venue_y;
-  double anchor_view_x, anchor_view_y;
-
-  double pointer_x, pointer_y;
-  gboolean pointer_inside;
-  guint hover_seat;       /* under the pointer, or NO_SEAT */
-  gboolean hover_details; /* the pointer rested there: the labels show the seat's details */
-  guint hover_details_id; /* the timeout that shows them */
-  double pinch_start_zoom;
-  double drag_start_x, drag_start_y;
-};
 
 G_DEFINE_FINAL_TYPE (SbSeatMap, sb_seat_map, GTK_TYPE_WIDGET)
 
@@ -89,162 +51,10 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static GtkAdjustment *
-hadjustment (SbSeatMap *self)
+void
+_sb_seat_map_notify_zoom (SbSeatMap *self)
 {
-  return gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scrolled_window));
-}
-
-static GtkAdjustment *
-vadjustment (SbSeatMap *self)
-{
-  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled_window));
-}
-
-static void
-set_zoom_internal (SbSeatMap *self, double zoom)
-{
-  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
-  if (self->zoom == zoom)
-    return;
-
-  self->zoom = zoom;
-  if (self->root != NULL)
-    sb_seat_group_set_scale (self->root, zoom);
-  gtk_widget_queue_draw (self->labels);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-}
-
-void
-sb_seat_map_set_zoom_at (SbSeatMap *self, double zoom, double x, double y)
-{
-  g_return_if_fail (SB_IS_SEAT_MAP (self));
-
-  self->fit_pending = FALSE;
-  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
-  if (self->root == NULL || zoom == self->zoom)
-    {
-      set_zoom_internal (self, zoom);
-      return;
-    }
-
-  graphene_point_t in_view = GRAPHENE_POINT_INIT ((float) x, (float) y);
-  graphene_point_t in_map;
-
-  /* Through the root's own coordinates, which also accounts for the map being centred while it
-   * is smaller than the view. */
-  if (!gtk_widget_compute_point (self->scrolled_window, GTK_WIDGET (self->root), &in_view, &in_map))
-    in_map = in_view;
-  /* Wheel notches and pinch steps come faster than frames: until the last zoom has been laid out,
-   * the widgets are still placed for an older zoom, and only the anchor knows where the venue
-   * is. Reading the layout then made every notch drift towards the top-left. */
-  self->anchor_venue_x = self->anchor_pending
-                             ? self->anchor_venue_x + (x - self->anchor_view_x) / self->zoom
-                             : in_map.x / self->zoom;
-  self->anchor_venue_y = self->anchor_pending
-                             ? self->anchor_venue_y + (y - self->anchor_view_y) / self->zoom
-                             : in_map.y / self->zoom;
-  self->anchor_view_x = x;
-  self->anchor_view_y = y;
-  self->anchor_pending = TRUE;
-  set_zoom_internal (self, zoom);
-}
-
-static void
-zoom_around_centre (SbSeatMap *self, double factor)
-{
-  double width = gtk_widget_get_width (self->scrolled_window);
-  double height = gtk_widget_get_height (self->scrolled_window);
-
-  sb_seat_map_set_zoom_at (self, self->zoom * factor, width / 2, height / 2);
-}
-
-void
-sb_seat_map_zoom_in (SbSeatMap *self)
-{
-  g_return_if_fail (SB_IS_SEAT_MAP (self));
-
-  zoom_around_centre (self, ZOOM_STEP);
-}
-
-void
-sb_seat_map_zoom_out (SbSeatMap *self)
-{
-  g_return_if_fail (SB_IS_SEAT_MAP (self));
-
-  zoom_around_centre (self, 1.0 / ZOOM_STEP);
-}
-
-static double
-fit_zoom (SbSeatMap *self, int width, int height)
-{
-  graphene_rect_t bounds;
-
-  if (self->root == NULL || width <= 0 || height <= 0)
-    return self->zoom;
-
-  sb_seat_group_get_bounds (self->root, &bounds);
-  /* A little less than the exact fit so no scrollbar appears for a rounding pixel. */
-  return MIN ((width - 2) / bounds.size.width, (height - 2) / bounds.size.height);
-}
-
-void
-sb_seat_map_zoom_to_fit (SbSeatMap *self)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
-
-  g_return_if_fail (SB_IS_SEAT_MAP (self));
-
-  /* Shown already: fit now, outside of a layout pass. Changing the zoom while being allocated
-   * resizes the map's ancestors after they were allocated, which GTK warns about. */
-  if (self->root != NULL && width > 0 && height > 0)
-    {
-      self->fit_pending = FALSE;
-      self->anchor_pending = FALSE;
-      set_zoom_internal (self, fit_zoom (self, width, height));
-      return;
-    }
-
-  self->fit_pending = TRUE;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-double
-sb_seat_map_get_zoom (SbSeatMap *self)
-{
-  g_return_val_if_fail (SB_IS_SEAT_MAP (self), 1.0);
-
-  return self->zoom;
-}
-
-/* The anchor's scroll position at the new zoom, set on the adjustments before the viewport is
- * allocated, so that the viewport places the map there in this very layout pass. (Setting the
- * value from the viewport's own allocation, as "changed" handlers do, moves the adjustment but
- * not the picture until some later relayout, and a click then made the view jump.) */
-static void
-place_anchor (SbSeatMap *self, int width, int height)
-{
-  GtkAdjustment *adjustments[2] = { hadjustment (self), vadjustment (self) };
-  double anchor_venue[2] = { self->anchor_venue_x, self->anchor_venue_y };
-  double anchor_view[2] = { self->anchor_view_x, self->anchor_view_y };
-  int view[2] = { width, height };
-
-  for (int axis = 0; axis < 2; axis++)
-    {
-      GtkAdjustment *adjustment = adjustments[axis];
-      int extent;
-      double upper, value;
-
-      gtk_widget_measure (GTK_WIDGET (self->root),
-                          axis == 0 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL, -1,
-                          NULL, &extent, NULL, NULL);
-      upper = MAX (extent, view[axis]);
-      value = CLAMP (anchor_venue[axis] * self->zoom - anchor_view[axis], 0, upper - view[axis]);
-      gtk_adjustment_configure (adjustment, value, 0, upper,
-                                gtk_adjustment_get_step_increment (adjustment),
-                                gtk_adjustment_get_page_increment (adjustment), view[axis]);
-    }
 }
 
 static void
@@ -266,20 +76,7 @@ sb_seat_map_size_allocate (GtkWidget *widget, int width, int height, int baselin
 {
   SbSeatMap *self = SB_SEAT_MAP (widget);
 
-  /* Fitting needs the viewport size, known only now; setting the zoom before allocating the
-   * scrolled window means the first frame is already at the right size. */
-  if (self->fit_pending && self->root != NULL && width > 0 && height > 0)
-    {
-      self->fit_pending = FALSE;
-      set_zoom_internal (self, fit_zoom (self, width, height));
-      self->anchor_pending = FALSE;
-    }
-
-  /* With overlay scrollbars (GTK's default) the viewport is as large as the map; classic
-   * scrollbars make it smaller and the viewport then clamps the value a little. */
-  if (self->anchor_pending && self->root != NULL)
-    place_anchor (self, width, height);
-  self->anchor_pending = FALSE;
+  _sb_seat_map_zoom_allocate (self, width, height);
   gtk_widget_size_allocate (self->scrolled_window, &(GtkAllocation){ 0, 0, width, height },
                             baseline);
   gtk_widget_size_allocate (self->labels, &(GtkAllocation){ 0, 0, width, height }, baseline);
@@ -355,60 +152,6 @@ scrolled_cb (GtkAdjustment *adjustment, SbSeatMap *self)
   update_hover (self);
 }
 
-static gboolean
-scroll_cb (GtkEventControllerScroll *controller, double dx, double dy, SbSeatMap *self)
-{
-  GdkModifierType state
-      = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-
-  if (!(state & GDK_CONTROL_MASK) || self->root == NULL)
-    return FALSE;
-
-  /* Smooth scrolling reports fractions of a step, wheels whole steps; either way the venue
-   * point under the pointer stays put. The map and its scrolled window share coordinates. */
-  sb_seat_map_set_zoom_at (self, self->zoom * pow (ZOOM_STEP, -dy), self->pointer_x,
-                           self->pointer_y);
-  return TRUE;
-}
-
-static void
-zoom_begin_cb (GtkGesture *gesture, GdkEventSequence *sequence, SbSeatMap *self)
-{
-  self->pinch_start_zoom = self->zoom;
-}
-
-static void
-zoom_scale_changed_cb (GtkGestureZoom *gesture, double scale, SbSeatMap *self)
-{
-  double x, y;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    {
-      x = gtk_widget_get_width (self->scrolled_window) / 2.0;
-      y = gtk_widget_get_height (self->scrolled_window) / 2.0;
-    }
-  sb_seat_map_set_zoom_at (self, self->pinch_start_zoom * scale, x, y);
-}
-
-static void
-drag_begin_cb (GtkGestureDrag *gesture, double x, double y, SbSeatMap *self)
-{
-  self->drag_start_x = gtk_adjustment_get_value (hadjustment (self));
-  self->drag_start_y = gtk_adjustment_get_value (vadjustment (self));
-}
-
-static void
-drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, SbSeatMap *self)
-{
-  /* A click wobbles by a pixel or two; only pan once it is clearly a drag. */
-  if (!gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int) dx, (int) dy) && fabs (dx) < 8
-      && fabs (dy) < 8)
-    return;
-
-  gtk_adjustment_set_value (hadjustment (self), self->drag_start_x - dx);
-  gtk_adjustment_set_value (vadjustment (self), self->drag_start_y - dy);
-}
-
 /* The seat under (x, y) of the map, or NO_SEAT.
  *
  * Not gtk_widget_pick(): a group has the bounding box of its children, and GTK picks the topmost
@@ -473,7 +216,8 @@ scroll_to_seat (SbSeatMap *self, guint index)
 {
   GtkWidget *seat = GTK_WIDGET (self->seats[index]);
   graphene_rect_t bounds;
-  GtkAdjustment *adjustments[2] = { hadjustment (self), vadjustment (self) };
+  GtkAdjustment *adjustments[2]
+      = { _sb_seat_map_get_hadjustment (self), _sb_seat_map_get_vadjustment (self) };
 
   if (!gtk_widget_compute_bounds (seat, GTK_WIDGET (self->root), &bounds))
     return;
@@ -1127,8 +871,8 @@ sb_seat_map_class_init (SbSeatMapClass *klass)
   widget_class->size_allocate = sb_seat_map_size_allocate;
 
   properties[PROP_ZOOM]
-      = g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, SB_SEAT_MAP_NATURAL_ZOOM,
-                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      = g_param_spec_double ("zoom", NULL, NULL, SB_SEAT_MAP_MIN_ZOOM, SB_SEAT_MAP_MAX_ZOOM,
+                             SB_SEAT_MAP_NATURAL_ZOOM, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The selection changed (by the user or because the venue changed). */
@@ -1152,12 +896,9 @@ sb_seat_map_class_init (SbSeatMapClass *klass)
 static void
 sb_seat_map_init (SbSeatMap *self)
 {
-  GtkEventController *scroll;
   GtkEventController *key;
   GtkEventController *focus;
   GtkEventController *motion;
-  GtkGesture *zoom;
-  GtkGesture *drag;
   GtkGesture *click;
 
   self->zoom = SB_SEAT_MAP_NATURAL_ZOOM;
@@ -1168,19 +909,15 @@ sb_seat_map_init (SbSeatMap *self)
 
   self->scrolled_window = gtk_scrolled_window_new ();
   gtk_widget_set_parent (self->scrolled_window, GTK_WIDGET (self));
-  g_signal_connect (hadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self);
-  g_signal_connect (vadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self);
+  g_signal_connect (_sb_seat_map_get_hadjustment (self), "value-changed", G_CALLBACK (scrolled_cb),
+                    self);
+  g_signal_connect (_sb_seat_map_get_vadjustment (self), "value-changed", G_CALLBACK (scrolled_cb),
+                    self);
   /* After the scrolled window, so it is drawn over the seats. */
   self->labels = sb_seat_labels_new ();
   gtk_widget_set_parent (self->labels, GTK_WIDGET (self));
   g_signal_connect_swapped (self, "seats-changed", G_CALLBACK (gtk_widget_queue_draw),
                             self->labels);
-
-  /* Capture phase: Ctrl+scroll must zoom before the scrolled window scrolls. */
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
@@ -1188,16 +925,8 @@ sb_seat_map_init (SbSeatMap *self)
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  zoom = gtk_gesture_zoom_new ();
-  g_signal_connect (zoom, "begin", G_CALLBACK (zoom_begin_cb), self);
-  g_signal_connect (zoom, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (zoom));
-
-  drag = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  /* Ctrl+scroll and pinch to zoom, drag to pan (sb-seat-map-zoom.c). */
+  _sb_seat_map_zoom_init (self);
 
   /* One click gesture for all seats instead of thousands: the seat is found by picking. */
   click = gtk_gesture_click_new ();

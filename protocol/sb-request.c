@@ -264,38 +264,11 @@ field_from_name (const char *name)
   return N_FIELDS;
 }
 
+/* An array of strings ("seats", and hold_best's "categories"): every item is counted, the first
+ * max are kept (NULL where an item is not a string) with their lengths in bytes when lengths is
+ * not NULL, and the rest are only checked for syntax. */
 static gboolean
-scan_seats (SbJsonReader *reader, Scan *scan)
-{
-  for (;;)
-    {
-      SbJsonValue item;
-      gboolean more;
-
-      if (!sb_json_reader_next_item (reader, &more))
-        return FALSE;
-      if (!more)
-        return TRUE;
-      if (!sb_json_reader_read_value (reader, &item))
-        return FALSE;
-      if (scan->n_seats < SB_MAX_SEATS_PER_REQUEST)
-        {
-          scan->seats[scan->n_seats]
-              = item.type == SB_JSON_STRING ? g_strndup (item.s, item.n) : NULL;
-          scan->seat_length[scan->n_seats] = item.n;
-        }
-      /* Counting on is enough for the message; the rest is only checked for syntax. */
-      scan->n_seats++;
-      if ((item.type == SB_JSON_ARRAY || item.type == SB_JSON_OBJECT)
-          && !sb_json_reader_skip_rest (reader, &item))
-        return FALSE;
-    }
-}
-
-/* An array of strings (hold_best's "categories"): the first max items are kept (NULL where an
- * item is not a string), every item is counted. */
-static gboolean
-scan_strings (SbJsonReader *reader, char **items, guint max, guint *n_items)
+scan_strings (SbJsonReader *reader, char **items, guint *lengths, guint max, guint *n_items)
 {
   for (;;)
     {
@@ -309,7 +282,12 @@ scan_strings (SbJsonReader *reader, char **items, guint max, guint *n_items)
       if (!sb_json_reader_read_value (reader, &item))
         return FALSE;
       if (*n_items < max)
-        items[*n_items] = item.type == SB_JSON_STRING ? g_strndup (item.s, item.n) : NULL;
+        {
+          items[*n_items] = item.type == SB_JSON_STRING ? g_strndup (item.s, item.n) : NULL;
+          if (lengths != NULL)
+            lengths[*n_items] = item.n;
+        }
+      /* Counting on is enough for the message. */
       (*n_items)++;
       if ((item.type == SB_JSON_ARRAY || item.type == SB_JSON_OBJECT)
           && !sb_json_reader_skip_rest (reader, &item))
@@ -352,9 +330,10 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
         return TRUE;
       case SB_JSON_ARRAY:
         if (f == F_SEATS)
-          return scan_seats (reader, scan);
+          return scan_strings (reader, scan->seats, scan->seat_length, SB_MAX_SEATS_PER_REQUEST,
+                               &scan->n_seats);
         if (f == F_CATEGORIES)
-          return scan_strings (reader, scan->categories, SB_MAX_CATEGORIES_PER_REQUEST,
+          return scan_strings (reader, scan->categories, NULL, SB_MAX_CATEGORIES_PER_REQUEST,
                                &scan->n_categories);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_OBJECT:

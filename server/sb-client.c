@@ -1,11 +1,10 @@
 /* sb-client.c: one WebSocket connection. Requests are parsed strictly, rate limited, answered
  * from memory where memory is exact (events, seats, subscriptions), and turned into SbOps for the
- * store otherwise. Outgoing data is accounted so that a client that stops reading is dropped
- * before it can make the server buffer without bound. */
+ * store otherwise (sb-client-ops.c). Outgoing data is accounted so that a client that stops
+ * reading is dropped before it can make the server buffer without bound. */
 #include "config.h"
 
-#include "sb-client.h"
-#include "sb-client-best.h"
+#include "sb-client-private.h"
 
 #include "sb-client-auth.h"
 
@@ -273,140 +272,49 @@ sb_client_subscriber_init (SbSubscriberInterface *iface)
 
 /* Replies */
 
-static int
-request_type_of_op (SbOpKind kind)
-{
-  switch (kind)
-    {
-      case SB_OP_HOLD:
-        return SB_REQUEST_HOLD;
-      case SB_OP_EXTEND:
-        return SB_REQUEST_EXTEND;
-      case SB_OP_RELEASE:
-        return SB_REQUEST_RELEASE;
-      case SB_OP_BOOK:
-        return SB_REQUEST_BOOK;
-      case SB_OP_HOLD_BEST:
-        return SB_REQUEST_HOLD_BEST;
-      case SB_OP_EXPIRE:
-      default:
-        return SB_METRICS_REQUEST_INVALID;
-    }
-}
-
-static void
-count (SbClient *self, int request_type, SbErrorCode outcome)
+void
+_sb_client_count (SbClient *self, int request_type, SbErrorCode outcome)
 {
   sb_metrics_count_request (self->metrics, request_type, outcome);
 }
 
 /* Replies are written by protocol/'s message writers into a buffer of this size: most fit. */
-static GString *
-new_reply (void)
+GString *
+_sb_client_new_reply (void)
 {
   return g_string_sized_new (256);
 }
 
-static void
-send_reply (SbClient *self, GString *out)
+void
+_sb_client_send_reply (SbClient *self, GString *out)
 {
   sb_client_send_text (self, g_string_free (out, FALSE));
 }
 
 /* An error reply with its extra members (seats, hold, retry_after_ms: NULL/0 when none). */
-static void
-send_error_full (SbClient *self,
-                 int request_type,
-                 const char *re,
-                 SbErrorCode code,
-                 const char *message,
-                 const char *const *seats,
-                 const char *hold,
-                 gint64 retry_after_ms,
-                 gboolean replayed)
+void
+_sb_client_send_error_full (SbClient *self,
+                            int request_type,
+                            const char *re,
+                            SbErrorCode code,
+                            const char *message,
+                            const char *const *seats,
+                            const char *hold,
+                            gint64 retry_after_ms,
+                            gboolean replayed)
 {
-  GString *out = new_reply ();
+  GString *out = _sb_client_new_reply ();
 
   sb_error_message_write (out, re, code, message, seats, hold, retry_after_ms, replayed);
-  send_reply (self, out);
-  count (self, request_type, code);
-}
-
-static void
-send_error (SbClient *self, int request_type, const char *re, SbErrorCode code, const char *message)
-{
-  send_error_full (self, request_type, re, code, message, NULL, NULL, 0, FALSE);
+  _sb_client_send_reply (self, out);
+  _sb_client_count (self, request_type, code);
 }
 
 void
-sb_client_reply_op (SbClient *self, const SbOp *op)
+_sb_client_send_error (
+    SbClient *self, int request_type, const char *re, SbErrorCode code, const char *message)
 {
-  g_return_if_fail (SB_IS_CLIENT (self));
-  g_return_if_fail (op != NULL);
-
-  static const char *const no_seats[] = { NULL };
-  int request_type = request_type_of_op (op->kind);
-  gint64 now_ms = sb_now_ms ();
-  const char *const *seats
-      = (const char *const *) (op->result_seat_ids != NULL ? op->result_seat_ids : op->seat_ids);
-  const char *hold_id = op->result_hold_id != NULL ? op->result_hold_id : op->hold_id;
-
-  if (op->error != SB_ERROR_NONE)
-    {
-      const char *const *conflicts = NULL;
-      const char *expired_hold = NULL;
-      gint64 retry_after_ms = 0;
-
-      if (op->error == SB_ERROR_NOT_ENOUGH_SEATS)
-        {
-          GString *out = new_reply ();
-
-          sb_error_message_write_not_enough_seats (out, op->request_id, op->error_message,
-                                                   op->result_available, op->replayed);
-          send_reply (self, out);
-          count (self, request_type, op->error);
-          return;
-        }
-      if (op->error == SB_ERROR_SEAT_UNAVAILABLE || op->error == SB_ERROR_LONE_SEAT)
-        conflicts = op->conflicting_seats != NULL ? (const char *const *) op->conflicting_seats
-                                                  : no_seats;
-      else if (op->error == SB_ERROR_HOLD_EXPIRED)
-        expired_hold = hold_id;
-      else if (op->error == SB_ERROR_RATE_LIMITED)
-        retry_after_ms = 1000;
-      send_error_full (self, request_type, op->request_id, op->error,
-                       op->error_message != NULL ? op->error_message
-                                                 : sb_error_code_to_string (op->error),
-                       conflicts, expired_hold, retry_after_ms, op->replayed);
-      return;
-    }
-
-  GString *out = new_reply ();
-  switch (op->kind)
-    {
-      case SB_OP_HOLD:
-      case SB_OP_HOLD_BEST:
-      case SB_OP_EXTEND:
-        sb_hold_message_write (
-            out, op->kind == SB_OP_EXTEND ? SB_MESSAGE_EXTENDED : SB_MESSAGE_HELD, op->request_id,
-            hold_id, op->event_id, seats, op->result_expires_at_ms, now_ms, op->replayed);
-        break;
-      case SB_OP_RELEASE:
-        sb_released_message_write (out, op->request_id, hold_id, op->event_id, seats, op->replayed);
-        break;
-      case SB_OP_BOOK:
-        sb_booked_message_write (out, op->request_id, op->result_booking_id, op->event_id, seats,
-                                 op->replayed);
-        break;
-      case SB_OP_EXPIRE:
-      default:
-        g_string_free (out, TRUE);
-        return;
-    }
-  if (op->result_lone_seat != NULL)
-    sb_message_add_lone_seat (out, op->result_lone_seat);
-  send_reply (self, out);
-  count (self, request_type, SB_ERROR_NONE);
+  _sb_client_send_error_full (self, request_type, re, code, message, NULL, NULL, 0, FALSE);
 }
 
 /* Requests */
@@ -440,8 +348,8 @@ handle_hello (SbClient *self, SbRequest *request)
 
   if (self->client_id != NULL)
     {
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
-                  "hello was already sent on this connection");
+      _sb_client_send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
+                             "hello was already sent on this connection");
       return;
     }
   /* A client of protocol 1 still gets its welcome; with accounts required it then sees
@@ -451,7 +359,7 @@ handle_hello (SbClient *self, SbRequest *request)
       g_autofree char *message
           = g_strdup_printf ("Unsupported protocol %d (this server speaks %d to %d)",
                              request->protocol, SB_PROTOCOL_MIN_VERSION, SB_PROTOCOL_VERSION);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
+      _sb_client_send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return;
     }
 
@@ -471,7 +379,7 @@ handle_hello (SbClient *self, SbRequest *request)
     .max_ttl = SB_MAX_HOLD_TTL_SECONDS,
   };
 
-  GString *out = new_reply ();
+  GString *out = _sb_client_new_reply ();
   sb_welcome_message_write_begin (out, request->id, "seatbook-server " PACKAGE_VERSION,
                                   self->session_id, now_ms);
   GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
@@ -479,33 +387,33 @@ handle_hello (SbClient *self, SbRequest *request)
   for (guint i = 0; !settings->accounts_required && i < events->len; i++)
     sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, self->client_id, now_ms);
   sb_welcome_message_write_end (out, &limits);
-  send_reply (self, out);
-  count (self, request->type, SB_ERROR_NONE);
+  _sb_client_send_reply (self, out);
+  _sb_client_count (self, request->type, SB_ERROR_NONE);
 }
 
 static void
 handle_list_events (SbClient *self, SbRequest *request)
 {
   GPtrArray *events = self->hooks.get_events (self->hooks.user_data);
-  GString *out = new_reply ();
+  GString *out = _sb_client_new_reply ();
 
   sb_events_message_write_begin (out, request->id);
   for (guint i = 0; i < events->len; i++)
     sb_live_event_append_summary (g_ptr_array_index (events, i), out);
   sb_events_message_write_end (out);
-  send_reply (self, out);
-  count (self, request->type, SB_ERROR_NONE);
+  _sb_client_send_reply (self, out);
+  _sb_client_count (self, request->type, SB_ERROR_NONE);
 }
 
-static SbLiveEvent *
-lookup_event_or_reply (SbClient *self, SbRequest *request)
+SbLiveEvent *
+_sb_client_lookup_event_or_reply (SbClient *self, SbRequest *request)
 {
   SbLiveEvent *event = self->hooks.lookup_event (request->event_id, self->hooks.user_data);
 
   if (event == NULL)
     {
       g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
-      send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message);
+      _sb_client_send_error (self, request->type, request->id, SB_ERROR_NOT_FOUND, message);
     }
   return event;
 }
@@ -521,7 +429,7 @@ send_subscribed (SbClient *self, SbLiveEvent *event, int request_type, GPtrArray
     return;
   sb_live_event_add_subscriber (event, SB_SUBSCRIBER (self));
   g_hash_table_add (self->subscriptions, g_object_ref (event));
-  count (self, request_type, SB_ERROR_NONE);
+  _sb_client_count (self, request_type, SB_ERROR_NONE);
 }
 
 /* A reply built as one string, as the single part of a message. */
@@ -537,7 +445,7 @@ one_part (char *text)
 static void
 handle_subscribe (SbClient *self, SbRequest *request)
 {
-  SbLiveEvent *event = lookup_event_or_reply (self, request);
+  SbLiveEvent *event = _sb_client_lookup_event_or_reply (self, request);
   if (event == NULL)
     return;
 
@@ -589,8 +497,8 @@ sb_client_finish_subscribe (SbClient *self,
     {
       g_warning ("Event %s: reading changes since %" G_GINT64_FORMAT " failed: %s", event_id, since,
                  error->message);
-      send_error (self, SB_REQUEST_SUBSCRIBE, request_id, SB_ERROR_UNAVAILABLE,
-                  "The change log cannot be read now; retry later");
+      _sb_client_send_error (self, SB_REQUEST_SUBSCRIBE, request_id, SB_ERROR_UNAVAILABLE,
+                             "The change log cannot be read now; retry later");
       return;
     }
 
@@ -612,202 +520,27 @@ sb_client_finish_subscribe (SbClient *self,
 static void
 handle_unsubscribe (SbClient *self, SbRequest *request)
 {
-  SbLiveEvent *event = lookup_event_or_reply (self, request);
+  SbLiveEvent *event = _sb_client_lookup_event_or_reply (self, request);
   if (event == NULL)
     return;
 
   sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
   g_hash_table_remove (self->subscriptions, event);
 
-  GString *out = new_reply ();
+  GString *out = _sb_client_new_reply ();
   sb_unsubscribed_message_write (out, request->id, request->event_id);
-  send_reply (self, out);
-  count (self, request->type, SB_ERROR_NONE);
-}
-
-/* Seat ids are checked against the venue here because it is exact and cheap (O(seats named));
- * everything about availability is the store's decision. */
-static gboolean
-check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
-{
-  guint max_seats = self->settings->max_seats_per_request;
-  guint n_seats = request->seats != NULL ? g_strv_length (request->seats) : 0;
-
-  if (n_seats == 0 || n_seats > max_seats)
-    {
-      g_autofree char *message
-          = g_strdup_printf ("seats must name 1 to %u seats (got %u)", max_seats, n_seats);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
-      return FALSE;
-    }
-
-  SbVenue *venue = sb_live_event_get_venue (event);
-  for (guint i = 0; i < n_seats; i++)
-    {
-      if (!sb_venue_lookup_seat (venue, request->seats[i], NULL))
-        {
-          g_autofree char *message = g_strdup_printf ("Unknown seat %s in event %s",
-                                                      request->seats[i], request->event_id);
-          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Answers seat_unavailable from memory, without the store, when a requested seat can never be
- * had by this client: it is blocked, or (for a book) booked by another identity — booking is
- * final. That is then the outcome of this request whatever the store holds, retries of the same
- * id included: had an earlier attempt of this book succeeded, its seats would be booked by this
- * identity, which goes to the store and is replayed. A hold is refused here only for blocked
- * seats: an earlier successful attempt of the same hold may have ended and its seats been booked
- * by another since, and its retry must replay "held". Nothing is recorded, so such a rejection
- * carries no "replayed" (docs/protocol.md, Identity and idempotency). TRUE when answered. */
-static gboolean
-refuse_final_seats (SbClient *self, SbRequest *request, SbLiveEvent *event, SbOpKind kind)
-{
-  SbVenue *venue = sb_live_event_get_venue (event);
-  g_autoptr (GPtrArray) refused = NULL;
-
-  for (guint i = 0; request->seats[i] != NULL; i++)
-    {
-      guint index;
-
-      if (!sb_venue_lookup_seat (venue, request->seats[i], &index))
-        continue;
-      SbSeatState state = sb_live_event_get_seat_state (event, index);
-      const char *booker = sb_live_event_get_seat_booker (event, index);
-      if (state == SB_SEAT_BLOCKED
-          || (kind == SB_OP_BOOK && state == SB_SEAT_BOOKED && booker != NULL
-              && strcmp (booker, self->client_id) != 0))
-        {
-          if (refused == NULL)
-            refused = g_ptr_array_new ();
-          g_ptr_array_add (refused, request->seats[i]);
-        }
-    }
-  if (refused == NULL)
-    return FALSE;
-
-  g_ptr_array_add (refused, NULL);
-  const char *const *seats = (const char *const *) refused->pdata;
-  g_autofree char *list = g_strjoinv (", ", (char **) seats);
-  g_autofree char *message = g_strdup_printf ("Seats %s are not available", list);
-  send_error_full (self, request->type, request->id, SB_ERROR_SEAT_UNAVAILABLE, message, seats,
-                   NULL, 0, FALSE);
-  return TRUE;
-}
-
-static gboolean
-check_ttl (SbClient *self, SbRequest *request, gint64 *out_ttl_ms)
-{
-  gint64 ttl = request->ttl_seconds == 0 ? SB_DEFAULT_HOLD_TTL_SECONDS : request->ttl_seconds;
-
-  if (ttl < SB_MIN_HOLD_TTL_SECONDS || ttl > SB_MAX_HOLD_TTL_SECONDS)
-    {
-      g_autofree char *message = g_strdup_printf ("ttl must be %d to %d seconds",
-                                                  SB_MIN_HOLD_TTL_SECONDS, SB_MAX_HOLD_TTL_SECONDS);
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
-      return FALSE;
-    }
-  *out_ttl_ms = ttl * 1000;
-  return TRUE;
-}
-
-static SbOp *
-new_op (SbClient *self, SbOpKind kind, SbRequest *request, const char *event_id)
-{
-  SbOp *op = sb_op_new (kind, event_id, self->client_id, request->id);
-
-  op->now_ms = sb_now_ms ();
-  op->user_data = GSIZE_TO_POINTER ((gsize) self->serial);
-  return op;
-}
-
-static void
-handle_op_request (SbClient *self, SbRequest *request)
-{
-  SbLiveEvent *event = NULL;
-  gint64 ttl_ms = 0;
-  SbOpKind kind;
-
-  if (self->hooks.is_shutting_down (self->hooks.user_data))
-    {
-      send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
-                  "The server is shutting down; retry with the same id");
-      return;
-    }
-
-  switch (request->type)
-    {
-      case SB_REQUEST_HOLD:
-        kind = SB_OP_HOLD;
-        break;
-      case SB_REQUEST_EXTEND:
-        kind = SB_OP_EXTEND;
-        break;
-      case SB_REQUEST_RELEASE:
-        kind = SB_OP_RELEASE;
-        break;
-      case SB_REQUEST_BOOK:
-        kind = SB_OP_BOOK;
-        break;
-      case SB_REQUEST_HOLD_BEST:
-        kind = SB_OP_HOLD_BEST;
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-
-  if ((kind == SB_OP_HOLD || kind == SB_OP_EXTEND || kind == SB_OP_HOLD_BEST)
-      && !check_ttl (self, request, &ttl_ms))
-    return;
-
-  if (kind == SB_OP_HOLD_BEST)
-    {
-      g_autofree char *problem = NULL;
-
-      event = lookup_event_or_reply (self, request);
-      if (event == NULL)
-        return;
-      if ((problem = sb_client_best_check (event, request)) != NULL)
-        {
-          send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, problem);
-          return;
-        }
-    }
-  else if (kind == SB_OP_HOLD || (kind == SB_OP_BOOK && request->hold_id == NULL))
-    {
-      event = lookup_event_or_reply (self, request);
-      if (event == NULL || !check_seats (self, request, event)
-          || refuse_final_seats (self, request, event, kind))
-        return;
-    }
-  else
-    {
-      /* By hold: the event is the hold's. A hold memory does not know (ended, expired, never
-       * existed, or a retry of a request that ended it) still goes to the store, which knows
-       * which of these it is and keeps the outcome of a retried request. */
-      event = self->hooks.lookup_hold_event (request->hold_id, self->hooks.user_data);
-    }
-
-  SbOp *op = new_op (self, kind, request, event != NULL ? sb_live_event_get_id (event) : NULL);
-  op->seat_ids = g_strdupv (request->seats);
-  op->hold_id = g_strdup (request->hold_id);
-  op->ttl_ms = ttl_ms;
-  if (kind == SB_OP_HOLD_BEST)
-    sb_client_best_fill_op (op, request);
-  self->hooks.submit_op (op, self->hooks.user_data);
+  _sb_client_send_reply (self, out);
+  _sb_client_count (self, request->type, SB_ERROR_NONE);
 }
 
 static void
 handle_ping (SbClient *self, SbRequest *request)
 {
-  GString *out = new_reply ();
+  GString *out = _sb_client_new_reply ();
 
   sb_pong_message_write (out, request->id, sb_now_ms ());
-  send_reply (self, out);
-  count (self, request->type, SB_ERROR_NONE);
+  _sb_client_send_reply (self, out);
+  _sb_client_count (self, request->type, SB_ERROR_NONE);
 }
 
 static void
@@ -838,24 +571,25 @@ on_message (SbWsConnection *connection,
     {
       /* Parsed only to echo the id; nothing is done. */
       request = sb_request_parse (data, length, &request_id, NULL);
-      send_error_full (self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
-                       request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED,
-                       "Too many requests", NULL, NULL, retry_after_ms, FALSE);
+      _sb_client_send_error_full (
+          self, request != NULL ? (int) request->type : SB_METRICS_REQUEST_INVALID,
+          request != NULL ? request->id : request_id, SB_ERROR_RATE_LIMITED, "Too many requests",
+          NULL, NULL, retry_after_ms, FALSE);
       return;
     }
 
   request = sb_request_parse (data, length, &request_id, &error);
   if (request == NULL)
     {
-      send_error (self, SB_METRICS_REQUEST_INVALID, request_id, SB_ERROR_INVALID_REQUEST,
-                  error != NULL ? error->message : "Invalid request");
+      _sb_client_send_error (self, SB_METRICS_REQUEST_INVALID, request_id, SB_ERROR_INVALID_REQUEST,
+                             error != NULL ? error->message : "Invalid request");
       return;
     }
 
   if (self->client_id == NULL && request->type != SB_REQUEST_HELLO)
     {
-      send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
-                  "The first request must be hello");
+      _sb_client_send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
+                             "The first request must be hello");
       return;
     }
 
@@ -874,8 +608,8 @@ on_message (SbWsConnection *connection,
         sb_client_auth_sign_out (self, request);
         break;
       case SB_REQUEST_AUDIT:
-        send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
-                    "This server does not record an audit trail yet");
+        _sb_client_send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
+                               "This server does not record an audit trail yet");
         break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);
@@ -891,14 +625,14 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
-        handle_op_request (self, request);
+        _sb_client_handle_op_request (self, request);
         break;
       case SB_REQUEST_PING:
         handle_ping (self, request);
         break;
       default:
-        send_error (self, SB_METRICS_REQUEST_INVALID, request->id, SB_ERROR_INVALID_REQUEST,
-                    "Unknown request type");
+        _sb_client_send_error (self, SB_METRICS_REQUEST_INVALID, request->id,
+                               SB_ERROR_INVALID_REQUEST, "Unknown request type");
     }
 }
 

@@ -1,10 +1,54 @@
 /* sb-server-private.h: what only server/ may call beside SbServer's public API. */
 #pragma once
 
+#include "sb-authenticator.h"
+#include "sb-client.h"
+#include "sb-metrics.h"
 #include "sb-server.h"
+#include "sb-store-worker.h"
 #include "sb-store.h"
+#include "sb-ws-listener.h"
+#include "sb-ws-poller.h"
 
 G_BEGIN_DECLS
+
+/* Shared by sb-server.c and sb-server-http.c. */
+struct _SbServer
+{
+  GObject parent_instance;
+
+  const SbServerSettings *settings;
+  SbStore *store;
+  SbStoreWorker *worker;
+  SoupServer *soup;
+  SbWsPoller *poller;
+  GSocket *listen_socket;
+  SbWsListener *listener; /* accepts for self->soup (sb-ws-listener.c says why) */
+  guint port;
+  char *store_description; /* the store URI without credentials, for logs */
+
+  GHashTable *events;      /* event id → SbLiveEvent */
+  GPtrArray *events_by_id; /* SbLiveEvent, sorted by id */
+  GHashTable *hold_index;  /* hold id → SbLiveEvent, maintained by the events */
+
+  GHashTable *clients; /* serial → SbClient */
+  SbClientHooks client_hooks;
+  SbAuthenticator *authenticator; /* NULL with accounts=off */
+  guint64 next_serial;
+  SbMetrics *metrics;
+
+  GPtrArray *dirty_events; /* SbLiveEvent with a broadcast pending */
+  guint flush_source;
+
+  GMainLoop *loop;
+  guint prune_source;
+  gboolean shutting_down;
+  guint sigint_source;
+  guint sigterm_source;
+};
+
+/* sb-server-http.c: /ws, /healthz and /metrics on self->soup. */
+void _sb_server_add_http_handlers (SbServer *self);
 
 /* Opens the configured store, creating the default database's directory first. The store's error
  * is prefixed with the store's name, without its credentials. Used by the server and by the

@@ -7,6 +7,29 @@
 #include "sb-sqlite-db-private.h"
 #include "sb-store.h"
 
+/* Steps a statement that reads at most one row (stmt NULL: it failed to bind, error is set).
+ * TRUE when it ran, with *out_row saying whether there is a row to read. */
+static gboolean
+step_one_row (
+    SbSqliteDb *self, sqlite3_stmt *stmt, const char *doing, gboolean *out_row, GError **error)
+{
+  int rc;
+
+  *out_row = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      sb_sqlite_db_set_error (self, error, doing);
+      return FALSE;
+    }
+  *out_row = TRUE;
+  return TRUE;
+}
+
 static gboolean
 sqlite_begin_op (gpointer backend, GError **error)
 {
@@ -36,21 +59,11 @@ sqlite_lookup_outcome (gpointer backend,
   SbSqliteDb *self = backend;
   g_autoptr (SbStmt) stmt
       = sb_sqlite_db_bound_stmt (self, STMT_REQUEST_GET, error, "ss", client_id, request_id);
-  int rc;
 
-  *out_found = FALSE;
-  if (stmt == NULL)
+  if (!step_one_row (self, stmt, "reading a request", out_found, error))
     return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc != SQLITE_ROW)
-    {
-      sb_sqlite_db_set_error (self, error, "reading a request");
-      return FALSE;
-    }
-  *out_found = TRUE;
-  *out_outcome = g_strdup (sb_sqlite_column_text (stmt, 0));
+  if (*out_found)
+    *out_outcome = g_strdup (sb_sqlite_column_text (stmt, 0));
   return TRUE;
 }
 
@@ -113,23 +126,17 @@ sqlite_read_seats (gpointer backend,
     {
       g_autoptr (SbStmt) stmt
           = sb_sqlite_db_bound_stmt (self, STMT_SEAT_GET, error, "ss", event_id, seat_ids[i]);
-      int rc;
+      gboolean row;
 
-      if (stmt == NULL)
+      if (!step_one_row (self, stmt, "reading a seat state", &row, error))
         return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
+      if (!row)
         g_ptr_array_add (out, NULL); /* free: no row */
-      else if (rc == SQLITE_ROW)
+      else
         g_ptr_array_add (
             out, sb_seat_change_new (seat_ids[i],
                                      sb_sqlite_seat_state_from_db (sb_sqlite_column_text (stmt, 0)),
                                      sb_sqlite_column_text (stmt, 1)));
-      else
-        {
-          sb_sqlite_db_set_error (self, error, "reading a seat state");
-          return FALSE;
-        }
     }
   return TRUE;
 }
@@ -170,7 +177,7 @@ sqlite_read_orphan_rule (gpointer backend,
   SbSqliteDb *self = backend;
   gpointer cached = g_hash_table_lookup (self->orphan_rules, event_id);
   g_autoptr (SbStmt) stmt = NULL;
-  int rc;
+  gboolean row;
 
   *out_rule = SB_ORPHAN_RULE_OFF;
   if (cached != NULL)
@@ -179,16 +186,10 @@ sqlite_read_orphan_rule (gpointer backend,
       return TRUE;
     }
   stmt = sb_sqlite_db_bound_stmt (self, STMT_EVENT_RULE, error, "s", event_id);
-  if (stmt == NULL)
+  if (!step_one_row (self, stmt, "reading an event's orphan rule", &row, error))
     return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!row)
     return TRUE;
-  if (rc != SQLITE_ROW)
-    {
-      sb_sqlite_db_set_error (self, error, "reading an event's orphan rule");
-      return FALSE;
-    }
   /* The schema's CHECK allows only the three names. */
   if (!sb_orphan_rule_from_string (sb_sqlite_column_text (stmt, 0), out_rule))
     *out_rule = SB_ORPHAN_RULE_OFF;
@@ -202,19 +203,13 @@ sqlite_read_hold (gpointer backend, const char *hold_id, SbStoredHold **out_hold
   SbSqliteDb *self = backend;
   g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self, STMT_HOLD_GET, error, "s", hold_id);
   char **seats;
-  int rc;
+  gboolean row;
 
   *out_hold = NULL;
-  if (stmt == NULL)
+  if (!step_one_row (self, stmt, "reading a hold", &row, error))
     return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!row)
     return TRUE;
-  if (rc != SQLITE_ROW)
-    {
-      sb_sqlite_db_set_error (self, error, "reading a hold");
-      return FALSE;
-    }
   seats = sb_sqlite_db_seats_of_hold (self, hold_id, error);
   if (seats == NULL)
     return FALSE;

@@ -103,14 +103,8 @@ sb_store_create_event (SbStore *self,
                        gint64 starts_at_ms,
                        GError **error)
 {
-  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
-  g_return_val_if_fail (event_id != NULL, FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-  g_return_val_if_fail (venue_json != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return SB_STORE_GET_IFACE (self)->create_event (self, event_id, name, venue_json, starts_at_ms,
-                                                  SB_ORPHAN_RULE_OFF, error);
+  return sb_store_create_event_with_rule (self, event_id, name, venue_json, starts_at_ms,
+                                          SB_ORPHAN_RULE_OFF, error);
 }
 
 gboolean

@@ -5,50 +5,10 @@
  * is polled with a deadline, which only stops a hang. */
 #include "config.h"
 
-#include <gio/gio.h>
-
+#include "keyring-test-util.h"
 #include "sb-session.h"
-#include "sb-token-store.h"
 
 #define SERVER "ws://127.0.0.1:8080/ws"
-
-typedef struct
-{
-  gboolean done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Wait *wait = data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  while (!wait->done)
-    g_main_context_iteration (NULL, TRUE);
-  return wait->result;
-}
-
-static char *
-keyring_token (const char *username)
-{
-  Wait wait = { 0 };
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  char *token;
-
-  sb_token_store_lookup_async (SERVER, username, NULL, done_cb, &wait);
-  result = wait_for (&wait);
-  token = sb_token_store_lookup_finish (result, &error);
-  g_assert_no_error (error);
-  return token;
-}
 
 /* Polls until the keyring holds expected for username (NULL: nothing). */
 static void
@@ -58,7 +18,7 @@ assert_keyring_becomes (const char *username, const char *expected)
 
   for (;;)
     {
-      g_autofree char *token = keyring_token (username);
+      g_autofree char *token = keyring_test_lookup (SERVER, username);
 
       if (g_strcmp0 (token, expected) == 0)
         return;
@@ -73,12 +33,12 @@ assert_keyring_becomes (const char *username, const char *expected)
 static void
 restore (SbSession *session, const char *username)
 {
-  Wait wait = { 0 };
+  KeyringTestWait wait = { 0 };
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  sb_session_restore_async (session, username, NULL, done_cb, &wait);
-  result = wait_for (&wait);
+  sb_session_restore_async (session, username, NULL, keyring_test_done_cb, &wait);
+  result = keyring_test_wait_for (&wait);
   g_assert_true (sb_session_restore_finish (session, result, &error));
   g_assert_no_error (error);
 }
@@ -158,7 +118,7 @@ test_without_remember (void)
     sb_session_sign_out (other);
     assert_keyring_becomes ("carl", NULL);
   }
-  g_assert_null (keyring_token ("ben"));
+  g_assert_null (keyring_test_lookup (SERVER, "ben"));
   restore (later, "ben");
   g_assert_cmpint (sb_session_get_state (later), ==, SB_SESSION_SIGNED_OUT);
 }
@@ -180,7 +140,7 @@ test_refusals (void)
   sb_session_refused (session, "locked", 840001);
   g_assert_cmpstr (sb_session_get_refusal (session), ==, "locked");
   g_assert_cmpint (sb_session_get_retry_after_ms (session), ==, 840001);
-  g_assert_null (keyring_token ("dora"));
+  g_assert_null (keyring_test_lookup (SERVER, "dora"));
 }
 
 static void
@@ -211,24 +171,10 @@ test_sign_out (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GDBusConnection) bus = NULL;
-  g_autoptr (GVariant) owner = NULL;
-
   g_test_init (&argc, &argv, NULL);
 
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  if (bus != NULL)
-    owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                         "org.freedesktop.DBus", "GetNameOwner",
-                                         g_variant_new ("(s)", "org.freedesktop.secrets"), NULL,
-                                         G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (owner == NULL && g_getenv ("SEATBOOK_TEST_KEYRING") != NULL)
-    g_error ("with-keyring started no Secret Service");
-  if (owner == NULL)
-    {
-      g_print ("1..0 # SKIP no Secret Service on the session bus\n");
-      return 77;
-    }
+  if (!keyring_test_have_secret_service ())
+    return 77;
 
   g_test_add_func ("/session/remember-across-restart", test_remember_across_restart);
   g_test_add_func ("/session/without-remember", test_without_remember);
