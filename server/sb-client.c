@@ -552,12 +552,14 @@ handle_subscribe (SbClient *self, SbRequest *request)
   gint64 version = sb_live_event_get_version (event);
   GPtrArray *reply;
   if (request->since < 0)
-    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, NULL);
+    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, self->auth.username,
+                                          NULL);
   else if (request->since > version)
-    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, "since_ahead");
+    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, self->auth.username,
+                                          "since_ahead");
   else if (sb_live_event_can_replay (event, request->since))
-    reply = one_part (
-        sb_live_event_build_replay (event, request->id, request->since, NULL, self->client_id));
+    reply = one_part (sb_live_event_build_replay (event, request->id, request->since, NULL,
+                                                  self->client_id, self->auth.username));
   else
     {
       /* Older than the ring: the store has the log. The reply comes later; meanwhile this client
@@ -600,12 +602,14 @@ sb_client_finish_subscribe (SbClient *self,
   GPtrArray *reply = NULL;
   char *replay = NULL;
   if (error == NULL)
-    replay = sb_live_event_build_replay (event, request_id, since, changes, self->client_id);
+    replay = sb_live_event_build_replay (event, request_id, since, changes, self->client_id,
+                                         self->auth.username);
   if (replay != NULL)
     reply = one_part (replay);
   /* Too old, or memory and the log no longer join up: the client starts afresh. */
   if (reply == NULL)
-    reply = sb_live_event_build_snapshot (event, request_id, self->client_id, "since_too_old");
+    reply = sb_live_event_build_snapshot (event, request_id, self->client_id, self->auth.username,
+                                          "since_too_old");
   send_subscribed (self, event, SB_REQUEST_SUBSCRIBE, reply);
 }
 
@@ -718,6 +722,8 @@ static SbOp *
 new_op (SbClient *self, SbOpKind kind, SbRequest *request, const char *event_id)
 {
   SbOp *op = sb_op_new (kind, event_id, self->client_id, request->id);
+  /* Signed in: the hold or booking is the account's, whichever desk it came from. */
+  op->account = g_strdup (self->auth.username);
 
   op->now_ms = sb_now_ms ();
   op->user_data = GSIZE_TO_POINTER ((gsize) self->serial);

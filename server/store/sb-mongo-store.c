@@ -490,12 +490,15 @@ load_event_body (SbMongoTxn *t, gpointer data)
     {
       const bson_t *doc = g_ptr_array_index (holds, i);
       g_auto (GStrv) hold_seats = sb_mongo_doc_get_sorted_strv (doc, "seats");
+      /* Holds stored before accounts have none: the placeholder's. */
+      const char *account = sb_mongo_doc_get_utf8 (doc, "account");
 
       g_ptr_array_add (d->state->holds,
-                       sb_hold_record_new (sb_mongo_doc_get_utf8 (doc, "_id"), d->event_id,
-                                           sb_mongo_doc_get_utf8 (doc, "c"),
-                                           (const char *const *) hold_seats,
-                                           sb_mongo_doc_get_int64 (doc, "expires_at", 0)));
+                       sb_hold_record_new_owned (sb_mongo_doc_get_utf8 (doc, "_id"), d->event_id,
+                                                 sb_mongo_doc_get_utf8 (doc, "c"),
+                                                 account != NULL ? account : SB_LEGACY_ACCOUNT,
+                                                 (const char *const *) hold_seats,
+                                                 sb_mongo_doc_get_int64 (doc, "expires_at", 0)));
     }
   return TRUE;
 }

@@ -169,20 +169,22 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_SEATS_OF_EVENT] = "SELECT seat_id, state, hold_id FROM seat_states WHERE event_id = ?1"
                           " ORDER BY seat_id",
   [STMT_SEATS_TAKEN] = "SELECT seat_id FROM seat_states WHERE event_id = ?1",
-  [STMT_HOLD_GET] = "SELECT event_id, client_id, expires_at, status FROM holds WHERE hold_id = ?1",
+  [STMT_HOLD_GET]
+  = "SELECT event_id, client_id, expires_at, status, account FROM holds WHERE hold_id = ?1",
   [STMT_HOLD_PUT]
-  = "INSERT INTO holds (hold_id, event_id, client_id, expires_at, status, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+  = "INSERT INTO holds (hold_id, event_id, client_id, expires_at, status, created_at, account)"
+    " VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
   [STMT_HOLD_EXTEND] = "UPDATE holds SET expires_at = ?2 WHERE hold_id = ?1 AND status = 'active'",
   [STMT_HOLD_END] = "UPDATE holds SET status = ?2, ended_at = ?3"
                     " WHERE hold_id = ?1 AND status = 'active'",
-  [STMT_HOLDS_EXPIRED] = "SELECT hold_id, client_id, expires_at FROM holds"
+  [STMT_HOLDS_EXPIRED] = "SELECT hold_id, client_id, expires_at, account FROM holds"
                          " WHERE event_id = ?1 AND status = 'active' AND expires_at <= ?2"
                          " ORDER BY expires_at, hold_id",
-  [STMT_HOLDS_ACTIVE] = "SELECT hold_id, client_id, expires_at FROM holds"
+  [STMT_HOLDS_ACTIVE] = "SELECT hold_id, client_id, expires_at, account FROM holds"
                         " WHERE event_id = ?1 AND status = 'active' ORDER BY hold_id",
-  [STMT_BOOKING_PUT] = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_BOOKING_PUT]
+  = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at, account)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
                             " VALUES (?1, ?2, ?3)",
   [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",

@@ -225,8 +225,9 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
 
         if (list != NULL)
           g_ptr_array_add (list, NULL);
-        g_ptr_array_add (state->holds, sb_hold_record_new (
+        g_ptr_array_add (state->holds, sb_hold_record_new_owned (
                                            hold_id, event_id, sb_sqlite_column_text (stmt, 1),
+                                           sb_sqlite_column_text (stmt, 3),
                                            list != NULL ? (const char *const *) list->pdata : NULL,
                                            sqlite3_column_int64 (stmt, 2)));
       }

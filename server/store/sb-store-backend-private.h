@@ -26,7 +26,8 @@ typedef struct
 {
   char *hold_id;
   char *event_id;
-  char *client_id;
+  char *client_id; /* the desk that made it */
+  char *account;   /* the account it belongs to (SB_LEGACY_ACCOUNT when made without one) */
   char *status;    /* "active", "released", "booked" or "expired" */
   char **seat_ids; /* the seats it holds, sorted by seat id; empty once it has ended */
   gint64 expires_at_ms;
@@ -35,6 +36,7 @@ typedef struct
 SbStoredHold *sb_stored_hold_new (const char *hold_id,
                                   const char *event_id,
                                   const char *client_id,
+                                  const char *account,
                                   const char *status,
                                   char **seat_ids,
                                   gint64 expires_at_ms);
@@ -125,11 +127,13 @@ typedef struct
                               GError **error);
   /* An active hold ends with status ("released", "booked", "expired"). */
   gboolean (*end_hold) (gpointer backend, const char *hold_id, const char *status, GError **error);
-  /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. */
+  /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. client_id
+   * is the desk, account the account (SB_LEGACY_ACCOUNT when accounts are off). */
   gboolean (*insert_booking) (gpointer backend,
                               const char *booking_id,
                               const char *event_id,
                               const char *client_id,
+                              const char *account,
                               const char *hold_id,
                               const char *const *seat_ids,
                               gint64 now_ms,
