@@ -488,6 +488,29 @@ mongo_insert_booking (gpointer backend,
   return sb_mongo_txn_insert_one (d->txn, "bookings", &doc);
 }
 
+/* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
+ * entries of the same millisecond keep their order. */
+static gboolean
+mongo_append_audit (gpointer backend, const SbAuditRecord *entry, G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) doc = BSON_INITIALIZER;
+  bson_oid_t oid;
+
+  bson_oid_init (&oid, NULL);
+  BSON_APPEND_OID (&doc, "_id", &oid);
+  BSON_APPEND_UTF8 (&doc, "e", entry->event_id);
+  BSON_APPEND_INT64 (&doc, "at", entry->at_ms);
+  BSON_APPEND_UTF8 (&doc, "account", entry->account);
+  BSON_APPEND_UTF8 (&doc, "desk", entry->desk);
+  BSON_APPEND_UTF8 (&doc, "action", entry->action);
+  sb_mongo_append_strv (&doc, "seats", (const char *const *) entry->seat_ids);
+  sb_mongo_append_utf8_or_null (&doc, "hold", entry->hold_id);
+  sb_mongo_append_utf8_or_null (&doc, "booking", entry->booking_id);
+  sb_mongo_append_utf8_or_null (&doc, "detail", entry->detail);
+  return sb_mongo_txn_insert_one (d->txn, "audit", &doc);
+}
+
 /* The unique _id of seat_states is what makes a double hold impossible. */
 static gboolean
 mongo_hold_seats (gpointer backend,
@@ -610,6 +633,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .set_hold_seats = mongo_set_hold_seats,
   .end_hold = mongo_end_hold,
   .insert_booking = mongo_insert_booking,
+  .append_audit = mongo_append_audit,
   .hold_seats = mongo_hold_seats,
   .free_hold_seats = mongo_free_hold_seats,
   .book_hold_seats = mongo_book_hold_seats,

@@ -4,6 +4,7 @@
  * savepoint, so that a refused op's writes are undone and the rest of the batch stays. */
 #include "config.h"
 
+#include "sb-sqlite-audit-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store.h"
 
@@ -467,6 +468,16 @@ sqlite_book_seats (gpointer backend,
   return TRUE;
 }
 
+static gboolean
+sqlite_append_audit (gpointer backend, const SbAuditRecord *entry, GError **error)
+{
+  g_autofree char *seats = sb_sqlite_audit_encode_seats ((const char *const *) entry->seat_ids);
+
+  return sb_sqlite_db_exec (backend, STMT_AUDIT_PUT, error, "sisssssss", entry->event_id,
+                            entry->at_ms, entry->account, entry->desk, entry->action, seats,
+                            entry->hold_id, entry->booking_id, entry->detail);
+}
+
 const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .begin_op = sqlite_begin_op,
   .undo_op = sqlite_undo_op,
@@ -489,4 +500,5 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .free_hold_seats = sqlite_free_hold_seats,
   .book_hold_seats = sqlite_book_hold_seats,
   .book_seats = sqlite_book_seats,
+  .append_audit = sqlite_append_audit,
 };

@@ -124,6 +124,22 @@ static const char *const migrations[] = {
   "INSERT INTO account_revision (id, revision) VALUES (1, 0);"
   "ALTER TABLE holds ADD COLUMN account TEXT NOT NULL DEFAULT 'legacy';"
   "ALTER TABLE bookings ADD COLUMN account TEXT NOT NULL DEFAULT 'legacy';",
+  /* 4: the audit trail (issue 10), written in the transaction of the change it describes. seats
+   * holds the seat ids each between two U+001F (unit separator) characters, so that one seat is
+   * found with instr () and no seat id needs escaping. */
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  event_id TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  account TEXT NOT NULL,"
+  "  desk TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  seats TEXT NOT NULL,"
+  "  hold_id TEXT,"
+  "  booking_id TEXT,"
+  "  detail TEXT"
+  ");"
+  "CREATE INDEX audit_event ON audit (event_id, at);",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -185,6 +201,8 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_BOOKING_PUT]
   = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at, account)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_AUDIT_PUT] = "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
+                     " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
                             " VALUES (?1, ?2, ?3)",
   [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",

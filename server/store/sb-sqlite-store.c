@@ -17,6 +17,7 @@
 #include "sb-sqlite-store.h"
 
 #include "sb-sqlite-accounts-private.h"
+#include "sb-sqlite-audit-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
 
@@ -406,6 +407,12 @@ sb_sqlite_store_accounts_revision (SbStore *store, gint64 *out_revision, GError 
   return sb_sqlite_accounts_revision (SB_SQLITE_STORE (store)->db, out_revision, error);
 }
 
+static GPtrArray *
+sb_sqlite_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **error)
+{
+  return sb_sqlite_audit_list (SB_SQLITE_STORE (store)->db, query, error);
+}
+
 static void
 sb_sqlite_store_iface_init (SbStoreInterface *iface)
 {
@@ -423,6 +430,7 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->session_get = sb_sqlite_store_session_get;
   iface->session_revoke = sb_sqlite_store_session_revoke;
   iface->accounts_revision = sb_sqlite_store_accounts_revision;
+  iface->audit_list = sb_sqlite_store_audit_list;
 }
 
 static gboolean

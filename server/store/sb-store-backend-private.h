@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "sb-audit-record.h"
 #include "sb-op.h"
 #include "sb-orphan-rule.h"
 #include "sb-venue.h"
@@ -170,6 +171,9 @@ typedef struct
                           const char *booking_id,
                           char **out_refused_seat,
                           GError **error);
+
+  /* Appends one entry to the audit trail, in the op's transaction: it is undone with the op. */
+  gboolean (*append_audit) (gpointer backend, const SbAuditRecord *entry, GError **error);
 
   /* Optional: TRUE when an earlier attempt of this batch saw the storage refuse the seats that op
    * reads as free (another process took them and let them go in between); the rules then refuse

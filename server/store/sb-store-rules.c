@@ -5,6 +5,7 @@
 #include "sb-store-rules.h"
 
 #include "sb-best-available.h"
+#include "sb-store-rules-audit-private.h"
 #include "sb-store-orphan.h"
 
 /* Stored holds */
@@ -788,7 +789,9 @@ run_expire (Run *r, GError **error)
           g_ptr_array_add (earlier, g_steal_pointer (&change));
         }
       change = sb_change_new (op->event_id, r->version + 1 + i);
-      if (!free_hold (r, hold, "expired", change, freed, error))
+      if (!free_hold (r, hold, "expired", change, freed, error)
+          || !sb_store_rules_audit_expired (r->funcs, r->backend, op->event_id, hold, r->now_ms,
+                                            error))
         return STEP_FAILED;
       set_ended_hold (change, hold->hold_id);
     }
@@ -893,6 +896,11 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
       op->change->committed_at_ms = sb_now_ms ();
       json = sb_change_to_json (op->change);
       if (!funcs->append_change (backend, op->change, json, error))
+        return FALSE;
+      /* Expire wrote one entry per hold it ended; every other op that changed something writes
+       * its own, in the same transaction. */
+      if (op->kind != SB_OP_EXPIRE
+          && !sb_store_rules_audit_op (funcs, backend, op, op_account (op), r.now_ms, error))
         return FALSE;
     }
 
