@@ -7,6 +7,7 @@
 #include "sb-client.h"
 #include "sb-client-best.h"
 
+#include "sb-client-audit.h"
 #include "sb-client-auth.h"
 
 #include <stdio.h>
@@ -880,8 +881,7 @@ on_message (SbWsConnection *connection,
         sb_client_auth_sign_out (self, request);
         break;
       case SB_REQUEST_AUDIT:
-        send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
-                    "This server does not record an audit trail yet");
+        sb_client_audit_request (self, request);
         break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);

@@ -258,6 +258,18 @@ on_fetch_done (GObject *source, GAsyncResult *result, gpointer user_data)
   fetch_request_free (request);
 }
 
+SbStoreWorker *
+_sb_server_get_worker (SbServer *self)
+{
+  return self->worker;
+}
+
+SbClient *
+_sb_server_lookup_client (SbServer *self, guint64 serial)
+{
+  return g_hash_table_lookup (self->clients, GSIZE_TO_POINTER ((gsize) serial));
+}
+
 /* SbClientHooks.fetch_changes */
 static void
 client_fetch_changes (guint64 client_serial,
@@ -1088,6 +1100,7 @@ sb_server_init (SbServer *self)
     .get_events = client_get_events,
     .submit_op = client_submit_op,
     .fetch_changes = client_fetch_changes,
+    .fetch_audit = _sb_server_fetch_audit,
     .closed = client_closed,
     .user_data = self,
   };
