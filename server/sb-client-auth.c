@@ -154,7 +154,7 @@ sb_client_auth_sign_in (SbClient *client, const SbRequest *request)
   auth->signing_in = TRUE;
   address = peer_address (client);
   hooks->sign_in (sb_client_get_serial (client), request->id, request->username, request->password,
-                  request->token, address, hooks->user_data);
+                  request->token, address, sb_client_get_client_id (client), hooks->user_data);
 }
 
 void

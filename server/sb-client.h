@@ -42,7 +42,8 @@ typedef struct
                        const char *request_id,
                        const SbAuditQuery *query,
                        gpointer user_data);
-  /* A sign_in (sb-client-auth.c): by password (token NULL) or by token; the outcome goes to
+  /* A sign_in (sb-client-auth.c) from desk (the client_id): by password (token NULL) or by
+   * token; the outcome goes to
    * sb_client_finish_sign_in () of the client with that serial, if still connected. */
   void (*sign_in) (guint64 client_serial,
                    const char *request_id,
@@ -50,6 +51,7 @@ typedef struct
                    const char *password,
                    const char *token,
                    const char *address,
+                   const char *desk,
                    gpointer user_data);
   /* sign_out: the session is revoked in the store. */
   void (*sign_out) (const char *token_hash, gpointer user_data);

@@ -522,12 +522,13 @@ client_sign_in (guint64 client_serial,
                 const char *password,
                 const char *token,
                 const char *address,
+                const char *desk,
                 gpointer user_data)
 {
   SbServer *self = user_data;
 
   sb_authenticator_sign_in (self->authenticator, client_serial, request_id, username, password,
-                            token, address);
+                            token, address, desk);
 }
 
 static void

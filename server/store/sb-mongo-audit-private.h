@@ -13,4 +13,12 @@ GPtrArray *sb_mongo_audit_list (mongoc_client_t *client,
                                 const SbAuditQuery *query,
                                 GError **error);
 
+/* sb_store_audit_sign_in (): the session first (sb-mongo-accounts.c), then the entry. */
+gboolean sb_mongo_audit_sign_in (mongoc_client_t *client,
+                                 const char *db_name,
+                                 const SbAuditRecord *record,
+                                 const char *token_hash,
+                                 gint64 expires_at_ms,
+                                 GError **error);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "sb-mongo-audit-private.h"
 
+#include "sb-mongo-accounts-private.h"
 #include "sb-mongo-bson-private.h"
 
 static SbAuditRecord *
@@ -58,4 +59,41 @@ sb_mongo_audit_list (mongoc_client_t *client,
       entries->pdata[j - 1] = swap;
     }
   return g_steal_pointer (&entries);
+}
+
+/* Not in a transaction: account writes of this store are single-document writes (see
+ * sb-mongo-accounts.c). The session comes first, so that no entry claims a sign-in whose session
+ * was not recorded. */
+gboolean
+sb_mongo_audit_sign_in (mongoc_client_t *client,
+                        const char *db_name,
+                        const SbAuditRecord *record,
+                        const char *token_hash,
+                        gint64 expires_at_ms,
+                        GError **error)
+{
+  g_autoptr (mongoc_collection_t) coll = NULL;
+  g_auto (bson_t) doc = BSON_INITIALIZER;
+  bson_error_t berror;
+
+  if (token_hash != NULL
+      && !sb_mongo_sessions_put (client, db_name, token_hash, record->account, record->at_ms,
+                                 expires_at_ms, error))
+    return FALSE;
+  BSON_APPEND_UTF8 (&doc, "e", record->event_id);
+  BSON_APPEND_INT64 (&doc, "at", record->at_ms);
+  BSON_APPEND_UTF8 (&doc, "account", record->account);
+  BSON_APPEND_UTF8 (&doc, "desk", record->desk);
+  BSON_APPEND_UTF8 (&doc, "action", record->action);
+  sb_mongo_append_strv (&doc, "seats", (const char *const *) record->seat_ids);
+  sb_mongo_append_utf8_or_null (&doc, "hold", record->hold_id);
+  sb_mongo_append_utf8_or_null (&doc, "booking", record->booking_id);
+  sb_mongo_append_utf8_or_null (&doc, "detail", record->detail);
+  coll = mongoc_client_get_collection (client, db_name, "audit");
+  if (!mongoc_collection_insert_one (coll, &doc, NULL, NULL, &berror))
+    {
+      sb_mongo_set_error (error, &berror, "recording a sign-in");
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -804,6 +804,18 @@ sb_mongo_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **e
   return sb_mongo_audit_list (self->conn.client, self->db_name, query, error);
 }
 
+static gboolean
+sb_mongo_store_audit_sign_in (SbStore *store,
+                              const SbAuditRecord *record,
+                              const char *token_hash,
+                              gint64 expires_at_ms,
+                              GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_audit_sign_in (self->conn.client, self->db_name, record, token_hash,
+                                 expires_at_ms, error);
+}
+
 static void
 sb_mongo_store_iface_init (SbStoreInterface *iface)
 {
@@ -822,4 +834,5 @@ sb_mongo_store_iface_init (SbStoreInterface *iface)
   iface->session_revoke = sb_mongo_store_session_revoke;
   iface->accounts_revision = sb_mongo_store_accounts_revision;
   iface->audit_list = sb_mongo_store_audit_list;
+  iface->audit_sign_in = sb_mongo_store_audit_sign_in;
 }

@@ -4,6 +4,8 @@
 
 #include "sb-sqlite-audit-private.h"
 
+#include "sb-sqlite-accounts-private.h"
+
 #define SEPARATOR "\x1f"
 
 typedef sqlite3_stmt SbAuditStmt;
@@ -87,4 +89,54 @@ sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GError **error)
       entries->pdata[j - 1] = swap;
     }
   return g_steal_pointer (&entries);
+}
+
+static gboolean
+insert_entry (SbSqliteDb *db, const SbAuditRecord *record, GError **error)
+{
+  g_autofree char *seats = sb_sqlite_audit_encode_seats ((const char *const *) record->seat_ids);
+  g_autoptr (SbAuditStmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db->handle,
+                          "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
+                          " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          -1, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      sb_sqlite_db_set_error (db, error, "recording a sign-in");
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, record->event_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, record->at_ms);
+  sqlite3_bind_text (stmt, 3, record->account, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, record->desk, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, record->action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, seats, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, record->hold_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, record->booking_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, record->detail, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sb_sqlite_db_set_error (db, error, "recording a sign-in");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sb_sqlite_audit_sign_in (SbSqliteDb *db,
+                         const SbAuditRecord *record,
+                         const char *token_hash,
+                         gint64 expires_at_ms,
+                         GError **error)
+{
+  if (!sb_sqlite_db_exec_sql (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if ((token_hash == NULL
+       || sb_sqlite_sessions_put (db, token_hash, record->account, record->at_ms, expires_at_ms,
+                                  error))
+      && insert_entry (db, record, error) && sb_sqlite_db_exec_sql (db, "COMMIT", error))
+    return TRUE;
+  sb_sqlite_db_rollback_quietly (db);
+  return FALSE;
 }

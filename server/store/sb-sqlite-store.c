@@ -413,6 +413,17 @@ sb_sqlite_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **
   return sb_sqlite_audit_list (SB_SQLITE_STORE (store)->db, query, error);
 }
 
+static gboolean
+sb_sqlite_store_audit_sign_in (SbStore *store,
+                               const SbAuditRecord *record,
+                               const char *token_hash,
+                               gint64 expires_at_ms,
+                               GError **error)
+{
+  return sb_sqlite_audit_sign_in (SB_SQLITE_STORE (store)->db, record, token_hash, expires_at_ms,
+                                  error);
+}
+
 static void
 sb_sqlite_store_iface_init (SbStoreInterface *iface)
 {
@@ -431,6 +442,7 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->session_revoke = sb_sqlite_store_session_revoke;
   iface->accounts_revision = sb_sqlite_store_accounts_revision;
   iface->audit_list = sb_sqlite_store_audit_list;
+  iface->audit_sign_in = sb_sqlite_store_audit_sign_in;
 }
 
 static gboolean

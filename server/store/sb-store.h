@@ -100,6 +100,11 @@ struct _SbStoreInterface
 
   /* The audit trail (sb-store-audit.h documents it). */
   GPtrArray *(*audit_list) (SbStore *self, const SbAuditQuery *query, GError **error);
+  gboolean (*audit_sign_in) (SbStore *self,
+                             const SbAuditRecord *record,
+                             const char *token_hash,
+                             gint64 expires_at_ms,
+                             GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Issue 10 item 5 with the real binary: the audit trail of a hold → extend → book sequence made
 from two desks of one account, of a release, of an expiry (the hold's account, no desk), read by
-a manager with `audit` (filters by seat, booking, since, limit) and refused to a clerk; and the
-same trail from `seatbook-server audit` in text and CSV, beside the running server."""
+a manager with `audit` (filters by seat, booking, since, limit) and refused to a clerk; the same
+trail from `seatbook-server audit` in text and CSV, beside the running server; and the sign-ins,
+ok and failed (without the password), under the event "" that only the command line lists."""
 
 import asyncio
 import csv
@@ -117,7 +118,26 @@ async def main():
                              text=True, timeout=30)
         check(bad.returncode == 2 and "--event" in bad.stderr, "audit without --event: %r" % bad)
 
-        await finish(server, desk1, desk2, manager, clerk)
+        # Sign-ins, ok and failed, are recorded under the event "" (the command line lists them).
+        stranger = await Client.connect(server, client_id="desk-7", sign_in=False)
+        wrong = await stranger.request("sign_in", username="anna", password="not-her-password")
+        check(wrong["type"] == "error" and wrong["reason"] == "bad_credentials", "%r" % wrong)
+        text = server.run_command("audit", "--event=", "--store=" + server.store).stdout
+        lines = [line.split("\t") for line in text.splitlines()]
+        signed = [(l[1], l[2], l[3]) for l in lines]
+        check(("anna", "desk-1", "sign_in") in signed and ("anna", "desk-2", "sign_in") in signed
+              and ("manager", "office", "sign_in") in signed, "sign-ins:\n%s" % text)
+        failed = [l for l in lines if l[3] == "sign_in_failed"]
+        check(len(failed) == 1 and failed[0][1:3] == ["anna", "desk-7"]
+              and "bad_credentials" in failed[0][7] and "127.0.0.1" in failed[0][7],
+              "the failed sign-in: %r" % failed)
+        check("not-her-password" not in text and "sbtest-" not in text,
+              "a password in the trail:\n%s" % text)
+        # Not over the protocol: the event "" is no event.
+        reply = await manager.request("audit", event="")
+        check(reply["type"] == "error", "audit of the event \"\": %r" % reply)
+
+        await finish(server, desk1, desk2, manager, clerk, stranger)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sb-store-accounts.h"
 #include "sb-store-audit.h"
 #include "store-test-util.h"
 
@@ -369,6 +370,58 @@ test_filters (Fixture *f, gconstpointer data)
   g_assert_cmpuint (other->len, ==, 0);
 }
 
+/* A sign-in's entry, with the session it began, and a failed one alone; under the event "". */
+static void
+test_sign_in (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SbAccountRecord) account
+      = sb_account_record_new (f->anna, SB_ROLE_CLERK, "not-a-real-hash", FALSE, f->now);
+  g_autofree char *hash = g_strdup_printf ("hash-%s", f->anna);
+  g_autoptr (SbAuditRecord) ok = sb_audit_record_new ("", f->now, f->anna, f->desk1, "sign_in",
+                                                      NULL, NULL, NULL, "password, ok, from ::1");
+  g_autoptr (SbAuditRecord) failed
+      = sb_audit_record_new ("", f->now + 1, f->ben, f->desk2, "sign_in_failed", NULL, NULL, NULL,
+                             "password, bad_credentials, from ::1");
+  g_autoptr (SbSessionRecord) session = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  SbAuditQuery query = { "", f->now, NULL, NULL, SB_AUDIT_MAX_LIMIT };
+  guint found = 0;
+
+  g_assert_true (sb_store_account_put (f->store, account, TRUE, f->now, &error));
+  g_assert_no_error (error);
+  g_assert_true (sb_store_audit_sign_in (f->store, ok, hash, f->now + 60000, &error));
+  g_assert_no_error (error);
+  g_assert_true (sb_store_audit_sign_in (f->store, failed, NULL, 0, &error));
+  g_assert_no_error (error);
+
+  session = sb_store_session_get (f->store, hash, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (session->username, ==, f->anna);
+  g_assert_cmpint (session->expires_at_ms, ==, f->now + 60000);
+
+  /* Other test cases may share the store (MongoDB): look for these two. */
+  entries = sb_store_audit_list (f->store, &query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const SbAuditRecord *e = entry (entries, i);
+
+      if (g_str_equal (e->account, f->anna))
+        {
+          assert_entry (e, "sign_in", f->anna, f->desk1, SEATS (NULL), NULL, NULL);
+          found++;
+        }
+      else if (g_str_equal (e->account, f->ben))
+        {
+          assert_entry (e, "sign_in_failed", f->ben, f->desk2, SEATS (NULL), NULL, NULL);
+          g_assert_cmpstr (e->detail, ==, "password, bad_credentials, from ::1");
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -383,6 +436,7 @@ main (int argc, char **argv)
   ADD ("hold-best", test_hold_best);
   ADD ("refused-and-replayed", test_refused_and_replayed);
   ADD ("filters", test_filters);
+  ADD ("sign-in", test_sign_in);
 
   return g_test_run ();
 }
