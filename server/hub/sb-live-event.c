@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sb-hold-owners.h"
 #include "sb-message.h"
 #include "sb-ws-frame.h"
 
@@ -39,11 +40,10 @@ struct _SbLiveEvent
   char **seat_booker;
   guint n_free;
 
-  GHashTable *holds;         /* hold id → LiveHold */
-  GHashTable *client_holds;  /* client id (desk) → set of LiveHold* */
-  GHashTable *account_holds; /* account → set of LiveHold*, for holds whose record names one */
-  GHashTable *hold_index;    /* shared with the server: hold id → SbLiveEvent */
-  GSequence *expiries;       /* LiveHold*, earliest expiry first */
+  GHashTable *holds;      /* hold id → LiveHold */
+  SbHoldOwners *owners;   /* LiveHold* by desk and by account */
+  GHashTable *hold_index; /* shared with the server: hold id → SbLiveEvent */
+  GSequence *expiries;    /* LiveHold*, earliest expiry first */
   GSource *expiry_source;
   gboolean expire_in_flight;
   gint64 last_expire_now_ms;
@@ -103,49 +103,17 @@ live_hold_free (gpointer data)
   g_free (hold);
 }
 
-/* The per-desk and per-account indexes: a hold is found by the desk that made it (accounts off,
- * protocol 1) and by the account it belongs to (protocol 2, any desk). */
-static void
-index_add (GHashTable *index, const char *key, LiveHold *hold)
-{
-  GHashTable *set = g_hash_table_lookup (index, key);
-
-  if (set == NULL)
-    {
-      set = g_hash_table_new (NULL, NULL);
-      g_hash_table_insert (index, g_strdup (key), set);
-    }
-  g_hash_table_add (set, hold);
-}
-
-static void
-index_remove (GHashTable *index, const char *key, LiveHold *hold)
-{
-  GHashTable *set = g_hash_table_lookup (index, key);
-
-  if (set == NULL)
-    return;
-  g_hash_table_remove (set, hold);
-  if (g_hash_table_size (set) == 0)
-    g_hash_table_remove (index, key);
-}
-
+/* A hold is listed by the desk that made it and by the account it belongs to. */
 static void
 index_hold (SbLiveEvent *self, LiveHold *hold)
 {
-  index_add (self->client_holds, hold->record->client_id != NULL ? hold->record->client_id : "",
-             hold);
-  if (hold->record->account != NULL)
-    index_add (self->account_holds, hold->record->account, hold);
+  sb_hold_owners_add (self->owners, hold->record->client_id, hold->record->account, hold);
 }
 
 static void
 unindex_hold (SbLiveEvent *self, LiveHold *hold)
 {
-  index_remove (self->client_holds, hold->record->client_id != NULL ? hold->record->client_id : "",
-                hold);
-  if (hold->record->account != NULL)
-    index_remove (self->account_holds, hold->record->account, hold);
+  sb_hold_owners_remove (self->owners, hold->record->client_id, hold->record->account, hold);
 }
 
 static void
@@ -588,12 +556,8 @@ seats_json (SbLiveEvent *self)
 }
 
 static void
-append_holds_of (GHashTable *index, GString *out, const char *owner, gint64 now_ms)
+append_holds_of (GHashTable *set, GString *out, gint64 now_ms)
 {
-  if (owner == NULL)
-    return;
-
-  GHashTable *set = g_hash_table_lookup (index, owner);
   if (set == NULL)
     return;
 
@@ -616,7 +580,7 @@ sb_live_event_append_client_holds (SbLiveEvent *self,
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
-  append_holds_of (self->client_holds, out, client_id, now_ms);
+  append_holds_of (sb_hold_owners_of_desk (self->owners, client_id), out, now_ms);
 }
 
 void
@@ -627,7 +591,7 @@ sb_live_event_append_account_holds (SbLiveEvent *self,
 {
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
-  append_holds_of (self->account_holds, out, account, now_ms);
+  append_holds_of (sb_hold_owners_of_account (self->owners, account), out, now_ms);
 }
 
 /* The holds a subscriber is told about: its account's when signed in, else its desk's. */
@@ -636,9 +600,9 @@ append_own_holds (
     SbLiveEvent *self, GString *out, const char *client_id, const char *account, gint64 now_ms)
 {
   if (account != NULL)
-    append_holds_of (self->account_holds, out, account, now_ms);
+    append_holds_of (sb_hold_owners_of_account (self->owners, account), out, now_ms);
   else
-    append_holds_of (self->client_holds, out, client_id, now_ms);
+    append_holds_of (sb_hold_owners_of_desk (self->owners, client_id), out, now_ms);
 }
 
 GPtrArray *
@@ -873,8 +837,7 @@ sb_live_event_finalize (GObject *object)
   for (guint i = 0; self->seat_booker != NULL && i < self->n_seats; i++)
     g_clear_pointer (&self->seat_booker[i], g_ref_string_release);
   g_free (self->seat_booker);
-  g_clear_pointer (&self->client_holds, g_hash_table_unref);
-  g_clear_pointer (&self->account_holds, g_hash_table_unref);
+  g_clear_pointer (&self->owners, sb_hold_owners_free);
   g_clear_pointer (&self->expiries, g_sequence_free);
   g_clear_pointer (&self->holds, g_hash_table_unref);
   if (self->ring != NULL)
@@ -906,10 +869,7 @@ static void
 sb_live_event_init (SbLiveEvent *self)
 {
   self->holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, live_hold_free);
-  self->client_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) g_hash_table_unref);
-  self->account_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify) g_hash_table_unref);
+  self->owners = sb_hold_owners_new ();
   self->expiries = g_sequence_new (NULL);
   self->ring = g_new0 (SbChange *, SB_LIVE_EVENT_RING_SIZE);
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, pending_change_free);

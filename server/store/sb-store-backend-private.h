@@ -44,6 +44,12 @@ SbStoredHold *sb_stored_hold_new (const char *hold_id,
 void sb_stored_hold_free (SbStoredHold *hold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredHold, sb_stored_hold_free)
 
+/* Whether op may act on hold: the account's holds from any desk (protocol 2); with accounts off
+ * (op->account NULL) the desk's, as in protocol 1. */
+gboolean sb_stored_hold_is_ops (const SbOp *op, const SbStoredHold *hold);
+/* The account what op writes is recorded under: its own, or SB_LEGACY_ACCOUNT without one. */
+const char *sb_op_recorded_account (const SbOp *op);
+
 typedef struct
 {
   /* Optional: brackets each op that gets past its idempotency lookup, so that whatever a refused

@@ -8,43 +8,6 @@
 #include "sb-store-rules-audit-private.h"
 #include "sb-store-orphan.h"
 
-/* Stored holds */
-
-SbStoredHold *
-sb_stored_hold_new (const char *hold_id,
-                    const char *event_id,
-                    const char *client_id,
-                    const char *account,
-                    const char *status,
-                    char **seat_ids,
-                    gint64 expires_at_ms)
-{
-  SbStoredHold *hold = g_new0 (SbStoredHold, 1);
-
-  hold->hold_id = g_strdup (hold_id);
-  hold->event_id = g_strdup (event_id);
-  hold->client_id = g_strdup (client_id);
-  hold->account = g_strdup (account);
-  hold->status = g_strdup (status);
-  hold->seat_ids = seat_ids != NULL ? seat_ids : g_new0 (char *, 1);
-  hold->expires_at_ms = expires_at_ms;
-  return hold;
-}
-
-void
-sb_stored_hold_free (SbStoredHold *hold)
-{
-  if (hold == NULL)
-    return;
-  g_free (hold->hold_id);
-  g_free (hold->event_id);
-  g_free (hold->client_id);
-  g_free (hold->account);
-  g_free (hold->status);
-  g_strfreev (hold->seat_ids);
-  g_free (hold);
-}
-
 /* One op on its way through the rules. */
 typedef struct
 {
@@ -107,27 +70,6 @@ refused_before (Run *r, char **seats)
     }
   refuse_seats (r->op, seats);
   return TRUE;
-}
-
-/* Ownership */
-
-/* The account what the op writes is recorded under: the signed-in one, or the placeholder when
- * accounts are off. */
-static const char *
-op_account (const SbOp *op)
-{
-  return op->account != NULL ? op->account : SB_LEGACY_ACCOUNT;
-}
-
-/* Whether the op may act on the hold. A hold belongs to its account, from any desk (protocol 2);
- * with accounts off (the op has no account) it belongs to the desk that made it, as in protocol 1.
- * A hold made with accounts off belongs to the placeholder, which no one signs in as. */
-static gboolean
-op_owns_hold (const SbOp *op, const SbStoredHold *hold)
-{
-  if (op->account != NULL)
-    return g_strcmp0 (op->account, hold->account) == 0;
-  return g_strcmp0 (op->client_id, hold->client_id) == 0;
 }
 
 /* Checks, in the order every op runs them */
@@ -223,7 +165,7 @@ step_hold (Run *r, SbStoredHold **out_hold, GError **error)
       sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No hold %s in event %s", op->hold_id, op->event_id);
       return STEP_REFUSED;
     }
-  if (!op_owns_hold (op, hold))
+  if (!sb_stored_hold_is_ops (op, hold))
     {
       sb_op_set_error (op, SB_ERROR_FORBIDDEN, "Hold %s belongs to another %s", op->hold_id,
                        op->account != NULL ? "account" : "client");
@@ -320,7 +262,8 @@ insert_booking (Run *r, const char *const *seats, char **out_booking_id, GError 
       gboolean taken = FALSE;
 
       if (!r->funcs->insert_booking (r->backend, booking_id, op->event_id, op->client_id,
-                                     op_account (op), op->hold_id, seats, r->now_ms, &taken, error))
+                                     sb_op_recorded_account (op), op->hold_id, seats, r->now_ms,
+                                     &taken, error))
         return FALSE;
       if (!taken)
         {
@@ -415,8 +358,8 @@ write_hold (Run *r, char **seat_ids, GError **error)
   g_autofree char *refused = NULL;
   SbChange *change;
 
-  hold = sb_stored_hold_new (NULL, op->event_id, op->client_id, op_account (op), "active",
-                             g_strdupv (seat_ids), r->now_ms + op->ttl_ms);
+  hold = sb_stored_hold_new (NULL, op->event_id, op->client_id, sb_op_recorded_account (op),
+                             "active", g_strdupv (seat_ids), r->now_ms + op->ttl_ms);
   if (!insert_hold (r, hold, error)
       || !r->funcs->hold_seats (r->backend, op->event_id, (const char *const *) seat_ids,
                                 hold->hold_id, &refused, error))
@@ -693,7 +636,7 @@ run_book_seats (Run *r, GError **error)
               if (hold != NULL)
                 g_ptr_array_add (holds, hold);
             }
-          if (hold != NULL && op_owns_hold (op, hold)
+          if (hold != NULL && sb_stored_hold_is_ops (op, hold)
               && g_strcmp0 (hold->client_id, op->client_id) == 0 && hold->expires_at_ms > r->now_ms)
             {
               held_by[i] = hold->hold_id;
@@ -900,7 +843,8 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
       /* Expire wrote one entry per hold it ended; every other op that changed something writes
        * its own, in the same transaction. */
       if (op->kind != SB_OP_EXPIRE
-          && !sb_store_rules_audit_op (funcs, backend, op, op_account (op), r.now_ms, error))
+          && !sb_store_rules_audit_op (funcs, backend, op, sb_op_recorded_account (op), r.now_ms,
+                                       error))
         return FALSE;
     }
 
