@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* The placeholder account of holds and bookings made without one: before accounts existed, or
+ * with accounts=off (docs/operations.md). It cannot sign in. */
+#define SB_LEGACY_ACCOUNT "legacy"
+
 typedef enum
 {
   SB_OP_HOLD,      /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
@@ -41,7 +45,9 @@ typedef struct
 {
   char *hold_id;
   char *event_id;
-  char *client_id;
+  char *client_id; /* the desk that made it */
+  char *account;   /* the account it belongs to; "legacy" for a hold made without one, NULL when
+                      the record does not say (a change logged before holds had accounts) */
   char **seat_ids;
   gint64 expires_at_ms; /* unix time, milliseconds */
 } SbHoldRecord;
@@ -62,7 +68,9 @@ typedef struct
   /* Input */
   SbOpKind kind;
   char *event_id;
-  char *client_id;    /* NULL for expire */
+  char *client_id;    /* NULL for expire; the desk */
+  char *account;      /* the signed-in account, NULL when accounts are off: a hold then belongs
+                         to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
   char *request_id;   /* NULL for expire; (client_id, request_id) is the idempotency key */
   char **seat_ids;    /* hold, book by seats */
   char *hold_id;      /* extend, release, book by hold */
@@ -118,6 +126,13 @@ SbHoldRecord *sb_hold_record_new (const char *hold_id,
                                   const char *client_id,
                                   const char *const *seat_ids,
                                   gint64 expires_at_ms);
+/* The same with its account set. */
+SbHoldRecord *sb_hold_record_new_owned (const char *hold_id,
+                                        const char *event_id,
+                                        const char *client_id,
+                                        const char *account,
+                                        const char *const *seat_ids,
+                                        gint64 expires_at_ms);
 SbHoldRecord *sb_hold_record_copy (const SbHoldRecord *hold);
 void sb_hold_record_free (SbHoldRecord *hold);
 
