@@ -211,6 +211,9 @@ sb_op_outcome_to_json (const SbOp *op)
   g_string_append_c (out, '{');
   append_key (out, "kind");
   sb_json_write_string_or_null (out, sb_op_kind_to_string (op->kind));
+  /* Whose request this was: a replay is answered only to the same account. */
+  append_key (out, "account");
+  sb_json_write_string (out, op->account != NULL ? op->account : SB_LEGACY_ACCOUNT);
   if (op->event_id != NULL)
     {
       append_key (out, "event");
@@ -310,6 +313,24 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
    * the hold, and the replayed reply must name it too. */
   if (op->event_id == NULL)
     op->event_id = g_steal_pointer (&event_id);
+  return TRUE;
+}
+
+gboolean
+sb_op_outcome_read_account (const char *json, char **out_account, GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *account = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (json != NULL, FALSE);
+  g_return_val_if_fail (out_account != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  object = parse_object (json, "stored outcome", &parser, error);
+  if (object == NULL || !read_string (object, "account", &account, error))
+    return FALSE;
+  *out_account = g_steal_pointer (&account);
   return TRUE;
 }
 

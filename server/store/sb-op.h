@@ -117,6 +117,12 @@ void sb_op_set_error (SbOp *op, SbErrorCode code, const char *format, ...) G_GNU
 char *sb_op_outcome_to_json (const SbOp *op);
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_op_outcome_from_json (SbOp *op, const char *json, GError **error);
+/* Whose request a stored outcome answers: *out_account is the account it was recorded under
+ * (SB_LEGACY_ACCOUNT for a request made with accounts off), or NULL for an outcome stored before
+ * outcomes named their account. Idempotency is per desk, and several accounts may sign in at one
+ * desk: the store replays an outcome only to its own account. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_op_outcome_read_account (const char *json, char **out_account, GError **error);
 
 SbSeatChange *sb_seat_change_new (const char *seat_id, SbSeatState state, const char *hold_id);
 void sb_seat_change_free (SbSeatChange *change);

@@ -778,11 +778,25 @@ run_op (Run *r, GError **error)
 }
 
 /* Gives the op the stored outcome of its earlier run (outcome_json may be NULL when the record has
- * none): a damaged record refuses the op rather than let it run a second time. */
+ * none): a damaged record refuses the op rather than let it run a second time. The key is the
+ * desk's, and another account signed in at that desk may reuse an id: it is refused, neither
+ * replayed (the outcome — hold, seats, booking — is the other account's) nor run (the id is
+ * taken). An outcome stored before outcomes named their account is replayed as before. */
 static void
 replay (SbOp *op, const char *outcome_json)
 {
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *owner = NULL;
+
+  if (outcome_json != NULL && sb_op_outcome_read_account (outcome_json, &owner, NULL)
+      && owner != NULL && !g_str_equal (owner, sb_op_recorded_account (op)))
+    {
+      sb_op_set_error (op, SB_ERROR_FORBIDDEN,
+                       "Request %s of this desk was made by another account; send this request "
+                       "with a new id",
+                       op->request_id);
+      return;
+    }
 
   if (outcome_json == NULL || !sb_op_outcome_from_json (op, outcome_json, &local_error))
     {

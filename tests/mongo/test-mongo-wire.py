@@ -245,7 +245,10 @@ def scenario_replay(args, mock, check):
          "created_at": datetime.datetime.now(datetime.timezone.utc)}]
     proc = run_driver(args, mock, "hold")
     check(proc.returncode == 0, "replayed hold succeeds")
-    check(outcome_of(proc) == stored, "a replay answers the stored outcome")
+    # The stored outcome predates outcomes naming their account: it is replayed to any account.
+    replayed = outcome_of(proc) or {}
+    replayed.pop("account", None)
+    check(replayed == stored, "a replay answers the stored outcome")
     check(line_value(proc, "REPLAYED") == "1", "replayed is set")
     check(line_value(proc, "VERSION") is None, "a replay commits no change")
     writes = [target(n, d) for n, d in mock.commands() if n in ("insert", "update", "delete")

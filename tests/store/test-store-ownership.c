@@ -340,6 +340,86 @@ test_idempotency_per_desk (Fixture *f, gconstpointer data)
   g_assert_cmpstr (retry->result_hold_id, ==, first->result_hold_id);
 }
 
+/* A second account signed in at the same desk that reuses a request id does not get the first
+ * account's stored outcome (its hold id, seats, booking): the request is refused `forbidden`,
+ * not replayed, and changes nothing; the first account's retry still replays. The same between
+ * the placeholder account (accounts off) and a signed-in one. */
+static void
+test_replay_other_account (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) first = new_op (f, SB_OP_HOLD, f->desk1, f->anna, "shared-id");
+  g_autoptr (SbOp) other = new_op (f, SB_OP_HOLD, f->desk1, f->ben, "shared-id");
+  g_autoptr (SbOp) retry = new_op (f, SB_OP_HOLD, f->desk1, f->anna, "shared-id");
+  g_autoptr (SbOp) off = new_op (f, SB_OP_HOLD, f->desk2, NULL, "off-id");
+  g_autoptr (SbOp) signed_in = new_op (f, SB_OP_HOLD, f->desk2, f->ben, "off-id");
+  g_autoptr (SbOp) off_retry = new_op (f, SB_OP_HOLD, f->desk2, NULL, "off-id");
+
+  first->seat_ids = g_strdupv ((char **) SEATS ("A-5"));
+  other->seat_ids = g_strdupv ((char **) SEATS ("A-6"));
+  retry->seat_ids = g_strdupv ((char **) SEATS ("A-5"));
+  assert_ok (run (f, first));
+
+  run (f, other);
+  assert_refused (other, SB_ERROR_FORBIDDEN);
+  g_assert_false (other->replayed);
+  g_assert_null (other->result_hold_id);
+  g_assert_null (other->result_seat_ids);
+  g_assert_nonnull (strstr (other->error_message, "another account"));
+
+  assert_ok (run (f, retry));
+  g_assert_true (retry->replayed);
+  g_assert_cmpstr (retry->result_hold_id, ==, first->result_hold_id);
+
+  off->seat_ids = g_strdupv ((char **) SEATS ("B-5"));
+  signed_in->seat_ids = g_strdupv ((char **) SEATS ("B-6"));
+  off_retry->seat_ids = g_strdupv ((char **) SEATS ("B-5"));
+  assert_ok (run (f, off));
+  run (f, signed_in);
+  assert_refused (signed_in, SB_ERROR_FORBIDDEN);
+  g_assert_false (signed_in->replayed);
+  g_assert_null (signed_in->result_hold_id);
+  assert_ok (run (f, off_retry));
+  g_assert_true (off_retry->replayed);
+  g_assert_cmpstr (off_retry->result_hold_id, ==, off->result_hold_id);
+}
+
+/* SQLite only: an idempotency record as written before outcomes named their account is replayed
+ * to whichever account retries it, as before. */
+static void
+test_replay_unnamed_outcome (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) retry = new_op (f, SB_OP_HOLD, f->desk1, f->ben, "old-id");
+  g_autofree char *outcome = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (f->db_path == NULL)
+    {
+      g_test_skip ("the record is written with SQL");
+      return;
+    }
+  outcome = g_strdup_printf ("{\"kind\":\"hold\",\"event\":\"%s\",\"hold\":\"h_old\","
+                             "\"seats\":[\"A-1\"],\"expires_at\":%" G_GINT64_FORMAT "}",
+                             f->event_id, f->now + TTL_MS);
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO requests (client_id, request_id, outcome, "
+                                       "created_at) VALUES (?1, 'old-id', ?2, ?3)",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, f->desk1, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, outcome, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, f->now);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  retry->seat_ids = g_strdupv ((char **) SEATS ("A-1"));
+  assert_ok (run (f, retry));
+  g_assert_true (retry->replayed);
+  g_assert_cmpstr (retry->result_hold_id, ==, "h_old");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,6 +433,8 @@ main (int argc, char **argv)
   ADD ("book-seats-held-by-account", test_book_seats_held_by_account);
   ADD ("accounts-off", test_accounts_off);
   ADD ("idempotency-per-desk", test_idempotency_per_desk);
+  ADD ("replay-other-account", test_replay_other_account);
+  ADD ("replay-unnamed-outcome", test_replay_unnamed_outcome);
 
   return g_test_run ();
 }
