@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Issue 10, item 2 with the real binary: holds belong to the account, not to the desk. The same
 account extends, books and releases from another desk; another account is refused `forbidden`
-(without required_role) from any desk; signed_in lists the account's holds in every event,
-whichever desk made them; the database records the account and the desk of every hold and
-booking. With accounts=off a hold stays its desk's and is recorded under the placeholder
+(without required_role) from any desk, and so is its request that reuses, at the same desk, the
+id of the first account's request (no replay of her reply); signed_in lists the account's holds in
+every event, whichever desk made them; the database records the account and the desk of every
+hold and booking. With accounts=off a hold stays its desk's and is recorded under the placeholder
 `legacy`."""
 
 import sqlite3
@@ -55,6 +56,25 @@ async def accounts_required(seats):
             for kind, fields in (("extend", {"ttl": 60}), ("release", {}), ("book", {})):
                 reply = await ben.request(kind, hold=held["hold"], **fields)
                 check(forbidden(reply), "ben %s: %r" % (kind, reply))
+
+        # Idempotency is per desk: ben at anna's first desk reusing the id of her hold gets
+        # neither her stored reply (not replayed) nor a hold; with a fresh id he is served.
+        reused = await desk1.request("hold", id="shared-id", event=EVENT, seats=seats[8:9],
+                                     ttl=120)
+        check(reused["type"] == "held", "anna's hold with id shared-id: %r" % reused)
+        reply = await ben_here.request("hold", id="shared-id", event=EVENT, seats=seats[9:10],
+                                       ttl=120)
+        check(forbidden(reply) and "replayed" not in reply and "hold" not in reply,
+              "ben reusing anna's request id at her desk: %r" % reply)
+        retry = await desk1.request("hold", id="shared-id", event=EVENT, seats=seats[8:9],
+                                    ttl=120)
+        check(retry["type"] == "held" and retry.get("replayed") is True
+              and retry["hold"] == reused["hold"], "anna's retry replays: %r" % retry)
+        fresh = await ben_here.request("hold", event=EVENT, seats=seats[9:10], ttl=120)
+        check(fresh["type"] == "held", "ben with a fresh id: %r" % fresh)
+        for mine, client in ((reused, desk1), (fresh, ben_here)):
+            released = await client.request("release", hold=mine["hold"])
+            check(released["type"] == "released", "release: %r" % released)
 
         # Anna from the second desk extends and books; the other hold she releases from there.
         extended = await desk2.request("extend", hold=held["hold"], ttl=300)
