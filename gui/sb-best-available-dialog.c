@@ -143,6 +143,12 @@ sb_best_available_dialog_init (SbBestAvailableDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_spin_button_set_range (self->count_spin, 1, SB_MAX_SEATS_PER_REQUEST);
+  /* Enter in a field sends the form, as in any dialog (GtkSpinButton has no activates-default
+   * of its own before GTK 4.14; its text delegate has). */
+  gtk_text_set_activates_default (
+      GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->count_spin))), TRUE);
+  gtk_text_set_activates_default (
+      GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->price_spin))), TRUE);
 }
 
 SbBestAvailableDialog *

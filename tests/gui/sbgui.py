@@ -152,7 +152,7 @@ class Server:
 
     def __init__(self, events=((EVENT_ID, EVENT_NAME, "theatre.json"),), tls=False,
                  accounts=None):
-        """tls: serve wss:// with a fresh self-signed certificate (new_certificate () for
+        """events: (id, name, venue file[, create-event option...]). tls: serve wss:// with a fresh self-signed certificate (new_certificate () for
         another). accounts: the server's `accounts` setting, "required" or "off" (ACCOUNTS by
         default)."""
         if not SERVER or not os.path.exists(SERVER):
@@ -166,10 +166,11 @@ class Server:
         self.store = "sqlite:" + os.path.join(self.dir, "seatbook.db")
         self.port = None
         self.process = None
-        for event_id, name, venue in events:
+        # An event may carry more create-event options after its venue ("--orphan-rule=warn").
+        for event_id, name, venue, *options in events:
             subprocess.run([SERVER, "create-event", "--store=" + self.store,
                             "--venue=" + os.path.join(VENUES, venue),
-                            "--id=" + event_id, "--name=" + name],
+                            "--id=" + event_id, "--name=" + name] + list(options),
                            check=True, stdout=subprocess.DEVNULL)
         # Staff accounts made with the CLI, for the app's sign-in page: self.credentials maps a
         # role ("admin", "clerk") to (username, password).
