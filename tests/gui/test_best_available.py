@@ -2,10 +2,10 @@
 """Best available (issue 13, item 4), against the real server, with real keys and clicks (XTest)
 and read back through the accessibility tree.
 
-A clerk presses Ctrl+B, asks for 4 seats together under €50.00 by typing into the dialog and
+A clerk zooms in (Ctrl+plus) until the front row is out of view, presses Ctrl+B, asks for 4 seats together under €50.00 by typing into the dialog and
 clicks Hold Seats: the server's 4 seats are adjacent in one row of the venue (theatre.json, its
 gaps included), cost at most €50.00, are held by this desk on the server and shown as "Held by
-you" and chosen on the map; the panel says so. Book (a real click) books them on the server. The
+you" and chosen on the map, which has scrolled them into view; the panel says so. Book (a real click) books them on the server. The
 Best Available… button (a real click) then asks for 50 together under €50.00: the dialog says
 "Only N seats together are available under €50.00." with the N the server gives for the same
 request. In an event whose orphan rule is enforce, holding Row A seat 2 alone is refused as "This
@@ -87,6 +87,13 @@ def refusal(window):
     return label.name
 
 
+def inside(pointer, seat, seat_map):
+    """Whether the seat (a node or its screen box) is wholly inside the map's viewport."""
+    x, y, w, h = seat if isinstance(seat, tuple) else pointer.screen_box(seat)
+    mx, my, mw, mh = pointer.screen_box(seat_map)
+    return mx <= x and my <= y and x + w <= mx + mw and y + h <= my + mh
+
+
 def held_by_us(app):
     return [(section, seat) for section, seat in app.all_seats()
             if seat_description(seat).startswith("Held by you")]
@@ -112,9 +119,22 @@ def test():
         pointer = Pointer(a)
         a.open_event()
         a.wait_seat("Stalls", "C", "12")
+        # What the map shows: the viewport that holds the "Seat map" group (as in test_pointer).
+        seat_map = a.find(name="Seat map").parent
+
+        # Zoomed in (Ctrl+plus) until the front row is out of view: the hold must come into it.
+        a.focus_window()
+        front_row = [a.wait_seat("Stalls", "A", str(n)) for n in range(1, 13)]
+        for _ in range(10):
+            if not any(inside(pointer, seat, seat_map) for seat in front_row):
+                break
+            pointer.tap("plus", ctrl=True)
+            pointer.settled_box(front_row[0])
+        else:
+            raise sbgui.TestFailure("Row A stays in view however far the map zooms in")
+        sbgui.screenshot("best-available-zoomed")
 
         # Ctrl+B opens the dialog; 4 together under €50.00, typed.
-        a.focus_window()
         pointer.tap("b", ctrl=True)
         window = dialog(a)
         sbgui.screenshot("best-available-dialog")
@@ -139,6 +159,8 @@ def test():
         for section, seat in held:
             if not seat.getState().contains(pyatspi.STATE_PRESSED):
                 raise sbgui.TestFailure("%s is held but not chosen" % seat.name)
+        wait_for("the held seats in view", lambda: all(
+            inside(pointer, pointer.settled_box(seat), seat_map) for _, seat in held))
         states = server.seat_states()
         if any(states.get(i) != "held" for i in ids):
             raise sbgui.TestFailure("the server does not hold %r: %r" % (ids, states))
