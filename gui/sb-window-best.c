@@ -97,7 +97,9 @@ best_held_cb (GObject *source, GAsyncResult *result, gpointer data)
 static void
 find_cb (SbBestAvailableDialog *dialog, SbWindow *self)
 {
-  if (self->busy > 0 || sb_desk_get_event_id (self->desk) == NULL)
+  /* The dialog waits for its own answer (set_busy), so a double click sends once; a hold or
+   * booking of the panel in flight meanwhile is another request and does not stop this one. */
+  if (sb_desk_get_event_id (self->desk) == NULL)
     return;
 
   sb_best_available_dialog_set_busy (dialog, TRUE);
