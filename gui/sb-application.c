@@ -141,6 +141,7 @@ sb_application_startup (GApplication *application)
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
     { "win.zoom-fit", { "<Control>0", "<Control>KP_0", NULL } },
     { "win.hold", { "<Control>h", NULL } },
+    { "win.best-available", { "<Control>b", NULL } },
     { "win.book", { "<Control>Return", NULL } },
     { "win.release", { "<Control>r", NULL } },
     { "win.seat-history", { "<Control>i", NULL } },

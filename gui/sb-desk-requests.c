@@ -1,5 +1,6 @@
-/* sb-desk-requests.c: hold, extend, book and release in the open event. Each reply is recorded in
- * the desk's holds before the caller hears of it, whether or not the caller is still there. */
+/* sb-desk-requests.c: hold, best available, extend, book and release in the open event. Each reply
+ * is recorded in the desk's holds before the caller hears of it, whether or not the caller is still
+ * there. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -12,6 +13,7 @@ reply_type (SbRequestType type)
   switch (type)
     {
       case SB_REQUEST_HOLD:
+      case SB_REQUEST_HOLD_BEST:
         return SB_MESSAGE_HELD;
       case SB_REQUEST_EXTEND:
         return SB_MESSAGE_EXTENDED;
@@ -101,6 +103,33 @@ sb_desk_hold_async (SbDesk *self,
   request = sb_connection_new_request (self->connection, SB_REQUEST_HOLD);
   request->event_id = g_strdup (self->event_id);
   request->seats = g_strdupv ((char **) seat_ids);
+  request->ttl_seconds = self->hold_seconds;
+  send_request (self, request, cancellable, callback, user_data);
+}
+
+void
+sb_desk_hold_best_async (SbDesk *self,
+                         guint count,
+                         const char *category_id,
+                         gint64 max_price,
+                         gboolean together,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (self->event_id != NULL);
+  g_return_if_fail (count >= 1 && count <= SB_MAX_SEATS_PER_REQUEST);
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_HOLD_BEST);
+  request->event_id = g_strdup (self->event_id);
+  request->count = (gint) count;
+  if (category_id != NULL)
+    request->categories = g_strdupv ((char *[]){ (char *) category_id, NULL });
+  request->max_price = max_price >= 0 ? max_price : -1;
+  request->apart = !together;
   request->ttl_seconds = self->hold_seconds;
   send_request (self, request, cancellable, callback, user_data);
 }

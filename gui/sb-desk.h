@@ -73,6 +73,19 @@ void sb_desk_hold_async (SbDesk *self,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data);
+/* The server chooses the best `count` free seats (1-SB_MAX_SEATS_PER_REQUEST) and holds them
+ * (`hold_best`, docs/protocol.md): of category_id (NULL: any), costing at most max_price in minor
+ * units (-1: any price), side by side when together. The reply is `held`, as for a hold; a
+ * refusal's error reply says how many seats could be had (not_enough_seats) or names the seat the
+ * choice would leave on its own (lone_seat). */
+void sb_desk_hold_best_async (SbDesk *self,
+                              guint count,
+                              const char *category_id,
+                              gint64 max_price,
+                              gboolean together,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
 /* Sets the hold to expire the hold length from now (sb_desk_set_hold_seconds ()). */
 void sb_desk_extend_async (SbDesk *self,
                            const char *hold_id,

@@ -4,7 +4,8 @@
  * and pinches, the centre of the view for the zoom actions. The point is remembered as an anchor
  * and the scroll position is set from it when the map is next allocated, so that zoom steps that
  * come faster than frames do not drift. Fitting the venue to the view waits for the view's size in
- * the same way. Dragging with the primary button pans. */
+ * the same way. Dragging with the primary button pans. Seats the clerk must see (a hold the
+ * server chose) are brought into view, zooming out when they do not fit. */
 #include "config.h"
 
 #include <math.h>
@@ -121,6 +122,83 @@ sb_seat_map_zoom_to_fit (SbSeatMap *self)
 
   self->fit_pending = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* Centres the view on (x, y) of the root, in pixels at the current zoom, at the new zoom: through
+ * the anchor, which the next allocation places (and clamps to the map's edges). */
+static void
+centre_on (SbSeatMap *self, double zoom, double x, double y)
+{
+  self->fit_pending = FALSE;
+  self->anchor_venue_x = x / self->zoom;
+  self->anchor_venue_y = y / self->zoom;
+  self->anchor_view_x = gtk_widget_get_width (self->scrolled_window) / 2.0;
+  self->anchor_view_y = gtk_widget_get_height (self->scrolled_window) / 2.0;
+  self->anchor_pending = TRUE;
+  set_zoom_internal (self, zoom);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+void
+sb_seat_map_reveal_seats (SbSeatMap *self, const guint *indices, guint n_indices)
+{
+  double width, height, margin, scale;
+  graphene_rect_t box = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  graphene_point_t corner, far_corner;
+  gboolean any = FALSE;
+
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+  g_return_if_fail (indices != NULL || n_indices == 0);
+
+  width = gtk_widget_get_width (self->scrolled_window);
+  height = gtk_widget_get_height (self->scrolled_window);
+  /* Not laid out yet, or about to be: the fit that comes first shows every seat. */
+  if (self->root == NULL || width <= 0 || height <= 0 || self->fit_pending || self->anchor_pending)
+    return;
+
+  for (guint i = 0; i < n_indices; i++)
+    {
+      graphene_rect_t seat;
+
+      if (indices[i] >= self->n_seats
+          || !gtk_widget_compute_bounds (GTK_WIDGET (self->seats[indices[i]]),
+                                         GTK_WIDGET (self->root), &seat))
+        continue;
+      if (any)
+        graphene_rect_union (&box, &seat, &box);
+      else
+        box = seat;
+      any = TRUE;
+    }
+  if (!any)
+    return;
+
+  /* Half a seat of room around them, so they do not touch the edge. */
+  margin = self->zoom;
+  graphene_rect_inset (&box, (float) -margin / 2, (float) -margin / 2);
+  if (box.size.width > width || box.size.height > height)
+    {
+      /* Too far apart for this zoom: zoom out until they fit, never further than the whole map. */
+      scale = MIN (width / box.size.width, height / box.size.height);
+      if (self->zoom * scale <= fit_zoom (self, (int) width, (int) height))
+        sb_seat_map_zoom_to_fit (self);
+      else
+        centre_on (self, self->zoom * scale, box.origin.x + box.size.width / 2,
+                   box.origin.y + box.size.height / 2);
+      return;
+    }
+
+  /* In view already: the view stays where the clerk left it. */
+  if (gtk_widget_compute_point (GTK_WIDGET (self->root), self->scrolled_window, &box.origin,
+                                &corner)
+      && gtk_widget_compute_point (
+          GTK_WIDGET (self->root), self->scrolled_window,
+          &GRAPHENE_POINT_INIT (box.origin.x + box.size.width, box.origin.y + box.size.height),
+          &far_corner)
+      && corner.x >= 0 && corner.y >= 0 && far_corner.x <= width && far_corner.y <= height)
+    return;
+  centre_on (self, self->zoom, box.origin.x + box.size.width / 2,
+             box.origin.y + box.size.height / 2);
 }
 
 double

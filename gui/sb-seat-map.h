@@ -51,5 +51,8 @@ void sb_seat_map_zoom_in (SbSeatMap *self);
 void sb_seat_map_zoom_out (SbSeatMap *self);
 void sb_seat_map_zoom_to_fit (SbSeatMap *self);
 double sb_seat_map_get_zoom (SbSeatMap *self);
+/* Scrolls (and zooms out, if they do not fit) so that the seats at indices are all in view; does
+ * nothing when they are. */
+void sb_seat_map_reveal_seats (SbSeatMap *self, const guint *indices, guint n_indices);
 
 G_END_DECLS

@@ -72,23 +72,34 @@ sb_format_count (gint64 count)
   return g_strdup_printf ("%s%s", count < 0 ? "-" : "", digits);
 }
 
+static const Currency *
+lookup_currency (const char *currency)
+{
+  for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (currencies); i++)
+    if (g_ascii_strcasecmp (currencies[i].code, currency) == 0)
+      return &currencies[i];
+  return NULL;
+}
+
+guint
+sb_currency_get_minor_units (const char *currency)
+{
+  const Currency *found = lookup_currency (currency);
+
+  return found == NULL || found->decimals == 2 ? 100 : 1;
+}
+
 char *
 sb_format_price (gint64 amount, const char *currency)
 {
-  const Currency *found = NULL;
+  const Currency *found = lookup_currency (currency);
   g_autofree char *number = NULL;
   g_autofree char *whole = NULL;
   const char *decimal, *thousands;
   guint64 magnitude = amount < 0 ? -(guint64) amount : (guint64) amount;
-  guint divisor = 1;
-
-  for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (currencies); i++)
-    if (g_ascii_strcasecmp (currencies[i].code, currency) == 0)
-      found = &currencies[i];
+  guint divisor = sb_currency_get_minor_units (currency);
 
   get_separators (&decimal, &thousands);
-  if (found == NULL || found->decimals == 2)
-    divisor = 100;
   whole = group_digits (magnitude / divisor, thousands);
   if (divisor == 1)
     number = g_strdup_printf ("%s%s", amount < 0 ? "-" : "", whole);

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 char *sb_format_count (gint64 count);
 
 char *sb_format_price (gint64 amount, const char *currency);
+/* Minor units in one major unit of the currency, as sb_format_price () counts them: 100 for the
+ * euro (and any currency it does not know), 1 for the yen. */
+guint sb_currency_get_minor_units (const char *currency);
 
 /* "A", "A and B", "A, B and C" */
 char *sb_join_list (const char *const *items, guint n_items);

@@ -1,6 +1,6 @@
 /* sb-window-actions.c: what the window's actions do (win.hold, win.book, win.release, win.extend,
- * zoom,
- * reconnect, refresh) and when they are enabled. The desk sends the requests and records their
+ * zoom, reconnect, refresh) and when they are enabled (win.best-available too, which is in
+ * sb-window-best.c). The desk sends the requests and records their
  * outcome; the window tells the user. */
 #include "config.h"
 
@@ -43,6 +43,7 @@ _sb_window_actions_update (SbWindow *self)
 {
   gboolean has_map = sb_seat_map_get_venue (self->seat_map) != NULL && self->desk != NULL
                      && sb_desk_get_event_id (self->desk) != NULL;
+  g_autoptr (GArray) unheld = _sb_window_unheld_selection (self);
   guint selected = sb_seat_map_get_selection (self->seat_map)->len;
   guint holds = has_map ? sb_desk_get_n_event_holds (self->desk) : 0;
   gboolean idle = self->busy == 0;
@@ -59,7 +60,8 @@ _sb_window_actions_update (SbWindow *self)
 
   /* Offline, a request would wait for the connection and could be done long after the customer
    * has gone: the buttons wait instead, and say why. Choosing seats goes on. */
-  set_action_enabled (self, "hold", may_sell && has_map && idle && connected && selected > 0);
+  /* Seats already ours are not held again: Hold is for the chosen seats that are not. */
+  set_action_enabled (self, "hold", may_sell && has_map && idle && connected && unheld->len > 0);
   set_action_enabled (self, "book",
                       may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
   set_action_enabled (self, "release",
@@ -84,6 +86,7 @@ _sb_window_actions_update (SbWindow *self)
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->book_button),
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
     }
+  _sb_window_best_update (self, may_sell && has_map && idle && connected, has_map ? why_not : NULL);
   update_history (self, has_map, role);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
@@ -95,8 +98,8 @@ _sb_window_actions_update (SbWindow *self)
 
 /* Hold, book and release are counted in self->busy, which keeps their actions disabled until
  * the reply: one more click cannot send the same request twice. */
-static void
-request_started (SbWindow *self)
+void
+_sb_window_request_started (SbWindow *self)
 {
   self->busy++;
   _sb_window_actions_update (self);
@@ -110,6 +113,37 @@ typedef enum
   FINISH_QUIET_IF_HOLD_GONE = 1 << 0,
 } FinishFlags;
 
+SbMessage *
+_sb_window_request_finish (GObject *source,
+                           GAsyncResult *result,
+                           gpointer data,
+                           GError **error,
+                           SbErrorMessage **out_error_reply)
+{
+  g_autoptr (GError) local_error = NULL;
+  SbMessage *reply
+      = sb_desk_request_finish (SB_DESK (source), result, out_error_reply, &local_error);
+  SbWindow *self;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  self = SB_WINDOW (data);
+  g_assert (self->busy > 0);
+  self->busy--;
+  /* The message about this outcome (the error, or the caller's) says it came after the
+   * connection dropped and came back. */
+  self->next_message_after_drop = self->interrupted;
+  if (self->busy == 0)
+    self->interrupted = FALSE;
+  _sb_window_actions_update (self);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return reply;
+}
+
 /* The reply to a request of this window, or NULL when there is nothing more to do: the request
  * was cancelled, which happens only when the window is disposed, so `data` is not touched; or
  * it failed, and the user has been told why. */
@@ -118,20 +152,12 @@ finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlag
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SbErrorMessage) error_reply = NULL;
-  SbMessage *reply = sb_desk_request_finish (SB_DESK (source), result, &error_reply, &error);
+  SbMessage *reply = _sb_window_request_finish (source, result, data, &error, &error_reply);
   SbWindow *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return NULL;
   self = SB_WINDOW (data);
-  g_assert (self->busy > 0);
-  self->busy--;
-  /* The message about this outcome (the error below, or the caller's) says it came after the
-   * connection dropped and came back. */
-  self->next_message_after_drop = self->interrupted;
-  if (self->busy == 0)
-    self->interrupted = FALSE;
-  _sb_window_actions_update (self);
   if (reply == NULL
       && !((flags & FINISH_QUIET_IF_HOLD_GONE)
            && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
@@ -173,14 +199,14 @@ held_cb (GObject *source, GAsyncResult *result, gpointer data)
   names = _sb_window_unselect_seats (self, reply->hold->info.seats, NULL);
   /* Translators: %s names the seats just held */
   message = g_strdup_printf (_ ("Holding %s."), names);
-  _sb_window_show_message (self, message);
+  _sb_window_show_message_with_warning (self, message, reply->hold->lone_seat);
 }
 
 static void
 hold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   SbWindow *self = SB_WINDOW (user_data);
-  const GArray *selection = sb_seat_map_get_selection (self->seat_map);
+  g_autoptr (GArray) selection = _sb_window_unheld_selection (self);
   SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
@@ -198,7 +224,7 @@ hold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
   add_seat_ids (ids, venue, selection);
   g_ptr_array_add (ids, NULL);
-  request_started (self);
+  _sb_window_request_started (self);
   sb_desk_hold_async (self->desk, (const char *const *) ids->pdata, self->cancellable, held_cb,
                       self);
 }
@@ -294,7 +320,7 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   /* Translators: %1$s names the seats, %2$s is the booking reference */
   message = g_strdup_printf (_ ("Booked %1$s. Booking reference %2$s."), names, reference);
-  _sb_window_show_message (self, message);
+  _sb_window_show_message_with_warning (self, message, reply->booked->lone_seat);
 
   /* Translators: the booking dialog: %1$s names the seats, %2$s is the total price ("€130.00") */
   body = g_strdup_printf (_ ("%1$s\nTotal: %2$s"), names, total);
@@ -315,7 +341,7 @@ static void
 book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   SbWindow *self = SB_WINDOW (user_data);
-  const GArray *selection = sb_seat_map_get_selection (self->seat_map);
+  g_autoptr (GArray) selection = _sb_window_unheld_selection (self);
   SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
   g_autoptr (GArray) held = NULL;
   g_autoptr (GPtrArray) ids = NULL;
@@ -323,12 +349,13 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   if (venue == NULL)
     return;
 
+  /* Chosen seats that are all held already (Best available chooses its seats) add nothing. */
   if (selection->len == 0 && sb_desk_get_n_event_holds (self->desk) == 1)
     {
       g_auto (GStrv) hold_ids = sb_desk_dup_event_hold_ids (self->desk);
 
       /* The usual way: book the hold, which also ends it. */
-      request_started (self);
+      _sb_window_request_started (self);
       sb_desk_book_async (self->desk, hold_ids[0], NULL, self->cancellable, booked_cb, self);
       return;
     }
@@ -346,7 +373,7 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       return;
     }
   g_ptr_array_add (ids, NULL);
-  request_started (self);
+  _sb_window_request_started (self);
   sb_desk_book_async (self->desk, NULL, (const char *const *) ids->pdata, self->cancellable,
                       booked_cb, self);
 }
@@ -374,7 +401,7 @@ release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   hold_ids = sb_desk_dup_event_hold_ids (self->desk);
   for (guint i = 0; hold_ids[i] != NULL; i++)
     {
-      request_started (self);
+      _sb_window_request_started (self);
       sb_desk_release_async (self->desk, hold_ids[i], self->cancellable, released_cb, self);
     }
   _sb_window_actions_update (self);
@@ -402,7 +429,7 @@ extend_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
   for (guint i = 0; hold_ids[i] != NULL; i++)
     {
-      request_started (self);
+      _sb_window_request_started (self);
       sb_desk_extend_async (self->desk, hold_ids[i], self->cancellable, extended_cb, self);
     }
 }

@@ -1,6 +1,7 @@
-/* sb-window-private.h: what sb-window.c and sb-window-actions.c share. */
+/* sb-window-private.h: what sb-window.c and its sb-window-*.c share. */
 #pragma once
 
+#include "sb-best-available-dialog.h"
 #include "sb-legend.h"
 #include "sb-seat-map.h"
 #include "sb-sign-in-page.h"
@@ -42,10 +43,12 @@ struct _SbWindow
   GtkLabel *account_label;
   GtkWidget *release_button;
   GtkWidget *history_button;
+  GtkWidget *best_button;
 
   GSettings *settings;
   SbDesk *desk;
-  GCancellable *cancellable; /* this window's requests; cancelled when it goes */
+  GCancellable *cancellable;          /* this window's requests; cancelled when it goes */
+  SbBestAvailableDialog *best_dialog; /* while open (a weak pointer) */
   char *open_when_listed;
   guint events_refresh_source;
   guint zoom_label_source;
@@ -60,6 +63,11 @@ struct _SbWindow
 
 /* The panel's message, where it stays until the next one or another event. */
 void _sb_window_show_message (SbWindow *self, const char *message);
+/* The message, then the orphan rule's warning about lone_seat (a seat id) if there is one. */
+void
+_sb_window_show_message_with_warning (SbWindow *self, const char *message, const char *lone_seat);
+/* The orphan rule's refusal in words: "This would leave Row C seat 7 on its own." */
+char *_sb_window_describe_lone_seat (SbWindow *self, const char *seat_id);
 /* Tells the user what went wrong, in words; for a conflict, names the seats. */
 void _sb_window_show_request_error (SbWindow *self,
                                     const GError *error,
@@ -69,6 +77,9 @@ void _sb_window_show_request_error (SbWindow *self,
 char *_sb_window_unselect_seats (SbWindow *self, char **seat_ids, guint *out_n_seats);
 /* Seats under our holds in the open event, as venue indices. */
 GArray *_sb_window_held_indices (SbWindow *self);
+/* The chosen seats that are not under our holds yet (a hold's seats can be chosen too: Best
+ * available chooses the seats it held). */
+GArray *_sb_window_unheld_selection (SbWindow *self);
 
 /* sb-window-holds.c */
 
@@ -82,6 +93,24 @@ void _sb_window_other_hold_activated (SbWindow *self, GtkListBoxRow *row);
 void _sb_window_actions_init (SbWindow *self);
 /* Enables the actions that make sense now. */
 void _sb_window_actions_update (SbWindow *self);
+/* A hold, book, release or best-available request is sent: the buttons wait for its reply. */
+void _sb_window_request_started (SbWindow *self);
+/* The reply to such a request (data is the window), or NULL and the error, which the caller tells
+ * the user about. Cancelled means the window is gone: then data must not be touched. */
+G_GNUC_WARN_UNUSED_RESULT
+SbMessage *_sb_window_request_finish (GObject *source,
+                                      GAsyncResult *result,
+                                      gpointer data,
+                                      GError **error,
+                                      SbErrorMessage **out_error_reply);
+
+/* sb-window-best.c */
+
+/* Adds win.best-available, the "Best available…" dialog and its request. */
+void _sb_window_best_init (SbWindow *self);
+/* Enables it or says why not (tooltip and accessible description of its button). */
+void _sb_window_best_update (SbWindow *self, gboolean enabled, const char *why_not);
+void _sb_window_best_dispose (SbWindow *self);
 
 /* sb-window-account.c */
 

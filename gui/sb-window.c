@@ -39,6 +39,48 @@ _sb_window_show_message (SbWindow *self, const char *message)
   gtk_widget_set_visible (self->feedback_box, TRUE);
 }
 
+/* A seat id as the clerk knows the seat: "Row C seat 7 (Stalls)"; the id for a seat the map
+ * does not have. */
+static char *
+describe_seat_id (SbWindow *self, const char *seat_id)
+{
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  guint index;
+
+  if (venue != NULL && sb_venue_lookup_seat (venue, seat_id, &index))
+    return sb_seat_map_describe_seat (self->seat_map, index);
+  return g_strdup (seat_id);
+}
+
+char *
+_sb_window_describe_lone_seat (SbWindow *self, const char *seat_id)
+{
+  g_autofree char *name = describe_seat_id (self, seat_id);
+
+  /* Translators: the orphan rule's refusal; %s names a seat, e.g. "Row C seat 7 (Stalls)" */
+  return g_strdup_printf (_ ("This would leave %s on its own."), name);
+}
+
+void
+_sb_window_show_message_with_warning (SbWindow *self, const char *message, const char *lone_seat)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *warned = NULL;
+
+  if (lone_seat == NULL)
+    {
+      _sb_window_show_message (self, message);
+      return;
+    }
+  /* Done, but the event's orphan rule warns: said with the outcome, in the same place, so that
+   * nothing blocks the sale and the clerk still reads it. */
+  name = describe_seat_id (self, lone_seat);
+  /* Translators: %1$s is the outcome ("Holding Row C seat 4."), %2$s names the seat that is now
+   * alone between taken seats, e.g. "Row C seat 7 (Stalls)" */
+  warned = g_strdup_printf (_ ("%1$s Note: this leaves %2$s on its own."), message, name);
+  _sb_window_show_message (self, warned);
+}
+
 static GArray *
 indices_of (SbWindow *self, char **seat_ids)
 {
@@ -94,6 +136,15 @@ _sb_window_show_request_error (SbWindow *self,
         }
     }
 
+  if (error->domain == SB_PROTOCOL_ERROR && error->code == SB_ERROR_LONE_SEAT && error_reply != NULL
+      && error_reply->seats != NULL && error_reply->seats[0] != NULL)
+    {
+      g_autofree char *message = _sb_window_describe_lone_seat (self, error_reply->seats[0]);
+
+      _sb_window_show_message (self, message);
+      return;
+    }
+
   if (error->domain == SB_PROTOCOL_ERROR)
     _sb_window_show_message (self, sb_error_code_get_message ((SbErrorCode) error->code));
   else
@@ -121,6 +172,26 @@ _sb_window_held_indices (SbWindow *self)
   return indices;
 }
 
+GArray *
+_sb_window_unheld_selection (SbWindow *self)
+{
+  const GArray *selection = sb_seat_map_get_selection (self->seat_map);
+  g_autoptr (GArray) held = _sb_window_held_indices (self);
+  GArray *unheld = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < selection->len; i++)
+    {
+      guint index = g_array_index (selection, guint, i);
+      gboolean is_held = FALSE;
+
+      for (guint j = 0; j < held->len && !is_held; j++)
+        is_held = g_array_index (held, guint, j) == index;
+      if (!is_held)
+        g_array_append_val (unheld, index);
+    }
+  return unheld;
+}
+
 /* The panel */
 
 static const char *
@@ -146,7 +217,7 @@ static void
 update_panel (SbWindow *self)
 {
   SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
-  const GArray *selection = sb_seat_map_get_selection (self->seat_map);
+  g_autoptr (GArray) selection = _sb_window_unheld_selection (self);
   g_autoptr (GArray) held = _sb_window_held_indices (self);
   g_autofree char *total_text = NULL;
   GtkListBoxRow *row_to_remove;
@@ -175,7 +246,9 @@ update_panel (SbWindow *self)
               GtkWidget *row = adw_action_row_new ();
               GtkWidget *price_label = gtk_label_new (price);
 
-              /* A held seat that is also selected is listed once, as held. */
+              /* A held seat that is also selected is listed once, as held (our holds are left
+               * out of the selection's pass; a seat just seen held under a hold of ours
+               * that the desk has not recorded yet, too). */
               if (pass == 1 && status == SB_SEAT_STATUS_MINE)
                 continue;
 
@@ -566,6 +639,7 @@ sb_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->events_refresh_source, g_source_remove);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
+  _sb_window_best_dispose (self);
   _sb_window_account_dispose (self);
   if (self->desk != NULL)
     {
@@ -642,6 +716,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, release_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, history_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, best_button);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
@@ -655,6 +730,7 @@ sb_window_init (SbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   _sb_window_actions_init (self);
+  _sb_window_best_init (self);
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->seat_map, "notify::zoom", G_CALLBACK (zoom_changed_cb), self);

@@ -14,6 +14,7 @@ static const SbFieldSpec hold_message_fields[] = {
   SB_FIELD (SbHoldMessage, info.expires_at, "expires_at", SB_FIELD_INT, TRUE),
   SB_FIELD (SbHoldMessage, info.remaining_ms, "remaining_ms", SB_FIELD_INT, TRUE),
   SB_FIELD (SbHoldMessage, server_time, "server_time", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbHoldMessage, lone_seat, "lone_seat", SB_FIELD_STRING, FALSE),
 };
 
 const SbStructSpec _sb_hold_message_spec = {
@@ -95,6 +96,7 @@ static const SbFieldSpec booked_fields[] = {
   SB_FIELD (SbBookedMessage, booking, "booking", SB_FIELD_STRING, TRUE),
   SB_FIELD (SbBookedMessage, event, "event", SB_FIELD_STRING, TRUE),
   SB_FIELD (SbBookedMessage, seats, "seats", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbBookedMessage, lone_seat, "lone_seat", SB_FIELD_STRING, FALSE),
 };
 
 const SbStructSpec _sb_booked_message_spec = {

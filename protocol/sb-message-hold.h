@@ -11,6 +11,7 @@ typedef struct
 {
   SbHoldInfo info;
   gint64 server_time;
+  char *lone_seat; /* held: the seat the orphan rule warns of (docs/protocol.md), or NULL */
 } SbHoldMessage;
 
 typedef struct
@@ -25,6 +26,7 @@ typedef struct
   char *booking; /* the booking reference for the customer */
   char *event;
   char **seats;
+  char *lone_seat; /* the seat the orphan rule warns of (docs/protocol.md), or NULL */
 } SbBookedMessage;
 
 #define SB_TYPE_HOLD_MESSAGE (sb_hold_message_get_type ())

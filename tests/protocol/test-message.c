@@ -328,8 +328,16 @@ test_hold_replies (void)
   g_assert_false (held->replayed);
   assert_hold (&held->hold->info, "h_9f3k", "opening", seats_ab, 1300, 300);
   g_assert_cmpint (held->hold->server_time, ==, 1000);
+  g_assert_null (held->hold->lone_seat);
   g_autoptr (SbHoldInfo) info = sb_hold_info_copy (&held->hold->info);
   assert_hold (info, "h_9f3k", "opening", seats_ab, 1300, 300);
+
+  /* The orphan rule's warning is read, and copied with the message. */
+  sb_message_add_lone_seat (out, "stalls-C-7");
+  g_autoptr (SbMessage) warned = parse_ok (out);
+  g_assert_cmpstr (warned->hold->lone_seat, ==, "stalls-C-7");
+  g_autoptr (SbMessage) warned_copy = sb_message_copy (warned);
+  g_assert_cmpstr (warned_copy->hold->lone_seat, ==, "stalls-C-7");
 
   g_string_truncate (out, 0);
   sb_hold_message_write (out, SB_MESSAGE_EXTENDED, "6", "h_9f3k", "opening", seats_c, 900, 1000,
@@ -358,6 +366,10 @@ test_hold_replies (void)
   g_assert_true (booked->replayed);
   g_assert_cmpstr (booked->booked->booking, ==, "B7K3QX9M");
   assert_strv (booked->booked->seats, seats_c);
+  g_assert_null (booked->booked->lone_seat);
+  sb_message_add_lone_seat (out, "balcony-A-2");
+  g_autoptr (SbMessage) booked_warned = parse_ok (out);
+  g_assert_cmpstr (booked_warned->booked->lone_seat, ==, "balcony-A-2");
 
   assert_parse_fails ("{\"type\":\"held\",\"re\":\"5\",\"hold\":\"h\",\"event\":\"e\","
                       "\"seats\":[\"a\"],\"remaining_ms\":1,\"server_time\":2}",
