@@ -8,7 +8,7 @@ gaps included), cost at most €50.00, are held by this desk on the server and s
 you" and chosen on the map, which has scrolled them into view; the panel says so. Book (a real click) books them on the server. The
 Best Available… button (a real click) then asks for 50 together under €50.00: the dialog says
 "Only N seats together are available under €50.00." with the N the server gives for the same
-request; Escape closes the dialog. A viewer (signed in through the accounts front) finds
+request; Escape closes the dialog. A viewer (signed in to the real server, accounts required) finds
 the action insensitive, with the reason in the button's tooltip."""
 import json
 import os
@@ -17,10 +17,8 @@ import re
 import pyatspi
 
 import sbgui
-from accounts_front import AccountsFront
 from sbgui import Pointer, Server, seat_description, wait_for
 
-VIEWER = ("vera", "vera-pw-3Kp!")
 
 
 def type_text(text):
@@ -198,18 +196,19 @@ def test():
 
 
     # A viewer may look but not hold: the action is insensitive and says why.
-    server = Server(accounts="off").start()
-    front = AccountsFront(server.url, {VIEWER[0]: (VIEWER[1], "viewer")})
+    server = Server(accounts="required")
+    viewer_account = ("vera", server.add_account("vera", "viewer"))
+    server.start()
     with sbgui.Session("best-available-viewer", server) as session:
-        viewer = sbgui.App("viewer", front.url)
+        viewer = sbgui.App("viewer", server.url)
         session.apps.append(viewer)
         button = wait_for("the Sign In button", lambda: viewer.find(name="Sign In",
                                                                      role="push button"),
                           timeout=20)
         viewer.focus_window()
-        type_text(VIEWER[0])
+        type_text(viewer_account[0])
         viewer.press("Tab")
-        type_text(VIEWER[1])
+        type_text(viewer_account[1])
         viewer.click(button)
         viewer.open_event()
         best = viewer.button("Best Available…")
