@@ -12,6 +12,9 @@
 
 #define REVISION_POLL_SECONDS 1
 #define VERIFY_THREADS 2
+/* How often a sign-in starts again because its account changed while its password was checked
+ * (each start re-reads the account and checks the password again against it). */
+#define MAX_ACCOUNT_CHANGES 3
 
 struct _SbAuthenticator
 {
@@ -58,6 +61,7 @@ typedef struct
   char *address;
   SbAccountRecord *account;
   gboolean verified;
+  guint account_changes; /* how often the account changed under this attempt */
 } Attempt;
 
 static void
@@ -135,6 +139,7 @@ typedef struct
 {
   char *token_hash;
   char *username;
+  gint64 account_generation;
   gint64 created_at_ms;
   gint64 expires_at_ms;
 } SessionJob;
@@ -154,8 +159,8 @@ put_session_run (SbStore *store, gpointer job_data, GError **error)
 {
   SessionJob *job = job_data;
 
-  if (!sb_store_session_put (store, job->token_hash, job->username, job->created_at_ms,
-                             job->expires_at_ms, error))
+  if (!sb_store_session_put (store, job->token_hash, job->username, job->account_generation,
+                             job->created_at_ms, job->expires_at_ms, error))
     return NULL;
   return GINT_TO_POINTER (1);
 }
@@ -166,13 +171,29 @@ typedef struct
   SbSignInOutcome *outcome;
 } SessionPut;
 
+static void start_by_password (Attempt *attempt);
+
 static void
 on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SessionPut *put = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL
+      && g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_CHANGED)
+      && ++put->attempt->account_changes < MAX_ACCOUNT_CHANGES)
+    {
+      /* A new password, role or disabling came between the read and the session: the password
+       * is checked again against the account as it is now. */
+      g_info ("The account %s changed during its sign-in: checking again", put->attempt->username);
+      g_clear_pointer (&put->attempt->account, sb_account_record_free);
+      put->attempt->verified = FALSE;
+      start_by_password (put->attempt);
+      sb_sign_in_outcome_free (put->outcome);
+      g_free (put);
+      return;
+    }
+  if (error != NULL)
     {
       /* The store failed: the client may retry; nothing was granted. */
       g_warning ("Cannot record a session for %s: %s", put->attempt->username, error->message);
@@ -206,6 +227,7 @@ grant (Attempt *attempt)
 
   job->token_hash = g_strdup (outcome->token_hash);
   job->username = g_strdup (outcome->username);
+  job->account_generation = attempt->account->generation;
   job->created_at_ms = now_ms;
   job->expires_at_ms = outcome->expires_at_ms;
   put->attempt = attempt;
@@ -279,6 +301,13 @@ on_account (GObject *source, GAsyncResult *result, gpointer user_data)
       && !g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
     g_warning ("Cannot read the account %s: %s", attempt->username, error->message);
   g_thread_pool_push (attempt->self->verify_pool, attempt, NULL);
+}
+
+static void
+start_by_password (Attempt *attempt)
+{
+  sb_store_worker_call (attempt->self->worker, get_account_run, g_strdup (attempt->username),
+                        g_free, on_account, attempt);
 }
 
 /* By token */
@@ -365,8 +394,7 @@ sb_authenticator_sign_in (SbAuthenticator *self,
     sb_store_worker_call (self->worker, get_session_run, sb_session_token_hash (token), g_free,
                           on_token_session, attempt);
   else
-    sb_store_worker_call (self->worker, get_account_run, g_strdup (username), g_free, on_account,
-                          attempt);
+    start_by_password (attempt);
 }
 
 /* Sign-out */

@@ -379,12 +379,13 @@ static gboolean
 sb_sqlite_store_session_put (SbStore *store,
                              const char *token_hash,
                              const char *username,
+                             gint64 account_generation,
                              gint64 created_at_ms,
                              gint64 expires_at_ms,
                              GError **error)
 {
-  return sb_sqlite_sessions_put (SB_SQLITE_STORE (store)->db, token_hash, username, created_at_ms,
-                                 expires_at_ms, error);
+  return sb_sqlite_sessions_put (SB_SQLITE_STORE (store)->db, token_hash, username,
+                                 account_generation, created_at_ms, expires_at_ms, error);
 }
 
 static SbSessionRecord *
