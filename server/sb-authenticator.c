@@ -15,6 +15,14 @@
 /* How often a sign-in starts again because its account changed while its password was checked
  * (each start re-reads the account and checks the password again against it). */
 #define MAX_ACCOUNT_CHANGES 3
+/* Password sign-ins between their start and the end of their password check, server-wide: two
+ * threads hash, more at once would only wait in the pool. Others wait in `waiting`. */
+#define MAX_CHECKING 8
+/* Password sign-ins waiting for a turn, server-wide and from one address; beyond, they are
+ * answered rate_limited at once, so one address cannot queue unbounded Argon2id work. */
+#define MAX_WAITING 256
+#define MAX_WAITING_PER_ADDRESS 32
+#define BUSY_RETRY_MS 1000
 
 struct _SbAuthenticator
 {
@@ -27,6 +35,14 @@ struct _SbAuthenticator
   SbSignInThrottle *throttle;
   GThreadPool *verify_pool;
   GMainContext *context;
+
+  /* Password sign-ins being checked now, per account and per address (name → count): with the
+   * failures already counted they never exceed what the throttle still allows (review finding 2:
+   * forty sign-ins sent at once all had their passwords checked against a limit of five). */
+  GHashTable *checking_accounts;
+  GHashTable *checking_addresses;
+  guint n_checking;
+  GQueue waiting; /* Attempts, oldest first */
 
   guint poll_source;
   gboolean stopped; /* the server is going: outcomes are no longer delivered */
@@ -62,6 +78,7 @@ typedef struct
   SbAccountRecord *account;
   gboolean verified;
   guint account_changes; /* how often the account changed under this attempt */
+  gboolean checking;     /* counted in checking_accounts / checking_addresses */
 } Attempt;
 
 static void
@@ -171,7 +188,7 @@ typedef struct
   SbSignInOutcome *outcome;
 } SessionPut;
 
-static void start_by_password (Attempt *attempt);
+static void submit_by_password (Attempt *attempt);
 
 static void
 on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -188,16 +205,17 @@ on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
       g_info ("The account %s changed during its sign-in: checking again", put->attempt->username);
       g_clear_pointer (&put->attempt->account, sb_account_record_free);
       put->attempt->verified = FALSE;
-      start_by_password (put->attempt);
+      submit_by_password (put->attempt);
       sb_sign_in_outcome_free (put->outcome);
       g_free (put);
       return;
     }
   if (error != NULL)
     {
-      /* The store failed: the client may retry; nothing was granted. */
+      /* The store failed: nothing was granted, nothing counts against the account (it is not the
+       * client's failure); the client may try again (review finding 4). */
       g_warning ("Cannot record a session for %s: %s", put->attempt->username, error->message);
-      put->outcome->result = SB_SIGN_IN_BAD_CREDENTIALS;
+      put->outcome->result = SB_SIGN_IN_UNAVAILABLE;
       g_clear_pointer (&put->outcome->token, sb_secret_free);
       g_clear_pointer (&put->outcome->token_hash, g_free);
       g_clear_pointer (&put->outcome->username, g_free);
@@ -237,17 +255,38 @@ grant (Attempt *attempt)
 
 /* By password */
 
+static void release_check (SbAuthenticator *self, const char *username, const char *address);
+
 static gboolean
 on_verified (gpointer user_data)
 {
   Attempt *attempt = user_data;
+  g_autoptr (SbAuthenticator) self = g_object_ref (attempt->self);
+  g_autofree char *username = g_strdup (attempt->username);
+  g_autofree char *address = g_strdup (attempt->address);
+  gint64 locked_ms;
 
+  g_assert (attempt->checking);
+  attempt->checking = FALSE;
   if (!attempt->verified)
     fail (attempt);
   else if (attempt->account->disabled)
     finish_with (attempt, SB_SIGN_IN_DISABLED);
+  else if ((locked_ms = sb_sign_in_throttle_check (attempt->self->throttle, attempt->username,
+                                                   attempt->address, sb_now_ms ()))
+           > 0)
+    {
+      /* Locked while this password was checked, by others' failures: a lock is a lock. */
+      SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_LOCKED);
+
+      outcome->retry_after_ms = locked_ms;
+      finish (attempt, outcome);
+    }
   else
     grant (attempt);
+  /* Only now that a failure is counted (fail ()) is the turn given back: the two together never
+   * let more checks run than the throttle allows. */
+  release_check (self, username, address);
   return G_SOURCE_REMOVE;
 }
 
@@ -299,15 +338,130 @@ on_account (GObject *source, GAsyncResult *result, gpointer user_data)
   attempt->account = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
   if (attempt->account == NULL
       && !g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
-    g_warning ("Cannot read the account %s: %s", attempt->username, error->message);
+    {
+      /* Not a wrong password: not checked, not counted, answered `unavailable`. */
+      g_autoptr (SbAuthenticator) self = g_object_ref (attempt->self);
+      g_autofree char *username = g_strdup (attempt->username);
+      g_autofree char *address = g_strdup (attempt->address);
+
+      g_warning ("Cannot read the account %s: %s", attempt->username, error->message);
+      attempt->checking = FALSE;
+      finish_with (attempt, SB_SIGN_IN_UNAVAILABLE);
+      release_check (self, username, address);
+      return;
+    }
   g_thread_pool_push (attempt->self->verify_pool, attempt, NULL);
 }
 
-static void
-start_by_password (Attempt *attempt)
+/* Password checks under way: what may start, and the queue of what may not yet. */
+
+static guint
+count_of (GHashTable *table, const char *key)
 {
-  sb_store_worker_call (attempt->self->worker, get_account_run, g_strdup (attempt->username),
-                        g_free, on_account, attempt);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
+}
+
+static void
+add_count (GHashTable *table, const char *key, int delta)
+{
+  guint n = count_of (table, key) + delta;
+
+  if (n == 0)
+    g_hash_table_remove (table, key);
+  else
+    g_hash_table_insert (table, g_strdup (key), GUINT_TO_POINTER (n));
+}
+
+static gboolean
+may_check_now (SbAuthenticator *self, Attempt *attempt)
+{
+  guint account_left, address_left;
+
+  if (self->n_checking >= MAX_CHECKING)
+    return FALSE;
+  sb_sign_in_throttle_failures_left (self->throttle, attempt->username, attempt->address,
+                                     sb_now_ms (), &account_left, &address_left);
+  return count_of (self->checking_accounts, attempt->username) < account_left
+         && count_of (self->checking_addresses, attempt->address) < address_left;
+}
+
+static void
+start_check (Attempt *attempt)
+{
+  SbAuthenticator *self = attempt->self;
+
+  attempt->checking = TRUE;
+  self->n_checking++;
+  add_count (self->checking_accounts, attempt->username, 1);
+  add_count (self->checking_addresses, attempt->address, 1);
+  sb_store_worker_call (self->worker, get_account_run, g_strdup (attempt->username), g_free,
+                        on_account, attempt);
+}
+
+static guint
+count_waiting_from (SbAuthenticator *self, const char *address)
+{
+  guint n = 0;
+
+  for (GList *l = self->waiting.head; l != NULL; l = l->next)
+    if (g_str_equal (((Attempt *) l->data)->address, address))
+      n++;
+  return n;
+}
+
+static void
+submit_by_password (Attempt *attempt)
+{
+  SbAuthenticator *self = attempt->self;
+
+  if (g_queue_is_empty (&self->waiting) && may_check_now (self, attempt))
+    start_check (attempt);
+  else if (self->waiting.length >= MAX_WAITING
+           || count_waiting_from (self, attempt->address) >= MAX_WAITING_PER_ADDRESS)
+    {
+      SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_BUSY);
+
+      outcome->retry_after_ms = BUSY_RETRY_MS;
+      finish (attempt, outcome);
+    }
+  else
+    g_queue_push_tail (&self->waiting, attempt);
+}
+
+/* A check ended: the waiting sign-ins that may go now go, in their order; those whose account or
+ * address got locked meanwhile are refused. */
+static void
+release_check (SbAuthenticator *self, const char *username, const char *address)
+{
+  GList *l;
+
+  self->n_checking--;
+  add_count (self->checking_accounts, username, -1);
+  add_count (self->checking_addresses, address, -1);
+
+  l = self->waiting.head;
+  while (l != NULL && self->n_checking < MAX_CHECKING)
+    {
+      Attempt *next = l->data;
+      GList *following = l->next;
+      gint64 locked_ms
+          = sb_sign_in_throttle_check (self->throttle, next->username, next->address, sb_now_ms ());
+
+      if (locked_ms > 0)
+        {
+          SbSignInOutcome *outcome = outcome_new (next, SB_SIGN_IN_LOCKED);
+
+          g_queue_delete_link (&self->waiting, l);
+          outcome->retry_after_ms = locked_ms;
+          finish (next, outcome);
+        }
+      else if (may_check_now (self, next))
+        {
+          g_queue_delete_link (&self->waiting, l);
+          start_check (next);
+        }
+      l = following;
+    }
 }
 
 /* By token */
@@ -329,7 +483,13 @@ on_token_session (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (session == NULL)
     {
-      fail (attempt);
+      if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
+        fail (attempt);
+      else
+        {
+          g_warning ("Cannot read a session: %s", error->message);
+          finish_with (attempt, SB_SIGN_IN_UNAVAILABLE);
+        }
       return;
     }
   if (session->disabled)
@@ -394,7 +554,7 @@ sb_authenticator_sign_in (SbAuthenticator *self,
     sb_store_worker_call (self->worker, get_session_run, sb_session_token_hash (token), g_free,
                           on_token_session, attempt);
   else
-    start_by_password (attempt);
+    submit_by_password (attempt);
 }
 
 /* Sign-out */
@@ -564,6 +724,9 @@ sb_authenticator_stop (SbAuthenticator *self)
   g_return_if_fail (SB_IS_AUTHENTICATOR (self));
 
   self->stopped = TRUE;
+  /* Waiting sign-ins end undelivered, and release their reference on us. */
+  while (!g_queue_is_empty (&self->waiting))
+    finish_with (g_queue_pop_head (&self->waiting), SB_SIGN_IN_BUSY);
   if (self->poll_source != 0)
     {
       GSource *poll = g_main_context_find_source_by_id (self->context, self->poll_source);
@@ -584,6 +747,8 @@ sb_authenticator_finalize (GObject *object)
   if (self->verify_pool != NULL)
     g_thread_pool_free (self->verify_pool, FALSE, TRUE);
   g_clear_object (&self->throttle);
+  g_clear_pointer (&self->checking_accounts, g_hash_table_unref);
+  g_clear_pointer (&self->checking_addresses, g_hash_table_unref);
   g_clear_object (&self->worker);
   g_clear_object (&self->metrics);
   g_main_context_unref (self->context);
@@ -600,6 +765,9 @@ sb_authenticator_class_init (SbAuthenticatorClass *klass)
 static void
 sb_authenticator_init (SbAuthenticator *self)
 {
+  self->checking_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->checking_addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->waiting);
 }
 
 SbAuthenticator *

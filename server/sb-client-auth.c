@@ -34,15 +34,23 @@ send_unauthenticated (SbClient *client,
 }
 
 static void
-send_invalid (SbClient *client, const SbRequest *request, const char *message)
+send_error (SbClient *client,
+            const SbRequest *request,
+            SbErrorCode code,
+            const char *message,
+            gint64 retry_after_ms)
 {
   GString *out = g_string_sized_new (256);
 
-  sb_error_message_write (out, request->id, SB_ERROR_INVALID_REQUEST, message, NULL, NULL, 0,
-                          FALSE);
+  sb_error_message_write (out, request->id, code, message, NULL, NULL, retry_after_ms, FALSE);
   sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), request->type,
-                            SB_ERROR_INVALID_REQUEST);
+  sb_metrics_count_request (_sb_client_get_metrics (client), request->type, code);
+}
+
+static void
+send_invalid (SbClient *client, const SbRequest *request, const char *message)
+{
+  send_error (client, request, SB_ERROR_INVALID_REQUEST, message, 0);
 }
 
 static const char *
@@ -182,6 +190,16 @@ sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *taken)
       case SB_SIGN_IN_REVOKED:
         reason = SB_AUTH_REVOKED;
         goto refuse;
+      case SB_SIGN_IN_BUSY:
+        /* Not a refusal of these credentials: the same sign_in may be sent again later. */
+        send_error (client, &request, SB_ERROR_RATE_LIMITED,
+                    "Too many sign-ins are waiting: try again later", outcome->retry_after_ms);
+        return;
+      case SB_SIGN_IN_UNAVAILABLE:
+        /* The store could not answer: the credentials were neither accepted nor refused. */
+        send_error (client, &request, SB_ERROR_UNAVAILABLE,
+                    "Sign-in cannot be checked now (storage failing): try again", 0);
+        return;
       case SB_SIGN_IN_BAD_CREDENTIALS:
       default:
         reason = SB_AUTH_BAD_CREDENTIALS;

@@ -210,9 +210,14 @@ sb_metrics_count_edge_closure (SbMetrics *self, SbWsClosure closure)
 }
 
 static const char *const sign_in_result_names[] = {
-  [SB_SIGN_IN_OK] = "ok",           [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
-  [SB_SIGN_IN_LOCKED] = "locked",   [SB_SIGN_IN_DISABLED] = "disabled",
-  [SB_SIGN_IN_EXPIRED] = "expired", [SB_SIGN_IN_REVOKED] = "revoked",
+  [SB_SIGN_IN_OK] = "ok",
+  [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
+  [SB_SIGN_IN_LOCKED] = "locked",
+  [SB_SIGN_IN_DISABLED] = "disabled",
+  [SB_SIGN_IN_EXPIRED] = "expired",
+  [SB_SIGN_IN_REVOKED] = "revoked",
+  [SB_SIGN_IN_BUSY] = "rate_limited",
+  [SB_SIGN_IN_UNAVAILABLE] = "unavailable",
 };
 
 void

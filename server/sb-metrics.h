@@ -47,6 +47,8 @@ typedef enum
   SB_SIGN_IN_DISABLED,
   SB_SIGN_IN_EXPIRED,
   SB_SIGN_IN_REVOKED,
+  SB_SIGN_IN_BUSY,        /* too many password sign-ins waiting (server-wide or from the address) */
+  SB_SIGN_IN_UNAVAILABLE, /* the store failed: nothing was decided, the client may try again */
   SB_SIGN_IN_N_RESULTS,
 } SbSignInResult;
 

@@ -65,6 +65,48 @@ test_account_lockout_and_end (void)
   g_assert_cmpint (sb_sign_in_throttle_check (throttle, "anna", NULL, now + 6 + lock_ms), ==, 0);
 }
 
+/* What the authenticator lets run at once (review finding 2): the failures still allowed, 0 when
+ * locked, and all of them again once the window or the lock has passed. */
+static void
+test_failures_left (void)
+{
+  g_autoptr (SbSignInThrottle) throttle = new_throttle ();
+  const gint64 window = 15 * 60 * 1000;
+  guint account_left = 0, address_left = 0;
+  gint64 locked = 0;
+
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1000, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 5);
+  g_assert_cmpuint (address_left, ==, 20);
+  sb_sign_in_throttle_failures_left (throttle, NULL, "10.0.0.1", 1000, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, G_MAXUINT);
+
+  for (guint i = 0; i < 3; i++)
+    sb_sign_in_throttle_failure (throttle, "anna", "10.0.0.1", 1000 + i, &locked);
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1010, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 2);
+  g_assert_cmpuint (address_left, ==, 17);
+  /* The window passes: all of them again. */
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1000 + window, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 5);
+  g_assert_cmpuint (address_left, ==, 20);
+
+  for (guint i = 0; i < 2; i++)
+    sb_sign_in_throttle_failure (throttle, "anna", "10.0.0.1", 1003 + i, &locked);
+  g_assert_cmpint (locked, >, 0);
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1010, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 0);
+  g_assert_cmpuint (address_left, ==, 15);
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1004 + window, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 5);
+}
+
 static void
 test_window_forgets (void)
 {
@@ -131,6 +173,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sign-in-throttle/delays", test_delays_grow_and_cap);
   g_test_add_func ("/sign-in-throttle/account-lockout", test_account_lockout_and_end);
   g_test_add_func ("/sign-in-throttle/window", test_window_forgets);
+  g_test_add_func ("/sign-in-throttle/failures-left", test_failures_left);
   g_test_add_func ("/sign-in-throttle/success", test_success_clears_account_not_address);
   g_test_add_func ("/sign-in-throttle/many-addresses", test_many_addresses_bounded);
   return g_test_run ();
