@@ -707,6 +707,7 @@ on_poll (gpointer user_data)
 {
   SbAuthenticator *self = user_data;
 
+  self->hooks.expire_sessions (sb_now_ms (), self->hooks.user_data);
   if (!self->polling)
     {
       self->polling = TRUE;

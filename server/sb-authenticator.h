@@ -39,6 +39,8 @@ typedef struct
   void (*collect_tokens) (GHashTable *tokens, gpointer user_data);
   /* ended: token hash → GINT_TO_POINTER (SbAuthReason): sessions that ended early. */
   void (*sessions_ended) (GHashTable *ended, gpointer user_data);
+  /* Once a second: end the sessions whose lifetime is over at now_ms. */
+  void (*expire_sessions) (gint64 now_ms, gpointer user_data);
   gpointer user_data;
 } SbAuthenticatorHooks;
 

@@ -83,12 +83,19 @@ sb_client_auth_check (SbClient *client, const SbRequest *request)
 
   if (!_sb_client_get_settings (client)->accounts_required)
     return TRUE;
+  if (auth->username != NULL && !auth->ended && auth->expires_at_ms <= sb_now_ms ())
+    sb_client_auth_end (client, SB_AUTH_EXPIRED);
   switch (request->type)
     {
       case SB_REQUEST_HELLO:
-      case SB_REQUEST_PING:
       case SB_REQUEST_SIGN_IN:
         return TRUE;
+      case SB_REQUEST_PING:
+        /* Allowed signed out, but a session that ended is told once, also to a client that only
+         * pings: it learns without waiting for its next real request. */
+        if (!auth->ended)
+          return TRUE;
+        break;
       default:
         break;
     }
@@ -98,11 +105,6 @@ sb_client_auth_check (SbClient *client, const SbRequest *request)
       send_unauthenticated (client, request, SB_AUTH_REQUIRED, reason_message (SB_AUTH_REQUIRED),
                             0);
       return FALSE;
-    }
-  if (!auth->ended && auth->expires_at_ms <= sb_now_ms ())
-    {
-      auth->ended = TRUE;
-      auth->ended_reason = SB_AUTH_EXPIRED;
     }
   if (auth->ended)
     {
@@ -242,6 +244,8 @@ sb_client_auth_sign_out (SbClient *client, const SbRequest *request)
   if (auth->token_hash != NULL)
     hooks->sign_out (auth->token_hash, hooks->user_data);
   sb_client_auth_clear (auth);
+  /* Signed out, the connection may not see the events any more (review finding 3). */
+  _sb_client_end_subscriptions (client);
   sb_signed_out_message_write (out, request->id);
   sb_client_send_text (client, g_string_free (out, FALSE));
   sb_metrics_count_request (_sb_client_get_metrics (client), request->type, SB_ERROR_NONE);
@@ -264,6 +268,9 @@ sb_client_auth_end (SbClient *client, SbAuthReason reason)
     return;
   auth->ended = TRUE;
   auth->ended_reason = reason;
+  /* At once, not at the next request: a connection that only listens must stop seeing the
+   * events now (review finding 3). */
+  _sb_client_end_subscriptions (client);
 }
 
 void
@@ -306,5 +313,21 @@ sb_client_auth_end_sessions (GHashTable *clients, GHashTable *ended)
 
       if (hash != NULL && g_hash_table_lookup_extended (ended, hash, NULL, &reason))
         sb_client_auth_end (value, GPOINTER_TO_INT (reason));
+    }
+}
+
+void
+sb_client_auth_expire_sessions (GHashTable *clients, gint64 now_ms)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SbClientAuth *auth = _sb_client_get_auth (value);
+
+      if (auth->username != NULL && !auth->ended && auth->expires_at_ms <= now_ms)
+        sb_client_auth_end (value, SB_AUTH_EXPIRED);
     }
 }

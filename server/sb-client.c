@@ -794,6 +794,25 @@ _sb_client_get_auth (SbClient *self)
   return &self->auth;
 }
 
+void
+_sb_client_end_subscriptions (SbClient *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->subscriptions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      GString *out = _sb_client_new_reply ();
+
+      sb_live_event_remove_subscriber (key, SB_SUBSCRIBER (self));
+      /* Unasked: "re" is null. */
+      sb_unsubscribed_message_write (out, NULL, sb_live_event_get_id (key));
+      _sb_client_send_reply (self, out);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
 SbMetrics *
 _sb_client_get_metrics (SbClient *self)
 {

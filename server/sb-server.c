@@ -426,6 +426,12 @@ auth_sessions_ended (GHashTable *ended, gpointer user_data)
   sb_client_auth_end_sessions (((SbServer *) user_data)->clients, ended);
 }
 
+static void
+auth_expire_sessions (gint64 now_ms, gpointer user_data)
+{
+  sb_client_auth_expire_sessions (((SbServer *) user_data)->clients, now_ms);
+}
+
 /* SbClientHooks.closed */
 static void
 client_closed (SbClient *client, gpointer user_data)
@@ -577,6 +583,7 @@ sb_server_new (const SbServerSettings *settings, GError **error)
         .deliver = auth_deliver,
         .collect_tokens = auth_collect_tokens,
         .sessions_ended = auth_sessions_ended,
+        .expire_sessions = auth_expire_sessions,
         .user_data = self,
       };
       self->authenticator = sb_authenticator_new (self->worker, self->metrics,
