@@ -565,22 +565,48 @@ revoke_run (SbStore *store, gpointer job_data, GError **error)
   return sb_store_session_revoke (store, job_data, error) ? GINT_TO_POINTER (1) : NULL;
 }
 
+typedef struct
+{
+  SbAuthenticator *self; /* ref */
+  guint64 serial;
+  char *request_id;
+} SignOut;
+
 static void
 on_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  SignOut *sign_out = user_data;
+  SbAuthenticator *self = sign_out->self;
   g_autoptr (GError) error = NULL;
+  gboolean revoked = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) != NULL;
 
-  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+  if (!revoked)
     g_warning ("Cannot revoke a session: %s", error->message);
+  if (!self->stopped)
+    self->hooks.signed_out (sign_out->serial, sign_out->request_id, revoked, self->hooks.user_data);
+  g_object_unref (sign_out->self);
+  g_free (sign_out->request_id);
+  g_free (sign_out);
 }
 
 void
-sb_authenticator_sign_out (SbAuthenticator *self, const char *token_hash)
+sb_authenticator_sign_out (SbAuthenticator *self,
+                           guint64 serial,
+                           const char *request_id,
+                           const char *token_hash)
 {
   g_return_if_fail (SB_IS_AUTHENTICATOR (self));
   g_return_if_fail (token_hash != NULL);
 
-  sb_store_worker_call (self->worker, revoke_run, g_strdup (token_hash), g_free, on_revoked, NULL);
+  SignOut *sign_out = g_new0 (SignOut, 1);
+
+  sign_out->self = g_object_ref (self);
+  sign_out->serial = serial;
+  sign_out->request_id = g_strdup (request_id);
+  /* Answered only once the revocation is stored: a `signed_out` whose token still works would
+   * be a lie (review finding 5). */
+  sb_store_worker_call (self->worker, revoke_run, g_strdup (token_hash), g_free, on_revoked,
+                        sign_out);
 }
 
 /* Sessions ended by another process */

@@ -239,16 +239,39 @@ sb_client_auth_sign_out (SbClient *client, const SbRequest *request)
 {
   SbClientAuth *auth = _sb_client_get_auth (client);
   const SbClientHooks *hooks = _sb_client_get_hooks (client);
-  GString *out = g_string_sized_new (64);
 
-  if (auth->token_hash != NULL)
-    hooks->sign_out (auth->token_hash, hooks->user_data);
+  /* The reply waits for the store (sb_client_finish_sign_out ()); meanwhile the connection is
+   * still signed in. Without a live session there is nothing to revoke. */
+  if (auth->token_hash != NULL && !auth->ended)
+    {
+      hooks->sign_out (sb_client_get_serial (client), request->id, auth->token_hash,
+                       hooks->user_data);
+      return;
+    }
+  sb_client_finish_sign_out (client, request->id, TRUE);
+}
+
+void
+sb_client_finish_sign_out (SbClient *client, const char *request_id, gboolean revoked)
+{
+  SbClientAuth *auth = _sb_client_get_auth (client);
+  SbRequest request = { .type = SB_REQUEST_SIGN_OUT, .id = (char *) request_id };
+  GString *out;
+
+  if (!revoked)
+    {
+      /* The session still works: say so, the client may try again. */
+      send_error (client, &request, SB_ERROR_UNAVAILABLE,
+                  "The sign-out cannot be recorded now (storage failing): try again", 0);
+      return;
+    }
   sb_client_auth_clear (auth);
   /* Signed out, the connection may not see the events any more (review finding 3). */
   _sb_client_end_subscriptions (client);
-  sb_signed_out_message_write (out, request->id);
+  out = g_string_sized_new (64);
+  sb_signed_out_message_write (out, request_id);
   sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), request->type, SB_ERROR_NONE);
+  sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_SIGN_OUT, SB_ERROR_NONE);
 }
 
 const char *
@@ -282,6 +305,18 @@ sb_client_auth_deliver (GHashTable *clients, guint64 serial, SbSignInOutcome *ou
     sb_client_finish_sign_in (client, outcome);
   else
     sb_sign_in_outcome_free (outcome);
+}
+
+void
+sb_client_auth_deliver_sign_out (GHashTable *clients,
+                                 guint64 serial,
+                                 const char *request_id,
+                                 gboolean revoked)
+{
+  SbClient *client = g_hash_table_lookup (clients, GSIZE_TO_POINTER ((gsize) serial));
+
+  if (client != NULL)
+    sb_client_finish_sign_out (client, request_id, revoked);
 }
 
 void

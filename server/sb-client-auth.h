@@ -35,6 +35,8 @@ const char *sb_client_auth_get_token_hash (SbClient *client);
 void sb_client_auth_end (SbClient *client, SbAuthReason reason);
 /* The authenticator's answer to this connection's sign_in (outcome: transfer full). */
 void sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *outcome);
+/* The store's answer to this connection's sign_out: signed_out, or unavailable when not revoked. */
+void sb_client_finish_sign_out (SbClient *client, const char *request_id, gboolean revoked);
 
 /* For the server, over its table of clients (serial → SbClient). */
 void sb_client_auth_deliver (GHashTable *clients, guint64 serial, SbSignInOutcome *outcome);
@@ -42,6 +44,10 @@ void sb_client_auth_collect_tokens (GHashTable *clients, GHashTable *tokens);
 void sb_client_auth_end_sessions (GHashTable *clients, GHashTable *ended);
 /* Ends the sessions whose lifetime is over at now_ms (the authenticator's poll, once a second). */
 void sb_client_auth_expire_sessions (GHashTable *clients, gint64 now_ms);
+void sb_client_auth_deliver_sign_out (GHashTable *clients,
+                                      guint64 serial,
+                                      const char *request_id,
+                                      gboolean revoked);
 
 /* sb-client.c's side, for this file. */
 SbClientAuth *_sb_client_get_auth (SbClient *self);
