@@ -75,6 +75,10 @@ typedef struct
   char *password; /* wiped when freed */
   char *token;    /* wiped when freed */
   char *address;
+  /* What failures count against for the address: the address for passwords, "token ADDRESS" for
+   * tokens, so that a guessing run of passwords from a shared address (a NAT, a proxy) does not
+   * lock out the desks behind it that reconnect with their tokens (review finding 6). */
+  char *throttle_address;
   SbAccountRecord *account;
   gboolean verified;
   guint account_changes; /* how often the account changed under this attempt */
@@ -90,6 +94,7 @@ attempt_free (Attempt *attempt)
   sb_secret_free (attempt->password);
   sb_secret_free (attempt->token);
   g_free (attempt->address);
+  g_free (attempt->throttle_address);
   g_clear_pointer (&attempt->account, sb_account_record_free);
   g_free (attempt);
 }
@@ -139,12 +144,13 @@ fail (Attempt *attempt)
   SbAuthenticator *self = attempt->self;
   gint64 now_ms = sb_now_ms ();
   gint64 delay_ms = sb_sign_in_throttle_failure (self->throttle, attempt->username,
-                                                 attempt->address, now_ms, NULL);
+                                                 attempt->throttle_address, now_ms, NULL);
 
-  sb_metrics_set_accounts_locked (
-      self->metrics, sb_sign_in_throttle_count_locked_accounts (self->throttle, now_ms));
   g_info ("Sign-in failed for %s from %s",
-          attempt->username != NULL ? attempt->username : "(token)", attempt->address);
+          attempt->username != NULL ? attempt->username
+          : attempt->token != NULL  ? "(token)"
+                                    : "(an impossible username)",
+          attempt->address);
   g_autoptr (GSource) source = g_timeout_source_new ((guint) MAX (delay_ms, 0));
   g_source_set_callback (source, on_failure_delay_over, attempt, NULL);
   g_source_attach (source, self->context);
@@ -534,13 +540,19 @@ sb_authenticator_sign_in (SbAuthenticator *self,
   attempt->self = g_object_ref (self);
   attempt->serial = serial;
   attempt->request_id = g_strdup (request_id);
-  attempt->username = g_strdup (username);
+  /* A name no account can have (sb_username_is_valid (), as `user add` requires) is a wrong
+   * credential at once: never looked up, never logged (it could forge log lines, review finding
+   * 7), counted against the address only. */
+  attempt->username = sb_username_is_valid (username) ? g_strdup (username) : NULL;
   attempt->password = g_strdup (password);
   attempt->token = g_strdup (token);
   attempt->address = g_strdup (address);
+  attempt->throttle_address
+      = token != NULL ? g_strconcat ("token ", address, NULL) : g_strdup (address);
 
   /* A locked account or address is refused without looking at the password. */
-  locked_ms = sb_sign_in_throttle_check (self->throttle, username, address, sb_now_ms ());
+  locked_ms = sb_sign_in_throttle_check (self->throttle, username, attempt->throttle_address,
+                                         sb_now_ms ());
   if (locked_ms > 0)
     {
       SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_LOCKED);
@@ -553,6 +565,8 @@ sb_authenticator_sign_in (SbAuthenticator *self,
   if (token != NULL)
     sb_store_worker_call (self->worker, get_session_run, sb_session_token_hash (token), g_free,
                           on_token_session, attempt);
+  else if (attempt->username == NULL)
+    fail (attempt);
   else
     submit_by_password (attempt);
 }
@@ -764,11 +778,20 @@ sb_authenticator_stop (SbAuthenticator *self)
     }
 }
 
+static guint
+count_locked_accounts (gpointer user_data)
+{
+  SbAuthenticator *self = user_data;
+
+  return sb_sign_in_throttle_count_locked_accounts (self->throttle, sb_now_ms ());
+}
+
 static void
 sb_authenticator_finalize (GObject *object)
 {
   SbAuthenticator *self = SB_AUTHENTICATOR (object);
 
+  sb_metrics_set_accounts_locked_func (self->metrics, NULL, NULL);
   sb_authenticator_stop (self);
   /* Attempts hold a reference: none is left in the pool once we get here. */
   if (self->verify_pool != NULL)
@@ -816,6 +839,7 @@ sb_authenticator_new (SbStoreWorker *worker,
   self->hooks = *hooks;
   self->session_ms = (gint64) (session_hours * 3600.0 * 1000.0);
   self->throttle = sb_sign_in_throttle_new (&limits);
+  sb_metrics_set_accounts_locked_func (self->metrics, count_locked_accounts, self);
   self->context = g_main_context_ref_thread_default ();
   self->verify_pool = g_thread_pool_new (verify_run, NULL, VERIFY_THREADS, FALSE, &error);
   g_assert_no_error (error);

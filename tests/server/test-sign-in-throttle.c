@@ -1,5 +1,8 @@
 /* test-sign-in-throttle.c: failed sign-ins slowed, counted per account and per address, locked
  * out and let in again (server/sb-sign-in-throttle.c). The clock is passed in: no sleeping. */
+#include <string.h>
+
+#include "sb-metrics.h"
 #include "sb-sign-in-throttle.h"
 
 static SbSignInThrottle *
@@ -107,6 +110,50 @@ test_failures_left (void)
   g_assert_cmpuint (account_left, ==, 5);
 }
 
+typedef struct
+{
+  SbSignInThrottle *throttle;
+  gint64 now_ms;
+} GaugeClock;
+
+static guint
+count_locked (gpointer user_data)
+{
+  GaugeClock *clock = user_data;
+
+  return sb_sign_in_throttle_count_locked_accounts (clock->throttle, clock->now_ms);
+}
+
+/* seatbook_accounts_locked is counted when /metrics is rendered, so it falls when a lock ends by
+ * itself, with no failure after it (review finding 11: it was set only at failures). */
+static void
+test_locked_gauge_follows_the_clock (void)
+{
+  g_autoptr (SbSignInThrottle) throttle = new_throttle ();
+  g_autoptr (SbMetrics) metrics = sb_metrics_new ();
+  GaugeClock clock = { throttle, 1000 };
+  SbStoreWorkerStats stats;
+  gint64 locked = 0;
+
+  memset (&stats, 0, sizeof stats);
+  sb_metrics_set_accounts_locked_func (metrics, count_locked, &clock);
+  for (guint i = 0; i < 5; i++)
+    sb_sign_in_throttle_failure (throttle, "anna", NULL, clock.now_ms + i, &locked);
+  g_assert_cmpint (locked, >, 0);
+  {
+    g_autofree char *text = sb_metrics_render (metrics, &stats);
+
+    g_assert_nonnull (strstr (text, "\nseatbook_accounts_locked 1\n"));
+  }
+  clock.now_ms += 15 * 60 * 1000 + 10;
+  {
+    g_autofree char *text = sb_metrics_render (metrics, &stats);
+
+    g_assert_nonnull (strstr (text, "\nseatbook_accounts_locked 0\n"));
+  }
+  sb_metrics_set_accounts_locked_func (metrics, NULL, NULL);
+}
+
 static void
 test_window_forgets (void)
 {
@@ -174,6 +221,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sign-in-throttle/account-lockout", test_account_lockout_and_end);
   g_test_add_func ("/sign-in-throttle/window", test_window_forgets);
   g_test_add_func ("/sign-in-throttle/failures-left", test_failures_left);
+  g_test_add_func ("/sign-in-throttle/locked-gauge", test_locked_gauge_follows_the_clock);
   g_test_add_func ("/sign-in-throttle/success", test_success_clears_account_not_address);
   g_test_add_func ("/sign-in-throttle/many-addresses", test_many_addresses_bounded);
   return g_test_run ();
