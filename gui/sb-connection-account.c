@@ -51,6 +51,43 @@ _sb_connection_handle_unauthenticated (SbConnection *self, SbErrorMessage *error
   sb_session_refused (self->account, reason, error_reply->retry_after_ms);
 }
 
+static gboolean
+resend_sign_in_cb (gpointer data)
+{
+  SbConnection *self = data;
+  Pending *pending
+      = self->sign_in_id != NULL ? g_hash_table_lookup (self->pending, self->sign_in_id) : NULL;
+
+  self->sign_in_retry_source = 0;
+  if (pending != NULL && self->state == SB_CONNECTION_CONNECTED)
+    _sb_connection_send_text (self, pending->text);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sign_in answered unavailable, rate_limited or internal: the server decided nothing, so the
+ * session keeps the password and the (remembered) token, the sign-in page says why it takes long,
+ * and the same sign_in goes again after a pause that grows; FALSE for any other error. */
+gboolean
+_sb_connection_retry_sign_in (SbConnection *self, Pending *pending, SbErrorMessage *error_reply)
+{
+  SbErrorCode code = error_reply->code;
+  gint64 wait_ms = error_reply->retry_after_ms;
+
+  if (code != SB_ERROR_UNAVAILABLE && code != SB_ERROR_RATE_LIMITED && code != SB_ERROR_INTERNAL)
+    return FALSE;
+  /* Only a server with accounts checks sign-ins (one without answers invalid_request). */
+  _sb_connection_set_accounts (self);
+  if (wait_ms <= 0)
+    wait_ms = (gint64) BACKOFF_BASE_MS << MIN (pending->attempts, 6u);
+  pending->attempts++;
+  sb_session_refused (self->account, code == SB_ERROR_RATE_LIMITED ? "rate_limited" : "unavailable",
+                      wait_ms);
+  g_clear_handle_id (&self->sign_in_retry_source, g_source_remove);
+  self->sign_in_retry_source
+      = g_timeout_add ((guint) MIN (wait_ms, BACKOFF_MAX_MS), resend_sign_in_cb, self);
+  return TRUE;
+}
+
 void
 _sb_connection_handle_signed_in (SbConnection *self, SbSignedInMessage *signed_in)
 {

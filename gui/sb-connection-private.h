@@ -72,10 +72,11 @@ struct _SbConnection
 
   /* Accounts (protocol version 2). After each welcome the connection signs in with what the
    * session holds and keeps everything else waiting until the server says signed_in. */
-  SbSession *account;        /* the account on this url */
-  gboolean accounts;         /* the server wants a sign-in (welcome v2 or an unauthenticated) */
-  gboolean awaiting_sign_in; /* requests wait: not signed in on this socket yet */
-  char *sign_in_id;          /* the sign_in in flight on this socket, or NULL */
+  SbSession *account;         /* the account on this url */
+  gboolean accounts;          /* the server wants a sign-in (welcome v2 or an unauthenticated) */
+  gboolean awaiting_sign_in;  /* requests wait: not signed in on this socket yet */
+  char *sign_in_id;           /* the sign_in in flight on this socket, or NULL */
+  guint sign_in_retry_source; /* sends sign_in_id again after unavailable or rate_limited */
 
   SbCertificateTrust *trust;  /* NULL: only what the system's CAs vouch for */
   char *rejected_fingerprint; /* of the certificate the last attempt refused */
@@ -158,6 +159,8 @@ void _sb_connection_set_accounts (SbConnection *self);
 /* Sends sign_in with the session's token or typed password; FALSE when it has neither. */
 gboolean _sb_connection_send_sign_in (SbConnection *self);
 void _sb_connection_handle_unauthenticated (SbConnection *self, SbErrorMessage *error_reply);
+gboolean
+_sb_connection_retry_sign_in (SbConnection *self, Pending *pending, SbErrorMessage *error_reply);
 void _sb_connection_handle_signed_in (SbConnection *self, SbSignedInMessage *signed_in);
 /* One account per server: a new url starts signed out there. */
 void _sb_connection_replace_account (SbConnection *self);

@@ -287,6 +287,11 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
           if (message->error->reason == NULL || g_strcmp0 (message->error->reason, "required") == 0)
             return;
         }
+      /* The server could not check the sign-in now: the same sign_in again later, with the
+       * password and token kept (review finding 4). */
+      if (message->type == SB_MESSAGE_ERROR && g_strcmp0 (pending->id, self->sign_in_id) == 0
+          && _sb_connection_retry_sign_in (self, pending, message->error))
+        return;
       /* A server of version 2 without accounts (accounts=off) refuses sign_in: carry on
        * without. */
       if (message->type == SB_MESSAGE_ERROR && !self->accounts
@@ -341,6 +346,7 @@ lose_connection (SbConnection *self, const char *reason)
   /* Each socket signs in afresh after its welcome. */
   self->awaiting_sign_in = FALSE;
   g_clear_pointer (&self->sign_in_id, g_free);
+  g_clear_handle_id (&self->sign_in_retry_source, g_source_remove);
 
   /* The connection's own requests are made afresh after the reconnect; the user's wait to be
    * re-sent with their ids. */
@@ -635,6 +641,7 @@ sb_connection_dispose (GObject *object)
   SbConnection *self = SB_CONNECTION (object);
 
   sb_connection_shutdown (self);
+  g_clear_handle_id (&self->sign_in_retry_source, g_source_remove);
   g_clear_object (&self->session);
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);

@@ -410,14 +410,32 @@ sb_session_signed_in (SbSession *self, const char *username, const char *role, c
   set_state (self, SB_SESSION_SIGNED_IN);
 }
 
+gboolean
+sb_session_refusal_is_temporary (const char *reason)
+{
+  return g_strcmp0 (reason, "unavailable") == 0 || g_strcmp0 (reason, "rate_limited") == 0;
+}
+
 void
 sb_session_refused (SbSession *self, const char *reason, gint64 retry_after_ms)
 {
   g_return_if_fail (SB_IS_SESSION (self));
   g_return_if_fail (reason != NULL);
 
-  /* Whatever the reason, what was tried does not work: a token is dropped (from the keyring too:
-   * it would fail again at the next start), a password must be typed again. */
+  /* The server could not check now (its store failing, too many sign-ins at once): nothing was
+   * decided about what was tried, so the password and the token (also in the keyring) are kept
+   * for the connection's next try; the refusal only says why it is taking long. */
+  if (sb_session_refusal_is_temporary (reason))
+    {
+      self->retry_after_ms = retry_after_ms;
+      g_free (self->refusal);
+      self->refusal = g_strdup (reason);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSAL]);
+      return;
+    }
+
+  /* Otherwise what was tried does not work: a token is dropped (from the keyring too: it would
+   * fail again at the next start), a password must be typed again. */
   wipe_password (self);
   wipe_token (self);
   forget_stored_token (self);

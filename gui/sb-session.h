@@ -62,6 +62,10 @@ gboolean sb_session_get_credentials (SbSession *self,
                                      const char **out_password,
                                      const char **out_token);
 
+/* "unavailable" and "rate_limited" (error codes of a sign_in, not `unauthenticated` reasons): the
+ * server did not decide; sb_session_refused () keeps the credentials and the state for a retry. */
+gboolean sb_session_refusal_is_temporary (const char *reason);
+
 /* The server said signed_in. Drops the password; keeps the token, and with "Remember me" saves it
  * in the keyring (failures are logged: the session works without it). */
 void

@@ -54,6 +54,10 @@ sb_sign_in_page_describe_refusal (const char *reason, gint64 retry_after_ms)
     return g_strdup (_ ("This account is disabled. Ask an administrator to enable it."));
   if (g_strcmp0 (reason, "expired") == 0)
     return g_strdup (_ ("Your session has expired. Please sign in again."));
+  if (g_strcmp0 (reason, "unavailable") == 0)
+    return g_strdup (_ ("The server cannot check sign-ins right now. Trying again…"));
+  if (g_strcmp0 (reason, "rate_limited") == 0)
+    return g_strdup (_ ("The server is busy with other sign-ins. Trying again…"));
   if (g_strcmp0 (reason, "revoked") == 0)
     return g_strdup (_ ("You were signed out because the account or its password changed. "
                         "Please sign in again."));

@@ -61,7 +61,19 @@ update_account (SbWindow *self)
     sb_sign_in_page_show_refusal (self->sign_in_page, sb_session_get_refusal (account),
                                   sb_session_get_retry_after_ms (account));
   else
-    sb_sign_in_page_set_busy (self->sign_in_page, state == SB_SESSION_SIGNING_IN);
+    {
+      const char *refusal = sb_session_get_refusal (account);
+
+      sb_sign_in_page_set_busy (self->sign_in_page, state == SB_SESSION_SIGNING_IN);
+      /* The server could not check yet: the page says so while the connection tries again. */
+      if (state == SB_SESSION_SIGNING_IN && sb_session_refusal_is_temporary (refusal))
+        {
+          g_autofree char *text
+              = sb_sign_in_page_describe_refusal (refusal, sb_session_get_retry_after_ms (account));
+
+          sb_sign_in_page_show_error (self->sign_in_page, text);
+        }
+    }
 
   if (username != NULL && role != NULL)
     {

@@ -169,13 +169,19 @@ read_common (SbJsonReader *reader,
         /* Already read by read_type (). */
         return TRUE;
       case COMMON_RE:
-        if (value.type == SB_JSON_STRING)
-          message->re = g_strndup (value.s, value.n);
-        else if (value.type != SB_JSON_NULL || message->type != SB_MESSAGE_ERROR)
-          return _sb_message_field_error (
-              error, &path,
-              message->type == SB_MESSAGE_ERROR ? "must be a string or null" : "must be a string");
-        return TRUE;
+        {
+          /* null: an error to a request that could not be read, or an `unsubscribed` nobody
+           * asked for (the session ended, docs/protocol.md). */
+          gboolean may_be_null
+              = message->type == SB_MESSAGE_ERROR || message->type == SB_MESSAGE_UNSUBSCRIBED;
+
+          if (value.type == SB_JSON_STRING)
+            message->re = g_strndup (value.s, value.n);
+          else if (value.type != SB_JSON_NULL || !may_be_null)
+            return _sb_message_field_error (
+                error, &path, may_be_null ? "must be a string or null" : "must be a string");
+          return TRUE;
+        }
       case COMMON_REPLAYED:
         if (value.type != SB_JSON_BOOLEAN)
           return _sb_message_field_error (error, &path, "must be true or false");
@@ -236,7 +242,7 @@ sb_message_parse (const char *text, gsize length, GError **error)
   if (!sb_json_reader_finish (&reader))
     goto syntax;
 
-  /* Every reply echoes its request's id; only an error's may be null. */
+  /* Every reply echoes its request's id; only an error's or an unsubscribed's may be null. */
   if (type != SB_MESSAGE_CHANGED && !(common_seen & COMMON_RE))
     {
       const SbFieldPath path = { &root, "re", -1 };

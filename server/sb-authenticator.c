@@ -13,6 +13,17 @@
 
 #define REVISION_POLL_SECONDS 1
 #define VERIFY_THREADS 2
+/* How often a sign-in starts again because its account changed while its password was checked
+ * (each start re-reads the account and checks the password again against it). */
+#define MAX_ACCOUNT_CHANGES 3
+/* Password sign-ins between their start and the end of their password check, server-wide: two
+ * threads hash, more at once would only wait in the pool. Others wait in `waiting`. */
+#define MAX_CHECKING 8
+/* Password sign-ins waiting for a turn, server-wide and from one address; beyond, they are
+ * answered rate_limited at once, so one address cannot queue unbounded Argon2id work. */
+#define MAX_WAITING 256
+#define MAX_WAITING_PER_ADDRESS 32
+#define BUSY_RETRY_MS 1000
 
 struct _SbAuthenticator
 {
@@ -25,6 +36,14 @@ struct _SbAuthenticator
   SbSignInThrottle *throttle;
   GThreadPool *verify_pool;
   GMainContext *context;
+
+  /* Password sign-ins being checked now, per account and per address (name → count): with the
+   * failures already counted they never exceed what the throttle still allows (review finding 2:
+   * forty sign-ins sent at once all had their passwords checked against a limit of five). */
+  GHashTable *checking_accounts;
+  GHashTable *checking_addresses;
+  guint n_checking;
+  GQueue waiting; /* Attempts, oldest first */
 
   guint poll_source;
   gboolean stopped; /* the server is going: outcomes are no longer delivered */
@@ -58,9 +77,15 @@ typedef struct
   char *token;    /* wiped when freed */
   char *address;
   char *desk;
+  /* What failures count against for the address: the address for passwords, "token ADDRESS" for
+   * tokens, so that a guessing run of passwords from a shared address (a NAT, a proxy) does not
+   * lock out the desks behind it that reconnect with their tokens (review finding 6). */
+  char *throttle_address;
   SbAccountRecord *account;
   gboolean verified;
-  gboolean audited; /* its entry was written with its session */
+  guint account_changes; /* how often the account changed under this attempt */
+  gboolean checking;     /* counted in checking_accounts / checking_addresses */
+  gboolean audited;      /* its entry was written with its session */
 } Attempt;
 
 static void
@@ -73,6 +98,7 @@ attempt_free (Attempt *attempt)
   sb_secret_free (attempt->token);
   g_free (attempt->address);
   g_free (attempt->desk);
+  g_free (attempt->throttle_address);
   g_clear_pointer (&attempt->account, sb_account_record_free);
   g_free (attempt);
 }
@@ -96,6 +122,7 @@ sign_in_record (Attempt *attempt, SbSignInResult result, const char *username, g
     [SB_SIGN_IN_OK] = "ok",           [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
     [SB_SIGN_IN_LOCKED] = "locked",   [SB_SIGN_IN_DISABLED] = "disabled",
     [SB_SIGN_IN_EXPIRED] = "expired", [SB_SIGN_IN_REVOKED] = "revoked",
+    [SB_SIGN_IN_BUSY] = "busy",       [SB_SIGN_IN_UNAVAILABLE] = "unavailable",
   };
   g_autofree char *detail
       = g_strdup_printf ("%s%s, from %s", attempt->token != NULL ? "token, " : "password, ",
@@ -109,7 +136,7 @@ sign_in_record (Attempt *attempt, SbSignInResult result, const char *username, g
 static gpointer
 audit_run (SbStore *store, gpointer job_data, GError **error)
 {
-  return sb_store_audit_sign_in (store, job_data, NULL, 0, error) ? GINT_TO_POINTER (1) : NULL;
+  return sb_store_audit_sign_in (store, job_data, NULL, 0, 0, error) ? GINT_TO_POINTER (1) : NULL;
 }
 
 static void
@@ -164,12 +191,13 @@ fail (Attempt *attempt)
   SbAuthenticator *self = attempt->self;
   gint64 now_ms = sb_now_ms ();
   gint64 delay_ms = sb_sign_in_throttle_failure (self->throttle, attempt->username,
-                                                 attempt->address, now_ms, NULL);
+                                                 attempt->throttle_address, now_ms, NULL);
 
-  sb_metrics_set_accounts_locked (
-      self->metrics, sb_sign_in_throttle_count_locked_accounts (self->throttle, now_ms));
   g_info ("Sign-in failed for %s from %s",
-          attempt->username != NULL ? attempt->username : "(token)", attempt->address);
+          attempt->username != NULL ? attempt->username
+          : attempt->token != NULL  ? "(token)"
+                                    : "(an impossible username)",
+          attempt->address);
   g_autoptr (GSource) source = g_timeout_source_new ((guint) MAX (delay_ms, 0));
   g_source_set_callback (source, on_failure_delay_over, attempt, NULL);
   g_source_attach (source, self->context);
@@ -181,6 +209,7 @@ typedef struct
 {
   char *token_hash;
   SbAuditRecord *record; /* the sign_in entry: account, desk, the session's start */
+  gint64 account_generation;
   gint64 expires_at_ms;
 } SessionJob;
 
@@ -199,8 +228,10 @@ put_session_run (SbStore *store, gpointer job_data, GError **error)
 {
   SessionJob *job = job_data;
 
-  /* The session and its audit entry in one store call (one transaction in SQLite). */
-  if (!sb_store_audit_sign_in (store, job->record, job->token_hash, job->expires_at_ms, error))
+  /* The session and its audit entry in one store call (one transaction in SQLite), the session
+   * only if the account is still as it was read (sb_store_session_put ()). */
+  if (!sb_store_audit_sign_in (store, job->record, job->token_hash, job->account_generation,
+                               job->expires_at_ms, error))
     return NULL;
   return GINT_TO_POINTER (1);
 }
@@ -211,17 +242,35 @@ typedef struct
   SbSignInOutcome *outcome;
 } SessionPut;
 
+static void submit_by_password (Attempt *attempt);
+
 static void
 on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SessionPut *put = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL
+      && g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_CHANGED)
+      && ++put->attempt->account_changes < MAX_ACCOUNT_CHANGES)
     {
-      /* The store failed: the client may retry; nothing was granted. */
+      /* A new password, role or disabling came between the read and the session: the password
+       * is checked again against the account as it is now. */
+      g_info ("The account %s changed during its sign-in: checking again", put->attempt->username);
+      g_clear_pointer (&put->attempt->account, sb_account_record_free);
+      put->attempt->verified = FALSE;
+      put->attempt->audited = FALSE; /* nothing was written: the retry's outcome gets the entry */
+      submit_by_password (put->attempt);
+      sb_sign_in_outcome_free (put->outcome);
+      g_free (put);
+      return;
+    }
+  if (error != NULL)
+    {
+      /* The store failed: nothing was granted, nothing counts against the account (it is not the
+       * client's failure); the client may try again (review finding 4). */
       g_warning ("Cannot record a session for %s: %s", put->attempt->username, error->message);
-      put->outcome->result = SB_SIGN_IN_BAD_CREDENTIALS;
+      put->outcome->result = SB_SIGN_IN_UNAVAILABLE;
       put->attempt->audited = FALSE; /* the failure gets an entry of its own */
       g_clear_pointer (&put->outcome->token, sb_secret_free);
       g_clear_pointer (&put->outcome->token_hash, g_free);
@@ -252,6 +301,7 @@ grant (Attempt *attempt)
 
   job->token_hash = g_strdup (outcome->token_hash);
   job->record = sign_in_record (attempt, SB_SIGN_IN_OK, outcome->username, now_ms);
+  job->account_generation = attempt->account->generation;
   job->expires_at_ms = outcome->expires_at_ms;
   attempt->audited = TRUE;
   put->attempt = attempt;
@@ -261,17 +311,38 @@ grant (Attempt *attempt)
 
 /* By password */
 
+static void release_check (SbAuthenticator *self, const char *username, const char *address);
+
 static gboolean
 on_verified (gpointer user_data)
 {
   Attempt *attempt = user_data;
+  g_autoptr (SbAuthenticator) self = g_object_ref (attempt->self);
+  g_autofree char *username = g_strdup (attempt->username);
+  g_autofree char *address = g_strdup (attempt->address);
+  gint64 locked_ms;
 
+  g_assert (attempt->checking);
+  attempt->checking = FALSE;
   if (!attempt->verified)
     fail (attempt);
   else if (attempt->account->disabled)
     finish_with (attempt, SB_SIGN_IN_DISABLED);
+  else if ((locked_ms = sb_sign_in_throttle_check (attempt->self->throttle, attempt->username,
+                                                   attempt->address, sb_now_ms ()))
+           > 0)
+    {
+      /* Locked while this password was checked, by others' failures: a lock is a lock. */
+      SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_LOCKED);
+
+      outcome->retry_after_ms = locked_ms;
+      finish (attempt, outcome);
+    }
   else
     grant (attempt);
+  /* Only now that a failure is counted (fail ()) is the turn given back: the two together never
+   * let more checks run than the throttle allows. */
+  release_check (self, username, address);
   return G_SOURCE_REMOVE;
 }
 
@@ -323,8 +394,130 @@ on_account (GObject *source, GAsyncResult *result, gpointer user_data)
   attempt->account = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error);
   if (attempt->account == NULL
       && !g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
-    g_warning ("Cannot read the account %s: %s", attempt->username, error->message);
+    {
+      /* Not a wrong password: not checked, not counted, answered `unavailable`. */
+      g_autoptr (SbAuthenticator) self = g_object_ref (attempt->self);
+      g_autofree char *username = g_strdup (attempt->username);
+      g_autofree char *address = g_strdup (attempt->address);
+
+      g_warning ("Cannot read the account %s: %s", attempt->username, error->message);
+      attempt->checking = FALSE;
+      finish_with (attempt, SB_SIGN_IN_UNAVAILABLE);
+      release_check (self, username, address);
+      return;
+    }
   g_thread_pool_push (attempt->self->verify_pool, attempt, NULL);
+}
+
+/* Password checks under way: what may start, and the queue of what may not yet. */
+
+static guint
+count_of (GHashTable *table, const char *key)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
+}
+
+static void
+add_count (GHashTable *table, const char *key, int delta)
+{
+  guint n = count_of (table, key) + delta;
+
+  if (n == 0)
+    g_hash_table_remove (table, key);
+  else
+    g_hash_table_insert (table, g_strdup (key), GUINT_TO_POINTER (n));
+}
+
+static gboolean
+may_check_now (SbAuthenticator *self, Attempt *attempt)
+{
+  guint account_left, address_left;
+
+  if (self->n_checking >= MAX_CHECKING)
+    return FALSE;
+  sb_sign_in_throttle_failures_left (self->throttle, attempt->username, attempt->address,
+                                     sb_now_ms (), &account_left, &address_left);
+  return count_of (self->checking_accounts, attempt->username) < account_left
+         && count_of (self->checking_addresses, attempt->address) < address_left;
+}
+
+static void
+start_check (Attempt *attempt)
+{
+  SbAuthenticator *self = attempt->self;
+
+  attempt->checking = TRUE;
+  self->n_checking++;
+  add_count (self->checking_accounts, attempt->username, 1);
+  add_count (self->checking_addresses, attempt->address, 1);
+  sb_store_worker_call (self->worker, get_account_run, g_strdup (attempt->username), g_free,
+                        on_account, attempt);
+}
+
+static guint
+count_waiting_from (SbAuthenticator *self, const char *address)
+{
+  guint n = 0;
+
+  for (GList *l = self->waiting.head; l != NULL; l = l->next)
+    if (g_str_equal (((Attempt *) l->data)->address, address))
+      n++;
+  return n;
+}
+
+static void
+submit_by_password (Attempt *attempt)
+{
+  SbAuthenticator *self = attempt->self;
+
+  if (g_queue_is_empty (&self->waiting) && may_check_now (self, attempt))
+    start_check (attempt);
+  else if (self->waiting.length >= MAX_WAITING
+           || count_waiting_from (self, attempt->address) >= MAX_WAITING_PER_ADDRESS)
+    {
+      SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_BUSY);
+
+      outcome->retry_after_ms = BUSY_RETRY_MS;
+      finish (attempt, outcome);
+    }
+  else
+    g_queue_push_tail (&self->waiting, attempt);
+}
+
+/* A check ended: the waiting sign-ins that may go now go, in their order; those whose account or
+ * address got locked meanwhile are refused. */
+static void
+release_check (SbAuthenticator *self, const char *username, const char *address)
+{
+  GList *l;
+
+  self->n_checking--;
+  add_count (self->checking_accounts, username, -1);
+  add_count (self->checking_addresses, address, -1);
+
+  l = self->waiting.head;
+  while (l != NULL && self->n_checking < MAX_CHECKING)
+    {
+      Attempt *next = l->data;
+      GList *following = l->next;
+      gint64 locked_ms
+          = sb_sign_in_throttle_check (self->throttle, next->username, next->address, sb_now_ms ());
+
+      if (locked_ms > 0)
+        {
+          SbSignInOutcome *outcome = outcome_new (next, SB_SIGN_IN_LOCKED);
+
+          g_queue_delete_link (&self->waiting, l);
+          outcome->retry_after_ms = locked_ms;
+          finish (next, outcome);
+        }
+      else if (may_check_now (self, next))
+        {
+          g_queue_delete_link (&self->waiting, l);
+          start_check (next);
+        }
+      l = following;
+    }
 }
 
 /* By token */
@@ -346,7 +539,13 @@ on_token_session (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (session == NULL)
     {
-      fail (attempt);
+      if (g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
+        fail (attempt);
+      else
+        {
+          g_warning ("Cannot read a session: %s", error->message);
+          finish_with (attempt, SB_SIGN_IN_UNAVAILABLE);
+        }
       return;
     }
   if (session->disabled)
@@ -392,14 +591,20 @@ sb_authenticator_sign_in (SbAuthenticator *self,
   attempt->self = g_object_ref (self);
   attempt->serial = serial;
   attempt->request_id = g_strdup (request_id);
-  attempt->username = g_strdup (username);
+  /* A name no account can have (sb_username_is_valid (), as `user add` requires) is a wrong
+   * credential at once: never looked up, never logged (it could forge log lines, review finding
+   * 7), counted against the address only. */
+  attempt->username = sb_username_is_valid (username) ? g_strdup (username) : NULL;
   attempt->password = g_strdup (password);
   attempt->token = g_strdup (token);
   attempt->address = g_strdup (address);
   attempt->desk = g_strdup (desk);
+  attempt->throttle_address
+      = token != NULL ? g_strconcat ("token ", address, NULL) : g_strdup (address);
 
   /* A locked account or address is refused without looking at the password. */
-  locked_ms = sb_sign_in_throttle_check (self->throttle, username, address, sb_now_ms ());
+  locked_ms = sb_sign_in_throttle_check (self->throttle, username, attempt->throttle_address,
+                                         sb_now_ms ());
   if (locked_ms > 0)
     {
       SbSignInOutcome *outcome = outcome_new (attempt, SB_SIGN_IN_LOCKED);
@@ -412,9 +617,10 @@ sb_authenticator_sign_in (SbAuthenticator *self,
   if (token != NULL)
     sb_store_worker_call (self->worker, get_session_run, sb_session_token_hash (token), g_free,
                           on_token_session, attempt);
+  else if (attempt->username == NULL)
+    fail (attempt);
   else
-    sb_store_worker_call (self->worker, get_account_run, g_strdup (username), g_free, on_account,
-                          attempt);
+    submit_by_password (attempt);
 }
 
 /* Sign-out */
@@ -425,22 +631,48 @@ revoke_run (SbStore *store, gpointer job_data, GError **error)
   return sb_store_session_revoke (store, job_data, error) ? GINT_TO_POINTER (1) : NULL;
 }
 
+typedef struct
+{
+  SbAuthenticator *self; /* ref */
+  guint64 serial;
+  char *request_id;
+} SignOut;
+
 static void
 on_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  SignOut *sign_out = user_data;
+  SbAuthenticator *self = sign_out->self;
   g_autoptr (GError) error = NULL;
+  gboolean revoked = sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) != NULL;
 
-  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+  if (!revoked)
     g_warning ("Cannot revoke a session: %s", error->message);
+  if (!self->stopped)
+    self->hooks.signed_out (sign_out->serial, sign_out->request_id, revoked, self->hooks.user_data);
+  g_object_unref (sign_out->self);
+  g_free (sign_out->request_id);
+  g_free (sign_out);
 }
 
 void
-sb_authenticator_sign_out (SbAuthenticator *self, const char *token_hash)
+sb_authenticator_sign_out (SbAuthenticator *self,
+                           guint64 serial,
+                           const char *request_id,
+                           const char *token_hash)
 {
   g_return_if_fail (SB_IS_AUTHENTICATOR (self));
   g_return_if_fail (token_hash != NULL);
 
-  sb_store_worker_call (self->worker, revoke_run, g_strdup (token_hash), g_free, on_revoked, NULL);
+  SignOut *sign_out = g_new0 (SignOut, 1);
+
+  sign_out->self = g_object_ref (self);
+  sign_out->serial = serial;
+  sign_out->request_id = g_strdup (request_id);
+  /* Answered only once the revocation is stored: a `signed_out` whose token still works would
+   * be a lie (review finding 5). */
+  sb_store_worker_call (self->worker, revoke_run, g_strdup (token_hash), g_free, on_revoked,
+                        sign_out);
 }
 
 /* Sessions ended by another process */
@@ -567,6 +799,7 @@ on_poll (gpointer user_data)
 {
   SbAuthenticator *self = user_data;
 
+  self->hooks.expire_sessions (sb_now_ms (), self->hooks.user_data);
   if (!self->polling)
     {
       self->polling = TRUE;
@@ -584,6 +817,9 @@ sb_authenticator_stop (SbAuthenticator *self)
   g_return_if_fail (SB_IS_AUTHENTICATOR (self));
 
   self->stopped = TRUE;
+  /* Waiting sign-ins end undelivered, and release their reference on us. */
+  while (!g_queue_is_empty (&self->waiting))
+    finish_with (g_queue_pop_head (&self->waiting), SB_SIGN_IN_BUSY);
   if (self->poll_source != 0)
     {
       GSource *poll = g_main_context_find_source_by_id (self->context, self->poll_source);
@@ -594,16 +830,27 @@ sb_authenticator_stop (SbAuthenticator *self)
     }
 }
 
+static guint
+count_locked_accounts (gpointer user_data)
+{
+  SbAuthenticator *self = user_data;
+
+  return sb_sign_in_throttle_count_locked_accounts (self->throttle, sb_now_ms ());
+}
+
 static void
 sb_authenticator_finalize (GObject *object)
 {
   SbAuthenticator *self = SB_AUTHENTICATOR (object);
 
+  sb_metrics_set_accounts_locked_func (self->metrics, NULL, NULL);
   sb_authenticator_stop (self);
   /* Attempts hold a reference: none is left in the pool once we get here. */
   if (self->verify_pool != NULL)
     g_thread_pool_free (self->verify_pool, FALSE, TRUE);
   g_clear_object (&self->throttle);
+  g_clear_pointer (&self->checking_accounts, g_hash_table_unref);
+  g_clear_pointer (&self->checking_addresses, g_hash_table_unref);
   g_clear_object (&self->worker);
   g_clear_object (&self->metrics);
   g_main_context_unref (self->context);
@@ -620,6 +867,9 @@ sb_authenticator_class_init (SbAuthenticatorClass *klass)
 static void
 sb_authenticator_init (SbAuthenticator *self)
 {
+  self->checking_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->checking_addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->waiting);
 }
 
 SbAuthenticator *
@@ -641,6 +891,7 @@ sb_authenticator_new (SbStoreWorker *worker,
   self->hooks = *hooks;
   self->session_ms = (gint64) (session_hours * 3600.0 * 1000.0);
   self->throttle = sb_sign_in_throttle_new (&limits);
+  sb_metrics_set_accounts_locked_func (self->metrics, count_locked_accounts, self);
   self->context = g_main_context_ref_thread_default ();
   self->verify_pool = g_thread_pool_new (verify_run, NULL, VERIFY_THREADS, FALSE, &error);
   g_assert_no_error (error);

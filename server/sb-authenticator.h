@@ -39,6 +39,10 @@ typedef struct
   void (*collect_tokens) (GHashTable *tokens, gpointer user_data);
   /* ended: token hash → GINT_TO_POINTER (SbAuthReason): sessions that ended early. */
   void (*sessions_ended) (GHashTable *ended, gpointer user_data);
+  /* sign_out of the client with this serial: revoked says whether the store recorded it. */
+  void (*signed_out) (guint64 serial, const char *request_id, gboolean revoked, gpointer user_data);
+  /* Once a second: end the sessions whose lifetime is over at now_ms. */
+  void (*expire_sessions) (gint64 now_ms, gpointer user_data);
   gpointer user_data;
 } SbAuthenticatorHooks;
 
@@ -63,8 +67,11 @@ void sb_authenticator_sign_in (SbAuthenticator *self,
                                const char *address,
                                const char *desk);
 
-/* Revokes a session (sign_out); fire and forget. */
-void sb_authenticator_sign_out (SbAuthenticator *self, const char *token_hash);
+/* Revokes a session (sign_out); hooks.signed_out tells when it is stored (or failed). */
+void sb_authenticator_sign_out (SbAuthenticator *self,
+                                guint64 serial,
+                                const char *request_id,
+                                const char *token_hash);
 
 /* Stops the poll; sign-ins still under way end without being delivered (the server is going). */
 void sb_authenticator_stop (SbAuthenticator *self);

@@ -34,15 +34,23 @@ send_unauthenticated (SbClient *client,
 }
 
 static void
-send_invalid (SbClient *client, const SbRequest *request, const char *message)
+send_error (SbClient *client,
+            const SbRequest *request,
+            SbErrorCode code,
+            const char *message,
+            gint64 retry_after_ms)
 {
   GString *out = g_string_sized_new (256);
 
-  sb_error_message_write (out, request->id, SB_ERROR_INVALID_REQUEST, message, NULL, NULL, 0,
-                          FALSE);
+  sb_error_message_write (out, request->id, code, message, NULL, NULL, retry_after_ms, FALSE);
   sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), request->type,
-                            SB_ERROR_INVALID_REQUEST);
+  sb_metrics_count_request (_sb_client_get_metrics (client), request->type, code);
+}
+
+static void
+send_invalid (SbClient *client, const SbRequest *request, const char *message)
+{
+  send_error (client, request, SB_ERROR_INVALID_REQUEST, message, 0);
 }
 
 static const char *
@@ -75,12 +83,19 @@ sb_client_auth_check (SbClient *client, const SbRequest *request)
 
   if (!_sb_client_get_settings (client)->accounts_required)
     return TRUE;
+  if (auth->username != NULL && !auth->ended && auth->expires_at_ms <= sb_now_ms ())
+    sb_client_auth_end (client, SB_AUTH_EXPIRED);
   switch (request->type)
     {
       case SB_REQUEST_HELLO:
-      case SB_REQUEST_PING:
       case SB_REQUEST_SIGN_IN:
         return TRUE;
+      case SB_REQUEST_PING:
+        /* Allowed signed out, but a session that ended is told once, also to a client that only
+         * pings: it learns without waiting for its next real request. */
+        if (!auth->ended)
+          return TRUE;
+        break;
       default:
         break;
     }
@@ -90,11 +105,6 @@ sb_client_auth_check (SbClient *client, const SbRequest *request)
       send_unauthenticated (client, request, SB_AUTH_REQUIRED, reason_message (SB_AUTH_REQUIRED),
                             0);
       return FALSE;
-    }
-  if (!auth->ended && auth->expires_at_ms <= sb_now_ms ())
-    {
-      auth->ended = TRUE;
-      auth->ended_reason = SB_AUTH_EXPIRED;
     }
   if (auth->ended)
     {
@@ -182,6 +192,16 @@ sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *taken)
       case SB_SIGN_IN_REVOKED:
         reason = SB_AUTH_REVOKED;
         goto refuse;
+      case SB_SIGN_IN_BUSY:
+        /* Not a refusal of these credentials: the same sign_in may be sent again later. */
+        send_error (client, &request, SB_ERROR_RATE_LIMITED,
+                    "Too many sign-ins are waiting: try again later", outcome->retry_after_ms);
+        return;
+      case SB_SIGN_IN_UNAVAILABLE:
+        /* The store could not answer: the credentials were neither accepted nor refused. */
+        send_error (client, &request, SB_ERROR_UNAVAILABLE,
+                    "Sign-in cannot be checked now (storage failing): try again", 0);
+        return;
       case SB_SIGN_IN_BAD_CREDENTIALS:
       default:
         reason = SB_AUTH_BAD_CREDENTIALS;
@@ -219,14 +239,39 @@ sb_client_auth_sign_out (SbClient *client, const SbRequest *request)
 {
   SbClientAuth *auth = _sb_client_get_auth (client);
   const SbClientHooks *hooks = _sb_client_get_hooks (client);
-  GString *out = g_string_sized_new (64);
 
-  if (auth->token_hash != NULL)
-    hooks->sign_out (auth->token_hash, hooks->user_data);
+  /* The reply waits for the store (sb_client_finish_sign_out ()); meanwhile the connection is
+   * still signed in. Without a live session there is nothing to revoke. */
+  if (auth->token_hash != NULL && !auth->ended)
+    {
+      hooks->sign_out (sb_client_get_serial (client), request->id, auth->token_hash,
+                       hooks->user_data);
+      return;
+    }
+  sb_client_finish_sign_out (client, request->id, TRUE);
+}
+
+void
+sb_client_finish_sign_out (SbClient *client, const char *request_id, gboolean revoked)
+{
+  SbClientAuth *auth = _sb_client_get_auth (client);
+  SbRequest request = { .type = SB_REQUEST_SIGN_OUT, .id = (char *) request_id };
+  GString *out;
+
+  if (!revoked)
+    {
+      /* The session still works: say so, the client may try again. */
+      send_error (client, &request, SB_ERROR_UNAVAILABLE,
+                  "The sign-out cannot be recorded now (storage failing): try again", 0);
+      return;
+    }
   sb_client_auth_clear (auth);
-  sb_signed_out_message_write (out, request->id);
+  /* Signed out, the connection may not see the events any more (review finding 3). */
+  _sb_client_end_subscriptions (client);
+  out = g_string_sized_new (64);
+  sb_signed_out_message_write (out, request_id);
   sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), request->type, SB_ERROR_NONE);
+  sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_SIGN_OUT, SB_ERROR_NONE);
 }
 
 const char *
@@ -246,6 +291,9 @@ sb_client_auth_end (SbClient *client, SbAuthReason reason)
     return;
   auth->ended = TRUE;
   auth->ended_reason = reason;
+  /* At once, not at the next request: a connection that only listens must stop seeing the
+   * events now (review finding 3). */
+  _sb_client_end_subscriptions (client);
 }
 
 void
@@ -257,6 +305,18 @@ sb_client_auth_deliver (GHashTable *clients, guint64 serial, SbSignInOutcome *ou
     sb_client_finish_sign_in (client, outcome);
   else
     sb_sign_in_outcome_free (outcome);
+}
+
+void
+sb_client_auth_deliver_sign_out (GHashTable *clients,
+                                 guint64 serial,
+                                 const char *request_id,
+                                 gboolean revoked)
+{
+  SbClient *client = g_hash_table_lookup (clients, GSIZE_TO_POINTER ((gsize) serial));
+
+  if (client != NULL)
+    sb_client_finish_sign_out (client, request_id, revoked);
 }
 
 void
@@ -288,5 +348,21 @@ sb_client_auth_end_sessions (GHashTable *clients, GHashTable *ended)
 
       if (hash != NULL && g_hash_table_lookup_extended (ended, hash, NULL, &reason))
         sb_client_auth_end (value, GPOINTER_TO_INT (reason));
+    }
+}
+
+void
+sb_client_auth_expire_sessions (GHashTable *clients, gint64 now_ms)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SbClientAuth *auth = _sb_client_get_auth (value);
+
+      if (auth->username != NULL && !auth->ended && auth->expires_at_ms <= now_ms)
+        sb_client_auth_end (value, SB_AUTH_EXPIRED);
     }
 }

@@ -798,6 +798,31 @@ _sb_client_get_auth (SbClient *self)
   return &self->auth;
 }
 
+void
+_sb_client_end_subscriptions (SbClient *self)
+{
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer key;
+
+  /* Taken out first: a send may start closing a client that reads too slowly, and closing
+   * empties the table too. */
+  g_hash_table_iter_init (&iter, self->subscriptions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (events, g_object_ref (key));
+  g_hash_table_remove_all (self->subscriptions);
+  for (guint i = 0; i < events->len; i++)
+    {
+      SbLiveEvent *event = g_ptr_array_index (events, i);
+      GString *out = _sb_client_new_reply ();
+
+      sb_live_event_remove_subscriber (event, SB_SUBSCRIBER (self));
+      /* Unasked: "re" is null. */
+      sb_unsubscribed_message_write (out, NULL, sb_live_event_get_id (event));
+      _sb_client_send_reply (self, out);
+    }
+}
+
 SbMetrics *
 _sb_client_get_metrics (SbClient *self)
 {

@@ -53,8 +53,12 @@ typedef struct
                    const char *address,
                    const char *desk,
                    gpointer user_data);
-  /* sign_out: the session is revoked in the store. */
-  void (*sign_out) (const char *token_hash, gpointer user_data);
+  /* sign_out: the session is revoked in the store; then sb_client_finish_sign_out () of the
+   * client with that serial, if still connected. */
+  void (*sign_out) (guint64 client_serial,
+                    const char *request_id,
+                    const char *token_hash,
+                    gpointer user_data);
   /* The connection has closed; the client is done. */
   void (*closed) (SbClient *client, gpointer user_data);
   gpointer user_data;

@@ -40,7 +40,8 @@ struct _SbMetrics
   SbStore *store; /* weak: read for its retry counters, which are atomic */
   SbWsStats ws;
   guint64 sign_ins[SB_SIGN_IN_N_RESULTS];
-  guint accounts_locked;
+  SbMetricsCountFunc accounts_locked_func;
+  gpointer accounts_locked_data;
 };
 
 G_DEFINE_FINAL_TYPE (SbMetrics, sb_metrics, G_TYPE_OBJECT)
@@ -210,9 +211,14 @@ sb_metrics_count_edge_closure (SbMetrics *self, SbWsClosure closure)
 }
 
 static const char *const sign_in_result_names[] = {
-  [SB_SIGN_IN_OK] = "ok",           [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
-  [SB_SIGN_IN_LOCKED] = "locked",   [SB_SIGN_IN_DISABLED] = "disabled",
-  [SB_SIGN_IN_EXPIRED] = "expired", [SB_SIGN_IN_REVOKED] = "revoked",
+  [SB_SIGN_IN_OK] = "ok",
+  [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
+  [SB_SIGN_IN_LOCKED] = "locked",
+  [SB_SIGN_IN_DISABLED] = "disabled",
+  [SB_SIGN_IN_EXPIRED] = "expired",
+  [SB_SIGN_IN_REVOKED] = "revoked",
+  [SB_SIGN_IN_BUSY] = "rate_limited",
+  [SB_SIGN_IN_UNAVAILABLE] = "unavailable",
 };
 
 void
@@ -225,11 +231,12 @@ sb_metrics_count_sign_in (SbMetrics *self, SbSignInResult result)
 }
 
 void
-sb_metrics_set_accounts_locked (SbMetrics *self, guint n_accounts)
+sb_metrics_set_accounts_locked_func (SbMetrics *self, SbMetricsCountFunc func, gpointer user_data)
 {
   g_return_if_fail (SB_IS_METRICS (self));
 
-  self->accounts_locked = n_accounts;
+  self->accounts_locked_func = func;
+  self->accounts_locked_data = user_data;
 }
 
 static void
@@ -245,7 +252,9 @@ render_sign_ins (SbMetrics *self, GString *out)
                           "sign-ins.\n"
                           "# TYPE seatbook_accounts_locked gauge\n"
                           "seatbook_accounts_locked %u\n",
-                          self->accounts_locked);
+                          self->accounts_locked_func != NULL
+                              ? self->accounts_locked_func (self->accounts_locked_data)
+                              : 0);
 }
 
 static void

@@ -47,11 +47,17 @@ typedef enum
   SB_SIGN_IN_DISABLED,
   SB_SIGN_IN_EXPIRED,
   SB_SIGN_IN_REVOKED,
+  SB_SIGN_IN_BUSY,        /* too many password sign-ins waiting (server-wide or from the address) */
+  SB_SIGN_IN_UNAVAILABLE, /* the store failed: nothing was decided, the client may try again */
   SB_SIGN_IN_N_RESULTS,
 } SbSignInResult;
 
 void sb_metrics_count_sign_in (SbMetrics *self, SbSignInResult result);
-void sb_metrics_set_accounts_locked (SbMetrics *self, guint n_accounts);
+/* How many accounts are locked now, asked each time /metrics is rendered (a lock ends by itself:
+ * a number set at the last failure would stay stale, review finding 11). func NULL: 0. */
+typedef guint (*SbMetricsCountFunc) (gpointer user_data);
+void
+sb_metrics_set_accounts_locked_func (SbMetrics *self, SbMetricsCountFunc func, gpointer user_data);
 void sb_metrics_observe_commit (SbMetrics *self, double seconds);
 void sb_metrics_observe_broadcast_lag (SbMetrics *self, double seconds);
 void sb_metrics_add_messages_sent (SbMetrics *self, guint64 n_messages);

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include "sb-tls-key-check.h"
+
 /* Kernel backlog for bursts of connections; GLib's default of 10 stalls them for seconds. */
 #define LISTEN_BACKLOG 4096
 
@@ -147,6 +149,13 @@ check_transport_security (const SbServerSettings *settings,
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       "Cannot load the TLS certificate %s and key %s: ",
                                       settings->tls_certificate, settings->tls_key);
+          return FALSE;
+        }
+      if (!sb_tls_key_check (*out_certificate, &local_error))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "%s and %s: ", settings->tls_certificate, settings->tls_key);
+          g_clear_object (out_certificate);
           return FALSE;
         }
       return TRUE;

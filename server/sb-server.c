@@ -416,9 +416,13 @@ client_sign_in (guint64 client_serial,
 }
 
 static void
-client_sign_out (const char *token_hash, gpointer user_data)
+client_sign_out (guint64 client_serial,
+                 const char *request_id,
+                 const char *token_hash,
+                 gpointer user_data)
 {
-  sb_authenticator_sign_out (((SbServer *) user_data)->authenticator, token_hash);
+  sb_authenticator_sign_out (((SbServer *) user_data)->authenticator, client_serial, request_id,
+                             token_hash);
 }
 
 static void
@@ -437,6 +441,18 @@ static void
 auth_sessions_ended (GHashTable *ended, gpointer user_data)
 {
   sb_client_auth_end_sessions (((SbServer *) user_data)->clients, ended);
+}
+
+static void
+auth_signed_out (guint64 serial, const char *request_id, gboolean revoked, gpointer user_data)
+{
+  sb_client_auth_deliver_sign_out (((SbServer *) user_data)->clients, serial, request_id, revoked);
+}
+
+static void
+auth_expire_sessions (gint64 now_ms, gpointer user_data)
+{
+  sb_client_auth_expire_sessions (((SbServer *) user_data)->clients, now_ms);
 }
 
 /* SbClientHooks.closed */
@@ -590,6 +606,8 @@ sb_server_new (const SbServerSettings *settings, GError **error)
         .deliver = auth_deliver,
         .collect_tokens = auth_collect_tokens,
         .sessions_ended = auth_sessions_ended,
+        .expire_sessions = auth_expire_sessions,
+        .signed_out = auth_signed_out,
         .user_data = self,
       };
       self->authenticator = sb_authenticator_new (self->worker, self->metrics,

@@ -96,6 +96,47 @@ sb_sign_in_throttle_check (SbSignInThrottle *self,
               remaining_lock (self->addresses, address, now_ms));
 }
 
+/* The failures of key that still count at now_ms (as count_failure () would see them). */
+static guint
+current_failures (SbSignInThrottle *self, GHashTable *table, const char *key, gint64 now_ms)
+{
+  const Record *record = g_hash_table_lookup (table, key);
+
+  if (record == NULL)
+    return 0;
+  if (record->locked_until_ms > now_ms)
+    return G_MAXUINT;
+  if ((record->locked_until_ms != 0 && record->locked_until_ms <= now_ms)
+      || (record->failures > 0 && record->window_start_ms + self->limits.window_ms <= now_ms))
+    return 0;
+  return record->failures;
+}
+
+static guint
+left (guint threshold, guint failures)
+{
+  return failures >= threshold ? 0 : threshold - failures;
+}
+
+void
+sb_sign_in_throttle_failures_left (SbSignInThrottle *self,
+                                   const char *username,
+                                   const char *address,
+                                   gint64 now_ms,
+                                   guint *out_account_left,
+                                   guint *out_address_left)
+{
+  g_return_if_fail (SB_IS_SIGN_IN_THROTTLE (self));
+  g_return_if_fail (address != NULL);
+
+  *out_account_left = username == NULL
+                          ? G_MAXUINT
+                          : left (self->limits.account_failures,
+                                  current_failures (self, self->accounts, username, now_ms));
+  *out_address_left = left (self->limits.address_failures,
+                            current_failures (self, self->addresses, address, now_ms));
+}
+
 static gboolean
 record_expired (gpointer key, gpointer value, gpointer user_data)
 {

@@ -38,6 +38,17 @@ gint64 sb_sign_in_throttle_check (SbSignInThrottle *self,
                                   const char *address,
                                   gint64 now_ms);
 
+/* How many more failures the account (*out_account_left; G_MAXUINT when @username is NULL) and
+ * the address (*out_address_left) may have before they lock: 0 when locked. The caller lets no
+ * more password checks run at once than that, so that sign-ins sent in parallel cannot get more
+ * guesses than sign-ins sent one after the other (review finding 2). */
+void sb_sign_in_throttle_failures_left (SbSignInThrottle *self,
+                                        const char *username,
+                                        const char *address,
+                                        gint64 now_ms,
+                                        guint *out_account_left,
+                                        guint *out_address_left);
+
 /* Counts a failure against both; returns how long to delay its reply (ms). *out_locked_ms (may be
  * NULL) is set to the lock's remaining time when this failure locked one of them, else 0. */
 gint64 sb_sign_in_throttle_failure (SbSignInThrottle *self,

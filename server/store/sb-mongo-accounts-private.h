@@ -24,6 +24,7 @@ gboolean sb_mongo_sessions_put (mongoc_client_t *client,
                                 const char *db_name,
                                 const char *token_hash,
                                 const char *username,
+                                gint64 account_generation,
                                 gint64 created_at_ms,
                                 gint64 expires_at_ms,
                                 GError **error);

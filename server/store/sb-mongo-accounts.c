@@ -4,7 +4,10 @@
  * (the account, its sessions, the revision), and a process that dies between them must not leave
  * a session alive that should have ended. So a session also counts as revoked when it began
  * before its account last changed (changed_at): the account write alone is enough to end it, the
- * other two make it visible to servers that poll the revision. The holds and bookings of the
+ * other two make it visible to servers that poll the revision. Every account change also
+ * increments the account's `generation`; a session records the generation its sign-in read and
+ * counts as revoked once the account's differs, and a sign-in whose account changed while the
+ * password was checked is refused (sb_mongo_sessions_put). The holds and bookings of the
  * placeholder account `legacy` are those without an `account` field; it has no document. */
 #include "config.h"
 
@@ -56,12 +59,15 @@ account_from_doc (const bson_t *doc)
 {
   SbRole role = SB_ROLE_VIEWER;
   const char *hash = sb_mongo_doc_get_utf8 (doc, "password_hash");
+  SbAccountRecord *record;
 
   if (!sb_role_from_string (sb_mongo_doc_get_utf8 (doc, "role"), &role))
     role = SB_ROLE_VIEWER;
-  return sb_account_record_new (sb_mongo_doc_get_utf8 (doc, "_id"), role, hash,
-                                doc_get_bool (doc, "disabled"),
-                                sb_mongo_doc_get_int64 (doc, "created_at", 0));
+  record = sb_account_record_new (sb_mongo_doc_get_utf8 (doc, "_id"), role, hash,
+                                  doc_get_bool (doc, "disabled"),
+                                  sb_mongo_doc_get_int64 (doc, "created_at", 0));
+  record->generation = sb_mongo_doc_get_int64 (doc, "generation", 0);
+  return record;
 }
 
 static gboolean
@@ -140,7 +146,8 @@ sb_mongo_accounts_put (mongoc_client_t *client,
   g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (record->username));
   g_autoptr (bson_t) update = BCON_NEW (
       "$set", "{", "role", BCON_UTF8 (role), "password_hash", BCON_UTF8 (record->password_hash),
-      "disabled", BCON_BOOL (record->disabled), "changed_at", BCON_INT64 (now_ms), "}");
+      "disabled", BCON_BOOL (record->disabled), "changed_at", BCON_INT64 (now_ms), "}", "$inc", "{",
+      "generation", BCON_INT64 (1), "}");
   g_autoptr (mongoc_collection_t) sessions = collection (client, db_name, "sessions");
   g_autoptr (bson_t) session_filter
       = BCON_NEW ("username", BCON_UTF8 (record->username), "revoked", BCON_BOOL (FALSE));
@@ -215,6 +222,7 @@ sb_mongo_sessions_put (mongoc_client_t *client,
                        const char *db_name,
                        const char *token_hash,
                        const char *username,
+                       gint64 account_generation,
                        gint64 created_at_ms,
                        gint64 expires_at_ms,
                        GError **error)
@@ -223,12 +231,39 @@ sb_mongo_sessions_put (mongoc_client_t *client,
   g_autoptr (bson_t) doc
       = BCON_NEW ("_id", BCON_UTF8 (token_hash), "username", BCON_UTF8 (username), "created_at",
                   BCON_INT64 (created_at_ms), "expires_at", BCON_INT64 (expires_at_ms), "revoked",
-                  BCON_BOOL (FALSE));
+                  BCON_BOOL (FALSE), "generation", BCON_INT64 (account_generation));
+  g_autoptr (bson_t) account_filter = BCON_NEW ("_id", BCON_UTF8 (username));
+  g_autoptr (bson_t) account = NULL;
+  g_autoptr (GError) local_error = NULL;
   bson_error_t berror;
 
-  if (mongoc_collection_insert_one (coll, doc, NULL, NULL, &berror))
+  /* Written first, checked after: an account change that the read below does not see comes
+   * after the insert, so its own revocation (or the generation, sb_mongo_sessions_get) ends this
+   * session; one that it does see refuses the sign-in here. */
+  if (!mongoc_collection_insert_one (coll, doc, NULL, NULL, &berror))
+    {
+      sb_mongo_set_error (error, &berror, "recording a session");
+      return FALSE;
+    }
+  account = find_one (client, db_name, "accounts", account_filter, &local_error);
+  if (account != NULL && !doc_get_bool (account, "disabled")
+      && sb_mongo_doc_get_int64 (account, "generation", 0) == account_generation)
     return TRUE;
-  sb_mongo_set_error (error, &berror, "recording a session");
+
+  /* Not granted: the session must not stay valid either (its generation would already refuse it;
+   * this makes it plain in the collection). Best effort: the error that matters is the first. */
+  {
+    g_autoptr (bson_t) session_filter = BCON_NEW ("_id", BCON_UTF8 (token_hash));
+    g_autoptr (bson_t) revoke = BCON_NEW ("$set", "{", "revoked", BCON_BOOL (TRUE), "}");
+
+    if (!mongoc_collection_update_one (coll, session_filter, revoke, NULL, NULL, &berror))
+      g_debug ("Cannot revoke a refused session: %s", berror.message);
+  }
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_CHANGED,
+                 "The account “%s” changed during the sign-in", username);
   return FALSE;
 }
 
@@ -243,6 +278,7 @@ sb_mongo_sessions_get (mongoc_client_t *client,
   g_autoptr (bson_t) session = find_one (client, db_name, "sessions", filter, &local_error);
   g_autoptr (bson_t) account = NULL;
   SbSessionRecord *record;
+  gint64 generation;
 
   if (session != NULL)
     {
@@ -266,8 +302,12 @@ sb_mongo_sessions_get (mongoc_client_t *client,
   record->disabled = doc_get_bool (account, "disabled");
   record->created_at_ms = sb_mongo_doc_get_int64 (session, "created_at", 0);
   record->expires_at_ms = sb_mongo_doc_get_int64 (session, "expires_at", 0);
-  record->revoked = doc_get_bool (session, "revoked")
-                    || record->created_at_ms < sb_mongo_doc_get_int64 (account, "changed_at", 0);
+  /* Sessions recorded before generations existed carry none (-1): only changed_at judges them. */
+  generation = sb_mongo_doc_get_int64 (session, "generation", -1);
+  record->revoked
+      = doc_get_bool (session, "revoked")
+        || record->created_at_ms < sb_mongo_doc_get_int64 (account, "changed_at", 0)
+        || (generation != -1 && generation != sb_mongo_doc_get_int64 (account, "generation", 0));
   return record;
 }
 

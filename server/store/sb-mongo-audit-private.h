@@ -18,6 +18,7 @@ gboolean sb_mongo_audit_sign_in (mongoc_client_t *client,
                                  const char *db_name,
                                  const SbAuditRecord *record,
                                  const char *token_hash,
+                                 gint64 account_generation,
                                  gint64 expires_at_ms,
                                  GError **error);
 

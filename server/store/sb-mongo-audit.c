@@ -69,6 +69,7 @@ sb_mongo_audit_sign_in (mongoc_client_t *client,
                         const char *db_name,
                         const SbAuditRecord *record,
                         const char *token_hash,
+                        gint64 account_generation,
                         gint64 expires_at_ms,
                         GError **error)
 {
@@ -77,8 +78,8 @@ sb_mongo_audit_sign_in (mongoc_client_t *client,
   bson_error_t berror;
 
   if (token_hash != NULL
-      && !sb_mongo_sessions_put (client, db_name, token_hash, record->account, record->at_ms,
-                                 expires_at_ms, error))
+      && !sb_mongo_sessions_put (client, db_name, token_hash, record->account, account_generation,
+                                 record->at_ms, expires_at_ms, error))
     return FALSE;
   BSON_APPEND_UTF8 (&doc, "e", record->event_id);
   BSON_APPEND_INT64 (&doc, "at", record->at_ms);

@@ -767,13 +767,14 @@ static gboolean
 sb_mongo_store_session_put (SbStore *store,
                             const char *token_hash,
                             const char *username,
+                            gint64 account_generation,
                             gint64 created_at_ms,
                             gint64 expires_at_ms,
                             GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
   return sb_mongo_sessions_put (self->conn.client, self->db_name, token_hash, username,
-                                created_at_ms, expires_at_ms, error);
+                                account_generation, created_at_ms, expires_at_ms, error);
 }
 
 static SbSessionRecord *
@@ -808,12 +809,13 @@ static gboolean
 sb_mongo_store_audit_sign_in (SbStore *store,
                               const SbAuditRecord *record,
                               const char *token_hash,
+                              gint64 account_generation,
                               gint64 expires_at_ms,
                               GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
   return sb_mongo_audit_sign_in (self->conn.client, self->db_name, record, token_hash,
-                                 expires_at_ms, error);
+                                 account_generation, expires_at_ms, error);
 }
 
 static void

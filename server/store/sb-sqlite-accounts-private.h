@@ -14,6 +14,7 @@ GPtrArray *sb_sqlite_accounts_list (SbSqliteDb *db, GError **error);
 gboolean sb_sqlite_sessions_put (SbSqliteDb *db,
                                  const char *token_hash,
                                  const char *username,
+                                 gint64 account_generation,
                                  gint64 created_at_ms,
                                  gint64 expires_at_ms,
                                  GError **error);

@@ -1,4 +1,4 @@
-/* sb-sqlite-accounts.c: accounts and sessions in the SQLite store (schema version 2, see
+/* sb-sqlite-accounts.c: accounts and sessions in the SQLite store (schema version 3, see
  * sb-sqlite-db.c). Not on the booking path: statements are prepared when used. Writes take the
  * write lock (BEGIN IMMEDIATE) so that the revision bump and the change it announces are one
  * transaction, also when `seatbook-server user …` runs beside a serving process. */
@@ -56,17 +56,24 @@ bump_revision (SbSqliteDb *db, GError **error)
   return step_done (db, stmt, "bumping the accounts revision", error);
 }
 
+/* The columns every account read selects, in account_from_row ()'s order. changed_at is the
+ * account's generation: account changes make it strictly greater (see sb_sqlite_accounts_put). */
+#define ACCOUNT_COLUMNS "username, role, password_hash, disabled, created_at, changed_at"
+
 static SbAccountRecord *
 account_from_row (SbAccountStmt *stmt)
 {
+  SbAccountRecord *record;
   SbRole role = SB_ROLE_VIEWER;
 
   /* The CHECK constraint keeps role one of the four names. */
   if (!sb_role_from_string (sb_sqlite_column_text (stmt, 1), &role))
     role = SB_ROLE_VIEWER;
-  return sb_account_record_new (sb_sqlite_column_text (stmt, 0), role,
-                                sb_sqlite_column_text (stmt, 2), sqlite3_column_int (stmt, 3) != 0,
-                                sqlite3_column_int64 (stmt, 4));
+  record = sb_account_record_new (
+      sb_sqlite_column_text (stmt, 0), role, sb_sqlite_column_text (stmt, 2),
+      sqlite3_column_int (stmt, 3) != 0, sqlite3_column_int64 (stmt, 4));
+  record->generation = sqlite3_column_int64 (stmt, 5);
+  return record;
 }
 
 gboolean
@@ -101,10 +108,12 @@ sb_sqlite_accounts_put (
     }
   else
     {
+      /* changed_at grows with every change even within one millisecond or when the clock goes
+       * back: it is the generation a sign-in under way compares (sb_sqlite_sessions_put). */
       g_autoptr (SbAccountStmt) update
           = prepare (db,
                      "UPDATE accounts SET role = ?2, password_hash = ?3, disabled = ?4,"
-                     " changed_at = ?5 WHERE username = ?1",
+                     " changed_at = MAX (?5, changed_at + 1) WHERE username = ?1",
                      error, "sssii", record->username, role, record->password_hash,
                      (gint64) (record->disabled ? 1 : 0), now_ms);
       g_autoptr (SbAccountStmt) revoke = NULL;
@@ -134,11 +143,8 @@ fail:
 SbAccountRecord *
 sb_sqlite_accounts_get (SbSqliteDb *db, const char *username, GError **error)
 {
-  g_autoptr (SbAccountStmt) stmt
-      = prepare (db,
-                 "SELECT username, role, password_hash, disabled, created_at FROM accounts"
-                 " WHERE username = ?1",
-                 error, "s", username);
+  g_autoptr (SbAccountStmt) stmt = prepare (
+      db, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE username = ?1", error, "s", username);
   int rc;
 
   if (stmt == NULL)
@@ -156,10 +162,8 @@ sb_sqlite_accounts_get (SbSqliteDb *db, const char *username, GError **error)
 GPtrArray *
 sb_sqlite_accounts_list (SbSqliteDb *db, GError **error)
 {
-  g_autoptr (SbAccountStmt) stmt = prepare (
-      db,
-      "SELECT username, role, password_hash, disabled, created_at FROM accounts ORDER BY username",
-      error, "");
+  g_autoptr (SbAccountStmt) stmt
+      = prepare (db, "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY username", error, "");
   g_autoptr (GPtrArray) out
       = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_account_record_free);
   int rc;
@@ -180,17 +184,30 @@ gboolean
 sb_sqlite_sessions_put (SbSqliteDb *db,
                         const char *token_hash,
                         const char *username,
+                        gint64 account_generation,
                         gint64 created_at_ms,
                         gint64 expires_at_ms,
                         GError **error)
 {
-  g_autoptr (SbAccountStmt) stmt
-      = prepare (db,
-                 "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
-                 " VALUES (?1, ?2, ?3, ?4)",
-                 error, "ssii", token_hash, username, created_at_ms, expires_at_ms);
+  /* One statement, so one transaction: the check of the account and the insert cannot be split by
+   * a `user passwd` or `user disable` in another process (which revokes the sessions it finds in
+   * its own transaction, and so would miss one inserted after it). */
+  g_autoptr (SbAccountStmt) stmt = prepare (
+      db,
+      "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
+      " SELECT ?1, username, ?3, ?4 FROM accounts"
+      " WHERE username = ?2 AND changed_at = ?5 AND disabled = 0",
+      error, "ssiii", token_hash, username, created_at_ms, expires_at_ms, account_generation);
 
-  return step_done (db, stmt, "recording a session", error);
+  if (!step_done (db, stmt, "recording a session", error))
+    return FALSE;
+  if (sqlite3_changes (db->handle) == 0)
+    {
+      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_CHANGED,
+                   "The account “%s” changed during the sign-in", username);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 SbSessionRecord *

@@ -16,6 +16,7 @@ GPtrArray *sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GErr
 gboolean sb_sqlite_audit_sign_in (SbSqliteDb *db,
                                   const SbAuditRecord *record,
                                   const char *token_hash,
+                                  gint64 account_generation,
                                   gint64 expires_at_ms,
                                   GError **error);
 

@@ -127,14 +127,15 @@ gboolean
 sb_sqlite_audit_sign_in (SbSqliteDb *db,
                          const SbAuditRecord *record,
                          const char *token_hash,
+                         gint64 account_generation,
                          gint64 expires_at_ms,
                          GError **error)
 {
   if (!sb_sqlite_db_exec_sql (db, "BEGIN IMMEDIATE", error))
     return FALSE;
   if ((token_hash == NULL
-       || sb_sqlite_sessions_put (db, token_hash, record->account, record->at_ms, expires_at_ms,
-                                  error))
+       || sb_sqlite_sessions_put (db, token_hash, record->account, account_generation,
+                                  record->at_ms, expires_at_ms, error))
       && insert_entry (db, record, error) && sb_sqlite_db_exec_sql (db, "COMMIT", error))
     return TRUE;
   sb_sqlite_db_rollback_quietly (db);

@@ -381,12 +381,13 @@ static gboolean
 sb_sqlite_store_session_put (SbStore *store,
                              const char *token_hash,
                              const char *username,
+                             gint64 account_generation,
                              gint64 created_at_ms,
                              gint64 expires_at_ms,
                              GError **error)
 {
-  return sb_sqlite_sessions_put (SB_SQLITE_STORE (store)->db, token_hash, username, created_at_ms,
-                                 expires_at_ms, error);
+  return sb_sqlite_sessions_put (SB_SQLITE_STORE (store)->db, token_hash, username,
+                                 account_generation, created_at_ms, expires_at_ms, error);
 }
 
 static SbSessionRecord *
@@ -417,11 +418,12 @@ static gboolean
 sb_sqlite_store_audit_sign_in (SbStore *store,
                                const SbAuditRecord *record,
                                const char *token_hash,
+                               gint64 account_generation,
                                gint64 expires_at_ms,
                                GError **error)
 {
-  return sb_sqlite_audit_sign_in (SB_SQLITE_STORE (store)->db, record, token_hash, expires_at_ms,
-                                  error);
+  return sb_sqlite_audit_sign_in (SB_SQLITE_STORE (store)->db, record, token_hash,
+                                  account_generation, expires_at_ms, error);
 }
 
 static void

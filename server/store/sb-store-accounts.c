@@ -26,8 +26,12 @@ sb_account_record_new (const char *username,
 SbAccountRecord *
 sb_account_record_copy (const SbAccountRecord *record)
 {
-  return sb_account_record_new (record->username, record->role, record->password_hash,
-                                record->disabled, record->created_at_ms);
+  SbAccountRecord *copy
+      = sb_account_record_new (record->username, record->role, record->password_hash,
+                               record->disabled, record->created_at_ms);
+
+  copy->generation = record->generation;
+  return copy;
 }
 
 void
@@ -108,6 +112,7 @@ gboolean
 sb_store_session_put (SbStore *self,
                       const char *token_hash,
                       const char *username,
+                      gint64 account_generation,
                       gint64 created_at_ms,
                       gint64 expires_at_ms,
                       GError **error)
@@ -119,7 +124,8 @@ sb_store_session_put (SbStore *self,
   SbStoreInterface *iface = SB_STORE_GET_IFACE (self);
   if (iface->session_put == NULL)
     return unsupported (error);
-  return iface->session_put (self, token_hash, username, created_at_ms, expires_at_ms, error);
+  return iface->session_put (self, token_hash, username, account_generation, created_at_ms,
+                             expires_at_ms, error);
 }
 
 SbSessionRecord *

@@ -23,6 +23,10 @@ struct _SbAccountRecord
   char *password_hash; /* Argon2id string; "" for an account that cannot sign in (legacy) */
   gboolean disabled;
   gint64 created_at_ms;
+  /* Read from the store (ignored by sb_store_account_put): a number that changes with every
+   * change of the account, so that a session is recorded only for the account as it was when the
+   * password was checked (sb_store_session_put). */
+  gint64 generation;
 };
 
 struct _SbSessionRecord
@@ -60,11 +64,16 @@ SbAccountRecord *sb_store_account_get (SbStore *self, const char *username, GErr
 G_GNUC_WARN_UNUSED_RESULT
 GPtrArray *sb_store_account_list (SbStore *self, GError **error);
 
-/* Records a new session of username (which must exist) under the token's hash. */
+/* Records a new session of username under the token's hash, in one atomic step with the check
+ * that the account is still at account_generation (SbAccountRecord.generation, as read before the
+ * password was verified) and not disabled: otherwise SB_STORE_ERROR_CHANGED and no session (a
+ * password change or a disabling between the read and this write must not let a sign-in with
+ * the old state through). */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_store_session_put (SbStore *self,
                                const char *token_hash,
                                const char *username,
+                               gint64 account_generation,
                                gint64 created_at_ms,
                                gint64 expires_at_ms,
                                GError **error);

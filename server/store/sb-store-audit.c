@@ -26,6 +26,7 @@ gboolean
 sb_store_audit_sign_in (SbStore *self,
                         const SbAuditRecord *record,
                         const char *token_hash,
+                        gint64 account_generation,
                         gint64 expires_at_ms,
                         GError **error)
 {
@@ -41,5 +42,5 @@ sb_store_audit_sign_in (SbStore *self,
       g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED, "This store keeps no audit trail");
       return FALSE;
     }
-  return iface->audit_sign_in (self, record, token_hash, expires_at_ms, error);
+  return iface->audit_sign_in (self, record, token_hash, account_generation, expires_at_ms, error);
 }

@@ -16,11 +16,14 @@ GPtrArray *sb_store_audit_list (SbStore *self, const SbAuditQuery *query, GError
 /* Records a sign-in (record: event "", action sign_in or sign_in_failed). With token_hash, the
  * session it began (record->account's, from record->at_ms to expires_at_ms) is recorded too, in
  * the same transaction in SQLite; in MongoDB, whose account writes are single-document writes
- * outside transactions (sb-mongo-accounts.c), the session first, then the entry. */
+ * outside transactions (sb-mongo-accounts.c), the session first, then the entry. The session is
+ * recorded only if the account is still at account_generation and enabled, as
+ * sb_store_session_put () does (SB_STORE_ERROR_CHANGED otherwise, and no entry). */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_store_audit_sign_in (SbStore *self,
                                  const SbAuditRecord *record,
                                  const char *token_hash,
+                                 gint64 account_generation,
                                  gint64 expires_at_ms,
                                  GError **error);
 

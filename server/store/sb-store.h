@@ -23,6 +23,7 @@ typedef enum
   SB_STORE_ERROR_INVALID_URI,
   SB_STORE_ERROR_TOO_OLD, /* changes_since: the log no longer reaches back that far */
   SB_STORE_ERROR_AHEAD,   /* changes_since: since_version is newer than the event's version */
+  SB_STORE_ERROR_CHANGED, /* session_put: the account changed (or was disabled) since it was read */
 } SbStoreErrorCode;
 
 typedef struct
@@ -91,6 +92,7 @@ struct _SbStoreInterface
   gboolean (*session_put) (SbStore *self,
                            const char *token_hash,
                            const char *username,
+                           gint64 account_generation,
                            gint64 created_at_ms,
                            gint64 expires_at_ms,
                            GError **error);
@@ -103,6 +105,7 @@ struct _SbStoreInterface
   gboolean (*audit_sign_in) (SbStore *self,
                              const SbAuditRecord *record,
                              const char *token_hash,
+                             gint64 account_generation,
                              gint64 expires_at_ms,
                              GError **error);
 };

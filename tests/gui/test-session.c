@@ -143,6 +143,44 @@ test_refusals (void)
   g_assert_null (keyring_test_lookup (SERVER, "dora"));
 }
 
+/* `unavailable` or `rate_limited` to a sign_in: the server decided nothing (its store failing),
+ * so neither the typed password nor the remembered token is dropped (review finding 4). */
+static void
+test_unavailable_keeps_credentials (void)
+{
+  g_autoptr (SbSession) first = sb_session_new (SERVER);
+  g_autoptr (SbSession) later = sb_session_new (SERVER);
+
+  sb_session_begin_sign_in (first, "erin", "typed once", TRUE);
+  sb_session_refused (first, "unavailable", 0);
+  g_assert_cmpint (sb_session_get_state (first), ==, SB_SESSION_SIGNING_IN);
+  g_assert_cmpstr (sb_session_get_refusal (first), ==, "unavailable");
+  assert_credentials (first, "erin", "typed once", NULL);
+  sb_session_refused (first, "rate_limited", 1000);
+  g_assert_cmpint (sb_session_get_retry_after_ms (first), ==, 1000);
+  assert_credentials (first, "erin", "typed once", NULL);
+  sb_session_signed_in (first, "erin", "clerk", "sbt_erin");
+  g_assert_null (sb_session_get_refusal (first));
+  assert_keyring_becomes ("erin", "sbt_erin");
+
+  /* The next start signs in with the remembered token; the server cannot check it yet. */
+  restore (later, "erin");
+  assert_credentials (later, NULL, NULL, "sbt_erin");
+  sb_session_refused (later, "unavailable", 0);
+  g_assert_cmpint (sb_session_get_state (later), ==, SB_SESSION_SIGNING_IN);
+  assert_credentials (later, NULL, NULL, "sbt_erin");
+  /* Still remembered: a keyring delete would have run by now (the lookup iterates the loop). */
+  assert_keyring_becomes ("erin", "sbt_erin");
+  g_usleep (200000);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  {
+    g_autofree char *token = keyring_test_lookup (SERVER, "erin");
+
+    g_assert_cmpstr (token, ==, "sbt_erin");
+  }
+}
+
 static void
 test_sign_out (void)
 {
@@ -179,6 +217,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/remember-across-restart", test_remember_across_restart);
   g_test_add_func ("/session/without-remember", test_without_remember);
   g_test_add_func ("/session/refusals", test_refusals);
+  g_test_add_func ("/session/unavailable-keeps-credentials", test_unavailable_keeps_credentials);
   g_test_add_func ("/session/sign-out", test_sign_out);
   return g_test_run ();
 }

@@ -17,6 +17,8 @@ test_refusals (void)
   g_autofree char *revoked = sb_sign_in_page_describe_refusal ("revoked", 0);
   g_autofree char *required = sb_sign_in_page_describe_refusal ("required", 0);
   g_autofree char *future = sb_sign_in_page_describe_refusal ("some_new_reason", 0);
+  g_autofree char *unavailable = sb_sign_in_page_describe_refusal ("unavailable", 0);
+  g_autofree char *busy = sb_sign_in_page_describe_refusal ("rate_limited", 1000);
 
   g_assert_cmpstr (bad, ==, "Wrong username or password.");
   /* The time left, rounded up to whole minutes. */
@@ -29,6 +31,9 @@ test_refusals (void)
   g_assert_nonnull (strstr (revoked, "signed out"));
   g_assert_cmpstr (required, ==, "Please sign in.");
   g_assert_cmpstr (future, ==, "Please sign in.");
+  /* Not a refusal: the app tries again by itself (review finding 4). */
+  g_assert_nonnull (strstr (unavailable, "Trying again"));
+  g_assert_nonnull (strstr (busy, "Trying again"));
 }
 
 int

@@ -14,7 +14,7 @@ import ssl
 import subprocess
 import time
 
-from sbtest import (EVENT, SERVER, START_TIMEOUT, Client, Server, check, finish,
+from sbtest import (make_self_signed, EVENT, SERVER, START_TIMEOUT, Client, Server, check, finish,
                     insecure_ssl_context, run, venue_free_seat_ids)
 
 DEADLINE = 30
@@ -208,7 +208,22 @@ def tls_on_every_address():
         check(server.stop() == 0, "exit status")
 
 
+def mismatched_key():
+    """A certificate with another certificate's key: refused at start with a clear message
+    (it used to start, then fail every handshake; security review, finding 8)."""
+    with Server() as server:
+        server.create_event()
+        cert_a, _ = make_self_signed(server.tmpdir, "a")
+        _, key_b = make_self_signed(server.tmpdir, "b")
+        refused = subprocess.run([SERVER, "--listen=127.0.0.1", "--port=0", "--store=" + server.store,
+                                  "--tls-certificate=" + cert_a, "--tls-key=" + key_b],
+                                 capture_output=True, text=True, timeout=START_TIMEOUT)
+        check(refused.returncode == 1 and "does not match" in refused.stderr,
+              "a mismatched key was accepted: %d %s" % (refused.returncode, refused.stderr))
+
+
 async def main():
+    mismatched_key()
     await tls_server_works()
     stalled_handshakes()
     plaintext_rule()

@@ -314,6 +314,14 @@ test_unsubscribed_and_pong (void)
                       SB_MESSAGE_READ_ERROR_INVALID, "pong.server_time");
   assert_parse_fails ("{\"type\":\"unsubscribed\",\"re\":\"9\",\"event\":7}",
                       SB_MESSAGE_READ_ERROR_INVALID, "unsubscribed.event");
+
+  /* Unasked, when the connection's session ended (review finding 3): "re" is null. */
+  g_string_truncate (out, 0);
+  sb_unsubscribed_message_write (out, NULL, "opening");
+  g_assert_cmpstr (out->str, ==, "{\"type\":\"unsubscribed\",\"re\":null,\"event\":\"opening\"}");
+  g_autoptr (SbMessage) unasked = parse_ok (out);
+  g_assert_cmpint (unasked->type, ==, SB_MESSAGE_UNSUBSCRIBED);
+  g_assert_null (unasked->re);
 }
 
 static void

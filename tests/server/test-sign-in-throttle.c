@@ -1,5 +1,8 @@
 /* test-sign-in-throttle.c: failed sign-ins slowed, counted per account and per address, locked
  * out and let in again (server/sb-sign-in-throttle.c). The clock is passed in: no sleeping. */
+#include <string.h>
+
+#include "sb-metrics.h"
 #include "sb-sign-in-throttle.h"
 
 static SbSignInThrottle *
@@ -63,6 +66,92 @@ test_account_lockout_and_end (void)
   sb_sign_in_throttle_failure (throttle, "anna", "10.0.0.1", now + 5 + lock_ms, &locked);
   g_assert_cmpint (locked, ==, 0);
   g_assert_cmpint (sb_sign_in_throttle_check (throttle, "anna", NULL, now + 6 + lock_ms), ==, 0);
+}
+
+/* What the authenticator lets run at once (review finding 2): the failures still allowed, 0 when
+ * locked, and all of them again once the window or the lock has passed. */
+static void
+test_failures_left (void)
+{
+  g_autoptr (SbSignInThrottle) throttle = new_throttle ();
+  const gint64 window = 15 * 60 * 1000;
+  guint account_left = 0, address_left = 0;
+  gint64 locked = 0;
+
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1000, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 5);
+  g_assert_cmpuint (address_left, ==, 20);
+  sb_sign_in_throttle_failures_left (throttle, NULL, "10.0.0.1", 1000, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, G_MAXUINT);
+
+  for (guint i = 0; i < 3; i++)
+    sb_sign_in_throttle_failure (throttle, "anna", "10.0.0.1", 1000 + i, &locked);
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1010, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 2);
+  g_assert_cmpuint (address_left, ==, 17);
+  /* The window passes: all of them again. */
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1000 + window, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 5);
+  g_assert_cmpuint (address_left, ==, 20);
+
+  for (guint i = 0; i < 2; i++)
+    sb_sign_in_throttle_failure (throttle, "anna", "10.0.0.1", 1003 + i, &locked);
+  g_assert_cmpint (locked, >, 0);
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1010, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 0);
+  g_assert_cmpuint (address_left, ==, 15);
+  sb_sign_in_throttle_failures_left (throttle, "anna", "10.0.0.1", 1004 + window, &account_left,
+                                     &address_left);
+  g_assert_cmpuint (account_left, ==, 5);
+}
+
+typedef struct
+{
+  SbSignInThrottle *throttle;
+  gint64 now_ms;
+} GaugeClock;
+
+static guint
+count_locked (gpointer user_data)
+{
+  GaugeClock *clock = user_data;
+
+  return sb_sign_in_throttle_count_locked_accounts (clock->throttle, clock->now_ms);
+}
+
+/* seatbook_accounts_locked is counted when /metrics is rendered, so it falls when a lock ends by
+ * itself, with no failure after it (review finding 11: it was set only at failures). */
+static void
+test_locked_gauge_follows_the_clock (void)
+{
+  g_autoptr (SbSignInThrottle) throttle = new_throttle ();
+  g_autoptr (SbMetrics) metrics = sb_metrics_new ();
+  GaugeClock clock = { throttle, 1000 };
+  SbStoreWorkerStats stats;
+  gint64 locked = 0;
+
+  memset (&stats, 0, sizeof stats);
+  sb_metrics_set_accounts_locked_func (metrics, count_locked, &clock);
+  for (guint i = 0; i < 5; i++)
+    sb_sign_in_throttle_failure (throttle, "anna", NULL, clock.now_ms + i, &locked);
+  g_assert_cmpint (locked, >, 0);
+  {
+    g_autofree char *text = sb_metrics_render (metrics, &stats);
+
+    g_assert_nonnull (strstr (text, "\nseatbook_accounts_locked 1\n"));
+  }
+  clock.now_ms += 15 * 60 * 1000 + 10;
+  {
+    g_autofree char *text = sb_metrics_render (metrics, &stats);
+
+    g_assert_nonnull (strstr (text, "\nseatbook_accounts_locked 0\n"));
+  }
+  sb_metrics_set_accounts_locked_func (metrics, NULL, NULL);
 }
 
 static void
@@ -131,6 +220,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sign-in-throttle/delays", test_delays_grow_and_cap);
   g_test_add_func ("/sign-in-throttle/account-lockout", test_account_lockout_and_end);
   g_test_add_func ("/sign-in-throttle/window", test_window_forgets);
+  g_test_add_func ("/sign-in-throttle/failures-left", test_failures_left);
+  g_test_add_func ("/sign-in-throttle/locked-gauge", test_locked_gauge_follows_the_clock);
   g_test_add_func ("/sign-in-throttle/success", test_success_clears_account_not_address);
   g_test_add_func ("/sign-in-throttle/many-addresses", test_many_addresses_bounded);
   return g_test_run ();

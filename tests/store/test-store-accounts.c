@@ -170,6 +170,28 @@ get_session (Fixture *f, const char *hash)
   return session;
 }
 
+/* The account's generation as a sign-in reads it before checking the password. */
+static gint64
+generation (Fixture *f, const char *username)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbAccountRecord) account = sb_store_account_get (f->store, username, &error);
+
+  g_assert_no_error (error);
+  return account->generation;
+}
+
+static gboolean
+put_session (Fixture *f, const char *hash, const char *username, gint64 created_at_ms)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = sb_store_session_put (f->store, hash, username, generation (f, username),
+                                      created_at_ms, created_at_ms + 3600 * 1000, &error);
+
+  g_assert_no_error (error);
+  return ok;
+}
+
 static void
 test_sessions (Fixture *f, gconstpointer data)
 {
@@ -182,9 +204,7 @@ test_sessions (Fixture *f, gconstpointer data)
   gint64 before;
 
   add_account (f, f->anna, SB_ROLE_MANAGER, "h");
-  g_assert_true (
-      sb_store_session_put (f->store, hash, f->anna, f->now, f->now + 3600 * 1000, &error));
-  g_assert_no_error (error);
+  g_assert_true (put_session (f, hash, f->anna, f->now));
 
   session = get_session (f, hash);
   g_assert_cmpstr (session->username, ==, f->anna);
@@ -224,11 +244,8 @@ test_change_revokes (Fixture *f, gconstpointer data)
 
   add_account (f, f->anna, SB_ROLE_CLERK, "h1");
   add_account (f, f->ben, SB_ROLE_CLERK, "h1");
-  g_assert_true (sb_store_session_put (f->store, anna_hash, f->anna, f->now + 1,
-                                       f->now + 3600 * 1000, &error));
-  g_assert_true (
-      sb_store_session_put (f->store, hash_b, f->ben, f->now + 1, f->now + 3600 * 1000, &error));
-  g_assert_no_error (error);
+  g_assert_true (put_session (f, anna_hash, f->anna, f->now + 1));
+  g_assert_true (put_session (f, hash_b, f->ben, f->now + 1));
 
   anna = sb_store_account_get (f->store, f->anna, &error);
   g_assert_no_error (error);
@@ -249,12 +266,75 @@ test_change_revokes (Fixture *f, gconstpointer data)
 
   session_a = get_session (f, anna_hash);
   session_b = get_session (f, hash_b);
+  g_assert_cmpint (session_a->expires_at_ms, ==, f->now + 1 + 3600 * 1000);
   g_assert_true (session_a->revoked);
   g_assert_false (session_b->revoked);
   if (g_str_equal (change, "disable"))
     g_assert_true (session_a->disabled);
   if (g_str_equal (change, "set-role"))
     g_assert_cmpint (session_a->role, ==, SB_ROLE_MANAGER);
+}
+
+/* A sign-in reads the account, checks the password (tens of ms), then records the session: a new
+ * password, role or disabling in between (another process's `user …`, which revokes the sessions
+ * it finds) must not let a session of the old state be recorded (review finding 1). The change
+ * comes in the same millisecond as the account was made, as it can on a fast machine. */
+static void
+test_session_put_after_change (Fixture *f, gconstpointer data)
+{
+  const char *change = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = sb_session_token_new ();
+  g_autofree char *hash = sb_session_token_hash (token);
+  g_autofree char *token_2 = sb_session_token_new ();
+  g_autofree char *hash_2 = sb_session_token_hash (token_2);
+  g_autoptr (SbAccountRecord) read = NULL;
+  g_autoptr (SbSessionRecord) missing = NULL;
+  g_autoptr (SbSessionRecord) session = NULL;
+
+  add_account (f, f->anna, SB_ROLE_CLERK, "h1");
+  read = sb_store_account_get (f->store, f->anna, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr (SbAccountRecord) changed = sb_account_record_copy (read);
+
+    if (g_str_equal (change, "passwd"))
+      {
+        g_free (changed->password_hash);
+        changed->password_hash = g_strdup ("h2");
+      }
+    else
+      changed->disabled = TRUE;
+    g_assert_true (sb_store_account_put (f->store, changed, FALSE, f->now, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_false (sb_store_session_put (f->store, hash, f->anna, read->generation, f->now,
+                                        f->now + 3600 * 1000, &error));
+  g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_CHANGED);
+  g_clear_error (&error);
+  /* Nothing usable was left behind. */
+  missing = sb_store_session_get (f->store, hash, &error);
+  if (missing != NULL)
+    g_assert_true (missing->revoked);
+  else
+    g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Read again: a new password is accepted, a disabled account still is not. */
+  if (g_str_equal (change, "passwd"))
+    {
+      g_assert_true (put_session (f, hash_2, f->anna, f->now));
+      session = get_session (f, hash_2);
+      g_assert_false (session->revoked);
+    }
+  else
+    {
+      g_assert_false (sb_store_session_put (f->store, hash_2, f->anna, generation (f, f->anna),
+                                            f->now, f->now + 3600 * 1000, &error));
+      g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_CHANGED);
+    }
 }
 
 /* An SQLite database of schema version 1 (before accounts) keeps its holds and bookings, now
@@ -343,6 +423,8 @@ main (int argc, char **argv)
   ADD ("passwd-revokes", test_change_revokes, "passwd");
   ADD ("set-role-revokes", test_change_revokes, "set-role");
   ADD ("disable-revokes", test_change_revokes, "disable");
+  ADD ("passwd-during-sign-in", test_session_put_after_change, "passwd");
+  ADD ("disable-during-sign-in", test_session_put_after_change, "disable");
   ADD ("sqlite-migration", test_sqlite_migration, NULL);
 
   return g_test_run ();

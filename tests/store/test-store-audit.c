@@ -382,6 +382,7 @@ test_sign_in (Fixture *f, gconstpointer data)
   g_autoptr (SbAuditRecord) failed
       = sb_audit_record_new ("", f->now + 1, f->ben, f->desk2, "sign_in_failed", NULL, NULL, NULL,
                              "password, bad_credentials, from ::1");
+  g_autoptr (SbAccountRecord) stored = NULL;
   g_autoptr (SbSessionRecord) session = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GError) error = NULL;
@@ -390,9 +391,12 @@ test_sign_in (Fixture *f, gconstpointer data)
 
   g_assert_true (sb_store_account_put (f->store, account, TRUE, f->now, &error));
   g_assert_no_error (error);
-  g_assert_true (sb_store_audit_sign_in (f->store, ok, hash, f->now + 60000, &error));
+  stored = sb_store_account_get (f->store, f->anna, &error);
   g_assert_no_error (error);
-  g_assert_true (sb_store_audit_sign_in (f->store, failed, NULL, 0, &error));
+  g_assert_true (
+      sb_store_audit_sign_in (f->store, ok, hash, stored->generation, f->now + 60000, &error));
+  g_assert_no_error (error);
+  g_assert_true (sb_store_audit_sign_in (f->store, failed, NULL, 0, 0, &error));
   g_assert_no_error (error);
 
   session = sb_store_session_get (f->store, hash, &error);
