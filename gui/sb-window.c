@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-protocol.h"
+#include "sb-startup-trace.h"
 #include "sb-util.h"
 #include "sb-window-private.h"
 
@@ -455,6 +456,8 @@ snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, GPtrArray *se
   gtk_stack_set_visible_child_name (self->main_stack, "map");
   update_panel (self);
   update_open_event_free (self);
+  sb_startup_trace_map_shown (GTK_WIDGET (self->seat_map),
+                              sb_seat_map_get_n_seats (self->seat_map));
 }
 
 static void
