@@ -145,6 +145,8 @@ sb_application_startup (GApplication *application)
     { "win.release", { "<Control>r", NULL } },
     { "win.seat-history", { "<Control>i", NULL } },
     { "win.refresh-events", { "F5", NULL } },
+    { "win.show-panel", { "F9", NULL } },
+    { "win.show-events", { "<Shift>F9", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

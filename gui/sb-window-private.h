@@ -12,7 +12,6 @@ struct _SbWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
   GtkWidget *banner;
   GtkLabel *banner_label;
@@ -42,6 +41,12 @@ struct _SbWindow
   GtkLabel *account_label;
   GtkWidget *release_button;
   GtkWidget *history_button;
+  AdwFlap *events_flap;
+  AdwFlap *panel_flap;
+  GtkWidget *events_toggle;
+  GtkWidget *panel_toggle;
+  guint fold_toggles_source;
+  AdwFlap *focus_flap; /* shown by the keyboard: its child takes the focus once it slides in */
 
   GSettings *settings;
   SbDesk *desk;
@@ -82,6 +87,11 @@ void _sb_window_other_hold_activated (SbWindow *self, GtkListBoxRow *row);
 void _sb_window_actions_init (SbWindow *self);
 /* Enables the actions that make sense now. */
 void _sb_window_actions_update (SbWindow *self);
+
+/* sb-window-fold.c */
+
+/* The win.show-events and win.show-panel actions of the folded side panels. */
+void _sb_window_fold_init (SbWindow *self);
 
 /* sb-window-account.c */
 
