@@ -261,9 +261,14 @@ sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         }
       else
         {
+          /* Low in the seat, not across its middle: once the map is zoomed in enough, the seat
+           * number is drawn on top of it (raised a little, see sb-seat-labels.c) and a bar
+           * through the middle struck it out. */
+          float bar_height = mark_size / 3;
+
           graphene_rect_init (&mark, fill_bounds.origin.x + fill_bounds.size.width * 0.2f,
-                              (height - mark_size / 2) / 2, fill_bounds.size.width * 0.6f,
-                              mark_size / 2);
+                              fill_bounds.origin.y + fill_bounds.size.height * 0.94f - bar_height,
+                              fill_bounds.size.width * 0.6f, bar_height);
           bar.alpha *= 0.8f;
           gtk_snapshot_append_color (snapshot, &bar, &mark);
         }

@@ -183,10 +183,13 @@ paint_seat (guint index, gpointer user_data)
     ink = (GdkRGBA){ 1.0f, 1.0f, 1.0f, 1.0f };
 
   seat_box (paint, seat, &box);
-  /* A symbol takes the number's place: the number is in the tooltip and the accessible name. */
+  /* A symbol takes the number's place: the number is in the tooltip and the accessible name.
+   * A booked seat's number sits higher and smaller, above the bar that marks it booked. */
   draw_text (paint->self, paint->snapshot, symbol != NULL ? symbol : seat->label, FALSE,
-             box.origin.x + box.size.width / 2.0, box.origin.y + box.size.height / 2.0,
-             box.size.width * 0.72, box.size.height * 0.72, &ink);
+             box.origin.x + box.size.width / 2.0,
+             box.origin.y + box.size.height * (status == SB_SEAT_STATUS_BOOKED ? 0.42 : 0.5),
+             box.size.width * 0.72,
+             box.size.height * (status == SB_SEAT_STATUS_BOOKED ? 0.6 : 0.72), &ink);
   return TRUE;
 }
 
