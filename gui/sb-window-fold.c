@@ -80,6 +80,14 @@ flap_changed_cb (AdwFlap *flap, GParamSpec *pspec, SbWindow *self)
     self->fold_toggles_source = g_idle_add (update_toggles, self);
 }
 
+/* Folded, the events list is a way to the map: choosing an event takes it away again. */
+static void
+event_chosen_cb (SbWindow *self, GtkListBoxRow *row)
+{
+  if (row != NULL && adw_flap_get_folded (self->events_flap))
+    adw_flap_set_reveal_flap (self->events_flap, FALSE);
+}
+
 static const GActionEntry fold_actions[] = {
   { "show-panel", NULL, NULL, "false", show_change_state },
   { "show-events", NULL, NULL, "false", show_change_state },
@@ -101,5 +109,7 @@ _sb_window_fold_init (SbWindow *self)
                                self, 0);
       sync_action (self, flaps[i]);
     }
+  g_signal_connect_object (self->events_list, "row-activated", G_CALLBACK (event_chosen_cb), self,
+                           G_CONNECT_SWAPPED);
   update_toggles (self);
 }

@@ -6,7 +6,8 @@ The window is resized as a window manager would (a configure of its X window) to
 map's view gets: at 1600 the events list, the map and the panel of your seats sit side by side;
 at 800 and 360 both sides are folded and the map gets nearly all of it (MIN_FOLDED_SHARE). A folded
 panel must come back: by a real pointer click (XTest) on its header-bar toggle, by Escape away, by
-F9 (the panel) and Shift+F9 (the events list) and back. At 360x640 a seat is chosen on the map,
+F9 (the panel) and Shift+F9 (the events list) and back; choosing an event in the folded list
+takes it away. At 360x640 a seat is chosen on the map,
 the panel opened with the toggle, and Hold and then Book clicked with the pointer: the server must
 have the seat booked.
 
@@ -135,6 +136,14 @@ def test():
                      lambda: inside_window(pointer, events))
             pointer.tap("Escape")
             wait_for("Escape to hide the events at %d" % width,
+                     lambda: not inside_window(pointer, events))
+            # Choosing an event (the open one, again) takes the list away over the map.
+            pointer.click_node(events_toggle)
+            wait_for("the events shown again at %d" % width, lambda: inside_window(pointer, events))
+            row = next(c for c in events.children if c.name == sbgui.EVENT_NAME)
+            wait_for("the event row in the window", lambda: inside_window(pointer, row))
+            pointer.click_node(row)
+            wait_for("choosing an event to hide the events at %d" % width,
                      lambda: not inside_window(pointer, events))
 
         # 360 px: choose a seat, open the panel with its toggle, Hold and Book with the pointer.
