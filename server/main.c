@@ -7,6 +7,7 @@
 
 #include "sb-commands.h"
 #include "sb-server.h"
+#include "sb-audit-commands.h"
 #include "sb-user-commands.h"
 
 static int
@@ -54,6 +55,9 @@ main (int argc, char **argv)
         break;
       case SB_COMMAND_USER:
         ok = sb_command_user (settings, &error);
+        break;
+      case SB_COMMAND_AUDIT:
+        ok = sb_command_audit (settings, &error);
         break;
       case SB_COMMAND_SERVE:
       default:

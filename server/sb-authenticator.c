@@ -9,6 +9,7 @@
 #include "sb-credentials.h"
 #include "sb-sign-in-throttle.h"
 #include "sb-store-accounts.h"
+#include "sb-store-audit.h"
 
 #define REVISION_POLL_SECONDS 1
 #define VERIFY_THREADS 2
@@ -56,8 +57,10 @@ typedef struct
   char *password; /* wiped when freed */
   char *token;    /* wiped when freed */
   char *address;
+  char *desk;
   SbAccountRecord *account;
   gboolean verified;
+  gboolean audited; /* its entry was written with its session */
 } Attempt;
 
 static void
@@ -69,6 +72,7 @@ attempt_free (Attempt *attempt)
   sb_secret_free (attempt->password);
   sb_secret_free (attempt->token);
   g_free (attempt->address);
+  g_free (attempt->desk);
   g_clear_pointer (&attempt->account, sb_account_record_free);
   g_free (attempt);
 }
@@ -83,12 +87,54 @@ outcome_new (Attempt *attempt, SbSignInResult result)
   return outcome;
 }
 
+/* The audit entry of a sign-in (docs/protocol.md, audit_log): the account signed in, or the name
+ * tried ("" for an unknown token); the detail says how, or why not, and from where. */
+static SbAuditRecord *
+sign_in_record (Attempt *attempt, SbSignInResult result, const char *username, gint64 at_ms)
+{
+  static const char *const reasons[SB_SIGN_IN_N_RESULTS] = {
+    [SB_SIGN_IN_OK] = "ok",           [SB_SIGN_IN_BAD_CREDENTIALS] = "bad_credentials",
+    [SB_SIGN_IN_LOCKED] = "locked",   [SB_SIGN_IN_DISABLED] = "disabled",
+    [SB_SIGN_IN_EXPIRED] = "expired", [SB_SIGN_IN_REVOKED] = "revoked",
+  };
+  g_autofree char *detail
+      = g_strdup_printf ("%s%s, from %s", attempt->token != NULL ? "token, " : "password, ",
+                         reasons[result], attempt->address != NULL ? attempt->address : "?");
+
+  return sb_audit_record_new ("", at_ms, username != NULL ? username : "", attempt->desk,
+                              result == SB_SIGN_IN_OK ? "sign_in" : "sign_in_failed", NULL, NULL,
+                              NULL, detail);
+}
+
+static gpointer
+audit_run (SbStore *store, gpointer job_data, GError **error)
+{
+  return sb_store_audit_sign_in (store, job_data, NULL, 0, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+on_audited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (sb_store_worker_call_finish (SB_STORE_WORKER (source), result, &error) == NULL)
+    g_warning ("Cannot record a sign-in in the audit trail: %s", error->message);
+}
+
 /* Hands the outcome over and ends the attempt. */
 static void
 finish (Attempt *attempt, SbSignInOutcome *outcome)
 {
   SbAuthenticator *self = attempt->self;
 
+  /* A failure changes nothing in the store: its entry is a write of its own. */
+  if (!attempt->audited && !self->stopped)
+    sb_store_worker_call (
+        self->worker, audit_run,
+        sign_in_record (attempt, outcome->result,
+                        outcome->username != NULL ? outcome->username : attempt->username,
+                        sb_now_ms ()),
+        (GDestroyNotify) sb_audit_record_free, on_audited, NULL);
   sb_metrics_count_sign_in (self->metrics, outcome->result);
   if (!self->stopped)
     self->hooks.deliver (attempt->serial, outcome, self->hooks.user_data);
@@ -134,8 +180,7 @@ fail (Attempt *attempt)
 typedef struct
 {
   char *token_hash;
-  char *username;
-  gint64 created_at_ms;
+  SbAuditRecord *record; /* the sign_in entry: account, desk, the session's start */
   gint64 expires_at_ms;
 } SessionJob;
 
@@ -145,7 +190,7 @@ session_job_free (gpointer data)
   SessionJob *job = data;
 
   g_free (job->token_hash);
-  g_free (job->username);
+  sb_audit_record_free (job->record);
   g_free (job);
 }
 
@@ -154,8 +199,8 @@ put_session_run (SbStore *store, gpointer job_data, GError **error)
 {
   SessionJob *job = job_data;
 
-  if (!sb_store_session_put (store, job->token_hash, job->username, job->created_at_ms,
-                             job->expires_at_ms, error))
+  /* The session and its audit entry in one store call (one transaction in SQLite). */
+  if (!sb_store_audit_sign_in (store, job->record, job->token_hash, job->expires_at_ms, error))
     return NULL;
   return GINT_TO_POINTER (1);
 }
@@ -177,6 +222,7 @@ on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The store failed: the client may retry; nothing was granted. */
       g_warning ("Cannot record a session for %s: %s", put->attempt->username, error->message);
       put->outcome->result = SB_SIGN_IN_BAD_CREDENTIALS;
+      put->attempt->audited = FALSE; /* the failure gets an entry of its own */
       g_clear_pointer (&put->outcome->token, sb_secret_free);
       g_clear_pointer (&put->outcome->token_hash, g_free);
       g_clear_pointer (&put->outcome->username, g_free);
@@ -205,9 +251,9 @@ grant (Attempt *attempt)
   outcome->expires_at_ms = now_ms + self->session_ms;
 
   job->token_hash = g_strdup (outcome->token_hash);
-  job->username = g_strdup (outcome->username);
-  job->created_at_ms = now_ms;
+  job->record = sign_in_record (attempt, SB_SIGN_IN_OK, outcome->username, now_ms);
   job->expires_at_ms = outcome->expires_at_ms;
+  attempt->audited = TRUE;
   put->attempt = attempt;
   put->outcome = outcome;
   sb_store_worker_call (self->worker, put_session_run, job, session_job_free, on_session_put, put);
@@ -334,7 +380,8 @@ sb_authenticator_sign_in (SbAuthenticator *self,
                           const char *username,
                           const char *password,
                           const char *token,
-                          const char *address)
+                          const char *address,
+                          const char *desk)
 {
   g_return_if_fail (SB_IS_AUTHENTICATOR (self));
   g_return_if_fail ((token != NULL) != (username != NULL && password != NULL));
@@ -349,6 +396,7 @@ sb_authenticator_sign_in (SbAuthenticator *self,
   attempt->password = g_strdup (password);
   attempt->token = g_strdup (token);
   attempt->address = g_strdup (address);
+  attempt->desk = g_strdup (desk);
 
   /* A locked account or address is refused without looking at the password. */
   locked_ms = sb_sign_in_throttle_check (self->throttle, username, address, sb_now_ms ());

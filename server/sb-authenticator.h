@@ -51,14 +51,17 @@ SbAuthenticator *sb_authenticator_new (SbStoreWorker *worker,
                                        double session_hours,
                                        const SbAuthenticatorHooks *hooks);
 
-/* A sign-in by password (token NULL) or by token (username and password NULL) from address. */
+/* A sign-in by password (token NULL) or by token (username and password NULL) from address and
+ * desk (the client_id). Every outcome is recorded in the audit trail (event "", sign_in or
+ * sign_in_failed), the session of a password sign-in with its entry. */
 void sb_authenticator_sign_in (SbAuthenticator *self,
                                guint64 serial,
                                const char *request_id,
                                const char *username,
                                const char *password,
                                const char *token,
-                               const char *address);
+                               const char *address,
+                               const char *desk);
 
 /* Revokes a session (sign_out); fire and forget. */
 void sb_authenticator_sign_out (SbAuthenticator *self, const char *token_hash);

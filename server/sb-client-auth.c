@@ -154,7 +154,7 @@ sb_client_auth_sign_in (SbClient *client, const SbRequest *request)
   auth->signing_in = TRUE;
   address = peer_address (client);
   hooks->sign_in (sb_client_get_serial (client), request->id, request->username, request->password,
-                  request->token, address, hooks->user_data);
+                  request->token, address, sb_client_get_client_id (client), hooks->user_data);
 }
 
 void
@@ -195,7 +195,6 @@ sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *taken)
   auth->token_hash = g_strdup (outcome->token_hash);
   auth->expires_at_ms = outcome->expires_at_ms;
 
-  const char *client_id = sb_client_get_client_id (client);
   const SbClientHooks *hooks = _sb_client_get_hooks (client);
   GPtrArray *events = hooks->get_events (hooks->user_data);
   gint64 now_ms = sb_now_ms ();
@@ -203,8 +202,9 @@ sb_client_finish_sign_in (SbClient *client, SbSignInOutcome *taken)
 
   sb_signed_in_message_write_begin (out, outcome->request_id, outcome->username, outcome->role,
                                     outcome->token, outcome->expires_at_ms, now_ms);
-  for (guint i = 0; client_id != NULL && i < events->len; i++)
-    sb_live_event_append_client_holds (g_ptr_array_index (events, i), out, client_id, now_ms);
+  /* The account's holds in every event, from whichever desk. */
+  for (guint i = 0; i < events->len; i++)
+    sb_live_event_append_account_holds (g_ptr_array_index (events, i), out, auth->username, now_ms);
   sb_signed_in_message_write_end (out);
   sb_client_send_text (client, g_string_free (out, FALSE));
   sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_SIGN_IN, SB_ERROR_NONE);

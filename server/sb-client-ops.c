@@ -200,6 +200,8 @@ static SbOp *
 new_op (SbClient *self, SbOpKind kind, SbRequest *request, const char *event_id)
 {
   SbOp *op = sb_op_new (kind, event_id, sb_client_get_client_id (self), request->id);
+  /* Signed in: the hold or booking is the account's, whichever desk it came from. */
+  op->account = g_strdup (_sb_client_get_auth (self)->username);
 
   op->now_ms = sb_now_ms ();
   op->user_data = GSIZE_TO_POINTER ((gsize) sb_client_get_serial (self));

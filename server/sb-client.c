@@ -6,6 +6,7 @@
 
 #include "sb-client-private.h"
 
+#include "sb-client-audit.h"
 #include "sb-client-auth.h"
 
 #include <stdio.h>
@@ -460,12 +461,14 @@ handle_subscribe (SbClient *self, SbRequest *request)
   gint64 version = sb_live_event_get_version (event);
   GPtrArray *reply;
   if (request->since < 0)
-    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, NULL);
+    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, self->auth.username,
+                                          NULL);
   else if (request->since > version)
-    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, "since_ahead");
+    reply = sb_live_event_build_snapshot (event, request->id, self->client_id, self->auth.username,
+                                          "since_ahead");
   else if (sb_live_event_can_replay (event, request->since))
-    reply = one_part (
-        sb_live_event_build_replay (event, request->id, request->since, NULL, self->client_id));
+    reply = one_part (sb_live_event_build_replay (event, request->id, request->since, NULL,
+                                                  self->client_id, self->auth.username));
   else
     {
       /* Older than the ring: the store has the log. The reply comes later; meanwhile this client
@@ -508,12 +511,14 @@ sb_client_finish_subscribe (SbClient *self,
   GPtrArray *reply = NULL;
   char *replay = NULL;
   if (error == NULL)
-    replay = sb_live_event_build_replay (event, request_id, since, changes, self->client_id);
+    replay = sb_live_event_build_replay (event, request_id, since, changes, self->client_id,
+                                         self->auth.username);
   if (replay != NULL)
     reply = one_part (replay);
   /* Too old, or memory and the log no longer join up: the client starts afresh. */
   if (reply == NULL)
-    reply = sb_live_event_build_snapshot (event, request_id, self->client_id, "since_too_old");
+    reply = sb_live_event_build_snapshot (event, request_id, self->client_id, self->auth.username,
+                                          "since_too_old");
   send_subscribed (self, event, SB_REQUEST_SUBSCRIBE, reply);
 }
 
@@ -608,8 +613,7 @@ on_message (SbWsConnection *connection,
         sb_client_auth_sign_out (self, request);
         break;
       case SB_REQUEST_AUDIT:
-        _sb_client_send_error (self, request->type, request->id, SB_ERROR_UNAVAILABLE,
-                               "This server does not record an audit trail yet");
+        sb_client_audit_request (self, request);
         break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);

@@ -2,6 +2,7 @@
  * request dispatch, and a bounded view of what it has not yet received. */
 #pragma once
 
+#include "sb-audit-record.h"
 #include "sb-metrics.h"
 #include "sb-op.h"
 #include "sb-server-config.h"
@@ -35,7 +36,14 @@ typedef struct
                          const char *event_id,
                          gint64 since,
                          gpointer user_data);
-  /* A sign_in (sb-client-auth.c): by password (token NULL) or by token; the outcome goes to
+  /* Reads the audit trail (an `audit` request, sb-client-audit.c); the answer goes to
+   * sb_client_finish_audit () of the client with that serial, if still connected. */
+  void (*fetch_audit) (guint64 client_serial,
+                       const char *request_id,
+                       const SbAuditQuery *query,
+                       gpointer user_data);
+  /* A sign_in (sb-client-auth.c) from desk (the client_id): by password (token NULL) or by
+   * token; the outcome goes to
    * sb_client_finish_sign_in () of the client with that serial, if still connected. */
   void (*sign_in) (guint64 client_serial,
                    const char *request_id,
@@ -43,6 +51,7 @@ typedef struct
                    const char *password,
                    const char *token,
                    const char *address,
+                   const char *desk,
                    gpointer user_data);
   /* sign_out: the session is revoked in the store. */
   void (*sign_out) (const char *token_hash, gpointer user_data);
@@ -87,5 +96,13 @@ void sb_client_finish_subscribe (SbClient *self,
                                  gint64 since,
                                  GPtrArray *changes,
                                  const GError *error);
+
+/* The audit trail an `audit` request asked for came back (records: SbAuditRecord array, oldest
+ * first, or NULL with error); sb-client-audit.c. */
+void sb_client_finish_audit (SbClient *self,
+                             const char *request_id,
+                             const char *event_id,
+                             GPtrArray *records,
+                             const GError *error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-audit-record.h"
 #include "sb-protocol.h"
 
 struct _SbServerConfig
@@ -40,6 +41,8 @@ sb_server_config_finalize (GObject *object)
   g_free (self->settings.user_name);
   g_free (self->settings.user_role);
   g_free (self->settings.password_file);
+  g_free (self->settings.audit_seat);
+  g_free (self->settings.audit_booking);
 
   G_OBJECT_CLASS (sb_server_config_parent_class)->finalize (object);
 }
@@ -421,6 +424,12 @@ typedef struct
   char *orphan_rule;
   char *role;
   char *password_file;
+  char *event;
+  char *since;
+  char *seat;
+  char *booking;
+  char *limit;
+  char *format;
 } CommandLine;
 
 static void
@@ -453,6 +462,68 @@ command_line_clear (CommandLine *cl)
   g_free (cl->orphan_rule);
   g_free (cl->role);
   g_free (cl->password_file);
+  g_free (cl->event);
+  g_free (cl->since);
+  g_free (cl->seat);
+  g_free (cl->booking);
+  g_free (cl->limit);
+  g_free (cl->format);
+}
+
+/* audit's options: --since as Unix milliseconds or an ISO 8601 date and time (UTC when it names
+ * no zone), --limit 1–1000, --format csv or text. */
+static gboolean
+parse_audit_options (SbServerSettings *s, CommandLine *cl, GError **error)
+{
+  guint64 number;
+
+  if (cl->event == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "audit needs --event");
+      return FALSE;
+    }
+  if (cl->since != NULL
+      && !g_ascii_string_to_unsigned (cl->since, 10, 0, G_MAXINT64, &number, NULL))
+    {
+      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr (GDateTime) date_time = g_date_time_new_from_iso8601 (cl->since, utc);
+
+      if (date_time == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for since: expected Unix milliseconds or an ISO 8601 "
+                       "date and time such as 2025-11-27T19:30:00+01:00",
+                       cl->since);
+          return FALSE;
+        }
+      s->audit_since_ms
+          = g_date_time_to_unix (date_time) * 1000 + g_date_time_get_microsecond (date_time) / 1000;
+    }
+  else if (cl->since != NULL)
+    s->audit_since_ms = (gint64) number;
+  s->audit_limit = SB_AUDIT_MAX_LIMIT;
+  if (cl->limit != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (cl->limit, 10, 1, SB_AUDIT_MAX_LIMIT, &number, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for limit: expected 1 to %d", cl->limit,
+                       SB_AUDIT_MAX_LIMIT);
+          return FALSE;
+        }
+      s->audit_limit = (guint) number;
+    }
+  if (cl->format != NULL && strcmp (cl->format, "csv") != 0 && strcmp (cl->format, "text") != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Invalid value '%s' for format: expected csv or text", cl->format);
+      return FALSE;
+    }
+  s->audit_csv = g_strcmp0 (cl->format, "csv") == 0;
+  s->event_id = g_steal_pointer (&cl->event);
+  s->audit_seat = g_steal_pointer (&cl->seat);
+  s->audit_booking = g_steal_pointer (&cl->booking);
+  return TRUE;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CommandLine, command_line_clear)
@@ -520,6 +591,7 @@ static const char serve_description[]
       "  list-events     list the events of a store (see list-events --help)\n"
       "  user            manage staff accounts: add, passwd, disable, enable, list, set-role\n"
       "                  (see user --help)\n"
+      "  audit           print an event's audit trail (see audit --help)\n"
       "\n"
       "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
       "store,\n"
@@ -555,12 +627,14 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
         s->command = SB_COMMAND_LIST_EVENTS;
       else if (strcmp (command_name, "user") == 0)
         s->command = SB_COMMAND_USER;
+      else if (strcmp (command_name, "audit") == 0)
+        s->command = SB_COMMAND_AUDIT;
       else if (strcmp (command_name, "serve") == 0)
         s->command = SB_COMMAND_SERVE;
       else
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                       "Unknown command '%s' (expected create-event, list-events or user)",
+                       "Unknown command '%s' (expected create-event, list-events, user or audit)",
                        command_name);
           return FALSE;
         }
@@ -645,8 +719,32 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { NULL },
   };
 
+  const GOptionEntry audit_entries[] = {
+    { "event", 0, 0, G_OPTION_ARG_STRING, &cl.event, "The event whose trail to print", "ID" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &cl.since,
+      "Only entries at or after this time: Unix milliseconds or ISO 8601 (UTC unless it says)",
+      "TIME" },
+    { "seat", 0, 0, G_OPTION_ARG_STRING, &cl.seat, "Only entries naming this seat", "SEAT" },
+    { "booking", 0, 0, G_OPTION_ARG_STRING, &cl.booking, "Only entries of this booking",
+      "REFERENCE" },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &cl.limit,
+      "At most the newest N entries (1-1000, default 1000)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &cl.format,
+      "text (default: tab-separated) or csv (RFC 4180, with a header line)", "FORMAT" },
+    { NULL },
+  };
+
   switch (s->command)
     {
+      case SB_COMMAND_AUDIT:
+        context = g_option_context_new ("- print an event's audit trail");
+        g_option_context_set_summary (
+            context, "seatbook-server audit --event=ID [--since=TIME] [--seat=SEAT] "
+                     "[--booking=REFERENCE] [--limit=N] [--format=csv|text]\n"
+                     "Prints one line per entry, oldest first: time (ISO 8601, UTC), account, "
+                     "desk, action, seats, hold, booking, detail.");
+        g_option_context_add_main_entries (context, audit_entries, NULL);
+        break;
       case SB_COMMAND_USER:
         context = g_option_context_new ("ACTION [NAME [ROLE]] - manage staff accounts");
         g_option_context_set_summary (
@@ -754,6 +852,8 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
   if (s->listen == NULL)
     s->listen = g_strdup (s->tls_certificate != NULL ? "0.0.0.0" : "127.0.0.1");
 
+  if (s->command == SB_COMMAND_AUDIT && !parse_audit_options (s, &cl, error))
+    return FALSE;
   if (s->command == SB_COMMAND_CREATE_EVENT)
     {
       if (cl.venue == NULL || cl.id == NULL || cl.name == NULL)

@@ -13,6 +13,7 @@ typedef enum
   SB_COMMAND_CREATE_EVENT,
   SB_COMMAND_LIST_EVENTS,
   SB_COMMAND_USER,
+  SB_COMMAND_AUDIT,
 } SbCommand;
 
 /* The values in force once the config file and the command line have been read. Plain data so
@@ -43,7 +44,7 @@ typedef struct
 
   /* create-event */
   char *venue_file;
-  char *event_id;
+  char *event_id; /* also audit --event */
   char *event_name;
   gint64 starts_at_ms; /* 0 = unknown */
   gboolean if_missing;
@@ -54,6 +55,13 @@ typedef struct
   char *user_name;
   char *user_role;     /* add --role, set-role's ROLE */
   char *password_file; /* a file whose first line is the password; "-" = standard input */
+
+  /* audit --event=ID (sb-audit-commands.c) */
+  gint64 audit_since_ms; /* 0 = from the start */
+  char *audit_seat;      /* or NULL */
+  char *audit_booking;   /* or NULL */
+  guint audit_limit;     /* the newest so many, 1–1000 */
+  gboolean audit_csv;    /* --format=csv; else text */
 } SbServerSettings;
 
 #define SB_TYPE_SERVER_CONFIG (sb_server_config_get_type ())

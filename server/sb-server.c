@@ -220,6 +220,18 @@ on_fetch_done (GObject *source, GAsyncResult *result, gpointer user_data)
   fetch_request_free (request);
 }
 
+SbStoreWorker *
+_sb_server_get_worker (SbServer *self)
+{
+  return self->worker;
+}
+
+SbClient *
+_sb_server_lookup_client (SbServer *self, guint64 serial)
+{
+  return g_hash_table_lookup (self->clients, GSIZE_TO_POINTER ((gsize) serial));
+}
+
 /* SbClientHooks.fetch_changes */
 static void
 client_fetch_changes (guint64 client_serial,
@@ -394,12 +406,13 @@ client_sign_in (guint64 client_serial,
                 const char *password,
                 const char *token,
                 const char *address,
+                const char *desk,
                 gpointer user_data)
 {
   SbServer *self = user_data;
 
   sb_authenticator_sign_in (self->authenticator, client_serial, request_id, username, password,
-                            token, address);
+                            token, address, desk);
 }
 
 static void
@@ -819,6 +832,7 @@ sb_server_init (SbServer *self)
     .get_events = client_get_events,
     .submit_op = client_submit_op,
     .fetch_changes = client_fetch_changes,
+    .fetch_audit = _sb_server_fetch_audit,
     .closed = client_closed,
     .user_data = self,
   };

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sb-hold-owners.h"
 #include "sb-message.h"
 #include "sb-ws-frame.h"
 
@@ -39,10 +40,10 @@ struct _SbLiveEvent
   char **seat_booker;
   guint n_free;
 
-  GHashTable *holds;        /* hold id → LiveHold */
-  GHashTable *client_holds; /* client id → set of LiveHold* */
-  GHashTable *hold_index;   /* shared with the server: hold id → SbLiveEvent */
-  GSequence *expiries;      /* LiveHold*, earliest expiry first */
+  GHashTable *holds;      /* hold id → LiveHold */
+  SbHoldOwners *owners;   /* LiveHold* by desk and by account */
+  GHashTable *hold_index; /* shared with the server: hold id → SbLiveEvent */
+  GSequence *expiries;    /* LiveHold*, earliest expiry first */
   GSource *expiry_source;
   gboolean expire_in_flight;
   gint64 last_expire_now_ms;
@@ -102,6 +103,19 @@ live_hold_free (gpointer data)
   g_free (hold);
 }
 
+/* A hold is listed by the desk that made it and by the account it belongs to. */
+static void
+index_hold (SbLiveEvent *self, LiveHold *hold)
+{
+  sb_hold_owners_add (self->owners, hold->record->client_id, hold->record->account, hold);
+}
+
+static void
+unindex_hold (SbLiveEvent *self, LiveHold *hold)
+{
+  sb_hold_owners_remove (self->owners, hold->record->client_id, hold->record->account, hold);
+}
+
 static void
 remove_hold (SbLiveEvent *self, const char *hold_id)
 {
@@ -110,13 +124,7 @@ remove_hold (SbLiveEvent *self, const char *hold_id)
     return;
 
   g_sequence_remove (hold->expiry);
-  GHashTable *set = g_hash_table_lookup (self->client_holds, hold->record->client_id);
-  if (set != NULL)
-    {
-      g_hash_table_remove (set, hold);
-      if (g_hash_table_size (set) == 0)
-        g_hash_table_remove (self->client_holds, hold->record->client_id);
-    }
+  unindex_hold (self, hold);
   if (g_hash_table_lookup (self->hold_index, hold_id) == self)
     g_hash_table_remove (self->hold_index, hold_id);
   g_hash_table_remove (self->holds, hold_id);
@@ -130,9 +138,18 @@ upsert_hold (SbLiveEvent *self, const SbHoldRecord *record)
   if (hold != NULL)
     {
       /* Extended: same identity, new expiry (and the seats as the store has them). */
+      g_autofree char *account = g_strdup (hold->record->account);
+
       g_sequence_remove (hold->expiry);
+      unindex_hold (self, hold);
       sb_hold_record_free (hold->record);
       hold->record = sb_hold_record_copy (record);
+      /* A change logged before holds had accounts does not say: the hold keeps its own. */
+      if (hold->record->account == NULL)
+        hold->record->account = g_steal_pointer (&account);
+      if (hold->record->event_id == NULL)
+        hold->record->event_id = g_strdup (self->id);
+      index_hold (self, hold);
       hold->expiry = g_sequence_insert_sorted (self->expiries, hold, compare_expiry, NULL);
       return;
     }
@@ -145,14 +162,7 @@ upsert_hold (SbLiveEvent *self, const SbHoldRecord *record)
   g_hash_table_insert (self->holds, g_strdup (record->hold_id), hold);
   hold->expiry = g_sequence_insert_sorted (self->expiries, hold, compare_expiry, NULL);
 
-  const char *client_id = hold->record->client_id != NULL ? hold->record->client_id : "";
-  GHashTable *set = g_hash_table_lookup (self->client_holds, client_id);
-  if (set == NULL)
-    {
-      set = g_hash_table_new (NULL, NULL);
-      g_hash_table_insert (self->client_holds, g_strdup (client_id), set);
-    }
-  g_hash_table_add (set, hold);
+  index_hold (self, hold);
   g_hash_table_insert (self->hold_index, g_strdup (record->hold_id), self);
 }
 
@@ -545,18 +555,9 @@ seats_json (SbLiveEvent *self)
   return self->seats_json;
 }
 
-void
-sb_live_event_append_client_holds (SbLiveEvent *self,
-                                   GString *out,
-                                   const char *client_id,
-                                   gint64 now_ms)
+static void
+append_holds_of (GHashTable *set, GString *out, gint64 now_ms)
 {
-  g_return_if_fail (SB_IS_LIVE_EVENT (self));
-
-  if (client_id == NULL)
-    return;
-
-  GHashTable *set = g_hash_table_lookup (self->client_holds, client_id);
   if (set == NULL)
     return;
 
@@ -571,10 +572,44 @@ sb_live_event_append_client_holds (SbLiveEvent *self,
     }
 }
 
+void
+sb_live_event_append_client_holds (SbLiveEvent *self,
+                                   GString *out,
+                                   const char *client_id,
+                                   gint64 now_ms)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+
+  append_holds_of (sb_hold_owners_of_desk (self->owners, client_id), out, now_ms);
+}
+
+void
+sb_live_event_append_account_holds (SbLiveEvent *self,
+                                    GString *out,
+                                    const char *account,
+                                    gint64 now_ms)
+{
+  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+
+  append_holds_of (sb_hold_owners_of_account (self->owners, account), out, now_ms);
+}
+
+/* The holds a subscriber is told about: its account's when signed in, else its desk's. */
+static void
+append_own_holds (
+    SbLiveEvent *self, GString *out, const char *client_id, const char *account, gint64 now_ms)
+{
+  if (account != NULL)
+    append_holds_of (sb_hold_owners_of_account (self->owners, account), out, now_ms);
+  else
+    append_holds_of (sb_hold_owners_of_desk (self->owners, client_id), out, now_ms);
+}
+
 GPtrArray *
 sb_live_event_build_snapshot (SbLiveEvent *self,
                               const char *re,
                               const char *client_id,
+                              const char *account,
                               const char *reason)
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
@@ -594,7 +629,7 @@ sb_live_event_build_snapshot (SbLiveEvent *self,
 
   out = g_string_sized_new (64);
   sb_snapshot_message_write_holds_begin (out);
-  sb_live_event_append_client_holds (self, out, client_id, now_ms);
+  append_own_holds (self, out, client_id, account, now_ms);
   sb_snapshot_message_write_end (out, reason);
   g_ptr_array_add (parts, g_string_free_to_bytes (out));
   return parts;
@@ -631,7 +666,8 @@ sb_live_event_build_replay (SbLiveEvent *self,
                             const char *re,
                             gint64 since,
                             GPtrArray *older_changes,
-                            const char *client_id)
+                            const char *client_id,
+                            const char *account)
 {
   g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
 
@@ -659,7 +695,7 @@ sb_live_event_build_replay (SbLiveEvent *self,
       sb_version_change_write_end (out);
     }
   sb_replay_message_write_holds_begin (out);
-  sb_live_event_append_client_holds (self, out, client_id, now_ms);
+  append_own_holds (self, out, client_id, account, now_ms);
   sb_replay_message_write_end (out);
   return g_string_free (out, FALSE);
 }
@@ -801,7 +837,7 @@ sb_live_event_finalize (GObject *object)
   for (guint i = 0; self->seat_booker != NULL && i < self->n_seats; i++)
     g_clear_pointer (&self->seat_booker[i], g_ref_string_release);
   g_free (self->seat_booker);
-  g_clear_pointer (&self->client_holds, g_hash_table_unref);
+  g_clear_pointer (&self->owners, sb_hold_owners_free);
   g_clear_pointer (&self->expiries, g_sequence_free);
   g_clear_pointer (&self->holds, g_hash_table_unref);
   if (self->ring != NULL)
@@ -833,8 +869,7 @@ static void
 sb_live_event_init (SbLiveEvent *self)
 {
   self->holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, live_hold_free);
-  self->client_holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) g_hash_table_unref);
+  self->owners = sb_hold_owners_new ();
   self->expiries = g_sequence_new (NULL);
   self->ring = g_new0 (SbChange *, SB_LIVE_EVENT_RING_SIZE);
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, pending_change_free);

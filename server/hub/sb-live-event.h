@@ -87,12 +87,15 @@ void
 sb_live_event_note_booker (SbLiveEvent *self, const char *const *seat_ids, const char *client_id);
 
 /* Replies to subscribe. Flush the event first so the reply and later `changed` messages join up.
+ * Their holds are the account's when account is not NULL (signed in), else client_id's (the desk,
+ * accounts off).
  * reason is NULL or "since_too_old"/"since_ahead". The snapshot comes as the parts (GBytes) of
  * one message, to be sent as they are (SbClient's send_parts): the venue part is shared, not
  * copied. */
 GPtrArray *sb_live_event_build_snapshot (SbLiveEvent *self,
                                          const char *re,
                                          const char *client_id,
+                                         const char *account,
                                          const char *reason);
 /* Can a replay from `since` be built from memory alone? */
 gboolean sb_live_event_can_replay (SbLiveEvent *self, gint64 since);
@@ -103,7 +106,8 @@ char *sb_live_event_build_replay (SbLiveEvent *self,
                                   const char *re,
                                   gint64 since,
                                   GPtrArray *older_changes,
-                                  const char *client_id);
+                                  const char *client_id,
+                                  const char *account);
 
 /* Appends the client identity's holds in this event to an array being written (each with
  * sb_hold_info_write (), which puts the commas). */
@@ -111,6 +115,11 @@ void sb_live_event_append_client_holds (SbLiveEvent *self,
                                         GString *out,
                                         const char *client_id,
                                         gint64 now_ms);
+/* The same for the account's holds in this event (whichever desk made them). */
+void sb_live_event_append_account_holds (SbLiveEvent *self,
+                                         GString *out,
+                                         const char *account,
+                                         gint64 now_ms);
 /* Appends this event's entry of the `events` reply (sb_event_summary_write ()). */
 void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
 

@@ -326,13 +326,23 @@ mongo_read_taken_seats (gpointer backend,
   return TRUE;
 }
 
+/* Holds and bookings stored before accounts have no account: the placeholder's. */
+static const char *
+mongo_doc_account (const bson_t *doc)
+{
+  const char *account = sb_mongo_doc_get_utf8 (doc, "account");
+
+  return account != NULL ? account : SB_LEGACY_ACCOUNT;
+}
+
 static SbStoredHold *
 stored_hold_from_doc (const bson_t *doc)
 {
-  return sb_stored_hold_new (
-      sb_mongo_doc_get_utf8 (doc, "_id"), sb_mongo_doc_get_utf8 (doc, "e"),
-      sb_mongo_doc_get_utf8 (doc, "c"), sb_mongo_doc_get_utf8 (doc, "status"),
-      sb_mongo_doc_get_sorted_strv (doc, "seats"), sb_mongo_doc_get_int64 (doc, "expires_at", 0));
+  return sb_stored_hold_new (sb_mongo_doc_get_utf8 (doc, "_id"), sb_mongo_doc_get_utf8 (doc, "e"),
+                             sb_mongo_doc_get_utf8 (doc, "c"), mongo_doc_account (doc),
+                             sb_mongo_doc_get_utf8 (doc, "status"),
+                             sb_mongo_doc_get_sorted_strv (doc, "seats"),
+                             sb_mongo_doc_get_int64 (doc, "expires_at", 0));
 }
 
 static gboolean
@@ -396,6 +406,7 @@ mongo_insert_hold (gpointer backend,
   BSON_APPEND_UTF8 (&doc, "_id", hold->hold_id);
   BSON_APPEND_UTF8 (&doc, "e", hold->event_id);
   BSON_APPEND_UTF8 (&doc, "c", hold->client_id);
+  BSON_APPEND_UTF8 (&doc, "account", hold->account);
   sb_mongo_append_strv (&doc, "seats", (const char *const *) hold->seat_ids);
   BSON_APPEND_INT64 (&doc, "expires_at", hold->expires_at_ms);
   BSON_APPEND_UTF8 (&doc, "status", "active");
@@ -456,6 +467,7 @@ mongo_insert_booking (gpointer backend,
                       const char *booking_id,
                       const char *event_id,
                       const char *client_id,
+                      const char *account,
                       const char *hold_id,
                       const char *const *seat_ids,
                       gint64 now_ms,
@@ -469,10 +481,34 @@ mongo_insert_booking (gpointer backend,
   BSON_APPEND_UTF8 (&doc, "_id", booking_id);
   BSON_APPEND_UTF8 (&doc, "e", event_id);
   BSON_APPEND_UTF8 (&doc, "c", client_id);
+  BSON_APPEND_UTF8 (&doc, "account", account);
   sb_mongo_append_utf8_or_null (&doc, "hold", hold_id);
   sb_mongo_append_strv (&doc, "seats", seat_ids);
   BSON_APPEND_DATE_TIME (&doc, "created_at", now_ms);
   return sb_mongo_txn_insert_one (d->txn, "bookings", &doc);
+}
+
+/* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
+ * entries of the same millisecond keep their order. */
+static gboolean
+mongo_append_audit (gpointer backend, const SbAuditRecord *entry, G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) doc = BSON_INITIALIZER;
+  bson_oid_t oid;
+
+  bson_oid_init (&oid, NULL);
+  BSON_APPEND_OID (&doc, "_id", &oid);
+  BSON_APPEND_UTF8 (&doc, "e", entry->event_id);
+  BSON_APPEND_INT64 (&doc, "at", entry->at_ms);
+  BSON_APPEND_UTF8 (&doc, "account", entry->account);
+  BSON_APPEND_UTF8 (&doc, "desk", entry->desk);
+  BSON_APPEND_UTF8 (&doc, "action", entry->action);
+  sb_mongo_append_strv (&doc, "seats", (const char *const *) entry->seat_ids);
+  sb_mongo_append_utf8_or_null (&doc, "hold", entry->hold_id);
+  sb_mongo_append_utf8_or_null (&doc, "booking", entry->booking_id);
+  sb_mongo_append_utf8_or_null (&doc, "detail", entry->detail);
+  return sb_mongo_txn_insert_one (d->txn, "audit", &doc);
 }
 
 /* The unique _id of seat_states is what makes a double hold impossible. */
@@ -597,6 +633,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .set_hold_seats = mongo_set_hold_seats,
   .end_hold = mongo_end_hold,
   .insert_booking = mongo_insert_booking,
+  .append_audit = mongo_append_audit,
   .hold_seats = mongo_hold_seats,
   .free_hold_seats = mongo_free_hold_seats,
   .book_hold_seats = mongo_book_hold_seats,

@@ -10,6 +10,9 @@
  *   bookings     {_id: booking reference, e, c, hold, seats, created_at}
  *   requests     {_id: {c: client, r: request}, outcome, created_at}   the idempotency records
  *   changes      {_id: {e, v}, change, committed_at}                    the change log
+ *   audit        {_id: ObjectId, e, at (ms), account, desk, action, seats, hold, booking,
+ *                 detail}                                                the audit trail
+ * (holds and bookings also carry `account`; those stored before accounts have none: `legacy`)
  *
  * Here: opening (the deployment check, collections and indexes), events, the change log and the
  * GObject. apply () is sb-mongo-apply.c (the booking rules on these collections, one transaction
@@ -29,6 +32,7 @@
 
 #include "sb-mongo-accounts-private.h"
 #include "sb-mongo-apply-private.h"
+#include "sb-mongo-audit-private.h"
 #include "sb-mongo-bson-private.h"
 #include "sb-mongo-registry-private.h"
 #include "sb-mongo-store.h"
@@ -195,7 +199,7 @@ static gboolean
 ensure_collections (SbMongoStore *self, GError **error)
 {
   static const char *const names[]
-      = { "events", "seat_states", "holds", "bookings", "requests", "changes" };
+      = { "events", "seat_states", "holds", "bookings", "requests", "changes", "audit" };
   g_autoptr (mongoc_database_t) db = mongoc_client_get_database (self->conn.client, self->db_name);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -233,6 +237,8 @@ ensure_indexes (SbMongoStore *self, GError **error)
       = BCON_NEW ("0", "{", "key", "{", "_id.e", BCON_INT32 (1), "_id.v", BCON_INT32 (1), "}",
                   "name", "event_version", "}", "1", "{", "key", "{", "committed_at",
                   BCON_INT32 (1), "}", "name", "committed_at", "}");
+  g_autoptr (bson_t) audit = BCON_NEW ("0", "{", "key", "{", "e", BCON_INT32 (1), "at",
+                                       BCON_INT32 (1), "}", "name", "event_at", "}");
   g_autoptr (bson_t) requests
       = BCON_NEW ("0", "{", "key", "{", "created_at", BCON_INT32 (1), "}", "name", "created_at_ttl",
                   "expireAfterSeconds", BCON_INT32 (REQUESTS_TTL_SECONDS), "}");
@@ -241,6 +247,7 @@ ensure_indexes (SbMongoStore *self, GError **error)
          && create_indexes (self, "holds", holds, error)
          && create_indexes (self, "bookings", bookings, error)
          && create_indexes (self, "changes", changes, error)
+         && create_indexes (self, "audit", audit, error)
          && create_indexes (self, "requests", requests, error);
 }
 
@@ -490,12 +497,15 @@ load_event_body (SbMongoTxn *t, gpointer data)
     {
       const bson_t *doc = g_ptr_array_index (holds, i);
       g_auto (GStrv) hold_seats = sb_mongo_doc_get_sorted_strv (doc, "seats");
+      /* Holds stored before accounts have none: the placeholder's. */
+      const char *account = sb_mongo_doc_get_utf8 (doc, "account");
 
       g_ptr_array_add (d->state->holds,
-                       sb_hold_record_new (sb_mongo_doc_get_utf8 (doc, "_id"), d->event_id,
-                                           sb_mongo_doc_get_utf8 (doc, "c"),
-                                           (const char *const *) hold_seats,
-                                           sb_mongo_doc_get_int64 (doc, "expires_at", 0)));
+                       sb_hold_record_new_owned (sb_mongo_doc_get_utf8 (doc, "_id"), d->event_id,
+                                                 sb_mongo_doc_get_utf8 (doc, "c"),
+                                                 account != NULL ? account : SB_LEGACY_ACCOUNT,
+                                                 (const char *const *) hold_seats,
+                                                 sb_mongo_doc_get_int64 (doc, "expires_at", 0)));
     }
   return TRUE;
 }
@@ -787,6 +797,25 @@ sb_mongo_store_accounts_revision (SbStore *store, gint64 *out_revision, GError *
   return sb_mongo_accounts_revision (self->conn.client, self->db_name, out_revision, error);
 }
 
+static GPtrArray *
+sb_mongo_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_audit_list (self->conn.client, self->db_name, query, error);
+}
+
+static gboolean
+sb_mongo_store_audit_sign_in (SbStore *store,
+                              const SbAuditRecord *record,
+                              const char *token_hash,
+                              gint64 expires_at_ms,
+                              GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_audit_sign_in (self->conn.client, self->db_name, record, token_hash,
+                                 expires_at_ms, error);
+}
+
 static void
 sb_mongo_store_iface_init (SbStoreInterface *iface)
 {
@@ -804,4 +833,6 @@ sb_mongo_store_iface_init (SbStoreInterface *iface)
   iface->session_get = sb_mongo_store_session_get;
   iface->session_revoke = sb_mongo_store_session_revoke;
   iface->accounts_revision = sb_mongo_store_accounts_revision;
+  iface->audit_list = sb_mongo_store_audit_list;
+  iface->audit_sign_in = sb_mongo_store_audit_sign_in;
 }

@@ -51,6 +51,7 @@ sb_op_free (SbOp *op)
   sb_op_clear_outcome (op);
   g_free (op->event_id);
   g_free (op->client_id);
+  g_free (op->account);
   g_free (op->request_id);
   g_strfreev (op->seat_ids);
   g_free (op->hold_id);
@@ -210,6 +211,9 @@ sb_op_outcome_to_json (const SbOp *op)
   g_string_append_c (out, '{');
   append_key (out, "kind");
   sb_json_write_string_or_null (out, sb_op_kind_to_string (op->kind));
+  /* Whose request this was: a replay is answered only to the same account. */
+  append_key (out, "account");
+  sb_json_write_string (out, op->account != NULL ? op->account : SB_LEGACY_ACCOUNT);
   if (op->event_id != NULL)
     {
       append_key (out, "event");
@@ -312,6 +316,24 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
   return TRUE;
 }
 
+gboolean
+sb_op_outcome_read_account (const char *json, char **out_account, GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *account = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (json != NULL, FALSE);
+  g_return_val_if_fail (out_account != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  object = parse_object (json, "stored outcome", &parser, error);
+  if (object == NULL || !read_string (object, "account", &account, error))
+    return FALSE;
+  *out_account = g_steal_pointer (&account);
+  return TRUE;
+}
+
 /* Seat changes, hold records, changes */
 
 SbSeatChange *
@@ -353,12 +375,26 @@ sb_hold_record_new (const char *hold_id,
 }
 
 SbHoldRecord *
+sb_hold_record_new_owned (const char *hold_id,
+                          const char *event_id,
+                          const char *client_id,
+                          const char *account,
+                          const char *const *seat_ids,
+                          gint64 expires_at_ms)
+{
+  SbHoldRecord *hold = sb_hold_record_new (hold_id, event_id, client_id, seat_ids, expires_at_ms);
+
+  hold->account = g_strdup (account);
+  return hold;
+}
+
+SbHoldRecord *
 sb_hold_record_copy (const SbHoldRecord *hold)
 {
   g_return_val_if_fail (hold != NULL, NULL);
 
-  return sb_hold_record_new (hold->hold_id, hold->event_id, hold->client_id,
-                             (const char *const *) hold->seat_ids, hold->expires_at_ms);
+  return sb_hold_record_new_owned (hold->hold_id, hold->event_id, hold->client_id, hold->account,
+                                   (const char *const *) hold->seat_ids, hold->expires_at_ms);
 }
 
 void
@@ -369,6 +405,7 @@ sb_hold_record_free (SbHoldRecord *hold)
   g_free (hold->hold_id);
   g_free (hold->event_id);
   g_free (hold->client_id);
+  g_free (hold->account);
   g_strfreev (hold->seat_ids);
   g_free (hold);
 }
@@ -469,6 +506,11 @@ sb_change_to_json (const SbChange *change)
       sb_json_write_string_or_null (out, hold->event_id);
       g_string_append (out, ",\"client\":");
       sb_json_write_string_or_null (out, hold->client_id);
+      if (hold->account != NULL)
+        {
+          g_string_append (out, ",\"account\":");
+          sb_json_write_string_or_null (out, hold->account);
+        }
       g_string_append (out, ",\"seats\":");
       sb_json_write_string_array (out, (const char *const *) hold->seat_ids);
       g_string_append_printf (out, ",\"expires_at\":%" G_GINT64_FORMAT "}", hold->expires_at_ms);
@@ -576,12 +618,14 @@ sb_change_from_json (const char *json, GError **error)
       g_autofree char *hold_id = NULL;
       g_autofree char *hold_event_id = NULL;
       g_autofree char *client_id = NULL;
+      g_autofree char *account = NULL;
       g_auto (GStrv) seat_ids = NULL;
       gint64 expires_at_ms = 0;
 
       if (hold == NULL || !read_string (hold, "hold", &hold_id, error)
           || !read_string (hold, "event", &hold_event_id, error)
           || !read_string (hold, "client", &client_id, error)
+          || !read_string (hold, "account", &account, error)
           || !read_strv (hold, "seats", &seat_ids, error)
           || !read_int (hold, "expires_at", &expires_at_ms, error))
         return NULL;
@@ -591,10 +635,10 @@ sb_change_from_json (const char *json, GError **error)
                        "Invalid change: hold entry %u has no id", i);
           return NULL;
         }
-      g_ptr_array_add (
-          change->holds,
-          sb_hold_record_new (hold_id, hold_event_id != NULL ? hold_event_id : event_id, client_id,
-                              (const char *const *) seat_ids, expires_at_ms));
+      g_ptr_array_add (change->holds,
+                       sb_hold_record_new_owned (
+                           hold_id, hold_event_id != NULL ? hold_event_id : event_id, client_id,
+                           account, (const char *const *) seat_ids, expires_at_ms));
     }
 
   return g_steal_pointer (&change);

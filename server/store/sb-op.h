@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* The placeholder account of holds and bookings made without one: before accounts existed, or
+ * with accounts=off (docs/operations.md). It cannot sign in. */
+#define SB_LEGACY_ACCOUNT "legacy"
+
 typedef enum
 {
   SB_OP_HOLD,      /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
@@ -41,7 +45,9 @@ typedef struct
 {
   char *hold_id;
   char *event_id;
-  char *client_id;
+  char *client_id; /* the desk that made it */
+  char *account;   /* the account it belongs to; "legacy" for a hold made without one, NULL when
+                      the record does not say (a change logged before holds had accounts) */
   char **seat_ids;
   gint64 expires_at_ms; /* unix time, milliseconds */
 } SbHoldRecord;
@@ -62,7 +68,9 @@ typedef struct
   /* Input */
   SbOpKind kind;
   char *event_id;
-  char *client_id;    /* NULL for expire */
+  char *client_id;    /* NULL for expire; the desk */
+  char *account;      /* the signed-in account, NULL when accounts are off: a hold then belongs
+                         to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
   char *request_id;   /* NULL for expire; (client_id, request_id) is the idempotency key */
   char **seat_ids;    /* hold, book by seats */
   char *hold_id;      /* extend, release, book by hold */
@@ -109,6 +117,12 @@ void sb_op_set_error (SbOp *op, SbErrorCode code, const char *format, ...) G_GNU
 char *sb_op_outcome_to_json (const SbOp *op);
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_op_outcome_from_json (SbOp *op, const char *json, GError **error);
+/* Whose request a stored outcome answers: *out_account is the account it was recorded under
+ * (SB_LEGACY_ACCOUNT for a request made with accounts off), or NULL for an outcome stored before
+ * outcomes named their account. Idempotency is per desk, and several accounts may sign in at one
+ * desk: the store replays an outcome only to its own account. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_op_outcome_read_account (const char *json, char **out_account, GError **error);
 
 SbSeatChange *sb_seat_change_new (const char *seat_id, SbSeatState state, const char *hold_id);
 void sb_seat_change_free (SbSeatChange *change);
@@ -118,6 +132,13 @@ SbHoldRecord *sb_hold_record_new (const char *hold_id,
                                   const char *client_id,
                                   const char *const *seat_ids,
                                   gint64 expires_at_ms);
+/* The same with its account set. */
+SbHoldRecord *sb_hold_record_new_owned (const char *hold_id,
+                                        const char *event_id,
+                                        const char *client_id,
+                                        const char *account,
+                                        const char *const *seat_ids,
+                                        gint64 expires_at_ms);
 SbHoldRecord *sb_hold_record_copy (const SbHoldRecord *hold);
 void sb_hold_record_free (SbHoldRecord *hold);
 

@@ -4,6 +4,7 @@
  * savepoint, so that a refused op's writes are undone and the rest of the batch stays. */
 #include "config.h"
 
+#include "sb-sqlite-audit-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store.h"
 
@@ -213,9 +214,10 @@ sqlite_read_hold (gpointer backend, const char *hold_id, SbStoredHold **out_hold
   seats = sb_sqlite_db_seats_of_hold (self, hold_id, error);
   if (seats == NULL)
     return FALSE;
-  *out_hold = sb_stored_hold_new (hold_id, sb_sqlite_column_text (stmt, 0),
-                                  sb_sqlite_column_text (stmt, 1), sb_sqlite_column_text (stmt, 3),
-                                  seats, sqlite3_column_int64 (stmt, 2));
+  *out_hold
+      = sb_stored_hold_new (hold_id, sb_sqlite_column_text (stmt, 0),
+                            sb_sqlite_column_text (stmt, 1), sb_sqlite_column_text (stmt, 4),
+                            sb_sqlite_column_text (stmt, 3), seats, sqlite3_column_int64 (stmt, 2));
   return TRUE;
 }
 
@@ -235,7 +237,8 @@ sqlite_find_expired_holds (
       return FALSE;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       g_ptr_array_add (out_holds, sb_stored_hold_new (sb_sqlite_column_text (stmt, 0), event_id,
-                                                      sb_sqlite_column_text (stmt, 1), "active",
+                                                      sb_sqlite_column_text (stmt, 1),
+                                                      sb_sqlite_column_text (stmt, 3), "active",
                                                       NULL, sqlite3_column_int64 (stmt, 2)));
     if (rc != SQLITE_DONE)
       {
@@ -285,9 +288,9 @@ sqlite_insert_hold (
     gpointer backend, const SbStoredHold *hold, gint64 now_ms, gboolean *out_taken, GError **error)
 {
   SbSqliteDb *self = backend;
-  g_autoptr (SbStmt) stmt
-      = sb_sqlite_db_bound_stmt (self, STMT_HOLD_PUT, error, "sssii", hold->hold_id, hold->event_id,
-                                 hold->client_id, hold->expires_at_ms, now_ms);
+  g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self, STMT_HOLD_PUT, error, "sssiis",
+                                                     hold->hold_id, hold->event_id, hold->client_id,
+                                                     hold->expires_at_ms, now_ms, hold->account);
 
   return insert_unless_taken (self, stmt, "creating a hold", out_taken, error);
 }
@@ -309,6 +312,7 @@ sqlite_insert_booking (gpointer backend,
                        const char *booking_id,
                        const char *event_id,
                        const char *client_id,
+                       const char *account,
                        const char *hold_id,
                        G_GNUC_UNUSED const char *const *seat_ids,
                        gint64 now_ms,
@@ -316,8 +320,9 @@ sqlite_insert_booking (gpointer backend,
                        GError **error)
 {
   SbSqliteDb *self = backend;
-  g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (
-      self, STMT_BOOKING_PUT, error, "ssssi", booking_id, event_id, client_id, hold_id, now_ms);
+  g_autoptr (SbStmt) stmt
+      = sb_sqlite_db_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssis", booking_id, event_id,
+                                 client_id, hold_id, now_ms, account);
 
   return insert_unless_taken (self, stmt, "creating a booking", out_taken, error);
 }
@@ -458,6 +463,16 @@ sqlite_book_seats (gpointer backend,
   return TRUE;
 }
 
+static gboolean
+sqlite_append_audit (gpointer backend, const SbAuditRecord *entry, GError **error)
+{
+  g_autofree char *seats = sb_sqlite_audit_encode_seats ((const char *const *) entry->seat_ids);
+
+  return sb_sqlite_db_exec (backend, STMT_AUDIT_PUT, error, "sisssssss", entry->event_id,
+                            entry->at_ms, entry->account, entry->desk, entry->action, seats,
+                            entry->hold_id, entry->booking_id, entry->detail);
+}
+
 const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .begin_op = sqlite_begin_op,
   .undo_op = sqlite_undo_op,
@@ -480,4 +495,5 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .free_hold_seats = sqlite_free_hold_seats,
   .book_hold_seats = sqlite_book_hold_seats,
   .book_seats = sqlite_book_seats,
+  .append_audit = sqlite_append_audit,
 };

@@ -124,6 +124,22 @@ static const char *const migrations[] = {
   "INSERT INTO account_revision (id, revision) VALUES (1, 0);"
   "ALTER TABLE holds ADD COLUMN account TEXT NOT NULL DEFAULT 'legacy';"
   "ALTER TABLE bookings ADD COLUMN account TEXT NOT NULL DEFAULT 'legacy';",
+  /* 4: the audit trail (issue 10), written in the transaction of the change it describes. seats
+   * holds the seat ids each between two U+001F (unit separator) characters, so that one seat is
+   * found with instr () and no seat id needs escaping. */
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  event_id TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  account TEXT NOT NULL,"
+  "  desk TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  seats TEXT NOT NULL,"
+  "  hold_id TEXT,"
+  "  booking_id TEXT,"
+  "  detail TEXT"
+  ");"
+  "CREATE INDEX audit_event ON audit (event_id, at);",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -169,20 +185,24 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_SEATS_OF_EVENT] = "SELECT seat_id, state, hold_id FROM seat_states WHERE event_id = ?1"
                           " ORDER BY seat_id",
   [STMT_SEATS_TAKEN] = "SELECT seat_id FROM seat_states WHERE event_id = ?1",
-  [STMT_HOLD_GET] = "SELECT event_id, client_id, expires_at, status FROM holds WHERE hold_id = ?1",
+  [STMT_HOLD_GET]
+  = "SELECT event_id, client_id, expires_at, status, account FROM holds WHERE hold_id = ?1",
   [STMT_HOLD_PUT]
-  = "INSERT INTO holds (hold_id, event_id, client_id, expires_at, status, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+  = "INSERT INTO holds (hold_id, event_id, client_id, expires_at, status, created_at, account)"
+    " VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
   [STMT_HOLD_EXTEND] = "UPDATE holds SET expires_at = ?2 WHERE hold_id = ?1 AND status = 'active'",
   [STMT_HOLD_END] = "UPDATE holds SET status = ?2, ended_at = ?3"
                     " WHERE hold_id = ?1 AND status = 'active'",
-  [STMT_HOLDS_EXPIRED] = "SELECT hold_id, client_id, expires_at FROM holds"
+  [STMT_HOLDS_EXPIRED] = "SELECT hold_id, client_id, expires_at, account FROM holds"
                          " WHERE event_id = ?1 AND status = 'active' AND expires_at <= ?2"
                          " ORDER BY expires_at, hold_id",
-  [STMT_HOLDS_ACTIVE] = "SELECT hold_id, client_id, expires_at FROM holds"
+  [STMT_HOLDS_ACTIVE] = "SELECT hold_id, client_id, expires_at, account FROM holds"
                         " WHERE event_id = ?1 AND status = 'active' ORDER BY hold_id",
-  [STMT_BOOKING_PUT] = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_BOOKING_PUT]
+  = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at, account)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_AUDIT_PUT] = "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
+                     " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
                             " VALUES (?1, ?2, ?3)",
   [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",

@@ -17,6 +17,7 @@
 #include "sb-sqlite-store.h"
 
 #include "sb-sqlite-accounts-private.h"
+#include "sb-sqlite-audit-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
 
@@ -225,8 +226,9 @@ sb_sqlite_store_load_event (SbStore *store, const char *event_id, GError **error
 
         if (list != NULL)
           g_ptr_array_add (list, NULL);
-        g_ptr_array_add (state->holds, sb_hold_record_new (
+        g_ptr_array_add (state->holds, sb_hold_record_new_owned (
                                            hold_id, event_id, sb_sqlite_column_text (stmt, 1),
+                                           sb_sqlite_column_text (stmt, 3),
                                            list != NULL ? (const char *const *) list->pdata : NULL,
                                            sqlite3_column_int64 (stmt, 2)));
       }
@@ -405,6 +407,23 @@ sb_sqlite_store_accounts_revision (SbStore *store, gint64 *out_revision, GError 
   return sb_sqlite_accounts_revision (SB_SQLITE_STORE (store)->db, out_revision, error);
 }
 
+static GPtrArray *
+sb_sqlite_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **error)
+{
+  return sb_sqlite_audit_list (SB_SQLITE_STORE (store)->db, query, error);
+}
+
+static gboolean
+sb_sqlite_store_audit_sign_in (SbStore *store,
+                               const SbAuditRecord *record,
+                               const char *token_hash,
+                               gint64 expires_at_ms,
+                               GError **error)
+{
+  return sb_sqlite_audit_sign_in (SB_SQLITE_STORE (store)->db, record, token_hash, expires_at_ms,
+                                  error);
+}
+
 static void
 sb_sqlite_store_iface_init (SbStoreInterface *iface)
 {
@@ -422,6 +441,8 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->session_get = sb_sqlite_store_session_get;
   iface->session_revoke = sb_sqlite_store_session_revoke;
   iface->accounts_revision = sb_sqlite_store_accounts_revision;
+  iface->audit_list = sb_sqlite_store_audit_list;
+  iface->audit_sign_in = sb_sqlite_store_audit_sign_in;
 }
 
 static gboolean

@@ -14,9 +14,7 @@
 
 G_BEGIN_DECLS
 
-/* The placeholder account that holds and bookings made before accounts existed belong to
- * (docs/operations.md). Disabled, with no password: it can never sign in. */
-#define SB_LEGACY_ACCOUNT "legacy"
+/* SB_LEGACY_ACCOUNT, the placeholder account, is in sb-op.h (what ops record without one). */
 
 struct _SbAccountRecord
 {

@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "sb-audit-record.h"
 #include "sb-op.h"
 #include "sb-orphan-rule.h"
 #include "sb-venue.h"
@@ -26,7 +27,8 @@ typedef struct
 {
   char *hold_id;
   char *event_id;
-  char *client_id;
+  char *client_id; /* the desk that made it */
+  char *account;   /* the account it belongs to (SB_LEGACY_ACCOUNT when made without one) */
   char *status;    /* "active", "released", "booked" or "expired" */
   char **seat_ids; /* the seats it holds, sorted by seat id; empty once it has ended */
   gint64 expires_at_ms;
@@ -35,11 +37,18 @@ typedef struct
 SbStoredHold *sb_stored_hold_new (const char *hold_id,
                                   const char *event_id,
                                   const char *client_id,
+                                  const char *account,
                                   const char *status,
                                   char **seat_ids,
                                   gint64 expires_at_ms);
 void sb_stored_hold_free (SbStoredHold *hold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredHold, sb_stored_hold_free)
+
+/* Whether op may act on hold: the account's holds from any desk (protocol 2); with accounts off
+ * (op->account NULL) the desk's, as in protocol 1. */
+gboolean sb_stored_hold_is_ops (const SbOp *op, const SbStoredHold *hold);
+/* The account what op writes is recorded under: its own, or SB_LEGACY_ACCOUNT without one. */
+const char *sb_op_recorded_account (const SbOp *op);
 
 typedef struct
 {
@@ -125,11 +134,13 @@ typedef struct
                               GError **error);
   /* An active hold ends with status ("released", "booked", "expired"). */
   gboolean (*end_hold) (gpointer backend, const char *hold_id, const char *status, GError **error);
-  /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. */
+  /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. client_id
+   * is the desk, account the account (SB_LEGACY_ACCOUNT when accounts are off). */
   gboolean (*insert_booking) (gpointer backend,
                               const char *booking_id,
                               const char *event_id,
                               const char *client_id,
+                              const char *account,
                               const char *hold_id,
                               const char *const *seat_ids,
                               gint64 now_ms,
@@ -166,6 +177,9 @@ typedef struct
                           const char *booking_id,
                           char **out_refused_seat,
                           GError **error);
+
+  /* Appends one entry to the audit trail, in the op's transaction: it is undone with the op. */
+  gboolean (*append_audit) (gpointer backend, const SbAuditRecord *entry, GError **error);
 
   /* Optional: TRUE when an earlier attempt of this batch saw the storage refuse the seats that op
    * reads as free (another process took them and let them go in between); the rules then refuse

@@ -5,41 +5,8 @@
 #include "sb-store-rules.h"
 
 #include "sb-best-available.h"
+#include "sb-store-rules-audit-private.h"
 #include "sb-store-orphan.h"
-
-/* Stored holds */
-
-SbStoredHold *
-sb_stored_hold_new (const char *hold_id,
-                    const char *event_id,
-                    const char *client_id,
-                    const char *status,
-                    char **seat_ids,
-                    gint64 expires_at_ms)
-{
-  SbStoredHold *hold = g_new0 (SbStoredHold, 1);
-
-  hold->hold_id = g_strdup (hold_id);
-  hold->event_id = g_strdup (event_id);
-  hold->client_id = g_strdup (client_id);
-  hold->status = g_strdup (status);
-  hold->seat_ids = seat_ids != NULL ? seat_ids : g_new0 (char *, 1);
-  hold->expires_at_ms = expires_at_ms;
-  return hold;
-}
-
-void
-sb_stored_hold_free (SbStoredHold *hold)
-{
-  if (hold == NULL)
-    return;
-  g_free (hold->hold_id);
-  g_free (hold->event_id);
-  g_free (hold->client_id);
-  g_free (hold->status);
-  g_strfreev (hold->seat_ids);
-  g_free (hold);
-}
 
 /* One op on its way through the rules. */
 typedef struct
@@ -174,8 +141,9 @@ step_ttl (Run *r)
 }
 
 /* The checks shared by extend, release and book by hold: the hold exists, is in the op's event if
- * one was given, belongs to the op's client, is active and has not expired. Fills in op->event_id
- * from the hold when the op had none, and reads the version of the hold's event. */
+ * one was given, belongs to the op's account (its desk with accounts off), is active and has not
+ * expired. Fills in op->event_id from the hold when the op had none, and reads the version of the
+ * hold's event. */
 static Step
 step_hold (Run *r, SbStoredHold **out_hold, GError **error)
 {
@@ -197,9 +165,10 @@ step_hold (Run *r, SbStoredHold **out_hold, GError **error)
       sb_op_set_error (op, SB_ERROR_NOT_FOUND, "No hold %s in event %s", op->hold_id, op->event_id);
       return STEP_REFUSED;
     }
-  if (g_strcmp0 (op->client_id, hold->client_id) != 0)
+  if (!sb_stored_hold_is_ops (op, hold))
     {
-      sb_op_set_error (op, SB_ERROR_FORBIDDEN, "Hold %s belongs to another client", op->hold_id);
+      sb_op_set_error (op, SB_ERROR_FORBIDDEN, "Hold %s belongs to another %s", op->hold_id,
+                       op->account != NULL ? "account" : "client");
       return STEP_REFUSED;
     }
   if (op->event_id == NULL)
@@ -293,7 +262,8 @@ insert_booking (Run *r, const char *const *seats, char **out_booking_id, GError 
       gboolean taken = FALSE;
 
       if (!r->funcs->insert_booking (r->backend, booking_id, op->event_id, op->client_id,
-                                     op->hold_id, seats, r->now_ms, &taken, error))
+                                     sb_op_recorded_account (op), op->hold_id, seats, r->now_ms,
+                                     &taken, error))
         return FALSE;
       if (!taken)
         {
@@ -388,8 +358,8 @@ write_hold (Run *r, char **seat_ids, GError **error)
   g_autofree char *refused = NULL;
   SbChange *change;
 
-  hold = sb_stored_hold_new (NULL, op->event_id, op->client_id, "active", g_strdupv (seat_ids),
-                             r->now_ms + op->ttl_ms);
+  hold = sb_stored_hold_new (NULL, op->event_id, op->client_id, sb_op_recorded_account (op),
+                             "active", g_strdupv (seat_ids), r->now_ms + op->ttl_ms);
   if (!insert_hold (r, hold, error)
       || !r->funcs->hold_seats (r->backend, op->event_id, (const char *const *) seat_ids,
                                 hold->hold_id, &refused, error))
@@ -400,9 +370,9 @@ write_hold (Run *r, char **seat_ids, GError **error)
   change = sb_change_new (op->event_id, r->version + 1);
   for (guint i = 0; seat_ids[i] != NULL; i++)
     g_ptr_array_add (change->seats, sb_seat_change_new (seat_ids[i], SB_SEAT_HELD, hold->hold_id));
-  g_ptr_array_add (change->holds,
-                   sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
-                                       (const char *const *) seat_ids, hold->expires_at_ms));
+  g_ptr_array_add (change->holds, sb_hold_record_new_owned (
+                                      hold->hold_id, op->event_id, op->client_id, hold->account,
+                                      (const char *const *) seat_ids, hold->expires_at_ms));
   op->result_hold_id = g_steal_pointer (&hold->hold_id);
   op->result_seat_ids = g_strdupv (seat_ids);
   op->result_expires_at_ms = hold->expires_at_ms;
@@ -528,9 +498,9 @@ run_extend (Run *r, GError **error)
     return STEP_FAILED;
 
   op->change = sb_change_new (op->event_id, r->version + 1);
-  g_ptr_array_add (op->change->holds,
-                   sb_hold_record_new (op->hold_id, op->event_id, op->client_id,
-                                       (const char *const *) hold->seat_ids, expires_at_ms));
+  g_ptr_array_add (op->change->holds, sb_hold_record_new_owned (
+                                          op->hold_id, op->event_id, hold->client_id, hold->account,
+                                          (const char *const *) hold->seat_ids, expires_at_ms));
   op->result_hold_id = g_strdup (op->hold_id);
   op->result_seat_ids = g_steal_pointer (&hold->seat_ids);
   op->result_expires_at_ms = expires_at_ms;
@@ -653,7 +623,9 @@ run_book_seats (Run *r, GError **error)
           g_strv_builder_add (free_seats, seats[i]);
           continue;
         }
-      /* Held by one of this client's own holds that is still running: the client may book it. */
+      /* Held by one of the op's own holds that is still running, made at this desk: the op may
+       * book it. Another desk of the same account books such seats by hold (a desk's direct
+       * booking does not take the seats another desk is working with). */
       if (state->state == SB_SEAT_HELD && state->hold_id != NULL)
         {
           hold = find_read_hold (holds, state->hold_id);
@@ -664,8 +636,8 @@ run_book_seats (Run *r, GError **error)
               if (hold != NULL)
                 g_ptr_array_add (holds, hold);
             }
-          if (hold != NULL && g_strcmp0 (hold->client_id, op->client_id) == 0
-              && hold->expires_at_ms > r->now_ms)
+          if (hold != NULL && sb_stored_hold_is_ops (op, hold)
+              && g_strcmp0 (hold->client_id, op->client_id) == 0 && hold->expires_at_ms > r->now_ms)
             {
               held_by[i] = hold->hold_id;
               continue;
@@ -710,8 +682,9 @@ run_book_seats (Run *r, GError **error)
                                         error))
         return STEP_FAILED;
       g_ptr_array_add (change->holds,
-                       sb_hold_record_new (hold->hold_id, op->event_id, op->client_id,
-                                           (const char *const *) left, hold->expires_at_ms));
+                       sb_hold_record_new_owned (hold->hold_id, op->event_id, hold->client_id,
+                                                 hold->account, (const char *const *) left,
+                                                 hold->expires_at_ms));
     }
 
   change->ended_holds = g_strv_builder_end (ended);
@@ -759,7 +732,9 @@ run_expire (Run *r, GError **error)
           g_ptr_array_add (earlier, g_steal_pointer (&change));
         }
       change = sb_change_new (op->event_id, r->version + 1 + i);
-      if (!free_hold (r, hold, "expired", change, freed, error))
+      if (!free_hold (r, hold, "expired", change, freed, error)
+          || !sb_store_rules_audit_expired (r->funcs, r->backend, op->event_id, hold, r->now_ms,
+                                            error))
         return STEP_FAILED;
       set_ended_hold (change, hold->hold_id);
     }
@@ -803,11 +778,25 @@ run_op (Run *r, GError **error)
 }
 
 /* Gives the op the stored outcome of its earlier run (outcome_json may be NULL when the record has
- * none): a damaged record refuses the op rather than let it run a second time. */
+ * none): a damaged record refuses the op rather than let it run a second time. The key is the
+ * desk's, and another account signed in at that desk may reuse an id: it is refused, neither
+ * replayed (the outcome — hold, seats, booking — is the other account's) nor run (the id is
+ * taken). An outcome stored before outcomes named their account is replayed as before. */
 static void
 replay (SbOp *op, const char *outcome_json)
 {
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *owner = NULL;
+
+  if (outcome_json != NULL && sb_op_outcome_read_account (outcome_json, &owner, NULL)
+      && owner != NULL && !g_str_equal (owner, sb_op_recorded_account (op)))
+    {
+      sb_op_set_error (op, SB_ERROR_FORBIDDEN,
+                       "Request %s of this desk was made by another account; send this request "
+                       "with a new id",
+                       op->request_id);
+      return;
+    }
 
   if (outcome_json == NULL || !sb_op_outcome_from_json (op, outcome_json, &local_error))
     {
@@ -864,6 +853,12 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
       op->change->committed_at_ms = sb_now_ms ();
       json = sb_change_to_json (op->change);
       if (!funcs->append_change (backend, op->change, json, error))
+        return FALSE;
+      /* Expire wrote one entry per hold it ended; every other op that changed something writes
+       * its own, in the same transaction. */
+      if (op->kind != SB_OP_EXPIRE
+          && !sb_store_rules_audit_op (funcs, backend, op, sb_op_recorded_account (op), r.now_ms,
+                                       error))
         return FALSE;
     }
 

@@ -5,6 +5,7 @@
 
 #include <glib-object.h>
 
+#include "sb-audit-record.h"
 #include "sb-op.h"
 #include "sb-orphan-rule.h"
 
@@ -96,6 +97,14 @@ struct _SbStoreInterface
   SbSessionRecord *(*session_get) (SbStore *self, const char *token_hash, GError **error);
   gboolean (*session_revoke) (SbStore *self, const char *token_hash, GError **error);
   gboolean (*accounts_revision) (SbStore *self, gint64 *out_revision, GError **error);
+
+  /* The audit trail (sb-store-audit.h documents it). */
+  GPtrArray *(*audit_list) (SbStore *self, const SbAuditQuery *query, GError **error);
+  gboolean (*audit_sign_in) (SbStore *self,
+                             const SbAuditRecord *record,
+                             const char *token_hash,
+                             gint64 expires_at_ms,
+                             GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */

@@ -18,6 +18,8 @@ os.environ.setdefault("GSETTINGS_BACKEND", "memory")
 os.environ["NO_AT_BRIDGE"] = "0"
 
 import asyncio
+import csv
+import io
 import json
 import shutil
 import hashlib
@@ -195,12 +197,23 @@ class Server:
         # role ("admin", "clerk") to (username, password).
         self.credentials = {}
         for role in ("admin", "clerk"):
-            password = "gui-%s-%s" % (role, uuid.uuid4().hex[:12])
-            subprocess.run([SERVER, "user", "add", role, "--role=" + role, "--password-file=-",
-                            "--store=" + self.store],
-                           input=password + "\n", text=True, check=True,
-                           stdout=subprocess.DEVNULL)
-            self.credentials[role] = (role, password)
+            self.credentials[role] = (role, self.add_account(role, role))
+
+    def add_account(self, username, role, password=None):
+        """Makes an account with `seatbook-server user add`; returns its password."""
+        password = password or "gui-%s-%s" % (username, uuid.uuid4().hex[:12])
+        subprocess.run([SERVER, "user", "add", username, "--role=" + role, "--password-file=-",
+                        "--store=" + self.store],
+                       input=password + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
+        return password
+
+    def audit(self, event=EVENT_ID):
+        """The event's audit trail as `seatbook-server audit --format=csv` lists it: one dict per
+        entry (at, account, desk, action, seats, hold, booking, detail), oldest first."""
+        proc = subprocess.run([SERVER, "audit", "--event=" + event, "--format=csv",
+                               "--store=" + self.store],
+                              capture_output=True, text=True, check=True, timeout=30)
+        return list(csv.DictReader(io.StringIO(proc.stdout)))
 
     def start(self):
         port_file = os.path.join(self.dir, "port")

@@ -80,8 +80,9 @@ async def main():
         error_of(await c.request("extend", id="e6", hold="h_doesnotexist"), "not_found", "e6")
         error_of(await c.request("release", id="e7", hold="h_doesnotexist"), "not_found", "e7")
 
-        # Another identity's hold: forbidden, and nothing changes.
-        owner = await Client.connect(server, client_id="owner")
+        # Another account's hold: forbidden, and nothing changes.
+        server.add_account("owner", role="clerk")
+        owner = await Client.connect(server, client_id="owner", user="owner")
         held = await owner.request("hold", event=EVENT, seats=[seats[3]], ttl=60)
         check(held["type"] == "held", "%r" % held)
         error_of(await c.request("extend", id="f1", hold=held["hold"], ttl=60), "forbidden", "f1")

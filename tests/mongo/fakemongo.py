@@ -205,6 +205,10 @@ def _matches(doc, query):
                     raise ValueError("fake database: unsupported operator %s" % op)
                 if not ok:
                     return False
+        elif isinstance(value, list) and not isinstance(cond, list):
+            # As MongoDB: an array field equal to a value matches when an element is that value.
+            if _canon(cond) not in [_canon(v) for v in value]:
+                return False
         elif _canon(value) != _canon(cond):
             return False
     return True

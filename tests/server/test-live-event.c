@@ -260,7 +260,7 @@ test_broadcast_and_replies (Fixture *fixture, gconstpointer data)
 
   /* The snapshot, from its parts, with the client's own hold. */
   g_autoptr (GPtrArray) parts
-      = sb_live_event_build_snapshot (fixture->event, "s1", "client-1", NULL);
+      = sb_live_event_build_snapshot (fixture->event, "s1", "client-1", NULL, NULL);
   g_autoptr (GString) snapshot_text = g_string_new (NULL);
   for (guint i = 0; i < parts->len; i++)
     {
@@ -288,7 +288,7 @@ test_broadcast_and_replies (Fixture *fixture, gconstpointer data)
   /* A replay of both versions; another identity sees no holds. */
   g_assert_true (sb_live_event_can_replay (fixture->event, 0));
   g_autofree char *replay_text
-      = sb_live_event_build_replay (fixture->event, "r1", 0, NULL, "client-2");
+      = sb_live_event_build_replay (fixture->event, "r1", 0, NULL, "client-2", NULL);
   g_autoptr (SbMessage) replay = parse_message (replay_text, strlen (replay_text));
   g_assert_cmpint (replay->type, ==, SB_MESSAGE_REPLAY);
   g_assert_cmpint (replay->replay->from_version, ==, 0);

@@ -16,6 +16,8 @@ make_change (void)
   g_ptr_array_add (change->seats, sb_seat_change_new ("A-2", SB_SEAT_HELD, "h_1"));
   g_ptr_array_add (change->seats, sb_seat_change_new ("B-4", SB_SEAT_FREE, NULL));
   g_ptr_array_add (change->holds, sb_hold_record_new ("h_1", "ev", "client-1", seats, 12345));
+  g_ptr_array_add (change->holds,
+                   sb_hold_record_new_owned ("h_2", "ev", "client-2", "anna", seats, 12346));
   change->ended_holds = g_new0 (char *, 2);
   change->ended_holds[0] = g_strdup ("h_0");
   change->committed_at_ms = 1000;
@@ -78,6 +80,26 @@ test_change_copy_empty (void)
   g_assert_cmpuint (copy->holds->len, ==, 0);
 }
 
+/* The hold's account survives the change log (a server that reads another's change learns whose
+ * hold it is); a change logged before accounts names none. */
+static void
+test_change_json_account (void)
+{
+  g_autoptr (SbChange) change = make_change ();
+  g_autofree char *json = sb_change_to_json (change);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbChange) read = sb_change_from_json (json, &error);
+  const SbHoldRecord *hold;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->holds->len, ==, 2);
+  hold = g_ptr_array_index (read->holds, 0);
+  g_assert_null (hold->account);
+  hold = g_ptr_array_index (read->holds, 1);
+  g_assert_cmpstr (hold->account, ==, "anna");
+  g_assert_cmpstr (hold->client_id, ==, "client-2");
+}
+
 /* An unparseable change keeps the JSON parser's error domain; the text says what was read. */
 static void
 test_change_from_json_error (void)
@@ -106,6 +128,7 @@ main (int argc, char **argv)
   g_test_add_func ("/op/change/copy", test_change_copy);
   g_test_add_func ("/op/change/copy-empty", test_change_copy_empty);
   g_test_add_func ("/op/change/from-json-error", test_change_from_json_error);
+  g_test_add_func ("/op/change/json-account", test_change_json_account);
   g_test_add_func ("/store/error-quark", test_store_error_quark);
   return g_test_run ();
 }

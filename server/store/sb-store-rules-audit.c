@@ -1,0 +1,65 @@
+/* sb-store-rules-audit.c: what the audit trail says of each op (sb-store-rules-audit-private.h).
+ * One place for every backend, so that both stores record the same entries. */
+#include "config.h"
+
+#include "sb-store-rules-audit-private.h"
+
+static const char *
+action_of (const SbOp *op, const char **out_detail)
+{
+  *out_detail = NULL;
+  switch (op->kind)
+    {
+      case SB_OP_HOLD:
+        return "hold";
+      case SB_OP_HOLD_BEST:
+        /* The same action as a hold (clients know it); the detail says how the seats were chosen.
+         */
+        *out_detail = "best available";
+        return "hold";
+      case SB_OP_EXTEND:
+        return "extend";
+      case SB_OP_RELEASE:
+        return "release";
+      case SB_OP_BOOK:
+        return "book";
+      case SB_OP_EXPIRE:
+      default:
+        return NULL;
+    }
+}
+
+gboolean
+sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
+                         gpointer backend,
+                         const SbOp *op,
+                         const char *account,
+                         gint64 at_ms,
+                         GError **error)
+{
+  const char *detail;
+  const char *action = action_of (op, &detail);
+  g_autoptr (SbAuditRecord) entry = NULL;
+
+  g_return_val_if_fail (action != NULL, FALSE);
+
+  entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action,
+                               (const char *const *) op->result_seat_ids, op->result_hold_id,
+                               op->result_booking_id, detail);
+  return funcs->append_audit (backend, entry, error);
+}
+
+gboolean
+sb_store_rules_audit_expired (const SbStoreBackendFuncs *funcs,
+                              gpointer backend,
+                              const char *event_id,
+                              const SbStoredHold *hold,
+                              gint64 at_ms,
+                              GError **error)
+{
+  g_autoptr (SbAuditRecord) entry
+      = sb_audit_record_new (event_id, at_ms, hold->account, "", "expire",
+                             (const char *const *) hold->seat_ids, hold->hold_id, NULL, NULL);
+
+  return funcs->append_audit (backend, entry, error);
+}
