@@ -5,12 +5,14 @@
 
 #include "sb-application.h"
 #include "sb-resources.h"
+#include "sb-startup-trace.h"
 
 int
 main (int argc, char *argv[])
 {
   g_autoptr (SbApplication) application = NULL;
 
+  sb_startup_trace_mark ("main");
   /* SEATBOOK_LOCALEDIR: the build tree's translations, for running and testing uninstalled. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SEATBOOK_LOCALEDIR") != NULL
                                        ? g_getenv ("SEATBOOK_LOCALEDIR")

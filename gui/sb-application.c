@@ -136,6 +136,8 @@ sb_application_startup (GApplication *application)
     const char *accels[4];
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    /* GtkApplication's own, which it sets only when it finds gtk/help-overlay.ui itself. */
+    { "win.show-help-overlay", { "<Control>F1", "<Control>question", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
@@ -146,6 +148,8 @@ sb_application_startup (GApplication *application)
     { "win.release", { "<Control>r", NULL } },
     { "win.seat-history", { "<Control>i", NULL } },
     { "win.refresh-events", { "F5", NULL } },
+    { "win.show-panel", { "F9", NULL } },
+    { "win.show-events", { "<Shift>F9", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

@@ -30,6 +30,10 @@ struct _SbSeatMap
 
   double zoom;
   gboolean fit_pending;
+  /* Fitted and not zoomed since: a new view size (a narrower window, a panel folding) fits again.
+   * fitted_width/height: the view it was fitted to. */
+  gboolean stay_fitted;
+  int fitted_width, fitted_height;
   /* Keeps the point under the pointer in place while zooming; applied when the map is next
    * allocated (place_anchor()). */
   gboolean anchor_pending;

@@ -35,6 +35,7 @@ sb_seat_map_set_zoom_at (SbSeatMap *self, double zoom, double x, double y)
   g_return_if_fail (SB_IS_SEAT_MAP (self));
 
   self->fit_pending = FALSE;
+  self->stay_fitted = FALSE;
   zoom = CLAMP (zoom, SB_SEAT_MAP_MIN_ZOOM, SB_SEAT_MAP_MAX_ZOOM);
   if (self->root == NULL || zoom == self->zoom)
     {
@@ -96,6 +97,10 @@ fit_zoom (SbSeatMap *self, int width, int height)
 
   if (self->root == NULL || width <= 0 || height <= 0)
     return self->zoom;
+
+  self->stay_fitted = TRUE;
+  self->fitted_width = width;
+  self->fitted_height = height;
 
   sb_seat_group_get_bounds (self->root, &bounds);
   /* A little less than the exact fit so no scrollbar appears for a rounding pixel. */
@@ -244,6 +249,8 @@ _sb_seat_map_zoom_allocate (SbSeatMap *self, int width, int height)
 {
   /* Fitting needs the viewport size, known only now; setting the zoom before allocating the
    * scrolled window means the first frame is already at the right size. */
+  if (self->stay_fitted && (width != self->fitted_width || height != self->fitted_height))
+    self->fit_pending = TRUE;
   if (self->fit_pending && self->root != NULL && width > 0 && height > 0)
     {
       self->fit_pending = FALSE;

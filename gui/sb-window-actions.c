@@ -488,7 +488,28 @@ refresh_events_action (GSimpleAction *action, GVariant *parameter, gpointer user
     sb_desk_refresh_events (self->desk);
 }
 
+/* The shortcuts window, built when first asked for instead of with every window: GtkApplication
+ * builds gtk/help-overlay.ui eagerly, before the window can show (sb-resources keeps it under
+ * another name). gtk_application_window_set_help_overlay () keeps it and makes it transient. */
+static void
+show_help_overlay_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr (GtkBuilder) builder
+          = gtk_builder_new_from_resource ("/org/seatbook/Seatbook/sb-shortcuts-window.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static const GActionEntry window_actions[] = {
+  { "show-help-overlay", show_help_overlay_action },
   { "hold", hold_action },
   { "book", book_action },
   { "release", release_action },

@@ -13,7 +13,6 @@ struct _SbWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
   GtkWidget *banner;
   GtkLabel *banner_label;
@@ -44,6 +43,12 @@ struct _SbWindow
   GtkWidget *release_button;
   GtkWidget *history_button;
   GtkWidget *best_button;
+  AdwFlap *events_flap;
+  AdwFlap *panel_flap;
+  GtkWidget *events_toggle;
+  GtkWidget *panel_toggle;
+  guint fold_toggles_source;
+  AdwFlap *focus_flap; /* shown by the keyboard: its child takes the focus once it slides in */
 
   GSettings *settings;
   SbDesk *desk;
@@ -111,6 +116,11 @@ void _sb_window_best_init (SbWindow *self);
 /* Enables it or says why not (tooltip and accessible description of its button). */
 void _sb_window_best_update (SbWindow *self, gboolean enabled, const char *why_not);
 void _sb_window_best_dispose (SbWindow *self);
+
+/* sb-window-fold.c */
+
+/* The win.show-events and win.show-panel actions of the folded side panels. */
+void _sb_window_fold_init (SbWindow *self);
 
 /* sb-window-account.c */
 

@@ -8,7 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-natural-width.h"
 #include "sb-protocol.h"
+#include "sb-startup-trace.h"
 #include "sb-util.h"
 #include "sb-window-private.h"
 
@@ -528,6 +530,8 @@ snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, GPtrArray *se
   gtk_stack_set_visible_child_name (self->main_stack, "map");
   update_panel (self);
   update_open_event_free (self);
+  sb_startup_trace_map_shown (GTK_WIDGET (self->seat_map),
+                              sb_seat_map_get_n_seats (self->seat_map));
 }
 
 static void
@@ -640,6 +644,7 @@ sb_window_dispose (GObject *object)
   g_clear_handle_id (&self->events_refresh_source, g_source_remove);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   _sb_window_best_dispose (self);
+  g_clear_handle_id (&self->fold_toggles_source, g_source_remove);
   _sb_window_account_dispose (self);
   if (self->desk != NULL)
     {
@@ -684,9 +689,9 @@ sb_window_class_init (SbWindowClass *klass)
   g_type_ensure (SB_TYPE_SEAT_MAP);
   g_type_ensure (SB_TYPE_LEGEND);
   g_type_ensure (SB_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (SB_TYPE_NATURAL_WIDTH);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/seatbook/Seatbook/sb-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner_label);
@@ -717,6 +722,10 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, release_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, history_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, best_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, events_flap);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, panel_flap);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, events_toggle);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, panel_toggle);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
@@ -731,6 +740,7 @@ sb_window_init (SbWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   _sb_window_actions_init (self);
   _sb_window_best_init (self);
+  _sb_window_fold_init (self);
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->seat_map, "notify::zoom", G_CALLBACK (zoom_changed_cb), self);

@@ -134,12 +134,32 @@ def wait_for(what, predicate, timeout=15.0, interval=0.1):
         time.sleep(interval)
 
 
-def screenshot(name):
+def screenshot(name, box=None):
+    """The screen, or the part of it in box (x, y, width, height), as ARTIFACTS/NAME.png."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     path = os.path.join(ARTIFACTS, name + ".png")
-    subprocess.run(["import", "-window", "root", path], check=False,
+    crop = []
+    if box is not None:
+        x, y, w, h = box
+        crop = ["-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage"]
+    subprocess.run(["import", "-window", "root"] + crop + [path], check=False,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print("screenshot:", path)
+    return path
+
+
+# The screenshots README.md and docs/ show are refreshed from the tests only when asked, so that a
+# test run (CI's) never changes the source tree.
+def docs_screenshot(name, pointer):
+    """A screenshot of pointer's app window alone, as the artifact NAME; with
+    SEATBOOK_UPDATE_SCREENSHOTS=1 also as docs/screenshots/NAME.png."""
+    path = screenshot(name, pointer.screen_box(pointer.app.frame))
+    if os.environ.get("SEATBOOK_UPDATE_SCREENSHOTS") == "1":
+        source = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))), "docs", "screenshots")
+        os.makedirs(source, exist_ok=True)
+        shutil.copyfile(path, os.path.join(source, name + ".png"))
+        print("docs screenshot:", os.path.join(source, name + ".png"))
     return path
 
 
@@ -638,19 +658,44 @@ class Pointer:
         self.xtest.fake_input(self.display, self.X.KeyRelease, self._keycode(name))
         self.display.sync()
 
+    def resize(self, width, height):
+        """Resizes the app's window to width x height as a window manager would (a configure of
+        its X window, which is larger than the frame by the invisible resize borders) and waits
+        until the frame has that size and the layout stopped moving. Fails when the window keeps
+        another size: it cannot be made that small."""
+        window = wait_for("the app's X window", self._window)
+        geometry = window.get_geometry()
+        frame = self.app.frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        window.configure(width=width + geometry.width - frame.width,
+                         height=height + geometry.height - frame.height)
+        self.display.sync()
+        self._origin = None
+
+        def size():
+            e = self.app.frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            return (e.width, e.height)
+        try:
+            wait_for("the window at %dx%d" % (width, height), lambda: size() == (width, height),
+                     timeout=10)
+        except TestFailure:
+            raise TestFailure("the window stays at %dx%d when made %dx%d" % (
+                size() + (width, height)))
+
     def click_node(self, node):
         """A real click at the centre of node (a button, a row, a seat)."""
         x, y, w, h = self.screen_box(node)
         self.click(x + w // 2, y + h // 2)
 
-    def tap(self, name, ctrl=False):
-        """Presses and releases a key (an X keysym name), with Control held if ctrl."""
-        if ctrl:
-            self.key_down("Control_L")
+    def tap(self, name, ctrl=False, shift=False):
+        """Presses and releases a key (an X keysym name), with Control held if ctrl and Shift
+        if shift."""
+        modifiers = (["Control_L"] if ctrl else []) + (["Shift_L"] if shift else [])
+        for modifier in modifiers:
+            self.key_down(modifier)
         self.key_down(name)
         self.key_up(name)
-        if ctrl:
-            self.key_up("Control_L")
+        for modifier in reversed(modifiers):
+            self.key_up(modifier)
 
     def wheel(self, x, y, notches, ctrl=False, horizontal=False):
         """notches > 0 scrolls down (or right), < 0 up (or left); with ctrl, zooms."""

@@ -88,6 +88,8 @@ def test():
             wait_for("E7 held", lambda: seat_description(seat).startswith(held))
             countdown = wait_for("the countdown", lambda: sbgui.label_in(app, app.panel, "Läuft ab in "))
             print("countdown:", countdown.name)
+            # README's German screenshot (docs/screenshots/, with SEATBOOK_UPDATE_SCREENSHOTS=1).
+            sbgui.docs_screenshot("german", pointer)
 
             # The German words fit: each button's label inside its button, the panel as wide as
             # it was designed.

@@ -154,6 +154,8 @@ def run_style(session, server, style, env, seats):
     if missing or len(categories) != 4:
         raise sbgui.TestFailure("the legend lacks %r (categories %r)" % (missing, categories))
     shot = sbgui.screenshot("legend-%s" % style)
+    # README's light and dark screenshots (docs/screenshots/, with SEATBOOK_UPDATE_SCREENSHOTS=1).
+    sbgui.docs_screenshot(style, pointer)
     failures = check(style, shot, samples(app, pointer, shot, STATES + categories), categories)
     app.quit()
     session.apps.remove(app)
