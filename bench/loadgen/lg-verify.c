@@ -25,6 +25,7 @@ typedef struct
 {
   GMainLoop *loop;
   SoupWebsocketConnection *connection;
+  const char *token;
   const char *const *event_ids;
   GPtrArray *snapshots; /* LgSnapshot, NULL until received */
   guint n_received;
@@ -80,7 +81,14 @@ on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpo
 
   /* One subscription at a time: 20 snapshots of a 400 KB venue requested at once are 8 MB queued
    * for one client, which the server may rightly close as too slow. */
-  if (strcmp (msg_type, "welcome") == 0)
+  if (strcmp (msg_type, "welcome") == 0 && state->token != NULL)
+    {
+      g_autoptr (SbRequest) sign_in = sb_request_new (SB_REQUEST_SIGN_IN, "sign-in");
+
+      sign_in->token = g_strdup (state->token);
+      fetch_send (state, sign_in);
+    }
+  else if (strcmp (msg_type, "welcome") == 0 || strcmp (msg_type, "signed_in") == 0)
     fetch_subscribe (state, 0);
   else if (strcmp (msg_type, "snapshot") == 0 && re[0] == 's')
     {
@@ -141,7 +149,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (SbRequest) hello = sb_request_new (SB_REQUEST_HELLO, "hello");
   hello->client_name = g_strdup ("seatbook-loadgen (verify)");
   hello->client_id = g_strdup (client_id);
-  hello->protocol = 1;
+  hello->protocol = state->token != NULL ? SB_PROTOCOL_VERSION : 1;
   fetch_send (state, hello);
 }
 
@@ -156,6 +164,7 @@ on_timeout (gpointer user_data)
 
 GPtrArray *
 lg_verify_fetch_snapshots (const char *url,
+                           const char *token,
                            const char *const *event_ids,
                            guint timeout_seconds,
                            GError **error)
@@ -166,7 +175,7 @@ lg_verify_fetch_snapshots (const char *url,
   g_autoptr (GMainLoop) loop = g_main_loop_new (context, FALSE);
   g_autoptr (SoupSession) session = soup_session_new ();
   g_autoptr (SoupMessage) message = soup_message_new ("GET", url);
-  FetchState state = { .loop = loop, .event_ids = event_ids };
+  FetchState state = { .loop = loop, .token = token, .event_ids = event_ids };
 
   state.snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) lg_snapshot_free);
   g_ptr_array_set_size (state.snapshots, (guint) g_strv_length ((char **) event_ids));

@@ -16,10 +16,12 @@ typedef struct
 void lg_snapshot_free (LgSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LgSnapshot, lg_snapshot_free)
 
-/* Opens a fresh connection to url, says hello and subscribes to every event; returns one
- * LgSnapshot per event in the same order. */
+/* Opens a fresh connection to url, says hello, signs in with token (the session the load
+ * generator's connections share; NULL on a server without accounts) and subscribes to every
+ * event; returns one LgSnapshot per event in the same order. */
 G_GNUC_WARN_UNUSED_RESULT
 GPtrArray *lg_verify_fetch_snapshots (const char *url,
+                                      const char *token,
                                       const char *const *event_ids,
                                       guint timeout_seconds,
                                       GError **error);

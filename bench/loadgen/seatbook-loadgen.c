@@ -1577,7 +1577,7 @@ verify (Verify *result)
   g_ptr_array_add (ids, NULL);
 
   g_autoptr (GPtrArray) snapshots
-      = lg_verify_fetch_snapshots (opt_url, (const char *const *) ids->pdata, 60, &error);
+      = lg_verify_fetch_snapshots (opt_url, token, (const char *const *) ids->pdata, 60, &error);
   if (snapshots == NULL)
     {
       result->error = g_strdup (error->message);
