@@ -85,7 +85,7 @@ typedef struct
   gboolean verified;
   guint account_changes; /* how often the account changed under this attempt */
   gboolean checking;     /* counted in checking_accounts / checking_addresses */
-  gboolean audited;      /* its entry was written with its session */
+  gboolean audited;      /* its entry was written with its session (set once that committed) */
 } Attempt;
 
 static void
@@ -259,7 +259,6 @@ on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
       g_info ("The account %s changed during its sign-in: checking again", put->attempt->username);
       g_clear_pointer (&put->attempt->account, sb_account_record_free);
       put->attempt->verified = FALSE;
-      put->attempt->audited = FALSE; /* nothing was written: the retry's outcome gets the entry */
       submit_by_password (put->attempt);
       sb_sign_in_outcome_free (put->outcome);
       g_free (put);
@@ -271,13 +270,15 @@ on_session_put (GObject *source, GAsyncResult *result, gpointer user_data)
        * client's failure); the client may try again (review finding 4). */
       g_warning ("Cannot record a session for %s: %s", put->attempt->username, error->message);
       put->outcome->result = SB_SIGN_IN_UNAVAILABLE;
-      put->attempt->audited = FALSE; /* the failure gets an entry of its own */
       g_clear_pointer (&put->outcome->token, sb_secret_free);
       g_clear_pointer (&put->outcome->token_hash, g_free);
       g_clear_pointer (&put->outcome->username, g_free);
     }
   else
-    g_info ("%s signed in from %s", put->attempt->username, put->attempt->address);
+    {
+      g_info ("%s signed in from %s", put->attempt->username, put->attempt->address);
+      put->attempt->audited = TRUE;
+    }
   finish (put->attempt, put->outcome);
   g_free (put);
 }
@@ -303,7 +304,6 @@ grant (Attempt *attempt)
   job->record = sign_in_record (attempt, SB_SIGN_IN_OK, outcome->username, now_ms);
   job->account_generation = attempt->account->generation;
   job->expires_at_ms = outcome->expires_at_ms;
-  attempt->audited = TRUE;
   put->attempt = attempt;
   put->outcome = outcome;
   sb_store_worker_call (self->worker, put_session_run, job, session_job_free, on_session_put, put);
