@@ -37,20 +37,28 @@ async def burst_on_one_account(server):
     clients = await connect_many(server, 41)
     passwords = ["wrong-%d" % i for i in range(40)] + [server.password_of("anna")]
     futures = []
+    arrived = []  # outcomes in the order the replies came
     for client, password in zip(clients, passwords):
-        futures.append(await client.send("sign_in", username="anna", password=password))
+        future = await client.send("sign_in", username="anna", password=password)
+        future.add_done_callback(lambda f: arrived.append(outcome(f.result())))
+        futures.append(future)
     replies = await asyncio.wait_for(asyncio.gather(*futures), 120)
     counts = collections.Counter(outcome(r) for r in replies)
-    checked = counts["bad_credentials"] + counts["signed_in"]
-    check(checked <= 5, "passwords checked in a burst for one account: %r" % counts)
+    # As many wrong passwords are checked as one after the other: five, and when the right one
+    # gets its turn before the lock (the order of turns is not the order sent), its success
+    # clears the account's failures as a serial sign-in's would, and five more before the lock.
+    # It failed once in about ten runs when it asked for five in all.
+    check(counts["bad_credentials"] <= 5 * (1 + counts["signed_in"]),
+          "passwords checked in a burst for one account: %r" % counts)
+    if counts["signed_in"]:
+        check(arrived.index("signed_in") < arrived.index("locked"),
+              "a right password signed in after the lock: %r" % arrived)
     # The others wait for a turn and are refused when the lock comes; past 32 waiting from one
     # address, they are turned away at once.
     check(counts["bad_credentials"] + counts["locked"] + counts["signed_in"]
           + counts["rate_limited"] == 41 and counts["locked"] > 0, "%r" % counts)
-    if counts["bad_credentials"] == 5:
-        check(counts["signed_in"] == 0, "a right password after the lock: %r" % counts)
-    check(server.metric('seatbook_sign_ins_total{result="bad_credentials"}') - bad_before <= 5,
-          "metrics")
+    check(server.metric('seatbook_sign_ins_total{result="bad_credentials"}') - bad_before
+          == counts["bad_credentials"], "metrics")
     # And the account is locked now, one request at a time too.
     late = await clients[0].request("sign_in", username="anna",
                                     password=server.password_of("anna"))
