@@ -2,6 +2,8 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 /* Row names: A…Z, then R26, R27, … for big venues. */
 static inline char *
@@ -64,4 +66,49 @@ store_test_random_suffix (void)
     s[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
   s[10] = '\0';
   return g_strdup (s);
+}
+
+/* Where a test case's store lives: SEATBOOK_TEST_STORE_URI when set (tests/mongo runs the store
+ * tests against the fake MongoDB, and one database then serves every test case), else a SQLite file
+ * at relative_path in a new temporary directory (*out_dir; NULL with an external URI, which the
+ * case must not remove). *out_db_path is the SQLite file, or NULL for another store. */
+static inline char *
+store_test_pick_uri (const char *relative_path, char **out_dir, char **out_db_path)
+{
+  const char *uri = g_getenv ("SEATBOOK_TEST_STORE_URI");
+  g_autoptr (GError) error = NULL;
+
+  *out_dir = NULL;
+  *out_db_path = NULL;
+  if (uri != NULL && *uri != '\0')
+    {
+      if (g_str_has_prefix (uri, "sqlite:"))
+        *out_db_path = g_strdup (uri + strlen ("sqlite:"));
+      return g_strdup (uri);
+    }
+  *out_dir = g_dir_make_tmp ("sb-store-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  *out_db_path = g_build_filename (*out_dir, relative_path, NULL);
+  return g_strconcat ("sqlite:", *out_db_path, NULL);
+}
+
+/* Removes a temporary directory and everything in it (the SQLite file, its -wal and -shm). */
+static inline void
+store_test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      store_test_remove_tree (child);
+    }
+  g_rmdir (path);
 }

@@ -27,23 +27,10 @@ typedef struct
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  const char *uri = g_getenv ("SEATBOOK_TEST_STORE_URI");
   g_autoptr (GError) error = NULL;
   g_autofree char *suffix = store_test_random_suffix ();
 
-  if (uri != NULL && *uri != '\0')
-    {
-      f->uri = g_strdup (uri);
-      if (g_str_has_prefix (uri, "sqlite:"))
-        f->db_path = g_strdup (uri + strlen ("sqlite:"));
-    }
-  else
-    {
-      f->dir = g_dir_make_tmp ("sb-accounts-test-XXXXXX", &error);
-      g_assert_no_error (error);
-      f->db_path = g_build_filename (f->dir, "seatbook.db", NULL);
-      f->uri = g_strconcat ("sqlite:", f->db_path, NULL);
-    }
+  f->uri = store_test_pick_uri ("seatbook.db", &f->dir, &f->db_path);
   f->store = sb_store_open (f->uri, &error);
   g_assert_no_error (error);
   f->anna = g_strdup_printf ("anna-%s", suffix);
@@ -56,15 +43,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->store);
   if (f->dir != NULL)
-    {
-      g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (f->db_path, "-shm", NULL);
-
-      g_unlink (wal);
-      g_unlink (shm);
-      g_unlink (f->db_path);
-      g_rmdir (f->dir);
-    }
+    store_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->uri);
   g_free (f->db_path);
