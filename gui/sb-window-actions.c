@@ -9,6 +9,7 @@
 #include "sb-audit-dialog.h"
 #include "sb-permissions.h"
 #include "sb-protocol.h"
+#include "sb-ticket-print.h"
 #include "sb-util.h"
 #include "sb-window-private.h"
 
@@ -298,6 +299,38 @@ reference_box (const char *reference)
   return box;
 }
 
+/* "Print Ticket…" in the booking dialog: the dialog closes, the print dialog opens. */
+static void
+booked_response_cb (AdwMessageDialog *dialog, const char *response, SbWindow *self)
+{
+  SbTicket *ticket;
+
+  if (!g_str_equal (response, "print"))
+    return;
+  ticket = g_object_steal_data (G_OBJECT (dialog), "sb-ticket");
+  if (ticket != NULL)
+    sb_ticket_print (ticket, GTK_WINDOW (self));
+}
+
+/* The ticket of a booking just made, or NULL before the venue is known. */
+static SbTicket *
+booked_ticket (SbWindow *self, const SbBookedMessage *booked)
+{
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  SbEventItem *event = NULL;
+
+  if (venue == NULL || booked->booking == NULL || booked->seats == NULL)
+    return NULL;
+  if (booked->event != NULL)
+    event = sb_desk_lookup_event (self->desk, booked->event, NULL);
+  return sb_ticket_new (venue,
+                        event != NULL           ? sb_event_item_get_name (event)
+                        : booked->event != NULL ? booked->event
+                                                : "",
+                        event != NULL ? sb_event_item_get_starts_at (event) : 0, booked->booking,
+                        (const char *const *) booked->seats);
+}
+
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -309,6 +342,7 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   const char *reference;
   SbWindow *self;
   AdwMessageDialog *dialog;
+  SbTicket *ticket;
 
   if (reply == NULL)
     return;
@@ -327,6 +361,14 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
   dialog
       = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Seats Booked"), body));
   adw_message_dialog_set_extra_child (dialog, reference_box (reference));
+  ticket = booked_ticket (self, reply->booked);
+  if (ticket != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (dialog), "sb-ticket", ticket,
+                              (GDestroyNotify) sb_ticket_free);
+      adw_message_dialog_add_response (dialog, "print", _ ("_Print Ticket…"));
+      g_signal_connect_object (dialog, "response", G_CALLBACK (booked_response_cb), self, 0);
+    }
   adw_message_dialog_add_response (dialog, "close", _ ("_Done"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
