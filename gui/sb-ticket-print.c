@@ -20,10 +20,7 @@ begin_print_cb (GtkPrintOperation *operation, GtkPrintContext *context, SbTicket
 }
 
 static void
-draw_page_cb (GtkPrintOperation *operation,
-              GtkPrintContext *context,
-              int page,
-              SbTicket *ticket)
+draw_page_cb (GtkPrintOperation *operation, GtkPrintContext *context, int page, SbTicket *ticket)
 {
   sb_ticket_draw_page (ticket, gtk_print_context_get_cairo_context (context), (guint) page,
                        gtk_print_context_get_width (context),
@@ -56,10 +53,10 @@ finish (GtkPrintOperation *operation, GtkPrintOperationResult result, const GErr
 
       if (error == NULL)
         gtk_print_operation_get_error (operation, &operation_error);
-      g_warning ("Printing a ticket failed: %s",
-                 error != NULL             ? error->message
-                 : operation_error != NULL ? operation_error->message
-                                           : "unknown error");
+      g_warning ("Printing a ticket failed: %s", error != NULL ? error->message
+                                                 : operation_error != NULL
+                                                     ? operation_error->message
+                                                     : "unknown error");
       show_failure (parent, error != NULL ? error : operation_error);
     }
 }

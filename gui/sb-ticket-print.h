@@ -1,4 +1,5 @@
-/* sb-ticket-print.h: printing a booking's ticket (sb-ticket.h) through the system's print dialog. */
+/* sb-ticket-print.h: printing a booking's ticket (sb-ticket.h) through the system's print dialog.
+ */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -203,7 +203,8 @@ sb_ticket_get_n_pages (const SbTicket *ticket, double height)
   if (lines <= first)
     return 1;
   lines -= first;
-  pages += (lines + lines_per_page (height, NEXT_HEADER) - 1) / lines_per_page (height, NEXT_HEADER);
+  pages
+      += (lines + lines_per_page (height, NEXT_HEADER) - 1) / lines_per_page (height, NEXT_HEADER);
   return pages;
 }
 

@@ -27,7 +27,8 @@ const char *sb_ticket_get_reference (const SbTicket *ticket);
  * unless a booking of many seats meets a small page. */
 guint sb_ticket_get_n_pages (const SbTicket *ticket, double height);
 /* Draws page (from 0) of the ticket on a page of width × height, origin at the top left. */
-void sb_ticket_draw_page (const SbTicket *ticket, cairo_t *cr, guint page, double width, double height);
+void
+sb_ticket_draw_page (const SbTicket *ticket, cairo_t *cr, guint page, double width, double height);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbTicket, sb_ticket_free)
 

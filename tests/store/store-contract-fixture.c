@@ -207,4 +207,3 @@ change_seat (SbChange *change, const char *seat_id)
     }
   return NULL;
 }
-

@@ -394,7 +394,6 @@ test_prune (Fixture *f, gconstpointer data)
   g_assert_cmpuint (changes->len, ==, 1);
 }
 
-
 void
 store_contract_add_log_tests (void)
 {

@@ -173,7 +173,6 @@ test_sqlite_schema_version (Fixture *f, gconstpointer data)
   g_assert_null (store);
 }
 
-
 void
 store_contract_add_sqlite_tests (void)
 {
