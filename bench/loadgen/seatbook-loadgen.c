@@ -54,7 +54,7 @@ typedef enum
   N_REQ_KINDS,
 } ReqKind;
 
-static const char *const req_kind_names[] = { "hello", "sign_in", "subscribe", "hold", "book" };
+static const char *const lg_req_kind_names[] = { "hello", "sign_in", "subscribe", "hold", "book" };
 
 typedef enum
 {
@@ -150,117 +150,149 @@ typedef struct
 } Conn;
 
 /* Options. */
-static char *opt_url = "ws://127.0.0.1:8080/ws";
-static char **opt_events = NULL;
-static char *opt_idle_event = NULL;
-static int opt_subscribers = 0;
-static int opt_bookers = 0;
-static int opt_idle = 0;
-static char *opt_choice = "uniform";
-static int opt_hot_seats = 10;
-static gboolean opt_ignore_view = FALSE;
-static char *opt_mode = "hold-book";
-static int opt_max_seats = 4;
-static int opt_ttl = 600;
-static char *opt_subscribe_to = "all";
-static double opt_duration = 10;
-static double opt_connect_rate = 2000;
-static double opt_ramp = 0;
-static int opt_max_pending = 200;
-static double opt_connect_timeout = 180;
-static double opt_settle = 2;
-static int opt_server_pid = 0;
-static char *opt_db = NULL;
-static gboolean opt_json = FALSE;
-static gboolean opt_no_verify = FALSE;
-static int opt_seed = 1;
-static gboolean opt_resume = FALSE;
-static char *opt_username = NULL;
-static char *opt_password_file = NULL;
+typedef struct
+{
+  char *url;
+  char **events;
+  char *idle_event;
+  int subscribers;
+  int bookers;
+  int idle;
+  char *choice;
+  int hot_seats;
+  gboolean ignore_view;
+  char *mode;
+  int max_seats;
+  int ttl;
+  char *subscribe_to;
+  double duration;
+  double connect_rate;
+  double ramp;
+  int max_pending;
+  double connect_timeout;
+  double settle;
+  int server_pid;
+  char *db;
+  gboolean json;
+  gboolean no_verify;
+  int seed;
+  gboolean resume;
+  char *username;
+  char *password_file;
+} LgOptions;
+
+static LgOptions lg_opt = {
+  .url = "ws://127.0.0.1:8080/ws",
+  .choice = "uniform",
+  .hot_seats = 10,
+  .mode = "hold-book",
+  .max_seats = 4,
+  .ttl = 600,
+  .subscribe_to = "all",
+  .duration = 10,
+  .connect_rate = 2000,
+  .max_pending = 200,
+  .connect_timeout = 180,
+  .settle = 2,
+  .seed = 1,
+};
 
 static GOptionEntry entries[] = {
-  { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url,
+  { "url", 0, 0, G_OPTION_ARG_STRING, &lg_opt.url,
     "Server WebSocket URL, ws:// or wss:// (loopback only; the certificate is not verified)",
     "URL" },
-  { "event", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opt_events,
+  { "event", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &lg_opt.events,
     "Event to book and watch (repeat for several)", "ID" },
-  { "idle-event", 0, 0, G_OPTION_ARG_STRING, &opt_idle_event,
+  { "idle-event", 0, 0, G_OPTION_ARG_STRING, &lg_opt.idle_event,
     "Event the idle connections subscribe to (default: the first --event)", "ID" },
-  { "subscribers", 0, 0, G_OPTION_ARG_INT, &opt_subscribers,
+  { "subscribers", 0, 0, G_OPTION_ARG_INT, &lg_opt.subscribers,
     "Connections that subscribe and receive changes", "N" },
-  { "bookers", 0, 0, G_OPTION_ARG_INT, &opt_bookers, "Connections that hold and book", "M" },
-  { "idle", 0, 0, G_OPTION_ARG_INT, &opt_idle, "Connections that only hello and subscribe", "N" },
-  { "choice", 0, 0, G_OPTION_ARG_STRING, &opt_choice, "Seat choice: uniform or hotspot", "C" },
-  { "hot-seats", 0, 0, G_OPTION_ARG_INT, &opt_hot_seats, "Seats of the hot spot (default 10)",
+  { "bookers", 0, 0, G_OPTION_ARG_INT, &lg_opt.bookers, "Connections that hold and book", "M" },
+  { "idle", 0, 0, G_OPTION_ARG_INT, &lg_opt.idle, "Connections that only hello and subscribe",
     "N" },
-  { "ignore-view", 0, 0, G_OPTION_ARG_NONE, &opt_ignore_view,
+  { "choice", 0, 0, G_OPTION_ARG_STRING, &lg_opt.choice, "Seat choice: uniform or hotspot", "C" },
+  { "hot-seats", 0, 0, G_OPTION_ARG_INT, &lg_opt.hot_seats, "Seats of the hot spot (default 10)",
+    "N" },
+  { "ignore-view", 0, 0, G_OPTION_ARG_NONE, &lg_opt.ignore_view,
     "Pick seats without looking at their state (conflicts)", NULL },
-  { "mode", 0, 0, G_OPTION_ARG_STRING, &opt_mode,
+  { "mode", 0, 0, G_OPTION_ARG_STRING, &lg_opt.mode,
     "hold-book (hold, then book the hold) or book (book seats directly)", "MODE" },
-  { "max-seats", 'k', 0, G_OPTION_ARG_INT, &opt_max_seats, "Seats per request: 1..k (default 4)",
+  { "max-seats", 'k', 0, G_OPTION_ARG_INT, &lg_opt.max_seats, "Seats per request: 1..k (default 4)",
     "K" },
-  { "ttl", 0, 0, G_OPTION_ARG_INT, &opt_ttl, "Hold TTL in seconds", "S" },
-  { "subscribe-to", 0, 0, G_OPTION_ARG_STRING, &opt_subscribe_to,
+  { "ttl", 0, 0, G_OPTION_ARG_INT, &lg_opt.ttl, "Hold TTL in seconds", "S" },
+  { "subscribe-to", 0, 0, G_OPTION_ARG_STRING, &lg_opt.subscribe_to,
     "Events each subscriber watches: all, one (the first) or spread (round-robin)", "WHICH" },
-  { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &opt_duration,
+  { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &lg_opt.duration,
     "Seconds of booking (stops earlier when sold out)", "S" },
-  { "connect-rate", 0, 0, G_OPTION_ARG_DOUBLE, &opt_connect_rate,
+  { "connect-rate", 0, 0, G_OPTION_ARG_DOUBLE, &lg_opt.connect_rate,
     "New connections per second (default 2000)", "R" },
-  { "ramp", 0, 0, G_OPTION_ARG_DOUBLE, &opt_ramp,
+  { "ramp", 0, 0, G_OPTION_ARG_DOUBLE, &lg_opt.ramp,
     "Spread the connections over S seconds (overrides --connect-rate)", "S" },
-  { "max-pending", 0, 0, G_OPTION_ARG_INT, &opt_max_pending,
+  { "max-pending", 0, 0, G_OPTION_ARG_INT, &lg_opt.max_pending,
     "Handshakes in flight at most (default 200)", "N" },
-  { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_connect_timeout,
+  { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &lg_opt.connect_timeout,
     "Give up when connecting takes longer (s)", "S" },
-  { "settle", 0, 0, G_OPTION_ARG_DOUBLE, &opt_settle,
+  { "settle", 0, 0, G_OPTION_ARG_DOUBLE, &lg_opt.settle,
     "Seconds to wait after connecting before sampling server memory", "S" },
-  { "server-pid", 0, 0, G_OPTION_ARG_INT, &opt_server_pid, "Server PID (CPU and RSS from /proc)",
+  { "server-pid", 0, 0, G_OPTION_ARG_INT, &lg_opt.server_pid, "Server PID (CPU and RSS from /proc)",
     "PID" },
-  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Server's SQLite file, checked after the run",
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &lg_opt.db, "Server's SQLite file, checked after the run",
     "PATH" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print the result as JSON", NULL },
-  { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Skip the after-run checks", NULL },
-  { "seed", 0, 0, G_OPTION_ARG_INT, &opt_seed, "Random seed", "N" },
-  { "username", 0, 0, G_OPTION_ARG_STRING, &opt_username,
+  { "json", 0, 0, G_OPTION_ARG_NONE, &lg_opt.json, "Print the result as JSON", NULL },
+  { "no-verify", 0, 0, G_OPTION_ARG_NONE, &lg_opt.no_verify, "Skip the after-run checks", NULL },
+  { "seed", 0, 0, G_OPTION_ARG_INT, &lg_opt.seed, "Random seed", "N" },
+  { "username", 0, 0, G_OPTION_ARG_STRING, &lg_opt.username,
     "Sign in as this account after hello (protocol 2; once per connection)", "NAME" },
-  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_password_file,
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &lg_opt.password_file,
     "The account's password, on the first line of FILE", "FILE" },
-  { "resume", 0, 0, G_OPTION_ARG_NONE, &opt_resume,
+  { "resume", 0, 0, G_OPTION_ARG_NONE, &lg_opt.resume,
     "Subscribers and idle connections subscribe with `since` (a replay, not a snapshot)", NULL },
   { NULL },
 };
 
-/* State. */
-static LgLoop *loop;
-static struct sockaddr_in server_address;
-static char *host_header;
-static char *ws_path;
-static char *metrics_url;
-static gboolean use_tls;    /* wss:// */
-static GPtrArray *events;   /* Event */
-static GPtrArray *conns;    /* Conn, in creation order */
-static GPtrArray *watchers; /* Conn, borrowed */
-static GPtrArray *bookers;  /* Conn, borrowed */
-static guint n_to_connect;  /* subscribers + idle */
-static guint n_connect_started;
-static guint n_ready; /* subscribers and idle with every subscription confirmed */
-static guint n_bookers_ready;
-static guint n_watchers_ready;
-static Phase phase;
-static GRand *rng;
-static gint64 next_wake;
-static GArray *ops; /* Op */
-static gboolean stop_requested;
+typedef struct
+{
+  /* State. */
+  LgLoop *loop;
+  struct sockaddr_in server_address;
+  char *host_header;
+  char *ws_path;
+  char *metrics_url;
+  gboolean use_tls;    /* wss:// */
+  GPtrArray *events;   /* Event */
+  GPtrArray *conns;    /* Conn, in creation order */
+  GPtrArray *watchers; /* Conn, borrowed */
+  GPtrArray *bookers;  /* Conn, borrowed */
+  guint n_to_connect;  /* subscribers + idle */
+  guint n_connect_started;
+  guint n_ready; /* subscribers and idle with every subscription confirmed */
+  guint n_bookers_ready;
+  guint n_watchers_ready;
+  Phase phase;
+  GRand *rng;
+  gint64 next_wake;
+  GArray *ops; /* Op */
+  gboolean stop_requested;
 
-/* Results, counted during PHASE_RUN (and the drain that follows it). */
-static LgHist latency[N_REQ_KINDS];
-static LgHist fanout_lag;
-static guint64 n_holds, n_bookings, n_seats_booked, n_rejected, n_requests;
-static guint64 n_double_acks, n_gaps, n_changed_msgs, n_idle_msgs;
-static guint64 n_conn_failed, n_conn_closed;
-static GHashTable *errors_by_code; /* code → count (GUINT_TO_POINTER) */
-static GHashTable *closes_by_code;
-static gint64 run_start_us, run_end_us;
+  /* Sign-in (send_sign_in ()): the password, the token every connection after the first signs in
+   * with, and the connections waiting for it. */
+  char *password;
+  char *token;
+  gboolean password_sign_in_sent;
+  GPtrArray *waiting_for_token;
+
+  /* Results, counted during PHASE_RUN (and the drain that follows it). */
+  LgHist latency[N_REQ_KINDS];
+  LgHist fanout_lag;
+  guint64 n_holds, n_bookings, n_seats_booked, n_rejected, n_requests;
+  guint64 n_double_acks, n_gaps, n_changed_msgs, n_idle_msgs;
+  guint64 n_conn_failed, n_conn_closed;
+  GHashTable *errors_by_code; /* code → count (GUINT_TO_POINTER) */
+  GHashTable *closes_by_code;
+  gint64 run_start_us, run_end_us;
+} LgRun;
+
+static LgRun lg_run;
 
 static void
 count_into (GHashTable *table, const char *key)
@@ -272,7 +304,7 @@ count_into (GHashTable *table, const char *key)
 static gboolean
 counting (void)
 {
-  return phase == PHASE_RUN || phase == PHASE_DRAIN;
+  return lg_run.phase == PHASE_RUN || lg_run.phase == PHASE_DRAIN;
 }
 
 /* ---- the shared seat view ---- */
@@ -287,7 +319,7 @@ free_set_add (Event *event, guint seat)
 }
 
 static void
-free_set_remove (Event *event, guint seat)
+lg_free_set_remove (Event *event, guint seat)
 {
   guint pos = event->free_pos[seat];
   if (pos == G_MAXUINT)
@@ -299,17 +331,17 @@ free_set_remove (Event *event, guint seat)
 }
 
 static void
-view_set (Event *event, guint seat, SbSeatState state)
+lg_view_set (Event *event, guint seat, SbSeatState state)
 {
   event->view[seat] = (guint8) state;
   if (state == SB_SEAT_FREE && !event->pending[seat])
     free_set_add (event, seat);
   else
-    free_set_remove (event, seat);
+    lg_free_set_remove (event, seat);
 }
 
 static gboolean
-seat_lookup (Event *event, const char *id, guint *out)
+lg_seat_lookup (Event *event, const char *id, guint *out)
 {
   guint found = GPOINTER_TO_UINT (g_hash_table_lookup (event->seat_index, id));
   if (found == 0)
@@ -319,7 +351,7 @@ seat_lookup (Event *event, const char *id, guint *out)
 }
 
 static Event *
-event_new (const char *id)
+lg_event_new (const char *id)
 {
   Event *event = g_new0 (Event, 1);
 
@@ -332,7 +364,7 @@ event_new (const char *id)
 
 /* The watcher's snapshot: the venue (seat ids) and the seats that are not free, once per event. */
 static gboolean
-event_load_snapshot (Event *event, const SbSnapshotMessage *snapshot, GError **error)
+lg_event_load_snapshot (Event *event, const SbSnapshotMessage *snapshot, GError **error)
 {
   gsize venue_len;
   const char *venue_text = g_bytes_get_data (snapshot->venue, &venue_len);
@@ -359,27 +391,27 @@ event_load_snapshot (Event *event, const SbSnapshotMessage *snapshot, GError **e
       event->free_pos[i] = G_MAXUINT;
     }
   for (guint i = 0; i < n; i++)
-    view_set (event, i, SB_SEAT_FREE);
+    lg_view_set (event, i, SB_SEAT_FREE);
 
   for (guint i = 0; i < snapshot->seats->len; i++)
     {
       const SbSeatUpdate *update = g_ptr_array_index (snapshot->seats, i);
       guint seat;
-      if (seat_lookup (event, update->id, &seat))
-        view_set (event, seat, update->state);
+      if (lg_seat_lookup (event, update->id, &seat))
+        lg_view_set (event, seat, update->state);
     }
 
   /* Seats marked blocked in the venue are never for sale. */
   for (guint i = 0; i < n; i++)
     {
       if (sb_venue_get_seat (event->venue, i)->blocked)
-        view_set (event, i, SB_SEAT_BLOCKED);
+        lg_view_set (event, i, SB_SEAT_BLOCKED);
       if (event->view[i] != SB_SEAT_BLOCKED)
         event->sellable[event->n_sellable++] = i;
     }
 
   /* The hot spot: the first sellable seats in venue order (the front rows). */
-  event->n_hot = MIN ((guint) opt_hot_seats, event->n_sellable);
+  event->n_hot = MIN ((guint) lg_opt.hot_seats, event->n_sellable);
   event->hot = g_memdup2 (event->sellable, sizeof (guint) * MAX (event->n_hot, 1));
 
   event->base_version = event->version = event->max_seen = snapshot->version;
@@ -390,7 +422,7 @@ event_load_snapshot (Event *event, const SbSnapshotMessage *snapshot, GError **e
 /* ---- versions and lag ---- */
 
 static VersionInfo *
-version_info (Event *event, gint64 version)
+lg_version_info (Event *event, gint64 version)
 {
   if (version <= event->base_version)
     return NULL;
@@ -402,16 +434,16 @@ version_info (Event *event, gint64 version)
 
 /* A connection received versions (from, to] of the event at `when`. */
 static void
-observe_versions (Event *event, gint64 from, gint64 to, gint64 when, gboolean is_subscriber)
+lg_observe_versions (Event *event, gint64 from, gint64 to, gint64 when, gboolean is_subscriber)
 {
   event->max_seen = MAX (event->max_seen, to);
   for (gint64 v = MAX (from, event->base_version) + 1; v <= to; v++)
     {
-      VersionInfo *info = version_info (event, v);
+      VersionInfo *info = lg_version_info (event, v);
       if (info->n_seen == 0)
         info->t_first = when;
       else if (is_subscriber && counting ())
-        lg_hist_add (&fanout_lag, when - info->t_first);
+        lg_hist_add (&lg_run.fanout_lag, when - info->t_first);
       info->t_last = MAX (info->t_last, when);
       info->n_seen++;
     }
@@ -422,7 +454,7 @@ observe_versions (Event *event, gint64 from, gint64 to, gint64 when, gboolean is
 /* The request id of sequence number seq, in decimal. By hand: g_snprintf () costs ~670
  * instructions a call (callgrind), a quarter of what serializing the whole request costs. */
 static char *
-seq_to_id (guint32 seq, char buf[11])
+lg_seq_to_id (guint32 seq, char buf[11])
 {
   char *p = buf + 10;
 
@@ -434,7 +466,7 @@ seq_to_id (guint32 seq, char buf[11])
 }
 
 static guint32
-conn_track (Conn *conn, ReqKind kind, guint event)
+lg_conn_track (Conn *conn, ReqKind kind, guint event)
 {
   guint32 seq = ++conn->next_seq;
 
@@ -465,7 +497,7 @@ seq_from_id (const char *id, gsize len, guint32 *out)
 
 /* re is the reply's "re", len bytes (a scanned slice or a read string). */
 static gboolean
-conn_untrack (Conn *conn, const char *re, gsize len, Outstanding *out)
+lg_conn_untrack (Conn *conn, const char *re, gsize len, Outstanding *out)
 {
   guint32 seq;
 
@@ -482,12 +514,12 @@ conn_untrack (Conn *conn, const char *re, gsize len, Outstanding *out)
 }
 
 static void
-conn_send (Conn *conn, const SbRequest *request)
+lg_conn_send (Conn *conn, const SbRequest *request)
 {
   g_autofree char *json = sb_request_to_json (request);
 
   if (counting ())
-    n_requests++;
+    lg_run.n_requests++;
   lg_ws_send_text (conn->ws, json, strlen (json));
 }
 
@@ -501,7 +533,7 @@ send_request (Conn *conn, SbRequest *request)
 static void
 send_hello (Conn *conn)
 {
-  g_autofree char *id = g_strdup_printf ("%u", conn_track (conn, REQ_HELLO, 0));
+  g_autofree char *id = g_strdup_printf ("%u", lg_conn_track (conn, REQ_HELLO, 0));
   g_autofree char *client_id = g_strdup_printf ("loadgen-%d-%u", (int) getpid (), conn->index);
   g_autoptr (SbRequest) request = sb_request_new (SB_REQUEST_HELLO, id);
 
@@ -514,90 +546,85 @@ send_hello (Conn *conn)
 /* Sign-in (protocol 2): the first connection signs in with the password, every later one with
  * the token it got, so the server runs Argon2id once, not once per connection. Connections
  * welcomed while that first sign-in is under way wait for its token. */
-static char *password = NULL;
-static char *token = NULL;
-static gboolean password_sign_in_sent = FALSE;
-static GPtrArray *waiting_for_token = NULL;
-
 static void
 send_sign_in (Conn *conn)
 {
-  g_autofree char *id = g_strdup_printf ("%u", conn_track (conn, REQ_SIGN_IN, 0));
+  g_autofree char *id = g_strdup_printf ("%u", lg_conn_track (conn, REQ_SIGN_IN, 0));
   g_autoptr (SbRequest) request = sb_request_new (SB_REQUEST_SIGN_IN, id);
 
-  if (token != NULL)
-    request->token = g_strdup (token);
+  if (lg_run.token != NULL)
+    request->token = g_strdup (lg_run.token);
   else
     {
-      request->username = g_strdup (opt_username);
-      request->password = g_strdup (password);
+      request->username = g_strdup (lg_opt.username);
+      request->password = g_strdup (lg_run.password);
     }
   send_request (conn, request);
 }
 
 /* After the welcome: TRUE when the connection goes on at once (no sign-in configured). */
 static gboolean
-begin_sign_in (Conn *conn)
+lg_begin_sign_in (Conn *conn)
 {
-  if (opt_username == NULL)
+  if (lg_opt.username == NULL)
     return TRUE;
-  if (token != NULL || !password_sign_in_sent)
+  if (lg_run.token != NULL || !lg_run.password_sign_in_sent)
     {
-      password_sign_in_sent = TRUE;
+      lg_run.password_sign_in_sent = TRUE;
       send_sign_in (conn);
     }
   else
-    g_ptr_array_add (waiting_for_token, conn);
+    g_ptr_array_add (lg_run.waiting_for_token, conn);
   return FALSE;
 }
 
 /* A signed_in reply carrying the token the waiting connections sign in with. */
 static void
-got_token (const char *value)
+lg_got_token (const char *value)
 {
-  if (token != NULL || value == NULL)
+  if (lg_run.token != NULL || value == NULL)
     return;
-  token = g_strdup (value);
-  for (guint i = 0; i < waiting_for_token->len; i++)
-    send_sign_in (waiting_for_token->pdata[i]);
-  g_ptr_array_set_size (waiting_for_token, 0);
+  lg_run.token = g_strdup (value);
+  for (guint i = 0; i < lg_run.waiting_for_token->len; i++)
+    send_sign_in (lg_run.waiting_for_token->pdata[i]);
+  g_ptr_array_set_size (lg_run.waiting_for_token, 0);
 }
 
 static Event *
 find_event (const char *id)
 {
-  for (guint i = 0; i < events->len; i++)
-    if (g_str_equal (((Event *) events->pdata[i])->id, id))
-      return events->pdata[i];
+  for (guint i = 0; i < lg_run.events->len; i++)
+    if (g_str_equal (((Event *) lg_run.events->pdata[i])->id, id))
+      return lg_run.events->pdata[i];
   return NULL;
 }
 
 static void
-send_subscribe (Conn *conn, guint sub)
+lg_send_subscribe (Conn *conn, guint sub)
 {
   guint index = conn->sub_event[sub];
-  g_autofree char *id = g_strdup_printf ("%u", conn_track (conn, REQ_SUBSCRIBE, sub));
+  g_autofree char *id = g_strdup_printf ("%u", lg_conn_track (conn, REQ_SUBSCRIBE, sub));
   g_autoptr (SbRequest) request = sb_request_new (SB_REQUEST_SUBSCRIBE, id);
-  Event *event = index == G_MAXUINT ? find_event (opt_idle_event) : events->pdata[index];
+  Event *event = index == G_MAXUINT ? find_event (lg_opt.idle_event) : lg_run.events->pdata[index];
 
-  request->event_id = g_strdup (index == G_MAXUINT ? opt_idle_event : event->id);
+  request->event_id = g_strdup (index == G_MAXUINT ? lg_opt.idle_event : event->id);
   /* A snapshot carries the whole venue (about 400 KB for the arena): --resume subscribes the way a
    * client that has the venue and state cached resumes, from the version the watcher has. */
-  if (opt_resume && conn->role != ROLE_WATCHER)
+  if (lg_opt.resume && conn->role != ROLE_WATCHER)
     request->since = event != NULL ? event->version : 0;
   send_request (conn, request);
 }
 
 /* ---- bookers ---- */
 
-static void booker_next (Conn *conn);
+static void lg_booker_next (Conn *conn);
 
 static void
 booker_sleep (Conn *conn, gint64 delay_us)
 {
   conn->wake_at = g_get_monotonic_time () + delay_us;
-  if (next_wake == 0 || conn->wake_at < next_wake)
-    next_wake = conn->wake_at;
+  if (lg_run.next_wake == 0 || conn->wake_at < lg_run.next_wake)
+    lg_run.next_wake = conn->wake_at;
 }
 
 /* Ends the booker's claim on its seats: they go back to the free set where the view has them
@@ -605,9 +632,9 @@ booker_sleep (Conn *conn, gint64 delay_us)
 static void
 booker_unclaim (Conn *conn)
 {
-  Event *event = events->pdata[conn->event];
+  Event *event = lg_run.events->pdata[conn->event];
 
-  if (opt_ignore_view)
+  if (lg_opt.ignore_view)
     {
       conn->n_claim = 0;
       return;
@@ -620,7 +647,7 @@ booker_unclaim (Conn *conn)
           event->pending[seat] = 0;
           event->n_pending--;
         }
-      view_set (event, seat, (SbSeatState) event->view[seat]);
+      lg_view_set (event, seat, (SbSeatState) event->view[seat]);
     }
   conn->n_claim = 0;
 }
@@ -631,15 +658,15 @@ booker_pick (Conn *conn, Event *event, guint k)
 {
   conn->n_claim = 0;
 
-  if (opt_ignore_view)
+  if (lg_opt.ignore_view)
     {
       /* Blind choice among the hot seats or all sellable seats, distinct within one request. */
-      const guint *pool = g_str_equal (opt_choice, "hotspot") ? event->hot : event->sellable;
-      guint n_pool = g_str_equal (opt_choice, "hotspot") ? event->n_hot : event->n_sellable;
+      const guint *pool = g_str_equal (lg_opt.choice, "hotspot") ? event->hot : event->sellable;
+      guint n_pool = g_str_equal (lg_opt.choice, "hotspot") ? event->n_hot : event->n_sellable;
       k = MIN (k, n_pool);
       while (conn->n_claim < k)
         {
-          guint seat = pool[g_rand_int_range (rng, 0, (gint32) n_pool)];
+          guint seat = pool[g_rand_int_range (lg_run.rng, 0, (gint32) n_pool)];
           gboolean dup = FALSE;
           for (guint i = 0; i < conn->n_claim; i++)
             dup |= conn->claim[i] == seat;
@@ -649,7 +676,7 @@ booker_pick (Conn *conn, Event *event, guint k)
       return k > 0;
     }
 
-  if (g_str_equal (opt_choice, "hotspot"))
+  if (g_str_equal (lg_opt.choice, "hotspot"))
     {
       guint candidates[MAX_HOLD_SEATS * 4];
       guint n = 0;
@@ -658,7 +685,7 @@ booker_pick (Conn *conn, Event *event, guint k)
           candidates[n++] = event->hot[i];
       while (conn->n_claim < k && n > 0)
         {
-          guint j = (guint) g_rand_int_range (rng, 0, (gint32) n);
+          guint j = (guint) g_rand_int_range (lg_run.rng, 0, (gint32) n);
           conn->claim[conn->n_claim++] = candidates[j];
           candidates[j] = candidates[--n];
         }
@@ -667,8 +694,8 @@ booker_pick (Conn *conn, Event *event, guint k)
     {
       while (conn->n_claim < k && event->n_free > 0)
         {
-          guint seat = event->free_list[g_rand_int_range (rng, 0, (gint32) event->n_free)];
-          free_set_remove (event, seat);
+          guint seat = event->free_list[g_rand_int_range (lg_run.rng, 0, (gint32) event->n_free)];
+          lg_free_set_remove (event, seat);
           conn->claim[conn->n_claim++] = seat;
         }
     }
@@ -677,7 +704,7 @@ booker_pick (Conn *conn, Event *event, guint k)
     {
       event->pending[conn->claim[i]] = 1;
       event->n_pending++;
-      free_set_remove (event, conn->claim[i]);
+      lg_free_set_remove (event, conn->claim[i]);
     }
   return conn->n_claim > 0;
 }
@@ -685,9 +712,9 @@ booker_pick (Conn *conn, Event *event, guint k)
 static gboolean
 event_exhausted (Event *event)
 {
-  if (opt_ignore_view)
+  if (lg_opt.ignore_view)
     return FALSE;
-  if (g_str_equal (opt_choice, "hotspot"))
+  if (g_str_equal (lg_opt.choice, "hotspot"))
     {
       for (guint i = 0; i < event->n_hot; i++)
         if (event->view[event->hot[i]] == SB_SEAT_FREE
@@ -699,17 +726,17 @@ event_exhausted (Event *event)
 }
 
 static void
-booker_next (Conn *conn)
+lg_booker_next (Conn *conn)
 {
-  if (phase != PHASE_RUN || conn->done || conn->ws == NULL)
+  if (lg_run.phase != PHASE_RUN || conn->done || conn->ws == NULL)
     return;
 
   /* Stay on one event until it has nothing left, then move on to the next one. */
   Event *event = NULL;
-  guint k = (guint) g_rand_int_range (rng, 1, opt_max_seats + 1);
-  for (guint tries = 0; tries < events->len; tries++)
+  guint k = (guint) g_rand_int_range (lg_run.rng, 1, lg_opt.max_seats + 1);
+  for (guint tries = 0; tries < lg_run.events->len; tries++)
     {
-      Event *candidate = events->pdata[conn->event];
+      Event *candidate = lg_run.events->pdata[conn->event];
       if (!candidate->sold_out && booker_pick (conn, candidate, k))
         {
           event = candidate;
@@ -722,7 +749,7 @@ booker_next (Conn *conn)
           return;
         }
       candidate->sold_out = TRUE;
-      conn->event = (conn->event + 1) % events->len;
+      conn->event = (conn->event + 1) % lg_run.events->len;
     }
   if (event == NULL)
     {
@@ -732,19 +759,19 @@ booker_next (Conn *conn)
 
   /* The hot path: the request lives on the stack and borrows the event's and the venue's strings,
    * so that nothing is allocated but the text. */
-  gboolean book = g_str_equal (opt_mode, "book");
+  gboolean book = g_str_equal (lg_opt.mode, "book");
   char id[11];
   char *seat_ids[MAX_HOLD_SEATS + 1];
   SbRequest request = { .type = book ? SB_REQUEST_BOOK : SB_REQUEST_HOLD, .since = -1 };
 
-  request.id = seq_to_id (conn_track (conn, book ? REQ_BOOK : REQ_HOLD, conn->event), id);
+  request.id = lg_seq_to_id (lg_conn_track (conn, book ? REQ_BOOK : REQ_HOLD, conn->event), id);
   for (guint i = 0; i < conn->n_claim; i++)
     seat_ids[i] = sb_venue_get_seat (event->venue, conn->claim[i])->id;
   seat_ids[conn->n_claim] = NULL;
   request.event_id = event->id;
   request.seats = seat_ids;
-  request.ttl_seconds = book ? 0 : opt_ttl;
-  conn_send (conn, &request);
+  request.ttl_seconds = book ? 0 : lg_opt.ttl;
+  lg_conn_send (conn, &request);
 }
 
 static void
@@ -753,37 +780,37 @@ booker_book_hold (Conn *conn)
   char id[11];
   SbRequest request = { .type = SB_REQUEST_BOOK, .hold_id = conn->hold_id, .since = -1 };
 
-  request.id = seq_to_id (conn_track (conn, REQ_BOOK, conn->event), id);
-  conn_send (conn, &request);
+  request.id = lg_seq_to_id (lg_conn_track (conn, REQ_BOOK, conn->event), id);
+  lg_conn_send (conn, &request);
 }
 
 static guint32
 op_new (gint64 ack_us)
 {
   Op op = { ack_us, FALSE };
-  g_array_append_val (ops, op);
-  return ops->len; /* index + 1 */
+  g_array_append_val (lg_run.ops, op);
+  return lg_run.ops->len; /* index + 1 */
 }
 
 /* Bookers read their replies with the scanner (lg-json.h says why). */
 static void
-booker_on_reply (Conn *conn, const LgMsg *msg, const Outstanding *req, gint64 now)
+lg_booker_on_reply (Conn *conn, const LgMsg *msg, const Outstanding *req, gint64 now)
 {
-  Event *event = events->pdata[req->event];
+  Event *event = lg_run.events->pdata[req->event];
 
   if (counting ())
-    lg_hist_add (&latency[req->kind], now - req->sent_us);
+    lg_hist_add (&lg_run.latency[req->kind], now - req->sent_us);
 
   if (lg_slice_equal (&msg->type, "error"))
     {
       g_autofree char *code = lg_json_slice_dup (&msg->code);
       if (counting ())
-        count_into (errors_by_code, code != NULL ? code : "(none)");
+        count_into (lg_run.errors_by_code, code != NULL ? code : "(none)");
 
       if (g_strcmp0 (code, "seat_unavailable") == 0)
         {
           if (counting ())
-            n_rejected++;
+            lg_run.n_rejected++;
           /* What the error names is taken: keep it out of the free set until the watcher says
            * otherwise, so we do not ask for it again at once. */
           g_auto (GStrv) taken = lg_json_string_array_dup (&msg->seats);
@@ -791,10 +818,10 @@ booker_on_reply (Conn *conn, const LgMsg *msg, const Outstanding *req, gint64 no
             {
               guint seat = GPOINTER_TO_UINT (g_hash_table_lookup (event->seat_index, taken[i]));
               if (seat > 0 && event->view[seat - 1] == SB_SEAT_FREE)
-                view_set (event, seat - 1, SB_SEAT_HELD);
+                lg_view_set (event, seat - 1, SB_SEAT_HELD);
             }
           booker_unclaim (conn);
-          booker_next (conn);
+          lg_booker_next (conn);
         }
       else if (g_strcmp0 (code, "rate_limited") == 0)
         {
@@ -817,8 +844,8 @@ booker_on_reply (Conn *conn, const LgMsg *msg, const Outstanding *req, gint64 no
     {
       guint32 op = op_new (now);
       if (counting ())
-        n_holds++;
-      if (!opt_ignore_view)
+        lg_run.n_holds++;
+      if (!lg_opt.ignore_view)
         for (guint i = 0; i < conn->n_claim; i++)
           event->held_op[conn->claim[i]] = op;
       g_free (conn->hold_id);
@@ -845,7 +872,7 @@ booker_on_reply (Conn *conn, const LgMsg *msg, const Outstanding *req, gint64 no
           if (event->acked_booking[seat] != NULL)
             {
               /* Two acknowledged bookings for one seat: the bug this tool exists to catch. */
-              if (++n_double_acks <= 10)
+              if (++lg_run.n_double_acks <= 10)
                 g_printerr ("DOUBLE BOOKING: %s seat %s acknowledged as %s and %s\n", event->id,
                             seats[i], event->acked_booking[seat], booking);
             }
@@ -862,21 +889,21 @@ booker_on_reply (Conn *conn, const LgMsg *msg, const Outstanding *req, gint64 no
               event->pending[seat] = 0;
               event->n_pending--;
             }
-          view_set (event, seat, SB_SEAT_BOOKED);
+          lg_view_set (event, seat, SB_SEAT_BOOKED);
         }
       if (counting ())
         {
-          n_bookings++;
-          n_seats_booked += n;
+          lg_run.n_bookings++;
+          lg_run.n_seats_booked += n;
         }
       booker_unclaim (conn);
       g_clear_pointer (&conn->hold_id, g_free);
-      booker_next (conn);
+      lg_booker_next (conn);
       return;
     }
 
   g_printerr ("unexpected reply %.*s to a %s request\n", (int) msg->type.len, msg->type.p,
-              req_kind_names[req->kind]);
+              lg_req_kind_names[req->kind]);
   booker_unclaim (conn);
   booker_sleep (conn, 10000);
 }
@@ -893,16 +920,16 @@ watcher_on_changed (Conn *conn, Event *event, const SbChangedMessage *changed)
       const SbSeatUpdate *update = g_ptr_array_index (changed->seats, i);
       SbSeatState state = update->state;
       guint seat;
-      if (!seat_lookup (event, update->id, &seat))
+      if (!lg_seat_lookup (event, update->id, &seat))
         continue;
       /* Do not let a hold we already know was booked turn a seat back into "held". */
       if (!(event->view[seat] == SB_SEAT_BOOKED && state == SB_SEAT_HELD))
-        view_set (event, seat, state);
+        lg_view_set (event, seat, state);
       guint32 entry = seat << 2 | (guint32) state;
       g_array_append_val (event->watch_entries, entry);
       log.n_entries++;
     }
-  if (counting () || phase == PHASE_BOOKERS)
+  if (counting () || lg_run.phase == PHASE_BOOKERS)
     g_array_append_val (event->watch_msgs, log);
   event->version = MAX (event->version, changed->version);
 }
@@ -911,35 +938,35 @@ static void
 conn_all_subscribed (Conn *conn)
 {
   if (conn->role == ROLE_WATCHER)
-    n_watchers_ready++;
+    lg_run.n_watchers_ready++;
   else
-    n_ready++;
+    lg_run.n_ready++;
 }
 
 /* A `changed` moved event_id (event_len bytes) from version `from` to `to`. Returns the event
  * when this connection subscribes to it. */
 static Event *
-subscriber_on_changed (
+lg_subscriber_on_changed (
     Conn *conn, const char *event_id, gsize event_len, gint64 from, gint64 to, gint64 now)
 {
   if (conn->role == ROLE_IDLE)
     {
       if (counting ())
-        n_idle_msgs++;
+        lg_run.n_idle_msgs++;
       return NULL;
     }
   if (counting ())
-    n_changed_msgs++;
+    lg_run.n_changed_msgs++;
   /* Find the subscription by event id: a connection watches few events. */
   for (guint s = 0; s < conn->n_subs; s++)
     {
-      Event *event = events->pdata[conn->sub_event[s]];
+      Event *event = lg_run.events->pdata[conn->sub_event[s]];
       if (strncmp (event->id, event_id, event_len) != 0 || event->id[event_len] != '\0')
         continue;
       if (conn->sub_version[s] >= 0 && from != conn->sub_version[s])
-        n_gaps++;
+        lg_run.n_gaps++;
       conn->sub_version[s] = to;
-      observe_versions (event, from, to, now, conn->role == ROLE_SUBSCRIBER);
+      lg_observe_versions (event, from, to, now, conn->role == ROLE_SUBSCRIBER);
       return event;
     }
   return NULL;
@@ -947,68 +974,68 @@ subscriber_on_changed (
 
 /* The reply to subscribe request req brought the subscription to version: on to the next one. */
 static void
-subscriber_on_subscribed (Conn *conn, const Outstanding *req, gint64 version, gint64 now)
+lg_subscriber_on_subscribed (Conn *conn, const Outstanding *req, gint64 version, gint64 now)
 {
-  if (phase <= PHASE_BOOKERS || counting ())
-    lg_hist_add (&latency[req->kind], now - req->sent_us);
+  if (lg_run.phase <= PHASE_BOOKERS || counting ())
+    lg_hist_add (&lg_run.latency[req->kind], now - req->sent_us);
   conn->sub_version[req->event] = version;
   if (++conn->n_subscribed == conn->n_subs)
     conn_all_subscribed (conn);
   else
-    send_subscribe (conn, conn->n_subscribed);
+    lg_send_subscribe (conn, conn->n_subscribed);
 }
 
 /* Everything but the subscribers' `changed` and snapshots: the subscriptions and the watcher's
  * view, read with protocol/'s typed readers. */
 static void
-subscriber_on_message (Conn *conn, const SbMessage *msg, gint64 now)
+lg_subscriber_on_message (Conn *conn, const SbMessage *msg, gint64 now)
 {
   if (msg->type == SB_MESSAGE_CHANGED)
     {
       const SbChangedMessage *changed = msg->changed;
-      Event *event = subscriber_on_changed (conn, changed->event, strlen (changed->event),
-                                            changed->from_version, changed->version, now);
+      Event *event = lg_subscriber_on_changed (conn, changed->event, strlen (changed->event),
+                                               changed->from_version, changed->version, now);
       if (event != NULL && conn->role == ROLE_WATCHER)
         watcher_on_changed (conn, event, changed);
       return;
     }
 
   Outstanding req;
-  if (msg->re == NULL || !conn_untrack (conn, msg->re, strlen (msg->re), &req))
+  if (msg->re == NULL || !lg_conn_untrack (conn, msg->re, strlen (msg->re), &req))
     return;
   if (msg->type == SB_MESSAGE_SNAPSHOT || msg->type == SB_MESSAGE_REPLAY)
     {
       if (conn->role == ROLE_WATCHER)
         {
           g_autoptr (GError) error = NULL;
-          Event *event = events->pdata[conn->sub_event[req.event]];
+          Event *event = lg_run.events->pdata[conn->sub_event[req.event]];
           if (msg->type != SB_MESSAGE_SNAPSHOT)
             g_error ("event %s: the watcher needs a snapshot, got a replay", event->id);
-          if (!event_load_snapshot (event, msg->snapshot, &error))
+          if (!lg_event_load_snapshot (event, msg->snapshot, &error))
             g_error ("event %s: unusable snapshot: %s", event->id, error->message);
         }
-      subscriber_on_subscribed (
+      lg_subscriber_on_subscribed (
           conn, &req,
           msg->type == SB_MESSAGE_SNAPSHOT ? msg->snapshot->version : msg->replay->version, now);
       return;
     }
 
-  if (phase <= PHASE_BOOKERS || counting ())
-    lg_hist_add (&latency[req.kind], now - req.sent_us);
+  if (lg_run.phase <= PHASE_BOOKERS || counting ())
+    lg_hist_add (&lg_run.latency[req.kind], now - req.sent_us);
   if (msg->type == SB_MESSAGE_WELCOME || msg->type == SB_MESSAGE_SIGNED_IN)
     {
       if (msg->type == SB_MESSAGE_SIGNED_IN)
-        got_token (msg->signed_in->token);
+        lg_got_token (msg->signed_in->token);
       else
         {
           conn->welcomed = TRUE;
-          if (!begin_sign_in (conn))
+          if (!lg_begin_sign_in (conn))
             return;
         }
       /* One subscription at a time: subscribing to 20 events at once would queue 20 snapshots
        * (8 MB) for one connection, which a server may rightly treat as a client too slow. */
       if (conn->n_subs > 0)
-        send_subscribe (conn, 0);
+        lg_send_subscribe (conn, 0);
       else
         conn_all_subscribed (conn);
     }
@@ -1016,14 +1043,14 @@ subscriber_on_message (Conn *conn, const SbMessage *msg, gint64 now)
     {
       const char *code = sb_error_code_to_string (msg->error->code);
       if (req.kind == REQ_SIGN_IN)
-        g_error ("sign_in as %s failed: %s", opt_username, msg->error->message);
-      g_printerr ("%s request failed: %s\n", req_kind_names[req.kind], code);
-      count_into (errors_by_code, code != NULL ? code : "(none)");
+        g_error ("sign_in as %s failed: %s", lg_opt.username, msg->error->message);
+      g_printerr ("%s request failed: %s\n", lg_req_kind_names[req.kind], code);
+      count_into (lg_run.errors_by_code, code != NULL ? code : "(none)");
       /* Go on with the other subscriptions; the connection counts as ready without this one. */
       if (req.kind == REQ_SUBSCRIBE && ++conn->n_subscribed == conn->n_subs)
         conn_all_subscribed (conn);
       else if (req.kind == REQ_SUBSCRIBE)
-        send_subscribe (conn, conn->n_subscribed);
+        lg_send_subscribe (conn, conn->n_subscribed);
     }
 }
 
@@ -1051,7 +1078,7 @@ on_message (LgWs *ws, const char *text, gsize len, gint64 when, gpointer user_da
   if (conn->role == ROLE_BOOKER)
     {
       Outstanding req;
-      if (scan.re.p == NULL || !conn_untrack (conn, scan.re.p, scan.re.len, &req))
+      if (scan.re.p == NULL || !lg_conn_untrack (conn, scan.re.p, scan.re.len, &req))
         return; /* a booker subscribes to nothing: nothing else to read */
       if (req.kind == REQ_HELLO || req.kind == REQ_SIGN_IN)
         {
@@ -1062,20 +1089,20 @@ on_message (LgWs *ws, const char *text, gsize len, gint64 when, gpointer user_da
               g_autoptr (SbMessage) msg = sb_message_parse (text, len, &error);
 
               if (msg == NULL || msg->type != SB_MESSAGE_SIGNED_IN)
-                g_error ("sign_in as %s failed: %.*s", opt_username, (int) MIN (len, 300), text);
-              got_token (msg->signed_in->token);
+                g_error ("sign_in as %s failed: %.*s", lg_opt.username, (int) MIN (len, 300), text);
+              lg_got_token (msg->signed_in->token);
             }
           else
             {
               conn->welcomed = TRUE;
-              if (!begin_sign_in (conn))
+              if (!lg_begin_sign_in (conn))
                 return;
             }
-          n_bookers_ready++;
-          booker_next (conn);
+          lg_run.n_bookers_ready++;
+          lg_booker_next (conn);
         }
       else
-        booker_on_reply (conn, &scan, &req, when);
+        lg_booker_on_reply (conn, &scan, &req, when);
       return;
     }
   /* Most of what subscribers and idle connections get is bulk they do not read — each
@@ -1083,15 +1110,15 @@ on_message (LgWs *ws, const char *text, gsize len, gint64 when, gpointer user_da
    * million instructions — so they take these from the scanner; only the watcher reads them. */
   if (conn->role != ROLE_WATCHER && lg_slice_equal (&scan.type, "changed"))
     {
-      subscriber_on_changed (conn, scan.event.p, scan.event.len, scan.from_version, scan.version,
-                             when);
+      lg_subscriber_on_changed (conn, scan.event.p, scan.event.len, scan.from_version, scan.version,
+                                when);
       return;
     }
   if (conn->role != ROLE_WATCHER && lg_slice_equal (&scan.type, "snapshot"))
     {
       Outstanding req;
-      if (scan.re.p != NULL && conn_untrack (conn, scan.re.p, scan.re.len, &req))
-        subscriber_on_subscribed (conn, &req, scan.version, when);
+      if (scan.re.p != NULL && lg_conn_untrack (conn, scan.re.p, scan.re.len, &req))
+        lg_subscriber_on_subscribed (conn, &req, scan.version, when);
       return;
     }
 
@@ -1104,7 +1131,7 @@ on_message (LgWs *ws, const char *text, gsize len, gint64 when, gpointer user_da
         g_printerr ("unreadable message (%s): %.*s\n", error->message, (int) MIN (len, 200), text);
       return;
     }
-  subscriber_on_message (conn, msg, when);
+  lg_subscriber_on_message (conn, msg, when);
 }
 
 static void
@@ -1114,13 +1141,13 @@ on_closed (LgWs *ws, guint code, const char *reason, gpointer user_data)
   g_autofree char *key = g_strdup_printf ("%u %s", code, reason != NULL ? reason : "");
 
   if (!conn->welcomed)
-    n_conn_failed++;
+    lg_run.n_conn_failed++;
   else
-    n_conn_closed++;
-  count_into (closes_by_code, key);
+    lg_run.n_conn_closed++;
+  count_into (lg_run.closes_by_code, key);
   conn->ws = NULL;
   conn->done = TRUE;
-  if (n_conn_failed + n_conn_closed <= 5)
+  if (lg_run.n_conn_failed + lg_run.n_conn_closed <= 5)
     g_printerr ("connection %u (%s) closed: %u %s\n", conn->index,
                 conn->role == ROLE_BOOKER ? "booker" : "subscriber", code, reason);
 }
@@ -1128,31 +1155,31 @@ on_closed (LgWs *ws, guint code, const char *reason, gpointer user_data)
 static const LgWsCallbacks callbacks = { on_opened, on_message, on_closed };
 
 static Conn *
-conn_start (Role role)
+lg_conn_start (Role role)
 {
   g_autoptr (GError) error = NULL;
   Conn *conn = g_new0 (Conn, 1);
 
   conn->role = role;
-  conn->index = conns->len;
-  g_ptr_array_add (conns, conn);
+  conn->index = lg_run.conns->len;
+  g_ptr_array_add (lg_run.conns, conn);
 
   switch (role)
     {
       case ROLE_WATCHER:
         conn->n_subs = 1;
         conn->sub_event = g_new (guint, 1);
-        conn->sub_event[0] = watchers->len;
-        g_ptr_array_add (watchers, conn);
+        conn->sub_event[0] = lg_run.watchers->len;
+        g_ptr_array_add (lg_run.watchers, conn);
         break;
       case ROLE_SUBSCRIBER:
         {
           static guint spread = 0;
-          if (g_str_equal (opt_subscribe_to, "all"))
+          if (g_str_equal (lg_opt.subscribe_to, "all"))
             {
-              conn->n_subs = events->len;
-              conn->sub_event = g_new (guint, events->len);
-              for (guint i = 0; i < events->len; i++)
+              conn->n_subs = lg_run.events->len;
+              conn->sub_event = g_new (guint, lg_run.events->len);
+              for (guint i = 0; i < lg_run.events->len; i++)
                 conn->sub_event[i] = i;
             }
           else
@@ -1160,7 +1187,7 @@ conn_start (Role role)
               conn->n_subs = 1;
               conn->sub_event = g_new (guint, 1);
               conn->sub_event[0]
-                  = g_str_equal (opt_subscribe_to, "one") ? 0 : spread++ % events->len;
+                  = g_str_equal (lg_opt.subscribe_to, "one") ? 0 : spread++ % lg_run.events->len;
             }
           break;
         }
@@ -1170,8 +1197,8 @@ conn_start (Role role)
         conn->sub_event[0] = G_MAXUINT;
         break;
       case ROLE_BOOKER:
-        conn->event = bookers->len % events->len;
-        g_ptr_array_add (bookers, conn);
+        conn->event = lg_run.bookers->len % lg_run.events->len;
+        g_ptr_array_add (lg_run.bookers, conn);
         break;
     }
   conn->sub_version = g_new (gint64, MAX (conn->n_subs, 1));
@@ -1179,14 +1206,15 @@ conn_start (Role role)
     {
       conn->sub_version[s] = -1;
       if (conn->sub_event[s] != G_MAXUINT && role != ROLE_IDLE)
-        ((Event *) events->pdata[conn->sub_event[s]])->n_observers++;
+        ((Event *) lg_run.events->pdata[conn->sub_event[s]])->n_observers++;
     }
 
-  conn->ws = lg_ws_connect (loop, &server_address, host_header, ws_path, &callbacks, conn, &error);
+  conn->ws = lg_ws_connect (lg_run.loop, &lg_run.server_address, lg_run.host_header, lg_run.ws_path,
+                            &callbacks, conn, &error);
   if (conn->ws == NULL)
     {
       g_printerr ("connect: %s\n", error->message);
-      n_conn_failed++;
+      lg_run.n_conn_failed++;
       conn->done = TRUE;
     }
   return conn;
@@ -1197,7 +1225,7 @@ conn_start (Role role)
 static gboolean
 parse_url (GError **error)
 {
-  g_autoptr (GUri) uri = g_uri_parse (opt_url, G_URI_FLAGS_NONE, error);
+  g_autoptr (GUri) uri = g_uri_parse (lg_opt.url, G_URI_FLAGS_NONE, error);
 
   if (uri == NULL)
     return FALSE;
@@ -1208,36 +1236,37 @@ parse_url (GError **error)
                    "only ws:// and wss:// URLs are supported");
       return FALSE;
     }
-  use_tls = g_strcmp0 (g_uri_get_scheme (uri), "wss") == 0;
+  lg_run.use_tls = g_strcmp0 (g_uri_get_scheme (uri), "wss") == 0;
   const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : use_tls ? 443 : 80;
+  int port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : lg_run.use_tls ? 443 : 80;
 
   /* A load generator must never be pointed at somebody else's machine by mistake. */
-  memset (&server_address, 0, sizeof server_address);
-  server_address.sin_family = AF_INET;
-  server_address.sin_port = htons ((guint16) port);
+  memset (&lg_run.server_address, 0, sizeof lg_run.server_address);
+  lg_run.server_address.sin_family = AF_INET;
+  lg_run.server_address.sin_port = htons ((guint16) port);
   if (g_strcmp0 (host, "localhost") == 0)
-    inet_pton (AF_INET, "127.0.0.1", &server_address.sin_addr);
-  else if (inet_pton (AF_INET, host, &server_address.sin_addr) != 1)
+    inet_pton (AF_INET, "127.0.0.1", &lg_run.server_address.sin_addr);
+  else if (inet_pton (AF_INET, host, &lg_run.server_address.sin_addr) != 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "the host must be a loopback IPv4 address, not %s", host);
       return FALSE;
     }
-  if ((ntohl (server_address.sin_addr.s_addr) >> 24) != 127)
+  if ((ntohl (lg_run.server_address.sin_addr.s_addr) >> 24) != 127)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "refusing to load %s: only loopback (127.0.0.0/8) targets are allowed", host);
       return FALSE;
     }
-  host_header = g_strdup_printf ("%s:%d", host, port);
-  ws_path = g_strdup (g_uri_get_path (uri)[0] != '\0' ? g_uri_get_path (uri) : "/");
-  metrics_url = g_strdup_printf ("%s://%s:%d/metrics", use_tls ? "https" : "http", host, port);
+  lg_run.host_header = g_strdup_printf ("%s:%d", host, port);
+  lg_run.ws_path = g_strdup (g_uri_get_path (uri)[0] != '\0' ? g_uri_get_path (uri) : "/");
+  lg_run.metrics_url
+      = g_strdup_printf ("%s://%s:%d/metrics", lg_run.use_tls ? "https" : "http", host, port);
   return TRUE;
 }
 
 static void
-raise_fd_limit (guint needed)
+lg_raise_fd_limit (guint needed)
 {
   struct rlimit limit;
 
@@ -1259,7 +1288,7 @@ raise_fd_limit (guint needed)
 static void
 on_signal (int signum)
 {
-  stop_requested = TRUE;
+  lg_run.stop_requested = TRUE;
 }
 
 /* Runs the loop until `done` says so or the deadline passes. Returns FALSE on timeout. */
@@ -1271,28 +1300,28 @@ run_until (gboolean (*done) (void), double timeout_s, void (*tick) (gint64 now))
   while (!done ())
     {
       gint64 now = g_get_monotonic_time ();
-      if (now >= deadline || stop_requested)
+      if (now >= deadline || lg_run.stop_requested)
         return FALSE;
       int timeout_ms = 20;
-      if (next_wake != 0)
-        timeout_ms = (int) CLAMP ((next_wake - now + 999) / 1000, 0, 20);
-      lg_loop_iterate (loop, timeout_ms);
+      if (lg_run.next_wake != 0)
+        timeout_ms = (int) CLAMP ((lg_run.next_wake - now + 999) / 1000, 0, 20);
+      lg_loop_iterate (lg_run.loop, timeout_ms);
       now = g_get_monotonic_time ();
-      if (next_wake != 0 && now >= next_wake)
+      if (lg_run.next_wake != 0 && now >= lg_run.next_wake)
         {
-          next_wake = 0;
-          for (guint i = 0; i < bookers->len; i++)
+          lg_run.next_wake = 0;
+          for (guint i = 0; i < lg_run.bookers->len; i++)
             {
-              Conn *conn = bookers->pdata[i];
+              Conn *conn = lg_run.bookers->pdata[i];
               if (conn->wake_at == 0)
                 continue;
               if (conn->wake_at <= now)
                 {
                   conn->wake_at = 0;
-                  booker_next (conn);
+                  lg_booker_next (conn);
                 }
-              else if (next_wake == 0 || conn->wake_at < next_wake)
-                next_wake = conn->wake_at;
+              else if (lg_run.next_wake == 0 || conn->wake_at < lg_run.next_wake)
+                lg_run.next_wake = conn->wake_at;
             }
         }
       if (tick != NULL)
@@ -1304,7 +1333,7 @@ run_until (gboolean (*done) (void), double timeout_s, void (*tick) (gint64 now))
 static gboolean
 watchers_ready (void)
 {
-  return n_watchers_ready == watchers->len;
+  return lg_run.n_watchers_ready == lg_run.watchers->len;
 }
 
 static gint64 connect_start_us;
@@ -1312,28 +1341,31 @@ static gint64 connect_start_us;
 static void
 connect_tick (gint64 now)
 {
-  double rate = opt_ramp > 0 ? n_to_connect / opt_ramp : opt_connect_rate;
+  double rate = lg_opt.ramp > 0 ? lg_run.n_to_connect / lg_opt.ramp : lg_opt.connect_rate;
   double elapsed = (double) (now - connect_start_us) / G_USEC_PER_SEC;
-  guint allowed = (guint) MIN ((double) n_to_connect, rate * elapsed + 1);
+  guint allowed = (guint) MIN ((double) lg_run.n_to_connect, rate * elapsed + 1);
 
-  while (n_connect_started < allowed && lg_loop_get_n_pending (loop) < (guint) opt_max_pending)
+  while (lg_run.n_connect_started < allowed
+         && lg_loop_get_n_pending (lg_run.loop) < (guint) lg_opt.max_pending)
     {
       /* Subscribers first, then the idle ones. */
-      conn_start (n_connect_started < (guint) opt_subscribers ? ROLE_SUBSCRIBER : ROLE_IDLE);
-      n_connect_started++;
+      lg_conn_start (lg_run.n_connect_started < (guint) lg_opt.subscribers ? ROLE_SUBSCRIBER
+                                                                           : ROLE_IDLE);
+      lg_run.n_connect_started++;
     }
 }
 
 static gboolean
 all_connected (void)
 {
-  return n_connect_started == n_to_connect && n_ready + n_conn_failed >= n_to_connect;
+  return lg_run.n_connect_started == lg_run.n_to_connect
+         && lg_run.n_ready + lg_run.n_conn_failed >= lg_run.n_to_connect;
 }
 
 static gboolean
 bookers_ready (void)
 {
-  return n_bookers_ready + n_conn_failed >= bookers->len;
+  return lg_run.n_bookers_ready + lg_run.n_conn_failed >= lg_run.bookers->len;
 }
 
 static gint64 run_deadline;
@@ -1343,8 +1375,8 @@ run_finished (void)
 {
   if (g_get_monotonic_time () >= run_deadline)
     return TRUE;
-  for (guint i = 0; i < bookers->len; i++)
-    if (!((Conn *) bookers->pdata[i])->done)
+  for (guint i = 0; i < lg_run.bookers->len; i++)
+    if (!((Conn *) lg_run.bookers->pdata[i])->done)
       return FALSE;
   return TRUE;
 }
@@ -1352,20 +1384,20 @@ run_finished (void)
 static gboolean
 drained (void)
 {
-  for (guint i = 0; i < bookers->len; i++)
+  for (guint i = 0; i < lg_run.bookers->len; i++)
     {
-      Conn *conn = bookers->pdata[i];
+      Conn *conn = lg_run.bookers->pdata[i];
       if (conn->ws != NULL && conn->n_out > 0)
         return FALSE;
     }
   /* Every subscriber and watcher has every version any of them has. */
-  for (guint i = 0; i < conns->len; i++)
+  for (guint i = 0; i < lg_run.conns->len; i++)
     {
-      Conn *conn = conns->pdata[i];
+      Conn *conn = lg_run.conns->pdata[i];
       if ((conn->role != ROLE_SUBSCRIBER && conn->role != ROLE_WATCHER) || conn->ws == NULL)
         continue;
       for (guint s = 0; s < conn->n_subs; s++)
-        if (conn->sub_version[s] < ((Event *) events->pdata[conn->sub_event[s]])->max_seen)
+        if (conn->sub_version[s] < ((Event *) lg_run.events->pdata[conn->sub_event[s]])->max_seen)
           return FALSE;
     }
   return TRUE;
@@ -1416,7 +1448,7 @@ assign_ack_times (Event *event)
               for (guint c = 0; c < 2; c++)
                 {
                   guint32 op = candidates[c];
-                  gboolean dup = op == 0 || g_array_index (ops, Op, op - 1).assigned;
+                  gboolean dup = op == 0 || g_array_index (lg_run.ops, Op, op - 1).assigned;
                   for (guint j = 0; !dup && j < acks->len; j++)
                     dup = g_array_index (acks, guint32, j) == op;
                   if (!dup)
@@ -1433,8 +1465,8 @@ assign_ack_times (Event *event)
       for (guint a = 1; a < acks->len; a++)
         for (guint b = a;
              b > 0
-             && g_array_index (ops, Op, g_array_index (acks, guint32, b - 1) - 1).ack_us
-                    > g_array_index (ops, Op, g_array_index (acks, guint32, b) - 1).ack_us;
+             && g_array_index (lg_run.ops, Op, g_array_index (acks, guint32, b - 1) - 1).ack_us
+                    > g_array_index (lg_run.ops, Op, g_array_index (acks, guint32, b) - 1).ack_us;
              b--)
           {
             guint32 t = g_array_index (acks, guint32, b);
@@ -1443,8 +1475,8 @@ assign_ack_times (Event *event)
           }
       for (guint a = 0; a < acks->len; a++)
         {
-          Op *op = &g_array_index (ops, Op, g_array_index (acks, guint32, a) - 1);
-          VersionInfo *info = version_info (event, msg->from + 1 + a);
+          Op *op = &g_array_index (lg_run.ops, Op, g_array_index (acks, guint32, a) - 1);
+          VersionInfo *info = lg_version_info (event, msg->from + 1 + a);
           if (info != NULL)
             info->t_ack = op->ack_us;
           op->assigned = TRUE;
@@ -1457,20 +1489,20 @@ typedef struct
   LgHist commit_to_all; /* per version: last subscriber's receipt − commit reference */
   LgHist ack_to_first;  /* per version: first receipt − reply receipt (where matched) */
   guint64 n_versions, n_matched, n_incomplete;
-} LagSummary;
+} LgLagSummary;
 
 static void
-summarize_lag (LagSummary *summary)
+lg_summarize_lag (LgLagSummary *summary)
 {
   memset (summary, 0, sizeof *summary);
-  for (guint e = 0; e < events->len; e++)
+  for (guint e = 0; e < lg_run.events->len; e++)
     {
-      Event *event = events->pdata[e];
+      Event *event = lg_run.events->pdata[e];
       assign_ack_times (event);
       for (guint i = 0; i < event->versions->len; i++)
         {
           VersionInfo *info = &g_array_index (event->versions, VersionInfo, i);
-          if (info->n_seen == 0 || info->t_first < run_start_us)
+          if (info->n_seen == 0 || info->t_first < lg_run.run_start_us)
             continue;
           summary->n_versions++;
           if (info->n_seen < event->n_observers)
@@ -1562,31 +1594,31 @@ typedef struct
   guint64 db_duplicates;
   guint64 db_inconsistent;
   char *error;
-} Verify;
+} LgCheck;
 
 static void
-verify (Verify *result)
+lg_check (LgCheck *result)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
 
   memset (result, 0, sizeof *result);
   result->ran = TRUE;
-  for (guint e = 0; e < events->len; e++)
-    g_ptr_array_add (ids, ((Event *) events->pdata[e])->id);
+  for (guint e = 0; e < lg_run.events->len; e++)
+    g_ptr_array_add (ids, ((Event *) lg_run.events->pdata[e])->id);
   g_ptr_array_add (ids, NULL);
 
-  g_autoptr (GPtrArray) snapshots
-      = lg_verify_fetch_snapshots (opt_url, token, (const char *const *) ids->pdata, 60, &error);
+  g_autoptr (GPtrArray) snapshots = lg_verify_fetch_snapshots (
+      lg_opt.url, lg_run.token, (const char *const *) ids->pdata, 60, &error);
   if (snapshots == NULL)
     {
       result->error = g_strdup (error->message);
       return;
     }
 
-  for (guint e = 0; e < events->len; e++)
+  for (guint e = 0; e < lg_run.events->len; e++)
     {
-      Event *event = events->pdata[e];
+      Event *event = lg_run.events->pdata[e];
       LgSnapshot *snapshot = snapshots->pdata[e];
       for (guint s = 0; s < event->n_seats; s++)
         {
@@ -1604,11 +1636,11 @@ verify (Verify *result)
             result->booked_unacked++;
         }
 
-      if (opt_db != NULL)
+      if (lg_opt.db != NULL)
         {
           guint dups = 0, inconsistent = 0;
           g_autoptr (GHashTable) db
-              = lg_verify_read_db (opt_db, event->id, &dups, &inconsistent, &error);
+              = lg_verify_read_db (lg_opt.db, event->id, &dups, &inconsistent, &error);
           if (db == NULL)
             {
               result->error = g_strdup (error->message);
@@ -1632,7 +1664,7 @@ verify (Verify *result)
             }
         }
     }
-  result->ok = result->acked_missing == 0 && n_double_acks == 0 && result->db_missing == 0
+  result->ok = result->acked_missing == 0 && lg_run.n_double_acks == 0 && result->db_missing == 0
                && result->db_duplicates == 0 && result->db_inconsistent == 0;
 }
 
@@ -1649,68 +1681,69 @@ main (int argc, char **argv)
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (opt_events == NULL || opt_events[0] == NULL)
+  if (lg_opt.events == NULL || lg_opt.events[0] == NULL)
     {
       g_printerr ("at least one --event is needed\n");
       return 2;
     }
-  waiting_for_token = g_ptr_array_new ();
-  if ((opt_username == NULL) != (opt_password_file == NULL))
+  lg_run.waiting_for_token = g_ptr_array_new ();
+  if ((lg_opt.username == NULL) != (lg_opt.password_file == NULL))
     {
       g_printerr ("--username and --password-file go together\n");
       return 2;
     }
-  if (opt_password_file != NULL)
+  if (lg_opt.password_file != NULL)
     {
-      if (!g_file_get_contents (opt_password_file, &password, NULL, &error))
+      if (!g_file_get_contents (lg_opt.password_file, &lg_run.password, NULL, &error))
         {
           g_printerr ("%s\n", error->message);
           return 2;
         }
-      password[strcspn (password, "\r\n")] = '\0';
+      lg_run.password[strcspn (lg_run.password, "\r\n")] = '\0';
     }
-  if (opt_max_seats < 1 || opt_max_seats > MAX_HOLD_SEATS || opt_subscribers < 0 || opt_bookers < 0
-      || opt_idle < 0 || opt_hot_seats < 1
-      || !(g_str_equal (opt_choice, "uniform") || g_str_equal (opt_choice, "hotspot"))
-      || !(g_str_equal (opt_mode, "hold-book") || g_str_equal (opt_mode, "book"))
-      || !(g_str_equal (opt_subscribe_to, "all") || g_str_equal (opt_subscribe_to, "one")
-           || g_str_equal (opt_subscribe_to, "spread")))
+  if (lg_opt.max_seats < 1 || lg_opt.max_seats > MAX_HOLD_SEATS || lg_opt.subscribers < 0
+      || lg_opt.bookers < 0 || lg_opt.idle < 0 || lg_opt.hot_seats < 1
+      || !(g_str_equal (lg_opt.choice, "uniform") || g_str_equal (lg_opt.choice, "hotspot"))
+      || !(g_str_equal (lg_opt.mode, "hold-book") || g_str_equal (lg_opt.mode, "book"))
+      || !(g_str_equal (lg_opt.subscribe_to, "all") || g_str_equal (lg_opt.subscribe_to, "one")
+           || g_str_equal (lg_opt.subscribe_to, "spread")))
     {
       g_printerr ("bad option value (see --help)\n");
       return 2;
     }
-  if (g_strv_length (opt_events) > MAX_EVENTS)
+  if (g_strv_length (lg_opt.events) > MAX_EVENTS)
     {
       g_printerr ("at most %d events\n", MAX_EVENTS);
       return 2;
     }
-  if (opt_idle_event == NULL)
-    opt_idle_event = opt_events[0];
+  if (lg_opt.idle_event == NULL)
+    lg_opt.idle_event = lg_opt.events[0];
   if (!parse_url (&error))
     {
       g_printerr ("--url: %s\n", error->message);
       return 2;
     }
 
-  guint n_total = g_strv_length (opt_events) + (guint) (opt_subscribers + opt_bookers + opt_idle);
-  raise_fd_limit (n_total);
+  guint n_total
+      = g_strv_length (lg_opt.events) + (guint) (lg_opt.subscribers + lg_opt.bookers + lg_opt.idle);
+  lg_raise_fd_limit (n_total);
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
   signal (SIGPIPE, SIG_IGN);
 
-  loop = lg_loop_new (&error);
-  if (loop == NULL || (use_tls && !lg_loop_use_tls (loop, &error)))
+  lg_run.loop = lg_loop_new (&error);
+  if (lg_run.loop == NULL || (lg_run.use_tls && !lg_loop_use_tls (lg_run.loop, &error)))
     g_error ("%s", error->message);
-  rng = g_rand_new_with_seed ((guint32) opt_seed);
-  events = g_ptr_array_new ();
-  conns = g_ptr_array_new ();
-  watchers = g_ptr_array_new ();
-  bookers = g_ptr_array_new ();
-  ops = g_array_new (FALSE, FALSE, sizeof (Op));
-  errors_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  closes_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; opt_events[i] != NULL; i++)
-    g_ptr_array_add (events, event_new (opt_events[i]));
+  lg_run.rng = g_rand_new_with_seed ((guint32) lg_opt.seed);
+  lg_run.events = g_ptr_array_new ();
+  lg_run.conns = g_ptr_array_new ();
+  lg_run.watchers = g_ptr_array_new ();
+  lg_run.bookers = g_ptr_array_new ();
+  lg_run.ops = g_array_new (FALSE, FALSE, sizeof (Op));
+  lg_run.errors_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lg_run.closes_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; lg_opt.events[i] != NULL; i++)
+    g_ptr_array_add (lg_run.events, lg_event_new (lg_opt.events[i]));
 
   struct rusage ru_start, ru_end;
   LgProcSample proc_idle, proc_loaded, proc_run_start, proc_run_end;
@@ -1718,89 +1751,89 @@ main (int argc, char **argv)
   g_autofree char *metrics_after = NULL;
 
   /* The server before any of our connections: the reference for memory per connection. */
-  lg_proc_sample (opt_server_pid, &proc_idle);
+  lg_proc_sample (lg_opt.server_pid, &proc_idle);
   getrusage (RUSAGE_SELF, &ru_start);
 
-  phase = PHASE_WATCHERS;
-  for (guint i = 0; i < events->len; i++)
-    conn_start (ROLE_WATCHER);
+  lg_run.phase = PHASE_WATCHERS;
+  for (guint i = 0; i < lg_run.events->len; i++)
+    lg_conn_start (ROLE_WATCHER);
   if (!run_until (watchers_ready, 60, NULL))
     {
-      g_printerr ("the watchers did not get their snapshots (%u of %u)\n", n_watchers_ready,
-                  watchers->len);
+      g_printerr ("the watchers did not get their snapshots (%u of %u)\n", lg_run.n_watchers_ready,
+                  lg_run.watchers->len);
       return 1;
     }
 
-  phase = PHASE_CONNECT;
-  n_to_connect = (guint) (opt_subscribers + opt_idle);
+  lg_run.phase = PHASE_CONNECT;
+  lg_run.n_to_connect = (guint) (lg_opt.subscribers + lg_opt.idle);
   connect_start_us = g_get_monotonic_time ();
-  gboolean connected = run_until (all_connected, opt_connect_timeout, connect_tick);
+  gboolean connected = run_until (all_connected, lg_opt.connect_timeout, connect_tick);
   double connect_s = (double) (g_get_monotonic_time () - connect_start_us) / G_USEC_PER_SEC;
   if (!connected)
-    g_printerr ("only %u of %u connections subscribed after %.0f s\n", n_ready, n_to_connect,
-                connect_s);
+    g_printerr ("only %u of %u connections subscribed after %.0f s\n", lg_run.n_ready,
+                lg_run.n_to_connect, connect_s);
   /* Let the server's allocations settle (and the last replies flush) before reading RSS. */
   {
-    gint64 until = g_get_monotonic_time () + (gint64) (opt_settle * G_USEC_PER_SEC);
-    while (g_get_monotonic_time () < until && !stop_requested)
-      lg_loop_iterate (loop, 50);
+    gint64 until = g_get_monotonic_time () + (gint64) (lg_opt.settle * G_USEC_PER_SEC);
+    while (g_get_monotonic_time () < until && !lg_run.stop_requested)
+      lg_loop_iterate (lg_run.loop, 50);
   }
-  lg_proc_sample (opt_server_pid, &proc_loaded);
+  lg_proc_sample (lg_opt.server_pid, &proc_loaded);
 
-  phase = PHASE_BOOKERS;
-  for (int i = 0; i < opt_bookers; i++)
-    conn_start (ROLE_BOOKER);
+  lg_run.phase = PHASE_BOOKERS;
+  for (int i = 0; i < lg_opt.bookers; i++)
+    lg_conn_start (ROLE_BOOKER);
   if (!run_until (bookers_ready, 60, NULL))
-    g_printerr ("only %u of %d bookers said hello\n", n_bookers_ready, opt_bookers);
+    g_printerr ("only %u of %d bookers said hello\n", lg_run.n_bookers_ready, lg_opt.bookers);
 
-  metrics_before = lg_metrics_fetch (metrics_url, NULL);
-  lg_proc_sample (opt_server_pid, &proc_run_start);
+  metrics_before = lg_metrics_fetch (lg_run.metrics_url, NULL);
+  lg_proc_sample (lg_opt.server_pid, &proc_run_start);
   struct rusage ru_run_start;
   getrusage (RUSAGE_SELF, &ru_run_start);
 
-  phase = PHASE_RUN;
-  run_start_us = g_get_monotonic_time ();
-  run_deadline = run_start_us + (gint64) (opt_duration * G_USEC_PER_SEC);
-  for (guint i = 0; i < bookers->len; i++)
-    booker_next (bookers->pdata[i]);
-  if (bookers->len > 0)
-    run_until (run_finished, opt_duration + 1, NULL);
+  lg_run.phase = PHASE_RUN;
+  lg_run.run_start_us = g_get_monotonic_time ();
+  run_deadline = lg_run.run_start_us + (gint64) (lg_opt.duration * G_USEC_PER_SEC);
+  for (guint i = 0; i < lg_run.bookers->len; i++)
+    lg_booker_next (lg_run.bookers->pdata[i]);
+  if (lg_run.bookers->len > 0)
+    run_until (run_finished, lg_opt.duration + 1, NULL);
   else
-    run_until (never, opt_duration, NULL);
-  run_end_us = g_get_monotonic_time ();
-  lg_proc_sample (opt_server_pid, &proc_run_end);
+    run_until (never, lg_opt.duration, NULL);
+  lg_run.run_end_us = g_get_monotonic_time ();
+  lg_proc_sample (lg_opt.server_pid, &proc_run_end);
   struct rusage ru_run_end;
   getrusage (RUSAGE_SELF, &ru_run_end);
 
   /* Replies and broadcasts still in flight belong to the run: wait for them (no new requests). */
-  phase = PHASE_DRAIN;
+  lg_run.phase = PHASE_DRAIN;
   gint64 drain_start = g_get_monotonic_time ();
   gboolean drained_ok = run_until (drained, 10, NULL);
   double drain_s = (double) (g_get_monotonic_time () - drain_start) / G_USEC_PER_SEC;
-  metrics_after = lg_metrics_fetch (metrics_url, NULL);
-  phase = PHASE_DONE;
+  metrics_after = lg_metrics_fetch (lg_run.metrics_url, NULL);
+  lg_run.phase = PHASE_DONE;
   getrusage (RUSAGE_SELF, &ru_end);
 
   LgProcSample proc_open;
-  lg_proc_sample (opt_server_pid, &proc_open);
+  lg_proc_sample (lg_opt.server_pid, &proc_open);
 
-  LagSummary lag;
-  summarize_lag (&lag);
+  LgLagSummary lag;
+  lg_summarize_lag (&lag);
 
   /* Close everything before checking, so the check's connection meets an unloaded server. */
-  for (guint i = 0; i < conns->len; i++)
+  for (guint i = 0; i < lg_run.conns->len; i++)
     {
-      Conn *conn = conns->pdata[i];
+      Conn *conn = lg_run.conns->pdata[i];
       if (conn->ws != NULL)
         g_clear_pointer (&conn->ws, lg_ws_abort);
     }
 
-  Verify check = { 0 };
-  if (!opt_no_verify)
-    verify (&check);
+  LgCheck check = { 0 };
+  if (!lg_opt.no_verify)
+    lg_check (&check);
 
   /* ---- report ---- */
-  double run_s = (double) (run_end_us - run_start_us) / G_USEC_PER_SEC;
+  double run_s = (double) (lg_run.run_end_us - lg_run.run_start_us) / G_USEC_PER_SEC;
   double lg_cpu = (double) (ru_run_end.ru_utime.tv_sec - ru_run_start.ru_utime.tv_sec
                             + ru_run_end.ru_stime.tv_sec - ru_run_start.ru_stime.tv_sec)
                   + (double) (ru_run_end.ru_utime.tv_usec - ru_run_start.ru_utime.tv_usec
@@ -1812,20 +1845,21 @@ main (int argc, char **argv)
                                     + ru_end.ru_stime.tv_usec - ru_start.ru_stime.tv_usec)
                               / 1e6;
   double server_cpu = proc_run_end.valid ? proc_run_end.cpu_s - proc_run_start.cpu_s : -1;
-  guint n_open = (guint) watchers->len + n_ready + n_bookers_ready;
-  double kib_per_conn = proc_loaded.valid && (n_ready + watchers->len) > 0
+  guint n_open = (guint) lg_run.watchers->len + lg_run.n_ready + lg_run.n_bookers_ready;
+  double kib_per_conn = proc_loaded.valid && (lg_run.n_ready + lg_run.watchers->len) > 0
                             ? (double) (proc_loaded.rss_kib - proc_idle.rss_kib)
-                                  / (double) (n_ready + watchers->len)
+                                  / (double) (lg_run.n_ready + lg_run.watchers->len)
                             : -1;
   /* Server CPU from before the first connection to the memory sample: what connecting (hello,
    * subscribe, snapshot or replay) cost it. */
   double connect_cpu = proc_loaded.valid ? proc_loaded.cpu_s - proc_idle.cpu_s : -1;
-  double connect_cpu_per_conn = connect_cpu >= 0 && (n_ready + watchers->len) > 0
-                                    ? 1e6 * connect_cpu / (double) (n_ready + watchers->len)
-                                    : -1;
+  double connect_cpu_per_conn
+      = connect_cpu >= 0 && (lg_run.n_ready + lg_run.watchers->len) > 0
+            ? 1e6 * connect_cpu / (double) (lg_run.n_ready + lg_run.watchers->len)
+            : -1;
   guint64 replies = 0;
   for (guint k = REQ_HOLD; k < N_REQ_KINDS; k++)
-    replies += latency[k].n;
+    replies += lg_run.latency[k].n;
 
   LgPromHist server_lag_before, server_lag_after;
   lg_prom_hist_parse (metrics_before, "seatbook_broadcast_lag_seconds", &server_lag_before);
@@ -1838,7 +1872,7 @@ main (int argc, char **argv)
   double commit_p50 = lg_prom_hist_quantile (&commit_before, &commit_after, 0.5);
   double commit_p99 = lg_prom_hist_quantile (&commit_before, &commit_after, 0.99);
 
-  if (opt_json)
+  if (lg_opt.json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
@@ -1846,33 +1880,33 @@ main (int argc, char **argv)
       add_double (b, "connect_seconds", connect_s);
       add_double (b, "drain_seconds", drain_s);
       add_int (b, "drained", drained_ok);
-      add_int (b, "events", events->len);
+      add_int (b, "events", lg_run.events->len);
       add_int (b, "connections_open", n_open);
-      add_int (b, "subscribers", opt_subscribers);
-      add_int (b, "idle", opt_idle);
-      add_int (b, "bookers", opt_bookers);
-      add_double (b, "bookings_per_second", (double) n_bookings / run_s);
-      add_double (b, "seats_booked_per_second", (double) n_seats_booked / run_s);
-      add_double (b, "holds_per_second", (double) n_holds / run_s);
-      add_double (b, "rejected_per_second", (double) n_rejected / run_s);
+      add_int (b, "subscribers", lg_opt.subscribers);
+      add_int (b, "idle", lg_opt.idle);
+      add_int (b, "bookers", lg_opt.bookers);
+      add_double (b, "bookings_per_second", (double) lg_run.n_bookings / run_s);
+      add_double (b, "seats_booked_per_second", (double) lg_run.n_seats_booked / run_s);
+      add_double (b, "holds_per_second", (double) lg_run.n_holds / run_s);
+      add_double (b, "rejected_per_second", (double) lg_run.n_rejected / run_s);
       add_double (b, "replies_per_second", (double) replies / run_s);
-      add_int (b, "bookings", (gint64) n_bookings);
-      add_int (b, "seats_booked", (gint64) n_seats_booked);
-      add_int (b, "holds", (gint64) n_holds);
-      add_int (b, "rejected", (gint64) n_rejected);
-      add_int (b, "requests_sent", (gint64) n_requests);
-      add_counts (b, "errors", errors_by_code);
-      add_counts (b, "closes", closes_by_code);
-      add_int (b, "connections_failed", (gint64) n_conn_failed);
+      add_int (b, "bookings", (gint64) lg_run.n_bookings);
+      add_int (b, "seats_booked", (gint64) lg_run.n_seats_booked);
+      add_int (b, "holds", (gint64) lg_run.n_holds);
+      add_int (b, "rejected", (gint64) lg_run.n_rejected);
+      add_int (b, "requests_sent", (gint64) lg_run.n_requests);
+      add_counts (b, "errors", lg_run.errors_by_code);
+      add_counts (b, "closes", lg_run.closes_by_code);
+      add_int (b, "connections_failed", (gint64) lg_run.n_conn_failed);
       json_builder_set_member_name (b, "latency");
       json_builder_begin_object (b);
       for (guint k = 0; k < N_REQ_KINDS; k++)
-        add_hist (b, req_kind_names[k], &latency[k]);
+        add_hist (b, lg_req_kind_names[k], &lg_run.latency[k]);
       json_builder_end_object (b);
-      add_int (b, "changed_messages", (gint64) n_changed_msgs);
-      add_int (b, "idle_changed_messages", (gint64) n_idle_msgs);
-      add_int (b, "version_gaps", (gint64) n_gaps);
-      add_hist (b, "lag_fanout", &fanout_lag);
+      add_int (b, "changed_messages", (gint64) lg_run.n_changed_msgs);
+      add_int (b, "idle_changed_messages", (gint64) lg_run.n_idle_msgs);
+      add_int (b, "version_gaps", (gint64) lg_run.n_gaps);
+      add_hist (b, "lag_fanout", &lg_run.fanout_lag);
       add_hist (b, "lag_commit_to_all", &lag.commit_to_all);
       add_hist (b, "lag_ack_to_first", &lag.ack_to_first);
       add_int (b, "lag_versions", (gint64) lag.n_versions);
@@ -1896,14 +1930,14 @@ main (int argc, char **argv)
       add_double (b, "loadgen_cpu_seconds_run", lg_cpu);
       add_double (b, "loadgen_cpu_percent_run", 100 * lg_cpu / run_s);
       add_double (b, "loadgen_cpu_seconds_total", lg_cpu_total);
-      add_int (b, "double_acks", (gint64) n_double_acks);
+      add_int (b, "double_acks", (gint64) lg_run.n_double_acks);
       json_builder_set_member_name (b, "verify");
       json_builder_begin_object (b);
       add_int (b, "ran", check.ran);
       add_int (b, "ok", check.ok);
       add_int (b, "acked_missing", (gint64) check.acked_missing);
       add_int (b, "booked_unacked", (gint64) check.booked_unacked);
-      add_int (b, "db_checked", opt_db != NULL);
+      add_int (b, "db_checked", lg_opt.db != NULL);
       add_int (b, "db_missing", (gint64) check.db_missing);
       add_int (b, "db_duplicates", (gint64) check.db_duplicates);
       add_int (b, "db_inconsistent", (gint64) check.db_inconsistent);
@@ -1925,32 +1959,34 @@ main (int argc, char **argv)
     {
       printf ("run %.2f s (drain %.2f s%s), %u events, %u connections open "
               "(%d subscribers, %d idle, %d bookers), connected in %.1f s\n",
-              run_s, drain_s, drained_ok ? "" : ", NOT drained", events->len, n_open,
-              opt_subscribers, opt_idle, opt_bookers, connect_s);
+              run_s, drain_s, drained_ok ? "" : ", NOT drained", lg_run.events->len, n_open,
+              lg_opt.subscribers, lg_opt.idle, lg_opt.bookers, connect_s);
       printf ("  bookings/s %.0f  seats booked/s %.0f  holds/s %.0f  rejected/s %.0f  "
               "replies/s %.0f\n",
-              (double) n_bookings / run_s, (double) n_seats_booked / run_s,
-              (double) n_holds / run_s, (double) n_rejected / run_s, (double) replies / run_s);
+              (double) lg_run.n_bookings / run_s, (double) lg_run.n_seats_booked / run_s,
+              (double) lg_run.n_holds / run_s, (double) lg_run.n_rejected / run_s,
+              (double) replies / run_s);
       GHashTableIter iter;
       gpointer key, value;
-      g_hash_table_iter_init (&iter, errors_by_code);
+      g_hash_table_iter_init (&iter, lg_run.errors_by_code);
       while (g_hash_table_iter_next (&iter, &key, &value))
         printf ("  error %-24s %u\n", (char *) key, GPOINTER_TO_UINT (value));
-      g_hash_table_iter_init (&iter, closes_by_code);
+      g_hash_table_iter_init (&iter, lg_run.closes_by_code);
       while (g_hash_table_iter_next (&iter, &key, &value))
         printf ("  closed %-40s %u\n", (char *) key, GPOINTER_TO_UINT (value));
       printf ("latency (send -> reply):\n");
       for (guint k = 0; k < N_REQ_KINDS; k++)
-        print_hist (req_kind_names[k], &latency[k]);
+        print_hist (lg_req_kind_names[k], &lg_run.latency[k]);
       printf ("broadcast (%" G_GUINT64_FORMAT " changed messages, %" G_GUINT64_FORMAT
               " gaps; %" G_GUINT64_FORMAT " versions, %" G_GUINT64_FORMAT
               " matched to replies, %" G_GUINT64_FORMAT " not seen by all):\n",
-              n_changed_msgs, n_gaps, lag.n_versions, lag.n_matched, lag.n_incomplete);
-      if (n_idle_msgs > 0)
+              lg_run.n_changed_msgs, lg_run.n_gaps, lag.n_versions, lag.n_matched,
+              lag.n_incomplete);
+      if (lg_run.n_idle_msgs > 0)
         printf ("  idle connections received %" G_GUINT64_FORMAT " changed messages (not timed)\n",
-                n_idle_msgs);
+                lg_run.n_idle_msgs);
       print_hist ("commit -> every subscriber", &lag.commit_to_all);
-      print_hist ("fan-out (per subscriber)", &fanout_lag);
+      print_hist ("fan-out (per subscriber)", &lg_run.fanout_lag);
       print_hist ("reply -> first subscriber", &lag.ack_to_first);
       if (server_lag_p99 >= 0)
         printf ("  server /metrics broadcast lag   p50 %.3f  p99 %.3f ms\n", server_lag_p50 * 1000,
@@ -1973,10 +2009,10 @@ main (int argc, char **argv)
       if (check.ran)
         printf ("verify: %s — %" G_GUINT64_FORMAT " acknowledged seats missing, %" G_GUINT64_FORMAT
                 " double acknowledgements, %" G_GUINT64_FORMAT " booked but unacknowledged%s%s\n",
-                check.ok ? "OK" : "FAILED", check.acked_missing, n_double_acks,
+                check.ok ? "OK" : "FAILED", check.acked_missing, lg_run.n_double_acks,
                 check.booked_unacked, check.error != NULL ? "; error: " : "",
                 check.error != NULL ? check.error : "");
-      if (check.ran && opt_db != NULL && check.error == NULL)
+      if (check.ran && lg_opt.db != NULL && check.error == NULL)
         printf ("verify db: %" G_GUINT64_FORMAT " acknowledged bookings missing, %" G_GUINT64_FORMAT
                 " seats booked twice, %" G_GUINT64_FORMAT " inconsistent rows\n",
                 check.db_missing, check.db_duplicates, check.db_inconsistent);
@@ -1986,7 +2022,7 @@ main (int argc, char **argv)
   lg_prom_hist_clear (&server_lag_after);
   lg_prom_hist_clear (&commit_before);
   lg_prom_hist_clear (&commit_after);
-  gboolean failed = n_double_acks > 0 || (check.ran && !check.ok);
+  gboolean failed = lg_run.n_double_acks > 0 || (check.ran && !check.ok);
   g_free (check.error);
   return failed ? 1 : 0;
 }
