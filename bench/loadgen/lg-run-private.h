@@ -2,11 +2,14 @@
  * overview): the connections and the events with their seat view, the options, and the run's state
  * and counters in one struct. One thread: nothing here is locked.
  *
- *   seatbook-loadgen.c  main: the options, the run's phases, the report and the after-run check
+ *   seatbook-loadgen.c  main: the run's phases and the loop that drives them
+ *   lg-options.c        the command line, the URL, the open-files limit
  *   lg-conn.c           connections: requests, sign-in, the WebSocket callbacks that dispatch
  *   lg-event.c          an event's seat view (bookers pick from it) and its versions' timings
  *   lg-booker.c         bookers: pick seats, hold and book, read their replies
  *   lg-subscriber.c     watchers, subscribers and idle connections: subscriptions and `changed`
+ *   lg-report.c         results: ack times, the lag summary, JSON or text output
+ *   lg-check.c          the after-run check of what we were told against the server (lg-verify.c)
  */
 #pragma once
 
@@ -143,7 +146,7 @@ typedef struct
   gboolean done;
 } Conn;
 
-/* The command line. */
+/* The command line (lg-options.c). */
 typedef struct
 {
   char *url;
@@ -235,7 +238,7 @@ counting (void)
   return lg_run.phase == PHASE_RUN || lg_run.phase == PHASE_DRAIN;
 }
 
-/* Parses and checks the command line into lg_opt (and the password into lg_run);
+/* lg-options.c: parses and checks the command line into lg_opt (and the password into lg_run);
  * returns FALSE, having said why, when the program should exit with status 2. */
 gboolean lg_options_parse (int *argc, char ***argv);
 void lg_raise_fd_limit (guint needed);
@@ -270,6 +273,7 @@ Event *lg_subscriber_on_changed (
 void lg_subscriber_on_subscribed (Conn *conn, const Outstanding *req, gint64 version, gint64 now);
 void lg_subscriber_on_message (Conn *conn, const SbMessage *msg, gint64 now);
 
+/* lg-report.c */
 typedef struct
 {
   LgHist commit_to_all; /* per version: last subscriber's receipt − commit reference */
@@ -291,6 +295,7 @@ typedef struct
   const char *metrics_after;
 } LgMeasures;
 
+/* lg-check.c */
 typedef struct
 {
   gboolean ran;
@@ -305,7 +310,8 @@ typedef struct
 
 void lg_check (LgCheck *result);
 
-/* Prints the results (--json or text). */
-void lg_report_print (const LgMeasures *measures, const LgLagSummary *lag, const LgCheck *check);
+/* lg-report.c: prints the results (--json or text). */
+void
+lg_report_print (const LgMeasures *measures, const LgLagSummary *summary, const LgCheck *result);
 
 G_END_DECLS
