@@ -126,8 +126,7 @@ sb_customer_check_field (const char *prefix, const char *field, const char *valu
 
       /* A name nobody could find it by. */
       if (folded == NULL)
-        return g_strdup_printf ("field \"%s%s\" must contain a letter or a digit", prefix,
-                                field);
+        return g_strdup_printf ("field \"%s%s\" must contain a letter or a digit", prefix, field);
     }
   if (g_str_equal (field, "phone"))
     {

@@ -24,7 +24,8 @@ typedef struct
   char *note;
 } SbCustomer;
 
-SbCustomer *sb_customer_new (const char *name, const char *phone, const char *email, const char *note);
+SbCustomer *
+sb_customer_new (const char *name, const char *phone, const char *email, const char *note);
 SbCustomer *sb_customer_copy (const SbCustomer *customer);
 void sb_customer_free (SbCustomer *customer);
 gboolean sb_customer_equal (const SbCustomer *a, const SbCustomer *b);

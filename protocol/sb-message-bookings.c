@@ -41,10 +41,9 @@ sb_bookings_entry_write (GString *out,
   sb_json_write_string (out, desk != NULL ? desk : "");
   g_string_append (out, ",\"customer\":");
   sb_customer_write (out, customer);
-  g_string_append_printf (out,
-                          ",\"booked_at\":%" G_GINT64_FORMAT ",\"total_price\":%" G_GINT64_FORMAT
-                          ",\"state\":",
-                          booked_at, total_price);
+  g_string_append_printf (
+      out, ",\"booked_at\":%" G_GINT64_FORMAT ",\"total_price\":%" G_GINT64_FORMAT ",\"state\":",
+      booked_at, total_price);
   sb_json_write_string_or_null (out, state);
   g_string_append_c (out, '}');
 }

@@ -39,13 +39,14 @@ record_from_doc (const bson_t *doc, const char *event_id)
   SbCustomer *customer = NULL;
 
   if (bson_iter_init_find (&iter, doc, "customer") && BSON_ITER_HOLDS_DOCUMENT (&iter))
-    customer = sb_customer_new (
-        sb_mongo_doc_get_utf8 (doc, "customer.name"), sb_mongo_doc_get_utf8 (doc, "customer.phone"),
-        sb_mongo_doc_get_utf8 (doc, "customer.email"), sb_mongo_doc_get_utf8 (doc, "customer.note"));
+    customer = sb_customer_new (sb_mongo_doc_get_utf8 (doc, "customer.name"),
+                                sb_mongo_doc_get_utf8 (doc, "customer.phone"),
+                                sb_mongo_doc_get_utf8 (doc, "customer.email"),
+                                sb_mongo_doc_get_utf8 (doc, "customer.note"));
   return sb_booking_record_new (
       sb_mongo_doc_get_utf8 (doc, "_id"), event_id, sb_mongo_doc_get_utf8 (doc, "c"),
-      sb_mongo_doc_get_utf8 (doc, "account"), sb_mongo_doc_get_sorted_strv (doc, "seats"),
-      customer, sb_mongo_doc_get_int64 (doc, "created_at", 0));
+      sb_mongo_doc_get_utf8 (doc, "account"), sb_mongo_doc_get_sorted_strv (doc, "seats"), customer,
+      sb_mongo_doc_get_int64 (doc, "created_at", 0));
 }
 
 /* The criterion on the folded key (sb-store-bookings.h). */
@@ -113,19 +114,19 @@ append_cursor (mongoc_collection_t *coll,
     }
   at = sb_mongo_doc_get_int64 (doc, "created_at", 0);
 
-  BSON_APPEND_ARRAY_BEGIN (filter, "$or", &or);
-  BSON_APPEND_DOCUMENT_BEGIN (&or, "0", &first);
+  BSON_APPEND_ARRAY_BEGIN (filter, "$or", & or);
+  BSON_APPEND_DOCUMENT_BEGIN (& or, "0", &first);
   BSON_APPEND_DOCUMENT_BEGIN (&first, "created_at", &gt);
   BSON_APPEND_DATE_TIME (&gt, "$gt", at);
   bson_append_document_end (&first, &gt);
-  bson_append_document_end (&or, &first);
-  BSON_APPEND_DOCUMENT_BEGIN (&or, "1", &second);
+  bson_append_document_end (& or, &first);
+  BSON_APPEND_DOCUMENT_BEGIN (& or, "1", &second);
   BSON_APPEND_DATE_TIME (&second, "created_at", at);
   BSON_APPEND_DOCUMENT_BEGIN (&second, "_id", &gt);
   BSON_APPEND_UTF8 (&gt, "$gt", query->after);
   bson_append_document_end (&second, &gt);
-  bson_append_document_end (&or, &second);
-  bson_append_array_end (filter, &or);
+  bson_append_document_end (& or, &second);
+  bson_append_array_end (filter, & or);
   return TRUE;
 }
 
@@ -135,12 +136,10 @@ sb_mongo_find_bookings (mongoc_client_t *client,
                         const SbBookingQuery *query,
                         GError **error)
 {
-  g_autoptr (mongoc_collection_t) coll
-      = mongoc_client_get_collection (client, db_name, "bookings");
+  g_autoptr (mongoc_collection_t) coll = mongoc_client_get_collection (client, db_name, "bookings");
   g_autoptr (bson_t) filter = BCON_NEW ("e", BCON_UTF8 (query->event_id));
-  g_autoptr (bson_t) opts
-      = BCON_NEW ("sort", "{", "created_at", BCON_INT32 (1), "_id", BCON_INT32 (1), "}", "limit",
-                  BCON_INT64 (query->limit));
+  g_autoptr (bson_t) opts = BCON_NEW ("sort", "{", "created_at", BCON_INT32 (1), "_id",
+                                      BCON_INT32 (1), "}", "limit", BCON_INT64 (query->limit));
   g_autoptr (mongoc_cursor_t) cursor = NULL;
   g_autoptr (GPtrArray) found
       = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_booking_record_free);

@@ -143,12 +143,13 @@ sb_sqlite_find_bookings (SbSqliteDb *db, const SbBookingQuery *query, GError **e
       char **seats;
 
       /* A booking made with a customer has its row; one made without, none (all NULL). */
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL || sqlite3_column_type (stmt, 5) != SQLITE_NULL
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL
+          || sqlite3_column_type (stmt, 5) != SQLITE_NULL
           || sqlite3_column_type (stmt, 6) != SQLITE_NULL
           || sqlite3_column_type (stmt, 7) != SQLITE_NULL)
-        customer = sb_customer_new (sb_sqlite_column_text (stmt, 4), sb_sqlite_column_text (stmt, 5),
-                                    sb_sqlite_column_text (stmt, 6),
-                                    sb_sqlite_column_text (stmt, 7));
+        customer
+            = sb_customer_new (sb_sqlite_column_text (stmt, 4), sb_sqlite_column_text (stmt, 5),
+                               sb_sqlite_column_text (stmt, 6), sb_sqlite_column_text (stmt, 7));
       seats = read_seats (db, seats_stmt, booking_id, error);
       if (seats == NULL)
         {

@@ -39,7 +39,7 @@ typedef struct
   char *event_id;
   char *desk;
   char *account;
-  char **seat_ids; /* sorted */
+  char **seat_ids;      /* sorted */
   SbCustomer *customer; /* or NULL */
   gint64 booked_at_ms;
   char *state; /* "booked" */
