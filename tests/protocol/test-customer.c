@@ -96,14 +96,14 @@ test_book_customer_refused (void)
   assert_refused (
       "{\"type\":\"book\",\"id\":\"1\",\"hold\":\"h\",\"customer\":{\"phone\":\"030 12a\"}}",
       "field \"customer.phone\" may hold only digits");
-  assert_refused ("{\"type\":\"book\",\"id\":\"1\",\"hold\":\"h\",\"customer\":{\"phone\":\"+()\"}}",
-                  "field \"customer.phone\" must contain a digit");
   assert_refused (
-      "{\"type\":\"book\",\"id\":\"1\",\"hold\":\"h\",\"customer\":{\"phone\":"
-      "\"12345678901234567890123456789012345678901\"}}",
-      "field \"customer.phone\" must be a string of 1-40 characters");
-  for (const char *const *bad = (const char *const[]) { "anna", "a@b", "a@@b.c", "@b.c", "a@.c",
-                                                        "a b@c.d", "a@b.c.", "a@b@c.d", NULL };
+      "{\"type\":\"book\",\"id\":\"1\",\"hold\":\"h\",\"customer\":{\"phone\":\"+()\"}}",
+      "field \"customer.phone\" must contain a digit");
+  assert_refused ("{\"type\":\"book\",\"id\":\"1\",\"hold\":\"h\",\"customer\":{\"phone\":"
+                  "\"12345678901234567890123456789012345678901\"}}",
+                  "field \"customer.phone\" must be a string of 1-40 characters");
+  for (const char *const *bad = (const char *const[]){ "anna", "a@b", "a@@b.c", "@b.c", "a@.c",
+                                                       "a b@c.d", "a@b.c.", "a@b@c.d", NULL };
        *bad != NULL; bad++)
     {
       g_autofree char *frame = g_strdup_printf (
@@ -166,16 +166,16 @@ test_find_bookings (void)
   g_assert_cmpint (role, ==, SB_ROLE_CLERK);
 
   for (const char *const *ok
-       = (const char *const[]) { "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\"}",
-                                 "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
-                                 "\"reference\":\"b7k3qx9m\"}",
-                                 "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
-                                 "\"phone\":\"030 123\"}",
-                                 "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
-                                 "\"email\":\"A@B.de\"}",
-                                 "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
-                                 "\"seat\":\"stalls-A-1\"}",
-                                 NULL };
+       = (const char *const[]){ "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\"}",
+                                "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
+                                "\"reference\":\"b7k3qx9m\"}",
+                                "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
+                                "\"phone\":\"030 123\"}",
+                                "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
+                                "\"email\":\"A@B.de\"}",
+                                "{\"type\":\"find_bookings\",\"id\":\"1\",\"event\":\"e\","
+                                "\"seat\":\"stalls-A-1\"}",
+                                NULL };
        *ok != NULL; ok++)
     {
       g_autoptr (SbRequest) r = parse (*ok, &error);
@@ -270,8 +270,8 @@ test_bookings_message (void)
   JsonArray *bookings;
 
   sb_bookings_message_write_begin (out, "7", "e");
-  sb_bookings_entry_write (out, "B7K3QX9M", seats, "anna", "desk-1", customer, 1764190000000,
-                           9000, "booked");
+  sb_bookings_entry_write (out, "B7K3QX9M", seats, "anna", "desk-1", customer, 1764190000000, 9000,
+                           "booked");
   sb_bookings_entry_write (out, "C8K3QX9M", seats, "anna", NULL, NULL, 1764190000001, 0, "booked");
   sb_bookings_message_write_end (out, "C8K3QX9M");
 
@@ -286,8 +286,8 @@ test_bookings_message (void)
   first = json_array_get_object_element (bookings, 0);
   g_assert_cmpint (json_object_get_int_member (first, "total_price"), ==, 9000);
   g_assert_cmpstr (
-      json_object_get_string_member (json_object_get_object_member (first, "customer"), "name"),
-      ==, "Zoë \"Z\"");
+      json_object_get_string_member (json_object_get_object_member (first, "customer"), "name"), ==,
+      "Zoë \"Z\"");
   g_assert_true (
       json_object_get_null_member (json_array_get_object_element (bookings, 1), "customer"));
 }
