@@ -11,9 +11,9 @@
 #include "sb-server-private.h"
 #include "sb-store-bookings.h"
 
-static const char *const columns[] = { "reference", "booked_at", "account", "desk",
-                                       "seats",     "total_price", "state", "name",
-                                       "phone",     "email",       "note" };
+static const char *const columns[]
+    = { "reference", "booked_at", "account", "desk",  "seats", "total_price",
+        "state",     "name",      "phone",   "email", "note" };
 
 /* The event's venue, for the prices; NULL with error for an unknown event. */
 static SbVenue *
@@ -92,8 +92,7 @@ sb_command_bookings (const SbServerSettings *settings, GError **error)
   venue = load_venue (store, settings->event_id, &local_error);
   if (venue == NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Cannot find bookings: ");
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot find bookings: ");
       return FALSE;
     }
   if (settings->audit_csv)

@@ -103,6 +103,5 @@ sb_client_finish_find_bookings (SbClient *self,
     }
   sb_bookings_message_write_end (out, next);
   sb_client_send_text (self, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (self), SB_REQUEST_FIND_BOOKINGS,
-                            SB_ERROR_NONE);
+  sb_metrics_count_request (_sb_client_get_metrics (self), SB_REQUEST_FIND_BOOKINGS, SB_ERROR_NONE);
 }

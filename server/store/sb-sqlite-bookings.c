@@ -2,7 +2,7 @@
  * schema version 5 (sb-sqlite-db.c). Not on the booking path: statements are prepared when used.
  * Every search is an index range: the event's bookings by (created_at, booking_id), a name prefix
  * on booking_name_keys' primary key, a phone or email on its partial index, a seat on
- * booking_seats' primary key. */
+ * booking_seats' primary key (EXPLAIN QUERY PLAN shows each). */
 #include "config.h"
 
 #include "sb-sqlite-bookings-private.h"
@@ -10,33 +10,50 @@
 typedef sqlite3_stmt SbBookingsStmt;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbBookingsStmt, sqlite3_finalize)
 
-static const char select_sql[]
-    = "SELECT b.booking_id, b.client_id, b.account, b.created_at, c.name, c.phone, c.email, c.note"
-      " FROM bookings b LEFT JOIN booking_customers c ON c.booking_id = b.booking_id"
-      " WHERE b.event_id = ?1 AND (b.created_at > ?2 OR (b.created_at = ?2 AND b.booking_id > ?3))";
+static const char columns_sql[]
+    = "SELECT b.booking_id, b.client_id, b.account, b.created_at, c.name, c.phone, c.email, c.note";
+/* After the cursor (?2, ?3): by (created_at, booking_id), which bookings_event_time orders. */
+static const char page_sql[]
+    = " LEFT JOIN booking_customers c ON c.booking_id = b.booking_id"
+      " WHERE b.event_id = ?1 AND (b.created_at > ?2 OR (b.created_at = ?2 AND b.booking_id > ?3))"
+      " ORDER BY b.created_at, b.booking_id LIMIT ?6";
 
-/* ?4 is the key; ?5 the end of a name prefix's range. */
+/* The bookings that match a criterion, read from its index: ?4 is the key, ?5 the end of a name
+ * prefix's range. They drive the query (CROSS JOIN keeps that order), so a search reads its
+ * matches and sorts them, rather than walking every booking of the event; all of an event's
+ * bookings are read in order from bookings_event_time. */
 static const char *
-filter_of (SbBookingSearch by)
+matches_of (SbBookingSearch by)
 {
   switch (by)
     {
       case SB_BOOKING_SEARCH_REFERENCE:
-        return " AND b.booking_id = ?4";
+        return "SELECT ?4 AS booking_id";
       case SB_BOOKING_SEARCH_NAME:
-        return " AND b.booking_id IN (SELECT k.booking_id FROM booking_name_keys k"
-               " WHERE k.event_id = ?1 AND k.name_key >= ?4 AND k.name_key < ?5)";
+        /* DISTINCT: "anna annabel" has two keys that start with "ann". */
+        return "SELECT DISTINCT booking_id FROM booking_name_keys"
+               " WHERE event_id = ?1 AND name_key >= ?4 AND name_key < ?5";
       case SB_BOOKING_SEARCH_PHONE:
-        return " AND c.event_id = ?1 AND c.phone_key = ?4";
+        return "SELECT booking_id FROM booking_customers WHERE event_id = ?1 AND phone_key = ?4";
       case SB_BOOKING_SEARCH_EMAIL:
-        return " AND c.event_id = ?1 AND c.email_key = ?4";
+        return "SELECT booking_id FROM booking_customers WHERE event_id = ?1 AND email_key = ?4";
       case SB_BOOKING_SEARCH_SEAT:
-        return " AND b.booking_id IN (SELECT s.booking_id FROM booking_seats s"
-               " WHERE s.event_id = ?1 AND s.seat_id = ?4)";
+        return "SELECT booking_id FROM booking_seats WHERE event_id = ?1 AND seat_id = ?4";
       case SB_BOOKING_SEARCH_ALL:
       default:
-        return "";
+        return NULL;
     }
+}
+
+static char *
+query_sql (SbBookingSearch by)
+{
+  const char *matches = matches_of (by);
+
+  if (matches == NULL)
+    return g_strconcat (columns_sql, " FROM bookings b", page_sql, NULL);
+  return g_strconcat (columns_sql, " FROM (", matches,
+                      ") m CROSS JOIN bookings b ON b.booking_id = m.booking_id", page_sql, NULL);
 }
 
 static gboolean
@@ -120,8 +137,7 @@ sb_sqlite_find_bookings (SbSqliteDb *db, const SbBookingQuery *query, GError **e
 
   if (!read_cursor (db, query, &after_at, &after_id, error))
     return NULL;
-  sql = g_strconcat (select_sql, filter_of (query->by),
-                     " ORDER BY b.created_at, b.booking_id LIMIT ?6", NULL);
+  sql = query_sql (query->by);
   if (!prepare (db, sql, &stmt, error)
       || !prepare (db, "SELECT seat_id FROM booking_seats WHERE booking_id = ?1 ORDER BY seat_id",
                    &seats_stmt, error))

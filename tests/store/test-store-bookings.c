@@ -25,12 +25,16 @@ book (StoreOpFixture *f, const char *const *seats, SbCustomer *customer, const c
 
 /* The references found, in order, or NULL when the store says not found. */
 static char **
-find (StoreOpFixture *f, SbBookingSearch by, const char *value, const char *after, guint limit,
-      char **out_next, GPtrArray **out_records)
+find (StoreOpFixture *f,
+      SbBookingSearch by,
+      const char *value,
+      const char *after,
+      guint limit,
+      char **out_next,
+      GPtrArray **out_records)
 {
-  SbBookingQuery query = {
-    .event_id = f->event_id, .by = by, .value = value, .after = after, .limit = limit
-  };
+  SbBookingQuery query
+      = { .event_id = f->event_id, .by = by, .value = value, .after = after, .limit = limit };
   g_autoptr (GError) error = NULL;
   g_autofree char *next = NULL;
   g_autoptr (GPtrArray) records = sb_store_find_bookings (f->store, &query, &next, &error);
@@ -111,8 +115,7 @@ test_customer_stored (StoreOpFixture *f, gconstpointer data)
   g_assert_cmpstr (record->state, ==, "booked");
   g_clear_pointer (&records, g_ptr_array_unref);
   g_clear_pointer (&found, g_strfreev);
-  found = find (f, SB_BOOKING_SEARCH_REFERENCE, plain->result_booking_id, NULL, 10, NULL,
-                &records);
+  found = find (f, SB_BOOKING_SEARCH_REFERENCE, plain->result_booking_id, NULL, 10, NULL, &records);
   g_assert_cmpuint (records->len, ==, 1);
   g_assert_null (((SbBookingRecord *) g_ptr_array_index (records, 0))->customer);
 
@@ -158,45 +161,43 @@ test_find_by_each (StoreOpFixture *f, gconstpointer data)
 
   /* Both Müllers are found in booking order (equal times: by reference). */
   {
-    const char *both_sorted[] = { g_strcmp0 (z, h) < 0 ? z : h, g_strcmp0 (z, h) < 0 ? h : z,
-                                  NULL };
+    const char *both_sorted[]
+        = { g_strcmp0 (z, h) < 0 ? z : h, g_strcmp0 (z, h) < 0 ? h : z, NULL };
 
     assert_finds (f, SB_BOOKING_SEARCH_NAME, "muller", both_sorted);
     assert_finds (f, SB_BOOKING_SEARCH_NAME, "MÜL", both_sorted);
   }
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "ludensch", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "zoe mul", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "Zoë Müller-Lüdenscheidt", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "hans", (const char *[]) { h, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "李", (const char *[]) { l, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "üller", (const char *[]) { NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "refused", (const char *[]) { NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_NAME, "--", (const char *[]) { NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "4930123456", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "+49-30-12 34 56", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "49301234", (const char *[]) { NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "111", (const char *[]) { NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_EMAIL, "zoe.mueller@example.org", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_EMAIL, "HANS@EXAMPLE.ORG", (const char *[]) { h, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_EMAIL, "zoe@example.org", (const char *[]) { NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "ludensch", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "zoe mul", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "Zoë Müller-Lüdenscheidt", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "hans", (const char *[]){ h, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "李", (const char *[]){ l, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "üller", (const char *[]){ NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "refused", (const char *[]){ NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_NAME, "--", (const char *[]){ NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "4930123456", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "+49-30-12 34 56", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "49301234", (const char *[]){ NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_PHONE, "111", (const char *[]){ NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_EMAIL, "zoe.mueller@example.org", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_EMAIL, "HANS@EXAMPLE.ORG", (const char *[]){ h, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_EMAIL, "zoe@example.org", (const char *[]){ NULL });
   {
     g_autofree char *lower = g_ascii_strdown (z, -1);
 
-    assert_finds (f, SB_BOOKING_SEARCH_REFERENCE, lower, (const char *[]) { z, NULL });
+    assert_finds (f, SB_BOOKING_SEARCH_REFERENCE, lower, (const char *[]){ z, NULL });
   }
-  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "A-2", (const char *[]) { z, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "B-1", (const char *[]) { l, NULL });
-  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "B-2", (const char *[]) { NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "A-2", (const char *[]){ z, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "B-1", (const char *[]){ l, NULL });
+  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "B-2", (const char *[]){ NULL });
 
   /* Another event's bookings are not this one's. */
   {
     g_autofree char *venue = store_test_make_venue (1, 2, NULL);
     g_autofree char *other = g_strconcat (f->event_id, "-other", NULL);
     g_autoptr (GError) error = NULL;
-    SbBookingQuery query = { .event_id = other,
-                             .by = SB_BOOKING_SEARCH_NAME,
-                             .value = "muller",
-                             .limit = 10 };
+    SbBookingQuery query
+        = { .event_id = other, .by = SB_BOOKING_SEARCH_NAME, .value = "muller", .limit = 10 };
     g_autofree char *next = NULL;
     g_autoptr (GPtrArray) records = NULL;
 
