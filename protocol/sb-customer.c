@@ -101,9 +101,12 @@ char *
 sb_customer_check_field (const char *prefix, const char *field, const char *value)
 {
   glong max;
-  gboolean note = g_str_equal (field, "note");
+  gboolean note;
   glong n;
 
+  g_return_val_if_fail (prefix != NULL && field != NULL, NULL);
+
+  note = g_str_equal (field, "note");
   if (g_str_equal (field, "name"))
     max = SB_MAX_CUSTOMER_NAME_LENGTH;
   else if (g_str_equal (field, "phone"))
@@ -164,6 +167,8 @@ sb_customer_scan (SbJsonReader *reader, SbCustomer **out_customer, char **out_pr
   g_autofree char *problem = NULL;
   guint n_fields = 0;
 
+  g_return_val_if_fail (reader != NULL && out_customer != NULL && out_problem != NULL, FALSE);
+
   *out_customer = NULL;
   *out_problem = NULL;
   for (;;)
@@ -223,6 +228,8 @@ void
 sb_customer_write (GString *out, const SbCustomer *customer)
 {
   gboolean first = TRUE;
+
+  g_return_if_fail (out != NULL);
 
   if (customer == NULL)
     {
