@@ -123,6 +123,7 @@ test_book_customer_refused (void)
     g_autoptr (SbRequest) request = parse (text, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (request->customer);
   }
   g_string_append (long_name, "ü");
   g_free (text);
@@ -181,6 +182,7 @@ test_find_bookings (void)
       g_autoptr (SbRequest) r = parse (*ok, &error);
 
       g_assert_no_error (error);
+      g_assert_cmpint (r->type, ==, SB_REQUEST_FIND_BOOKINGS);
     }
 
   assert_refused ("{\"type\":\"find_bookings\",\"id\":\"1\"}", "missing field \"event\"");
@@ -207,6 +209,7 @@ test_find_bookings (void)
         = parse ("{\"type\":\"audit\",\"id\":\"1\",\"event\":\"e\",\"limit\":1000}", &error);
 
     g_assert_no_error (error);
+    g_assert_cmpint (r->limit, ==, 1000);
   }
 }
 
