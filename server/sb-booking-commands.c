@@ -76,6 +76,49 @@ append_record (GString *out, const SbBookingRecord *record, SbVenue *venue, gboo
   g_string_append (out, csv ? "\r\n" : "\n");
 }
 
+/* The options of `bookings` (sb-server-config.c reads them): --event, at most one criterion
+ * (criteria: --reference, --name, --phone, --email, --seat, in SbBookingSearch order), --format. */
+gboolean
+sb_command_bookings_parse (
+    SbServerSettings *s, char **event, char **criteria[5], const char *format, GError **error)
+{
+  const SbBookingSearch by[]
+      = { SB_BOOKING_SEARCH_REFERENCE, SB_BOOKING_SEARCH_NAME, SB_BOOKING_SEARCH_PHONE,
+          SB_BOOKING_SEARCH_EMAIL, SB_BOOKING_SEARCH_SEAT };
+
+  g_return_val_if_fail (s != NULL && event != NULL && criteria != NULL, FALSE);
+
+  if (*event == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "bookings needs --event");
+      return FALSE;
+    }
+  s->bookings_by = SB_BOOKING_SEARCH_ALL;
+  for (guint i = 0; i < G_N_ELEMENTS (by); i++)
+    {
+      if (*criteria[i] == NULL)
+        continue;
+      if (s->bookings_value != NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       "bookings takes at most one of --reference, --name, --phone, --email and "
+                       "--seat");
+          return FALSE;
+        }
+      s->bookings_by = by[i];
+      s->bookings_value = g_steal_pointer (criteria[i]);
+    }
+  if (format != NULL && strcmp (format, "csv") != 0 && strcmp (format, "text") != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Invalid value '%s' for format: expected csv or text", format);
+      return FALSE;
+    }
+  s->audit_csv = g_strcmp0 (format, "csv") == 0;
+  s->event_id = g_steal_pointer (event);
+  return TRUE;
+}
+
 gboolean
 sb_command_bookings (const SbServerSettings *settings, GError **error)
 {

@@ -11,4 +11,15 @@ G_BEGIN_DECLS
 G_GNUC_WARN_UNUSED_RESULT
 gboolean sb_command_bookings (const SbServerSettings *settings, GError **error);
 
+/* The options of `bookings` (sb-server-config.c reads them): sets settings event_id (stealing
+ * *event), bookings_by and bookings_value (stealing the one of criteria given: --reference,
+ * --name, --phone, --email, --seat) and audit_csv. G_OPTION_ERROR without --event, with two
+ * criteria, or with a format other than csv or text. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_command_bookings_parse (SbServerSettings *settings,
+                                    char **event,
+                                    char **criteria[5],
+                                    const char *format,
+                                    GError **error);
+
 G_END_DECLS

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "sb-audit-record.h"
-#include "sb-store-bookings.h"
+#include "sb-booking-commands.h"
 #include "sb-protocol.h"
 
 struct _SbServerConfig
@@ -534,45 +534,6 @@ parse_audit_options (SbServerSettings *s, CommandLine *cl, GError **error)
   return TRUE;
 }
 
-/* bookings' options: --event, at most one criterion (each one's SbBookingSearch), --format. */
-static gboolean
-parse_bookings_options (SbServerSettings *s, CommandLine *cl, GError **error)
-{
-  char **criteria[] = { &cl->reference, &cl->name, &cl->phone, &cl->email, &cl->seat };
-  const int by[] = { SB_BOOKING_SEARCH_REFERENCE, SB_BOOKING_SEARCH_NAME, SB_BOOKING_SEARCH_PHONE,
-                     SB_BOOKING_SEARCH_EMAIL, SB_BOOKING_SEARCH_SEAT };
-
-  if (cl->event == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "bookings needs --event");
-      return FALSE;
-    }
-  s->bookings_by = SB_BOOKING_SEARCH_ALL;
-  for (guint i = 0; i < G_N_ELEMENTS (criteria); i++)
-    {
-      if (*criteria[i] == NULL)
-        continue;
-      if (s->bookings_value != NULL)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                       "bookings takes at most one of --reference, --name, --phone, --email and "
-                       "--seat");
-          return FALSE;
-        }
-      s->bookings_by = by[i];
-      s->bookings_value = g_steal_pointer (criteria[i]);
-    }
-  if (cl->format != NULL && strcmp (cl->format, "csv") != 0 && strcmp (cl->format, "text") != 0)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Invalid value '%s' for format: expected csv or text", cl->format);
-      return FALSE;
-    }
-  s->audit_csv = g_strcmp0 (cl->format, "csv") == 0;
-  s->event_id = g_steal_pointer (&cl->event);
-  return TRUE;
-}
-
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CommandLine, command_line_clear)
 
 /* user ACTION [NAME [ROLE]]: args[0] is the program. Names and roles are checked by the command
@@ -931,8 +892,13 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
 
   if (s->command == SB_COMMAND_AUDIT && !parse_audit_options (s, &cl, error))
     return FALSE;
-  if (s->command == SB_COMMAND_BOOKINGS && !parse_bookings_options (s, &cl, error))
-    return FALSE;
+  if (s->command == SB_COMMAND_BOOKINGS)
+    {
+      char **criteria[] = { &cl.reference, &cl.name, &cl.phone, &cl.email, &cl.seat };
+
+      if (!sb_command_bookings_parse (s, &cl.event, criteria, cl.format, error))
+        return FALSE;
+    }
   if (s->command == SB_COMMAND_CREATE_EVENT)
     {
       if (cl.venue == NULL || cl.id == NULL || cl.name == NULL)
