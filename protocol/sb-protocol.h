@@ -27,6 +27,8 @@ G_BEGIN_DECLS
 #define SB_MAX_TOKEN_LENGTH 128
 #define SB_DEFAULT_AUDIT_LIMIT 200
 #define SB_MAX_AUDIT_LIMIT 1000
+#define SB_MAX_FIND_LIMIT 100 /* find_bookings */
+#define SB_DEFAULT_FIND_LIMIT 50
 
 /* WebSocket close codes beyond RFC 6455 (4000-4999 are for applications). */
 #define SB_CLOSE_GOING_AWAY 1001     /* server shutting down: reconnect later */

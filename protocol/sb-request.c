@@ -25,7 +25,7 @@ static const char *const type_names[] = {
   [SB_REQUEST_RELEASE] = "release",     [SB_REQUEST_BOOK] = "book",
   [SB_REQUEST_PING] = "ping",           [SB_REQUEST_HOLD_BEST] = "hold_best",
   [SB_REQUEST_SIGN_IN] = "sign_in",     [SB_REQUEST_SIGN_OUT] = "sign_out",
-  [SB_REQUEST_AUDIT] = "audit",
+  [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_FIND_BOOKINGS] = "find_bookings",
 };
 
 /* Every field a request may carry; a bit per field in the tables below. */
@@ -51,6 +51,12 @@ typedef enum
   F_SEAT,
   F_BOOKING,
   F_LIMIT,
+  F_CUSTOMER,
+  F_REFERENCE,
+  F_NAME,
+  F_PHONE,
+  F_EMAIL,
+  F_AFTER,
   N_FIELDS
 } Field;
 
@@ -65,6 +71,9 @@ static const char *const field_names[N_FIELDS] = {
   [F_USERNAME] = "username",   [F_PASSWORD] = "password",
   [F_TOKEN] = "token",         [F_SEAT] = "seat",
   [F_BOOKING] = "booking",     [F_LIMIT] = "limit",
+  [F_CUSTOMER] = "customer",   [F_REFERENCE] = "reference",
+  [F_NAME] = "name",           [F_PHONE] = "phone",
+  [F_EMAIL] = "email",         [F_AFTER] = "after",
 };
 
 #define BIT(f) (1u << (f))
@@ -88,7 +97,8 @@ static const TypeSpec type_specs[] = {
                         COMMON | BIT (F_EVENT) | BIT (F_SEATS) },
   [SB_REQUEST_EXTEND] = { COMMON | BIT (F_HOLD) | BIT (F_TTL), COMMON | BIT (F_HOLD) },
   [SB_REQUEST_RELEASE] = { COMMON | BIT (F_HOLD), COMMON | BIT (F_HOLD) },
-  [SB_REQUEST_BOOK] = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS), COMMON },
+  [SB_REQUEST_BOOK]
+  = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_CUSTOMER), COMMON },
   [SB_REQUEST_PING] = { COMMON, COMMON },
   [SB_REQUEST_HOLD_BEST] = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES)
                                  | BIT (F_MAX_PRICE) | BIT (F_TOGETHER) | BIT (F_TTL),
@@ -97,6 +107,10 @@ static const TypeSpec type_specs[] = {
   [SB_REQUEST_SIGN_OUT] = { COMMON, COMMON },
   [SB_REQUEST_AUDIT]
   = { COMMON | BIT (F_EVENT) | BIT (F_SINCE) | BIT (F_SEAT) | BIT (F_BOOKING) | BIT (F_LIMIT),
+      COMMON | BIT (F_EVENT) },
+  [SB_REQUEST_FIND_BOOKINGS]
+  = { COMMON | BIT (F_EVENT) | BIT (F_REFERENCE) | BIT (F_NAME) | BIT (F_PHONE) | BIT (F_EMAIL)
+          | BIT (F_SEAT) | BIT (F_LIMIT) | BIT (F_AFTER),
       COMMON | BIT (F_EVENT) },
 };
 
@@ -130,6 +144,7 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
+      case SB_REQUEST_FIND_BOOKINGS:
         role = SB_ROLE_CLERK;
         break;
       case SB_REQUEST_AUDIT:
@@ -191,6 +206,12 @@ sb_request_free (SbRequest *request)
   g_strfreev (request->seats);
   g_free (request->hold_id);
   g_strfreev (request->categories);
+  sb_customer_free (request->customer);
+  g_free (request->reference);
+  g_free (request->name);
+  g_free (request->phone);
+  g_free (request->email);
+  g_free (request->after);
   g_free (request);
 }
 
@@ -237,6 +258,9 @@ typedef struct
   /* "categories" of hold_best, kept like "seats". */
   guint n_categories;
   char *categories[SB_MAX_CATEGORIES_PER_REQUEST + 1];
+  /* "customer" of book, read and checked as it goes by (sb-customer.c): one or the other. */
+  SbCustomer *customer;
+  char *customer_problem;
 } Scan;
 
 static void
@@ -253,6 +277,8 @@ scan_clear (Scan *scan)
     g_free (scan->seats[i]);
   for (guint i = 0; i < MIN (scan->n_categories, SB_MAX_CATEGORIES_PER_REQUEST); i++)
     g_free (scan->categories[i]);
+  sb_customer_free (scan->customer);
+  g_free (scan->customer_problem);
 }
 
 static Field
@@ -337,6 +363,8 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
                                &scan->n_categories);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_OBJECT:
+        if (f == F_CUSTOMER)
+          return sb_customer_scan (reader, &scan->customer, &scan->customer_problem);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_BOOLEAN:
         scan->boolean[f] = value.b;
@@ -508,6 +536,43 @@ check_hold_best (Scan *scan, SbRequest *request, GError **error)
   return TRUE;
 }
 
+/* find_bookings' criteria (docs/protocol.md, "find_bookings"): at most one, each checked as the
+ * customer field it is compared with. */
+static gboolean
+check_find_bookings (Scan *scan, SbRequest *request, GError **error)
+{
+  static const Field criteria[] = { F_REFERENCE, F_NAME, F_PHONE, F_EMAIL, F_SEAT };
+  char **slots[] = { &request->reference, &request->name, &request->phone, &request->email,
+                     &request->seat_id };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (criteria); i++)
+    if (scan->present & BIT (criteria[i]))
+      n++;
+  if (n > 1)
+    return invalid (error, "a \"find_bookings\" request takes at most one of \"reference\", "
+                           "\"name\", \"phone\", \"email\" and \"seat\"");
+  for (guint i = 0; i < G_N_ELEMENTS (criteria); i++)
+    {
+      Field f = criteria[i];
+      g_autofree char *problem = NULL;
+
+      if (!(scan->present & BIT (f)) || *slots[i] != NULL)
+        continue;
+      if (f == F_REFERENCE)
+        return take_string (scan, f, SB_MAX_NAME_ID_LENGTH, slots[i], error);
+      problem = sb_customer_check_field ("", field_names[f],
+                                         scan->kind[f] == SB_JSON_STRING ? scan->string[f] : NULL);
+      if (problem != NULL)
+        return invalid (error, "%s", problem);
+      *slots[i] = g_steal_pointer (&scan->string[f]);
+    }
+  if ((scan->present & BIT (F_AFTER))
+      && !take_string (scan, F_AFTER, SB_MAX_NAME_ID_LENGTH, &request->after, error))
+    return FALSE;
+  return TRUE;
+}
+
 /* The checks, in the order the tree-based parser made them. */
 static gboolean
 check_scan (Scan *scan, SbRequest **out, GError **error)
@@ -651,12 +716,24 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     return FALSE;
   if (scan->present & BIT (F_LIMIT))
     {
+      gint64 max = scan->type == SB_REQUEST_FIND_BOOKINGS ? SB_MAX_FIND_LIMIT : SB_MAX_AUDIT_LIMIT;
+
       if (!read_integer (scan, F_LIMIT, "field \"limit\" must be an integer", error))
         return FALSE;
-      if (scan->number[F_LIMIT] < 1 || scan->number[F_LIMIT] > SB_MAX_AUDIT_LIMIT)
-        return invalid (error, "field \"limit\" must be from 1 to %d", SB_MAX_AUDIT_LIMIT);
+      if (scan->number[F_LIMIT] < 1 || scan->number[F_LIMIT] > max)
+        return invalid (error, "field \"limit\" must be from 1 to %" G_GINT64_FORMAT, max);
       request->limit = scan->number[F_LIMIT];
     }
+  if (scan->present & BIT (F_CUSTOMER))
+    {
+      if (scan->kind[F_CUSTOMER] != SB_JSON_OBJECT)
+        return invalid (error, "field \"customer\" must be an object");
+      if (scan->customer_problem != NULL)
+        return invalid (error, "%s", scan->customer_problem);
+      request->customer = g_steal_pointer (&scan->customer);
+    }
+  if (scan->type == SB_REQUEST_FIND_BOOKINGS && !check_find_bookings (scan, request, error))
+    return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */
   request->id = g_steal_pointer (&scan->string[F_ID]);
@@ -833,6 +910,22 @@ sb_request_to_json (const SbRequest *request)
       append_member (out, F_LIMIT);
       g_string_append_printf (out, "%" G_GINT64_FORMAT, request->limit);
     }
+
+  if ((spec->allowed & BIT (F_CUSTOMER)) && request->customer != NULL)
+    {
+      append_member (out, F_CUSTOMER);
+      sb_customer_write (out, request->customer);
+    }
+  if (spec->allowed & BIT (F_REFERENCE))
+    append_string_member (out, F_REFERENCE, request->reference);
+  if (spec->allowed & BIT (F_NAME))
+    append_string_member (out, F_NAME, request->name);
+  if (spec->allowed & BIT (F_PHONE))
+    append_string_member (out, F_PHONE, request->phone);
+  if (spec->allowed & BIT (F_EMAIL))
+    append_string_member (out, F_EMAIL, request->email);
+  if (spec->allowed & BIT (F_AFTER))
+    append_string_member (out, F_AFTER, request->after);
 
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);

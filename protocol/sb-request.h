@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "sb-customer.h"
 #include "sb-protocol.h"
 
 G_BEGIN_DECLS
@@ -20,9 +21,10 @@ typedef enum
   SB_REQUEST_BOOK,
   SB_REQUEST_PING,
   SB_REQUEST_HOLD_BEST,
-  SB_REQUEST_SIGN_IN,  /* v2 */
-  SB_REQUEST_SIGN_OUT, /* v2 */
-  SB_REQUEST_AUDIT,    /* v2 */
+  SB_REQUEST_SIGN_IN,       /* v2 */
+  SB_REQUEST_SIGN_OUT,      /* v2 */
+  SB_REQUEST_AUDIT,         /* v2 */
+  SB_REQUEST_FIND_BOOKINGS, /* v2, issue 11 */
 } SbRequestType;
 
 typedef struct
@@ -38,16 +40,25 @@ typedef struct
   char *hold_id;      /* extend, release, book (by hold) */
   gint64 ttl_seconds; /* hold, extend, hold_best: 0 means the server's default */
   /* hold_best */
-  gint count;        /* 1-50 */
-  char **categories; /* category ids; NULL: any */
-  gint64 max_price;  /* minor units; -1: no limit */
-  gboolean apart;    /* FALSE (the default): side by side ("together": true) */
-  char *username;    /* sign_in (by password) */
-  char *password;    /* sign_in (by password); wiped when the request is freed */
-  char *token;       /* sign_in (by token) */
-  char *seat_id;     /* audit: entries naming this seat, or NULL */
-  char *booking_id;  /* audit: entries of this booking, or NULL */
-  gint64 limit;      /* audit: 1-SB_MAX_AUDIT_LIMIT, 0 means the default */
+  gint count;           /* 1-50 */
+  char **categories;    /* category ids; NULL: any */
+  gint64 max_price;     /* minor units; -1: no limit */
+  gboolean apart;       /* FALSE (the default): side by side ("together": true) */
+  char *username;       /* sign_in (by password) */
+  char *password;       /* sign_in (by password); wiped when the request is freed */
+  char *token;          /* sign_in (by token) */
+  char *seat_id;        /* audit: entries naming this seat, or NULL */
+  char *booking_id;     /* audit: entries of this booking, or NULL */
+  gint64 limit;         /* audit: 1-SB_MAX_AUDIT_LIMIT; find_bookings: 1-SB_MAX_FIND_LIMIT; 0 means
+                           the default */
+  SbCustomer *customer; /* book: the customer, or NULL */
+  /* find_bookings: at most one of reference, name, phone, email, seat_id (NULL: every booking);
+   * after: the reference the previous page ended with, or NULL */
+  char *reference;
+  char *name;
+  char *phone;
+  char *email;
+  char *after;
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

@@ -100,6 +100,8 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
     }
   if (op->result_lone_seat != NULL)
     sb_message_add_lone_seat (out, op->result_lone_seat);
+  if (op->kind == SB_OP_BOOK && op->result_customer != NULL)
+    sb_message_add_customer (out, op->result_customer);
   _sb_client_send_reply (self, out);
   _sb_client_count (self, request_type, SB_ERROR_NONE);
 }
@@ -281,6 +283,7 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
   op->seat_ids = g_strdupv (request->seats);
   op->hold_id = g_strdup (request->hold_id);
   op->ttl_ms = ttl_ms;
+  op->customer = sb_customer_copy (request->customer);
   if (kind == SB_OP_HOLD_BEST)
     sb_client_best_fill_op (op, request);
   hooks->submit_op (op, hooks->user_data);

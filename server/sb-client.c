@@ -7,6 +7,7 @@
 #include "sb-client-private.h"
 
 #include "sb-client-audit.h"
+#include "sb-client-bookings.h"
 #include "sb-client-auth.h"
 
 #include <stdio.h>
@@ -614,6 +615,9 @@ on_message (SbWsConnection *connection,
         break;
       case SB_REQUEST_AUDIT:
         sb_client_audit_request (self, request);
+        break;
+      case SB_REQUEST_FIND_BOOKINGS:
+        sb_client_find_bookings_request (self, request);
         break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);

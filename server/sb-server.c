@@ -851,6 +851,7 @@ sb_server_init (SbServer *self)
     .submit_op = client_submit_op,
     .fetch_changes = client_fetch_changes,
     .fetch_audit = _sb_server_fetch_audit,
+    .fetch_bookings = _sb_server_fetch_bookings,
     .closed = client_closed,
     .user_data = self,
   };

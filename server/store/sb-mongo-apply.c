@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sb-mongo-apply-private.h"
+#include "sb-mongo-bookings-private.h"
 #include "sb-mongo-bson-private.h"
 #include "sb-mongo-txn-private.h"
 #include "sb-store-rules.h"
@@ -470,6 +471,7 @@ mongo_insert_booking (gpointer backend,
                       const char *account,
                       const char *hold_id,
                       const char *const *seat_ids,
+                      const SbCustomer *customer,
                       gint64 now_ms,
                       gboolean *out_taken,
                       G_GNUC_UNUSED GError **error)
@@ -485,6 +487,8 @@ mongo_insert_booking (gpointer backend,
   sb_mongo_append_utf8_or_null (&doc, "hold", hold_id);
   sb_mongo_append_strv (&doc, "seats", seat_ids);
   BSON_APPEND_DATE_TIME (&doc, "created_at", now_ms);
+  if (customer != NULL)
+    sb_mongo_append_customer (&doc, customer);
   return sb_mongo_txn_insert_one (d->txn, "bookings", &doc);
 }
 

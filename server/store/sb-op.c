@@ -39,6 +39,7 @@ sb_op_clear_outcome (SbOp *op)
   op->replayed = FALSE;
   op->result_available = 0;
   g_clear_pointer (&op->result_lone_seat, g_free);
+  g_clear_pointer (&op->result_customer, sb_customer_free);
   g_clear_pointer (&op->change, sb_change_free);
   g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }
@@ -56,6 +57,7 @@ sb_op_free (SbOp *op)
   g_strfreev (op->seat_ids);
   g_free (op->hold_id);
   g_strfreev (op->best.categories);
+  sb_customer_free (op->customer);
   g_free (op);
 }
 
@@ -261,6 +263,11 @@ sb_op_outcome_to_json (const SbOp *op)
       append_key (out, "lone_seat");
       sb_json_write_string (out, op->result_lone_seat);
     }
+  if (op->result_customer != NULL)
+    {
+      append_key (out, "customer");
+      sb_customer_write (out, op->result_customer);
+    }
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
@@ -308,6 +315,11 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
     }
   if (code != SB_ERROR_NONE && op->error_message == NULL)
     op->error_message = g_strdup ("");
+  /* The customer the booking was stored with, whatever a retry carries: the reply is the first. */
+  if (json_object_has_member (object, "customer")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "customer")))
+    op->result_customer
+        = sb_customer_from_json_object (json_object_get_object_member (object, "customer"));
 
   /* extend/release/book by hold may arrive without an event id: the first run learned it from
    * the hold, and the replayed reply must name it too. */

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "sb-customer.h"
 #include "sb-protocol.h"
 
 G_BEGIN_DECLS
@@ -68,15 +69,16 @@ typedef struct
   /* Input */
   SbOpKind kind;
   char *event_id;
-  char *client_id;    /* NULL for expire; the desk */
-  char *account;      /* the signed-in account, NULL when accounts are off: a hold then belongs
-                         to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
-  char *request_id;   /* NULL for expire; (client_id, request_id) is the idempotency key */
-  char **seat_ids;    /* hold, book by seats */
-  char *hold_id;      /* extend, release, book by hold */
-  gint64 ttl_ms;      /* hold, extend, hold_best */
-  SbBestRequest best; /* hold_best */
-  gint64 now_ms;      /* the clock the op runs at: expiry is judged against it */
+  char *client_id;      /* NULL for expire; the desk */
+  char *account;        /* the signed-in account, NULL when accounts are off: a hold then belongs
+                           to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
+  char *request_id;     /* NULL for expire; (client_id, request_id) is the idempotency key */
+  char **seat_ids;      /* hold, book by seats */
+  char *hold_id;        /* extend, release, book by hold */
+  gint64 ttl_ms;        /* hold, extend, hold_best */
+  SbBestRequest best;   /* hold_best */
+  gint64 now_ms;        /* the clock the op runs at: expiry is judged against it */
+  SbCustomer *customer; /* book: the customer it is for, or NULL */
 
   /* Outcome, filled in by the store */
   SbErrorCode error;           /* SB_ERROR_NONE on success */
@@ -89,6 +91,7 @@ typedef struct
   gboolean replayed;           /* the outcome is the stored outcome of an earlier request */
   gint64 result_available;     /* NOT_ENOUGH_SEATS: how many seats could be had */
   char *result_lone_seat;      /* the seat the op leaves alone (orphan rule "warn"), or NULL */
+  SbCustomer *result_customer; /* book: the customer stored with the booking, or NULL */
   SbChange *change;            /* what the op committed; NULL when it changed nothing */
   /* Expire ending several holds (one version each): the SbChanges before change, in version
    * order; NULL otherwise. */

@@ -315,6 +315,7 @@ sqlite_insert_booking (gpointer backend,
                        const char *account,
                        const char *hold_id,
                        G_GNUC_UNUSED const char *const *seat_ids,
+                       const SbCustomer *customer,
                        gint64 now_ms,
                        gboolean *out_taken,
                        GError **error)
@@ -323,8 +324,27 @@ sqlite_insert_booking (gpointer backend,
   g_autoptr (SbStmt) stmt
       = sb_sqlite_db_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssis", booking_id, event_id,
                                  client_id, hold_id, now_ms, account);
+  g_autofree char *phone_key = NULL;
+  g_autofree char *email_key = NULL;
+  g_auto (GStrv) name_keys = NULL;
 
-  return insert_unless_taken (self, stmt, "creating a booking", out_taken, error);
+  if (!insert_unless_taken (self, stmt, "creating a booking", out_taken, error))
+    return FALSE;
+  if (*out_taken || customer == NULL)
+    return TRUE;
+
+  phone_key = sb_customer_phone_key (customer->phone);
+  email_key = sb_customer_email_key (customer->email);
+  if (!sb_sqlite_db_exec (self, STMT_BOOKING_CUSTOMER_PUT, error, "ssssssss", booking_id, event_id,
+                          customer->name, customer->phone, customer->email, customer->note,
+                          phone_key, email_key))
+    return FALSE;
+  name_keys = sb_customer_name_keys (customer->name);
+  for (guint i = 0; name_keys[i] != NULL; i++)
+    if (!sb_sqlite_db_exec (self, STMT_BOOKING_NAME_KEY_PUT, error, "sss", event_id, name_keys[i],
+                            booking_id))
+      return FALSE;
+  return TRUE;
 }
 
 /* A failed write to seat_states or booking_seats where the rules said the seat was free: the

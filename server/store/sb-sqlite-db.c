@@ -140,6 +140,33 @@ static const char *const migrations[] = {
   "  detail TEXT"
   ");"
   "CREATE INDEX audit_event ON audit (event_id, at);",
+  /* 5: the customer of a booking and what find_bookings searches by (issue 11). The keys are
+   * folded by sb-customer.c: name_key is the folded name from each of its words on (one row each),
+   * so that a prefix search is a range on the primary key; phone_key the digits, email_key the
+   * case-folded address. */
+  "CREATE TABLE booking_customers ("
+  "  booking_id TEXT PRIMARY KEY NOT NULL REFERENCES bookings (booking_id),"
+  "  event_id TEXT NOT NULL,"
+  "  name TEXT,"
+  "  phone TEXT,"
+  "  email TEXT,"
+  "  note TEXT,"
+  "  phone_key TEXT,"
+  "  email_key TEXT"
+  ");"
+  "CREATE INDEX booking_customers_phone ON booking_customers (event_id, phone_key)"
+  "  WHERE phone_key IS NOT NULL;"
+  "CREATE INDEX booking_customers_email ON booking_customers (event_id, email_key)"
+  "  WHERE email_key IS NOT NULL;"
+  "CREATE TABLE booking_name_keys ("
+  "  event_id TEXT NOT NULL,"
+  "  name_key TEXT NOT NULL,"
+  "  booking_id TEXT NOT NULL REFERENCES bookings (booking_id),"
+  "  PRIMARY KEY (event_id, name_key, booking_id)"
+  ") WITHOUT ROWID;"
+  /* The list of an event's bookings by time, and a booking's seats. */
+  "CREATE INDEX bookings_event_time ON bookings (event_id, created_at, booking_id);"
+  "CREATE INDEX booking_seats_booking ON booking_seats (booking_id);",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -201,6 +228,11 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_BOOKING_PUT]
   = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at, account)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_BOOKING_CUSTOMER_PUT]
+  = "INSERT INTO booking_customers (booking_id, event_id, name, phone, email, note, phone_key,"
+    " email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_BOOKING_NAME_KEY_PUT]
+  = "INSERT OR IGNORE INTO booking_name_keys (event_id, name_key, booking_id) VALUES (?1, ?2, ?3)",
   [STMT_AUDIT_PUT] = "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
                      " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"

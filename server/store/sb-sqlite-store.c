@@ -18,6 +18,7 @@
 
 #include "sb-sqlite-accounts-private.h"
 #include "sb-sqlite-audit-private.h"
+#include "sb-sqlite-bookings-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
 
@@ -414,6 +415,12 @@ sb_sqlite_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **
   return sb_sqlite_audit_list (SB_SQLITE_STORE (store)->db, query, error);
 }
 
+static GPtrArray *
+sb_sqlite_store_find_bookings (SbStore *store, const SbBookingQuery *query, GError **error)
+{
+  return sb_sqlite_find_bookings (SB_SQLITE_STORE (store)->db, query, error);
+}
+
 static gboolean
 sb_sqlite_store_audit_sign_in (SbStore *store,
                                const SbAuditRecord *record,
@@ -444,6 +451,7 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->session_revoke = sb_sqlite_store_session_revoke;
   iface->accounts_revision = sb_sqlite_store_accounts_revision;
   iface->audit_list = sb_sqlite_store_audit_list;
+  iface->find_bookings = sb_sqlite_store_find_bookings;
   iface->audit_sign_in = sb_sqlite_store_audit_sign_in;
 }
 

@@ -135,7 +135,8 @@ typedef struct
   /* An active hold ends with status ("released", "booked", "expired"). */
   gboolean (*end_hold) (gpointer backend, const char *hold_id, const char *status, GError **error);
   /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. client_id
-   * is the desk, account the account (SB_LEGACY_ACCOUNT when accounts are off). */
+   * is the desk, account the account (SB_LEGACY_ACCOUNT when accounts are off). customer (or NULL)
+   * is stored with the booking, with its search keys (sb-customer.h), in the same transaction. */
   gboolean (*insert_booking) (gpointer backend,
                               const char *booking_id,
                               const char *event_id,
@@ -143,6 +144,7 @@ typedef struct
                               const char *account,
                               const char *hold_id,
                               const char *const *seat_ids,
+                              const SbCustomer *customer,
                               gint64 now_ms,
                               gboolean *out_taken,
                               GError **error);

@@ -40,8 +40,13 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
   const char *detail;
   const char *action = action_of (op, &detail);
   g_autoptr (SbAuditRecord) entry = NULL;
+  g_autofree char *for_customer = NULL;
 
   g_return_val_if_fail (action != NULL, FALSE);
+
+  /* A booking names its customer (the name only: phone, email and note stay with the booking). */
+  if (op->kind == SB_OP_BOOK && op->result_customer != NULL && op->result_customer->name != NULL)
+    detail = for_customer = g_strdup_printf ("for %s", op->result_customer->name);
 
   entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action,
                                (const char *const *) op->result_seat_ids, op->result_hold_id,

@@ -262,8 +262,8 @@ insert_booking (Run *r, const char *const *seats, char **out_booking_id, GError 
       gboolean taken = FALSE;
 
       if (!r->funcs->insert_booking (r->backend, booking_id, op->event_id, op->client_id,
-                                     sb_op_recorded_account (op), op->hold_id, seats, r->now_ms,
-                                     &taken, error))
+                                     sb_op_recorded_account (op), op->hold_id, seats, op->customer,
+                                     r->now_ms, &taken, error))
         return FALSE;
       if (!taken)
         {
@@ -558,6 +558,7 @@ run_book_hold (Run *r, GError **error)
   op->result_hold_id = g_strdup (op->hold_id);
   op->result_booking_id = g_steal_pointer (&booking_id);
   op->result_seat_ids = g_steal_pointer (&hold->seat_ids);
+  op->result_customer = sb_customer_copy (op->customer);
   return STEP_OK;
 }
 
@@ -692,6 +693,7 @@ run_book_seats (Run *r, GError **error)
     g_clear_pointer (&change->ended_holds, g_strfreev);
   op->result_booking_id = g_steal_pointer (&booking_id);
   op->result_seat_ids = g_strdupv (op->seat_ids);
+  op->result_customer = sb_customer_copy (op->customer);
   return STEP_OK;
 }
 
