@@ -48,6 +48,9 @@ typedef struct
   char *seat_id;     /* audit: entries naming this seat, or NULL */
   char *booking_id;  /* audit: entries of this booking, or NULL */
   gint64 limit;      /* audit: 1-SB_MAX_AUDIT_LIMIT, 0 means the default */
+  /* hold, book (by seats), hold_best: do it even where the event's orphan rule (enforce) would
+   * refuse it; managers and admins only (sb_request_required_role ()) */
+  gboolean override_orphan_rule;
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);
@@ -56,6 +59,8 @@ const char *sb_request_type_to_string (SbRequestType type);
  * FALSE for the requests allowed before sign-in (hello, sign_in, ping), else TRUE with
  * *out_role the least role that may send @type. */
 gboolean sb_request_type_required_role (SbRequestType type, SbRole *out_role);
+/* The same for one request: its type's role, or manager when it overrides the orphan rule. */
+gboolean sb_request_required_role (const SbRequest *request, SbRole *out_role);
 
 /* Parses and validates one text frame. On failure returns NULL with an SB_PROTOCOL_ERROR
  * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id
