@@ -21,8 +21,8 @@ use_event (StoreOpFixture *f, const char *prefix, SbOrphanRule rule, guint rows,
   g_autofree char *event_id = g_strdup_printf ("%s-%s", prefix, f->event_id);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (sb_store_create_event_with_rule (f->store, event_id, prefix, venue, 0, rule,
-                                                  &error));
+  g_assert_true (
+      sb_store_create_event_with_rule (f->store, event_id, prefix, venue, 0, rule, &error));
   g_assert_no_error (error);
   g_free (f->event_id);
   f->event_id = g_steal_pointer (&event_id);
