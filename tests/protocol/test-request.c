@@ -129,17 +129,17 @@ static void
 test_override_orphan_rule (void)
 {
   static const char *const overriding[] = {
-    "{\"type\":\"hold\",\"id\":\"1\",\"event\":\"e\",\"seats\":[\"A-1\"],"
-    "\"override_orphan_rule\":true}",
-    "{\"type\":\"book\",\"id\":\"2\",\"event\":\"e\",\"seats\":[\"A-1\"],"
-    "\"override_orphan_rule\":true}",
-    "{\"type\":\"hold_best\",\"id\":\"3\",\"event\":\"e\",\"count\":2,"
-    "\"override_orphan_rule\":true}",
+    ("{\"type\":\"hold\",\"id\":\"1\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+     "\"override_orphan_rule\":true}"),
+    ("{\"type\":\"book\",\"id\":\"2\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+     "\"override_orphan_rule\":true}"),
+    ("{\"type\":\"hold_best\",\"id\":\"3\",\"event\":\"e\",\"count\":2,"
+     "\"override_orphan_rule\":true}"),
   };
   static const char *const refused[] = {
     "{\"type\":\"book\",\"id\":\"4\",\"hold\":\"h_1\",\"override_orphan_rule\":true}",
-    "{\"type\":\"hold\",\"id\":\"5\",\"event\":\"e\",\"seats\":[\"A-1\"],"
-    "\"override_orphan_rule\":1}",
+    ("{\"type\":\"hold\",\"id\":\"5\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+     "\"override_orphan_rule\":1}"),
     "{\"type\":\"extend\",\"id\":\"6\",\"hold\":\"h_1\",\"override_orphan_rule\":true}",
   };
   const char *plain = "{\"type\":\"hold\",\"id\":\"7\",\"event\":\"e\",\"seats\":[\"A-1\"],"
