@@ -57,23 +57,38 @@ typedef enum
   F_PHONE,
   F_EMAIL,
   F_AFTER,
+  F_OVERRIDE_ORPHAN_RULE,
   N_FIELDS
 } Field;
 
 static const char *const field_names[N_FIELDS] = {
-  [F_TYPE] = "type",           [F_ID] = "id",
-  [F_CLIENT] = "client",       [F_CLIENT_ID] = "client_id",
-  [F_PROTOCOL] = "protocol",   [F_EVENT] = "event",
-  [F_SINCE] = "since",         [F_SEATS] = "seats",
-  [F_HOLD] = "hold",           [F_TTL] = "ttl",
-  [F_COUNT] = "count",         [F_CATEGORIES] = "categories",
-  [F_MAX_PRICE] = "max_price", [F_TOGETHER] = "together",
-  [F_USERNAME] = "username",   [F_PASSWORD] = "password",
-  [F_TOKEN] = "token",         [F_SEAT] = "seat",
-  [F_BOOKING] = "booking",     [F_LIMIT] = "limit",
-  [F_CUSTOMER] = "customer",   [F_REFERENCE] = "reference",
-  [F_NAME] = "name",           [F_PHONE] = "phone",
-  [F_EMAIL] = "email",         [F_AFTER] = "after",
+  [F_TYPE] = "type",
+  [F_ID] = "id",
+  [F_CLIENT] = "client",
+  [F_CLIENT_ID] = "client_id",
+  [F_PROTOCOL] = "protocol",
+  [F_EVENT] = "event",
+  [F_SINCE] = "since",
+  [F_SEATS] = "seats",
+  [F_HOLD] = "hold",
+  [F_TTL] = "ttl",
+  [F_COUNT] = "count",
+  [F_CATEGORIES] = "categories",
+  [F_MAX_PRICE] = "max_price",
+  [F_TOGETHER] = "together",
+  [F_USERNAME] = "username",
+  [F_PASSWORD] = "password",
+  [F_TOKEN] = "token",
+  [F_SEAT] = "seat",
+  [F_BOOKING] = "booking",
+  [F_LIMIT] = "limit",
+  [F_CUSTOMER] = "customer",
+  [F_REFERENCE] = "reference",
+  [F_NAME] = "name",
+  [F_PHONE] = "phone",
+  [F_EMAIL] = "email",
+  [F_AFTER] = "after",
+  [F_OVERRIDE_ORPHAN_RULE] = "override_orphan_rule",
 };
 
 #define BIT(f) (1u << (f))
@@ -93,16 +108,19 @@ static const TypeSpec type_specs[] = {
   [SB_REQUEST_LIST_EVENTS] = { COMMON, COMMON },
   [SB_REQUEST_SUBSCRIBE] = { COMMON | BIT (F_EVENT) | BIT (F_SINCE), COMMON | BIT (F_EVENT) },
   [SB_REQUEST_UNSUBSCRIBE] = { COMMON | BIT (F_EVENT), COMMON | BIT (F_EVENT) },
-  [SB_REQUEST_HOLD] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_TTL),
-                        COMMON | BIT (F_EVENT) | BIT (F_SEATS) },
+  [SB_REQUEST_HOLD]
+  = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_TTL) | BIT (F_OVERRIDE_ORPHAN_RULE),
+      COMMON | BIT (F_EVENT) | BIT (F_SEATS) },
   [SB_REQUEST_EXTEND] = { COMMON | BIT (F_HOLD) | BIT (F_TTL), COMMON | BIT (F_HOLD) },
   [SB_REQUEST_RELEASE] = { COMMON | BIT (F_HOLD), COMMON | BIT (F_HOLD) },
-  [SB_REQUEST_BOOK]
-  = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_CUSTOMER), COMMON },
+  [SB_REQUEST_BOOK] = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_CUSTOMER)
+                            | BIT (F_OVERRIDE_ORPHAN_RULE),
+                        COMMON },
   [SB_REQUEST_PING] = { COMMON, COMMON },
-  [SB_REQUEST_HOLD_BEST] = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES)
-                                 | BIT (F_MAX_PRICE) | BIT (F_TOGETHER) | BIT (F_TTL),
-                             COMMON | BIT (F_EVENT) | BIT (F_COUNT) },
+  [SB_REQUEST_HOLD_BEST]
+  = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES) | BIT (F_MAX_PRICE)
+          | BIT (F_TOGETHER) | BIT (F_TTL) | BIT (F_OVERRIDE_ORPHAN_RULE),
+      COMMON | BIT (F_EVENT) | BIT (F_COUNT) },
   [SB_REQUEST_SIGN_IN] = { COMMON | BIT (F_USERNAME) | BIT (F_PASSWORD) | BIT (F_TOKEN), COMMON },
   [SB_REQUEST_SIGN_OUT] = { COMMON, COMMON },
   [SB_REQUEST_AUDIT]
@@ -155,6 +173,23 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
         role = SB_ROLE_ADMIN;
         break;
     }
+  if (out_role != NULL)
+    *out_role = role;
+  return TRUE;
+}
+
+gboolean
+sb_request_required_role (const SbRequest *request, SbRole *out_role)
+{
+  SbRole role;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  if (!sb_request_type_required_role (request->type, &role))
+    return FALSE;
+  /* Leaving a seat alone where the event's rule forbids it is a manager's decision. */
+  if (request->override_orphan_rule && role < SB_ROLE_MANAGER)
+    role = SB_ROLE_MANAGER;
   if (out_role != NULL)
     *out_role = role;
   return TRUE;
@@ -633,6 +668,10 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
         return invalid (error, "missing field \"event\"");
       if (by_seats && !(scan->present & BIT (F_SEATS)))
         return invalid (error, "missing field \"seats\"");
+      /* A booking by hold takes no seat: the orphan rule judged the hold. */
+      if (by_hold && (scan->present & BIT (F_OVERRIDE_ORPHAN_RULE)))
+        return invalid (error, "field \"override_orphan_rule\" goes with \"event\" and "
+                               "\"seats\", not \"hold\"");
     }
 
   if (scan->type == SB_REQUEST_SIGN_IN)
@@ -698,6 +737,12 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     }
   if (scan->type == SB_REQUEST_HOLD_BEST && !check_hold_best (scan, request, error))
     return FALSE;
+  if (scan->present & BIT (F_OVERRIDE_ORPHAN_RULE))
+    {
+      if (scan->kind[F_OVERRIDE_ORPHAN_RULE] != SB_JSON_BOOLEAN)
+        return invalid (error, "field \"override_orphan_rule\" must be true or false");
+      request->override_orphan_rule = scan->boolean[F_OVERRIDE_ORPHAN_RULE];
+    }
 
   if ((scan->present & BIT (F_USERNAME))
       && !take_string (scan, F_USERNAME, SB_MAX_USERNAME_LENGTH, &request->username, error))
@@ -905,6 +950,11 @@ sb_request_to_json (const SbRequest *request)
     append_string_member (out, F_SEAT, request->seat_id);
   if (spec->allowed & BIT (F_BOOKING))
     append_string_member (out, F_BOOKING, request->booking_id);
+  if ((spec->allowed & BIT (F_OVERRIDE_ORPHAN_RULE)) && request->override_orphan_rule)
+    {
+      append_member (out, F_OVERRIDE_ORPHAN_RULE);
+      g_string_append (out, "true");
+    }
   if ((spec->allowed & BIT (F_LIMIT)) && request->limit != 0)
     {
       append_member (out, F_LIMIT);

@@ -59,6 +59,9 @@ typedef struct
   char *phone;
   char *email;
   char *after;
+  /* hold, book (by seats), hold_best: do it even where the event's orphan rule (enforce) would
+   * refuse it; managers and admins only (sb_request_required_role ()) */
+  gboolean override_orphan_rule;
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);
@@ -67,6 +70,8 @@ const char *sb_request_type_to_string (SbRequestType type);
  * FALSE for the requests allowed before sign-in (hello, sign_in, ping), else TRUE with
  * *out_role the least role that may send @type. */
 gboolean sb_request_type_required_role (SbRequestType type, SbRole *out_role);
+/* The same for one request: its type's role, or manager when it overrides the orphan rule. */
+gboolean sb_request_required_role (const SbRequest *request, SbRole *out_role);
 
 /* Parses and validates one text frame. On failure returns NULL with an SB_PROTOCOL_ERROR
  * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id

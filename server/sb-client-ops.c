@@ -284,6 +284,8 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
   op->hold_id = g_strdup (request->hold_id);
   op->ttl_ms = ttl_ms;
   op->customer = sb_customer_copy (request->customer);
+  /* sb_client_auth_check () refused it to an account below manager. */
+  op->override_orphan_rule = request->override_orphan_rule;
   if (kind == SB_OP_HOLD_BEST)
     sb_client_best_fill_op (op, request);
   hooks->submit_op (op, hooks->user_data);

@@ -40,6 +40,7 @@ sb_op_clear_outcome (SbOp *op)
   op->result_available = 0;
   g_clear_pointer (&op->result_lone_seat, g_free);
   g_clear_pointer (&op->result_customer, sb_customer_free);
+  op->result_overrode = FALSE;
   g_clear_pointer (&op->change, sb_change_free);
   g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }

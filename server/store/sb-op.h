@@ -79,6 +79,9 @@ typedef struct
   SbBestRequest best;   /* hold_best */
   gint64 now_ms;        /* the clock the op runs at: expiry is judged against it */
   SbCustomer *customer; /* book: the customer it is for, or NULL */
+  /* hold, book by seats, hold_best: done even where the orphan rule (enforce) would refuse it; the
+   * caller has checked that the account may (a manager's) */
+  gboolean override_orphan_rule;
 
   /* Outcome, filled in by the store */
   SbErrorCode error;           /* SB_ERROR_NONE on success */
@@ -90,7 +93,10 @@ typedef struct
   gint64 result_expires_at_ms; /* hold, extend */
   gboolean replayed;           /* the outcome is the stored outcome of an earlier request */
   gint64 result_available;     /* NOT_ENOUGH_SEATS: how many seats could be had */
-  char *result_lone_seat;      /* the seat the op leaves alone (orphan rule "warn"), or NULL */
+  char *result_lone_seat;      /* the seat the op leaves alone (orphan rule "warn", or
+                                  "enforce" overridden), or NULL */
+  gboolean result_overrode;    /* the orphan rule would have refused the op but for its
+                                  override_orphan_rule: the audit entry says so */
   SbCustomer *result_customer; /* book: the customer stored with the booking, or NULL */
   SbChange *change;            /* what the op committed; NULL when it changed nothing */
   /* Expire ending several holds (one version each): the SbChanges before change, in version

@@ -39,6 +39,7 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
 {
   const char *detail;
   const char *action = action_of (op, &detail);
+  g_autofree char *overridden = NULL;
   g_autoptr (SbAuditRecord) entry = NULL;
   g_autofree char *for_customer = NULL;
 
@@ -47,6 +48,12 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
   /* A booking names its customer (the name only: phone, email and note stay with the booking). */
   if (op->kind == SB_OP_BOOK && op->result_customer != NULL && op->result_customer->name != NULL)
     detail = for_customer = g_strdup_printf ("for %s", op->result_customer->name);
+  /* A manager's override of the orphan rule is the one sale that leaves a seat alone under
+   * enforce: the entry says so and names the seat, so that the trail shows who decided it. */
+  if (op->result_overrode && op->result_lone_seat != NULL)
+    detail = overridden = g_strdup_printf ("%s%sorphan rule overridden: leaves %s on its own",
+                                           detail != NULL ? detail : "", detail != NULL ? "; " : "",
+                                           op->result_lone_seat);
 
   entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action,
                                (const char *const *) op->result_seat_ids, op->result_hold_id,

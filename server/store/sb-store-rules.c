@@ -317,7 +317,8 @@ new_booked_change (Run *r, const char *const *seats)
 }
 
 /* The orphan rule on the seats the op takes (sb-store-orphan.h): under enforce a lone seat
- * refuses the op, naming it; under warn the op goes on and its reply names it. */
+ * refuses the op, naming it, unless a manager overrides the rule; under warn, or overridden, the
+ * op goes on and its reply names it (and an override is in the op's audit entry). */
 static Step
 step_orphan (Run *r, char **seat_ids, GError **error)
 {
@@ -333,7 +334,7 @@ step_orphan (Run *r, char **seat_ids, GError **error)
     return STEP_FAILED;
   if (lone < 0)
     return STEP_OK;
-  if (rule == SB_ORPHAN_RULE_ENFORCE)
+  if (rule == SB_ORPHAN_RULE_ENFORCE && !op->override_orphan_rule)
     {
       description = sb_store_orphan_describe_seat (venue, (guint) lone);
       sb_op_set_error (op, SB_ERROR_LONE_SEAT, "This would leave %s on its own", description);
@@ -344,6 +345,7 @@ step_orphan (Run *r, char **seat_ids, GError **error)
     }
   g_free (op->result_lone_seat);
   op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) lone)->id);
+  op->result_overrode = rule == SB_ORPHAN_RULE_ENFORCE;
   return STEP_OK;
 }
 
@@ -437,8 +439,9 @@ run_hold_best (Run *r, GError **error)
   if (r->funcs->read_orphan_rule != NULL
       && !r->funcs->read_orphan_rule (r->backend, op->event_id, &rule, error))
     return STEP_FAILED;
-  /* A lone seat is avoided whenever a choice without one exists; enforce allows no other. */
-  query.allow_lone_seat = rule != SB_ORPHAN_RULE_ENFORCE;
+  /* A lone seat is avoided whenever a choice without one exists; enforce allows no other, unless
+   * a manager overrides it. */
+  query.allow_lone_seat = rule != SB_ORPHAN_RULE_ENFORCE || op->override_orphan_rule;
   if (op->best.categories != NULL)
     {
       query.n_categories = g_strv_length (op->best.categories);
@@ -479,8 +482,11 @@ run_hold_best (Run *r, GError **error)
     seat_ids[i] = g_strdup (sb_venue_get_seat (venue, result.seats[i])->id);
   if (refused_before (r, g_strdupv (seat_ids)))
     return STEP_REFUSED;
-  if (result.lone_seat >= 0 && rule == SB_ORPHAN_RULE_WARN)
-    op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) result.lone_seat)->id);
+  if (result.lone_seat >= 0 && rule != SB_ORPHAN_RULE_OFF)
+    {
+      op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) result.lone_seat)->id);
+      op->result_overrode = rule == SB_ORPHAN_RULE_ENFORCE;
+    }
   return write_hold (r, seat_ids, error);
 }
 

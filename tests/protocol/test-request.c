@@ -123,6 +123,63 @@ test_required_roles (void)
     }
 }
 
+/* override_orphan_rule (docs/protocol.md, "The orphan rule"): a boolean on hold, book by seats and
+ * hold_best that raises the role the request needs to manager; it survives a round trip. */
+static void
+test_override_orphan_rule (void)
+{
+  static const char *const overriding[] = {
+    ("{\"type\":\"hold\",\"id\":\"1\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+     "\"override_orphan_rule\":true}"),
+    ("{\"type\":\"book\",\"id\":\"2\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+     "\"override_orphan_rule\":true}"),
+    ("{\"type\":\"hold_best\",\"id\":\"3\",\"event\":\"e\",\"count\":2,"
+     "\"override_orphan_rule\":true}"),
+  };
+  static const char *const refused[] = {
+    "{\"type\":\"book\",\"id\":\"4\",\"hold\":\"h_1\",\"override_orphan_rule\":true}",
+    ("{\"type\":\"hold\",\"id\":\"5\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+     "\"override_orphan_rule\":1}"),
+    "{\"type\":\"extend\",\"id\":\"6\",\"hold\":\"h_1\",\"override_orphan_rule\":true}",
+  };
+  const char *plain = "{\"type\":\"hold\",\"id\":\"7\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+                      "\"override_orphan_rule\":false}";
+  g_autoptr (SbRequest) not_overriding = NULL;
+  g_autoptr (GError) error = NULL;
+  SbRole role;
+
+  for (guint i = 0; i < G_N_ELEMENTS (overriding); i++)
+    {
+      g_autoptr (SbRequest) request
+          = sb_request_parse (overriding[i], strlen (overriding[i]), NULL, &error);
+      g_autoptr (SbRequest) again = NULL;
+      g_autofree char *json = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (request->override_orphan_rule);
+      g_assert_true (sb_request_required_role (request, &role));
+      g_assert_cmpint (role, ==, SB_ROLE_MANAGER);
+      json = sb_request_to_json (request);
+      again = sb_request_parse (json, strlen (json), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (again->override_orphan_rule);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (SbRequest) request
+          = sb_request_parse (refused[i], strlen (refused[i]), NULL, &error);
+
+      g_assert_null (request);
+      g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+      g_clear_error (&error);
+    }
+  not_overriding = sb_request_parse (plain, strlen (plain), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (not_overriding->override_orphan_rule);
+  g_assert_true (sb_request_required_role (not_overriding, &role));
+  g_assert_cmpint (role, ==, SB_ROLE_CLERK);
+}
+
 /* Protocol version 2: sign_in (by password, by token), sign_out, audit. */
 static void
 test_parse_account_requests (void)
@@ -1052,6 +1109,7 @@ main (int argc, char **argv)
   g_test_add_func ("/request/limits", test_limits);
   g_test_add_func ("/request/parse-account-requests", test_parse_account_requests);
   g_test_add_func ("/request/required-roles", test_required_roles);
+  g_test_add_func ("/request/override-orphan-rule", test_override_orphan_rule);
   g_test_add_func ("/request/round-trip", test_round_trip);
   g_test_add_func ("/request/fuzz", test_fuzz);
   g_test_add_func ("/request/escapes", test_escapes);
