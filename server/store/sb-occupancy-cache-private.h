@@ -25,11 +25,8 @@ void sb_occupancy_cache_free (SbOccupancyCache *self);
 
 /* Copies the occupancy of event_id at version into taken (n_seats bytes, 1 = not free); FALSE
  * when the cache has no entry for that version. */
-gboolean sb_occupancy_cache_lookup (SbOccupancyCache *self,
-                                    const char *event_id,
-                                    gint64 version,
-                                    guint8 *taken,
-                                    guint n_seats);
+gboolean sb_occupancy_cache_lookup (
+    SbOccupancyCache *self, const char *event_id, gint64 version, guint8 *taken, guint n_seats);
 /* Remembers taken (n_seats bytes) as the occupancy of event_id at version, read in this batch. */
 void sb_occupancy_cache_store (SbOccupancyCache *self,
                                const char *event_id,
@@ -39,9 +36,10 @@ void sb_occupancy_cache_store (SbOccupancyCache *self,
 /* change has just been appended in this batch: an entry at change->version - 1 moves to
  * change->version (its seats mapped through venue, the event's); any other entry of the event is
  * dropped. */
-void sb_occupancy_cache_apply_change (SbOccupancyCache *self,
-                                      SbVenue *venue,
-                                      const SbChange *change);
+void
+sb_occupancy_cache_apply_change (SbOccupancyCache *self, SbVenue *venue, const SbChange *change);
+/* Drops the entry of event_id, if any. */
+void sb_occupancy_cache_forget (SbOccupancyCache *self, const char *event_id);
 /* Whether the cache has an entry for event_id (apply_change needs the venue only then). */
 gboolean sb_occupancy_cache_has_event (SbOccupancyCache *self, const char *event_id);
 

@@ -135,6 +135,15 @@ sb_occupancy_cache_apply_change (SbOccupancyCache *self, SbVenue *venue, const S
   mark_in_batch (self, entry);
 }
 
+void
+sb_occupancy_cache_forget (SbOccupancyCache *self, const char *event_id)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, event_id);
+
+  if (entry != NULL)
+    remove_entry (self, event_id, entry);
+}
+
 gboolean
 sb_occupancy_cache_has_event (SbOccupancyCache *self, const char *event_id)
 {

@@ -875,9 +875,18 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
       g_clear_pointer (&op->change, sb_change_free);
       if (funcs->undo_op != NULL && !funcs->undo_op (backend, error))
         return FALSE;
-      /* Undone with the op: whatever the cache moved on with it may not stand. */
-      if (r.appended && funcs->occupancy_cache != NULL)
-        sb_occupancy_cache_discard_batch (funcs->occupancy_cache (backend));
+      if (funcs->occupancy_cache != NULL)
+        {
+          SbOccupancyCache *cache = funcs->occupancy_cache (backend);
+
+          /* Undone with the op: whatever the cache moved on with it may not stand. */
+          if (r.appended)
+            sb_occupancy_cache_discard_batch (cache);
+          /* The storage refused a seat the search took as free: read the event afresh next time.
+           */
+          if (op->kind == SB_OP_HOLD_BEST && op->error == SB_ERROR_SEAT_UNAVAILABLE)
+            sb_occupancy_cache_forget (cache, op->event_id);
+        }
     }
   else if (op->change != NULL)
     {

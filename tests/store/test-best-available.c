@@ -529,6 +529,12 @@ test_occupancy_cache (void)
   /* A venue of another size never matches. */
   sb_occupancy_cache_store (cache, "ev", 10, taken, 4);
   assert_not_cached (cache, 10, 3);
+
+  /* Forgotten (the storage refused a seat the search took as free): read afresh. */
+  sb_occupancy_cache_keep_batch (cache);
+  assert_cached (cache, 10, "x...");
+  sb_occupancy_cache_forget (cache, "ev");
+  assert_not_cached (cache, 10, 4);
   sb_occupancy_cache_free (cache);
 }
 
