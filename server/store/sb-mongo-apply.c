@@ -42,6 +42,7 @@ typedef struct
   SbMongoTxn *txn;         /* the attempt being run */
   GPtrArray *changes;      /* the attempt's change log entries, inserted at its end */
   GPtrArray *requests;     /* the attempt's idempotency records, inserted at its end */
+  SbOccupancyCache *occupancy;
 } ApplyData;
 
 /* An idempotency record of this attempt that is not inserted yet. */
@@ -621,6 +622,12 @@ mongo_seats_refused_before (gpointer backend, G_GNUC_UNUSED const SbOp *op)
   return g_hash_table_contains (d->forced_unavailable, GUINT_TO_POINTER (d->current + 1));
 }
 
+static SbOccupancyCache *
+mongo_occupancy_cache (gpointer backend)
+{
+  return ((ApplyData *) backend)->occupancy;
+}
+
 static const SbStoreBackendFuncs backend_funcs = {
   .lookup_outcome = mongo_lookup_outcome,
   .record_outcome = mongo_record_outcome,
@@ -643,6 +650,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .book_hold_seats = mongo_book_hold_seats,
   .book_seats = mongo_book_seats,
   .seats_refused_before = mongo_seats_refused_before,
+  .occupancy_cache = mongo_occupancy_cache,
 };
 
 static gboolean
@@ -650,8 +658,10 @@ apply_body (SbMongoTxn *t, gpointer data)
 {
   ApplyData *d = data;
 
-  /* This may be a retry: start over from the ops as they were submitted. */
+  /* This may be a retry: start over from the ops as they were submitted, and from the occupancy
+   * as committed (what an earlier attempt cached was never committed). */
   d->txn = t;
+  sb_occupancy_cache_discard_batch (d->occupancy);
   g_hash_table_remove_all (d->versions);
   g_ptr_array_set_size (d->changes, 0);
   g_ptr_array_set_size (d->requests, 0);
@@ -685,14 +695,19 @@ apply_body (SbMongoTxn *t, gpointer data)
 }
 
 gboolean
-sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **error)
+sb_mongo_apply (SbMongoConn *conn,
+                GHashTable *venues,
+                SbOccupancyCache *occupancy,
+                GPtrArray *ops,
+                GError **error)
 {
   g_autoptr (GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) forced = g_hash_table_new (NULL, NULL);
   g_autofree gboolean *had_event = g_new0 (gboolean, ops->len);
   g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GPtrArray) requests = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
-  ApplyData data = { venues, ops, had_event, versions, 0, forced, NULL, changes, requests };
+  ApplyData data
+      = { venues, ops, had_event, versions, 0, forced, NULL, changes, requests, occupancy };
   gint64 deadline_us = sb_mongo_txn_deadline ();
   bson_error_t berror;
   gint64 committed_at;
@@ -719,12 +734,14 @@ sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **
         }
 
       /* Nothing was committed: no op may look as if it had been. */
+      sb_occupancy_cache_discard_batch (occupancy);
       for (guint i = 0; i < ops->len; i++)
         sb_op_clear_outcome (g_ptr_array_index (ops, i));
       sb_mongo_set_error (error, &berror, "transaction failed");
       return FALSE;
     }
 
+  sb_occupancy_cache_keep_batch (occupancy);
   committed_at = g_get_monotonic_time ();
   for (guint i = 0; i < ops->len; i++)
     ((SbOp *) g_ptr_array_index (ops, i))->committed_at_us = committed_at;

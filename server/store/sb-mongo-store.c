@@ -62,6 +62,7 @@ struct _SbMongoStore
   char *host; /* "host:port" of the first seed, for messages */
   /* event id → SbVenue, parsed once per event: events never change their venue. Store thread. */
   GHashTable *venues;
+  SbOccupancyCache *occupancy; /* for hold_best (sb_mongo_apply ()); store thread */
 
   /* The store worker's client and session (methods are called from one thread at a time), and
    * the retry counters /metrics reads from the main thread. */
@@ -549,7 +550,7 @@ sb_mongo_store_apply (SbStore *store, GPtrArray *ops, GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
 
-  return sb_mongo_apply (&self->conn, self->venues, ops, error);
+  return sb_mongo_apply (&self->conn, self->venues, self->occupancy, ops, error);
 }
 
 /* --- Change log --- */
@@ -726,6 +727,7 @@ sb_mongo_store_finalize (GObject *object)
   g_clear_pointer (&self->pool, mongoc_client_pool_destroy);
   g_clear_pointer (&self->uri, mongoc_uri_destroy);
   g_clear_pointer (&self->venues, g_hash_table_unref);
+  g_clear_pointer (&self->occupancy, sb_occupancy_cache_free);
   g_free (self->db_name);
   g_free (self->host);
   g_free (self->process_id);
@@ -746,6 +748,7 @@ static void
 sb_mongo_store_init (SbMongoStore *self)
 {
   self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->occupancy = sb_occupancy_cache_new ();
 }
 
 /* --- Accounts and sessions: sb-mongo-accounts.c, on the store thread's client --- */

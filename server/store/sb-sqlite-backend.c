@@ -493,6 +493,12 @@ sqlite_append_audit (gpointer backend, const SbAuditRecord *entry, GError **erro
                             entry->hold_id, entry->booking_id, entry->detail);
 }
 
+static SbOccupancyCache *
+sqlite_occupancy_cache (gpointer backend)
+{
+  return ((SbSqliteDb *) backend)->occupancy;
+}
+
 const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .begin_op = sqlite_begin_op,
   .undo_op = sqlite_undo_op,
@@ -516,4 +522,5 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .book_hold_seats = sqlite_book_hold_seats,
   .book_seats = sqlite_book_seats,
   .append_audit = sqlite_append_audit,
+  .occupancy_cache = sqlite_occupancy_cache,
 };

@@ -65,7 +65,8 @@ typedef struct
   sqlite3_stmt *stmts[N_STMTS];
   /* event id -> SbVenue, parsed once per event: events never change their venue. */
   GHashTable *venues;
-  GHashTable *orphan_rules; /* event id -> GINT_TO_POINTER (SbOrphanRule + 1) */
+  GHashTable *orphan_rules;    /* event id -> GINT_TO_POINTER (SbOrphanRule + 1) */
+  SbOccupancyCache *occupancy; /* for hold_best; kept or discarded by sb_sqlite_store_apply () */
 } SbSqliteDb;
 
 /* Opens (creating) the database at path, ":memory:" for one in memory, and migrates its schema. */

@@ -525,6 +525,7 @@ sb_sqlite_db_open (const char *path, GError **error)
   self->path = g_strdup (path);
   self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->orphan_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->occupancy = sb_occupancy_cache_new ();
   if (!open_db (self, error))
     {
       sb_sqlite_db_close (self);
@@ -548,6 +549,7 @@ sb_sqlite_db_close (SbSqliteDb *self)
     }
   g_clear_pointer (&self->venues, g_hash_table_unref);
   g_clear_pointer (&self->orphan_rules, g_hash_table_unref);
+  g_clear_pointer (&self->occupancy, sb_occupancy_cache_free);
   g_free (self->path);
   g_free (self);
 }

@@ -265,10 +265,12 @@ sb_sqlite_store_apply (SbStore *store, GPtrArray *ops, GError **error)
       goto fail;
   if (!sb_sqlite_db_exec_simple (self->db, STMT_COMMIT, error))
     goto fail;
+  sb_occupancy_cache_keep_batch (self->db->occupancy);
   return TRUE;
 
 fail:
   sb_sqlite_db_rollback_quietly (self->db);
+  sb_occupancy_cache_discard_batch (self->db->occupancy);
   /* Nothing was committed: no op may look as if it had been. */
   for (guint i = 0; i < ops->len; i++)
     sb_op_clear_outcome (g_ptr_array_index (ops, i));

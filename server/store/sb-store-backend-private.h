@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "sb-audit-record.h"
+#include "sb-occupancy-cache-private.h"
 #include "sb-op.h"
 #include "sb-orphan-rule.h"
 #include "sb-venue.h"
@@ -187,6 +188,13 @@ typedef struct
    * reads as free (another process took them and let them go in between); the rules then refuse
    * those seats rather than let the batch loop. */
   gboolean (*seats_refused_before) (gpointer backend, const SbOp *op);
+
+  /* Optional: the backend's cache of events' occupancy by version (sb-occupancy-cache-private.h),
+   * which spares hold_best the read of every seat state when the event's version has not moved
+   * since this thread last read or wrote it. The rules fill it and move it on with every change
+   * they append; the backend keeps a batch's entries only once the batch has committed
+   * (sb_occupancy_cache_keep_batch) and discards them when it fails or runs again. */
+  SbOccupancyCache *(*occupancy_cache) (gpointer backend);
 } SbStoreBackendFuncs;
 
 G_END_DECLS

@@ -16,6 +16,7 @@ typedef struct
   SbOp *op;
   gint64 now_ms;  /* the clock the op runs at: its own now_ms, or the real time when it has none */
   gint64 version; /* the version of the op's event before the op, once read */
+  gboolean appended; /* a change of this op is in the log */
 } Run;
 
 /* What each step of an op ends in: the op goes on, the op was refused (its error is on the op),
@@ -26,6 +27,27 @@ typedef enum
   STEP_REFUSED,
   STEP_FAILED,
 } Step;
+
+/* Appends a change to the log, and moves the occupancy cache's entry of its event on with it. */
+static gboolean
+append_change (Run *r, const SbChange *change, const char *json, GError **error)
+{
+  SbOccupancyCache *cache
+      = r->funcs->occupancy_cache != NULL ? r->funcs->occupancy_cache (r->backend) : NULL;
+
+  if (!r->funcs->append_change (r->backend, change, json, error))
+    return FALSE;
+  r->appended = TRUE;
+  if (cache != NULL && sb_occupancy_cache_has_event (cache, change->event_id))
+    {
+      g_autoptr (GError) local_error = NULL;
+      SbVenue *venue = r->funcs->get_venue (r->backend, change->event_id, &local_error);
+
+      /* Without the venue the entry is dropped (apply_change with NULL): only a read is lost. */
+      sb_occupancy_cache_apply_change (cache, venue, change);
+    }
+  return TRUE;
+}
 
 /* Refusals */
 
@@ -421,6 +443,7 @@ run_hold_best (Run *r, GError **error)
   SbBestQuery query = { 0 };
   SbBestResult result;
   SbOrphanRule rule = SB_ORPHAN_RULE_OFF;
+  SbOccupancyCache *cache;
   SbVenue *venue;
   guint n_seats;
   Step step;
@@ -466,8 +489,15 @@ run_hold_best (Run *r, GError **error)
 
   n_seats = sb_venue_get_n_seats (venue);
   taken = g_new0 (guint8, n_seats);
-  if (!r->funcs->read_taken_seats (r->backend, op->event_id, venue, taken, error))
-    return STEP_FAILED;
+  cache = r->funcs->occupancy_cache != NULL ? r->funcs->occupancy_cache (r->backend) : NULL;
+  /* The version just read in this transaction says whether the cached occupancy is this one. */
+  if (cache == NULL || !sb_occupancy_cache_lookup (cache, op->event_id, r->version, taken, n_seats))
+    {
+      if (!r->funcs->read_taken_seats (r->backend, op->event_id, venue, taken, error))
+        return STEP_FAILED;
+      if (cache != NULL)
+        sb_occupancy_cache_store (cache, op->event_id, r->version, taken, n_seats);
+    }
   if (!sb_best_available_find (venue, taken, &query, &result))
     {
       sb_op_set_error (op, SB_ERROR_NOT_ENOUGH_SEATS,
@@ -735,7 +765,7 @@ run_expire (Run *r, GError **error)
 
           change->committed_at_ms = sb_now_ms ();
           json = sb_change_to_json (change);
-          if (!r->funcs->append_change (r->backend, change, json, error))
+          if (!append_change (r, change, json, error))
             return STEP_FAILED;
           g_ptr_array_add (earlier, g_steal_pointer (&change));
         }
@@ -821,7 +851,7 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
                          SbOp *op,
                          GError **error)
 {
-  Run r = { funcs, backend, op, 0, 0 };
+  Run r = { funcs, backend, op, 0, 0, FALSE };
   /* The idempotency key: expire is the server's own op, run again on purpose. */
   gboolean keyed = op->kind != SB_OP_EXPIRE && op->client_id != NULL && op->request_id != NULL;
 
@@ -853,6 +883,18 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
       g_clear_pointer (&op->change, sb_change_free);
       if (funcs->undo_op != NULL && !funcs->undo_op (backend, error))
         return FALSE;
+      if (funcs->occupancy_cache != NULL)
+        {
+          SbOccupancyCache *cache = funcs->occupancy_cache (backend);
+
+          /* Undone with the op: whatever the cache moved on with it may not stand. */
+          if (r.appended)
+            sb_occupancy_cache_discard_batch (cache);
+          /* The storage refused a seat the search took as free: read the event afresh next time.
+           */
+          if (op->kind == SB_OP_HOLD_BEST && op->error == SB_ERROR_SEAT_UNAVAILABLE)
+            sb_occupancy_cache_forget (cache, op->event_id);
+        }
     }
   else if (op->change != NULL)
     {
@@ -860,7 +902,7 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
 
       op->change->committed_at_ms = sb_now_ms ();
       json = sb_change_to_json (op->change);
-      if (!funcs->append_change (backend, op->change, json, error))
+      if (!append_change (&r, op->change, json, error))
         return FALSE;
       /* Expire wrote one entry per hold it ended; every other op that changed something writes
        * its own, in the same transaction. */
