@@ -562,101 +562,108 @@ test_apart_brute_force (void)
       g_assert_cmpint (r.lone_seat, >=, 0);
     }
   g_assert_cmpuint (checked, >, 1000);
-  /* A change of ev to version, setting seat_id to state. */
-  static SbChange *one_seat_change (gint64 version, const char *seat_id, SbSeatState state)
-  {
-    SbChange *change = sb_change_new ("ev", version);
+}
 
-    g_ptr_array_add (change->seats, sb_seat_change_new (seat_id, state, NULL));
-    return change;
-  }
+/* A change of ev to version, setting seat_id to state. */
+static SbChange *
+one_seat_change (gint64 version, const char *seat_id, SbSeatState state)
+{
+  SbChange *change = sb_change_new ("ev", version);
 
-  static void assert_cached (SbOccupancyCache * cache, gint64 version, const char *pattern)
-  {
-    guint n = strlen (pattern);
-    g_autofree guint8 *taken = g_new0 (guint8, n);
+  g_ptr_array_add (change->seats, sb_seat_change_new (seat_id, state, NULL));
+  return change;
+}
 
-    g_assert_true (sb_occupancy_cache_lookup (cache, "ev", version, taken, n));
-    for (guint i = 0; i < n; i++)
-      g_assert_cmpint (taken[i], ==, pattern[i] == 'x');
-  }
+static void
+assert_cached (SbOccupancyCache *cache, gint64 version, const char *pattern)
+{
+  guint n = strlen (pattern);
+  g_autofree guint8 *taken = g_new0 (guint8, n);
 
-  static void assert_not_cached (SbOccupancyCache * cache, gint64 version, guint n)
-  {
-    g_autofree guint8 *taken = g_new0 (guint8, n);
+  g_assert_true (sb_occupancy_cache_lookup (cache, "ev", version, taken, n));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (taken[i], ==, pattern[i] == 'x');
+}
 
-    g_assert_false (sb_occupancy_cache_lookup (cache, "ev", version, taken, n));
-  }
+static void
+assert_not_cached (SbOccupancyCache *cache, gint64 version, guint n)
+{
+  g_autofree guint8 *taken = g_new0 (guint8, n);
 
-  static void test_occupancy_cache (void)
-  {
-    g_autofree char *json = straight_row_venue (4, "", NULL);
-    g_autoptr (SbVenue) venue = venue_from (json);
-    g_autofree guint8 *taken = occupancy (venue, "x...");
-    SbOccupancyCache *cache = sb_occupancy_cache_new ();
-    SbChange *change;
+  g_assert_false (sb_occupancy_cache_lookup (cache, "ev", version, taken, n));
+}
 
-    /* Read at version 3 in a batch that commits; only version 3 is answered. */
-    sb_occupancy_cache_store (cache, "ev", 3, taken, 4);
-    sb_occupancy_cache_keep_batch (cache);
-    assert_cached (cache, 3, "x...");
-    assert_not_cached (cache, 4, 4);
-    assert_not_cached (cache, 2, 4);
+static void
+test_occupancy_cache (void)
+{
+  g_autofree char *json = straight_row_venue (4, "", NULL);
+  g_autoptr (SbVenue) venue = venue_from (json);
+  g_autofree guint8 *taken = occupancy (venue, "x...");
+  SbOccupancyCache *cache = sb_occupancy_cache_new ();
+  SbChange *change;
 
-    /* Changes this thread appends move it on, freeing as well as taking seats. */
-    change = one_seat_change (4, "A-3", SB_SEAT_HELD);
-    sb_occupancy_cache_apply_change (cache, venue, change);
-    sb_change_free (change);
-    change = one_seat_change (5, "A-1", SB_SEAT_FREE);
-    sb_occupancy_cache_apply_change (cache, venue, change);
-    sb_change_free (change);
-    assert_cached (cache, 5, "..x.");
-    assert_not_cached (cache, 3, 4);
-    sb_occupancy_cache_keep_batch (cache);
+  /* Read at version 3 in a batch that commits; only version 3 is answered. */
+  sb_occupancy_cache_store (cache, "ev", 3, taken, 4);
+  sb_occupancy_cache_keep_batch (cache);
+  assert_cached (cache, 3, "x...");
+  assert_not_cached (cache, 4, 4);
+  assert_not_cached (cache, 2, 4);
 
-    /* A batch that fails takes back what it moved: version 6 was never committed, and another
-     * server may commit a different version 6. */
-    change = one_seat_change (6, "A-4", SB_SEAT_BOOKED);
-    sb_occupancy_cache_apply_change (cache, venue, change);
-    sb_change_free (change);
-    assert_cached (cache, 6, "..xx");
-    sb_occupancy_cache_discard_batch (cache);
-    assert_not_cached (cache, 6, 4);
-    assert_not_cached (cache, 5, 4);
+  /* Changes this thread appends move it on, freeing as well as taking seats. */
+  change = one_seat_change (4, "A-3", SB_SEAT_HELD);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  change = one_seat_change (5, "A-1", SB_SEAT_FREE);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  assert_cached (cache, 5, "..x.");
+  assert_not_cached (cache, 3, 4);
+  sb_occupancy_cache_keep_batch (cache);
 
-    /* A change that does not follow the entry's version (another server's in between) drops it. */
-    sb_occupancy_cache_store (cache, "ev", 7, taken, 4);
-    sb_occupancy_cache_keep_batch (cache);
-    change = one_seat_change (9, "A-2", SB_SEAT_HELD);
-    sb_occupancy_cache_apply_change (cache, venue, change);
-    sb_change_free (change);
-    g_assert_false (sb_occupancy_cache_has_event (cache, "ev"));
+  /* A batch that fails takes back what it moved: version 6 was never committed, and another
+   * server may commit a different version 6. */
+  change = one_seat_change (6, "A-4", SB_SEAT_BOOKED);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  assert_cached (cache, 6, "..xx");
+  sb_occupancy_cache_discard_batch (cache);
+  assert_not_cached (cache, 6, 4);
+  assert_not_cached (cache, 5, 4);
 
-    /* A venue of another size never matches. */
-    sb_occupancy_cache_store (cache, "ev", 10, taken, 4);
-    assert_not_cached (cache, 10, 3);
+  /* A change that does not follow the entry's version (another server's in between) drops it. */
+  sb_occupancy_cache_store (cache, "ev", 7, taken, 4);
+  sb_occupancy_cache_keep_batch (cache);
+  change = one_seat_change (9, "A-2", SB_SEAT_HELD);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  g_assert_false (sb_occupancy_cache_has_event (cache, "ev"));
 
-    /* Forgotten (the storage refused a seat the search took as free): read afresh. */
-    sb_occupancy_cache_keep_batch (cache);
-    assert_cached (cache, 10, "x...");
-    sb_occupancy_cache_forget (cache, "ev");
-    assert_not_cached (cache, 10, 4);
-    sb_occupancy_cache_free (cache);
-  }
+  /* A venue of another size never matches. */
+  sb_occupancy_cache_store (cache, "ev", 10, taken, 4);
+  assert_not_cached (cache, 10, 3);
 
-  int main (int argc, char **argv)
-  {
-    g_test_init (&argc, &argv, NULL);
-    g_test_add_func ("/venue/old-venue-still-loads", test_old_venue_still_loads);
-    g_test_add_func ("/venue/rank-inherited", test_rank_inherited);
-    g_test_add_func ("/venue/bad-fields", test_bad_fields);
-    g_test_add_func ("/orphan/lone-seat", test_lone_seat);
-    g_test_add_func ("/best/straight-row", test_straight_row);
-    g_test_add_func ("/best/avoids-lone-seat", test_avoids_lone_seat);
-    g_test_add_func ("/best/aisle", test_aisle_breaks_adjacency);
-    g_test_add_func ("/best/sample-venues", test_sample_venues);
-    g_test_add_func ("/best/random-venues", test_random_venues);
-    g_test_add_func ("/best/apart-brute-force", test_apart_brute_force);
-    g_test_add_func ("/best/occupancy-cache", test_occupancy_cache);
-    return g_test_run ();
-  }
+  /* Forgotten (the storage refused a seat the search took as free): read afresh. */
+  sb_occupancy_cache_keep_batch (cache);
+  assert_cached (cache, 10, "x...");
+  sb_occupancy_cache_forget (cache, "ev");
+  assert_not_cached (cache, 10, 4);
+  sb_occupancy_cache_free (cache);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/venue/old-venue-still-loads", test_old_venue_still_loads);
+  g_test_add_func ("/venue/rank-inherited", test_rank_inherited);
+  g_test_add_func ("/venue/bad-fields", test_bad_fields);
+  g_test_add_func ("/orphan/lone-seat", test_lone_seat);
+  g_test_add_func ("/best/straight-row", test_straight_row);
+  g_test_add_func ("/best/avoids-lone-seat", test_avoids_lone_seat);
+  g_test_add_func ("/best/aisle", test_aisle_breaks_adjacency);
+  g_test_add_func ("/best/sample-venues", test_sample_venues);
+  g_test_add_func ("/best/random-venues", test_random_venues);
+  g_test_add_func ("/best/apart-brute-force", test_apart_brute_force);
+  g_test_add_func ("/best/occupancy-cache", test_occupancy_cache);
+  return g_test_run ();
+}
