@@ -61,35 +61,25 @@ typedef enum
   N_FIELDS
 } Field;
 
+/* Kept in two columns: since "override_orphan_rule", clang-format would give every name a line. */
+/* clang-format off */
 static const char *const field_names[N_FIELDS] = {
-  [F_TYPE] = "type",
-  [F_ID] = "id",
-  [F_CLIENT] = "client",
-  [F_CLIENT_ID] = "client_id",
-  [F_PROTOCOL] = "protocol",
-  [F_EVENT] = "event",
-  [F_SINCE] = "since",
-  [F_SEATS] = "seats",
-  [F_HOLD] = "hold",
-  [F_TTL] = "ttl",
-  [F_COUNT] = "count",
-  [F_CATEGORIES] = "categories",
-  [F_MAX_PRICE] = "max_price",
-  [F_TOGETHER] = "together",
-  [F_USERNAME] = "username",
-  [F_PASSWORD] = "password",
-  [F_TOKEN] = "token",
-  [F_SEAT] = "seat",
-  [F_BOOKING] = "booking",
-  [F_LIMIT] = "limit",
-  [F_CUSTOMER] = "customer",
-  [F_REFERENCE] = "reference",
-  [F_NAME] = "name",
-  [F_PHONE] = "phone",
-  [F_EMAIL] = "email",
-  [F_AFTER] = "after",
+  [F_TYPE] = "type",           [F_ID] = "id",
+  [F_CLIENT] = "client",       [F_CLIENT_ID] = "client_id",
+  [F_PROTOCOL] = "protocol",   [F_EVENT] = "event",
+  [F_SINCE] = "since",         [F_SEATS] = "seats",
+  [F_HOLD] = "hold",           [F_TTL] = "ttl",
+  [F_COUNT] = "count",         [F_CATEGORIES] = "categories",
+  [F_MAX_PRICE] = "max_price", [F_TOGETHER] = "together",
+  [F_USERNAME] = "username",   [F_PASSWORD] = "password",
+  [F_TOKEN] = "token",         [F_SEAT] = "seat",
+  [F_BOOKING] = "booking",     [F_LIMIT] = "limit",
+  [F_CUSTOMER] = "customer",   [F_REFERENCE] = "reference",
+  [F_NAME] = "name",           [F_PHONE] = "phone",
+  [F_EMAIL] = "email",         [F_AFTER] = "after",
   [F_OVERRIDE_ORPHAN_RULE] = "override_orphan_rule",
 };
+/* clang-format on */
 
 #define BIT(f) (1u << (f))
 #define COMMON (BIT (F_TYPE) | BIT (F_ID))
