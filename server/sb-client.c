@@ -629,6 +629,7 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
+      case SB_REQUEST_CANCEL:
         _sb_client_handle_op_request (self, request);
         break;
       case SB_REQUEST_PING:
