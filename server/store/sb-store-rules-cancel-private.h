@@ -11,10 +11,7 @@ G_BEGIN_DECLS
  * seats (the event's next version) and the results are filled in; a refusal is the op's error.
  * FALSE only for a backend failure. */
 G_GNUC_WARN_UNUSED_RESULT
-gboolean sb_store_rules_cancel (const SbStoreBackendFuncs *funcs,
-                                gpointer backend,
-                                SbOp *op,
-                                gint64 now_ms,
-                                GError **error);
+gboolean sb_store_rules_cancel (
+    const SbStoreBackendFuncs *funcs, gpointer backend, SbOp *op, gint64 now_ms, GError **error);
 
 G_END_DECLS

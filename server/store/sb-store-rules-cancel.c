@@ -43,8 +43,7 @@ seats_to_cancel (SbOp *op, const SbStoredBooking *booking)
     {
       if (g_strv_contains ((const char *const *) op->seat_ids + i + 1, op->seat_ids[i]))
         {
-          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Seat %s is named twice",
-                           op->seat_ids[i]);
+          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Seat %s is named twice", op->seat_ids[i]);
           return NULL;
         }
       if (!g_strv_contains ((const char *const *) booking->seat_ids, op->seat_ids[i]))
@@ -89,11 +88,8 @@ seats_kept (const SbStoredBooking *booking, const char *const *seats)
 }
 
 gboolean
-sb_store_rules_cancel (const SbStoreBackendFuncs *funcs,
-                       gpointer backend,
-                       SbOp *op,
-                       gint64 now_ms,
-                       GError **error)
+sb_store_rules_cancel (
+    const SbStoreBackendFuncs *funcs, gpointer backend, SbOp *op, gint64 now_ms, GError **error)
 {
   g_autoptr (SbStoredBooking) booking = NULL;
   g_auto (GStrv) seats = NULL;

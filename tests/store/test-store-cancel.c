@@ -74,8 +74,8 @@ test_cancel_part (StoreOpFixture *f, gconstpointer data)
   gint64 before, after;
 
   g_free (seat_state (f, "A-1", &before));
-  cancel = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("A-1", "A-2"),
-                                       SB_REFUND_FULL, 0, NULL));
+  cancel = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("A-1", "A-2"), SB_REFUND_FULL, 0, NULL));
   store_op_assert_ok (cancel);
   g_assert_cmpstr (cancel->result_booking_id, ==, booked->result_booking_id);
   g_assert_cmpstrv (cancel->result_seat_ids, SEATS ("A-1", "A-2"));
@@ -107,22 +107,21 @@ test_cancel_then_rebook (StoreOpFixture *f, gconstpointer data)
   g_autoptr (SbOp) rest = NULL;
   g_autoptr (SbOp) again = NULL;
 
-  first = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("A-2"),
-                                      SB_REFUND_NONE, 0, NULL));
+  first = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("A-2"), SB_REFUND_NONE, 0, NULL));
   store_op_assert_ok (first);
   g_assert_cmpint (first->result_refund.amount, ==, 0);
   rebook = book (f, SEATS ("A-2", "A-3"));
   g_assert_cmpstr (rebook->result_booking_id, !=, booked->result_booking_id);
 
-  rest = store_op_run (f, cancel_op (f, booked->result_booking_id, NULL, SB_REFUND_PARTIAL, 1000,
-                                     NULL));
+  rest = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, NULL, SB_REFUND_PARTIAL, 1000, NULL));
   store_op_assert_ok (rest);
   g_assert_cmpstrv (rest->result_seat_ids, SEATS ("A-1"));
   g_assert_cmpstrv (rest->result_remaining_seats, SEATS (NULL));
   g_assert_cmpint (rest->result_refund.amount, ==, 1000);
 
-  again = store_op_run (f, cancel_op (f, booked->result_booking_id, NULL, SB_REFUND_NONE, 0,
-                                      NULL));
+  again = store_op_run (f, cancel_op (f, booked->result_booking_id, NULL, SB_REFUND_NONE, 0, NULL));
   store_op_assert_refused (again, SB_ERROR_INVALID_REQUEST);
   g_assert_nonnull (strstr (again->error_message, "cancelled already"));
 }
@@ -142,27 +141,27 @@ test_cancel_refusals (StoreOpFixture *f, gconstpointer data)
   g_autofree char *b1 = NULL;
   gint64 before, after;
 
-  part = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("B-1"),
-                                     SB_REFUND_FULL, 0, NULL));
+  part = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("B-1"), SB_REFUND_FULL, 0, NULL));
   store_op_assert_ok (part);
   g_free (seat_state (f, "B-2", &before));
 
   unknown = store_op_run (f, cancel_op (f, "ZZZZZZZZ", NULL, SB_REFUND_FULL, 0, NULL));
   store_op_assert_refused (unknown, SB_ERROR_NOT_FOUND);
 
-  not_in = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("B-2", "A-4"),
-                                       SB_REFUND_FULL, 0, NULL));
+  not_in = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("B-2", "A-4"), SB_REFUND_FULL, 0, NULL));
   store_op_assert_refused (not_in, SB_ERROR_INVALID_REQUEST);
   g_assert_nonnull (strstr (not_in->error_message, "A-4"));
   g_assert_null (strstr (not_in->error_message, "B-2"));
 
-  twice = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("B-1"),
-                                      SB_REFUND_FULL, 0, NULL));
+  twice = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("B-1"), SB_REFUND_FULL, 0, NULL));
   store_op_assert_refused (twice, SB_ERROR_INVALID_REQUEST);
   g_assert_nonnull (strstr (twice->error_message, "B-1"));
 
-  too_much = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("B-2"),
-                                         SB_REFUND_PARTIAL, 2501, NULL));
+  too_much = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("B-2"), SB_REFUND_PARTIAL, 2501, NULL));
   store_op_assert_refused (too_much, SB_ERROR_INVALID_REQUEST);
   g_assert_nonnull (strstr (too_much->error_message, "2500"));
 
@@ -186,12 +185,12 @@ test_cancel_replayed (StoreOpFixture *f, gconstpointer data)
   g_autoptr (SbOp) retry = NULL;
   gint64 before, after;
 
-  first = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("A-5"),
-                                      SB_REFUND_PARTIAL, 1200, "c-1"));
+  first = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("A-5"), SB_REFUND_PARTIAL, 1200, "c-1"));
   store_op_assert_ok (first);
   g_free (seat_state (f, "A-5", &before));
-  retry = store_op_run (f, cancel_op (f, booked->result_booking_id, SEATS ("A-5"),
-                                      SB_REFUND_PARTIAL, 1200, "c-1"));
+  retry = store_op_run (
+      f, cancel_op (f, booked->result_booking_id, SEATS ("A-5"), SB_REFUND_PARTIAL, 1200, "c-1"));
   store_op_assert_ok (retry);
   g_assert_true (retry->replayed);
   g_assert_null (retry->change);
@@ -217,8 +216,8 @@ test_cancel_audited (StoreOpFixture *f, gconstpointer data)
   const SbAuditRecord *last;
 
   f->now += 1000;
-  cancel = store_op_run (f, cancel_op (f, booked->result_booking_id, NULL, SB_REFUND_FULL, 0,
-                                       NULL));
+  cancel
+      = store_op_run (f, cancel_op (f, booked->result_booking_id, NULL, SB_REFUND_FULL, 0, NULL));
   store_op_assert_ok (cancel);
   entries = sb_store_audit_list (f->store, &query, &error);
   g_assert_no_error (error);
