@@ -1,4 +1,4 @@
-/* sb-message-cancel.c: cancelled (sb-message-cancel.h). */
+/* sb-message-cancel.c: cancelled, blocked and unblocked (sb-message-cancel.h). */
 #include "sb-message-cancel.h"
 
 #include "sb-json-writer.h"
@@ -36,5 +36,27 @@ sb_cancelled_message_write (GString *out,
   sb_json_write_string_array (out, remaining_seats);
   g_string_append (out, ",\"state\":");
   sb_json_write_string (out, remaining_seats[0] == NULL ? "cancelled" : "active");
+  _sb_message_write_end (out, replayed);
+}
+
+void
+sb_blocked_message_write (GString *out,
+                          gboolean unblocked,
+                          const char *re,
+                          const char *event,
+                          const char *const *seats,
+                          gboolean replayed)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out,
+                   unblocked ? "{\"type\":\"unblocked\",\"re\":" : "{\"type\":\"blocked\",\"re\":");
+  sb_json_write_string_or_null (out, re);
+  g_string_append (out, ",\"event\":");
+  sb_json_write_string_or_null (out, event);
+  g_string_append (out, ",\"seats\":");
+  sb_json_write_string_array (out, seats != NULL ? seats : none);
   _sb_message_write_end (out, replayed);
 }

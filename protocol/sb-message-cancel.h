@@ -1,5 +1,6 @@
-/* sb-message-cancel.h: cancelled, the reply to cancel (docs/protocol.md, "cancel"). Written by the
- * server; clients read it as JSON (the typed reader comes with the app's cancel). */
+/* sb-message-cancel.h: cancelled, the reply to cancel, and blocked / unblocked, the replies to
+ * block and unblock (docs/protocol.md). Written by the server; clients read them as JSON (the
+ * typed readers come with the app's side of these requests). */
 #pragma once
 
 #include <glib.h>
@@ -19,5 +20,13 @@ void sb_cancelled_message_write (GString *out,
                                  gint64 refund_amount,
                                  const char *const *remaining_seats,
                                  gboolean replayed);
+
+/* blocked (unblocked FALSE) or unblocked: the event and the seats. */
+void sb_blocked_message_write (GString *out,
+                               gboolean unblocked,
+                               const char *re,
+                               const char *event,
+                               const char *const *seats,
+                               gboolean replayed);
 
 G_END_DECLS

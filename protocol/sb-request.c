@@ -26,6 +26,7 @@ static const char *const type_names[] = {
   [SB_REQUEST_PING] = "ping",           [SB_REQUEST_HOLD_BEST] = "hold_best",
   [SB_REQUEST_SIGN_IN] = "sign_in",     [SB_REQUEST_SIGN_OUT] = "sign_out",
   [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_CANCEL] = "cancel",
+  [SB_REQUEST_BLOCK] = "block",         [SB_REQUEST_UNBLOCK] = "unblock",
 };
 
 /* Every field a request may carry; a bit per field in the tables below. */
@@ -104,6 +105,10 @@ static const TypeSpec type_specs[] = {
   [SB_REQUEST_CANCEL]
   = { COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_SEATS) | BIT (F_REFUND) | BIT (F_REASON),
       COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_REFUND) | BIT (F_REASON) },
+  [SB_REQUEST_BLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
+                         COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
+  [SB_REQUEST_UNBLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
+                           COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
 };
 
 const char *
@@ -140,6 +145,8 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
         break;
       case SB_REQUEST_AUDIT:
       case SB_REQUEST_CANCEL: /* a manager cancels and refunds any booking */
+      case SB_REQUEST_BLOCK:
+      case SB_REQUEST_UNBLOCK:
         role = SB_ROLE_MANAGER;
         break;
       default:
@@ -577,13 +584,27 @@ check_hold_best (Scan *scan, SbRequest *request, GError **error)
   return TRUE;
 }
 
+/* The "reason" of cancel, block and unblock: 1-500 characters, not only white space. */
+static gboolean
+check_reason (Scan *scan, SbRequest *request, GError **error)
+{
+  gboolean blank = TRUE;
+
+  if (!take_string (scan, F_REASON, SB_MAX_CANCEL_REASON_LENGTH, &request->reason, error))
+    return FALSE;
+  for (const char *p = request->reason; *p != '\0' && blank; p = g_utf8_next_char (p))
+    blank = g_unichar_isspace (g_utf8_get_char (p));
+  if (blank)
+    return invalid (error, "field \"reason\" must say why (it is blank)");
+  return TRUE;
+}
+
 /* cancel's "refund" and "reason" (docs/protocol.md, "cancel"). */
 static gboolean
 check_cancel (Scan *scan, SbRequest *request, GError **error)
 {
   const char *kinds = "field \"refund\" must be {\"kind\": \"full\"}, {\"kind\": \"none\"} or "
                       "{\"kind\": \"partial\", \"amount\": N}";
-  gboolean blank = TRUE;
 
   if (scan->kind[F_REFUND] != SB_JSON_OBJECT)
     return invalid (error, "%s", kinds);
@@ -606,14 +627,7 @@ check_cancel (Scan *scan, SbRequest *request, GError **error)
                                "e.g. cents)");
       request->refund_amount = scan->refund_amount;
     }
-
-  if (!take_string (scan, F_REASON, SB_MAX_CANCEL_REASON_LENGTH, &request->reason, error))
-    return FALSE;
-  for (const char *p = request->reason; *p != '\0' && blank; p = g_utf8_next_char (p))
-    blank = g_unichar_isspace (g_utf8_get_char (p));
-  if (blank)
-    return invalid (error, "field \"reason\" must say why (it is blank)");
-  return TRUE;
+  return check_reason (scan, request, error);
 }
 
 /* The checks, in the order the tree-based parser made them. */
@@ -766,6 +780,9 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
       request->limit = scan->number[F_LIMIT];
     }
   if (scan->type == SB_REQUEST_CANCEL && !check_cancel (scan, request, error))
+    return FALSE;
+  if ((scan->type == SB_REQUEST_BLOCK || scan->type == SB_REQUEST_UNBLOCK)
+      && !check_reason (scan, request, error))
     return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */
@@ -951,8 +968,9 @@ sb_request_to_json (const SbRequest *request)
       if (request->refund_kind == SB_REFUND_PARTIAL)
         g_string_append_printf (out, ",\"amount\":%" G_GINT64_FORMAT, request->refund_amount);
       g_string_append_c (out, '}');
-      append_string_member (out, F_REASON, request->reason);
     }
+  if (spec->allowed & BIT (F_REASON))
+    append_string_member (out, F_REASON, request->reason);
 
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);

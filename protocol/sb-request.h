@@ -24,6 +24,8 @@ typedef enum
   SB_REQUEST_SIGN_OUT, /* v2 */
   SB_REQUEST_AUDIT,    /* v2 */
   SB_REQUEST_CANCEL,   /* v2 */
+  SB_REQUEST_BLOCK,    /* v2 */
+  SB_REQUEST_UNBLOCK,  /* v2 */
 } SbRequestType;
 
 typedef struct
@@ -53,7 +55,8 @@ typedef struct
   /* cancel */
   SbRefundKind refund_kind;
   gint64 refund_amount; /* SB_REFUND_PARTIAL: minor units, >= 1 */
-  char *reason;         /* 1-SB_MAX_CANCEL_REASON_LENGTH characters, not blank */
+  char *reason;         /* cancel, block, unblock: 1-SB_MAX_CANCEL_REASON_LENGTH characters, not
+                           blank */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

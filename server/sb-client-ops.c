@@ -30,6 +30,10 @@ request_type_of_op (SbOpKind kind)
         return SB_REQUEST_HOLD_BEST;
       case SB_OP_CANCEL:
         return SB_REQUEST_CANCEL;
+      case SB_OP_BLOCK:
+        return SB_REQUEST_BLOCK;
+      case SB_OP_UNBLOCK:
+        return SB_REQUEST_UNBLOCK;
       case SB_OP_EXPIRE:
       default:
         return SB_METRICS_REQUEST_INVALID;
@@ -101,6 +105,11 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
                                     op->result_refund.kind, op->result_refund.amount,
                                     (const char *const *) op->result_remaining_seats, op->replayed);
         break;
+      case SB_OP_BLOCK:
+      case SB_OP_UNBLOCK:
+        sb_blocked_message_write (out, op->kind == SB_OP_UNBLOCK, op->request_id, op->event_id,
+                                  seats, op->replayed);
+        break;
       case SB_OP_EXPIRE:
       default:
         g_string_free (out, TRUE);
@@ -155,7 +164,8 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
  * to the store, which replays it — unless that booking has been cancelled and another desk has
  * booked the seats since, when it is refused here. A hold is refused here only for blocked seats:
  * an earlier successful attempt of the same hold may have ended and its seats been booked by
- * another since, and its retry must replay "held". TRUE when answered. */
+ * another since, and its retry must replay "held" (unless a block took those seats since, when
+it is refused here too, as docs/protocol.md says). TRUE when answered. */
 static gboolean
 refuse_final_seats (SbClient *self, SbRequest *request, SbLiveEvent *event, SbOpKind kind)
 {
@@ -254,6 +264,12 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
       case SB_REQUEST_CANCEL:
         kind = SB_OP_CANCEL;
         break;
+      case SB_REQUEST_BLOCK:
+        kind = SB_OP_BLOCK;
+        break;
+      case SB_REQUEST_UNBLOCK:
+        kind = SB_OP_UNBLOCK;
+        break;
       default:
         g_assert_not_reached ();
     }
@@ -283,6 +299,12 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
           || refuse_final_seats (self, request, event, kind))
         return;
     }
+  else if (kind == SB_OP_BLOCK || kind == SB_OP_UNBLOCK)
+    {
+      event = _sb_client_lookup_event_or_reply (self, request);
+      if (event == NULL || !check_seats (self, request, event))
+        return;
+    }
   else if (kind == SB_OP_CANCEL)
     {
       /* Which seats the booking has is the store's to say; their ids can be checked here. */
@@ -309,7 +331,8 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
       op->booking_id = g_strdup (request->booking_id);
       op->refund.kind = request->refund_kind;
       op->refund.amount = request->refund_amount;
-      op->reason = g_strdup (request->reason);
     }
+  if (kind == SB_OP_CANCEL || kind == SB_OP_BLOCK || kind == SB_OP_UNBLOCK)
+    op->reason = g_strdup (request->reason);
   hooks->submit_op (op, hooks->user_data);
 }

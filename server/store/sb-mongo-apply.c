@@ -564,6 +564,54 @@ mongo_cancel_booking_seats (gpointer backend, const SbCancellation *c, G_GNUC_UN
          && sb_mongo_txn_update (d->txn, "bookings", FALSE, booking_filter, &update, NULL);
 }
 
+/* The filter {_id: {$in: [the seats' keys]}}. */
+static void
+append_seats_filter (bson_t *filter, const char *event_id, const char *const *seat_ids)
+{
+  bson_t id, in;
+  char index_key[16];
+  const char *index_str;
+
+  bson_append_document_begin (filter, "_id", -1, &id);
+  bson_append_array_begin (&id, "$in", -1, &in);
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      bson_uint32_to_string (i, &index_str, index_key, sizeof index_key);
+      sb_mongo_append_seat_key (&in, index_str, event_id, seat_ids[i]);
+    }
+  bson_append_array_end (&id, &in);
+  bson_append_document_end (filter, &id);
+}
+
+/* The unique _id of seat_states refuses a seat another process took meanwhile. */
+static gboolean
+mongo_block_seats (gpointer backend,
+                   const char *event_id,
+                   const char *const *seat_ids,
+                   G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    g_ptr_array_add (docs, sb_mongo_seat_doc (event_id, seat_ids[i], SB_SEAT_BLOCKED, NULL, NULL));
+  return sb_mongo_txn_insert (d->txn, "seat_states", docs);
+}
+
+static gboolean
+mongo_unblock_seats (gpointer backend,
+                     const char *event_id,
+                     const char *const *seat_ids,
+                     G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) filter = BSON_INITIALIZER;
+
+  append_seats_filter (&filter, event_id, seat_ids);
+  BSON_APPEND_UTF8 (&filter, "state", "blocked");
+  return sb_mongo_txn_delete (d->txn, "seat_states", &filter);
+}
+
 /* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
  * entries of the same millisecond keep their order. */
 static gboolean
@@ -717,6 +765,8 @@ static const SbStoreBackendFuncs backend_funcs = {
   .seats_refused_before = mongo_seats_refused_before,
   .read_booking = mongo_read_booking,
   .cancel_booking_seats = mongo_cancel_booking_seats,
+  .block_seats = mongo_block_seats,
+  .unblock_seats = mongo_unblock_seats,
 };
 
 static gboolean

@@ -83,6 +83,10 @@ sb_op_kind_to_string (SbOpKind kind)
         return "hold_best";
       case SB_OP_CANCEL:
         return "cancel";
+      case SB_OP_BLOCK:
+        return "block";
+      case SB_OP_UNBLOCK:
+        return "unblock";
       default:
         return "unknown";
     }

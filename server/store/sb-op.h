@@ -25,6 +25,8 @@ typedef enum
                       best-available search chose (sb-best-available.h) */
   SB_OP_CANCEL,    /* in: event_id, client_id, request_id, booking_id, seat_ids (NULL: every seat
                       the booking still has), refund, reason */
+  SB_OP_BLOCK,     /* in: event_id, client_id, request_id, seat_ids (each free), reason */
+  SB_OP_UNBLOCK,   /* in: event_id, client_id, request_id, seat_ids (each blocked), reason */
 } SbOpKind;
 
 /* What a cancellation gives back (docs/protocol.md, "cancel"). */
@@ -87,7 +89,7 @@ typedef struct
   SbBestRequest best; /* hold_best */
   char *booking_id;   /* cancel */
   SbRefund refund;    /* cancel */
-  char *reason;       /* cancel: why, for the record */
+  char *reason;       /* cancel, block, unblock: why, for the record */
   gint64 now_ms;      /* the clock the op runs at: expiry is judged against it */
 
   /* Outcome, filled in by the store */

@@ -542,6 +542,40 @@ sqlite_cancel_booking_seats (gpointer backend, const SbCancellation *c, GError *
                             c->refund.amount, c->reason, c->account, c->desk, c->at_ms);
 }
 
+static gboolean
+sqlite_block_seats (gpointer backend,
+                    const char *event_id,
+                    const char *const *seat_ids,
+                    GError **error)
+{
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    if (!sb_sqlite_db_exec (backend, STMT_SEAT_BLOCK, error, "ss", event_id, seat_ids[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+sqlite_unblock_seats (gpointer backend,
+                      const char *event_id,
+                      const char *const *seat_ids,
+                      GError **error)
+{
+  SbSqliteDb *self = backend;
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      if (!sb_sqlite_db_exec (self, STMT_SEAT_UNBLOCK, error, "ss", event_id, seat_ids[i]))
+        return FALSE;
+      if (sqlite3_changes (self->handle) != 1)
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                       "Seat %s of event %s is not blocked", seat_ids[i], event_id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .begin_op = sqlite_begin_op,
   .undo_op = sqlite_undo_op,
@@ -567,4 +601,6 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .append_audit = sqlite_append_audit,
   .read_booking = sqlite_read_booking,
   .cancel_booking_seats = sqlite_cancel_booking_seats,
+  .block_seats = sqlite_block_seats,
+  .unblock_seats = sqlite_unblock_seats,
 };

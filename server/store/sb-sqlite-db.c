@@ -140,14 +140,12 @@ static const char *const migrations[] = {
   "  detail TEXT"
   ");"
   "CREATE INDEX audit_event ON audit (event_id, at);",
-  /* 5: cancellations (issue 11). A booked seat may become free again: its seat_states row goes
-   * and so does its booking_seats row (which now lists the seats a booking still has), so the
-   * seat can be booked again. The booking keeps its row and reference; each cancellation is a
-   * row of its own with the refund and the reason. */
+  /* 5: cancellations, block and unblock (issue 11). A booked seat may become free again: its
+   * seat_states row goes and so does its booking_seats row (which now lists the seats a booking
+   * still has), so the seat can be booked again; a blocked seat's row goes when it is unblocked.
+   * The booking keeps its row and reference; each cancellation is a row of its own with the refund
+   * and the reason. */
   "DROP TRIGGER IF EXISTS seat_states_no_unbook;"
-  "CREATE TRIGGER seat_states_no_unblock BEFORE DELETE ON seat_states"
-  "  WHEN OLD.state = 'blocked'"
-  "  BEGIN SELECT RAISE (ABORT, 'a blocked seat never becomes free'); END;"
   "ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
   "  CHECK (status IN ('active', 'cancelled'));"
   "CREATE TABLE cancellations ("
@@ -236,6 +234,8 @@ static const char *const stmt_sql[N_STMTS] = {
                        " AND state = 'booked' AND booking_id = ?3",
   [STMT_BOOKING_SEAT_DROP]
   = "DELETE FROM booking_seats WHERE event_id = ?1 AND seat_id = ?2 AND booking_id = ?3",
+  [STMT_SEAT_UNBLOCK] = "DELETE FROM seat_states WHERE event_id = ?1 AND seat_id = ?2"
+                        " AND state = 'blocked'",
   [STMT_BOOKING_CANCELLED] = "UPDATE bookings SET status = 'cancelled' WHERE booking_id = ?1",
   [STMT_CANCELLATION_PUT]
   = "INSERT INTO cancellations (booking_id, event_id, seats, refund, refund_amount, reason,"

@@ -224,6 +224,17 @@ typedef struct
                                     const SbCancellation *cancellation,
                                     GError **error);
 
+  /* The seats (free, as the rules read them) become blocked. */
+  gboolean (*block_seats) (gpointer backend,
+                           const char *event_id,
+                           const char *const *seat_ids,
+                           GError **error);
+  /* The seats (blocked by an earlier block, as the rules read them) become free. */
+  gboolean (*unblock_seats) (gpointer backend,
+                             const char *event_id,
+                             const char *const *seat_ids,
+                             GError **error);
+
   /* Appends one entry to the audit trail, in the op's transaction: it is undone with the op. */
   gboolean (*append_audit) (gpointer backend, const SbAuditRecord *entry, GError **error);
 

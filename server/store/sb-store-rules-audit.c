@@ -25,6 +25,12 @@ action_of (const SbOp *op, const char **out_detail)
         return "book";
       case SB_OP_CANCEL:
         return "cancel";
+      case SB_OP_BLOCK:
+        *out_detail = op->reason;
+        return "block";
+      case SB_OP_UNBLOCK:
+        *out_detail = op->reason;
+        return "unblock";
       case SB_OP_EXPIRE:
       default:
         return NULL;

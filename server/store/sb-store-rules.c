@@ -6,6 +6,7 @@
 
 #include "sb-best-available.h"
 #include "sb-store-rules-audit-private.h"
+#include "sb-store-rules-block-private.h"
 #include "sb-store-rules-cancel-private.h"
 #include "sb-store-orphan.h"
 
@@ -772,6 +773,9 @@ run_op (Run *r, GError **error)
         return run_expire (r, error);
       case SB_OP_HOLD_BEST:
         return run_hold_best (r, error);
+      case SB_OP_BLOCK:
+      case SB_OP_UNBLOCK:
+        return sb_store_rules_block (r->funcs, r->backend, op, error) ? STEP_OK : STEP_FAILED;
       case SB_OP_CANCEL:
         return sb_store_rules_cancel (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
                                                                                   : STEP_FAILED;

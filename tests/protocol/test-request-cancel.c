@@ -1,6 +1,6 @@
 /* test-request-cancel.c: the cancel request (docs/protocol.md, "cancel"): what the parser accepts,
  * the error naming each field it refuses, the serializer's round trip, the role table, and the
- * cancelled reply as the server writes it. */
+ * cancelled reply as the server writes it; block and unblock, which share its "reason". */
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -41,10 +41,10 @@ test_parse (void)
   g_autoptr (SbRequest) whole
       = parse_ok ("{\"type\":\"cancel\",\"id\":\"c1\",\"event\":\"e\",\"booking\":\"B7K3QX9M\","
                   "\"refund\":{\"kind\":\"full\"},\"reason\":\"Customer is ill\"}");
-  g_autoptr (SbRequest) part = parse_ok (
-      "{\"type\":\"cancel\",\"id\":\"c2\",\"event\":\"e\",\"booking\":\"B7K3QX9M\","
-      "\"seats\":[\"A-1\",\"A-2\"],\"refund\":{\"amount\":1250,\"kind\":\"partial\"},"
-      "\"reason\":\"Zwei Plätze weniger\"}");
+  g_autoptr (SbRequest) part
+      = parse_ok ("{\"type\":\"cancel\",\"id\":\"c2\",\"event\":\"e\",\"booking\":\"B7K3QX9M\","
+                  "\"seats\":[\"A-1\",\"A-2\"],\"refund\":{\"amount\":1250,\"kind\":\"partial\"},"
+                  "\"reason\":\"Zwei Plätze weniger\"}");
   g_autoptr (SbRequest) none = parse_ok (
       "{\"reason\":\"x\",\"refund\":{\"kind\":\"none\"},\"booking\":\"B\",\"event\":\"e\","
       "\"id\":\"c3\",\"type\":\"cancel\"}");
@@ -69,10 +69,10 @@ static void
 test_refused (void)
 {
   g_autofree char *long_reason = g_strnfill (SB_MAX_CANCEL_REASON_LENGTH + 1, 'x');
-  g_autofree char *too_long = g_strdup_printf (
-      "{\"type\":\"cancel\",\"id\":\"c\",\"event\":\"e\",\"booking\":\"B\","
-      "\"refund\":{\"kind\":\"full\"},\"reason\":\"%s\"}",
-      long_reason);
+  g_autofree char *too_long
+      = g_strdup_printf ("{\"type\":\"cancel\",\"id\":\"c\",\"event\":\"e\",\"booking\":\"B\","
+                         "\"refund\":{\"kind\":\"full\"},\"reason\":\"%s\"}",
+                         long_reason);
   /* 500 characters of two bytes each: the limit counts characters. */
   GString *umlauts = g_string_new (NULL);
   g_autofree char *longest = NULL;
@@ -104,7 +104,8 @@ test_refused (void)
                           "\"kind\":\"none\"},\"reason\":\"r\""),
                   "names a member twice");
   assert_refused (
-      CANCEL ("\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"partial\"},\"reason\":\"r\""),
+      CANCEL (
+          "\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"partial\"},\"reason\":\"r\""),
       "needs \"amount\"");
   assert_refused (CANCEL ("\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"full\","
                           "\"amount\":5},\"reason\":\"r\""),
@@ -122,7 +123,8 @@ test_refused (void)
       CANCEL ("\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"full\"},\"reason\":\"\""),
       "field \"reason\" must be a string of 1-500 characters");
   assert_refused (
-      CANCEL ("\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"full\"},\"reason\":\" \\t\""),
+      CANCEL (
+          "\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"full\"},\"reason\":\" \\t\""),
       "field \"reason\" must say why");
   assert_refused (
       CANCEL ("\"event\":\"e\",\"booking\":\"B\",\"refund\":{\"kind\":\"full\"},\"reason\":5"),
@@ -212,13 +214,42 @@ test_cancelled_reply (void)
   g_assert_cmpstr (json_object_get_string_member (o, "booking"), ==, "B7K3QX9M");
   g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, "e");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "seats")), ==, 1);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "remaining_seats")),
-                    ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "remaining_seats")), ==,
+                    0);
   g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "cancelled");
   g_assert_true (json_object_get_boolean_member (o, "replayed"));
   refund = json_object_get_object_member (o, "refund");
   g_assert_cmpstr (json_object_get_string_member (refund, "kind"), ==, "full");
   g_assert_cmpint (json_object_get_int_member (refund, "amount"), ==, 2500);
+}
+
+static void
+test_block (void)
+{
+  g_autoptr (SbRequest) block = parse_ok ("{\"type\":\"block\",\"id\":\"k1\",\"event\":\"e\","
+                                          "\"seats\":[\"A-1\"],\"reason\":\"camera\"}");
+  g_autoptr (SbRequest) back = NULL;
+  g_autofree char *json = NULL;
+  SbRole role = SB_ROLE_VIEWER;
+
+  g_assert_cmpint (block->type, ==, SB_REQUEST_BLOCK);
+  g_assert_cmpstr (block->reason, ==, "camera");
+  block->type = SB_REQUEST_UNBLOCK;
+  json = sb_request_to_json (block);
+  back = parse_ok (json);
+  g_assert_cmpint (back->type, ==, SB_REQUEST_UNBLOCK);
+  g_assert_cmpstrv (back->seats, ((const char *const[]){ "A-1", NULL }));
+  g_assert_cmpstr (back->reason, ==, "camera");
+  g_assert_true (sb_request_type_required_role (SB_REQUEST_UNBLOCK, &role));
+  g_assert_cmpint (role, ==, SB_ROLE_MANAGER);
+
+  assert_refused ("{\"type\":\"block\",\"id\":\"c\",\"event\":\"e\",\"seats\":[\"A-1\"]}",
+                  "missing field \"reason\"");
+  assert_refused ("{\"type\":\"unblock\",\"id\":\"c\",\"event\":\"e\",\"reason\":\"r\"}",
+                  "missing field \"seats\"");
+  assert_refused ("{\"type\":\"block\",\"id\":\"c\",\"event\":\"e\",\"seats\":[\"A-1\"],"
+                  "\"reason\":\"  \"}",
+                  "field \"reason\" must say why");
 }
 
 int
@@ -230,5 +261,6 @@ main (int argc, char **argv)
   g_test_add_func ("/request/cancel/round-trip", test_round_trip);
   g_test_add_func ("/request/cancel/role-and-names", test_role_and_names);
   g_test_add_func ("/request/cancel/cancelled-reply", test_cancelled_reply);
+  g_test_add_func ("/request/block", test_block);
   return g_test_run ();
 }
