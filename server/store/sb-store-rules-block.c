@@ -72,8 +72,7 @@ sb_store_rules_block (const SbStoreBackendFuncs *funcs, gpointer backend, SbOp *
 
       if (g_strv_contains ((const char *const *) op->seat_ids + i + 1, op->seat_ids[i]))
         {
-          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Seat %s is named twice",
-                           op->seat_ids[i]);
+          sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Seat %s is named twice", op->seat_ids[i]);
           return TRUE;
         }
       if (!sb_venue_lookup_seat (venue, op->seat_ids[i], &index))
@@ -98,8 +97,7 @@ sb_store_rules_block (const SbStoreBackendFuncs *funcs, gpointer backend, SbOp *
       return TRUE;
     }
 
-  if (!funcs->read_seats (backend, op->event_id, (const char *const *) op->seat_ids, states,
-                          error))
+  if (!funcs->read_seats (backend, op->event_id, (const char *const *) op->seat_ids, states, error))
     return FALSE;
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
     {
@@ -126,9 +124,9 @@ sb_store_rules_block (const SbStoreBackendFuncs *funcs, gpointer backend, SbOp *
     return FALSE;
   op->change = sb_change_new (op->event_id, version + 1);
   for (guint i = 0; op->seat_ids[i] != NULL; i++)
-    g_ptr_array_add (op->change->seats,
-                     sb_seat_change_new (op->seat_ids[i], block ? SB_SEAT_BLOCKED : SB_SEAT_FREE,
-                                         NULL));
+    g_ptr_array_add (
+        op->change->seats,
+        sb_seat_change_new (op->seat_ids[i], block ? SB_SEAT_BLOCKED : SB_SEAT_FREE, NULL));
   op->result_seat_ids = g_strdupv (op->seat_ids);
   return TRUE;
 }
