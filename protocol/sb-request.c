@@ -26,6 +26,8 @@ static const char *const type_names[] = {
   [SB_REQUEST_PING] = "ping",           [SB_REQUEST_HOLD_BEST] = "hold_best",
   [SB_REQUEST_SIGN_IN] = "sign_in",     [SB_REQUEST_SIGN_OUT] = "sign_out",
   [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_FIND_BOOKINGS] = "find_bookings",
+  [SB_REQUEST_CANCEL] = "cancel",       [SB_REQUEST_BLOCK] = "block",
+  [SB_REQUEST_UNBLOCK] = "unblock",
 };
 
 /* Every field a request may carry; a bit per field in the tables below. */
@@ -58,6 +60,8 @@ typedef enum
   F_EMAIL,
   F_AFTER,
   F_OVERRIDE_ORPHAN_RULE,
+  F_REFUND,
+  F_REASON,
   N_FIELDS
 } Field;
 
@@ -78,6 +82,7 @@ static const char *const field_names[N_FIELDS] = {
   [F_NAME] = "name",           [F_PHONE] = "phone",
   [F_EMAIL] = "email",         [F_AFTER] = "after",
   [F_OVERRIDE_ORPHAN_RULE] = "override_orphan_rule",
+  [F_REFUND] = "refund",       [F_REASON] = "reason",
 };
 /* clang-format on */
 
@@ -120,6 +125,13 @@ static const TypeSpec type_specs[] = {
   = { COMMON | BIT (F_EVENT) | BIT (F_REFERENCE) | BIT (F_NAME) | BIT (F_PHONE) | BIT (F_EMAIL)
           | BIT (F_SEAT) | BIT (F_LIMIT) | BIT (F_AFTER),
       COMMON | BIT (F_EVENT) },
+  [SB_REQUEST_CANCEL]
+  = { COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_SEATS) | BIT (F_REFUND) | BIT (F_REASON),
+      COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_REFUND) | BIT (F_REASON) },
+  [SB_REQUEST_BLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
+                         COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
+  [SB_REQUEST_UNBLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
+                           COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
 };
 
 const char *
@@ -156,6 +168,9 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
         role = SB_ROLE_CLERK;
         break;
       case SB_REQUEST_AUDIT:
+      case SB_REQUEST_CANCEL: /* a manager cancels and refunds any booking */
+      case SB_REQUEST_BLOCK:
+      case SB_REQUEST_UNBLOCK:
         role = SB_ROLE_MANAGER;
         break;
       default:
@@ -224,6 +239,7 @@ sb_request_free (SbRequest *request)
   g_free (request->username);
   g_free (request->seat_id);
   g_free (request->booking_id);
+  g_free (request->reason);
   g_free (request->id);
   g_free (request->client_name);
   g_free (request->client_id);
@@ -286,6 +302,15 @@ typedef struct
   /* "customer" of book, read and checked as it goes by (sb-customer.c): one or the other. */
   SbCustomer *customer;
   char *customer_problem;
+  /* cancel's "refund" object: its members, read like the request's own. */
+  char *refund_unknown; /* the first member that is neither "kind" nor "amount" */
+  gboolean refund_repeated;
+  char *refund_kind; /* NULL when absent or not a string */
+  gboolean refund_has_kind;
+  gboolean refund_has_amount;
+  SbJsonType refund_amount_type;
+  gboolean refund_amount_overflow;
+  gint64 refund_amount;
 } Scan;
 
 static void
@@ -304,6 +329,8 @@ scan_clear (Scan *scan)
     g_free (scan->categories[i]);
   sb_customer_free (scan->customer);
   g_free (scan->customer_problem);
+  g_free (scan->refund_unknown);
+  g_free (scan->refund_kind);
 }
 
 static Field
@@ -342,6 +369,54 @@ scan_strings (SbJsonReader *reader, char **items, guint *lengths, guint max, gui
       (*n_items)++;
       if ((item.type == SB_JSON_ARRAY || item.type == SB_JSON_OBJECT)
           && !sb_json_reader_skip_rest (reader, &item))
+        return FALSE;
+    }
+}
+
+/* cancel's "refund" object, just opened: {"kind": …, "amount": …}. */
+static gboolean
+scan_refund (SbJsonReader *reader, Scan *scan)
+{
+  for (;;)
+    {
+      const char *name;
+      gboolean more;
+      SbJsonValue value;
+
+      if (!sb_json_reader_next_member (reader, &more, &name, NULL))
+        return FALSE;
+      if (!more)
+        return TRUE;
+      if (strcmp (name, "kind") == 0 && !scan->refund_has_kind)
+        {
+          scan->refund_has_kind = TRUE;
+          if (!sb_json_reader_read_value (reader, &value))
+            return FALSE;
+          if (value.type == SB_JSON_STRING)
+            scan->refund_kind = g_strndup (value.s, value.n);
+        }
+      else if (strcmp (name, "amount") == 0 && !scan->refund_has_amount)
+        {
+          scan->refund_has_amount = TRUE;
+          if (!sb_json_reader_read_value (reader, &value))
+            return FALSE;
+          scan->refund_amount_type = value.type;
+          scan->refund_amount_overflow = value.type == SB_JSON_DOUBLE && value.int_overflow;
+          if (value.type == SB_JSON_INT)
+            scan->refund_amount = value.i;
+        }
+      else
+        {
+          if (strcmp (name, "kind") == 0 || strcmp (name, "amount") == 0)
+            scan->refund_repeated = TRUE;
+          else if (scan->refund_unknown == NULL)
+            scan->refund_unknown = g_strdup (name);
+          if (!sb_json_reader_skip_value (reader))
+            return FALSE;
+          continue;
+        }
+      if ((value.type == SB_JSON_ARRAY || value.type == SB_JSON_OBJECT)
+          && !sb_json_reader_skip_rest (reader, &value))
         return FALSE;
     }
 }
@@ -390,6 +465,8 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
       case SB_JSON_OBJECT:
         if (f == F_CUSTOMER)
           return sb_customer_scan (reader, &scan->customer, &scan->customer_problem);
+        if (f == F_REFUND)
+          return scan_refund (reader, scan);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_BOOLEAN:
         scan->boolean[f] = value.b;
@@ -598,6 +675,52 @@ check_find_bookings (Scan *scan, SbRequest *request, GError **error)
   return TRUE;
 }
 
+/* The "reason" of cancel, block and unblock: 1-500 characters, not only white space. */
+static gboolean
+check_reason (Scan *scan, SbRequest *request, GError **error)
+{
+  gboolean blank = TRUE;
+
+  if (!take_string (scan, F_REASON, SB_MAX_CANCEL_REASON_LENGTH, &request->reason, error))
+    return FALSE;
+  for (const char *p = request->reason; *p != '\0' && blank; p = g_utf8_next_char (p))
+    blank = g_unichar_isspace (g_utf8_get_char (p));
+  if (blank)
+    return invalid (error, "field \"reason\" must say why (it is blank)");
+  return TRUE;
+}
+
+/* cancel's "refund" and "reason" (docs/protocol.md, "cancel"). */
+static gboolean
+check_cancel (Scan *scan, SbRequest *request, GError **error)
+{
+  const char *kinds = "field \"refund\" must be {\"kind\": \"full\"}, {\"kind\": \"none\"} or "
+                      "{\"kind\": \"partial\", \"amount\": N}";
+
+  if (scan->kind[F_REFUND] != SB_JSON_OBJECT)
+    return invalid (error, "%s", kinds);
+  if (scan->refund_repeated)
+    return invalid (error, "field \"refund\" names a member twice");
+  if (scan->refund_unknown != NULL)
+    return invalid (error, "unknown field \"%s\" in \"refund\"", scan->refund_unknown);
+  if (!sb_refund_kind_from_string (scan->refund_kind, &request->refund_kind))
+    return invalid (error, "%s", kinds);
+  if (request->refund_kind != SB_REFUND_PARTIAL && scan->refund_has_amount)
+    return invalid (error, "\"amount\" is only for a \"partial\" refund");
+  if (request->refund_kind == SB_REFUND_PARTIAL)
+    {
+      if (!scan->refund_has_amount)
+        return invalid (error, "a \"partial\" refund needs \"amount\"");
+      if (scan->refund_amount_overflow)
+        return invalid (error, "field \"amount\" is out of range");
+      if (scan->refund_amount_type != SB_JSON_INT || scan->refund_amount < 1)
+        return invalid (error, "field \"amount\" must be an integer of 1 or more (minor units, "
+                               "e.g. cents)");
+      request->refund_amount = scan->refund_amount;
+    }
+  return check_reason (scan, request, error);
+}
+
 /* The checks, in the order the tree-based parser made them. */
 static gboolean
 check_scan (Scan *scan, SbRequest **out, GError **error)
@@ -768,6 +891,11 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
       request->customer = g_steal_pointer (&scan->customer);
     }
   if (scan->type == SB_REQUEST_FIND_BOOKINGS && !check_find_bookings (scan, request, error))
+    return FALSE;
+  if (scan->type == SB_REQUEST_CANCEL && !check_cancel (scan, request, error))
+    return FALSE;
+  if ((scan->type == SB_REQUEST_BLOCK || scan->type == SB_REQUEST_UNBLOCK)
+      && !check_reason (scan, request, error))
     return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */
@@ -950,6 +1078,17 @@ sb_request_to_json (const SbRequest *request)
       append_member (out, F_LIMIT);
       g_string_append_printf (out, "%" G_GINT64_FORMAT, request->limit);
     }
+  if (request->type == SB_REQUEST_CANCEL)
+    {
+      append_member (out, F_REFUND);
+      g_string_append (out, "{\"kind\":");
+      sb_json_write_string (out, sb_refund_kind_to_string (request->refund_kind));
+      if (request->refund_kind == SB_REFUND_PARTIAL)
+        g_string_append_printf (out, ",\"amount\":%" G_GINT64_FORMAT, request->refund_amount);
+      g_string_append_c (out, '}');
+    }
+  if (spec->allowed & BIT (F_REASON))
+    append_string_member (out, F_REASON, request->reason);
 
   if ((spec->allowed & BIT (F_CUSTOMER)) && request->customer != NULL)
     {

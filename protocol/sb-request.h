@@ -25,6 +25,9 @@ typedef enum
   SB_REQUEST_SIGN_OUT,      /* v2 */
   SB_REQUEST_AUDIT,         /* v2 */
   SB_REQUEST_FIND_BOOKINGS, /* v2, issue 11 */
+  SB_REQUEST_CANCEL,        /* v2, issue 11 */
+  SB_REQUEST_BLOCK,         /* v2, issue 11 */
+  SB_REQUEST_UNBLOCK,       /* v2, issue 11 */
 } SbRequestType;
 
 typedef struct
@@ -34,9 +37,10 @@ typedef struct
   char *client_name;  /* hello */
   char *client_id;    /* hello: the client identity that owns holds */
   gint protocol;      /* hello */
-  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit */
+  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit, cancel */
   gint64 since;       /* subscribe: the last version the client has; audit: Unix ms; or -1 */
-  char **seats;       /* hold, book (by seats); NULL-terminated, no duplicates */
+  char **seats;       /* hold, book (by seats), cancel (NULL: the whole booking); NULL-terminated,
+                         no duplicates */
   char *hold_id;      /* extend, release, book (by hold) */
   gint64 ttl_seconds; /* hold, extend, hold_best: 0 means the server's default */
   /* hold_best */
@@ -48,7 +52,7 @@ typedef struct
   char *password;       /* sign_in (by password); wiped when the request is freed */
   char *token;          /* sign_in (by token) */
   char *seat_id;        /* audit: entries naming this seat, or NULL */
-  char *booking_id;     /* audit: entries of this booking, or NULL */
+  char *booking_id;     /* audit: entries of this booking, or NULL; cancel: the booking */
   gint64 limit;         /* audit: 1-SB_MAX_AUDIT_LIMIT; find_bookings: 1-SB_MAX_FIND_LIMIT; 0 means
                            the default */
   SbCustomer *customer; /* book: the customer, or NULL */
@@ -62,6 +66,11 @@ typedef struct
   /* hold, book (by seats), hold_best: do it even where the event's orphan rule (enforce) would
    * refuse it; managers and admins only (sb_request_required_role ()) */
   gboolean override_orphan_rule;
+  /* cancel */
+  SbRefundKind refund_kind;
+  gint64 refund_amount; /* SB_REFUND_PARTIAL: minor units, >= 1 */
+  char *reason;         /* cancel, block, unblock: 1-SB_MAX_CANCEL_REASON_LENGTH characters, not
+                           blank */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

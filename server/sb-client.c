@@ -633,6 +633,9 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
+      case SB_REQUEST_CANCEL:
+      case SB_REQUEST_BLOCK:
+      case SB_REQUEST_UNBLOCK:
         _sb_client_handle_op_request (self, request);
         break;
       case SB_REQUEST_PING:

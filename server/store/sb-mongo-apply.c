@@ -493,6 +493,130 @@ mongo_insert_booking (gpointer backend,
   return sb_mongo_txn_insert_one (d->txn, "bookings", &doc);
 }
 
+static gboolean
+mongo_read_booking (gpointer backend,
+                    const char *booking_id,
+                    SbStoredBooking **out_booking,
+                    G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (booking_id));
+  g_autoptr (bson_t) doc = NULL;
+  const char *status;
+
+  *out_booking = NULL;
+  if (!sb_mongo_txn_find_one (d->txn, "bookings", filter, &doc))
+    return FALSE;
+  if (doc == NULL)
+    return TRUE;
+  if (sb_mongo_doc_get_utf8 (doc, "e") == NULL)
+    {
+      bson_set_error (d->txn->error, MONGOC_ERROR_BSON, MONGOC_ERROR_BSON_INVALID,
+                      "booking %s is damaged (no event)", booking_id);
+      return FALSE;
+    }
+  /* Bookings stored before cancellations have no status: they are active. */
+  status = sb_mongo_doc_get_utf8 (doc, "status");
+  *out_booking = sb_stored_booking_new (booking_id, sb_mongo_doc_get_utf8 (doc, "e"),
+                                        sb_mongo_doc_get_utf8 (doc, "c"), mongo_doc_account (doc),
+                                        status != NULL ? status : "active",
+                                        sb_mongo_doc_get_sorted_strv (doc, "seats"));
+  return TRUE;
+}
+
+/* The seats' documents go (one delete), and the booking document keeps the seats left and gets
+ * the cancellation appended to its "cancellations" (one update). */
+static gboolean
+mongo_cancel_booking_seats (gpointer backend, const SbCancellation *c, G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) seats_filter = BSON_INITIALIZER;
+  g_autoptr (bson_t) booking_filter = BCON_NEW ("_id", BCON_UTF8 (c->booking_id));
+  g_auto (bson_t) update = BSON_INITIALIZER;
+  bson_t id, in, set, push, entry;
+  char index_key[16];
+  const char *index_str;
+
+  bson_append_document_begin (&seats_filter, "_id", -1, &id);
+  bson_append_array_begin (&id, "$in", -1, &in);
+  for (guint i = 0; c->seat_ids[i] != NULL; i++)
+    {
+      bson_uint32_to_string (i, &index_str, index_key, sizeof index_key);
+      sb_mongo_append_seat_key (&in, index_str, c->event_id, c->seat_ids[i]);
+    }
+  bson_append_array_end (&id, &in);
+  bson_append_document_end (&seats_filter, &id);
+  BSON_APPEND_UTF8 (&seats_filter, "state", "booked");
+  BSON_APPEND_UTF8 (&seats_filter, "booking", c->booking_id);
+
+  bson_append_document_begin (&update, "$set", -1, &set);
+  sb_mongo_append_strv (&set, "seats", c->seats_left);
+  BSON_APPEND_UTF8 (&set, "status", c->seats_left[0] == NULL ? "cancelled" : "active");
+  bson_append_document_end (&update, &set);
+  bson_append_document_begin (&update, "$push", -1, &push);
+  bson_append_document_begin (&push, "cancellations", -1, &entry);
+  sb_mongo_append_strv (&entry, "seats", c->seat_ids);
+  BSON_APPEND_UTF8 (&entry, "refund", sb_refund_kind_to_string (c->refund.kind));
+  BSON_APPEND_INT64 (&entry, "refund_amount", c->refund.amount);
+  BSON_APPEND_UTF8 (&entry, "reason", c->reason);
+  BSON_APPEND_UTF8 (&entry, "account", c->account);
+  BSON_APPEND_UTF8 (&entry, "desk", c->desk);
+  BSON_APPEND_DATE_TIME (&entry, "at", c->at_ms);
+  bson_append_document_end (&push, &entry);
+  bson_append_document_end (&update, &push);
+
+  return sb_mongo_txn_delete (d->txn, "seat_states", &seats_filter)
+         && sb_mongo_txn_update (d->txn, "bookings", FALSE, booking_filter, &update, NULL);
+}
+
+/* The filter {_id: {$in: [the seats' keys]}}. */
+static void
+append_seats_filter (bson_t *filter, const char *event_id, const char *const *seat_ids)
+{
+  bson_t id, in;
+  char index_key[16];
+  const char *index_str;
+
+  bson_append_document_begin (filter, "_id", -1, &id);
+  bson_append_array_begin (&id, "$in", -1, &in);
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      bson_uint32_to_string (i, &index_str, index_key, sizeof index_key);
+      sb_mongo_append_seat_key (&in, index_str, event_id, seat_ids[i]);
+    }
+  bson_append_array_end (&id, &in);
+  bson_append_document_end (filter, &id);
+}
+
+/* The unique _id of seat_states refuses a seat another process took meanwhile. */
+static gboolean
+mongo_block_seats (gpointer backend,
+                   const char *event_id,
+                   const char *const *seat_ids,
+                   G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    g_ptr_array_add (docs, sb_mongo_seat_doc (event_id, seat_ids[i], SB_SEAT_BLOCKED, NULL, NULL));
+  return sb_mongo_txn_insert (d->txn, "seat_states", docs);
+}
+
+static gboolean
+mongo_unblock_seats (gpointer backend,
+                     const char *event_id,
+                     const char *const *seat_ids,
+                     G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) filter = BSON_INITIALIZER;
+
+  append_seats_filter (&filter, event_id, seat_ids);
+  BSON_APPEND_UTF8 (&filter, "state", "blocked");
+  return sb_mongo_txn_delete (d->txn, "seat_states", &filter);
+}
+
 /* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
  * entries of the same millisecond keep their order. */
 static gboolean
@@ -651,6 +775,10 @@ static const SbStoreBackendFuncs backend_funcs = {
   .book_seats = mongo_book_seats,
   .seats_refused_before = mongo_seats_refused_before,
   .occupancy_cache = mongo_occupancy_cache,
+  .read_booking = mongo_read_booking,
+  .cancel_booking_seats = mongo_cancel_booking_seats,
+  .block_seats = mongo_block_seats,
+  .unblock_seats = mongo_unblock_seats,
 };
 
 static gboolean

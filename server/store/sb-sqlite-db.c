@@ -167,6 +167,27 @@ static const char *const migrations[] = {
   /* The list of an event's bookings by time, and a booking's seats. */
   "CREATE INDEX bookings_event_time ON bookings (event_id, created_at, booking_id);"
   "CREATE INDEX booking_seats_booking ON booking_seats (booking_id);",
+  /* 6: cancellations, block and unblock (issue 11). A booked seat may become free again: its
+   * seat_states row goes and so does its booking_seats row (which now lists the seats a booking
+   * still has), so the seat can be booked again; a blocked seat's row goes when it is unblocked.
+   * The booking keeps its row and reference; each cancellation is a row of its own with the refund
+   * and the reason. */
+  "DROP TRIGGER IF EXISTS seat_states_no_unbook;"
+  "ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+  "  CHECK (status IN ('active', 'cancelled'));"
+  "CREATE TABLE cancellations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  booking_id TEXT NOT NULL REFERENCES bookings (booking_id),"
+  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
+  "  seats TEXT NOT NULL,"
+  "  refund TEXT NOT NULL CHECK (refund IN ('full', 'partial', 'none')),"
+  "  refund_amount INTEGER NOT NULL CHECK (refund_amount >= 0),"
+  "  reason TEXT NOT NULL,"
+  "  account TEXT NOT NULL,"
+  "  desk TEXT NOT NULL,"
+  "  at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX cancellations_booking ON cancellations (booking_id);",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -237,6 +258,20 @@ static const char *const stmt_sql[N_STMTS] = {
                      " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
                             " VALUES (?1, ?2, ?3)",
+  [STMT_BOOKING_GET]
+  = "SELECT event_id, client_id, account, status FROM bookings WHERE booking_id = ?1",
+  [STMT_SEATS_OF_BOOKING]
+  = "SELECT seat_id FROM booking_seats WHERE event_id = ?1 AND booking_id = ?2 ORDER BY seat_id",
+  [STMT_SEAT_UNBOOK] = "DELETE FROM seat_states WHERE event_id = ?1 AND seat_id = ?2"
+                       " AND state = 'booked' AND booking_id = ?3",
+  [STMT_BOOKING_SEAT_DROP]
+  = "DELETE FROM booking_seats WHERE event_id = ?1 AND seat_id = ?2 AND booking_id = ?3",
+  [STMT_SEAT_UNBLOCK] = "DELETE FROM seat_states WHERE event_id = ?1 AND seat_id = ?2"
+                        " AND state = 'blocked'",
+  [STMT_BOOKING_CANCELLED] = "UPDATE bookings SET status = 'cancelled' WHERE booking_id = ?1",
+  [STMT_CANCELLATION_PUT]
+  = "INSERT INTO cancellations (booking_id, event_id, seats, refund, refund_amount, reason,"
+    " account, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",
   [STMT_PRUNE_CHANGES]
   = "DELETE FROM changes WHERE committed_at < ?1 AND version <="

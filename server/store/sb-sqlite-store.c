@@ -7,8 +7,9 @@
  *
  * The schema, not the server's memory, is what makes a double booking impossible: seat_states has
  * one row per (event, seat) that is not free, so holding or booking a free seat is an INSERT that a
- * second attempt cannot repeat; triggers refuse to overwrite or delete a booked or blocked row;
- * booking_seats remembers every booked seat with the same primary key.
+ * second attempt cannot repeat; triggers refuse to overwrite a booked or blocked row or delete a
+ * blocked one (a booked row goes only when a cancellation frees the seat); booking_seats lists the
+ * seats each booking still has, with the same primary key.
  *
  * Here: the GObject and SbStore's methods. The connection, schema and statements are
  * sb-sqlite-db.c; the primitives the booking rules run ops on, sb-sqlite-backend.c. */

@@ -45,6 +45,40 @@ SbStoredHold *sb_stored_hold_new (const char *hold_id,
 void sb_stored_hold_free (SbStoredHold *hold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredHold, sb_stored_hold_free)
 
+/* A booking as the backend has stored it. */
+typedef struct
+{
+  char *booking_id;
+  char *event_id;
+  char *client_id; /* the desk that made it */
+  char *account;
+  char *status;    /* "active", or "cancelled" once it has no seats left */
+  char **seat_ids; /* the seats it still has (not cancelled), sorted by seat id */
+} SbStoredBooking;
+
+SbStoredBooking *sb_stored_booking_new (const char *booking_id,
+                                        const char *event_id,
+                                        const char *client_id,
+                                        const char *account,
+                                        const char *status,
+                                        char **seat_ids);
+void sb_stored_booking_free (SbStoredBooking *booking);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredBooking, sb_stored_booking_free)
+
+/* A cancellation (docs/protocol.md, "cancel") as the rules hand it to the backend. */
+typedef struct
+{
+  const char *event_id;
+  const char *booking_id;
+  const char *const *seat_ids;   /* the seats cancelled: booked by the booking, now free */
+  const char *const *seats_left; /* the seats the booking keeps; empty: it is cancelled */
+  SbRefund refund;               /* what was refunded (amount in minor units) */
+  const char *reason;
+  const char *account; /* who cancelled (SB_LEGACY_ACCOUNT with accounts off) */
+  const char *desk;
+  gint64 at_ms;
+} SbCancellation;
+
 /* Whether op may act on hold: the account's holds from any desk (protocol 2); with accounts off
  * (op->account NULL) the desk's, as in protocol 1. */
 gboolean sb_stored_hold_is_ops (const SbOp *op, const SbStoredHold *hold);
@@ -180,6 +214,29 @@ typedef struct
                           const char *booking_id,
                           char **out_refused_seat,
                           GError **error);
+
+  /* *out_booking = NULL when there is no such booking. */
+  gboolean (*read_booking) (gpointer backend,
+                            const char *booking_id,
+                            SbStoredBooking **out_booking,
+                            GError **error);
+  /* The seats of the cancellation (all booked by its booking, as the rules read them) become
+   * free, the booking keeps seats_left (and is "cancelled" when none are left), and the
+   * cancellation (refund, reason, who, when) is recorded with the booking. */
+  gboolean (*cancel_booking_seats) (gpointer backend,
+                                    const SbCancellation *cancellation,
+                                    GError **error);
+
+  /* The seats (free, as the rules read them) become blocked. */
+  gboolean (*block_seats) (gpointer backend,
+                           const char *event_id,
+                           const char *const *seat_ids,
+                           GError **error);
+  /* The seats (blocked by an earlier block, as the rules read them) become free. */
+  gboolean (*unblock_seats) (gpointer backend,
+                             const char *event_id,
+                             const char *const *seat_ids,
+                             GError **error);
 
   /* Appends one entry to the audit trail, in the op's transaction: it is undone with the op. */
   gboolean (*append_audit) (gpointer backend, const SbAuditRecord *entry, GError **error);

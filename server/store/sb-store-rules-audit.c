@@ -23,6 +23,14 @@ action_of (const SbOp *op, const char **out_detail)
         return "release";
       case SB_OP_BOOK:
         return "book";
+      case SB_OP_CANCEL:
+        return "cancel";
+      case SB_OP_BLOCK:
+        *out_detail = op->reason;
+        return "block";
+      case SB_OP_UNBLOCK:
+        *out_detail = op->reason;
+        return "unblock";
       case SB_OP_EXPIRE:
       default:
         return NULL;
@@ -42,6 +50,7 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
   g_autofree char *overridden = NULL;
   g_autoptr (SbAuditRecord) entry = NULL;
   g_autofree char *for_customer = NULL;
+  g_autofree char *cancel_detail = NULL;
 
   g_return_val_if_fail (action != NULL, FALSE);
 
@@ -54,6 +63,11 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
     detail = overridden = g_strdup_printf ("%s%sorphan rule overridden: leaves %s on its own",
                                            detail != NULL ? detail : "", detail != NULL ? "; " : "",
                                            op->result_lone_seat);
+  /* A cancellation says what was refunded and why. */
+  if (op->kind == SB_OP_CANCEL)
+    detail = cancel_detail = g_strdup_printf (
+        "refund %s %" G_GINT64_FORMAT "; %s", sb_refund_kind_to_string (op->result_refund.kind),
+        op->result_refund.amount, op->reason != NULL ? op->reason : "");
 
   entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action,
                                (const char *const *) op->result_seat_ids, op->result_hold_id,

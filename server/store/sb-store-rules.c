@@ -6,6 +6,8 @@
 
 #include "sb-best-available.h"
 #include "sb-store-rules-audit-private.h"
+#include "sb-store-rules-block-private.h"
+#include "sb-store-rules-cancel-private.h"
 #include "sb-store-orphan.h"
 
 /* One op on its way through the rules. */
@@ -809,6 +811,12 @@ run_op (Run *r, GError **error)
         return run_expire (r, error);
       case SB_OP_HOLD_BEST:
         return run_hold_best (r, error);
+      case SB_OP_BLOCK:
+      case SB_OP_UNBLOCK:
+        return sb_store_rules_block (r->funcs, r->backend, op, error) ? STEP_OK : STEP_FAILED;
+      case SB_OP_CANCEL:
+        return sb_store_rules_cancel (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
+                                                                                  : STEP_FAILED;
       default:
         sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Unknown operation %d", op->kind);
         return STEP_REFUSED;

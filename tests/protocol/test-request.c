@@ -106,10 +106,13 @@ test_required_roles (void)
     { SB_REQUEST_BOOK, TRUE, SB_ROLE_CLERK },
     { SB_REQUEST_HOLD_BEST, TRUE, SB_ROLE_CLERK },
     { SB_REQUEST_AUDIT, TRUE, SB_ROLE_MANAGER },
+    { SB_REQUEST_CANCEL, TRUE, SB_ROLE_MANAGER },
+    { SB_REQUEST_BLOCK, TRUE, SB_ROLE_MANAGER },
+    { SB_REQUEST_UNBLOCK, TRUE, SB_ROLE_MANAGER },
   };
 
   /* Every request type is in the table. */
-  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_AUDIT + 1);
+  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_UNBLOCK + 1);
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     {
       SbRole role = SB_ROLE_ADMIN + 1;
