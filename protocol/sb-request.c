@@ -1,4 +1,5 @@
-/* sb-request.c: strict parser and compact serializer of the client requests (docs/protocol.md).
+/* sb-request.c: strict parser of the client requests (docs/protocol.md); the serializer is
+ * sb-request-writer.c, the tables both read are in sb-request-private.h.
  *
  * The parser is on the server's hot path. It reads the frame in one pass with the strict reader
  * of sb-json-reader.c (no tree, no json-glib): each member is matched against the table of
@@ -7,6 +8,7 @@
  * of the members. The only allocations are the strings that end up in the SbRequest (and, on
  * failure, the message). */
 #include "sb-request.h"
+#include "sb-request-private.h"
 
 #include <string.h>
 
@@ -18,7 +20,7 @@
 #define SB_MAX_NAME_ID_LENGTH 128 /* event and hold ids */
 #define SB_MAX_SEAT_ID_LENGTH 64
 
-static const char *const type_names[] = {
+const char *const _sb_request_type_names[SB_REQUEST_UNBLOCK + 1] = {
   [SB_REQUEST_HELLO] = "hello",         [SB_REQUEST_LIST_EVENTS] = "list_events",
   [SB_REQUEST_SUBSCRIBE] = "subscribe", [SB_REQUEST_UNSUBSCRIBE] = "unsubscribe",
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
@@ -30,44 +32,9 @@ static const char *const type_names[] = {
   [SB_REQUEST_UNBLOCK] = "unblock",
 };
 
-/* Every field a request may carry; a bit per field in the tables below. */
-typedef enum
-{
-  F_TYPE,
-  F_ID,
-  F_CLIENT,
-  F_CLIENT_ID,
-  F_PROTOCOL,
-  F_EVENT,
-  F_SINCE,
-  F_SEATS,
-  F_HOLD,
-  F_TTL,
-  F_COUNT,
-  F_CATEGORIES,
-  F_MAX_PRICE,
-  F_TOGETHER,
-  F_USERNAME,
-  F_PASSWORD,
-  F_TOKEN,
-  F_SEAT,
-  F_BOOKING,
-  F_LIMIT,
-  F_CUSTOMER,
-  F_REFERENCE,
-  F_NAME,
-  F_PHONE,
-  F_EMAIL,
-  F_AFTER,
-  F_OVERRIDE_ORPHAN_RULE,
-  F_REFUND,
-  F_REASON,
-  N_FIELDS
-} Field;
-
 /* Kept in two columns: since "override_orphan_rule", clang-format would give every name a line. */
 /* clang-format off */
-static const char *const field_names[N_FIELDS] = {
+const char *const _sb_request_field_names[N_FIELDS] = {
   [F_TYPE] = "type",           [F_ID] = "id",
   [F_CLIENT] = "client",       [F_CLIENT_ID] = "client_id",
   [F_PROTOCOL] = "protocol",   [F_EVENT] = "event",
@@ -86,18 +53,9 @@ static const char *const field_names[N_FIELDS] = {
 };
 /* clang-format on */
 
-#define BIT(f) (1u << (f))
-#define COMMON (BIT (F_TYPE) | BIT (F_ID))
-
-typedef struct
-{
-  guint allowed;
-  guint required;
-} TypeSpec;
-
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-static const TypeSpec type_specs[] = {
+const TypeSpec _sb_request_type_specs[SB_REQUEST_UNBLOCK + 1] = {
   [SB_REQUEST_HELLO] = { COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL),
                          COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL) },
   [SB_REQUEST_LIST_EVENTS] = { COMMON, COMMON },
@@ -137,9 +95,9 @@ static const TypeSpec type_specs[] = {
 const char *
 sb_request_type_to_string (SbRequestType type)
 {
-  if ((guint) type >= G_N_ELEMENTS (type_names))
+  if ((guint) type >= G_N_ELEMENTS (_sb_request_type_names))
     return NULL;
-  return type_names[type];
+  return _sb_request_type_names[type];
 }
 
 gboolean
@@ -205,7 +163,7 @@ sb_request_new (SbRequestType type, const char *id)
 {
   SbRequest *request;
 
-  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (type_names), NULL);
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (_sb_request_type_names), NULL);
 
   request = g_new0 (SbRequest, 1);
   request->type = type;
@@ -278,9 +236,10 @@ invalid (GError **error, const char *format, ...)
 /* What one pass over the frame saw: for each known field, where it was and its value. */
 typedef struct
 {
-  guint present;      /* BIT (field) for each field seen */
-  Field duplicate;    /* the first field seen twice, or N_FIELDS */
-  guint type;         /* index in type_names, G_N_ELEMENTS (type_names) when unknown */
+  guint present;   /* BIT (field) for each field seen */
+  Field duplicate; /* the first field seen twice, or N_FIELDS */
+  guint type; /* index in _sb_request_type_names, G_N_ELEMENTS (_sb_request_type_names) when unknown
+               */
   char *unknown_type; /* the "type" string when it names no request */
   char *unknown_name; /* the first member that names no field */
   guint unknown_position;
@@ -337,7 +296,7 @@ static Field
 field_from_name (const char *name)
 {
   for (guint f = 0; f < N_FIELDS; f++)
-    if (strcmp (name, field_names[f]) == 0)
+    if (strcmp (name, _sb_request_field_names[f]) == 0)
       return (Field) f;
   return N_FIELDS;
 }
@@ -436,10 +395,10 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
         if (f == F_TYPE)
           {
             /* Matched now: the name is only valid until the next read. */
-            for (scan->type = 0; scan->type < G_N_ELEMENTS (type_names); scan->type++)
-              if (strcmp (value.s, type_names[scan->type]) == 0)
+            for (scan->type = 0; scan->type < G_N_ELEMENTS (_sb_request_type_names); scan->type++)
+              if (strcmp (value.s, _sb_request_type_names[scan->type]) == 0)
                 break;
-            if (scan->type == G_N_ELEMENTS (type_names))
+            if (scan->type == G_N_ELEMENTS (_sb_request_type_names))
               scan->unknown_type = g_strndup (value.s, value.n);
           }
         else
@@ -538,8 +497,8 @@ static gboolean
 check_string (Scan *scan, Field f, glong max, GError **error)
 {
   if (scan->kind[f] != SB_JSON_STRING || !has_length (scan->string[f], scan->string_length[f], max))
-    return invalid (error, "field \"%s\" must be a string of 1-%ld characters", field_names[f],
-                    max);
+    return invalid (error, "field \"%s\" must be a string of 1-%ld characters",
+                    _sb_request_field_names[f], max);
   return TRUE;
 }
 
@@ -559,7 +518,7 @@ read_integer (Scan *scan, Field f, const char *not_integer, GError **error)
   if (scan->kind[f] == SB_JSON_INT)
     return TRUE;
   if (scan->kind[f] == SB_JSON_DOUBLE && scan->overflow[f])
-    return invalid (error, "field \"%s\" is out of range", field_names[f]);
+    return invalid (error, "field \"%s\" is out of range", _sb_request_field_names[f]);
   return invalid (error, "%s", not_integer);
 }
 
@@ -663,7 +622,7 @@ check_find_bookings (Scan *scan, SbRequest *request, GError **error)
         continue;
       if (f == F_REFERENCE)
         return take_string (scan, f, SB_MAX_NAME_ID_LENGTH, slots[i], error);
-      problem = sb_customer_check_field ("", field_names[f],
+      problem = sb_customer_check_field ("", _sb_request_field_names[f],
                                          scan->kind[f] == SB_JSON_STRING ? scan->string[f] : NULL);
       if (problem != NULL)
         return invalid (error, "%s", problem);
@@ -732,16 +691,16 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
   const char *bad_name = NULL;
 
   if (scan->duplicate != N_FIELDS)
-    return invalid (error, "field \"%s\" appears twice", field_names[scan->duplicate]);
+    return invalid (error, "field \"%s\" appears twice", _sb_request_field_names[scan->duplicate]);
 
   if (!(scan->present & BIT (F_TYPE)))
     return invalid (error, "missing field \"type\"");
   if (scan->kind[F_TYPE] != SB_JSON_STRING)
     return invalid (error, "field \"type\" must be a string");
-  if (scan->type == G_N_ELEMENTS (type_names))
+  if (scan->type == G_N_ELEMENTS (_sb_request_type_names))
     return invalid (error, "unknown request type \"%s\"", scan->unknown_type);
-  type_name = type_names[scan->type];
-  spec = &type_specs[scan->type];
+  type_name = _sb_request_type_names[scan->type];
+  spec = &_sb_request_type_specs[scan->type];
 
   if (!(scan->present & BIT (F_ID)))
     return invalid (error, "missing field \"id\"");
@@ -756,14 +715,14 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     if ((scan->present & BIT (f)) && !(spec->allowed & BIT (f)) && scan->position[f] < first_bad)
       {
         first_bad = scan->position[f];
-        bad_name = field_names[f];
+        bad_name = _sb_request_field_names[f];
       }
   if (bad_name != NULL)
     return invalid (error, "unknown field \"%s\" in a \"%s\" request", bad_name, type_name);
 
   for (guint f = 0; f < N_FIELDS; f++)
     if ((spec->required & BIT (f)) && !(scan->present & BIT (f)))
-      return invalid (error, "missing field \"%s\"", field_names[f]);
+      return invalid (error, "missing field \"%s\"", _sb_request_field_names[f]);
 
   if (!check_string (scan, F_ID, SB_MAX_REQUEST_ID_LENGTH, error))
     return FALSE;
@@ -933,7 +892,7 @@ sb_request_parse (const char *text, gsize length, char **out_request_id, GError 
   /* Slots start empty; arrays of pointers are zeroed by the memset too. */
   memset (&scan, 0, sizeof scan);
   scan.duplicate = N_FIELDS;
-  scan.type = G_N_ELEMENTS (type_names);
+  scan.type = G_N_ELEMENTS (_sb_request_type_names);
 
   /* Malformed JSON is reported before anything about the request, wherever it is in the frame:
    * a client with a broken encoder should hear about that first. */
@@ -972,140 +931,4 @@ sb_request_parse (const char *text, gsize length, char **out_request_id, GError 
   sb_json_reader_clear (&reader);
   scan_clear (&scan);
   return request;
-}
-
-/* ---- Serializing ------------------------------------------------------------------------- */
-
-static void
-append_member (GString *out, Field field)
-{
-  g_string_append_c (out, ',');
-  g_string_append_c (out, '"');
-  g_string_append (out, field_names[field]);
-  g_string_append (out, "\":");
-}
-
-static void
-append_string_member (GString *out, Field field, const char *value)
-{
-  if (value == NULL)
-    return;
-  append_member (out, field);
-  sb_json_write_string (out, value);
-}
-
-char *
-sb_request_to_json (const SbRequest *request)
-{
-  const TypeSpec *spec;
-  GString *out;
-
-  g_return_val_if_fail (request != NULL, NULL);
-  g_return_val_if_fail ((guint) request->type < G_N_ELEMENTS (type_names), NULL);
-
-  /* Only the fields the type allows are written, so the output is what the parser accepts. */
-  spec = &type_specs[request->type];
-  out = g_string_sized_new (128);
-  g_string_append (out, "{\"type\":");
-  sb_json_write_string (out, type_names[request->type]);
-  append_string_member (out, F_ID, request->id);
-
-  if (spec->allowed & BIT (F_CLIENT))
-    append_string_member (out, F_CLIENT, request->client_name);
-  if (spec->allowed & BIT (F_CLIENT_ID))
-    append_string_member (out, F_CLIENT_ID, request->client_id);
-  if ((spec->allowed & BIT (F_PROTOCOL)) && request->protocol != 0)
-    {
-      append_member (out, F_PROTOCOL);
-      g_string_append_printf (out, "%d", request->protocol);
-    }
-  if (spec->allowed & BIT (F_EVENT))
-    append_string_member (out, F_EVENT, request->event_id);
-  if ((spec->allowed & BIT (F_SINCE)) && request->since >= 0)
-    {
-      append_member (out, F_SINCE);
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->since);
-    }
-  if ((spec->allowed & BIT (F_SEATS)) && request->seats != NULL)
-    {
-      append_member (out, F_SEATS);
-      sb_json_write_string_array (out, (const char *const *) request->seats);
-    }
-  if (spec->allowed & BIT (F_HOLD))
-    append_string_member (out, F_HOLD, request->hold_id);
-  if ((spec->allowed & BIT (F_TTL)) && request->ttl_seconds != 0)
-    {
-      append_member (out, F_TTL);
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->ttl_seconds);
-    }
-  if (request->type == SB_REQUEST_HOLD_BEST)
-    {
-      append_member (out, F_COUNT);
-      g_string_append_printf (out, "%d", request->count);
-      if (request->categories != NULL)
-        {
-          append_member (out, F_CATEGORIES);
-          sb_json_write_string_array (out, (const char *const *) request->categories);
-        }
-      if (request->max_price >= 0)
-        {
-          append_member (out, F_MAX_PRICE);
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, request->max_price);
-        }
-      if (request->apart)
-        {
-          append_member (out, F_TOGETHER);
-          g_string_append (out, "false");
-        }
-    }
-  if (spec->allowed & BIT (F_USERNAME))
-    append_string_member (out, F_USERNAME, request->username);
-  if (spec->allowed & BIT (F_PASSWORD))
-    append_string_member (out, F_PASSWORD, request->password);
-  if (spec->allowed & BIT (F_TOKEN))
-    append_string_member (out, F_TOKEN, request->token);
-  if (spec->allowed & BIT (F_SEAT))
-    append_string_member (out, F_SEAT, request->seat_id);
-  if (spec->allowed & BIT (F_BOOKING))
-    append_string_member (out, F_BOOKING, request->booking_id);
-  if ((spec->allowed & BIT (F_OVERRIDE_ORPHAN_RULE)) && request->override_orphan_rule)
-    {
-      append_member (out, F_OVERRIDE_ORPHAN_RULE);
-      g_string_append (out, "true");
-    }
-  if ((spec->allowed & BIT (F_LIMIT)) && request->limit != 0)
-    {
-      append_member (out, F_LIMIT);
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->limit);
-    }
-  if (request->type == SB_REQUEST_CANCEL)
-    {
-      append_member (out, F_REFUND);
-      g_string_append (out, "{\"kind\":");
-      sb_json_write_string (out, sb_refund_kind_to_string (request->refund_kind));
-      if (request->refund_kind == SB_REFUND_PARTIAL)
-        g_string_append_printf (out, ",\"amount\":%" G_GINT64_FORMAT, request->refund_amount);
-      g_string_append_c (out, '}');
-    }
-  if (spec->allowed & BIT (F_REASON))
-    append_string_member (out, F_REASON, request->reason);
-
-  if ((spec->allowed & BIT (F_CUSTOMER)) && request->customer != NULL)
-    {
-      append_member (out, F_CUSTOMER);
-      sb_customer_write (out, request->customer);
-    }
-  if (spec->allowed & BIT (F_REFERENCE))
-    append_string_member (out, F_REFERENCE, request->reference);
-  if (spec->allowed & BIT (F_NAME))
-    append_string_member (out, F_NAME, request->name);
-  if (spec->allowed & BIT (F_PHONE))
-    append_string_member (out, F_PHONE, request->phone);
-  if (spec->allowed & BIT (F_EMAIL))
-    append_string_member (out, F_EMAIL, request->email);
-  if (spec->allowed & BIT (F_AFTER))
-    append_string_member (out, F_AFTER, request->after);
-
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
 }
