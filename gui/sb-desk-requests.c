@@ -94,6 +94,17 @@ sb_desk_hold_async (SbDesk *self,
                     GAsyncReadyCallback callback,
                     gpointer user_data)
 {
+  sb_desk_hold_full_async (self, seat_ids, FALSE, cancellable, callback, user_data);
+}
+
+void
+sb_desk_hold_full_async (SbDesk *self,
+                         const char *const *seat_ids,
+                         gboolean override_orphan_rule,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
   SbRequest *request;
 
   g_return_if_fail (SB_IS_DESK (self));
@@ -104,6 +115,7 @@ sb_desk_hold_async (SbDesk *self,
   request->event_id = g_strdup (self->event_id);
   request->seats = g_strdupv ((char **) seat_ids);
   request->ttl_seconds = self->hold_seconds;
+  request->override_orphan_rule = override_orphan_rule;
   send_request (self, request, cancellable, callback, user_data);
 }
 
@@ -160,6 +172,18 @@ sb_desk_book_async (SbDesk *self,
                     GAsyncReadyCallback callback,
                     gpointer user_data)
 {
+  sb_desk_book_full_async (self, hold_id, seat_ids, FALSE, cancellable, callback, user_data);
+}
+
+void
+sb_desk_book_full_async (SbDesk *self,
+                         const char *hold_id,
+                         const char *const *seat_ids,
+                         gboolean override_orphan_rule,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
   SbRequest *request;
 
   g_return_if_fail (SB_IS_DESK (self));
@@ -173,6 +197,8 @@ sb_desk_book_async (SbDesk *self,
     {
       request->event_id = g_strdup (self->event_id);
       request->seats = g_strdupv ((char **) seat_ids);
+      /* A booking by hold takes no seat: the rule judged the hold. */
+      request->override_orphan_rule = override_orphan_rule;
     }
   send_request (self, request, cancellable, callback, user_data);
 }

@@ -73,6 +73,14 @@ void sb_desk_hold_async (SbDesk *self,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data);
+/* The same; override_orphan_rule: done even where the event's orphan rule (enforce) refuses it
+ * (`override_orphan_rule`, docs/protocol.md; managers only, sb-permissions.h). */
+void sb_desk_hold_full_async (SbDesk *self,
+                              const char *const *seat_ids,
+                              gboolean override_orphan_rule,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
 /* The server chooses the best `count` free seats (1-SB_MAX_SEATS_PER_REQUEST) and holds them
  * (`hold_best`, docs/protocol.md): of category_id (NULL: any), costing at most max_price in minor
  * units (-1: any price), side by side when together. The reply is `held`, as for a hold; a
@@ -99,6 +107,14 @@ void sb_desk_book_async (SbDesk *self,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data);
+/* The same; override_orphan_rule as for sb_desk_hold_full_async (), with seat_ids only. */
+void sb_desk_book_full_async (SbDesk *self,
+                              const char *hold_id,
+                              const char *const *seat_ids,
+                              gboolean override_orphan_rule,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
 void sb_desk_release_async (SbDesk *self,
                             const char *hold_id,
                             GCancellable *cancellable,

@@ -27,6 +27,7 @@ required_rank (SbPermission permission)
       case SB_PERMISSION_SELL:
         return 1; /* clerk */
       case SB_PERMISSION_AUDIT:
+      case SB_PERMISSION_OVERRIDE_ORPHAN_RULE:
       default:
         return 2; /* manager */
     }
@@ -48,6 +49,8 @@ sb_permission_get_refusal (const char *role, SbPermission permission)
       case SB_PERMISSION_SELL:
         return _ ("Your account can only view seats: holding, booking and releasing need a clerk "
                   "account");
+      case SB_PERMISSION_OVERRIDE_ORPHAN_RULE:
+        return _ ("Only managers can sell seats that leave a seat on its own");
       case SB_PERMISSION_AUDIT:
       default:
         return _ ("Only managers can see a seat's or booking's history");

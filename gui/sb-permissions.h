@@ -14,6 +14,8 @@ typedef enum
 {
   SB_PERMISSION_SELL,  /* hold, book, release: clerk and up */
   SB_PERMISSION_AUDIT, /* a seat's or booking's history: manager and up */
+  /* a hold or booking that the event's orphan rule refuses, done anyway: manager and up */
+  SB_PERMISSION_OVERRIDE_ORPHAN_RULE,
 } SbPermission;
 
 gboolean sb_permission_granted (const char *role, SbPermission permission);

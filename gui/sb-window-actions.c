@@ -112,6 +112,9 @@ typedef enum
   /* A release: not_found or hold_expired means the hold had ended anyway (expired, booked
    * elsewhere); nothing to tell. */
   FINISH_QUIET_IF_HOLD_GONE = 1 << 0,
+  /* A hold or booking by seats: the orphan rule's refusal comes with "Hold Anyway" or "Book
+   * Anyway" for those who may (sb-window-anyway.c). */
+  FINISH_OFFER_ANYWAY = 1 << 1,
 } FinishFlags;
 
 SbMessage *
@@ -164,6 +167,9 @@ finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlag
            && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
                || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_HOLD_EXPIRED))))
     _sb_window_show_request_error (self, error, error_reply);
+  if ((flags & FINISH_OFFER_ANYWAY)
+      && g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_LONE_SEAT))
+    _sb_window_anyway_offer (self);
   if (reply == NULL)
     self->next_message_after_drop = FALSE;
   return reply;
@@ -188,7 +194,7 @@ add_seat_ids (GPtrArray *ids, SbVenue *venue, const GArray *indices)
 static void
 held_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_OFFER_ANYWAY);
   g_autofree char *names = NULL;
   g_autofree char *message = NULL;
   SbWindow *self;
@@ -225,9 +231,16 @@ hold_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
   add_seat_ids (ids, venue, selection);
   g_ptr_array_add (ids, NULL);
+  _sb_window_hold_seats (self, (const char *const *) ids->pdata, FALSE);
+}
+
+void
+_sb_window_hold_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule)
+{
+  _sb_window_anyway_remember (self, FALSE, seat_ids);
   _sb_window_request_started (self);
-  sb_desk_hold_async (self->desk, (const char *const *) ids->pdata, self->cancellable, held_cb,
-                      self);
+  sb_desk_hold_full_async (self->desk, seat_ids, override_orphan_rule, self->cancellable, held_cb,
+                           self);
 }
 
 /* Book */
@@ -334,7 +347,7 @@ booked_ticket (SbWindow *self, const SbBookedMessage *booked)
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_NONE);
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_OFFER_ANYWAY);
   g_autofree char *names = NULL;
   g_autofree char *total = NULL;
   g_autofree char *body = NULL;
@@ -396,7 +409,9 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     {
       g_auto (GStrv) hold_ids = sb_desk_dup_event_hold_ids (self->desk);
 
-      /* The usual way: book the hold, which also ends it. */
+      /* The usual way: book the hold, which also ends it. It takes no seat, so the orphan
+       * rule never refuses it: nothing to do anyway. */
+      _sb_window_anyway_remember (self, TRUE, NULL);
       _sb_window_request_started (self);
       sb_desk_book_async (self->desk, hold_ids[0], NULL, self->cancellable, booked_cb, self);
       return;
@@ -415,9 +430,16 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       return;
     }
   g_ptr_array_add (ids, NULL);
+  _sb_window_book_seats (self, (const char *const *) ids->pdata, FALSE);
+}
+
+void
+_sb_window_book_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule)
+{
+  _sb_window_anyway_remember (self, TRUE, seat_ids);
   _sb_window_request_started (self);
-  sb_desk_book_async (self->desk, NULL, (const char *const *) ids->pdata, self->cancellable,
-                      booked_cb, self);
+  sb_desk_book_full_async (self->desk, NULL, seat_ids, override_orphan_rule, self->cancellable,
+                           booked_cb, self);
 }
 
 /* Release */

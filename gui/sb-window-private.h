@@ -27,6 +27,8 @@ struct _SbWindow
   GtkListBox *chosen_list;
   GtkWidget *feedback_box;
   GtkLabel *feedback_label;
+  GtkWidget *anyway_button;
+  GtkLabel *anyway_label;
   GtkLabel *total_label;
   GtkLabel *offline_label;
   GtkWidget *hold_button;
@@ -59,6 +61,10 @@ struct _SbWindow
   guint zoom_label_source;
   guint busy;         /* hold, book and release requests without a reply yet */
   SbSession *account; /* the connection's, whose signals we follow */
+  /* The seats of the last hold or booking by seats sent, and which of the two it was: what
+   * "Hold Anyway" / "Book Anyway" sends again (sb-window-anyway.c). */
+  char **anyway_seats;
+  gboolean anyway_book;
   /* The connection dropped while busy: the replies, when they come, say so. */
   gboolean interrupted;
   gboolean next_message_after_drop;
@@ -116,6 +122,26 @@ void _sb_window_best_init (SbWindow *self);
 /* Enables it or says why not (tooltip and accessible description of its button). */
 void _sb_window_best_update (SbWindow *self, gboolean enabled, const char *why_not);
 void _sb_window_best_dispose (SbWindow *self);
+
+/* Sends a hold, or a booking, of these seats; override_orphan_rule: done even where the event's
+ * orphan rule refuses it (a manager's "Hold Anyway"). */
+void
+_sb_window_hold_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule);
+void
+_sb_window_book_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule);
+
+/* sb-window-anyway.c */
+
+/* A hold or booking of seat_ids was sent: what "Hold Anyway" / "Book Anyway" would send again. */
+void _sb_window_anyway_remember (SbWindow *self, gboolean book, const char *const *seat_ids);
+/* The orphan rule refused the last one: beside the refusal, the button that does it anyway, when
+ * the account may (managers; sb-permissions.h). */
+void _sb_window_anyway_offer (SbWindow *self);
+/* Hides the button (another message replaces the refusal). */
+void _sb_window_anyway_withdraw (SbWindow *self);
+/* The template's clicked handler of the button. */
+void _sb_window_anyway_clicked (SbWindow *self);
+void _sb_window_anyway_dispose (SbWindow *self);
 
 /* sb-window-fold.c */
 

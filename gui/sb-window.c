@@ -39,6 +39,8 @@ _sb_window_show_message (SbWindow *self, const char *message)
    * in a narrower window the buttons and the countdown. */
   gtk_label_set_label (self->feedback_label, message);
   gtk_widget_set_visible (self->feedback_box, TRUE);
+  /* A refusal's "Hold Anyway" goes with that refusal only. */
+  _sb_window_anyway_withdraw (self);
 }
 
 /* A seat id as the clerk knows the seat: "Row C seat 7 (Stalls)"; the id for a seat the map
@@ -465,6 +467,7 @@ event_changed_cb (SbWindow *self)
       g_settings_set_string (self->settings, "last-event", event_id);
       gtk_label_set_label (self->feedback_label, "");
       gtk_widget_set_visible (self->feedback_box, FALSE);
+      _sb_window_anyway_withdraw (self);
       gtk_stack_set_visible_child_name (self->main_stack, "loading");
     }
   update_panel (self);
@@ -644,6 +647,7 @@ sb_window_dispose (GObject *object)
   g_clear_handle_id (&self->events_refresh_source, g_source_remove);
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   _sb_window_best_dispose (self);
+  _sb_window_anyway_dispose (self);
   g_clear_handle_id (&self->fold_toggles_source, g_source_remove);
   _sb_window_account_dispose (self);
   if (self->desk != NULL)
@@ -706,6 +710,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, chosen_list);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, feedback_label);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, anyway_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, anyway_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, total_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_button);
@@ -727,6 +733,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, events_toggle);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, panel_toggle);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
+  gtk_widget_class_bind_template_callback (widget_class, _sb_window_anyway_clicked);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
   gtk_widget_class_bind_template_callback (widget_class, seat_refused_cb);

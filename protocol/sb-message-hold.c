@@ -130,3 +130,15 @@ sb_message_add_lone_seat (GString *out, const char *seat)
   sb_json_write_string (member, seat);
   g_string_insert_len (out, out->len - 1, member->str, member->len);
 }
+
+void
+sb_message_add_customer (GString *out, const SbCustomer *customer)
+{
+  g_autoptr (GString) member = g_string_new (",\"customer\":");
+
+  g_return_if_fail (out != NULL && out->len > 0 && out->str[out->len - 1] == '}');
+  g_return_if_fail (customer != NULL);
+
+  sb_customer_write (member, customer);
+  g_string_insert_len (out, out->len - 1, member->str, member->len);
+}

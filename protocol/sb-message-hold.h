@@ -2,6 +2,7 @@
  * released (release) and booked (book). "replayed" is on the SbMessage that carries them. */
 #pragma once
 
+#include "sb-customer.h"
 #include "sb-message-parts.h"
 
 G_BEGIN_DECLS
@@ -75,5 +76,8 @@ void sb_booked_message_write (GString *out,
 /* The orphan rule's warning (docs/protocol.md): adds "lone_seat" to a held or booked message just
  * written into out by the functions above. */
 void sb_message_add_lone_seat (GString *out, const char *seat);
+/* The customer a booking is for (docs/protocol.md, "book"): adds "customer" to a booked message
+ * just written into out. */
+void sb_message_add_customer (GString *out, const SbCustomer *customer);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "sb-message-changed.h"
 #include "sb-message-error.h"
 #include "sb-message-hold.h"
+#include "sb-message-cancel.h"
 #include "sb-message-parts.h"
 #include "sb-message-session.h"
 #include "sb-message-subscribe.h"

@@ -73,6 +73,32 @@ sb_role_from_string (const char *string, SbRole *out_role)
   return TRUE;
 }
 
+static const char *const refund_kind_names[] = {
+  [SB_REFUND_NONE] = "none",
+  [SB_REFUND_FULL] = "full",
+  [SB_REFUND_PARTIAL] = "partial",
+};
+
+const char *
+sb_refund_kind_to_string (SbRefundKind kind)
+{
+  if ((guint) kind >= G_N_ELEMENTS (refund_kind_names))
+    return NULL;
+  return refund_kind_names[kind];
+}
+
+gboolean
+sb_refund_kind_from_string (const char *string, SbRefundKind *out_kind)
+{
+  gint i = find_name (refund_kind_names, G_N_ELEMENTS (refund_kind_names), string);
+
+  if (i < 0)
+    return FALSE;
+  if (out_kind != NULL)
+    *out_kind = (SbRefundKind) i;
+  return TRUE;
+}
+
 const char *
 sb_auth_reason_to_string (SbAuthReason reason)
 {

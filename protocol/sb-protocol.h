@@ -27,6 +27,9 @@ G_BEGIN_DECLS
 #define SB_MAX_TOKEN_LENGTH 128
 #define SB_DEFAULT_AUDIT_LIMIT 200
 #define SB_MAX_AUDIT_LIMIT 1000
+#define SB_MAX_FIND_LIMIT 100 /* find_bookings */
+#define SB_DEFAULT_FIND_LIMIT 50
+#define SB_MAX_CANCEL_REASON_LENGTH 500 /* cancel's "reason", in characters */
 
 /* WebSocket close codes beyond RFC 6455 (4000-4999 are for applications). */
 #define SB_CLOSE_GOING_AWAY 1001     /* server shutting down: reconnect later */
@@ -91,6 +94,17 @@ gboolean sb_error_code_from_string (const char *string, SbErrorCode *out_code);
 
 const char *sb_role_to_string (SbRole role);
 gboolean sb_role_from_string (const char *string, SbRole *out_role);
+
+/* The refund a cancellation records (docs/protocol.md, "cancel"). */
+typedef enum
+{
+  SB_REFUND_NONE,
+  SB_REFUND_FULL,    /* what the cancelled seats cost */
+  SB_REFUND_PARTIAL, /* an amount in minor units, at most what the cancelled seats cost */
+} SbRefundKind;
+
+const char *sb_refund_kind_to_string (SbRefundKind kind);
+gboolean sb_refund_kind_from_string (const char *string, SbRefundKind *out_kind);
 
 const char *sb_auth_reason_to_string (SbAuthReason reason);
 gboolean sb_auth_reason_from_string (const char *string, SbAuthReason *out_reason);

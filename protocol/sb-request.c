@@ -1,4 +1,5 @@
-/* sb-request.c: strict parser and compact serializer of the client requests (docs/protocol.md).
+/* sb-request.c: strict parser of the client requests (docs/protocol.md); the serializer is
+ * sb-request-writer.c, the tables both read are in sb-request-private.h.
  *
  * The parser is on the server's hot path. It reads the frame in one pass with the strict reader
  * of sb-json-reader.c (no tree, no json-glib): each member is matched against the table of
@@ -7,6 +8,7 @@
  * of the members. The only allocations are the strings that end up in the SbRequest (and, on
  * failure, the message). */
 #include "sb-request.h"
+#include "sb-request-private.h"
 
 #include <string.h>
 
@@ -18,43 +20,21 @@
 #define SB_MAX_NAME_ID_LENGTH 128 /* event and hold ids */
 #define SB_MAX_SEAT_ID_LENGTH 64
 
-static const char *const type_names[] = {
+const char *const _sb_request_type_names[SB_REQUEST_UNBLOCK + 1] = {
   [SB_REQUEST_HELLO] = "hello",         [SB_REQUEST_LIST_EVENTS] = "list_events",
   [SB_REQUEST_SUBSCRIBE] = "subscribe", [SB_REQUEST_UNSUBSCRIBE] = "unsubscribe",
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
   [SB_REQUEST_RELEASE] = "release",     [SB_REQUEST_BOOK] = "book",
   [SB_REQUEST_PING] = "ping",           [SB_REQUEST_HOLD_BEST] = "hold_best",
   [SB_REQUEST_SIGN_IN] = "sign_in",     [SB_REQUEST_SIGN_OUT] = "sign_out",
-  [SB_REQUEST_AUDIT] = "audit",
+  [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_FIND_BOOKINGS] = "find_bookings",
+  [SB_REQUEST_CANCEL] = "cancel",       [SB_REQUEST_BLOCK] = "block",
+  [SB_REQUEST_UNBLOCK] = "unblock",
 };
 
-/* Every field a request may carry; a bit per field in the tables below. */
-typedef enum
-{
-  F_TYPE,
-  F_ID,
-  F_CLIENT,
-  F_CLIENT_ID,
-  F_PROTOCOL,
-  F_EVENT,
-  F_SINCE,
-  F_SEATS,
-  F_HOLD,
-  F_TTL,
-  F_COUNT,
-  F_CATEGORIES,
-  F_MAX_PRICE,
-  F_TOGETHER,
-  F_USERNAME,
-  F_PASSWORD,
-  F_TOKEN,
-  F_SEAT,
-  F_BOOKING,
-  F_LIMIT,
-  N_FIELDS
-} Field;
-
-static const char *const field_names[N_FIELDS] = {
+/* Kept in two columns: since "override_orphan_rule", clang-format would give every name a line. */
+/* clang-format off */
+const char *const _sb_request_field_names[N_FIELDS] = {
   [F_TYPE] = "type",           [F_ID] = "id",
   [F_CLIENT] = "client",       [F_CLIENT_ID] = "client_id",
   [F_PROTOCOL] = "protocol",   [F_EVENT] = "event",
@@ -65,47 +45,59 @@ static const char *const field_names[N_FIELDS] = {
   [F_USERNAME] = "username",   [F_PASSWORD] = "password",
   [F_TOKEN] = "token",         [F_SEAT] = "seat",
   [F_BOOKING] = "booking",     [F_LIMIT] = "limit",
+  [F_CUSTOMER] = "customer",   [F_REFERENCE] = "reference",
+  [F_NAME] = "name",           [F_PHONE] = "phone",
+  [F_EMAIL] = "email",         [F_AFTER] = "after",
+  [F_OVERRIDE_ORPHAN_RULE] = "override_orphan_rule",
+  [F_REFUND] = "refund",       [F_REASON] = "reason",
 };
-
-#define BIT(f) (1u << (f))
-#define COMMON (BIT (F_TYPE) | BIT (F_ID))
-
-typedef struct
-{
-  guint allowed;
-  guint required;
-} TypeSpec;
+/* clang-format on */
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-static const TypeSpec type_specs[] = {
+const TypeSpec _sb_request_type_specs[SB_REQUEST_UNBLOCK + 1] = {
   [SB_REQUEST_HELLO] = { COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL),
                          COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL) },
   [SB_REQUEST_LIST_EVENTS] = { COMMON, COMMON },
   [SB_REQUEST_SUBSCRIBE] = { COMMON | BIT (F_EVENT) | BIT (F_SINCE), COMMON | BIT (F_EVENT) },
   [SB_REQUEST_UNSUBSCRIBE] = { COMMON | BIT (F_EVENT), COMMON | BIT (F_EVENT) },
-  [SB_REQUEST_HOLD] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_TTL),
-                        COMMON | BIT (F_EVENT) | BIT (F_SEATS) },
+  [SB_REQUEST_HOLD]
+  = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_TTL) | BIT (F_OVERRIDE_ORPHAN_RULE),
+      COMMON | BIT (F_EVENT) | BIT (F_SEATS) },
   [SB_REQUEST_EXTEND] = { COMMON | BIT (F_HOLD) | BIT (F_TTL), COMMON | BIT (F_HOLD) },
   [SB_REQUEST_RELEASE] = { COMMON | BIT (F_HOLD), COMMON | BIT (F_HOLD) },
-  [SB_REQUEST_BOOK] = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS), COMMON },
+  [SB_REQUEST_BOOK] = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_CUSTOMER)
+                            | BIT (F_OVERRIDE_ORPHAN_RULE),
+                        COMMON },
   [SB_REQUEST_PING] = { COMMON, COMMON },
-  [SB_REQUEST_HOLD_BEST] = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES)
-                                 | BIT (F_MAX_PRICE) | BIT (F_TOGETHER) | BIT (F_TTL),
-                             COMMON | BIT (F_EVENT) | BIT (F_COUNT) },
+  [SB_REQUEST_HOLD_BEST]
+  = { COMMON | BIT (F_EVENT) | BIT (F_COUNT) | BIT (F_CATEGORIES) | BIT (F_MAX_PRICE)
+          | BIT (F_TOGETHER) | BIT (F_TTL) | BIT (F_OVERRIDE_ORPHAN_RULE),
+      COMMON | BIT (F_EVENT) | BIT (F_COUNT) },
   [SB_REQUEST_SIGN_IN] = { COMMON | BIT (F_USERNAME) | BIT (F_PASSWORD) | BIT (F_TOKEN), COMMON },
   [SB_REQUEST_SIGN_OUT] = { COMMON, COMMON },
   [SB_REQUEST_AUDIT]
   = { COMMON | BIT (F_EVENT) | BIT (F_SINCE) | BIT (F_SEAT) | BIT (F_BOOKING) | BIT (F_LIMIT),
       COMMON | BIT (F_EVENT) },
+  [SB_REQUEST_FIND_BOOKINGS]
+  = { COMMON | BIT (F_EVENT) | BIT (F_REFERENCE) | BIT (F_NAME) | BIT (F_PHONE) | BIT (F_EMAIL)
+          | BIT (F_SEAT) | BIT (F_LIMIT) | BIT (F_AFTER),
+      COMMON | BIT (F_EVENT) },
+  [SB_REQUEST_CANCEL]
+  = { COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_SEATS) | BIT (F_REFUND) | BIT (F_REASON),
+      COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_REFUND) | BIT (F_REASON) },
+  [SB_REQUEST_BLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
+                         COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
+  [SB_REQUEST_UNBLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
+                           COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
 };
 
 const char *
 sb_request_type_to_string (SbRequestType type)
 {
-  if ((guint) type >= G_N_ELEMENTS (type_names))
+  if ((guint) type >= G_N_ELEMENTS (_sb_request_type_names))
     return NULL;
-  return type_names[type];
+  return _sb_request_type_names[type];
 }
 
 gboolean
@@ -130,9 +122,13 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
+      case SB_REQUEST_FIND_BOOKINGS:
         role = SB_ROLE_CLERK;
         break;
       case SB_REQUEST_AUDIT:
+      case SB_REQUEST_CANCEL: /* a manager cancels and refunds any booking */
+      case SB_REQUEST_BLOCK:
+      case SB_REQUEST_UNBLOCK:
         role = SB_ROLE_MANAGER;
         break;
       default:
@@ -145,12 +141,29 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
   return TRUE;
 }
 
+gboolean
+sb_request_required_role (const SbRequest *request, SbRole *out_role)
+{
+  SbRole role;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  if (!sb_request_type_required_role (request->type, &role))
+    return FALSE;
+  /* Leaving a seat alone where the event's rule forbids it is a manager's decision. */
+  if (request->override_orphan_rule && role < SB_ROLE_MANAGER)
+    role = SB_ROLE_MANAGER;
+  if (out_role != NULL)
+    *out_role = role;
+  return TRUE;
+}
+
 SbRequest *
 sb_request_new (SbRequestType type, const char *id)
 {
   SbRequest *request;
 
-  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (type_names), NULL);
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (_sb_request_type_names), NULL);
 
   request = g_new0 (SbRequest, 1);
   request->type = type;
@@ -184,6 +197,7 @@ sb_request_free (SbRequest *request)
   g_free (request->username);
   g_free (request->seat_id);
   g_free (request->booking_id);
+  g_free (request->reason);
   g_free (request->id);
   g_free (request->client_name);
   g_free (request->client_id);
@@ -191,6 +205,12 @@ sb_request_free (SbRequest *request)
   g_strfreev (request->seats);
   g_free (request->hold_id);
   g_strfreev (request->categories);
+  sb_customer_free (request->customer);
+  g_free (request->reference);
+  g_free (request->name);
+  g_free (request->phone);
+  g_free (request->email);
+  g_free (request->after);
   g_free (request);
 }
 
@@ -216,9 +236,10 @@ invalid (GError **error, const char *format, ...)
 /* What one pass over the frame saw: for each known field, where it was and its value. */
 typedef struct
 {
-  guint present;      /* BIT (field) for each field seen */
-  Field duplicate;    /* the first field seen twice, or N_FIELDS */
-  guint type;         /* index in type_names, G_N_ELEMENTS (type_names) when unknown */
+  guint present;   /* BIT (field) for each field seen */
+  Field duplicate; /* the first field seen twice, or N_FIELDS */
+  guint type; /* index in _sb_request_type_names, G_N_ELEMENTS (_sb_request_type_names) when unknown
+               */
   char *unknown_type; /* the "type" string when it names no request */
   char *unknown_name; /* the first member that names no field */
   guint unknown_position;
@@ -237,6 +258,18 @@ typedef struct
   /* "categories" of hold_best, kept like "seats". */
   guint n_categories;
   char *categories[SB_MAX_CATEGORIES_PER_REQUEST + 1];
+  /* "customer" of book, read and checked as it goes by (sb-customer.c): one or the other. */
+  SbCustomer *customer;
+  char *customer_problem;
+  /* cancel's "refund" object: its members, read like the request's own. */
+  char *refund_unknown; /* the first member that is neither "kind" nor "amount" */
+  gboolean refund_repeated;
+  char *refund_kind; /* NULL when absent or not a string */
+  gboolean refund_has_kind;
+  gboolean refund_has_amount;
+  SbJsonType refund_amount_type;
+  gboolean refund_amount_overflow;
+  gint64 refund_amount;
 } Scan;
 
 static void
@@ -253,13 +286,17 @@ scan_clear (Scan *scan)
     g_free (scan->seats[i]);
   for (guint i = 0; i < MIN (scan->n_categories, SB_MAX_CATEGORIES_PER_REQUEST); i++)
     g_free (scan->categories[i]);
+  sb_customer_free (scan->customer);
+  g_free (scan->customer_problem);
+  g_free (scan->refund_unknown);
+  g_free (scan->refund_kind);
 }
 
 static Field
 field_from_name (const char *name)
 {
   for (guint f = 0; f < N_FIELDS; f++)
-    if (strcmp (name, field_names[f]) == 0)
+    if (strcmp (name, _sb_request_field_names[f]) == 0)
       return (Field) f;
   return N_FIELDS;
 }
@@ -295,6 +332,54 @@ scan_strings (SbJsonReader *reader, char **items, guint *lengths, guint max, gui
     }
 }
 
+/* cancel's "refund" object, just opened: {"kind": …, "amount": …}. */
+static gboolean
+scan_refund (SbJsonReader *reader, Scan *scan)
+{
+  for (;;)
+    {
+      const char *name;
+      gboolean more;
+      SbJsonValue value;
+
+      if (!sb_json_reader_next_member (reader, &more, &name, NULL))
+        return FALSE;
+      if (!more)
+        return TRUE;
+      if (strcmp (name, "kind") == 0 && !scan->refund_has_kind)
+        {
+          scan->refund_has_kind = TRUE;
+          if (!sb_json_reader_read_value (reader, &value))
+            return FALSE;
+          if (value.type == SB_JSON_STRING)
+            scan->refund_kind = g_strndup (value.s, value.n);
+        }
+      else if (strcmp (name, "amount") == 0 && !scan->refund_has_amount)
+        {
+          scan->refund_has_amount = TRUE;
+          if (!sb_json_reader_read_value (reader, &value))
+            return FALSE;
+          scan->refund_amount_type = value.type;
+          scan->refund_amount_overflow = value.type == SB_JSON_DOUBLE && value.int_overflow;
+          if (value.type == SB_JSON_INT)
+            scan->refund_amount = value.i;
+        }
+      else
+        {
+          if (strcmp (name, "kind") == 0 || strcmp (name, "amount") == 0)
+            scan->refund_repeated = TRUE;
+          else if (scan->refund_unknown == NULL)
+            scan->refund_unknown = g_strdup (name);
+          if (!sb_json_reader_skip_value (reader))
+            return FALSE;
+          continue;
+        }
+      if ((value.type == SB_JSON_ARRAY || value.type == SB_JSON_OBJECT)
+          && !sb_json_reader_skip_rest (reader, &value))
+        return FALSE;
+    }
+}
+
 /* Reads the value of field @f into its slot. */
 static gboolean
 scan_field (SbJsonReader *reader, Scan *scan, Field f)
@@ -310,10 +395,10 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
         if (f == F_TYPE)
           {
             /* Matched now: the name is only valid until the next read. */
-            for (scan->type = 0; scan->type < G_N_ELEMENTS (type_names); scan->type++)
-              if (strcmp (value.s, type_names[scan->type]) == 0)
+            for (scan->type = 0; scan->type < G_N_ELEMENTS (_sb_request_type_names); scan->type++)
+              if (strcmp (value.s, _sb_request_type_names[scan->type]) == 0)
                 break;
-            if (scan->type == G_N_ELEMENTS (type_names))
+            if (scan->type == G_N_ELEMENTS (_sb_request_type_names))
               scan->unknown_type = g_strndup (value.s, value.n);
           }
         else
@@ -337,6 +422,10 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
                                &scan->n_categories);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_OBJECT:
+        if (f == F_CUSTOMER)
+          return sb_customer_scan (reader, &scan->customer, &scan->customer_problem);
+        if (f == F_REFUND)
+          return scan_refund (reader, scan);
         return sb_json_reader_skip_rest (reader, &value);
       case SB_JSON_BOOLEAN:
         scan->boolean[f] = value.b;
@@ -408,8 +497,8 @@ static gboolean
 check_string (Scan *scan, Field f, glong max, GError **error)
 {
   if (scan->kind[f] != SB_JSON_STRING || !has_length (scan->string[f], scan->string_length[f], max))
-    return invalid (error, "field \"%s\" must be a string of 1-%ld characters", field_names[f],
-                    max);
+    return invalid (error, "field \"%s\" must be a string of 1-%ld characters",
+                    _sb_request_field_names[f], max);
   return TRUE;
 }
 
@@ -429,7 +518,7 @@ read_integer (Scan *scan, Field f, const char *not_integer, GError **error)
   if (scan->kind[f] == SB_JSON_INT)
     return TRUE;
   if (scan->kind[f] == SB_JSON_DOUBLE && scan->overflow[f])
-    return invalid (error, "field \"%s\" is out of range", field_names[f]);
+    return invalid (error, "field \"%s\" is out of range", _sb_request_field_names[f]);
   return invalid (error, "%s", not_integer);
 }
 
@@ -508,6 +597,89 @@ check_hold_best (Scan *scan, SbRequest *request, GError **error)
   return TRUE;
 }
 
+/* find_bookings' criteria (docs/protocol.md, "find_bookings"): at most one, each checked as the
+ * customer field it is compared with. */
+static gboolean
+check_find_bookings (Scan *scan, SbRequest *request, GError **error)
+{
+  static const Field criteria[] = { F_REFERENCE, F_NAME, F_PHONE, F_EMAIL, F_SEAT };
+  char **slots[] = { &request->reference, &request->name, &request->phone, &request->email,
+                     &request->seat_id };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (criteria); i++)
+    if (scan->present & BIT (criteria[i]))
+      n++;
+  if (n > 1)
+    return invalid (error, "a \"find_bookings\" request takes at most one of \"reference\", "
+                           "\"name\", \"phone\", \"email\" and \"seat\"");
+  for (guint i = 0; i < G_N_ELEMENTS (criteria); i++)
+    {
+      Field f = criteria[i];
+      g_autofree char *problem = NULL;
+
+      if (!(scan->present & BIT (f)) || *slots[i] != NULL)
+        continue;
+      if (f == F_REFERENCE)
+        return take_string (scan, f, SB_MAX_NAME_ID_LENGTH, slots[i], error);
+      problem = sb_customer_check_field ("", _sb_request_field_names[f],
+                                         scan->kind[f] == SB_JSON_STRING ? scan->string[f] : NULL);
+      if (problem != NULL)
+        return invalid (error, "%s", problem);
+      *slots[i] = g_steal_pointer (&scan->string[f]);
+    }
+  if ((scan->present & BIT (F_AFTER))
+      && !take_string (scan, F_AFTER, SB_MAX_NAME_ID_LENGTH, &request->after, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* The "reason" of cancel, block and unblock: 1-500 characters, not only white space. */
+static gboolean
+check_reason (Scan *scan, SbRequest *request, GError **error)
+{
+  gboolean blank = TRUE;
+
+  if (!take_string (scan, F_REASON, SB_MAX_CANCEL_REASON_LENGTH, &request->reason, error))
+    return FALSE;
+  for (const char *p = request->reason; *p != '\0' && blank; p = g_utf8_next_char (p))
+    blank = g_unichar_isspace (g_utf8_get_char (p));
+  if (blank)
+    return invalid (error, "field \"reason\" must say why (it is blank)");
+  return TRUE;
+}
+
+/* cancel's "refund" and "reason" (docs/protocol.md, "cancel"). */
+static gboolean
+check_cancel (Scan *scan, SbRequest *request, GError **error)
+{
+  const char *kinds = "field \"refund\" must be {\"kind\": \"full\"}, {\"kind\": \"none\"} or "
+                      "{\"kind\": \"partial\", \"amount\": N}";
+
+  if (scan->kind[F_REFUND] != SB_JSON_OBJECT)
+    return invalid (error, "%s", kinds);
+  if (scan->refund_repeated)
+    return invalid (error, "field \"refund\" names a member twice");
+  if (scan->refund_unknown != NULL)
+    return invalid (error, "unknown field \"%s\" in \"refund\"", scan->refund_unknown);
+  if (!sb_refund_kind_from_string (scan->refund_kind, &request->refund_kind))
+    return invalid (error, "%s", kinds);
+  if (request->refund_kind != SB_REFUND_PARTIAL && scan->refund_has_amount)
+    return invalid (error, "\"amount\" is only for a \"partial\" refund");
+  if (request->refund_kind == SB_REFUND_PARTIAL)
+    {
+      if (!scan->refund_has_amount)
+        return invalid (error, "a \"partial\" refund needs \"amount\"");
+      if (scan->refund_amount_overflow)
+        return invalid (error, "field \"amount\" is out of range");
+      if (scan->refund_amount_type != SB_JSON_INT || scan->refund_amount < 1)
+        return invalid (error, "field \"amount\" must be an integer of 1 or more (minor units, "
+                               "e.g. cents)");
+      request->refund_amount = scan->refund_amount;
+    }
+  return check_reason (scan, request, error);
+}
+
 /* The checks, in the order the tree-based parser made them. */
 static gboolean
 check_scan (Scan *scan, SbRequest **out, GError **error)
@@ -519,16 +691,16 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
   const char *bad_name = NULL;
 
   if (scan->duplicate != N_FIELDS)
-    return invalid (error, "field \"%s\" appears twice", field_names[scan->duplicate]);
+    return invalid (error, "field \"%s\" appears twice", _sb_request_field_names[scan->duplicate]);
 
   if (!(scan->present & BIT (F_TYPE)))
     return invalid (error, "missing field \"type\"");
   if (scan->kind[F_TYPE] != SB_JSON_STRING)
     return invalid (error, "field \"type\" must be a string");
-  if (scan->type == G_N_ELEMENTS (type_names))
+  if (scan->type == G_N_ELEMENTS (_sb_request_type_names))
     return invalid (error, "unknown request type \"%s\"", scan->unknown_type);
-  type_name = type_names[scan->type];
-  spec = &type_specs[scan->type];
+  type_name = _sb_request_type_names[scan->type];
+  spec = &_sb_request_type_specs[scan->type];
 
   if (!(scan->present & BIT (F_ID)))
     return invalid (error, "missing field \"id\"");
@@ -543,14 +715,14 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     if ((scan->present & BIT (f)) && !(spec->allowed & BIT (f)) && scan->position[f] < first_bad)
       {
         first_bad = scan->position[f];
-        bad_name = field_names[f];
+        bad_name = _sb_request_field_names[f];
       }
   if (bad_name != NULL)
     return invalid (error, "unknown field \"%s\" in a \"%s\" request", bad_name, type_name);
 
   for (guint f = 0; f < N_FIELDS; f++)
     if ((spec->required & BIT (f)) && !(scan->present & BIT (f)))
-      return invalid (error, "missing field \"%s\"", field_names[f]);
+      return invalid (error, "missing field \"%s\"", _sb_request_field_names[f]);
 
   if (!check_string (scan, F_ID, SB_MAX_REQUEST_ID_LENGTH, error))
     return FALSE;
@@ -568,6 +740,10 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
         return invalid (error, "missing field \"event\"");
       if (by_seats && !(scan->present & BIT (F_SEATS)))
         return invalid (error, "missing field \"seats\"");
+      /* A booking by hold takes no seat: the orphan rule judged the hold. */
+      if (by_hold && (scan->present & BIT (F_OVERRIDE_ORPHAN_RULE)))
+        return invalid (error, "field \"override_orphan_rule\" goes with \"event\" and "
+                               "\"seats\", not \"hold\"");
     }
 
   if (scan->type == SB_REQUEST_SIGN_IN)
@@ -633,6 +809,12 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     }
   if (scan->type == SB_REQUEST_HOLD_BEST && !check_hold_best (scan, request, error))
     return FALSE;
+  if (scan->present & BIT (F_OVERRIDE_ORPHAN_RULE))
+    {
+      if (scan->kind[F_OVERRIDE_ORPHAN_RULE] != SB_JSON_BOOLEAN)
+        return invalid (error, "field \"override_orphan_rule\" must be true or false");
+      request->override_orphan_rule = scan->boolean[F_OVERRIDE_ORPHAN_RULE];
+    }
 
   if ((scan->present & BIT (F_USERNAME))
       && !take_string (scan, F_USERNAME, SB_MAX_USERNAME_LENGTH, &request->username, error))
@@ -651,12 +833,29 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     return FALSE;
   if (scan->present & BIT (F_LIMIT))
     {
+      gint64 max = scan->type == SB_REQUEST_FIND_BOOKINGS ? SB_MAX_FIND_LIMIT : SB_MAX_AUDIT_LIMIT;
+
       if (!read_integer (scan, F_LIMIT, "field \"limit\" must be an integer", error))
         return FALSE;
-      if (scan->number[F_LIMIT] < 1 || scan->number[F_LIMIT] > SB_MAX_AUDIT_LIMIT)
-        return invalid (error, "field \"limit\" must be from 1 to %d", SB_MAX_AUDIT_LIMIT);
+      if (scan->number[F_LIMIT] < 1 || scan->number[F_LIMIT] > max)
+        return invalid (error, "field \"limit\" must be from 1 to %" G_GINT64_FORMAT, max);
       request->limit = scan->number[F_LIMIT];
     }
+  if (scan->present & BIT (F_CUSTOMER))
+    {
+      if (scan->kind[F_CUSTOMER] != SB_JSON_OBJECT)
+        return invalid (error, "field \"customer\" must be an object");
+      if (scan->customer_problem != NULL)
+        return invalid (error, "%s", scan->customer_problem);
+      request->customer = g_steal_pointer (&scan->customer);
+    }
+  if (scan->type == SB_REQUEST_FIND_BOOKINGS && !check_find_bookings (scan, request, error))
+    return FALSE;
+  if (scan->type == SB_REQUEST_CANCEL && !check_cancel (scan, request, error))
+    return FALSE;
+  if ((scan->type == SB_REQUEST_BLOCK || scan->type == SB_REQUEST_UNBLOCK)
+      && !check_reason (scan, request, error))
+    return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */
   request->id = g_steal_pointer (&scan->string[F_ID]);
@@ -693,7 +892,7 @@ sb_request_parse (const char *text, gsize length, char **out_request_id, GError 
   /* Slots start empty; arrays of pointers are zeroed by the memset too. */
   memset (&scan, 0, sizeof scan);
   scan.duplicate = N_FIELDS;
-  scan.type = G_N_ELEMENTS (type_names);
+  scan.type = G_N_ELEMENTS (_sb_request_type_names);
 
   /* Malformed JSON is reported before anything about the request, wherever it is in the frame:
    * a client with a broken encoder should hear about that first. */
@@ -732,108 +931,4 @@ sb_request_parse (const char *text, gsize length, char **out_request_id, GError 
   sb_json_reader_clear (&reader);
   scan_clear (&scan);
   return request;
-}
-
-/* ---- Serializing ------------------------------------------------------------------------- */
-
-static void
-append_member (GString *out, Field field)
-{
-  g_string_append_c (out, ',');
-  g_string_append_c (out, '"');
-  g_string_append (out, field_names[field]);
-  g_string_append (out, "\":");
-}
-
-static void
-append_string_member (GString *out, Field field, const char *value)
-{
-  if (value == NULL)
-    return;
-  append_member (out, field);
-  sb_json_write_string (out, value);
-}
-
-char *
-sb_request_to_json (const SbRequest *request)
-{
-  const TypeSpec *spec;
-  GString *out;
-
-  g_return_val_if_fail (request != NULL, NULL);
-  g_return_val_if_fail ((guint) request->type < G_N_ELEMENTS (type_names), NULL);
-
-  /* Only the fields the type allows are written, so the output is what the parser accepts. */
-  spec = &type_specs[request->type];
-  out = g_string_sized_new (128);
-  g_string_append (out, "{\"type\":");
-  sb_json_write_string (out, type_names[request->type]);
-  append_string_member (out, F_ID, request->id);
-
-  if (spec->allowed & BIT (F_CLIENT))
-    append_string_member (out, F_CLIENT, request->client_name);
-  if (spec->allowed & BIT (F_CLIENT_ID))
-    append_string_member (out, F_CLIENT_ID, request->client_id);
-  if ((spec->allowed & BIT (F_PROTOCOL)) && request->protocol != 0)
-    {
-      append_member (out, F_PROTOCOL);
-      g_string_append_printf (out, "%d", request->protocol);
-    }
-  if (spec->allowed & BIT (F_EVENT))
-    append_string_member (out, F_EVENT, request->event_id);
-  if ((spec->allowed & BIT (F_SINCE)) && request->since >= 0)
-    {
-      append_member (out, F_SINCE);
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->since);
-    }
-  if ((spec->allowed & BIT (F_SEATS)) && request->seats != NULL)
-    {
-      append_member (out, F_SEATS);
-      sb_json_write_string_array (out, (const char *const *) request->seats);
-    }
-  if (spec->allowed & BIT (F_HOLD))
-    append_string_member (out, F_HOLD, request->hold_id);
-  if ((spec->allowed & BIT (F_TTL)) && request->ttl_seconds != 0)
-    {
-      append_member (out, F_TTL);
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->ttl_seconds);
-    }
-  if (request->type == SB_REQUEST_HOLD_BEST)
-    {
-      append_member (out, F_COUNT);
-      g_string_append_printf (out, "%d", request->count);
-      if (request->categories != NULL)
-        {
-          append_member (out, F_CATEGORIES);
-          sb_json_write_string_array (out, (const char *const *) request->categories);
-        }
-      if (request->max_price >= 0)
-        {
-          append_member (out, F_MAX_PRICE);
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, request->max_price);
-        }
-      if (request->apart)
-        {
-          append_member (out, F_TOGETHER);
-          g_string_append (out, "false");
-        }
-    }
-  if (spec->allowed & BIT (F_USERNAME))
-    append_string_member (out, F_USERNAME, request->username);
-  if (spec->allowed & BIT (F_PASSWORD))
-    append_string_member (out, F_PASSWORD, request->password);
-  if (spec->allowed & BIT (F_TOKEN))
-    append_string_member (out, F_TOKEN, request->token);
-  if (spec->allowed & BIT (F_SEAT))
-    append_string_member (out, F_SEAT, request->seat_id);
-  if (spec->allowed & BIT (F_BOOKING))
-    append_string_member (out, F_BOOKING, request->booking_id);
-  if ((spec->allowed & BIT (F_LIMIT)) && request->limit != 0)
-    {
-      append_member (out, F_LIMIT);
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, request->limit);
-    }
-
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
 }

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "sb-customer.h"
 #include "sb-protocol.h"
 
 G_BEGIN_DECLS
@@ -20,9 +21,13 @@ typedef enum
   SB_REQUEST_BOOK,
   SB_REQUEST_PING,
   SB_REQUEST_HOLD_BEST,
-  SB_REQUEST_SIGN_IN,  /* v2 */
-  SB_REQUEST_SIGN_OUT, /* v2 */
-  SB_REQUEST_AUDIT,    /* v2 */
+  SB_REQUEST_SIGN_IN,       /* v2 */
+  SB_REQUEST_SIGN_OUT,      /* v2 */
+  SB_REQUEST_AUDIT,         /* v2 */
+  SB_REQUEST_FIND_BOOKINGS, /* v2, issue 11 */
+  SB_REQUEST_CANCEL,        /* v2, issue 11 */
+  SB_REQUEST_BLOCK,         /* v2, issue 11 */
+  SB_REQUEST_UNBLOCK,       /* v2, issue 11 */
 } SbRequestType;
 
 typedef struct
@@ -32,22 +37,40 @@ typedef struct
   char *client_name;  /* hello */
   char *client_id;    /* hello: the client identity that owns holds */
   gint protocol;      /* hello */
-  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit */
+  char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit, cancel */
   gint64 since;       /* subscribe: the last version the client has; audit: Unix ms; or -1 */
-  char **seats;       /* hold, book (by seats); NULL-terminated, no duplicates */
+  char **seats;       /* hold, book (by seats), cancel (NULL: the whole booking); NULL-terminated,
+                         no duplicates */
   char *hold_id;      /* extend, release, book (by hold) */
   gint64 ttl_seconds; /* hold, extend, hold_best: 0 means the server's default */
   /* hold_best */
-  gint count;        /* 1-50 */
-  char **categories; /* category ids; NULL: any */
-  gint64 max_price;  /* minor units; -1: no limit */
-  gboolean apart;    /* FALSE (the default): side by side ("together": true) */
-  char *username;    /* sign_in (by password) */
-  char *password;    /* sign_in (by password); wiped when the request is freed */
-  char *token;       /* sign_in (by token) */
-  char *seat_id;     /* audit: entries naming this seat, or NULL */
-  char *booking_id;  /* audit: entries of this booking, or NULL */
-  gint64 limit;      /* audit: 1-SB_MAX_AUDIT_LIMIT, 0 means the default */
+  gint count;           /* 1-50 */
+  char **categories;    /* category ids; NULL: any */
+  gint64 max_price;     /* minor units; -1: no limit */
+  gboolean apart;       /* FALSE (the default): side by side ("together": true) */
+  char *username;       /* sign_in (by password) */
+  char *password;       /* sign_in (by password); wiped when the request is freed */
+  char *token;          /* sign_in (by token) */
+  char *seat_id;        /* audit: entries naming this seat, or NULL */
+  char *booking_id;     /* audit: entries of this booking, or NULL; cancel: the booking */
+  gint64 limit;         /* audit: 1-SB_MAX_AUDIT_LIMIT; find_bookings: 1-SB_MAX_FIND_LIMIT; 0 means
+                           the default */
+  SbCustomer *customer; /* book: the customer, or NULL */
+  /* find_bookings: at most one of reference, name, phone, email, seat_id (NULL: every booking);
+   * after: the reference the previous page ended with, or NULL */
+  char *reference;
+  char *name;
+  char *phone;
+  char *email;
+  char *after;
+  /* hold, book (by seats), hold_best: do it even where the event's orphan rule (enforce) would
+   * refuse it; managers and admins only (sb_request_required_role ()) */
+  gboolean override_orphan_rule;
+  /* cancel */
+  SbRefundKind refund_kind;
+  gint64 refund_amount; /* SB_REFUND_PARTIAL: minor units, >= 1 */
+  char *reason;         /* cancel, block, unblock: 1-SB_MAX_CANCEL_REASON_LENGTH characters, not
+                           blank */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);
@@ -56,6 +79,8 @@ const char *sb_request_type_to_string (SbRequestType type);
  * FALSE for the requests allowed before sign-in (hello, sign_in, ping), else TRUE with
  * *out_role the least role that may send @type. */
 gboolean sb_request_type_required_role (SbRequestType type, SbRole *out_role);
+/* The same for one request: its type's role, or manager when it overrides the orphan rule. */
+gboolean sb_request_required_role (const SbRequest *request, SbRole *out_role);
 
 /* Parses and validates one text frame. On failure returns NULL with an SB_PROTOCOL_ERROR
  * (SB_ERROR_INVALID_REQUEST) error whose message says what is wrong, and sets *out_request_id

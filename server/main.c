@@ -8,6 +8,7 @@
 #include "sb-commands.h"
 #include "sb-server.h"
 #include "sb-audit-commands.h"
+#include "sb-booking-commands.h"
 #include "sb-user-commands.h"
 
 static int
@@ -58,6 +59,9 @@ main (int argc, char **argv)
         break;
       case SB_COMMAND_AUDIT:
         ok = sb_command_audit (settings, &error);
+        break;
+      case SB_COMMAND_BOOKINGS:
+        ok = sb_command_bookings (settings, &error);
         break;
       case SB_COMMAND_SERVE:
       default:

@@ -60,8 +60,8 @@ sb_audit_record_append_text (GString *out, const SbAuditRecord *record)
   free_fields (fields);
 }
 
-static void
-append_csv_field (GString *out, const char *field)
+void
+sb_audit_append_csv_field (GString *out, const char *field)
 {
   if (strpbrk (field, ",\"\r\n") == NULL)
     {
@@ -102,7 +102,7 @@ sb_audit_record_append_csv (GString *out, const SbAuditRecord *record)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      append_csv_field (out, fields[i]);
+      sb_audit_append_csv_field (out, fields[i]);
     }
   g_string_append (out, "\r\n");
   free_fields (fields);

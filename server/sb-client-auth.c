@@ -117,12 +117,13 @@ sb_client_auth_check (SbClient *client, const SbRequest *request)
       send_unauthenticated (client, request, reason, reason_message (reason), 0);
       return FALSE;
     }
-  if (sb_request_type_required_role (request->type, &required) && auth->role < required)
+  if (sb_request_required_role (request, &required) && auth->role < required)
     {
       GString *out = g_string_sized_new (256);
-      g_autofree char *message
-          = g_strdup_printf ("This needs the role %s; %s is %s", sb_role_to_string (required),
-                             auth->username, sb_role_to_string (auth->role));
+      g_autofree char *message = g_strdup_printf (
+          "%s the role %s; %s is %s",
+          request->override_orphan_rule ? "Overriding the orphan rule needs" : "This needs",
+          sb_role_to_string (required), auth->username, sb_role_to_string (auth->role));
 
       sb_error_message_write_forbidden_role (out, request->id, message, required);
       sb_client_send_text (client, g_string_free (out, FALSE));

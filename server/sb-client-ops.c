@@ -1,6 +1,7 @@
-/* sb-client-ops.c: the requests that become store ops (hold, hold_best, extend, release, book):
- * the checks memory can answer exactly (ttl, seat ids, seats that can never be had), the SbOp
- * handed to the server, and the reply to its outcome (sb_client_reply_op ()). */
+/* sb-client-ops.c: the requests that become store ops (hold, hold_best, extend, release, book,
+ * cancel): the checks memory can answer exactly (ttl, seat ids, seats the live state shows
+ * taken by others), the SbOp handed to the server, and the reply to its outcome
+ * (sb_client_reply_op ()). */
 #include "config.h"
 
 #include "sb-client-private.h"
@@ -27,6 +28,12 @@ request_type_of_op (SbOpKind kind)
         return SB_REQUEST_BOOK;
       case SB_OP_HOLD_BEST:
         return SB_REQUEST_HOLD_BEST;
+      case SB_OP_CANCEL:
+        return SB_REQUEST_CANCEL;
+      case SB_OP_BLOCK:
+        return SB_REQUEST_BLOCK;
+      case SB_OP_UNBLOCK:
+        return SB_REQUEST_UNBLOCK;
       case SB_OP_EXPIRE:
       default:
         return SB_METRICS_REQUEST_INVALID;
@@ -93,6 +100,16 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
         sb_booked_message_write (out, op->request_id, op->result_booking_id, op->event_id, seats,
                                  op->replayed);
         break;
+      case SB_OP_CANCEL:
+        sb_cancelled_message_write (out, op->request_id, op->result_booking_id, op->event_id, seats,
+                                    op->result_refund.kind, op->result_refund.amount,
+                                    (const char *const *) op->result_remaining_seats, op->replayed);
+        break;
+      case SB_OP_BLOCK:
+      case SB_OP_UNBLOCK:
+        sb_blocked_message_write (out, op->kind == SB_OP_UNBLOCK, op->request_id, op->event_id,
+                                  seats, op->replayed);
+        break;
       case SB_OP_EXPIRE:
       default:
         g_string_free (out, TRUE);
@@ -100,6 +117,8 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
     }
   if (op->result_lone_seat != NULL)
     sb_message_add_lone_seat (out, op->result_lone_seat);
+  if (op->kind == SB_OP_BOOK && op->result_customer != NULL)
+    sb_message_add_customer (out, op->result_customer);
   _sb_client_send_reply (self, out);
   _sb_client_count (self, request_type, SB_ERROR_NONE);
 }
@@ -137,14 +156,18 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
   return TRUE;
 }
 
-/* Answers seat_unavailable from memory, without the store, when a requested seat can never be
- * had by this client: it is blocked, or (for a book) booked by another identity — booking is
- * final. That is then the outcome of this request whatever the store holds, retries of the same
- * id included: had an earlier attempt of this book succeeded, its seats would be booked by this
- * identity, which goes to the store and is replayed. A hold is refused here only for blocked
- * seats: an earlier successful attempt of the same hold may have ended and its seats been booked
- * by another since, and its retry must replay "held". Nothing is recorded, so such a rejection
- * carries no "replayed" (docs/protocol.md, Identity and idempotency). TRUE when answered. */
+/* Answers seat_unavailable from the live state, without the store, when a requested seat is
+ * blocked, or (for a book) booked by another desk as memory shows it now. The answer is what the
+ * store would say at this moment (memory applies a change, a cancellation's included, before the
+ * reply or broadcast that announces it), and nothing is recorded: such a rejection carries no
+ * "replayed", and a retry of the same id is judged again on the state it meets — after a
+ * cancellation freed the seats it may succeed (docs/protocol.md, Identity and idempotency). A
+ * retry of a book whose first attempt succeeded finds its seats booked by its own desk and goes
+ * to the store, which replays it — unless that booking has been cancelled and another desk has
+ * booked the seats since, when it is refused here. A hold is refused here only for blocked seats:
+ * an earlier successful attempt of the same hold may have ended and its seats been booked by
+ * another since, and its retry must replay "held" (unless a block took those seats since, when
+it is refused here too, as docs/protocol.md says). TRUE when answered. */
 static gboolean
 refuse_final_seats (SbClient *self, SbRequest *request, SbLiveEvent *event, SbOpKind kind)
 {
@@ -240,6 +263,15 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
       case SB_REQUEST_HOLD_BEST:
         kind = SB_OP_HOLD_BEST;
         break;
+      case SB_REQUEST_CANCEL:
+        kind = SB_OP_CANCEL;
+        break;
+      case SB_REQUEST_BLOCK:
+        kind = SB_OP_BLOCK;
+        break;
+      case SB_REQUEST_UNBLOCK:
+        kind = SB_OP_UNBLOCK;
+        break;
       default:
         g_assert_not_reached ();
     }
@@ -269,6 +301,19 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
           || refuse_final_seats (self, request, event, kind))
         return;
     }
+  else if (kind == SB_OP_BLOCK || kind == SB_OP_UNBLOCK)
+    {
+      event = _sb_client_lookup_event_or_reply (self, request);
+      if (event == NULL || !check_seats (self, request, event))
+        return;
+    }
+  else if (kind == SB_OP_CANCEL)
+    {
+      /* Which seats the booking has is the store's to say; their ids can be checked here. */
+      event = _sb_client_lookup_event_or_reply (self, request);
+      if (event == NULL || (request->seats != NULL && !check_seats (self, request, event)))
+        return;
+    }
   else
     {
       /* By hold: the event is the hold's. A hold memory does not know (ended, expired, never
@@ -281,7 +326,18 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
   op->seat_ids = g_strdupv (request->seats);
   op->hold_id = g_strdup (request->hold_id);
   op->ttl_ms = ttl_ms;
+  op->customer = sb_customer_copy (request->customer);
+  /* sb_client_auth_check () refused it to an account below manager. */
+  op->override_orphan_rule = request->override_orphan_rule;
   if (kind == SB_OP_HOLD_BEST)
     sb_client_best_fill_op (op, request);
+  if (kind == SB_OP_CANCEL)
+    {
+      op->booking_id = g_strdup (request->booking_id);
+      op->refund.kind = request->refund_kind;
+      op->refund.amount = request->refund_amount;
+    }
+  if (kind == SB_OP_CANCEL || kind == SB_OP_BLOCK || kind == SB_OP_UNBLOCK)
+    op->reason = g_strdup (request->reason);
   hooks->submit_op (op, hooks->user_data);
 }

@@ -7,6 +7,7 @@
 #include "sb-client-private.h"
 
 #include "sb-client-audit.h"
+#include "sb-client-bookings.h"
 #include "sb-client-auth.h"
 
 #include <stdio.h>
@@ -615,6 +616,9 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_AUDIT:
         sb_client_audit_request (self, request);
         break;
+      case SB_REQUEST_FIND_BOOKINGS:
+        sb_client_find_bookings_request (self, request);
+        break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);
         break;
@@ -629,6 +633,9 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_RELEASE:
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
+      case SB_REQUEST_CANCEL:
+      case SB_REQUEST_BLOCK:
+      case SB_REQUEST_UNBLOCK:
         _sb_client_handle_op_request (self, request);
         break;
       case SB_REQUEST_PING:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sb-audit-record.h"
+#include "sb-store-bookings.h"
 #include "sb-metrics.h"
 #include "sb-op.h"
 #include "sb-server-config.h"
@@ -42,6 +43,12 @@ typedef struct
                        const char *request_id,
                        const SbAuditQuery *query,
                        gpointer user_data);
+  /* Finds bookings (a `find_bookings` request, sb-client-bookings.c); the answer goes to
+   * sb_client_finish_find_bookings () of the client with that serial, if still connected. */
+  void (*fetch_bookings) (guint64 client_serial,
+                          const char *request_id,
+                          const SbBookingQuery *query,
+                          gpointer user_data);
   /* A sign_in (sb-client-auth.c) from desk (the client_id): by password (token NULL) or by
    * token; the outcome goes to
    * sb_client_finish_sign_in () of the client with that serial, if still connected. */
@@ -100,6 +107,15 @@ void sb_client_finish_subscribe (SbClient *self,
                                  gint64 since,
                                  GPtrArray *changes,
                                  const GError *error);
+
+/* The bookings a `find_bookings` request asked for came back (records: SbBookingRecord array, next
+ * the cursor of the next page or NULL; or records NULL with error); sb-client-bookings.c. */
+void sb_client_finish_find_bookings (SbClient *self,
+                                     const char *request_id,
+                                     const char *event_id,
+                                     GPtrArray *records,
+                                     const char *next,
+                                     const GError *error);
 
 /* The audit trail an `audit` request asked for came back (records: SbAuditRecord array, oldest
  * first, or NULL with error); sb-client-audit.c. */

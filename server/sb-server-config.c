@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sb-audit-record.h"
+#include "sb-booking-commands.h"
 #include "sb-protocol.h"
 
 struct _SbServerConfig
@@ -43,6 +44,7 @@ sb_server_config_finalize (GObject *object)
   g_free (self->settings.password_file);
   g_free (self->settings.audit_seat);
   g_free (self->settings.audit_booking);
+  g_free (self->settings.bookings_value);
 
   G_OBJECT_CLASS (sb_server_config_parent_class)->finalize (object);
 }
@@ -430,6 +432,9 @@ typedef struct
   char *booking;
   char *limit;
   char *format;
+  char *reference; /* bookings */
+  char *phone;
+  char *email;
 } CommandLine;
 
 static void
@@ -468,6 +473,9 @@ command_line_clear (CommandLine *cl)
   g_free (cl->booking);
   g_free (cl->limit);
   g_free (cl->format);
+  g_free (cl->reference);
+  g_free (cl->phone);
+  g_free (cl->email);
 }
 
 /* audit's options: --since as Unix milliseconds or an ISO 8601 date and time (UTC when it names
@@ -592,6 +600,7 @@ static const char serve_description[]
       "  user            manage staff accounts: add, passwd, disable, enable, list, set-role\n"
       "                  (see user --help)\n"
       "  audit           print an event's audit trail (see audit --help)\n"
+      "  bookings        list or find an event's bookings (see bookings --help)\n"
       "\n"
       "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
       "store,\n"
@@ -629,12 +638,15 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
         s->command = SB_COMMAND_USER;
       else if (strcmp (command_name, "audit") == 0)
         s->command = SB_COMMAND_AUDIT;
+      else if (strcmp (command_name, "bookings") == 0)
+        s->command = SB_COMMAND_BOOKINGS;
       else if (strcmp (command_name, "serve") == 0)
         s->command = SB_COMMAND_SERVE;
       else
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                       "Unknown command '%s' (expected create-event, list-events, user or audit)",
+                       "Unknown command '%s' (expected create-event, list-events, user, audit or "
+                       "bookings)",
                        command_name);
           return FALSE;
         }
@@ -734,8 +746,34 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { NULL },
   };
 
+  const GOptionEntry bookings_entries[] = {
+    { "event", 0, 0, G_OPTION_ARG_STRING, &cl.event, "The event whose bookings to list", "ID" },
+    { "reference", 0, 0, G_OPTION_ARG_STRING, &cl.reference, "The booking with this reference",
+      "REFERENCE" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &cl.name,
+      "Customers whose name, or a word of it, starts with this (case and accents ignored)",
+      "NAME" },
+    { "phone", 0, 0, G_OPTION_ARG_STRING, &cl.phone, "Customers with this phone number (digits)",
+      "PHONE" },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &cl.email, "Customers with this email address", "EMAIL" },
+    { "seat", 0, 0, G_OPTION_ARG_STRING, &cl.seat, "The booking holding this seat", "SEAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &cl.format,
+      "text (default: tab-separated) or csv (RFC 4180, with a header line)", "FORMAT" },
+    { NULL },
+  };
+
   switch (s->command)
     {
+      case SB_COMMAND_BOOKINGS:
+        context = g_option_context_new ("- list or find an event's bookings");
+        g_option_context_set_summary (
+            context, "seatbook-server bookings --event=ID [--reference=R|--name=N|--phone=P|"
+                     "--email=E|--seat=S] [--format=csv|text]\n"
+                     "Prints one line per booking, by booking time: reference, booked at (ISO "
+                     "8601, UTC), account, desk, seats, total price, state, name, phone, email, "
+                     "note.");
+        g_option_context_add_main_entries (context, bookings_entries, NULL);
+        break;
       case SB_COMMAND_AUDIT:
         context = g_option_context_new ("- print an event's audit trail");
         g_option_context_set_summary (
@@ -854,6 +892,13 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
 
   if (s->command == SB_COMMAND_AUDIT && !parse_audit_options (s, &cl, error))
     return FALSE;
+  if (s->command == SB_COMMAND_BOOKINGS)
+    {
+      char **criteria[] = { &cl.reference, &cl.name, &cl.phone, &cl.email, &cl.seat };
+
+      if (!sb_command_bookings_parse (s, &cl.event, criteria, cl.format, error))
+        return FALSE;
+    }
   if (s->command == SB_COMMAND_CREATE_EVENT)
     {
       if (cl.venue == NULL || cl.id == NULL || cl.name == NULL)

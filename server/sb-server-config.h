@@ -14,6 +14,7 @@ typedef enum
   SB_COMMAND_LIST_EVENTS,
   SB_COMMAND_USER,
   SB_COMMAND_AUDIT,
+  SB_COMMAND_BOOKINGS,
 } SbCommand;
 
 /* The values in force once the config file and the command line have been read. Plain data so
@@ -61,7 +62,11 @@ typedef struct
   char *audit_seat;      /* or NULL */
   char *audit_booking;   /* or NULL */
   guint audit_limit;     /* the newest so many, 1–1000 */
-  gboolean audit_csv;    /* --format=csv; else text */
+  gboolean audit_csv;    /* --format=csv; else text (also bookings --format) */
+
+  /* bookings --event=ID (sb-booking-commands.c): at most one criterion */
+  int bookings_by;      /* SbBookingSearch */
+  char *bookings_value; /* the criterion's value, or NULL for every booking */
 } SbServerSettings;
 
 #define SB_TYPE_SERVER_CONFIG (sb_server_config_get_type ())

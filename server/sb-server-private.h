@@ -65,6 +65,12 @@ void _sb_server_fetch_audit (guint64 client_serial,
                              const SbAuditQuery *query,
                              gpointer user_data);
 
+/* SbClientHooks.fetch_bookings (sb-server-bookings.c); user_data is the SbServer. */
+void _sb_server_fetch_bookings (guint64 client_serial,
+                                const char *request_id,
+                                const SbBookingQuery *query,
+                                gpointer user_data);
+
 /* The store URI for logs: a MongoDB password is masked. */
 char *_sb_server_describe_store (const char *uri);
 

@@ -142,8 +142,9 @@ on_op_done (SbOp *op, gpointer user_data)
         }
     }
 
-  /* Who booked is what lets sb-client.c refuse these seats to others without the store. */
-  if (op->kind == SB_OP_BOOK && op->error == SB_ERROR_NONE && event != NULL)
+  /* Who booked is what lets sb-client.c refuse these seats to others without the store. Not from
+   * a replay: the seats of that booking may have been cancelled and booked by another since. */
+  if (op->kind == SB_OP_BOOK && op->error == SB_ERROR_NONE && !op->replayed && event != NULL)
     sb_live_event_note_booker (event, (const char *const *) op->result_seat_ids, op->client_id);
 
   if (op->kind == SB_OP_EXPIRE)
@@ -851,6 +852,7 @@ sb_server_init (SbServer *self)
     .submit_op = client_submit_op,
     .fetch_changes = client_fetch_changes,
     .fetch_audit = _sb_server_fetch_audit,
+    .fetch_bookings = _sb_server_fetch_bookings,
     .closed = client_closed,
     .user_data = self,
   };

@@ -2,13 +2,15 @@
  *
  * It runs inside the store's transaction on every hold_best, so it is linear in the venue's seats
  * and allocates one scratch copy of the occupancy: side by side, one pass over the rows with a
- * sliding sum of the seats' places in the quality order; otherwise, one walk down the quality
- * order. */
+ * sliding sum of the seats' places in the quality order; otherwise, the exact search of
+ * sb-best-apart.c, and one walk down the quality order when every choice leaves a seat alone. */
 #include "config.h"
 
 #include "sb-best-available.h"
 
 #include <string.h>
+
+#include "sb-best-apart-private.h"
 
 /* The seats of a venue are one array (sb-venue.h): the loops below index it directly rather than
  * call an accessor that checks its arguments for every seat. */
@@ -136,15 +138,9 @@ compare_index (gconstpointer a, gconstpointer b)
   return ia < ib ? -1 : ia > ib;
 }
 
-/* Best first down the quality order; with avoid_lone, a seat whose taking leaves a lone seat next
- * to it is passed over (taking later seats cannot make a passed-over choice right again, so this is
- * greedy, not exhaustive). Leaves its picks taken in scratch. */
+/* Best first down the quality order, lone seat or not. Leaves its picks taken in scratch. */
 static guint
-pick_scattered (SbVenue *venue,
-                guint8 *scratch,
-                const SbBestQuery *query,
-                gboolean avoid_lone,
-                SbBestResult *result)
+pick_scattered (SbVenue *venue, guint8 *scratch, const SbBestQuery *query, SbBestResult *result)
 {
   const guint *order = sb_venue_get_quality_order (venue);
   guint n_seats = sb_venue_get_n_seats (venue);
@@ -158,11 +154,6 @@ pick_scattered (SbVenue *venue,
       if (!eligible (venue, seats, scratch, query, seat))
         continue;
       scratch[seat] = 1;
-      if (avoid_lone && sb_orphan_find_lone_seat (venue, scratch, &seat, 1) >= 0)
-        {
-          scratch[seat] = 0;
-          continue;
-        }
       result->seats[n++] = seat;
     }
   return n;
@@ -175,18 +166,23 @@ find_scattered (SbVenue *venue,
                 const SbBestQuery *query,
                 SbBestResult *result)
 {
-  guint n;
+  guint n = 0;
 
-  n = pick_scattered (venue, scratch, query, TRUE, result);
-  if (n < query->count && query->allow_lone_seat)
+  /* The best seats that leave no seat alone, by an exact search (sb-best-apart.c): picking best
+   * first and passing over a seat that leaves one alone may pass over better seats, or find none
+   * where another choice leaves no seat alone. */
+  if (sb_best_apart_without_lone_seat (venue, taken, query, G_MAXUINT64, result))
+    return TRUE;
+  if (query->allow_lone_seat)
     {
       /* No choice avoids a lone seat: the best seats, lone seat or not. */
-      memcpy (scratch, taken, sb_venue_get_n_seats (venue));
-      n = pick_scattered (venue, scratch, query, FALSE, result);
+      n = pick_scattered (venue, scratch, query, result);
     }
-  if (n < query->count)
+  if (!query->allow_lone_seat || n < query->count)
     {
-      result->available = n;
+      /* Without a lone seat, the exact search said how many could be had. */
+      if (query->allow_lone_seat)
+        result->available = n;
       return FALSE;
     }
   qsort (result->seats, n, sizeof result->seats[0], compare_index);

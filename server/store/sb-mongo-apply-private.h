@@ -8,6 +8,7 @@
 #include <mongoc/mongoc.h>
 
 #include "sb-mongo-txn-private.h"
+#include "sb-occupancy-cache-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,8 +17,14 @@ void sb_mongo_venue_set_orphan_rule (SbVenue *venue, SbOrphanRule rule);
 SbOrphanRule sb_mongo_venue_get_orphan_rule (SbVenue *venue);
 
 /* Runs the ops as one multi-document transaction on conn (sb-store.h: sb_store_apply ()), within
- * SB_MONGO_TXN_DEADLINE_MS. venues caches the parsed venue of each event (event id → SbVenue). */
+ * SB_MONGO_TXN_DEADLINE_MS. venues caches the parsed venue of each event (event id → SbVenue);
+ * occupancy the events' occupancy for hold_best, whose entries of an attempt are kept only if it
+ * commits. */
 G_GNUC_WARN_UNUSED_RESULT
-gboolean sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **error);
+gboolean sb_mongo_apply (SbMongoConn *conn,
+                         GHashTable *venues,
+                         SbOccupancyCache *occupancy,
+                         GPtrArray *ops,
+                         GError **error);
 
 G_END_DECLS

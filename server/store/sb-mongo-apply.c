@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sb-mongo-apply-private.h"
+#include "sb-mongo-bookings-private.h"
 #include "sb-mongo-bson-private.h"
 #include "sb-mongo-txn-private.h"
 #include "sb-store-rules.h"
@@ -41,6 +42,7 @@ typedef struct
   SbMongoTxn *txn;         /* the attempt being run */
   GPtrArray *changes;      /* the attempt's change log entries, inserted at its end */
   GPtrArray *requests;     /* the attempt's idempotency records, inserted at its end */
+  SbOccupancyCache *occupancy;
 } ApplyData;
 
 /* An idempotency record of this attempt that is not inserted yet. */
@@ -470,6 +472,7 @@ mongo_insert_booking (gpointer backend,
                       const char *account,
                       const char *hold_id,
                       const char *const *seat_ids,
+                      const SbCustomer *customer,
                       gint64 now_ms,
                       gboolean *out_taken,
                       G_GNUC_UNUSED GError **error)
@@ -485,7 +488,133 @@ mongo_insert_booking (gpointer backend,
   sb_mongo_append_utf8_or_null (&doc, "hold", hold_id);
   sb_mongo_append_strv (&doc, "seats", seat_ids);
   BSON_APPEND_DATE_TIME (&doc, "created_at", now_ms);
+  if (customer != NULL)
+    sb_mongo_append_customer (&doc, customer);
   return sb_mongo_txn_insert_one (d->txn, "bookings", &doc);
+}
+
+static gboolean
+mongo_read_booking (gpointer backend,
+                    const char *booking_id,
+                    SbStoredBooking **out_booking,
+                    G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (booking_id));
+  g_autoptr (bson_t) doc = NULL;
+  const char *status;
+
+  *out_booking = NULL;
+  if (!sb_mongo_txn_find_one (d->txn, "bookings", filter, &doc))
+    return FALSE;
+  if (doc == NULL)
+    return TRUE;
+  if (sb_mongo_doc_get_utf8 (doc, "e") == NULL)
+    {
+      bson_set_error (d->txn->error, MONGOC_ERROR_BSON, MONGOC_ERROR_BSON_INVALID,
+                      "booking %s is damaged (no event)", booking_id);
+      return FALSE;
+    }
+  /* Bookings stored before cancellations have no status: they are active. */
+  status = sb_mongo_doc_get_utf8 (doc, "status");
+  *out_booking = sb_stored_booking_new (booking_id, sb_mongo_doc_get_utf8 (doc, "e"),
+                                        sb_mongo_doc_get_utf8 (doc, "c"), mongo_doc_account (doc),
+                                        status != NULL ? status : "active",
+                                        sb_mongo_doc_get_sorted_strv (doc, "seats"));
+  return TRUE;
+}
+
+/* The seats' documents go (one delete), and the booking document keeps the seats left and gets
+ * the cancellation appended to its "cancellations" (one update). */
+static gboolean
+mongo_cancel_booking_seats (gpointer backend, const SbCancellation *c, G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) seats_filter = BSON_INITIALIZER;
+  g_autoptr (bson_t) booking_filter = BCON_NEW ("_id", BCON_UTF8 (c->booking_id));
+  g_auto (bson_t) update = BSON_INITIALIZER;
+  bson_t id, in, set, push, entry;
+  char index_key[16];
+  const char *index_str;
+
+  bson_append_document_begin (&seats_filter, "_id", -1, &id);
+  bson_append_array_begin (&id, "$in", -1, &in);
+  for (guint i = 0; c->seat_ids[i] != NULL; i++)
+    {
+      bson_uint32_to_string (i, &index_str, index_key, sizeof index_key);
+      sb_mongo_append_seat_key (&in, index_str, c->event_id, c->seat_ids[i]);
+    }
+  bson_append_array_end (&id, &in);
+  bson_append_document_end (&seats_filter, &id);
+  BSON_APPEND_UTF8 (&seats_filter, "state", "booked");
+  BSON_APPEND_UTF8 (&seats_filter, "booking", c->booking_id);
+
+  bson_append_document_begin (&update, "$set", -1, &set);
+  sb_mongo_append_strv (&set, "seats", c->seats_left);
+  BSON_APPEND_UTF8 (&set, "status", c->seats_left[0] == NULL ? "cancelled" : "active");
+  bson_append_document_end (&update, &set);
+  bson_append_document_begin (&update, "$push", -1, &push);
+  bson_append_document_begin (&push, "cancellations", -1, &entry);
+  sb_mongo_append_strv (&entry, "seats", c->seat_ids);
+  BSON_APPEND_UTF8 (&entry, "refund", sb_refund_kind_to_string (c->refund.kind));
+  BSON_APPEND_INT64 (&entry, "refund_amount", c->refund.amount);
+  BSON_APPEND_UTF8 (&entry, "reason", c->reason);
+  BSON_APPEND_UTF8 (&entry, "account", c->account);
+  BSON_APPEND_UTF8 (&entry, "desk", c->desk);
+  BSON_APPEND_DATE_TIME (&entry, "at", c->at_ms);
+  bson_append_document_end (&push, &entry);
+  bson_append_document_end (&update, &push);
+
+  return sb_mongo_txn_delete (d->txn, "seat_states", &seats_filter)
+         && sb_mongo_txn_update (d->txn, "bookings", FALSE, booking_filter, &update, NULL);
+}
+
+/* The filter {_id: {$in: [the seats' keys]}}. */
+static void
+append_seats_filter (bson_t *filter, const char *event_id, const char *const *seat_ids)
+{
+  bson_t id, in;
+  char index_key[16];
+  const char *index_str;
+
+  bson_append_document_begin (filter, "_id", -1, &id);
+  bson_append_array_begin (&id, "$in", -1, &in);
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      bson_uint32_to_string (i, &index_str, index_key, sizeof index_key);
+      sb_mongo_append_seat_key (&in, index_str, event_id, seat_ids[i]);
+    }
+  bson_append_array_end (&id, &in);
+  bson_append_document_end (filter, &id);
+}
+
+/* The unique _id of seat_states refuses a seat another process took meanwhile. */
+static gboolean
+mongo_block_seats (gpointer backend,
+                   const char *event_id,
+                   const char *const *seat_ids,
+                   G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    g_ptr_array_add (docs, sb_mongo_seat_doc (event_id, seat_ids[i], SB_SEAT_BLOCKED, NULL, NULL));
+  return sb_mongo_txn_insert (d->txn, "seat_states", docs);
+}
+
+static gboolean
+mongo_unblock_seats (gpointer backend,
+                     const char *event_id,
+                     const char *const *seat_ids,
+                     G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) filter = BSON_INITIALIZER;
+
+  append_seats_filter (&filter, event_id, seat_ids);
+  BSON_APPEND_UTF8 (&filter, "state", "blocked");
+  return sb_mongo_txn_delete (d->txn, "seat_states", &filter);
 }
 
 /* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
@@ -617,6 +746,12 @@ mongo_seats_refused_before (gpointer backend, G_GNUC_UNUSED const SbOp *op)
   return g_hash_table_contains (d->forced_unavailable, GUINT_TO_POINTER (d->current + 1));
 }
 
+static SbOccupancyCache *
+mongo_occupancy_cache (gpointer backend)
+{
+  return ((ApplyData *) backend)->occupancy;
+}
+
 static const SbStoreBackendFuncs backend_funcs = {
   .lookup_outcome = mongo_lookup_outcome,
   .record_outcome = mongo_record_outcome,
@@ -639,6 +774,11 @@ static const SbStoreBackendFuncs backend_funcs = {
   .book_hold_seats = mongo_book_hold_seats,
   .book_seats = mongo_book_seats,
   .seats_refused_before = mongo_seats_refused_before,
+  .occupancy_cache = mongo_occupancy_cache,
+  .read_booking = mongo_read_booking,
+  .cancel_booking_seats = mongo_cancel_booking_seats,
+  .block_seats = mongo_block_seats,
+  .unblock_seats = mongo_unblock_seats,
 };
 
 static gboolean
@@ -646,8 +786,10 @@ apply_body (SbMongoTxn *t, gpointer data)
 {
   ApplyData *d = data;
 
-  /* This may be a retry: start over from the ops as they were submitted. */
+  /* This may be a retry: start over from the ops as they were submitted, and from the occupancy
+   * as committed (what an earlier attempt cached was never committed). */
   d->txn = t;
+  sb_occupancy_cache_discard_batch (d->occupancy);
   g_hash_table_remove_all (d->versions);
   g_ptr_array_set_size (d->changes, 0);
   g_ptr_array_set_size (d->requests, 0);
@@ -681,14 +823,19 @@ apply_body (SbMongoTxn *t, gpointer data)
 }
 
 gboolean
-sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **error)
+sb_mongo_apply (SbMongoConn *conn,
+                GHashTable *venues,
+                SbOccupancyCache *occupancy,
+                GPtrArray *ops,
+                GError **error)
 {
   g_autoptr (GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) forced = g_hash_table_new (NULL, NULL);
   g_autofree gboolean *had_event = g_new0 (gboolean, ops->len);
   g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
   g_autoptr (GPtrArray) requests = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
-  ApplyData data = { venues, ops, had_event, versions, 0, forced, NULL, changes, requests };
+  ApplyData data
+      = { venues, ops, had_event, versions, 0, forced, NULL, changes, requests, occupancy };
   gint64 deadline_us = sb_mongo_txn_deadline ();
   bson_error_t berror;
   gint64 committed_at;
@@ -715,12 +862,14 @@ sb_mongo_apply (SbMongoConn *conn, GHashTable *venues, GPtrArray *ops, GError **
         }
 
       /* Nothing was committed: no op may look as if it had been. */
+      sb_occupancy_cache_discard_batch (occupancy);
       for (guint i = 0; i < ops->len; i++)
         sb_op_clear_outcome (g_ptr_array_index (ops, i));
       sb_mongo_set_error (error, &berror, "transaction failed");
       return FALSE;
     }
 
+  sb_occupancy_cache_keep_batch (occupancy);
   committed_at = g_get_monotonic_time ();
   for (guint i = 0; i < ops->len; i++)
     ((SbOp *) g_ptr_array_index (ops, i))->committed_at_us = committed_at;

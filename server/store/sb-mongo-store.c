@@ -7,7 +7,8 @@
  *                hold or booking of a seat impossible even across processes.
  *   holds        {_id: hold, e: event, c: client, seats, expires_at (ms), created_at, ended_at,
  *                 status: "active"|"released"|"booked"|"expired"}
- *   bookings     {_id: booking reference, e, c, hold, seats, created_at}
+ *   bookings     {_id: booking reference, e, c, hold, seats, created_at, and with a customer:
+ *                customer {name, phone, email, note}, name_keys [], phone_key, email_key}
  *   requests     {_id: {c: client, r: request}, outcome, created_at}   the idempotency records
  *   changes      {_id: {e, v}, change, committed_at}                    the change log
  *   audit        {_id: ObjectId, e, at (ms), account, desk, action, seats, hold, booking,
@@ -33,6 +34,7 @@
 #include "sb-mongo-accounts-private.h"
 #include "sb-mongo-apply-private.h"
 #include "sb-mongo-audit-private.h"
+#include "sb-mongo-bookings-private.h"
 #include "sb-mongo-bson-private.h"
 #include "sb-mongo-registry-private.h"
 #include "sb-mongo-store.h"
@@ -60,6 +62,7 @@ struct _SbMongoStore
   char *host; /* "host:port" of the first seed, for messages */
   /* event id → SbVenue, parsed once per event: events never change their venue. Store thread. */
   GHashTable *venues;
+  SbOccupancyCache *occupancy; /* for hold_best (sb_mongo_apply ()); store thread */
 
   /* The store worker's client and session (methods are called from one thread at a time), and
    * the retry counters /metrics reads from the main thread. */
@@ -231,8 +234,15 @@ ensure_indexes (SbMongoStore *self, GError **error)
   g_autoptr (bson_t) holds
       = BCON_NEW ("0", "{", "key", "{", "e", BCON_INT32 (1), "status", BCON_INT32 (1), "expires_at",
                   BCON_INT32 (1), "}", "name", "event_status_expiry", "}");
-  g_autoptr (bson_t) bookings
-      = BCON_NEW ("0", "{", "key", "{", "e", BCON_INT32 (1), "}", "name", "event", "}");
+  /* find_bookings (sb-mongo-bookings.c): by time, and by each folded key (name_keys is an array:
+   * a multikey index, which an anchored regex or a range on it uses). */
+  g_autoptr (bson_t) bookings = BCON_NEW (
+      "0", "{", "key", "{", "e", BCON_INT32 (1), "}", "name", "event", "}", "1", "{", "key", "{",
+      "e", BCON_INT32 (1), "created_at", BCON_INT32 (1), "_id", BCON_INT32 (1), "}", "name",
+      "event_time", "}", "2", "{", "key", "{", "e", BCON_INT32 (1), "name_keys", BCON_INT32 (1),
+      "}", "name", "event_name_keys", "}", "3", "{", "key", "{", "e", BCON_INT32 (1), "phone_key",
+      BCON_INT32 (1), "}", "name", "event_phone", "}", "4", "{", "key", "{", "e", BCON_INT32 (1),
+      "email_key", BCON_INT32 (1), "}", "name", "event_email", "}");
   g_autoptr (bson_t) changes
       = BCON_NEW ("0", "{", "key", "{", "_id.e", BCON_INT32 (1), "_id.v", BCON_INT32 (1), "}",
                   "name", "event_version", "}", "1", "{", "key", "{", "committed_at",
@@ -540,7 +550,7 @@ sb_mongo_store_apply (SbStore *store, GPtrArray *ops, GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
 
-  return sb_mongo_apply (&self->conn, self->venues, ops, error);
+  return sb_mongo_apply (&self->conn, self->venues, self->occupancy, ops, error);
 }
 
 /* --- Change log --- */
@@ -717,6 +727,7 @@ sb_mongo_store_finalize (GObject *object)
   g_clear_pointer (&self->pool, mongoc_client_pool_destroy);
   g_clear_pointer (&self->uri, mongoc_uri_destroy);
   g_clear_pointer (&self->venues, g_hash_table_unref);
+  g_clear_pointer (&self->occupancy, sb_occupancy_cache_free);
   g_free (self->db_name);
   g_free (self->host);
   g_free (self->process_id);
@@ -737,6 +748,7 @@ static void
 sb_mongo_store_init (SbMongoStore *self)
 {
   self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->occupancy = sb_occupancy_cache_new ();
 }
 
 /* --- Accounts and sessions: sb-mongo-accounts.c, on the store thread's client --- */
@@ -805,6 +817,13 @@ sb_mongo_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **e
   return sb_mongo_audit_list (self->conn.client, self->db_name, query, error);
 }
 
+static GPtrArray *
+sb_mongo_store_find_bookings (SbStore *store, const SbBookingQuery *query, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_find_bookings (self->conn.client, self->db_name, query, error);
+}
+
 static gboolean
 sb_mongo_store_audit_sign_in (SbStore *store,
                               const SbAuditRecord *record,
@@ -836,5 +855,6 @@ sb_mongo_store_iface_init (SbStoreInterface *iface)
   iface->session_revoke = sb_mongo_store_session_revoke;
   iface->accounts_revision = sb_mongo_store_accounts_revision;
   iface->audit_list = sb_mongo_store_audit_list;
+  iface->find_bookings = sb_mongo_store_find_bookings;
   iface->audit_sign_in = sb_mongo_store_audit_sign_in;
 }

@@ -39,6 +39,11 @@ sb_op_clear_outcome (SbOp *op)
   op->replayed = FALSE;
   op->result_available = 0;
   g_clear_pointer (&op->result_lone_seat, g_free);
+  g_clear_pointer (&op->result_customer, sb_customer_free);
+  op->result_overrode = FALSE;
+  op->result_refund.kind = SB_REFUND_NONE;
+  op->result_refund.amount = 0;
+  g_clear_pointer (&op->result_remaining_seats, g_strfreev);
   g_clear_pointer (&op->change, sb_change_free);
   g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }
@@ -56,6 +61,9 @@ sb_op_free (SbOp *op)
   g_strfreev (op->seat_ids);
   g_free (op->hold_id);
   g_strfreev (op->best.categories);
+  sb_customer_free (op->customer);
+  g_free (op->booking_id);
+  g_free (op->reason);
   g_free (op);
 }
 
@@ -76,6 +84,12 @@ sb_op_kind_to_string (SbOpKind kind)
         return "expire";
       case SB_OP_HOLD_BEST:
         return "hold_best";
+      case SB_OP_CANCEL:
+        return "cancel";
+      case SB_OP_BLOCK:
+        return "block";
+      case SB_OP_UNBLOCK:
+        return "unblock";
       default:
         return "unknown";
     }
@@ -261,6 +275,20 @@ sb_op_outcome_to_json (const SbOp *op)
       append_key (out, "lone_seat");
       sb_json_write_string (out, op->result_lone_seat);
     }
+  if (op->result_customer != NULL)
+    {
+      append_key (out, "customer");
+      sb_customer_write (out, op->result_customer);
+    }
+  if (op->result_remaining_seats != NULL)
+    {
+      append_key (out, "refund");
+      sb_json_write_string (out, sb_refund_kind_to_string (op->result_refund.kind));
+      append_key (out, "refund_amount");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_refund.amount);
+      append_key (out, "remaining_seats");
+      sb_json_write_string_array (out, (const char *const *) op->result_remaining_seats);
+    }
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
@@ -271,6 +299,7 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
   g_autoptr (JsonParser) parser = NULL;
   g_autofree char *error_code = NULL;
   g_autofree char *event_id = NULL;
+  g_autofree char *refund = NULL;
   JsonObject *object;
   SbErrorCode code = SB_ERROR_NONE;
 
@@ -301,13 +330,28 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
       || !read_int (object, "expires_at", &op->result_expires_at_ms, error)
       || !read_int (object, "available", &op->result_available, error)
       || !read_string (object, "lone_seat", &op->result_lone_seat, error)
-      || !read_string (object, "event", &event_id, error))
+      || !read_string (object, "event", &event_id, error)
+      || !read_string (object, "refund", &refund, error)
+      || !read_int (object, "refund_amount", &op->result_refund.amount, error)
+      || !read_strv (object, "remaining_seats", &op->result_remaining_seats, error))
     {
       sb_op_clear_outcome (op);
       return FALSE;
     }
+  if (refund != NULL && !sb_refund_kind_from_string (refund, &op->result_refund.kind))
+    {
+      sb_op_clear_outcome (op);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Invalid stored outcome: unknown refund “%s”", refund);
+      return FALSE;
+    }
   if (code != SB_ERROR_NONE && op->error_message == NULL)
     op->error_message = g_strdup ("");
+  /* The customer the booking was stored with, whatever a retry carries: the reply is the first. */
+  if (json_object_has_member (object, "customer")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "customer")))
+    op->result_customer
+        = sb_customer_from_json_object (json_object_get_object_member (object, "customer"));
 
   /* extend/release/book by hold may arrive without an event id: the first run learned it from
    * the hold, and the replayed reply must name it too. */

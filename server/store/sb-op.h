@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "sb-customer.h"
 #include "sb-protocol.h"
 
 G_BEGIN_DECLS
@@ -23,7 +24,18 @@ typedef enum
                       one version per hold */
   SB_OP_HOLD_BEST, /* in: event_id, client_id, request_id, best, ttl_ms; a hold of the seats the
                       best-available search chose (sb-best-available.h) */
+  SB_OP_CANCEL,    /* in: event_id, client_id, request_id, booking_id, seat_ids (NULL: every seat
+                      the booking still has), refund, reason */
+  SB_OP_BLOCK,     /* in: event_id, client_id, request_id, seat_ids (each free), reason */
+  SB_OP_UNBLOCK,   /* in: event_id, client_id, request_id, seat_ids (each blocked), reason */
 } SbOpKind;
+
+/* What a cancellation gives back (docs/protocol.md, "cancel"). */
+typedef struct
+{
+  SbRefundKind kind;
+  gint64 amount; /* minor units: the amount asked for (partial), or refunded (in an outcome) */
+} SbRefund;
 
 /* What hold_best asks for (docs/protocol.md, "hold_best"). */
 typedef struct
@@ -68,28 +80,41 @@ typedef struct
   /* Input */
   SbOpKind kind;
   char *event_id;
-  char *client_id;    /* NULL for expire; the desk */
-  char *account;      /* the signed-in account, NULL when accounts are off: a hold then belongs
-                         to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
-  char *request_id;   /* NULL for expire; (client_id, request_id) is the idempotency key */
-  char **seat_ids;    /* hold, book by seats */
-  char *hold_id;      /* extend, release, book by hold */
-  gint64 ttl_ms;      /* hold, extend, hold_best */
-  SbBestRequest best; /* hold_best */
-  gint64 now_ms;      /* the clock the op runs at: expiry is judged against it */
+  char *client_id;      /* NULL for expire; the desk */
+  char *account;        /* the signed-in account, NULL when accounts are off: a hold then belongs
+                           to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
+  char *request_id;     /* NULL for expire; (client_id, request_id) is the idempotency key */
+  char **seat_ids;      /* hold, book by seats */
+  char *hold_id;        /* extend, release, book by hold */
+  gint64 ttl_ms;        /* hold, extend, hold_best */
+  SbBestRequest best;   /* hold_best */
+  gint64 now_ms;        /* the clock the op runs at: expiry is judged against it */
+  SbCustomer *customer; /* book: the customer it is for, or NULL */
+  char *booking_id;     /* cancel */
+  SbRefund refund;      /* cancel */
+  char *reason;         /* cancel, block, unblock: why, for the record */
+  /* hold, book by seats, hold_best: done even where the orphan rule (enforce) would refuse it; the
+   * caller has checked that the account may (a manager's) */
+  gboolean override_orphan_rule;
 
   /* Outcome, filled in by the store */
-  SbErrorCode error;           /* SB_ERROR_NONE on success */
-  char *error_message;         /* human text when error != NONE */
-  char **conflicting_seats;    /* SEAT_UNAVAILABLE: the seats that were not free */
-  char *result_hold_id;        /* hold, extend, release, book by hold */
-  char *result_booking_id;     /* book */
-  char **result_seat_ids;      /* the seats the op acted on (book by hold: the hold's seats) */
-  gint64 result_expires_at_ms; /* hold, extend */
-  gboolean replayed;           /* the outcome is the stored outcome of an earlier request */
-  gint64 result_available;     /* NOT_ENOUGH_SEATS: how many seats could be had */
-  char *result_lone_seat;      /* the seat the op leaves alone (orphan rule "warn"), or NULL */
-  SbChange *change;            /* what the op committed; NULL when it changed nothing */
+  SbErrorCode error;             /* SB_ERROR_NONE on success */
+  char *error_message;           /* human text when error != NONE */
+  char **conflicting_seats;      /* SEAT_UNAVAILABLE: the seats that were not free */
+  char *result_hold_id;          /* hold, extend, release, book by hold */
+  char *result_booking_id;       /* book */
+  char **result_seat_ids;        /* the seats the op acted on (book by hold: the hold's seats) */
+  gint64 result_expires_at_ms;   /* hold, extend */
+  gboolean replayed;             /* the outcome is the stored outcome of an earlier request */
+  gint64 result_available;       /* NOT_ENOUGH_SEATS: how many seats could be had */
+  char *result_lone_seat;        /* the seat the op leaves alone (orphan rule "warn", or
+                                    "enforce" overridden), or NULL */
+  gboolean result_overrode;      /* the orphan rule would have refused the op but for its
+                                    override_orphan_rule: the audit entry says so */
+  SbCustomer *result_customer;   /* book: the customer stored with the booking, or NULL */
+  SbRefund result_refund;        /* cancel: what was refunded */
+  char **result_remaining_seats; /* cancel: the seats the booking keeps (empty: all cancelled) */
+  SbChange *change;              /* what the op committed; NULL when it changed nothing */
   /* Expire ending several holds (one version each): the SbChanges before change, in version
    * order; NULL otherwise. */
   GPtrArray *earlier_changes;

@@ -315,6 +315,7 @@ sqlite_insert_booking (gpointer backend,
                        const char *account,
                        const char *hold_id,
                        G_GNUC_UNUSED const char *const *seat_ids,
+                       const SbCustomer *customer,
                        gint64 now_ms,
                        gboolean *out_taken,
                        GError **error)
@@ -323,8 +324,27 @@ sqlite_insert_booking (gpointer backend,
   g_autoptr (SbStmt) stmt
       = sb_sqlite_db_bound_stmt (self, STMT_BOOKING_PUT, error, "ssssis", booking_id, event_id,
                                  client_id, hold_id, now_ms, account);
+  g_autofree char *phone_key = NULL;
+  g_autofree char *email_key = NULL;
+  g_auto (GStrv) name_keys = NULL;
 
-  return insert_unless_taken (self, stmt, "creating a booking", out_taken, error);
+  if (!insert_unless_taken (self, stmt, "creating a booking", out_taken, error))
+    return FALSE;
+  if (*out_taken || customer == NULL)
+    return TRUE;
+
+  phone_key = sb_customer_phone_key (customer->phone);
+  email_key = sb_customer_email_key (customer->email);
+  if (!sb_sqlite_db_exec (self, STMT_BOOKING_CUSTOMER_PUT, error, "ssssssss", booking_id, event_id,
+                          customer->name, customer->phone, customer->email, customer->note,
+                          phone_key, email_key))
+    return FALSE;
+  name_keys = sb_customer_name_keys (customer->name);
+  for (guint i = 0; name_keys[i] != NULL; i++)
+    if (!sb_sqlite_db_exec (self, STMT_BOOKING_NAME_KEY_PUT, error, "sss", event_id, name_keys[i],
+                            booking_id))
+      return FALSE;
+  return TRUE;
 }
 
 /* A failed write to seat_states or booking_seats where the rules said the seat was free: the
@@ -473,6 +493,115 @@ sqlite_append_audit (gpointer backend, const SbAuditRecord *entry, GError **erro
                             entry->hold_id, entry->booking_id, entry->detail);
 }
 
+static SbOccupancyCache *
+sqlite_occupancy_cache (gpointer backend)
+{
+  return ((SbSqliteDb *) backend)->occupancy;
+}
+
+static gboolean
+sqlite_read_booking (gpointer backend,
+                     const char *booking_id,
+                     SbStoredBooking **out_booking,
+                     GError **error)
+{
+  SbSqliteDb *self = backend;
+  g_autoptr (SbStmt) stmt
+      = sb_sqlite_db_bound_stmt (self, STMT_BOOKING_GET, error, "s", booking_id);
+  g_autoptr (SbStmt) seats_stmt = NULL;
+  g_autoptr (GStrvBuilder) seats = g_strv_builder_new ();
+  gboolean row;
+  int rc;
+
+  *out_booking = NULL;
+  if (!step_one_row (self, stmt, "reading a booking", &row, error))
+    return FALSE;
+  if (!row)
+    return TRUE;
+  /* The event's part of booking_seats' primary key: no index on booking_id needed. */
+  seats_stmt = sb_sqlite_db_bound_stmt (self, STMT_SEATS_OF_BOOKING, error, "ss",
+                                        sb_sqlite_column_text (stmt, 0), booking_id);
+  if (seats_stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (seats_stmt)) == SQLITE_ROW)
+    g_strv_builder_add (seats, sb_sqlite_column_text (seats_stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      sb_sqlite_db_set_error (self, error, "reading the seats of a booking");
+      return FALSE;
+    }
+  *out_booking = sb_stored_booking_new (
+      booking_id, sb_sqlite_column_text (stmt, 0), sb_sqlite_column_text (stmt, 1),
+      sb_sqlite_column_text (stmt, 2), sb_sqlite_column_text (stmt, 3), g_strv_builder_end (seats));
+  return TRUE;
+}
+
+/* Each seat's state row and its booking_seats row go; a seat whose row does not say booked by
+ * this booking means the storage and the rules disagree, and the batch fails. */
+static gboolean
+sqlite_cancel_booking_seats (gpointer backend, const SbCancellation *c, GError **error)
+{
+  SbSqliteDb *self = backend;
+  g_autofree char *seats = sb_sqlite_audit_encode_seats (c->seat_ids);
+
+  for (guint i = 0; c->seat_ids[i] != NULL; i++)
+    {
+      if (!sb_sqlite_db_exec (self, STMT_SEAT_UNBOOK, error, "sss", c->event_id, c->seat_ids[i],
+                              c->booking_id))
+        return FALSE;
+      if (sqlite3_changes (self->handle) != 1)
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                       "Seat %s of event %s is not booked by %s", c->seat_ids[i], c->event_id,
+                       c->booking_id);
+          return FALSE;
+        }
+      if (!sb_sqlite_db_exec (self, STMT_BOOKING_SEAT_DROP, error, "sss", c->event_id,
+                              c->seat_ids[i], c->booking_id))
+        return FALSE;
+    }
+  if (c->seats_left[0] == NULL
+      && !sb_sqlite_db_exec (self, STMT_BOOKING_CANCELLED, error, "s", c->booking_id))
+    return FALSE;
+  return sb_sqlite_db_exec (self, STMT_CANCELLATION_PUT, error, "ssssisssi", c->booking_id,
+                            c->event_id, seats, sb_refund_kind_to_string (c->refund.kind),
+                            c->refund.amount, c->reason, c->account, c->desk, c->at_ms);
+}
+
+static gboolean
+sqlite_block_seats (gpointer backend,
+                    const char *event_id,
+                    const char *const *seat_ids,
+                    GError **error)
+{
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    if (!sb_sqlite_db_exec (backend, STMT_SEAT_BLOCK, error, "ss", event_id, seat_ids[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+sqlite_unblock_seats (gpointer backend,
+                      const char *event_id,
+                      const char *const *seat_ids,
+                      GError **error)
+{
+  SbSqliteDb *self = backend;
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      if (!sb_sqlite_db_exec (self, STMT_SEAT_UNBLOCK, error, "ss", event_id, seat_ids[i]))
+        return FALSE;
+      if (sqlite3_changes (self->handle) != 1)
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                       "Seat %s of event %s is not blocked", seat_ids[i], event_id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .begin_op = sqlite_begin_op,
   .undo_op = sqlite_undo_op,
@@ -496,4 +625,9 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .book_hold_seats = sqlite_book_hold_seats,
   .book_seats = sqlite_book_seats,
   .append_audit = sqlite_append_audit,
+  .occupancy_cache = sqlite_occupancy_cache,
+  .read_booking = sqlite_read_booking,
+  .cancel_booking_seats = sqlite_cancel_booking_seats,
+  .block_seats = sqlite_block_seats,
+  .unblock_seats = sqlite_unblock_seats,
 };

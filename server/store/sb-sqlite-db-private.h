@@ -50,9 +50,18 @@ typedef enum
   STMT_HOLDS_ACTIVE,
   STMT_BOOKING_PUT,
   STMT_BOOKING_SEAT_PUT,
+  STMT_BOOKING_CUSTOMER_PUT,
+  STMT_BOOKING_NAME_KEY_PUT,
   STMT_AUDIT_PUT,
   STMT_PRUNE_REQUESTS,
   STMT_PRUNE_CHANGES,
+  STMT_BOOKING_GET,
+  STMT_SEATS_OF_BOOKING,
+  STMT_SEAT_UNBOOK,
+  STMT_BOOKING_SEAT_DROP,
+  STMT_BOOKING_CANCELLED,
+  STMT_SEAT_UNBLOCK,
+  STMT_CANCELLATION_PUT,
   N_STMTS
 } SbSqliteStmtId;
 
@@ -63,7 +72,8 @@ typedef struct
   sqlite3_stmt *stmts[N_STMTS];
   /* event id -> SbVenue, parsed once per event: events never change their venue. */
   GHashTable *venues;
-  GHashTable *orphan_rules; /* event id -> GINT_TO_POINTER (SbOrphanRule + 1) */
+  GHashTable *orphan_rules;    /* event id -> GINT_TO_POINTER (SbOrphanRule + 1) */
+  SbOccupancyCache *occupancy; /* for hold_best; kept or discarded by sb_sqlite_store_apply () */
 } SbSqliteDb;
 
 /* Opens (creating) the database at path, ":memory:" for one in memory, and migrates its schema. */

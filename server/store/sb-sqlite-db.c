@@ -140,6 +140,54 @@ static const char *const migrations[] = {
   "  detail TEXT"
   ");"
   "CREATE INDEX audit_event ON audit (event_id, at);",
+  /* 5: the customer of a booking and what find_bookings searches by (issue 11). The keys are
+   * folded by sb-customer.c: name_key is the folded name from each of its words on (one row each),
+   * so that a prefix search is a range on the primary key; phone_key the digits, email_key the
+   * case-folded address. */
+  "CREATE TABLE booking_customers ("
+  "  booking_id TEXT PRIMARY KEY NOT NULL REFERENCES bookings (booking_id),"
+  "  event_id TEXT NOT NULL,"
+  "  name TEXT,"
+  "  phone TEXT,"
+  "  email TEXT,"
+  "  note TEXT,"
+  "  phone_key TEXT,"
+  "  email_key TEXT"
+  ");"
+  "CREATE INDEX booking_customers_phone ON booking_customers (event_id, phone_key)"
+  "  WHERE phone_key IS NOT NULL;"
+  "CREATE INDEX booking_customers_email ON booking_customers (event_id, email_key)"
+  "  WHERE email_key IS NOT NULL;"
+  "CREATE TABLE booking_name_keys ("
+  "  event_id TEXT NOT NULL,"
+  "  name_key TEXT NOT NULL,"
+  "  booking_id TEXT NOT NULL REFERENCES bookings (booking_id),"
+  "  PRIMARY KEY (event_id, name_key, booking_id)"
+  ") WITHOUT ROWID;"
+  /* The list of an event's bookings by time, and a booking's seats. */
+  "CREATE INDEX bookings_event_time ON bookings (event_id, created_at, booking_id);"
+  "CREATE INDEX booking_seats_booking ON booking_seats (booking_id);",
+  /* 6: cancellations, block and unblock (issue 11). A booked seat may become free again: its
+   * seat_states row goes and so does its booking_seats row (which now lists the seats a booking
+   * still has), so the seat can be booked again; a blocked seat's row goes when it is unblocked.
+   * The booking keeps its row and reference; each cancellation is a row of its own with the refund
+   * and the reason. */
+  "DROP TRIGGER IF EXISTS seat_states_no_unbook;"
+  "ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+  "  CHECK (status IN ('active', 'cancelled'));"
+  "CREATE TABLE cancellations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  booking_id TEXT NOT NULL REFERENCES bookings (booking_id),"
+  "  event_id TEXT NOT NULL REFERENCES events (event_id),"
+  "  seats TEXT NOT NULL,"
+  "  refund TEXT NOT NULL CHECK (refund IN ('full', 'partial', 'none')),"
+  "  refund_amount INTEGER NOT NULL CHECK (refund_amount >= 0),"
+  "  reason TEXT NOT NULL,"
+  "  account TEXT NOT NULL,"
+  "  desk TEXT NOT NULL,"
+  "  at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX cancellations_booking ON cancellations (booking_id);",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -201,10 +249,29 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_BOOKING_PUT]
   = "INSERT INTO bookings (booking_id, event_id, client_id, hold_id, created_at, account)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_BOOKING_CUSTOMER_PUT]
+  = "INSERT INTO booking_customers (booking_id, event_id, name, phone, email, note, phone_key,"
+    " email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_BOOKING_NAME_KEY_PUT]
+  = "INSERT OR IGNORE INTO booking_name_keys (event_id, name_key, booking_id) VALUES (?1, ?2, ?3)",
   [STMT_AUDIT_PUT] = "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
                      " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
                             " VALUES (?1, ?2, ?3)",
+  [STMT_BOOKING_GET]
+  = "SELECT event_id, client_id, account, status FROM bookings WHERE booking_id = ?1",
+  [STMT_SEATS_OF_BOOKING]
+  = "SELECT seat_id FROM booking_seats WHERE event_id = ?1 AND booking_id = ?2 ORDER BY seat_id",
+  [STMT_SEAT_UNBOOK] = "DELETE FROM seat_states WHERE event_id = ?1 AND seat_id = ?2"
+                       " AND state = 'booked' AND booking_id = ?3",
+  [STMT_BOOKING_SEAT_DROP]
+  = "DELETE FROM booking_seats WHERE event_id = ?1 AND seat_id = ?2 AND booking_id = ?3",
+  [STMT_SEAT_UNBLOCK] = "DELETE FROM seat_states WHERE event_id = ?1 AND seat_id = ?2"
+                        " AND state = 'blocked'",
+  [STMT_BOOKING_CANCELLED] = "UPDATE bookings SET status = 'cancelled' WHERE booking_id = ?1",
+  [STMT_CANCELLATION_PUT]
+  = "INSERT INTO cancellations (booking_id, event_id, seats, refund, refund_amount, reason,"
+    " account, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",
   [STMT_PRUNE_CHANGES]
   = "DELETE FROM changes WHERE committed_at < ?1 AND version <="
@@ -493,6 +560,7 @@ sb_sqlite_db_open (const char *path, GError **error)
   self->path = g_strdup (path);
   self->venues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->orphan_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->occupancy = sb_occupancy_cache_new ();
   if (!open_db (self, error))
     {
       sb_sqlite_db_close (self);
@@ -516,6 +584,7 @@ sb_sqlite_db_close (SbSqliteDb *self)
     }
   g_clear_pointer (&self->venues, g_hash_table_unref);
   g_clear_pointer (&self->orphan_rules, g_hash_table_unref);
+  g_clear_pointer (&self->occupancy, sb_occupancy_cache_free);
   g_free (self->path);
   g_free (self);
 }

@@ -7,8 +7,9 @@
  *
  * The schema, not the server's memory, is what makes a double booking impossible: seat_states has
  * one row per (event, seat) that is not free, so holding or booking a free seat is an INSERT that a
- * second attempt cannot repeat; triggers refuse to overwrite or delete a booked or blocked row;
- * booking_seats remembers every booked seat with the same primary key.
+ * second attempt cannot repeat; triggers refuse to overwrite a booked or blocked row or delete a
+ * blocked one (a booked row goes only when a cancellation frees the seat); booking_seats lists the
+ * seats each booking still has, with the same primary key.
  *
  * Here: the GObject and SbStore's methods. The connection, schema and statements are
  * sb-sqlite-db.c; the primitives the booking rules run ops on, sb-sqlite-backend.c. */
@@ -18,6 +19,7 @@
 
 #include "sb-sqlite-accounts-private.h"
 #include "sb-sqlite-audit-private.h"
+#include "sb-sqlite-bookings-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
 
@@ -264,10 +266,12 @@ sb_sqlite_store_apply (SbStore *store, GPtrArray *ops, GError **error)
       goto fail;
   if (!sb_sqlite_db_exec_simple (self->db, STMT_COMMIT, error))
     goto fail;
+  sb_occupancy_cache_keep_batch (self->db->occupancy);
   return TRUE;
 
 fail:
   sb_sqlite_db_rollback_quietly (self->db);
+  sb_occupancy_cache_discard_batch (self->db->occupancy);
   /* Nothing was committed: no op may look as if it had been. */
   for (guint i = 0; i < ops->len; i++)
     sb_op_clear_outcome (g_ptr_array_index (ops, i));
@@ -414,6 +418,12 @@ sb_sqlite_store_audit_list (SbStore *store, const SbAuditQuery *query, GError **
   return sb_sqlite_audit_list (SB_SQLITE_STORE (store)->db, query, error);
 }
 
+static GPtrArray *
+sb_sqlite_store_find_bookings (SbStore *store, const SbBookingQuery *query, GError **error)
+{
+  return sb_sqlite_find_bookings (SB_SQLITE_STORE (store)->db, query, error);
+}
+
 static gboolean
 sb_sqlite_store_audit_sign_in (SbStore *store,
                                const SbAuditRecord *record,
@@ -444,6 +454,7 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->session_revoke = sb_sqlite_store_session_revoke;
   iface->accounts_revision = sb_sqlite_store_accounts_revision;
   iface->audit_list = sb_sqlite_store_audit_list;
+  iface->find_bookings = sb_sqlite_store_find_bookings;
   iface->audit_sign_in = sb_sqlite_store_audit_sign_in;
 }
 

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "sb-audit-record.h"
+#include "sb-occupancy-cache-private.h"
 #include "sb-op.h"
 #include "sb-orphan-rule.h"
 #include "sb-venue.h"
@@ -43,6 +44,40 @@ SbStoredHold *sb_stored_hold_new (const char *hold_id,
                                   gint64 expires_at_ms);
 void sb_stored_hold_free (SbStoredHold *hold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredHold, sb_stored_hold_free)
+
+/* A booking as the backend has stored it. */
+typedef struct
+{
+  char *booking_id;
+  char *event_id;
+  char *client_id; /* the desk that made it */
+  char *account;
+  char *status;    /* "active", or "cancelled" once it has no seats left */
+  char **seat_ids; /* the seats it still has (not cancelled), sorted by seat id */
+} SbStoredBooking;
+
+SbStoredBooking *sb_stored_booking_new (const char *booking_id,
+                                        const char *event_id,
+                                        const char *client_id,
+                                        const char *account,
+                                        const char *status,
+                                        char **seat_ids);
+void sb_stored_booking_free (SbStoredBooking *booking);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbStoredBooking, sb_stored_booking_free)
+
+/* A cancellation (docs/protocol.md, "cancel") as the rules hand it to the backend. */
+typedef struct
+{
+  const char *event_id;
+  const char *booking_id;
+  const char *const *seat_ids;   /* the seats cancelled: booked by the booking, now free */
+  const char *const *seats_left; /* the seats the booking keeps; empty: it is cancelled */
+  SbRefund refund;               /* what was refunded (amount in minor units) */
+  const char *reason;
+  const char *account; /* who cancelled (SB_LEGACY_ACCOUNT with accounts off) */
+  const char *desk;
+  gint64 at_ms;
+} SbCancellation;
 
 /* Whether op may act on hold: the account's holds from any desk (protocol 2); with accounts off
  * (op->account NULL) the desk's, as in protocol 1. */
@@ -135,7 +170,8 @@ typedef struct
   /* An active hold ends with status ("released", "booked", "expired"). */
   gboolean (*end_hold) (gpointer backend, const char *hold_id, const char *status, GError **error);
   /* *out_taken: booking_id exists already (the rules draw another). hold_id may be NULL. client_id
-   * is the desk, account the account (SB_LEGACY_ACCOUNT when accounts are off). */
+   * is the desk, account the account (SB_LEGACY_ACCOUNT when accounts are off). customer (or NULL)
+   * is stored with the booking, with its search keys (sb-customer.h), in the same transaction. */
   gboolean (*insert_booking) (gpointer backend,
                               const char *booking_id,
                               const char *event_id,
@@ -143,6 +179,7 @@ typedef struct
                               const char *account,
                               const char *hold_id,
                               const char *const *seat_ids,
+                              const SbCustomer *customer,
                               gint64 now_ms,
                               gboolean *out_taken,
                               GError **error);
@@ -178,6 +215,29 @@ typedef struct
                           char **out_refused_seat,
                           GError **error);
 
+  /* *out_booking = NULL when there is no such booking. */
+  gboolean (*read_booking) (gpointer backend,
+                            const char *booking_id,
+                            SbStoredBooking **out_booking,
+                            GError **error);
+  /* The seats of the cancellation (all booked by its booking, as the rules read them) become
+   * free, the booking keeps seats_left (and is "cancelled" when none are left), and the
+   * cancellation (refund, reason, who, when) is recorded with the booking. */
+  gboolean (*cancel_booking_seats) (gpointer backend,
+                                    const SbCancellation *cancellation,
+                                    GError **error);
+
+  /* The seats (free, as the rules read them) become blocked. */
+  gboolean (*block_seats) (gpointer backend,
+                           const char *event_id,
+                           const char *const *seat_ids,
+                           GError **error);
+  /* The seats (blocked by an earlier block, as the rules read them) become free. */
+  gboolean (*unblock_seats) (gpointer backend,
+                             const char *event_id,
+                             const char *const *seat_ids,
+                             GError **error);
+
   /* Appends one entry to the audit trail, in the op's transaction: it is undone with the op. */
   gboolean (*append_audit) (gpointer backend, const SbAuditRecord *entry, GError **error);
 
@@ -185,6 +245,13 @@ typedef struct
    * reads as free (another process took them and let them go in between); the rules then refuse
    * those seats rather than let the batch loop. */
   gboolean (*seats_refused_before) (gpointer backend, const SbOp *op);
+
+  /* Optional: the backend's cache of events' occupancy by version (sb-occupancy-cache-private.h),
+   * which spares hold_best the read of every seat state when the event's version has not moved
+   * since this thread last read or wrote it. The rules fill it and move it on with every change
+   * they append; the backend keeps a batch's entries only once the batch has committed
+   * (sb_occupancy_cache_keep_batch) and discards them when it fails or runs again. */
+  SbOccupancyCache *(*occupancy_cache) (gpointer backend);
 } SbStoreBackendFuncs;
 
 G_END_DECLS

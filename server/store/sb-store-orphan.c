@@ -7,15 +7,17 @@
 
 #include "sb-op.h"
 
-gboolean
-sb_store_orphan_check (const SbStoreBackendFuncs *funcs,
-                       gpointer backend,
-                       const char *event_id,
-                       SbVenue *venue,
-                       const char *const *seat_ids,
-                       SbOrphanRule *out_rule,
-                       gint *out_lone_seat,
-                       GError **error)
+/* taken_after: what the changed seats are after the op (1 taken, 0 freed). */
+static gboolean
+check (const SbStoreBackendFuncs *funcs,
+       gpointer backend,
+       const char *event_id,
+       SbVenue *venue,
+       const char *const *seat_ids,
+       guint8 taken_after,
+       SbOrphanRule *out_rule,
+       gint *out_lone_seat,
+       GError **error)
 {
   g_autoptr (GArray) changed = NULL;
   g_autoptr (GPtrArray) around = NULL;
@@ -82,10 +84,38 @@ sb_store_orphan_check (const SbStoreBackendFuncs *funcs,
 
       taken[s] = g_ptr_array_index (states, i) != NULL || sb_venue_get_seat (venue, s)->blocked;
     }
+  for (guint i = 0; i < changed->len; i++)
+    taken[g_array_index (changed, guint, i)] = taken_after;
 
   *out_lone_seat = sb_orphan_find_lone_seat (venue, taken, (const guint *) (void *) changed->data,
                                              changed->len);
   return TRUE;
+}
+
+gboolean
+sb_store_orphan_check (const SbStoreBackendFuncs *funcs,
+                       gpointer backend,
+                       const char *event_id,
+                       SbVenue *venue,
+                       const char *const *seat_ids,
+                       SbOrphanRule *out_rule,
+                       gint *out_lone_seat,
+                       GError **error)
+{
+  return check (funcs, backend, event_id, venue, seat_ids, 1, out_rule, out_lone_seat, error);
+}
+
+gboolean
+sb_store_orphan_check_freed (const SbStoreBackendFuncs *funcs,
+                             gpointer backend,
+                             const char *event_id,
+                             SbVenue *venue,
+                             const char *const *seat_ids,
+                             SbOrphanRule *out_rule,
+                             gint *out_lone_seat,
+                             GError **error)
+{
+  return check (funcs, backend, event_id, venue, seat_ids, 0, out_rule, out_lone_seat, error);
 }
 
 char *

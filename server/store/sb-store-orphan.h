@@ -23,6 +23,18 @@ gboolean sb_store_orphan_check (const SbStoreBackendFuncs *funcs,
                                 gint *out_lone_seat,
                                 GError **error);
 
+/* The same for seats the op frees (a cancellation): they are free after it, and a seat left alone
+ * is one of them or a free neighbour of theirs. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_orphan_check_freed (const SbStoreBackendFuncs *funcs,
+                                      gpointer backend,
+                                      const char *event_id,
+                                      SbVenue *venue,
+                                      const char *const *seat_ids,
+                                      SbOrphanRule *out_rule,
+                                      gint *out_lone_seat,
+                                      GError **error);
+
 /* "Seat stalls-C-7 (row C, seat 7)": how a refusal or a warning names the seat. */
 char *sb_store_orphan_describe_seat (SbVenue *venue, guint seat);
 

@@ -23,6 +23,14 @@ action_of (const SbOp *op, const char **out_detail)
         return "release";
       case SB_OP_BOOK:
         return "book";
+      case SB_OP_CANCEL:
+        return "cancel";
+      case SB_OP_BLOCK:
+        *out_detail = op->reason;
+        return "block";
+      case SB_OP_UNBLOCK:
+        *out_detail = op->reason;
+        return "unblock";
       case SB_OP_EXPIRE:
       default:
         return NULL;
@@ -39,9 +47,27 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
 {
   const char *detail;
   const char *action = action_of (op, &detail);
+  g_autofree char *overridden = NULL;
   g_autoptr (SbAuditRecord) entry = NULL;
+  g_autofree char *for_customer = NULL;
+  g_autofree char *cancel_detail = NULL;
 
   g_return_val_if_fail (action != NULL, FALSE);
+
+  /* A booking names its customer (the name only: phone, email and note stay with the booking). */
+  if (op->kind == SB_OP_BOOK && op->result_customer != NULL && op->result_customer->name != NULL)
+    detail = for_customer = g_strdup_printf ("for %s", op->result_customer->name);
+  /* A manager's override of the orphan rule is the one sale that leaves a seat alone under
+   * enforce: the entry says so and names the seat, so that the trail shows who decided it. */
+  if (op->result_overrode && op->result_lone_seat != NULL)
+    detail = overridden = g_strdup_printf ("%s%sorphan rule overridden: leaves %s on its own",
+                                           detail != NULL ? detail : "", detail != NULL ? "; " : "",
+                                           op->result_lone_seat);
+  /* A cancellation says what was refunded and why. */
+  if (op->kind == SB_OP_CANCEL)
+    detail = cancel_detail = g_strdup_printf (
+        "refund %s %" G_GINT64_FORMAT "; %s", sb_refund_kind_to_string (op->result_refund.kind),
+        op->result_refund.amount, op->reason != NULL ? op->reason : "");
 
   entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action,
                                (const char *const *) op->result_seat_ids, op->result_hold_id,

@@ -6,6 +6,8 @@
 
 #include "sb-best-available.h"
 #include "sb-store-rules-audit-private.h"
+#include "sb-store-rules-block-private.h"
+#include "sb-store-rules-cancel-private.h"
 #include "sb-store-orphan.h"
 
 /* One op on its way through the rules. */
@@ -16,6 +18,7 @@ typedef struct
   SbOp *op;
   gint64 now_ms;  /* the clock the op runs at: its own now_ms, or the real time when it has none */
   gint64 version; /* the version of the op's event before the op, once read */
+  gboolean appended; /* a change of this op is in the log */
 } Run;
 
 /* What each step of an op ends in: the op goes on, the op was refused (its error is on the op),
@@ -26,6 +29,27 @@ typedef enum
   STEP_REFUSED,
   STEP_FAILED,
 } Step;
+
+/* Appends a change to the log, and moves the occupancy cache's entry of its event on with it. */
+static gboolean
+append_change (Run *r, const SbChange *change, const char *json, GError **error)
+{
+  SbOccupancyCache *cache
+      = r->funcs->occupancy_cache != NULL ? r->funcs->occupancy_cache (r->backend) : NULL;
+
+  if (!r->funcs->append_change (r->backend, change, json, error))
+    return FALSE;
+  r->appended = TRUE;
+  if (cache != NULL && sb_occupancy_cache_has_event (cache, change->event_id))
+    {
+      g_autoptr (GError) local_error = NULL;
+      SbVenue *venue = r->funcs->get_venue (r->backend, change->event_id, &local_error);
+
+      /* Without the venue the entry is dropped (apply_change with NULL): only a read is lost. */
+      sb_occupancy_cache_apply_change (cache, venue, change);
+    }
+  return TRUE;
+}
 
 /* Refusals */
 
@@ -262,8 +286,8 @@ insert_booking (Run *r, const char *const *seats, char **out_booking_id, GError 
       gboolean taken = FALSE;
 
       if (!r->funcs->insert_booking (r->backend, booking_id, op->event_id, op->client_id,
-                                     sb_op_recorded_account (op), op->hold_id, seats, r->now_ms,
-                                     &taken, error))
+                                     sb_op_recorded_account (op), op->hold_id, seats, op->customer,
+                                     r->now_ms, &taken, error))
         return FALSE;
       if (!taken)
         {
@@ -317,7 +341,8 @@ new_booked_change (Run *r, const char *const *seats)
 }
 
 /* The orphan rule on the seats the op takes (sb-store-orphan.h): under enforce a lone seat
- * refuses the op, naming it; under warn the op goes on and its reply names it. */
+ * refuses the op, naming it, unless a manager overrides the rule; under warn, or overridden, the
+ * op goes on and its reply names it (and an override is in the op's audit entry). */
 static Step
 step_orphan (Run *r, char **seat_ids, GError **error)
 {
@@ -333,7 +358,7 @@ step_orphan (Run *r, char **seat_ids, GError **error)
     return STEP_FAILED;
   if (lone < 0)
     return STEP_OK;
-  if (rule == SB_ORPHAN_RULE_ENFORCE)
+  if (rule == SB_ORPHAN_RULE_ENFORCE && !op->override_orphan_rule)
     {
       description = sb_store_orphan_describe_seat (venue, (guint) lone);
       sb_op_set_error (op, SB_ERROR_LONE_SEAT, "This would leave %s on its own", description);
@@ -344,6 +369,7 @@ step_orphan (Run *r, char **seat_ids, GError **error)
     }
   g_free (op->result_lone_seat);
   op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) lone)->id);
+  op->result_overrode = rule == SB_ORPHAN_RULE_ENFORCE;
   return STEP_OK;
 }
 
@@ -419,6 +445,7 @@ run_hold_best (Run *r, GError **error)
   SbBestQuery query = { 0 };
   SbBestResult result;
   SbOrphanRule rule = SB_ORPHAN_RULE_OFF;
+  SbOccupancyCache *cache;
   SbVenue *venue;
   guint n_seats;
   Step step;
@@ -437,8 +464,9 @@ run_hold_best (Run *r, GError **error)
   if (r->funcs->read_orphan_rule != NULL
       && !r->funcs->read_orphan_rule (r->backend, op->event_id, &rule, error))
     return STEP_FAILED;
-  /* A lone seat is avoided whenever a choice without one exists; enforce allows no other. */
-  query.allow_lone_seat = rule != SB_ORPHAN_RULE_ENFORCE;
+  /* A lone seat is avoided whenever a choice without one exists; enforce allows no other, unless
+   * a manager overrides it. */
+  query.allow_lone_seat = rule != SB_ORPHAN_RULE_ENFORCE || op->override_orphan_rule;
   if (op->best.categories != NULL)
     {
       query.n_categories = g_strv_length (op->best.categories);
@@ -463,8 +491,15 @@ run_hold_best (Run *r, GError **error)
 
   n_seats = sb_venue_get_n_seats (venue);
   taken = g_new0 (guint8, n_seats);
-  if (!r->funcs->read_taken_seats (r->backend, op->event_id, venue, taken, error))
-    return STEP_FAILED;
+  cache = r->funcs->occupancy_cache != NULL ? r->funcs->occupancy_cache (r->backend) : NULL;
+  /* The version just read in this transaction says whether the cached occupancy is this one. */
+  if (cache == NULL || !sb_occupancy_cache_lookup (cache, op->event_id, r->version, taken, n_seats))
+    {
+      if (!r->funcs->read_taken_seats (r->backend, op->event_id, venue, taken, error))
+        return STEP_FAILED;
+      if (cache != NULL)
+        sb_occupancy_cache_store (cache, op->event_id, r->version, taken, n_seats);
+    }
   if (!sb_best_available_find (venue, taken, &query, &result))
     {
       sb_op_set_error (op, SB_ERROR_NOT_ENOUGH_SEATS,
@@ -479,8 +514,11 @@ run_hold_best (Run *r, GError **error)
     seat_ids[i] = g_strdup (sb_venue_get_seat (venue, result.seats[i])->id);
   if (refused_before (r, g_strdupv (seat_ids)))
     return STEP_REFUSED;
-  if (result.lone_seat >= 0 && rule == SB_ORPHAN_RULE_WARN)
-    op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) result.lone_seat)->id);
+  if (result.lone_seat >= 0 && rule != SB_ORPHAN_RULE_OFF)
+    {
+      op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) result.lone_seat)->id);
+      op->result_overrode = rule == SB_ORPHAN_RULE_ENFORCE;
+    }
   return write_hold (r, seat_ids, error);
 }
 
@@ -558,6 +596,7 @@ run_book_hold (Run *r, GError **error)
   op->result_hold_id = g_strdup (op->hold_id);
   op->result_booking_id = g_steal_pointer (&booking_id);
   op->result_seat_ids = g_steal_pointer (&hold->seat_ids);
+  op->result_customer = sb_customer_copy (op->customer);
   return STEP_OK;
 }
 
@@ -692,6 +731,7 @@ run_book_seats (Run *r, GError **error)
     g_clear_pointer (&change->ended_holds, g_strfreev);
   op->result_booking_id = g_steal_pointer (&booking_id);
   op->result_seat_ids = g_strdupv (op->seat_ids);
+  op->result_customer = sb_customer_copy (op->customer);
   return STEP_OK;
 }
 
@@ -727,7 +767,7 @@ run_expire (Run *r, GError **error)
 
           change->committed_at_ms = sb_now_ms ();
           json = sb_change_to_json (change);
-          if (!r->funcs->append_change (r->backend, change, json, error))
+          if (!append_change (r, change, json, error))
             return STEP_FAILED;
           g_ptr_array_add (earlier, g_steal_pointer (&change));
         }
@@ -771,6 +811,12 @@ run_op (Run *r, GError **error)
         return run_expire (r, error);
       case SB_OP_HOLD_BEST:
         return run_hold_best (r, error);
+      case SB_OP_BLOCK:
+      case SB_OP_UNBLOCK:
+        return sb_store_rules_block (r->funcs, r->backend, op, error) ? STEP_OK : STEP_FAILED;
+      case SB_OP_CANCEL:
+        return sb_store_rules_cancel (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
+                                                                                  : STEP_FAILED;
       default:
         sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Unknown operation %d", op->kind);
         return STEP_REFUSED;
@@ -813,7 +859,7 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
                          SbOp *op,
                          GError **error)
 {
-  Run r = { funcs, backend, op, 0, 0 };
+  Run r = { funcs, backend, op, 0, 0, FALSE };
   /* The idempotency key: expire is the server's own op, run again on purpose. */
   gboolean keyed = op->kind != SB_OP_EXPIRE && op->client_id != NULL && op->request_id != NULL;
 
@@ -845,6 +891,18 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
       g_clear_pointer (&op->change, sb_change_free);
       if (funcs->undo_op != NULL && !funcs->undo_op (backend, error))
         return FALSE;
+      if (funcs->occupancy_cache != NULL)
+        {
+          SbOccupancyCache *cache = funcs->occupancy_cache (backend);
+
+          /* Undone with the op: whatever the cache moved on with it may not stand. */
+          if (r.appended)
+            sb_occupancy_cache_discard_batch (cache);
+          /* The storage refused a seat the search took as free: read the event afresh next time.
+           */
+          if (op->kind == SB_OP_HOLD_BEST && op->error == SB_ERROR_SEAT_UNAVAILABLE)
+            sb_occupancy_cache_forget (cache, op->event_id);
+        }
     }
   else if (op->change != NULL)
     {
@@ -852,7 +910,7 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
 
       op->change->committed_at_ms = sb_now_ms ();
       json = sb_change_to_json (op->change);
-      if (!funcs->append_change (backend, op->change, json, error))
+      if (!append_change (&r, op->change, json, error))
         return FALSE;
       /* Expire wrote one entry per hold it ended; every other op that changed something writes
        * its own, in the same transaction. */
@@ -871,107 +929,4 @@ sb_store_rules_apply_op (const SbStoreBackendFuncs *funcs,
     }
 
   return funcs->end_op == NULL || funcs->end_op (backend, error);
-}
-
-/* The change log */
-
-void
-sb_store_rules_set_event_not_found (GError **error, const char *event_id)
-{
-  g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event “%s”", event_id);
-}
-
-gboolean
-sb_store_rules_check_since (
-    const char *event_id, gboolean found, gint64 version, gint64 since_version, GError **error)
-{
-  if (!found)
-    {
-      sb_store_rules_set_event_not_found (error, event_id);
-      return FALSE;
-    }
-  if (since_version > version)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_AHEAD,
-                   "Event %s is at version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT, event_id,
-                   version, since_version);
-      return FALSE;
-    }
-  if (since_version < 0)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD, "No version %" G_GINT64_FORMAT,
-                   since_version);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-sb_store_rules_add_logged_change (GPtrArray *changes,
-                                  const char *event_id,
-                                  gint64 since_version,
-                                  gint64 row_version,
-                                  const char *json,
-                                  GError **error)
-{
-  gint64 expected = since_version + 1 + (gint64) changes->len;
-  SbChange *change;
-
-  /* The first version missing means the log was pruned past since_version. */
-  if (row_version != expected)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD,
-                   "The change log of event %s no longer has version %" G_GINT64_FORMAT, event_id,
-                   expected);
-      return FALSE;
-    }
-  if (json == NULL)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
-                   "Change %" G_GINT64_FORMAT " of event %s has no content", expected, event_id);
-      return FALSE;
-    }
-  change = sb_change_from_json (json, error);
-  if (change == NULL)
-    {
-      g_prefix_error (error, "Change %" G_GINT64_FORMAT " of event %s: ", expected, event_id);
-      return FALSE;
-    }
-  g_ptr_array_add (changes, change);
-  return TRUE;
-}
-
-gboolean
-sb_store_rules_check_log_complete (
-    GPtrArray *changes, const char *event_id, gint64 since_version, gint64 version, GError **error)
-{
-  if (since_version + (gint64) changes->len != version)
-    {
-      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_TOO_OLD,
-                   "The change log of event %s does not reach version %" G_GINT64_FORMAT, event_id,
-                   version);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Events */
-
-SbVenue *
-sb_store_rules_parse_venue (const char *event_id, const char *json, gssize length, GError **error)
-{
-  g_autofree char *source = g_strdup_printf ("event %s", event_id);
-
-  return sb_venue_new_from_data (json, length, source, error);
-}
-
-SbEventState *
-sb_store_rules_new_event_state (gint64 version)
-{
-  SbEventState *state = g_new0 (SbEventState, 1);
-
-  state->version = version;
-  state->seats = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_seat_change_free);
-  state->holds = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_hold_record_free);
-  return state;
 }

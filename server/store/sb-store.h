@@ -52,6 +52,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventState, sb_event_state_free)
 /* Accounts and sessions (issue 10): records and wrappers in sb-store-accounts.h. */
 typedef struct _SbAccountRecord SbAccountRecord;
 typedef struct _SbSessionRecord SbSessionRecord;
+/* Finding bookings (issue 11): in sb-store-bookings.h. */
+typedef struct _SbBookingQuery SbBookingQuery;
 
 /* Called on a store thread for changes committed by other server processes (multi-process
  * backends only). Changes of one event arrive in version order. */
@@ -108,6 +110,10 @@ struct _SbStoreInterface
                              gint64 account_generation,
                              gint64 expires_at_ms,
                              GError **error);
+
+  /* Finding bookings (sb-store-bookings.h documents it; query->key is set, and query->limit is
+   * one more than the page). Optional. */
+  GPtrArray *(*find_bookings) (SbStore *self, const SbBookingQuery *query, GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */

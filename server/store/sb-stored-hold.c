@@ -59,3 +59,36 @@ sb_stored_hold_is_ops (const SbOp *op, const SbStoredHold *hold)
     return g_strcmp0 (op->account, hold->account) == 0;
   return g_strcmp0 (op->client_id, hold->client_id) == 0;
 }
+
+SbStoredBooking *
+sb_stored_booking_new (const char *booking_id,
+                       const char *event_id,
+                       const char *client_id,
+                       const char *account,
+                       const char *status,
+                       char **seat_ids)
+{
+  SbStoredBooking *booking = g_new0 (SbStoredBooking, 1);
+
+  booking->booking_id = g_strdup (booking_id);
+  booking->event_id = g_strdup (event_id);
+  booking->client_id = g_strdup (client_id);
+  booking->account = g_strdup (account);
+  booking->status = g_strdup (status);
+  booking->seat_ids = seat_ids != NULL ? seat_ids : g_new0 (char *, 1);
+  return booking;
+}
+
+void
+sb_stored_booking_free (SbStoredBooking *booking)
+{
+  if (booking == NULL)
+    return;
+  g_free (booking->booking_id);
+  g_free (booking->event_id);
+  g_free (booking->client_id);
+  g_free (booking->account);
+  g_free (booking->status);
+  g_strfreev (booking->seat_ids);
+  g_free (booking);
+}

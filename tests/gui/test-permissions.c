@@ -18,6 +18,13 @@ test_matrix (void)
   /* No account (a server without accounts): the server decides. */
   g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_SELL));
   g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_AUDIT));
+  /* Overriding the orphan rule: managers and admins, and anyone without accounts (the server
+   * lets every desk override then). */
+  g_assert_false (sb_permission_granted ("clerk", SB_PERMISSION_OVERRIDE_ORPHAN_RULE));
+  g_assert_true (sb_permission_granted ("manager", SB_PERMISSION_OVERRIDE_ORPHAN_RULE));
+  g_assert_true (sb_permission_granted ("admin", SB_PERMISSION_OVERRIDE_ORPHAN_RULE));
+  g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_OVERRIDE_ORPHAN_RULE));
+  g_assert_nonnull (sb_permission_get_refusal ("clerk", SB_PERMISSION_OVERRIDE_ORPHAN_RULE));
   /* An unknown role is offered no more than a viewer. */
   g_assert_false (sb_permission_granted ("auditor", SB_PERMISSION_SELL));
   g_assert_false (sb_permission_granted ("Clerk", SB_PERMISSION_SELL));

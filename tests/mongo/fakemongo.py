@@ -21,11 +21,12 @@ no oplog window, no elections, updates and deletes never appear in a change stre
 
 import collections
 import datetime
+import re
 import threading
 import time
 import traceback
 
-from bson import Int64, Timestamp
+from bson import Int64, Regex, Timestamp
 from mockupdb import MockupDB
 
 DRIVER_TIMEOUT_S = 120  # stops hangs only; a run takes about a second
@@ -182,10 +183,26 @@ def _is_operator_doc(cond):
     return isinstance(cond, dict) and cond and all(k.startswith("$") for k in cond)
 
 
+def _regex_matches(value, cond):
+    """A BSON regular expression (find_bookings' anchored name prefix): on a string, or on any
+    element of an array, as MongoDB matches it."""
+    flags = cond.flags if isinstance(cond.flags, int) else (re.IGNORECASE if "i" in cond.flags else 0)
+    pattern = re.compile(cond.pattern, flags & re.IGNORECASE)
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and pattern.search(v) for v in values)
+
+
 def _matches(doc, query):
     for key, cond in query.items():
+        if key == "$or":
+            if not any(_matches(doc, q) for q in cond):
+                return False
+            continue
         value = _get_path(doc, key)
-        if _is_operator_doc(cond):
+        if isinstance(cond, Regex):
+            if not _regex_matches(value, cond):
+                return False
+        elif _is_operator_doc(cond):
             for op, arg in cond.items():
                 if op == "$in":
                     ok = _canon(value) in [_canon(a) for a in arg]

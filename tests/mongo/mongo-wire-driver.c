@@ -107,7 +107,7 @@ main (int argc, char **argv)
 
   if (argc < 3)
     {
-      fprintf (stderr, "usage: %s URI open|hold|book|watch [N]\n", argv[0]);
+      fprintf (stderr, "usage: %s URI open|hold|book|book-customer|watch [N]\n", argv[0]);
       return 2;
     }
   scenario = argv[2];
@@ -134,6 +134,15 @@ main (int argc, char **argv)
       op = sb_op_new (SB_OP_BOOK, "ev", "client-1", "req-2");
       op->seat_ids = g_strsplit ("hall-A-1", " ", -1);
       op->now_ms = 1764190000000;
+      status = run_op (store, op);
+    }
+  else if (g_str_equal (scenario, "book-customer"))
+    {
+      op = sb_op_new (SB_OP_BOOK, "ev", "client-1", "req-3");
+      op->seat_ids = g_strsplit ("hall-A-1", " ", -1);
+      op->now_ms = 1764190000000;
+      op->customer = sb_customer_new ("Zoë Müller-Lüdenscheidt", "+49 (30) 123-456",
+                                      "Zoe@Example.ORG", "Aisle");
       status = run_op (store, op);
     }
   else if (g_str_equal (scenario, "watch") && argc > 3)

@@ -297,6 +297,36 @@ def scenario_transient_commit(args, mock, check):
               % (bookings, outcome.get("booking")))
 
 
+def scenario_book_customer(args, mock, check):
+    """Issue 11: a booking's customer and its folded search keys are fields of the booking
+    document, inserted in the booking's transaction; the audit entry names the customer and the
+    stored outcome carries it (a retry answers with it)."""
+    setup_store_data(mock, args.venue_json)
+    proc = run_driver(args, mock, "book-customer")
+    check(proc.returncode == 0, "book succeeds")
+    outcome = outcome_of(proc) or {}
+    customer = {"name": "Zoë Müller-Lüdenscheidt", "phone": "+49 (30) 123-456",
+                "email": "Zoe@Example.ORG", "note": "Aisle"}
+    check(outcome.get("customer") == customer, "the outcome carries the customer: %r" % outcome)
+    txns = transactions(mock)
+    check(len(txns) == 1, "exactly one transaction, got %d" % len(txns))
+    if not txns:
+        return
+    check_transaction_protocol(check, txns[0])
+    inserts = {target(n, d): d["documents"][0] for n, d in txns[0][1]
+               if target(n, d).startswith("insert ")}
+    booking = inserts.get("insert bookings", {})
+    check(booking.get("customer") == customer, "customer on the booking: %r" % booking)
+    check(booking.get("name_keys") == ["zoe muller ludenscheidt", "muller ludenscheidt",
+                                       "ludenscheidt"]
+          and booking.get("phone_key") == "4930123456"
+          and booking.get("email_key") == "zoe@example.org", "search keys: %r" % booking)
+    audit = inserts.get("insert audit", {})
+    check(audit.get("detail") == "for " + customer["name"], "audit detail: %r" % audit)
+    stored = json.loads(inserts.get("insert requests", {}).get("outcome", "{}"))
+    check(stored.get("customer") == customer, "stored outcome: %r" % stored)
+
+
 def scenario_duplicate_key(args, mock, check):
     """Another process took a seat after our snapshot: the insert fails with 11000 and the op
     reports seat_unavailable (recorded for idempotency), with nothing else written."""
@@ -541,6 +571,7 @@ SCENARIOS = {
     "hold": scenario_hold,
     "replay": scenario_replay,
     "transient-commit": scenario_transient_commit,
+    "book-customer": scenario_book_customer,
     "duplicate-key": scenario_duplicate_key,
     "dropped-connection": scenario_dropped_connection,
     "change-stream-resume": scenario_change_stream_resume,

@@ -115,17 +115,22 @@ op_expire (Fixture *f)
   return op;
 }
 
-/* Runs one op as a batch of one and returns it (for chaining). */
 SbOp *
-run (Fixture *f, SbOp *op)
+run_on (SbStore *store, SbOp *op)
 {
   g_autoptr (GPtrArray) ops = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
 
   g_ptr_array_add (ops, op);
-  g_assert_true (sb_store_apply (f->store, ops, &error));
+  g_assert_true (sb_store_apply (store, ops, &error));
   g_assert_no_error (error);
   return op;
+}
+
+SbOp *
+run (Fixture *f, SbOp *op)
+{
+  return run_on (f->store, op);
 }
 
 void

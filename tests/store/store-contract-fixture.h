@@ -46,6 +46,8 @@ SbOp *op_book_seats (Fixture *f, const char *client, const char *const *seats);
 SbOp *op_expire (Fixture *f);
 /* Runs one op as a batch of one and returns it (for chaining). */
 SbOp *run (Fixture *f, SbOp *op);
+/* The same on another store (another server's on the same database). */
+SbOp *run_on (SbStore *store, SbOp *op);
 void assert_ok (SbOp *op);
 void assert_refused (SbOp *op, SbErrorCode code);
 gint64 event_version (Fixture *f);

@@ -1,11 +1,13 @@
 /* test-best-available.c: the seat quality order and adjacency of the venue model, the lone-seat
  * test, and the best-available search on straight rows, curved rows, aisles and sections, with
- * property tests over random venues and occupancy checked by brute force. */
+ * property tests over random venues and occupancy checked by brute force; the occupancy cache
+ * hold_best reads through (entries by version, kept only when their batch commits). */
 #include "config.h"
 
 #include <string.h>
 
 #include "sb-best-available.h"
+#include "sb-occupancy-cache-private.h"
 
 static SbVenue *
 venue_from (const char *json)
@@ -450,6 +452,204 @@ test_random_venues (void)
     }
 }
 
+/* Not together, by brute force over every set of seats (issue 13 item 3): when a set without a
+ * lone seat exists, the answer leaves none and no such set has a lower sum of quality places;
+ * when none exists, an answer is allowed a lone seat only if the query allows one, and a refusal
+ * says how many seats could be had without one. */
+
+typedef struct
+{
+  SbVenue *venue;
+  guint8 *taken;
+  const guint *eligible; /* seat indices */
+  guint n_eligible;
+  guint count;
+  guint chosen[SB_BEST_MAX_COUNT];
+  gboolean found;   /* a set without a lone seat */
+  guint64 best_sum; /* its least sum of quality places */
+} Brute;
+
+static void
+brute_sets (Brute *b, guint from, guint depth, guint64 sum)
+{
+  if (depth == b->count)
+    {
+      if (sb_orphan_find_lone_seat (b->venue, b->taken, b->chosen, b->count) < 0
+          && (!b->found || sum < b->best_sum))
+        {
+          b->found = TRUE;
+          b->best_sum = sum;
+        }
+      return;
+    }
+  for (guint e = from; e + (b->count - depth) <= b->n_eligible; e++)
+    {
+      guint seat = b->eligible[e];
+
+      b->chosen[depth] = seat;
+      b->taken[seat] = 1;
+      brute_sets (b, e + 1, depth + 1, sum + sb_venue_get_seat (b->venue, seat)->quality);
+      b->taken[seat] = 0;
+    }
+}
+
+static void
+test_apart_brute_force (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (1313);
+  guint checked = 0;
+
+  for (guint round = 0; round < 4000; round++)
+    {
+      g_autofree char *json = random_venue (rand);
+      g_autoptr (SbVenue) venue = venue_from (json);
+      guint n = sb_venue_get_n_seats (venue);
+      g_autofree guint8 *taken = g_new0 (guint8, n);
+      g_autofree guint *eligible = g_new0 (guint, n);
+      Brute b = { 0 };
+      SbBestQuery q;
+      SbBestResult r;
+      gboolean found;
+      guint64 sum = 0;
+
+      for (guint i = 0; i < n; i++)
+        taken[i] = g_rand_int_range (rand, 0, 3) == 0;
+      query_init (&q, g_rand_int_range (rand, 1, 5), FALSE);
+      q.allow_lone_seat = g_rand_boolean (rand);
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        q.max_price = 50;
+      b.venue = venue;
+      b.taken = taken;
+      b.eligible = eligible;
+      for (guint i = 0; i < n; i++)
+        if (brute_eligible (venue, taken, &q, i))
+          eligible[b.n_eligible++] = i;
+      /* Keep the brute force small: at most C(16, 4) sets. */
+      if (b.n_eligible > 16)
+        continue;
+      checked++;
+
+      found = sb_best_available_find (venue, taken, &q, &r);
+      b.count = q.count;
+      brute_sets (&b, 0, 0, 0);
+      if (b.found)
+        {
+          g_assert_true (found);
+          g_assert_cmpint (r.lone_seat, ==, -1);
+          for (guint k = 0; k < r.n_seats; k++)
+            sum += sb_venue_get_seat (venue, r.seats[k])->quality;
+          g_assert_cmpuint (sum, ==, b.best_sum);
+          continue;
+        }
+      if (!q.allow_lone_seat || b.n_eligible < q.count)
+        {
+          guint most = 0;
+
+          g_assert_false (found);
+          /* The most seats that could be had without a lone seat. */
+          for (b.count = 1; b.count < q.count; b.count++)
+            {
+              b.found = FALSE;
+              brute_sets (&b, 0, 0, 0);
+              if (b.found)
+                most = b.count;
+            }
+          if (!q.allow_lone_seat)
+            g_assert_cmpuint (r.available, ==, most);
+          continue;
+        }
+      g_assert_true (found);
+      g_assert_cmpint (r.lone_seat, >=, 0);
+    }
+  g_assert_cmpuint (checked, >, 1000);
+}
+
+/* A change of ev to version, setting seat_id to state. */
+static SbChange *
+one_seat_change (gint64 version, const char *seat_id, SbSeatState state)
+{
+  SbChange *change = sb_change_new ("ev", version);
+
+  g_ptr_array_add (change->seats, sb_seat_change_new (seat_id, state, NULL));
+  return change;
+}
+
+static void
+assert_cached (SbOccupancyCache *cache, gint64 version, const char *pattern)
+{
+  guint n = strlen (pattern);
+  g_autofree guint8 *taken = g_new0 (guint8, n);
+
+  g_assert_true (sb_occupancy_cache_lookup (cache, "ev", version, taken, n));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (taken[i], ==, pattern[i] == 'x');
+}
+
+static void
+assert_not_cached (SbOccupancyCache *cache, gint64 version, guint n)
+{
+  g_autofree guint8 *taken = g_new0 (guint8, n);
+
+  g_assert_false (sb_occupancy_cache_lookup (cache, "ev", version, taken, n));
+}
+
+static void
+test_occupancy_cache (void)
+{
+  g_autofree char *json = straight_row_venue (4, "", NULL);
+  g_autoptr (SbVenue) venue = venue_from (json);
+  g_autofree guint8 *taken = occupancy (venue, "x...");
+  SbOccupancyCache *cache = sb_occupancy_cache_new ();
+  SbChange *change;
+
+  /* Read at version 3 in a batch that commits; only version 3 is answered. */
+  sb_occupancy_cache_store (cache, "ev", 3, taken, 4);
+  sb_occupancy_cache_keep_batch (cache);
+  assert_cached (cache, 3, "x...");
+  assert_not_cached (cache, 4, 4);
+  assert_not_cached (cache, 2, 4);
+
+  /* Changes this thread appends move it on, freeing as well as taking seats. */
+  change = one_seat_change (4, "A-3", SB_SEAT_HELD);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  change = one_seat_change (5, "A-1", SB_SEAT_FREE);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  assert_cached (cache, 5, "..x.");
+  assert_not_cached (cache, 3, 4);
+  sb_occupancy_cache_keep_batch (cache);
+
+  /* A batch that fails takes back what it moved: version 6 was never committed, and another
+   * server may commit a different version 6. */
+  change = one_seat_change (6, "A-4", SB_SEAT_BOOKED);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  assert_cached (cache, 6, "..xx");
+  sb_occupancy_cache_discard_batch (cache);
+  assert_not_cached (cache, 6, 4);
+  assert_not_cached (cache, 5, 4);
+
+  /* A change that does not follow the entry's version (another server's in between) drops it. */
+  sb_occupancy_cache_store (cache, "ev", 7, taken, 4);
+  sb_occupancy_cache_keep_batch (cache);
+  change = one_seat_change (9, "A-2", SB_SEAT_HELD);
+  sb_occupancy_cache_apply_change (cache, venue, change);
+  sb_change_free (change);
+  g_assert_false (sb_occupancy_cache_has_event (cache, "ev"));
+
+  /* A venue of another size never matches. */
+  sb_occupancy_cache_store (cache, "ev", 10, taken, 4);
+  assert_not_cached (cache, 10, 3);
+
+  /* Forgotten (the storage refused a seat the search took as free): read afresh. */
+  sb_occupancy_cache_keep_batch (cache);
+  assert_cached (cache, 10, "x...");
+  sb_occupancy_cache_forget (cache, "ev");
+  assert_not_cached (cache, 10, 4);
+  sb_occupancy_cache_free (cache);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -463,5 +663,7 @@ main (int argc, char **argv)
   g_test_add_func ("/best/aisle", test_aisle_breaks_adjacency);
   g_test_add_func ("/best/sample-venues", test_sample_venues);
   g_test_add_func ("/best/random-venues", test_random_venues);
+  g_test_add_func ("/best/apart-brute-force", test_apart_brute_force);
+  g_test_add_func ("/best/occupancy-cache", test_occupancy_cache);
   return g_test_run ();
 }

@@ -350,6 +350,15 @@ test_sqlite_migration (Fixture *f, gconstpointer data)
           " created_at INTEGER NOT NULL, ended_at INTEGER);"
           "CREATE TABLE bookings (booking_id TEXT PRIMARY KEY NOT NULL, event_id TEXT NOT NULL,"
           " client_id TEXT NOT NULL, hold_id TEXT, created_at INTEGER NOT NULL);"
+          /* Indexed by schema 5 (find_bookings). */
+          "CREATE TABLE booking_seats (event_id TEXT NOT NULL, seat_id TEXT NOT NULL,"
+          " booking_id TEXT NOT NULL, PRIMARY KEY (event_id, seat_id)) WITHOUT ROWID;"
+          /* Migration 6 replaces its delete trigger. */
+          "CREATE TABLE seat_states (event_id TEXT NOT NULL, seat_id TEXT NOT NULL,"
+          " state TEXT NOT NULL, hold_id TEXT, booking_id TEXT, PRIMARY KEY (event_id, seat_id));"
+          "CREATE TRIGGER seat_states_no_unbook BEFORE DELETE ON seat_states WHEN OLD.state <> "
+          "'held'"
+          " BEGIN SELECT RAISE (ABORT, 'a booked or blocked seat never becomes free'); END;"
           "INSERT INTO events VALUES ('e', 'E', 0, 2, 1);"
           "INSERT INTO holds VALUES ('h_1', 'e', 'desk-1', 99, 'booked', 1, 2);"
           "INSERT INTO bookings VALUES ('B1', 'e', 'desk-1', 'h_1', 2);"

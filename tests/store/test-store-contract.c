@@ -796,6 +796,52 @@ test_hold_best (Fixture *f, gconstpointer data)
 }
 
 static void
+assert_disjoint (char **a, char **b)
+{
+  for (guint i = 0; a[i] != NULL; i++)
+    g_assert_false (g_strv_contains ((const char *const *) b, a[i]));
+}
+
+/* hold_best keeps the occupancy it read by the event's version (sb-occupancy-cache-private.h):
+ * what another server commits in between moves the version, so its seats are never chosen again;
+ * seats this store frees are chosen again. */
+static void
+test_hold_best_other_writer (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SbStore) other = open_store (f->uri);
+  g_autoptr (SbOp) ours = NULL;
+  g_autoptr (SbOp) theirs = NULL;
+  g_autoptr (SbOp) again = NULL;
+  g_autoptr (SbOp) none = NULL;
+  g_autoptr (SbOp) released = NULL;
+  g_autoptr (SbOp) freed = NULL;
+
+  ours = run (f, op_hold_best (f, f->alice, 3));
+  assert_ok (ours);
+  theirs = run_on (other, op_hold_best (f, f->bob, 3));
+  assert_ok (theirs);
+  assert_disjoint (theirs->result_seat_ids, ours->result_seat_ids);
+
+  /* Row A holds two windows of three, row B (B-6 blocked) one: the last one left. */
+  again = run (f, op_hold_best (f, f->alice, 3));
+  assert_ok (again);
+  assert_side_by_side (again->result_seat_ids, 3);
+  assert_disjoint (again->result_seat_ids, ours->result_seat_ids);
+  assert_disjoint (again->result_seat_ids, theirs->result_seat_ids);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (seat_state (f, again->result_seat_ids[i], NULL), ==, SB_SEAT_HELD);
+  none = run (f, op_hold_best (f, f->alice, 3));
+  assert_refused (none, SB_ERROR_NOT_ENOUGH_SEATS);
+
+  /* The other server lets its seats go: this store sees them free again. */
+  released = run_on (other, op_on_hold (f, SB_OP_RELEASE, f->bob, theirs->result_hold_id));
+  assert_ok (released);
+  freed = run (f, op_hold_best (f, f->alice, 3));
+  assert_ok (freed);
+  g_assert_cmpstrv (freed->result_seat_ids, theirs->result_seat_ids);
+}
+
+static void
 test_orphan_rule (Fixture *f, gconstpointer data)
 {
   g_autofree char *venue = store_test_make_venue (2, 6, blocked_seats);
@@ -854,6 +900,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/open/invalid-uri", test_open_invalid_uri);
   STORE_CONTRACT_ADD ("events", test_events);
   STORE_CONTRACT_ADD ("hold-best", test_hold_best);
+  STORE_CONTRACT_ADD ("hold-best/other-writer", test_hold_best_other_writer);
   STORE_CONTRACT_ADD ("orphan-rule", test_orphan_rule);
   STORE_CONTRACT_ADD ("hold/all-or-nothing", test_hold_all_or_nothing);
   STORE_CONTRACT_ADD ("hold/blocked-seat", test_hold_blocked_seat);

@@ -1,0 +1,62 @@
+/* sb-message-cancel.c: cancelled, blocked and unblocked (sb-message-cancel.h). */
+#include "sb-message-cancel.h"
+
+#include "sb-json-writer.h"
+#include "sb-message-private.h"
+
+void
+sb_cancelled_message_write (GString *out,
+                            const char *re,
+                            const char *booking,
+                            const char *event,
+                            const char *const *seats,
+                            SbRefundKind refund_kind,
+                            gint64 refund_amount,
+                            const char *const *remaining_seats,
+                            gboolean replayed)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_if_fail (out != NULL);
+
+  if (remaining_seats == NULL)
+    remaining_seats = none;
+  g_string_append (out, "{\"type\":\"cancelled\",\"re\":");
+  sb_json_write_string_or_null (out, re);
+  g_string_append (out, ",\"booking\":");
+  sb_json_write_string_or_null (out, booking);
+  g_string_append (out, ",\"event\":");
+  sb_json_write_string_or_null (out, event);
+  g_string_append (out, ",\"seats\":");
+  sb_json_write_string_array (out, seats != NULL ? seats : none);
+  g_string_append (out, ",\"refund\":{\"kind\":");
+  sb_json_write_string_or_null (out, sb_refund_kind_to_string (refund_kind));
+  g_string_append_printf (out, ",\"amount\":%" G_GINT64_FORMAT "}", refund_amount);
+  g_string_append (out, ",\"remaining_seats\":");
+  sb_json_write_string_array (out, remaining_seats);
+  g_string_append (out, ",\"state\":");
+  sb_json_write_string (out, remaining_seats[0] == NULL ? "cancelled" : "active");
+  _sb_message_write_end (out, replayed);
+}
+
+void
+sb_blocked_message_write (GString *out,
+                          gboolean unblocked,
+                          const char *re,
+                          const char *event,
+                          const char *const *seats,
+                          gboolean replayed)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out,
+                   unblocked ? "{\"type\":\"unblocked\",\"re\":" : "{\"type\":\"blocked\",\"re\":");
+  sb_json_write_string_or_null (out, re);
+  g_string_append (out, ",\"event\":");
+  sb_json_write_string_or_null (out, event);
+  g_string_append (out, ",\"seats\":");
+  sb_json_write_string_array (out, seats != NULL ? seats : none);
+  _sb_message_write_end (out, replayed);
+}
