@@ -56,24 +56,6 @@ compare_seats_unboxed (gconstpointer a, gconstpointer b)
   return compare_seats (a, b, NULL);
 }
 
-static gboolean
-eligible (SbVenue *venue, const SbSeat *seat, const SbBestQuery *query)
-{
-  if (seat->blocked)
-    return FALSE;
-  if (query->max_price >= 0
-      && sb_venue_get_category (venue, seat->category)->price > query->max_price)
-    return FALSE;
-  if (query->categories != NULL)
-    {
-      for (guint i = 0; i < query->n_categories; i++)
-        if (query->categories[i] == seat->category)
-          return TRUE;
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The dynamic program along one run, up to max_k seats: end[p * (max_k + 1) + k] is the least sum
  * taking k seats with the run's last seat in state p (INF: impossible), and back (one byte per
  * seat, state and k; may be NULL) the state of the seat before. pickable marks the seats it may
@@ -231,7 +213,7 @@ search (SbVenue *venue,
   /* The seats that may be picked, found down the quality order (seat order[q] has the place q),
    * so that a tight bound looks at a few seats only; then the runs around them, in seat order. */
   for (guint q = 0; q < n_seats && q <= limit; q++)
-    if (!taken[order[q]] && eligible (venue, &seats[order[q]], query))
+    if (!taken[order[q]] && sb_best_query_accepts (venue, &seats[order[q]], query))
       {
         pickable[order[q]] = 1;
         g_array_append_val (picks, order[q]);
@@ -327,7 +309,7 @@ least_others (SbVenue *venue, const guint8 *taken, const SbBestQuery *query, gui
 
   *nth = n_seats;
   for (guint q = 0; q < n_seats && found < MAX (n, query->count - 1); q++)
-    if (!taken[order[q]] && eligible (venue, &seats[order[q]], query))
+    if (!taken[order[q]] && sb_best_query_accepts (venue, &seats[order[q]], query))
       {
         if (found + 1 < query->count)
           others += q;

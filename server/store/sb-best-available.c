@@ -12,15 +12,10 @@
 
 #include "sb-best-apart-private.h"
 
-/* The seats of a venue are one array (sb-venue.h): the loops below index it directly rather than
- * call an accessor that checks its arguments for every seat. */
-static gboolean
-eligible (
-    SbVenue *venue, const SbSeat *seats, const guint8 *taken, const SbBestQuery *query, guint index)
+gboolean
+sb_best_query_accepts (SbVenue *venue, const SbSeat *seat, const SbBestQuery *query)
 {
-  const SbSeat *seat = &seats[index];
-
-  if (taken[index] || seat->blocked)
+  if (seat->blocked)
     return FALSE;
   if (query->max_price >= 0
       && sb_venue_get_category (venue, seat->category)->price > query->max_price)
@@ -33,6 +28,15 @@ eligible (
       return FALSE;
     }
   return TRUE;
+}
+
+/* The seats of a venue are one array (sb-venue.h): the loops below index it directly rather than
+ * call an accessor that checks its arguments for every seat. */
+static gboolean
+eligible (
+    SbVenue *venue, const SbSeat *seats, const guint8 *taken, const SbBestQuery *query, guint index)
+{
+  return !taken[index] && sb_best_query_accepts (venue, &seats[index], query);
 }
 
 static gboolean

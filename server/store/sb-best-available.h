@@ -31,6 +31,10 @@ typedef struct
   guint available; /* not found: the most seats that could be had (side by side when together) */
 } SbBestResult;
 
+/* Whether the query lets seat be chosen: not blocked, within its price and its categories (whether
+ * the seat is free is the caller's to know). */
+gboolean sb_best_query_accepts (SbVenue *venue, const SbSeat *seat, const SbBestQuery *query);
+
 /* taken: one byte per seat of the venue, non-zero when the seat is held, booked or blocked.
  * Returns FALSE (result->available says how many could be had) when no set of query->count seats
  * fits the query. Ties between equally good choices go to the lower seat index. */
