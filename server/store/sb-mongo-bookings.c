@@ -1,6 +1,7 @@
 /* sb-mongo-bookings.c: a booking's customer in the MongoDB store and find_bookings
  * (sb-mongo-bookings-private.h). One find outside any transaction on the indexes made at start
- * (sb-mongo-store.c): bookings are only ever added, each in the transaction of its seats. */
+ * (sb-mongo-store.c): a booking is written in the transaction of its seats, and a cancellation
+ * changes its seats and status in its own (sb-mongo-apply.c). */
 #include "config.h"
 
 #include "sb-mongo-bookings-private.h"
@@ -37,16 +38,19 @@ record_from_doc (const bson_t *doc, const char *event_id)
 {
   bson_iter_t iter;
   SbCustomer *customer = NULL;
+  SbBookingRecord *record;
 
   if (bson_iter_init_find (&iter, doc, "customer") && BSON_ITER_HOLDS_DOCUMENT (&iter))
     customer = sb_customer_new (sb_mongo_doc_get_utf8 (doc, "customer.name"),
                                 sb_mongo_doc_get_utf8 (doc, "customer.phone"),
                                 sb_mongo_doc_get_utf8 (doc, "customer.email"),
                                 sb_mongo_doc_get_utf8 (doc, "customer.note"));
-  return sb_booking_record_new (
+  record = sb_booking_record_new (
       sb_mongo_doc_get_utf8 (doc, "_id"), event_id, sb_mongo_doc_get_utf8 (doc, "c"),
       sb_mongo_doc_get_utf8 (doc, "account"), sb_mongo_doc_get_sorted_strv (doc, "seats"), customer,
       sb_mongo_doc_get_int64 (doc, "created_at", 0));
+  sb_booking_record_set_stored_status (record, sb_mongo_doc_get_utf8 (doc, "status"));
+  return record;
 }
 
 /* The criterion on the folded key (sb-store-bookings.h). */

@@ -11,7 +11,8 @@ typedef sqlite3_stmt SbBookingsStmt;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbBookingsStmt, sqlite3_finalize)
 
 static const char columns_sql[]
-    = "SELECT b.booking_id, b.client_id, b.account, b.created_at, c.name, c.phone, c.email, c.note";
+    = "SELECT b.booking_id, b.client_id, b.account, b.created_at, c.name, c.phone, c.email, c.note,"
+      " b.status";
 /* After the cursor (?2, ?3): by (created_at, booking_id), which bookings_event_time orders. */
 static const char page_sql[]
     = " LEFT JOIN booking_customers c ON c.booking_id = b.booking_id"
@@ -156,6 +157,7 @@ sb_sqlite_find_bookings (SbSqliteDb *db, const SbBookingQuery *query, GError **e
     {
       const char *booking_id = sb_sqlite_column_text (stmt, 0);
       SbCustomer *customer = NULL;
+      SbBookingRecord *record;
       char **seats;
 
       /* A booking made with a customer has its row; one made without, none (all NULL). */
@@ -172,10 +174,11 @@ sb_sqlite_find_bookings (SbSqliteDb *db, const SbBookingQuery *query, GError **e
           sb_customer_free (customer);
           return NULL;
         }
-      g_ptr_array_add (found, sb_booking_record_new (booking_id, query->event_id,
-                                                     sb_sqlite_column_text (stmt, 1),
-                                                     sb_sqlite_column_text (stmt, 2), seats,
-                                                     customer, sqlite3_column_int64 (stmt, 3)));
+      record = sb_booking_record_new (booking_id, query->event_id, sb_sqlite_column_text (stmt, 1),
+                                      sb_sqlite_column_text (stmt, 2), seats, customer,
+                                      sqlite3_column_int64 (stmt, 3));
+      sb_booking_record_set_stored_status (record, sb_sqlite_column_text (stmt, 8));
+      g_ptr_array_add (found, record);
     }
   if (rc != SQLITE_DONE)
     {

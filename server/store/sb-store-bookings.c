@@ -27,6 +27,15 @@ sb_booking_record_new (const char *booking_id,
 }
 
 void
+sb_booking_record_set_stored_status (SbBookingRecord *record, const char *status)
+{
+  g_return_if_fail (record != NULL);
+
+  g_free (record->state);
+  record->state = g_strdup (g_strcmp0 (status, "cancelled") == 0 ? "cancelled" : "booked");
+}
+
+void
 sb_booking_record_free (SbBookingRecord *record)
 {
   if (record == NULL)

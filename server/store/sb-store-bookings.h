@@ -42,7 +42,7 @@ typedef struct
   char **seat_ids;      /* sorted */
   SbCustomer *customer; /* or NULL */
   gint64 booked_at_ms;
-  char *state; /* "booked" */
+  char *state; /* "booked", or "cancelled" when a cancellation took its last seat */
 } SbBookingRecord;
 
 SbBookingRecord *sb_booking_record_new (const char *booking_id,
@@ -52,6 +52,9 @@ SbBookingRecord *sb_booking_record_new (const char *booking_id,
                                         char **seat_ids,
                                         SbCustomer *customer,
                                         gint64 booked_at_ms);
+/* Sets state from the status a backend stores with the booking ("active" or "cancelled"; NULL
+ * for a booking stored before cancellations existed). */
+void sb_booking_record_set_stored_status (SbBookingRecord *record, const char *status);
 void sb_booking_record_free (SbBookingRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbBookingRecord, sb_booking_record_free)
 

@@ -288,6 +288,64 @@ test_pages (StoreOpFixture *f, gconstpointer data)
   g_assert_null (find (f, SB_BOOKING_SEARCH_ALL, NULL, "NOSUCHBK", 5, NULL, NULL));
 }
 
+/* A cancellation shows in what find_bookings returns: a booking keeps its reference and lists
+ * the seats it still has; once none are left its state is "cancelled" (docs/protocol.md,
+ * "find_bookings"), and it is still found by its customer, though not by a seat it gave back. */
+static SbOp *
+cancel (StoreOpFixture *f, const char *booking, const char *const *seats)
+{
+  SbOp *op = store_op_new (f, SB_OP_CANCEL, f->desk2, f->ben, NULL);
+
+  op->event_id = g_strdup (f->event_id);
+  op->booking_id = g_strdup (booking);
+  op->seat_ids = g_strdupv ((char **) seats);
+  op->refund.kind = SB_REFUND_NONE;
+  op->reason = g_strdup ("the customer cannot come");
+  store_op_run (f, op);
+  store_op_assert_ok (op);
+  return op;
+}
+
+static const SbBookingRecord *
+find_one (StoreOpFixture *f, const char *name, GPtrArray **records)
+{
+  g_auto (GStrv) found = find (f, SB_BOOKING_SEARCH_NAME, name, NULL, 10, NULL, records);
+
+  g_assert_cmpuint (g_strv_length (found), ==, 1);
+  return g_ptr_array_index (*records, 0);
+}
+
+static void
+test_cancelled_state (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) booked = book (f, SEATS ("A-1", "A-2", "A-3"),
+                                  sb_customer_new ("Zoë Müller", NULL, NULL, NULL), NULL);
+  g_autoptr (SbOp) first = NULL;
+  g_autoptr (SbOp) rest = NULL;
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) part = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  const SbBookingRecord *record;
+
+  store_op_assert_ok (booked);
+  record = find_one (f, "zoe", &before);
+  g_assert_cmpstr (record->state, ==, "booked");
+  g_assert_true (
+      g_strv_equal ((const char *const *) record->seat_ids, SEATS ("A-1", "A-2", "A-3")));
+
+  first = cancel (f, booked->result_booking_id, SEATS ("A-1"));
+  record = find_one (f, "muller", &part);
+  g_assert_cmpstr (record->booking_id, ==, booked->result_booking_id);
+  g_assert_cmpstr (record->state, ==, "booked");
+  g_assert_true (g_strv_equal ((const char *const *) record->seat_ids, SEATS ("A-2", "A-3")));
+  assert_finds (f, SB_BOOKING_SEARCH_SEAT, "A-1", (const char *const[]){ NULL });
+
+  rest = cancel (f, booked->result_booking_id, SEATS ("A-2", "A-3"));
+  record = find_one (f, "zoe muller", &all);
+  g_assert_cmpstr (record->state, ==, "cancelled");
+  g_assert_cmpuint (g_strv_length (record->seat_ids), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,5 +358,6 @@ main (int argc, char **argv)
   ADD ("customer-stored", test_customer_stored);
   ADD ("find-by-each", test_find_by_each);
   ADD ("pages", test_pages);
+  ADD ("cancelled-state", test_cancelled_state);
   return g_test_run ();
 }
