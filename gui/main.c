@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-application.h"
+#include "sb-renderer.h"
 #include "sb-resources.h"
 #include "sb-startup-trace.h"
 
@@ -20,6 +21,8 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Before GTK starts: the renderer is chosen when the first window is realized. */
+  sb_renderer_choose_default ();
   sb_register_resource ();
   application = sb_application_new ();
   return g_application_run (G_APPLICATION (application), argc, argv);
