@@ -9,6 +9,7 @@
 #include "sb-server.h"
 #include "sb-audit-commands.h"
 #include "sb-booking-commands.h"
+#include "sb-report-commands.h"
 #include "sb-user-commands.h"
 
 static int
@@ -62,6 +63,9 @@ main (int argc, char **argv)
         break;
       case SB_COMMAND_BOOKINGS:
         ok = sb_command_bookings (settings, &error);
+        break;
+      case SB_COMMAND_REPORT:
+        ok = sb_command_report (settings, &error);
         break;
       case SB_COMMAND_SERVE:
       default:

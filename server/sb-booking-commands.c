@@ -15,9 +15,8 @@ static const char *const columns[]
     = { "reference", "booked_at", "account", "desk",  "seats", "total_price",
         "state",     "name",      "phone",   "email", "note" };
 
-/* The event's venue, for the prices; NULL with error for an unknown event. */
-static SbVenue *
-load_venue (SbStore *store, const char *event_id, GError **error)
+SbVenue *
+sb_command_load_event_venue (SbStore *store, const char *event_id, GError **error)
 {
   g_autoptr (GPtrArray) events = sb_store_list_events (store, error);
 
@@ -132,7 +131,7 @@ sb_command_bookings (const SbServerSettings *settings, GError **error)
 
   if (store == NULL)
     return FALSE;
-  venue = load_venue (store, settings->event_id, &local_error);
+  venue = sb_command_load_event_venue (store, settings->event_id, &local_error);
   if (venue == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot find bookings: ");

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "sb-server-config.h"
+#include "sb-store.h"
+#include "sb-venue.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +23,10 @@ gboolean sb_command_bookings_parse (SbServerSettings *settings,
                                     char **criteria[5],
                                     const char *format,
                                     GError **error);
+
+/* The event's venue (for prices and categories, here and in `report`); NULL with error
+ * SB_STORE_ERROR_NOT_FOUND for an unknown event. */
+G_GNUC_WARN_UNUSED_RESULT
+SbVenue *sb_command_load_event_venue (SbStore *store, const char *event_id, GError **error);
 
 G_END_DECLS

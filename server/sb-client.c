@@ -8,6 +8,7 @@
 
 #include "sb-client-audit.h"
 #include "sb-client-bookings.h"
+#include "sb-client-report.h"
 #include "sb-client-auth.h"
 
 #include <stdio.h>
@@ -618,6 +619,9 @@ on_message (SbWsConnection *connection,
         break;
       case SB_REQUEST_FIND_BOOKINGS:
         sb_client_find_bookings_request (self, request);
+        break;
+      case SB_REQUEST_REPORT:
+        sb_client_report_request (self, request);
         break;
       case SB_REQUEST_LIST_EVENTS:
         handle_list_events (self, request);

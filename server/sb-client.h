@@ -4,6 +4,7 @@
 
 #include "sb-audit-record.h"
 #include "sb-store-bookings.h"
+#include "sb-store-report.h"
 #include "sb-metrics.h"
 #include "sb-op.h"
 #include "sb-server-config.h"
@@ -49,6 +50,14 @@ typedef struct
                           const char *request_id,
                           const SbBookingQuery *query,
                           gpointer user_data);
+  /* Reads an event's report (a `report` request, sb-client-report.c) from the store, venue its
+   * event's; the answer goes to sb_client_finish_report () of the client with that serial, if
+   * still connected. */
+  void (*fetch_report) (guint64 client_serial,
+                        const char *request_id,
+                        const char *event_id,
+                        SbVenue *venue,
+                        gpointer user_data);
   /* A sign_in (sb-client-auth.c) from desk (the client_id): by password (token NULL) or by
    * token; the outcome goes to
    * sb_client_finish_sign_in () of the client with that serial, if still connected. */
@@ -116,6 +125,14 @@ void sb_client_finish_find_bookings (SbClient *self,
                                      GPtrArray *records,
                                      const char *next,
                                      const GError *error);
+
+/* The report a `report` request asked for came back (report: an SbEventReport, or NULL with
+ * error); sb-client-report.c. */
+void sb_client_finish_report (SbClient *self,
+                              const char *request_id,
+                              const char *event_id,
+                              const SbEventReport *report,
+                              const GError *error);
 
 /* The audit trail an `audit` request asked for came back (records: SbAuditRecord array, oldest
  * first, or NULL with error); sb-client-audit.c. */

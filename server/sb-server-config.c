@@ -14,6 +14,7 @@
 
 #include "sb-audit-record.h"
 #include "sb-booking-commands.h"
+#include "sb-report-commands.h"
 #include "sb-protocol.h"
 
 struct _SbServerConfig
@@ -601,6 +602,7 @@ static const char serve_description[]
       "                  (see user --help)\n"
       "  audit           print an event's audit trail (see audit --help)\n"
       "  bookings        list or find an event's bookings (see bookings --help)\n"
+      "  report          an event's seats and sales (see report --help)\n"
       "\n"
       "Config file (--config): a GKeyFile with a [server] group whose keys are listen, port, "
       "store,\n"
@@ -640,13 +642,15 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
         s->command = SB_COMMAND_AUDIT;
       else if (strcmp (command_name, "bookings") == 0)
         s->command = SB_COMMAND_BOOKINGS;
+      else if (strcmp (command_name, "report") == 0)
+        s->command = SB_COMMAND_REPORT;
       else if (strcmp (command_name, "serve") == 0)
         s->command = SB_COMMAND_SERVE;
       else
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                       "Unknown command '%s' (expected create-event, list-events, user, audit or "
-                       "bookings)",
+                       "Unknown command '%s' (expected create-event, list-events, user, audit, "
+                       "bookings or report)",
                        command_name);
           return FALSE;
         }
@@ -762,8 +766,20 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
     { NULL },
   };
 
+  const GOptionEntry report_entries[] = {
+    { "event", 0, 0, G_OPTION_ARG_STRING, &cl.event, "The event to report on", "ID" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &cl.format,
+      "text (default: tab-separated) or csv (RFC 4180, with a header line)", "FORMAT" },
+    { NULL },
+  };
+
   switch (s->command)
     {
+      case SB_COMMAND_REPORT:
+        context = g_option_context_new ("- an event's seats and sales");
+        g_option_context_set_summary (context, sb_command_report_summary);
+        g_option_context_add_main_entries (context, report_entries, NULL);
+        break;
       case SB_COMMAND_BOOKINGS:
         context = g_option_context_new ("- list or find an event's bookings");
         g_option_context_set_summary (
@@ -899,6 +915,8 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       if (!sb_command_bookings_parse (s, &cl.event, criteria, cl.format, error))
         return FALSE;
     }
+  if (s->command == SB_COMMAND_REPORT && !sb_command_report_parse (s, &cl.event, cl.format, error))
+    return FALSE;
   if (s->command == SB_COMMAND_CREATE_EVENT)
     {
       if (cl.venue == NULL || cl.id == NULL || cl.name == NULL)

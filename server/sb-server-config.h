@@ -15,6 +15,7 @@ typedef enum
   SB_COMMAND_USER,
   SB_COMMAND_AUDIT,
   SB_COMMAND_BOOKINGS,
+  SB_COMMAND_REPORT,
 } SbCommand;
 
 /* The values in force once the config file and the command line have been read. Plain data so

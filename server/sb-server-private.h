@@ -71,6 +71,13 @@ void _sb_server_fetch_bookings (guint64 client_serial,
                                 const SbBookingQuery *query,
                                 gpointer user_data);
 
+/* SbClientHooks.fetch_report (sb-server-report.c); user_data is the SbServer. */
+void _sb_server_fetch_report (guint64 client_serial,
+                              const char *request_id,
+                              const char *event_id,
+                              SbVenue *venue,
+                              gpointer user_data);
+
 /* The store URI for logs: a MongoDB password is masked. */
 char *_sb_server_describe_store (const char *uri);
 

@@ -853,6 +853,7 @@ sb_server_init (SbServer *self)
     .fetch_changes = client_fetch_changes,
     .fetch_audit = _sb_server_fetch_audit,
     .fetch_bookings = _sb_server_fetch_bookings,
+    .fetch_report = _sb_server_fetch_report,
     .closed = client_closed,
     .user_data = self,
   };

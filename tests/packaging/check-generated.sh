@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 man_text=$(zcat -f "$man_page" | sed 's/\\-/-/g')
 options_of() { "$server" $1 --help | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}--\([a-z0-9-]*\).*/\2/p'; }
 
-for command in "" create-event list-events user audit; do
+for command in "" create-event list-events user audit report; do
   [ -z "$command" ] || grep -q "^\.SS \"$command\"" <<<"$man_text" \
     || fail "$man_page lacks the command $command"
   [ -z "$command" ] || grep -q "$command" "$completion" || fail "the completion lacks $command"

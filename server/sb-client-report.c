@@ -1,0 +1,96 @@
+/* sb-client-report.c: `report` → `report` (sb-client-report.h). The event must exist; the report
+ * is read by the store worker (sb_store_report (): counts from the store's state of the event,
+ * sales and refunds from its bookings and cancellations), so that the main loop never waits for
+ * the store, and is written here from its figures. Days are UTC: events keep no time zone. */
+#include "config.h"
+
+#include "sb-client-report.h"
+
+#include "sb-client-auth.h"
+#include "sb-live-event.h"
+#include "sb-message.h"
+
+static void
+send_error_reply (SbClient *client, const char *request_id, SbErrorCode code, const char *message)
+{
+  GString *out = g_string_sized_new (256);
+
+  sb_error_message_write (out, request_id, code, message, NULL, NULL, 0, FALSE);
+  sb_client_send_text (client, g_string_free (out, FALSE));
+  sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_REPORT, code);
+}
+
+void
+sb_client_report_request (SbClient *client, const SbRequest *request)
+{
+  const SbClientHooks *hooks = _sb_client_get_hooks (client);
+  SbLiveEvent *event = request->event_id != NULL
+                           ? hooks->lookup_event (request->event_id, hooks->user_data)
+                           : NULL;
+
+  if (event == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
+
+      send_error_reply (client, request->id, SB_ERROR_NOT_FOUND, message);
+      return;
+    }
+  hooks->fetch_report (sb_client_get_serial (client), request->id, request->event_id,
+                       sb_live_event_get_venue (event), hooks->user_data);
+}
+
+static void
+add_sales (GPtrArray *to, const GPtrArray *from)
+{
+  for (guint i = 0; i < from->len; i++)
+    {
+      const SbReportSales *sales = g_ptr_array_index (from, i);
+
+      sb_report_message_add_sales (to, sales->key, sales->seats, sales->gross);
+    }
+}
+
+void
+sb_client_finish_report (SbClient *self,
+                         const char *request_id,
+                         const char *event_id,
+                         const SbEventReport *report,
+                         const GError *error)
+{
+  g_autoptr (SbReportMessage) message = NULL;
+  GString *out;
+
+  g_return_if_fail (SB_IS_CLIENT (self));
+
+  if (report == NULL)
+    {
+      g_warning ("Event %s: reading its report failed: %s", event_id,
+                 error != NULL ? error->message : "unknown error");
+      send_error_reply (self, request_id, SB_ERROR_UNAVAILABLE,
+                        "The report cannot be read now; retry later");
+      return;
+    }
+
+  message = sb_report_message_new ();
+  message->event = g_strdup (report->event_id);
+  message->currency = g_strdup (report->currency);
+  message->seats = report->n_seats;
+  for (guint i = 0; i < report->categories->len; i++)
+    {
+      const SbReportCategory *c = g_ptr_array_index (report->categories, i);
+
+      sb_report_message_add_category (message, c->category_id, c->price, c->sold, c->held, c->free,
+                                      c->blocked);
+    }
+  message->gross = report->gross;
+  message->refunded = report->refunded;
+  message->net = report->net;
+  message->time_zone = g_strdup ("UTC");
+  add_sales (message->days, report->days);
+  add_sales (message->accounts, report->accounts);
+
+  out = g_string_sized_new (512 + 64 * (report->days->len + report->accounts->len));
+  sb_report_message_write (out, request_id, message);
+  sb_client_send_text (self, g_string_free (out, FALSE));
+  sb_metrics_count_request (_sb_client_get_metrics (self), SB_REQUEST_REPORT, SB_ERROR_NONE);
+}
