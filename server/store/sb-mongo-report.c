@@ -12,8 +12,8 @@
  *                          amount: {$sum: "$cancellations.refund_amount"}}}]}}]
  *
  * with a: "$account", d: {$dateToString: {format: "%Y-%m-%d", date: "$created_at"}} and n: {$sum:
- * 1}. A $facet's result is one document (16 MB): an event of 100,000 seats sold by 100 accounts
- * over 100 days gives at most 100,000 distinct (a, d, s) of about 80 bytes each. */
+ * 1}. A $facet's result is one document (16 MB): an event of 100,000 seats gives about as many
+ * distinct (a, d, s), more only for seats sold again, of about 80 bytes each. */
 #include "config.h"
 
 #include "sb-mongo-report-private.h"
