@@ -348,8 +348,8 @@ sb_store_rules_move (
     }
   if (booking->seat_ids[0] == NULL)
     {
-      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Booking %s is cancelled: it has no seats to move",
-                       booking->booking_id);
+      sb_op_set_error (op, SB_ERROR_INVALID_REQUEST,
+                       "Booking %s is cancelled: it has no seats to move", booking->booking_id);
       return TRUE;
     }
   venue = funcs->get_venue (backend, op->event_id, error);

@@ -40,9 +40,9 @@ assert_refused (const char *text, const char *expected)
 static void
 test_parse (void)
 {
-  g_autoptr (SbRequest) whole = parse_ok (
-      "{\"type\":\"move\",\"id\":\"m1\",\"event\":\"e\",\"booking\":\"B7K3QX9M\","
-      "\"to\":[\"B-1\",\"B-2\"]}");
+  g_autoptr (SbRequest) whole
+      = parse_ok ("{\"type\":\"move\",\"id\":\"m1\",\"event\":\"e\",\"booking\":\"B7K3QX9M\","
+                  "\"to\":[\"B-1\",\"B-2\"]}");
   g_autoptr (SbRequest) part = parse_ok (
       "{\"to\":[\"A-3\",\"A-4\"],\"from\":[\"A-2\",\"A-3\"],\"override_orphan_rule\":true,"
       "\"booking\":\"B\",\"event\":\"e\",\"id\":\"m2\",\"type\":\"move\"}");
@@ -94,7 +94,8 @@ test_refused (void)
   assert_refused (MOVE ("\"event\":\"e\",\"booking\":\"B\",\"from\":[],\"to\":[\"A-1\"]"),
                   "field \"from\" must list 1-50 seats, not 0");
   assert_refused (
-      MOVE ("\"event\":\"e\",\"booking\":\"B\",\"from\":[\"C-1\",\"C-1\"],\"to\":[\"A-1\",\"A-2\"]"),
+      MOVE (
+          "\"event\":\"e\",\"booking\":\"B\",\"from\":[\"C-1\",\"C-1\"],\"to\":[\"A-1\",\"A-2\"]"),
       "seat \"C-1\" is listed twice in \"from\"");
   assert_refused (
       MOVE ("\"event\":\"e\",\"booking\":\"B\",\"from\":[\"C-1\"],\"to\":[\"A-1\",\"A-2\"]"),

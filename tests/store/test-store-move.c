@@ -109,8 +109,8 @@ occupancy (StoreOpFixture *f, gint64 *out_version)
     {
       const SbSeatChange *seat = g_ptr_array_index (state->seats, i);
 
-      g_ptr_array_add (items, g_strdup_printf ("%s=%s", seat->seat_id,
-                                               sb_seat_state_to_string (seat->state)));
+      g_ptr_array_add (
+          items, g_strdup_printf ("%s=%s", seat->seat_id, sb_seat_state_to_string (seat->state)));
     }
   g_ptr_array_sort (items, compare_strings);
   g_ptr_array_add (items, NULL);
@@ -246,8 +246,8 @@ test_move_part (StoreOpFixture *f, gconstpointer data)
   g_assert_cmpstr (seats, ==, "A-1=booked A-3=booked A-4=booked C-6=blocked");
 
   /* To row B and back down to row C: dearer, then cheaper. */
-  down = store_op_run (
-      f, move_op (f, booked->result_booking_id, SEATS ("A-4"), SEATS ("B-1"), NULL));
+  down = store_op_run (f,
+                       move_op (f, booked->result_booking_id, SEATS ("A-4"), SEATS ("B-1"), NULL));
   store_op_assert_ok (down);
   g_assert_cmpint (down->result_total_after - down->result_total_before, ==, 1500);
   cheaper = store_op_run (
@@ -284,16 +284,17 @@ test_move_refusals (StoreOpFixture *f, gconstpointer data)
     { NULL, SEATS ("A-1", "A-5"), SEATS ("B-1", "B-2"), SB_ERROR_INVALID_REQUEST,
       "Seats A-5 are not in booking", NULL },
     { NULL, NULL, SEATS ("B-1"), SB_ERROR_INVALID_REQUEST, "2 seats to move (from) and 1", NULL },
-    { NULL, SEATS ("A-1"), SEATS ("B-1", "B-2"), SB_ERROR_INVALID_REQUEST, "1 seats to move", NULL },
-    { NULL, NULL, SEATS ("B-1", "B-1"), SB_ERROR_INVALID_REQUEST, "Seat B-1 is named twice in \"to\"",
+    { NULL, SEATS ("A-1"), SEATS ("B-1", "B-2"), SB_ERROR_INVALID_REQUEST, "1 seats to move",
       NULL },
+    { NULL, NULL, SEATS ("B-1", "B-1"), SB_ERROR_INVALID_REQUEST,
+      "Seat B-1 is named twice in \"to\"", NULL },
     { NULL, SEATS ("A-1", "A-1"), SEATS ("B-1", "B-2"), SB_ERROR_INVALID_REQUEST,
       "Seat A-1 is named twice in \"from\"", NULL },
-    { NULL, NULL, SEATS ("B-1", "Z-9"), SB_ERROR_INVALID_REQUEST, "Seats Z-9 are not seats of event",
-      NULL },
+    { NULL, NULL, SEATS ("B-1", "Z-9"), SB_ERROR_INVALID_REQUEST,
+      "Seats Z-9 are not seats of event", NULL },
     { NULL, SEATS ("A-1"), SEATS ("A-2"), SB_ERROR_INVALID_REQUEST, "A-2 are in booking", NULL },
-    { NULL, SEATS ("A-1", "A-2"), SEATS ("A-2", "A-1"), SB_ERROR_INVALID_REQUEST,
-      "changes no seat", NULL },
+    { NULL, SEATS ("A-1", "A-2"), SEATS ("A-2", "A-1"), SB_ERROR_INVALID_REQUEST, "changes no seat",
+      NULL },
     /* One target free (B-1), one booked by another booking: nothing moves. */
     { NULL, NULL, SEATS ("B-1", "A-4"), SB_ERROR_SEAT_UNAVAILABLE, "Seats A-4 are not available",
       SEATS ("A-4") },
@@ -321,10 +322,9 @@ test_move_refusals (StoreOpFixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const char *booking = cases[i].booking == NULL ? mine->result_booking_id
-                            : g_str_equal (cases[i].booking, "theirs")
-                                ? theirs->result_booking_id
-                                : cases[i].booking;
+      const char *booking = cases[i].booking == NULL                   ? mine->result_booking_id
+                            : g_str_equal (cases[i].booking, "theirs") ? theirs->result_booking_id
+                                                                       : cases[i].booking;
       g_autoptr (SbOp) op = NULL;
 
       /* The last case needs "theirs" cancelled first; its seat A-4 then is free. */
@@ -380,7 +380,8 @@ test_move_own_hold (StoreOpFixture *f, gconstpointer data)
   hold = store_op_run (f, store_op_hold (f, f->desk2, f->ben, SEATS ("B-3", "B-4")));
   store_op_assert_ok (hold);
 
-  first = store_op_run (f, move_op (f, booked->result_booking_id, SEATS ("A-1"), SEATS ("B-3"), NULL));
+  first = store_op_run (f,
+                        move_op (f, booked->result_booking_id, SEATS ("A-1"), SEATS ("B-3"), NULL));
   store_op_assert_ok (first);
   g_assert_cmpint (change_of (first->change, "B-3")->state, ==, SB_SEAT_BOOKED);
   g_assert_cmpuint (first->change->holds->len, ==, 1);
@@ -389,7 +390,8 @@ test_move_own_hold (StoreOpFixture *f, gconstpointer data)
   g_assert_cmpstrv (left->seat_ids, SEATS ("B-4"));
   g_assert_null (first->change->ended_holds);
 
-  second = store_op_run (f, move_op (f, booked->result_booking_id, SEATS ("A-2"), SEATS ("B-4"), NULL));
+  second = store_op_run (
+      f, move_op (f, booked->result_booking_id, SEATS ("A-2"), SEATS ("B-4"), NULL));
   store_op_assert_ok (second);
   g_assert_nonnull (second->change->ended_holds);
   g_assert_cmpstrv (second->change->ended_holds, SEATS (hold->result_hold_id));
@@ -434,8 +436,8 @@ test_move_replayed (StoreOpFixture *f, gconstpointer data)
   onwards = store_op_run (
       f, move_op (f, booked->result_booking_id, SEATS ("B-5"), SEATS ("C-5"), NULL));
   store_op_assert_ok (onwards);
-  late = store_op_run (
-      f, move_op (f, booked->result_booking_id, SEATS ("A-5"), SEATS ("B-5"), "m-1"));
+  late = store_op_run (f,
+                       move_op (f, booked->result_booking_id, SEATS ("A-5"), SEATS ("B-5"), "m-1"));
   store_op_assert_ok (late);
   g_assert_true (late->replayed);
   g_assert_cmpstrv (late->result_seat_ids, SEATS ("A-6", "B-5"));
@@ -480,8 +482,8 @@ test_move_orphan (StoreOpFixture *f, gconstpointer data)
   g_assert_cmpstrv (freed_lone->conflicting_seats, SEATS ("A-2"));
 
   /* →: A-6 is left between A-5 and the row's end. */
-  taken_lone = store_op_run (
-      f, move_op (f, booked->result_booking_id, NULL, SEATS ("A-4", "A-5"), NULL));
+  taken_lone
+      = store_op_run (f, move_op (f, booked->result_booking_id, NULL, SEATS ("A-4", "A-5"), NULL));
   store_op_assert_refused (taken_lone, SB_ERROR_LONE_SEAT);
   g_assert_cmpstrv (taken_lone->conflicting_seats, SEATS ("A-6"));
   g_free (occupancy (f, &after));
