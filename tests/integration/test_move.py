@@ -112,7 +112,8 @@ async def main():
         for i, reference in enumerate(references):
             old, new = free[4 * i:4 * i + 2], free[4 * i + 2:4 * i + 4]
             mine = sorted(s for s, (b, _) in owners.items() if b == reference)
-            check(mine == sorted(new) or mine == sorted(old), "booking %s has %r" % (reference, mine))
+            check(mine == sorted(new) or mine == sorted(old),
+                  "booking %s has %r" % (reference, mine))
             if mine == sorted(old):
                 check(owners[new[1]][0] != reference and new[0] not in owners,
                       "a refused move changed nothing: %r" % owners)
