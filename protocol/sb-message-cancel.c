@@ -1,4 +1,4 @@
-/* sb-message-cancel.c: cancelled, blocked and unblocked (sb-message-cancel.h). */
+/* sb-message-cancel.c: moved, cancelled, blocked and unblocked (sb-message-cancel.h). */
 #include "sb-message-cancel.h"
 
 #include "sb-json-writer.h"
@@ -58,5 +58,43 @@ sb_blocked_message_write (GString *out,
   sb_json_write_string_or_null (out, event);
   g_string_append (out, ",\"seats\":");
   sb_json_write_string_array (out, seats != NULL ? seats : none);
+  _sb_message_write_end (out, replayed);
+}
+
+void
+sb_moved_message_write (GString *out,
+                        const char *re,
+                        const char *booking,
+                        const char *event,
+                        const char *const *from,
+                        const char *const *to,
+                        const char *const *seats,
+                        gint64 total_before,
+                        gint64 total_after,
+                        const char *currency,
+                        gboolean replayed)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out, "{\"type\":\"moved\",\"re\":");
+  sb_json_write_string_or_null (out, re);
+  g_string_append (out, ",\"booking\":");
+  sb_json_write_string_or_null (out, booking);
+  g_string_append (out, ",\"event\":");
+  sb_json_write_string_or_null (out, event);
+  g_string_append (out, ",\"from\":");
+  sb_json_write_string_array (out, from != NULL ? from : none);
+  g_string_append (out, ",\"to\":");
+  sb_json_write_string_array (out, to != NULL ? to : none);
+  g_string_append (out, ",\"seats\":");
+  sb_json_write_string_array (out, seats != NULL ? seats : none);
+  g_string_append_printf (out,
+                          ",\"total_before\":%" G_GINT64_FORMAT ",\"total_after\":%" G_GINT64_FORMAT
+                          ",\"difference\":%" G_GINT64_FORMAT,
+                          total_before, total_after, total_after - total_before);
+  g_string_append (out, ",\"currency\":");
+  sb_json_write_string_or_null (out, currency);
   _sb_message_write_end (out, replayed);
 }

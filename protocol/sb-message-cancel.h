@@ -1,6 +1,6 @@
-/* sb-message-cancel.h: cancelled, the reply to cancel, and blocked / unblocked, the replies to
- * block and unblock (docs/protocol.md). Written by the server; clients read them as JSON (the
- * typed readers come with the app's side of these requests). */
+/* sb-message-cancel.h: cancelled, the reply to cancel, blocked / unblocked, the replies to
+ * block and unblock, and moved, the reply to move (docs/protocol.md). Written by the server;
+ * clients read them as JSON (the typed readers come with the app's side of these requests). */
 #pragma once
 
 #include <glib.h>
@@ -28,5 +28,20 @@ void sb_blocked_message_write (GString *out,
                                const char *event,
                                const char *const *seats,
                                gboolean replayed);
+
+/* moved: from[i] moved to to[i]; seats: every seat the booking has now; totals in minor units of
+ * the venue's currency, what the booking's seats cost before and after (the difference is
+ * total_after - total_before). */
+void sb_moved_message_write (GString *out,
+                             const char *re,
+                             const char *booking,
+                             const char *event,
+                             const char *const *from,
+                             const char *const *to,
+                             const char *const *seats,
+                             gint64 total_before,
+                             gint64 total_after,
+                             const char *currency,
+                             gboolean replayed);
 
 G_END_DECLS

@@ -37,11 +37,13 @@ typedef enum
   F_OVERRIDE_ORPHAN_RULE,
   F_REFUND,
   F_REASON,
+  F_FROM,
+  F_TO,
   N_FIELDS
 } Field;
 
 extern const char *const _sb_request_field_names[N_FIELDS];
-extern const char *const _sb_request_type_names[SB_REQUEST_REPORT + 1];
+extern const char *const _sb_request_type_names[SB_REQUEST_MOVE + 1];
 
 #define BIT(f) (1u << (f))
 #define COMMON (BIT (F_TYPE) | BIT (F_ID))
@@ -54,4 +56,4 @@ typedef struct
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-extern const TypeSpec _sb_request_type_specs[SB_REQUEST_REPORT + 1];
+extern const TypeSpec _sb_request_type_specs[SB_REQUEST_MOVE + 1];

@@ -135,6 +135,16 @@ sb_request_to_json (const SbRequest *request)
     append_string_member (out, F_EMAIL, request->email);
   if (spec->allowed & BIT (F_AFTER))
     append_string_member (out, F_AFTER, request->after);
+  if ((spec->allowed & BIT (F_FROM)) && request->from != NULL)
+    {
+      append_member (out, F_FROM);
+      sb_json_write_string_array (out, (const char *const *) request->from);
+    }
+  if ((spec->allowed & BIT (F_TO)) && request->to != NULL)
+    {
+      append_member (out, F_TO);
+      sb_json_write_string_array (out, (const char *const *) request->to);
+    }
 
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);

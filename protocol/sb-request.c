@@ -20,7 +20,7 @@
 #define SB_MAX_NAME_ID_LENGTH 128 /* event and hold ids */
 #define SB_MAX_SEAT_ID_LENGTH 64
 
-const char *const _sb_request_type_names[SB_REQUEST_REPORT + 1] = {
+const char *const _sb_request_type_names[SB_REQUEST_MOVE + 1] = {
   [SB_REQUEST_HELLO] = "hello",         [SB_REQUEST_LIST_EVENTS] = "list_events",
   [SB_REQUEST_SUBSCRIBE] = "subscribe", [SB_REQUEST_UNSUBSCRIBE] = "unsubscribe",
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
@@ -30,6 +30,7 @@ const char *const _sb_request_type_names[SB_REQUEST_REPORT + 1] = {
   [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_FIND_BOOKINGS] = "find_bookings",
   [SB_REQUEST_CANCEL] = "cancel",       [SB_REQUEST_BLOCK] = "block",
   [SB_REQUEST_UNBLOCK] = "unblock",     [SB_REQUEST_REPORT] = "report",
+  [SB_REQUEST_MOVE] = "move",
 };
 
 /* Kept in two columns: since "override_orphan_rule", clang-format would give every name a line. */
@@ -50,12 +51,13 @@ const char *const _sb_request_field_names[N_FIELDS] = {
   [F_EMAIL] = "email",         [F_AFTER] = "after",
   [F_OVERRIDE_ORPHAN_RULE] = "override_orphan_rule",
   [F_REFUND] = "refund",       [F_REASON] = "reason",
+  [F_FROM] = "from",           [F_TO] = "to",
 };
 /* clang-format on */
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-const TypeSpec _sb_request_type_specs[SB_REQUEST_REPORT + 1] = {
+const TypeSpec _sb_request_type_specs[SB_REQUEST_MOVE + 1] = {
   [SB_REQUEST_HELLO] = { COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL),
                          COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL) },
   [SB_REQUEST_LIST_EVENTS] = { COMMON, COMMON },
@@ -91,6 +93,9 @@ const TypeSpec _sb_request_type_specs[SB_REQUEST_REPORT + 1] = {
   [SB_REQUEST_UNBLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
                            COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
   [SB_REQUEST_REPORT] = { COMMON | BIT (F_EVENT), COMMON | BIT (F_EVENT) },
+  [SB_REQUEST_MOVE] = { COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_FROM) | BIT (F_TO)
+                            | BIT (F_OVERRIDE_ORPHAN_RULE),
+                        COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_TO) },
 };
 
 const char *
@@ -124,6 +129,7 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
       case SB_REQUEST_BOOK:
       case SB_REQUEST_HOLD_BEST:
       case SB_REQUEST_FIND_BOOKINGS:
+      case SB_REQUEST_MOVE: /* a change of seats, no money back: the desk's own work */
         role = SB_ROLE_CLERK;
         break;
       case SB_REQUEST_AUDIT:
@@ -213,6 +219,8 @@ sb_request_free (SbRequest *request)
   g_free (request->phone);
   g_free (request->email);
   g_free (request->after);
+  g_strfreev (request->from);
+  g_strfreev (request->to);
   g_free (request);
 }
 
@@ -257,6 +265,13 @@ typedef struct
   char *seats[SB_MAX_SEATS_PER_REQUEST + 1];
   guint seat_length[SB_MAX_SEATS_PER_REQUEST];
   gboolean boolean[N_FIELDS];
+  /* move's "from" and "to", kept like "seats". */
+  guint n_from;
+  char *from[SB_MAX_SEATS_PER_REQUEST + 1];
+  guint from_length[SB_MAX_SEATS_PER_REQUEST];
+  guint n_to;
+  char *to[SB_MAX_SEATS_PER_REQUEST + 1];
+  guint to_length[SB_MAX_SEATS_PER_REQUEST];
   /* "categories" of hold_best, kept like "seats". */
   guint n_categories;
   char *categories[SB_MAX_CATEGORIES_PER_REQUEST + 1];
@@ -286,6 +301,10 @@ scan_clear (Scan *scan)
       g_free (scan->string[f]);
   for (guint i = 0; i < MIN (scan->n_seats, SB_MAX_SEATS_PER_REQUEST); i++)
     g_free (scan->seats[i]);
+  for (guint i = 0; i < MIN (scan->n_from, SB_MAX_SEATS_PER_REQUEST); i++)
+    g_free (scan->from[i]);
+  for (guint i = 0; i < MIN (scan->n_to, SB_MAX_SEATS_PER_REQUEST); i++)
+    g_free (scan->to[i]);
   for (guint i = 0; i < MIN (scan->n_categories, SB_MAX_CATEGORIES_PER_REQUEST); i++)
     g_free (scan->categories[i]);
   sb_customer_free (scan->customer);
@@ -419,6 +438,12 @@ scan_field (SbJsonReader *reader, Scan *scan, Field f)
         if (f == F_SEATS)
           return scan_strings (reader, scan->seats, scan->seat_length, SB_MAX_SEATS_PER_REQUEST,
                                &scan->n_seats);
+        if (f == F_FROM)
+          return scan_strings (reader, scan->from, scan->from_length, SB_MAX_SEATS_PER_REQUEST,
+                               &scan->n_from);
+        if (f == F_TO)
+          return scan_strings (reader, scan->to, scan->to_length, SB_MAX_SEATS_PER_REQUEST,
+                               &scan->n_to);
         if (f == F_CATEGORIES)
           return scan_strings (reader, scan->categories, NULL, SB_MAX_CATEGORIES_PER_REQUEST,
                                &scan->n_categories);
@@ -524,35 +549,68 @@ read_integer (Scan *scan, Field f, const char *not_integer, GError **error)
   return invalid (error, "%s", not_integer);
 }
 
+/* A list of seat ids (field f: "seats", or move's "from" and "to") kept in items. */
 static gboolean
-take_seats (Scan *scan, char ***out, GError **error)
+take_seat_list (Scan *scan,
+                Field f,
+                char **items,
+                const guint *lengths,
+                guint *n_items,
+                char ***out,
+                GError **error)
 {
-  guint n = scan->n_seats;
+  const char *name = _sb_request_field_names[f];
+  guint n = *n_items;
 
-  if (scan->kind[F_SEATS] != SB_JSON_ARRAY)
-    return invalid (error, "field \"seats\" must be an array of strings");
+  if (scan->kind[f] != SB_JSON_ARRAY)
+    return invalid (error, "field \"%s\" must be an array of strings", name);
   if (n < 1 || n > SB_MAX_SEATS_PER_REQUEST)
-    return invalid (error, "field \"seats\" must list 1-%d seats, not %u", SB_MAX_SEATS_PER_REQUEST,
-                    n);
+    return invalid (error, "field \"%s\" must list 1-%d seats, not %u", name,
+                    SB_MAX_SEATS_PER_REQUEST, n);
 
   for (guint i = 0; i < n; i++)
     {
-      const char *id = scan->seats[i];
+      const char *id = items[i];
 
       if (id == NULL)
-        return invalid (error, "field \"seats\" must be an array of strings");
-      if (!has_length (id, scan->seat_length[i], SB_MAX_SEAT_ID_LENGTH))
-        return invalid (error, "seats[%u] must be a seat id of 1-%d characters", i,
+        return invalid (error, "field \"%s\" must be an array of strings", name);
+      if (!has_length (id, lengths[i], SB_MAX_SEAT_ID_LENGTH))
+        return invalid (error, "%s[%u] must be a seat id of 1-%d characters", name, i,
                         SB_MAX_SEAT_ID_LENGTH);
       /* At most 50 seats: comparing with the earlier ones is cheaper than any hash table. */
       for (guint j = 0; j < i; j++)
-        if (scan->seat_length[i] == scan->seat_length[j] && strcmp (id, scan->seats[j]) == 0)
-          return invalid (error, "seat \"%s\" is listed twice in \"seats\"", id);
+        if (lengths[i] == lengths[j] && strcmp (id, items[j]) == 0)
+          return invalid (error, "seat \"%s\" is listed twice in \"%s\"", id, name);
     }
 
   /* The slots already hold a NULL-terminated array of copies: hand it over. */
-  *out = g_memdup2 (scan->seats, (n + 1) * sizeof (char *));
-  scan->n_seats = 0;
+  *out = g_memdup2 (items, (n + 1) * sizeof (char *));
+  *n_items = 0;
+  return TRUE;
+}
+
+static gboolean
+take_seats (Scan *scan, char ***out, GError **error)
+{
+  return take_seat_list (scan, F_SEATS, scan->seats, scan->seat_length, &scan->n_seats, out, error);
+}
+
+/* move's "from" (optional: every seat of the booking) and "to", paired in order
+ * (docs/protocol.md, "move"). A seat may be in both: a booking moved one seat along. */
+static gboolean
+check_move (Scan *scan, SbRequest *request, GError **error)
+{
+  if ((scan->present & BIT (F_FROM))
+      && !take_seat_list (scan, F_FROM, scan->from, scan->from_length, &scan->n_from,
+                          &request->from, error))
+    return FALSE;
+  if (!take_seat_list (scan, F_TO, scan->to, scan->to_length, &scan->n_to, &request->to, error))
+    return FALSE;
+  if (request->from != NULL && g_strv_length (request->from) != g_strv_length (request->to))
+    return invalid (error,
+                    "fields \"from\" and \"to\" must list as many seats (%u and %u): each seat "
+                    "moves to the seat in the same place",
+                    g_strv_length (request->from), g_strv_length (request->to));
   return TRUE;
 }
 
@@ -857,6 +915,8 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
     return FALSE;
   if ((scan->type == SB_REQUEST_BLOCK || scan->type == SB_REQUEST_UNBLOCK)
       && !check_reason (scan, request, error))
+    return FALSE;
+  if (scan->type == SB_REQUEST_MOVE && !check_move (scan, request, error))
     return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */

@@ -29,6 +29,7 @@ typedef enum
   SB_REQUEST_BLOCK,         /* v2, issue 11 */
   SB_REQUEST_UNBLOCK,       /* v2, issue 11 */
   SB_REQUEST_REPORT,        /* v2, issue 11 */
+  SB_REQUEST_MOVE,          /* v2, issue 11 */
 } SbRequestType;
 
 typedef struct
@@ -53,7 +54,7 @@ typedef struct
   char *password;       /* sign_in (by password); wiped when the request is freed */
   char *token;          /* sign_in (by token) */
   char *seat_id;        /* audit: entries naming this seat, or NULL */
-  char *booking_id;     /* audit: entries of this booking, or NULL; cancel: the booking */
+  char *booking_id;     /* audit: entries of this booking, or NULL; cancel, move: the booking */
   gint64 limit;         /* audit: 1-SB_MAX_AUDIT_LIMIT; find_bookings: 1-SB_MAX_FIND_LIMIT; 0 means
                            the default */
   SbCustomer *customer; /* book: the customer, or NULL */
@@ -64,14 +65,18 @@ typedef struct
   char *phone;
   char *email;
   char *after;
-  /* hold, book (by seats), hold_best: do it even where the event's orphan rule (enforce) would
-   * refuse it; managers and admins only (sb_request_required_role ()) */
+  /* hold, book (by seats), hold_best, move: do it even where the event's orphan rule (enforce)
+   * would refuse it; managers and admins only (sb_request_required_role ()) */
   gboolean override_orphan_rule;
   /* cancel */
   SbRefundKind refund_kind;
   gint64 refund_amount; /* SB_REFUND_PARTIAL: minor units, >= 1 */
   char *reason;         /* cancel, block, unblock: 1-SB_MAX_CANCEL_REASON_LENGTH characters, not
                            blank */
+  /* move (booking_id, event_id): the booking's seats that move (NULL: all it has) and the seats
+   * they move to, paired in order; each without duplicates, as many in both when from is given */
+  char **from;
+  char **to;
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

@@ -1,6 +1,6 @@
 /* sb-client-ops.c: the requests that become store ops (hold, hold_best, extend, release, book,
- * cancel): the checks memory can answer exactly (ttl, seat ids, seats the live state shows
- * taken by others), the SbOp handed to the server, and the reply to its outcome
+ * cancel, block, unblock, move): the checks memory can answer exactly (ttl, seat ids, seats the
+ * live state shows taken by others), the SbOp handed to the server, and the reply to its outcome
  * (sb_client_reply_op ()). */
 #include "config.h"
 
@@ -34,6 +34,8 @@ request_type_of_op (SbOpKind kind)
         return SB_REQUEST_BLOCK;
       case SB_OP_UNBLOCK:
         return SB_REQUEST_UNBLOCK;
+      case SB_OP_MOVE:
+        return SB_REQUEST_MOVE;
       case SB_OP_EXPIRE:
       default:
         return SB_METRICS_REQUEST_INVALID;
@@ -110,6 +112,20 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
         sb_blocked_message_write (out, op->kind == SB_OP_UNBLOCK, op->request_id, op->event_id,
                                   seats, op->replayed);
         break;
+      case SB_OP_MOVE:
+        {
+          const SbClientHooks *hooks = _sb_client_get_hooks (self);
+          SbLiveEvent *event = hooks->lookup_event (op->event_id, hooks->user_data);
+
+          sb_moved_message_write (
+              out, op->request_id, op->result_booking_id, op->event_id,
+              (const char *const *) op->result_moved_from,
+              (const char *const *) op->result_moved_to, seats, op->result_total_before,
+              op->result_total_after,
+              event != NULL ? sb_venue_get_currency (sb_live_event_get_venue (event)) : NULL,
+              op->replayed);
+        }
+        break;
       case SB_OP_EXPIRE:
       default:
         g_string_free (out, TRUE);
@@ -128,15 +144,16 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
 /* Seat ids are checked against the venue here because it is exact and cheap (O(seats named));
  * everything about availability is the store's decision. */
 static gboolean
-check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
+check_seat_list (
+    SbClient *self, SbRequest *request, SbLiveEvent *event, const char *field, char **seats)
 {
   guint max_seats = _sb_client_get_settings (self)->max_seats_per_request;
-  guint n_seats = request->seats != NULL ? g_strv_length (request->seats) : 0;
+  guint n_seats = seats != NULL ? g_strv_length (seats) : 0;
 
   if (n_seats == 0 || n_seats > max_seats)
     {
       g_autofree char *message
-          = g_strdup_printf ("seats must name 1 to %u seats (got %u)", max_seats, n_seats);
+          = g_strdup_printf ("%s must name 1 to %u seats (got %u)", field, max_seats, n_seats);
       _sb_client_send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST, message);
       return FALSE;
     }
@@ -144,16 +161,22 @@ check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
   SbVenue *venue = sb_live_event_get_venue (event);
   for (guint i = 0; i < n_seats; i++)
     {
-      if (!sb_venue_lookup_seat (venue, request->seats[i], NULL))
+      if (!sb_venue_lookup_seat (venue, seats[i], NULL))
         {
-          g_autofree char *message = g_strdup_printf ("Unknown seat %s in event %s",
-                                                      request->seats[i], request->event_id);
+          g_autofree char *message
+              = g_strdup_printf ("Unknown seat %s in event %s", seats[i], request->event_id);
           _sb_client_send_error (self, request->type, request->id, SB_ERROR_INVALID_REQUEST,
                                  message);
           return FALSE;
         }
     }
   return TRUE;
+}
+
+static gboolean
+check_seats (SbClient *self, SbRequest *request, SbLiveEvent *event)
+{
+  return check_seat_list (self, request, event, "seats", request->seats);
 }
 
 /* Answers seat_unavailable from the live state, without the store, when a requested seat is
@@ -272,6 +295,9 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
       case SB_REQUEST_UNBLOCK:
         kind = SB_OP_UNBLOCK;
         break;
+      case SB_REQUEST_MOVE:
+        kind = SB_OP_MOVE;
+        break;
       default:
         g_assert_not_reached ();
     }
@@ -307,6 +333,17 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
       if (event == NULL || !check_seats (self, request, event))
         return;
     }
+  else if (kind == SB_OP_MOVE)
+    {
+      /* Which seats the booking has, and whether the targets can be had, is the store's to say
+       * (all or nothing, in its transaction); the ids can be checked here. */
+      event = _sb_client_lookup_event_or_reply (self, request);
+      if (event == NULL
+          || (request->from != NULL
+              && !check_seat_list (self, request, event, "from", request->from))
+          || !check_seat_list (self, request, event, "to", request->to))
+        return;
+    }
   else if (kind == SB_OP_CANCEL)
     {
       /* Which seats the booking has is the store's to say; their ids can be checked here. */
@@ -331,6 +368,12 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
   op->override_orphan_rule = request->override_orphan_rule;
   if (kind == SB_OP_HOLD_BEST)
     sb_client_best_fill_op (op, request);
+  if (kind == SB_OP_MOVE)
+    {
+      op->booking_id = g_strdup (request->booking_id);
+      op->seat_ids = g_strdupv (request->from);
+      op->move_to = g_strdupv (request->to);
+    }
   if (kind == SB_OP_CANCEL)
     {
       op->booking_id = g_strdup (request->booking_id);

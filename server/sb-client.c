@@ -640,6 +640,7 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_CANCEL:
       case SB_REQUEST_BLOCK:
       case SB_REQUEST_UNBLOCK:
+      case SB_REQUEST_MOVE:
         _sb_client_handle_op_request (self, request);
         break;
       case SB_REQUEST_PING:

@@ -736,6 +736,33 @@ mongo_book_seats (gpointer backend,
   return TRUE;
 }
 
+/* The freed seats' documents go (one delete), the taken seats are booked as mongo_book_seats books
+ * them (one bulk write), and the booking document gets its new seat list (one update). */
+static gboolean
+mongo_move_booking_seats (gpointer backend,
+                          const SbMove *m,
+                          char **out_refused_seat,
+                          GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) seats_filter = BSON_INITIALIZER;
+  g_autoptr (bson_t) booking_filter = BCON_NEW ("_id", BCON_UTF8 (m->booking_id));
+  g_auto (bson_t) update = BSON_INITIALIZER;
+  bson_t set;
+
+  append_seats_filter (&seats_filter, m->event_id, m->freed);
+  BSON_APPEND_UTF8 (&seats_filter, "state", "booked");
+  BSON_APPEND_UTF8 (&seats_filter, "booking", m->booking_id);
+  bson_append_document_begin (&update, "$set", -1, &set);
+  sb_mongo_append_strv (&set, "seats", m->seats_after);
+  bson_append_document_end (&update, &set);
+
+  return (m->freed[0] == NULL || sb_mongo_txn_delete (d->txn, "seat_states", &seats_filter))
+         && mongo_book_seats (backend, m->event_id, m->taken, m->held_by, m->booking_id,
+                              out_refused_seat, error)
+         && sb_mongo_txn_update (d->txn, "bookings", FALSE, booking_filter, &update, NULL);
+}
+
 /* An earlier attempt of this batch failed on a duplicate seat key at this op, yet its seats read
  * as free now: another process took them and let them go in between. */
 static gboolean
@@ -779,6 +806,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .cancel_booking_seats = mongo_cancel_booking_seats,
   .block_seats = mongo_block_seats,
   .unblock_seats = mongo_unblock_seats,
+  .move_booking_seats = mongo_move_booking_seats,
 };
 
 static gboolean

@@ -44,6 +44,10 @@ sb_op_clear_outcome (SbOp *op)
   op->result_refund.kind = SB_REFUND_NONE;
   op->result_refund.amount = 0;
   g_clear_pointer (&op->result_remaining_seats, g_strfreev);
+  g_clear_pointer (&op->result_moved_from, g_strfreev);
+  g_clear_pointer (&op->result_moved_to, g_strfreev);
+  op->result_total_before = 0;
+  op->result_total_after = 0;
   g_clear_pointer (&op->change, sb_change_free);
   g_clear_pointer (&op->earlier_changes, g_ptr_array_unref);
 }
@@ -64,6 +68,7 @@ sb_op_free (SbOp *op)
   sb_customer_free (op->customer);
   g_free (op->booking_id);
   g_free (op->reason);
+  g_strfreev (op->move_to);
   g_free (op);
 }
 
@@ -90,6 +95,8 @@ sb_op_kind_to_string (SbOpKind kind)
         return "block";
       case SB_OP_UNBLOCK:
         return "unblock";
+      case SB_OP_MOVE:
+        return "move";
       default:
         return "unknown";
     }
@@ -289,6 +296,17 @@ sb_op_outcome_to_json (const SbOp *op)
       append_key (out, "remaining_seats");
       sb_json_write_string_array (out, (const char *const *) op->result_remaining_seats);
     }
+  if (op->result_moved_to != NULL)
+    {
+      append_key (out, "moved_from");
+      sb_json_write_string_array (out, (const char *const *) op->result_moved_from);
+      append_key (out, "moved_to");
+      sb_json_write_string_array (out, (const char *const *) op->result_moved_to);
+      append_key (out, "total_before");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_total_before);
+      append_key (out, "total_after");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_total_after);
+    }
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
@@ -333,7 +351,11 @@ sb_op_outcome_from_json (SbOp *op, const char *json, GError **error)
       || !read_string (object, "event", &event_id, error)
       || !read_string (object, "refund", &refund, error)
       || !read_int (object, "refund_amount", &op->result_refund.amount, error)
-      || !read_strv (object, "remaining_seats", &op->result_remaining_seats, error))
+      || !read_strv (object, "remaining_seats", &op->result_remaining_seats, error)
+      || !read_strv (object, "moved_from", &op->result_moved_from, error)
+      || !read_strv (object, "moved_to", &op->result_moved_to, error)
+      || !read_int (object, "total_before", &op->result_total_before, error)
+      || !read_int (object, "total_after", &op->result_total_after, error))
     {
       sb_op_clear_outcome (op);
       return FALSE;

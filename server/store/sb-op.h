@@ -28,6 +28,8 @@ typedef enum
                       the booking still has), refund, reason */
   SB_OP_BLOCK,     /* in: event_id, client_id, request_id, seat_ids (each free), reason */
   SB_OP_UNBLOCK,   /* in: event_id, client_id, request_id, seat_ids (each blocked), reason */
+  SB_OP_MOVE,      /* in: event_id, client_id, request_id, booking_id, seat_ids (the booking's
+                      seats that move; NULL: all it has), move_to (paired in order) */
 } SbOpKind;
 
 /* What a cancellation gives back (docs/protocol.md, "cancel"). */
@@ -93,8 +95,9 @@ typedef struct
   char *booking_id;     /* cancel */
   SbRefund refund;      /* cancel */
   char *reason;         /* cancel, block, unblock: why, for the record */
-  /* hold, book by seats, hold_best: done even where the orphan rule (enforce) would refuse it; the
-   * caller has checked that the account may (a manager's) */
+  char **move_to;       /* move: where seat_ids[i] goes */
+  /* hold, book by seats, hold_best, move: done even where the orphan rule (enforce) would refuse
+   * it; the caller has checked that the account may (a manager's) */
   gboolean override_orphan_rule;
 
   /* Outcome, filled in by the store */
@@ -114,6 +117,10 @@ typedef struct
   SbCustomer *result_customer;   /* book: the customer stored with the booking, or NULL */
   SbRefund result_refund;        /* cancel: what was refunded */
   char **result_remaining_seats; /* cancel: the seats the booking keeps (empty: all cancelled) */
+  char **result_moved_from;      /* move: the seats that moved, and where (paired in order); */
+  char **result_moved_to;        /* result_seat_ids: every seat the booking has after it */
+  gint64 result_total_before;    /* move: what the booking's seats cost before and after, minor */
+  gint64 result_total_after;     /* units of the venue's currency */
   SbChange *change;              /* what the op committed; NULL when it changed nothing */
   /* Expire ending several holds (one version each): the SbChanges before change, in version
    * order; NULL otherwise. */

@@ -568,6 +568,37 @@ sqlite_cancel_booking_seats (gpointer backend, const SbCancellation *c, GError *
                             c->refund.amount, c->reason, c->account, c->desk, c->at_ms);
 }
 
+/* The freed seats go as a cancellation's do (state row and booking_seats row), then the taken
+ * seats are booked by the booking as a booking by seats books them. No table of its own: the
+ * audit entry, in the same transaction, is the record of the move. */
+static gboolean
+sqlite_move_booking_seats (gpointer backend,
+                           const SbMove *m,
+                           char **out_refused_seat,
+                           GError **error)
+{
+  SbSqliteDb *self = backend;
+
+  for (guint i = 0; m->freed[i] != NULL; i++)
+    {
+      if (!sb_sqlite_db_exec (self, STMT_SEAT_UNBOOK, error, "sss", m->event_id, m->freed[i],
+                              m->booking_id))
+        return FALSE;
+      if (sqlite3_changes (self->handle) != 1)
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                       "Seat %s of event %s is not booked by %s", m->freed[i], m->event_id,
+                       m->booking_id);
+          return FALSE;
+        }
+      if (!sb_sqlite_db_exec (self, STMT_BOOKING_SEAT_DROP, error, "sss", m->event_id, m->freed[i],
+                              m->booking_id))
+        return FALSE;
+    }
+  return sqlite_book_seats (backend, m->event_id, m->taken, m->held_by, m->booking_id,
+                            out_refused_seat, error);
+}
+
 static gboolean
 sqlite_block_seats (gpointer backend,
                     const char *event_id,
@@ -630,4 +661,5 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .cancel_booking_seats = sqlite_cancel_booking_seats,
   .block_seats = sqlite_block_seats,
   .unblock_seats = sqlite_unblock_seats,
+  .move_booking_seats = sqlite_move_booking_seats,
 };

@@ -79,6 +79,19 @@ typedef struct
   gint64 at_ms;
 } SbCancellation;
 
+/* A move (docs/protocol.md, "move") as the rules hand it to the backend: the seats it frees and
+ * those it takes, which are disjoint (a seat both moved from and to stays booked by the booking).
+ */
+typedef struct
+{
+  const char *event_id;
+  const char *booking_id;
+  const char *const *freed;       /* booked by the booking, as the rules read them; now free */
+  const char *const *taken;       /* free, or held by held_by[i] (the op's own hold); now booked */
+  const char *const *held_by;     /* one per taken seat: its hold, or NULL when it was free */
+  const char *const *seats_after; /* every seat the booking has after the move, sorted */
+} SbMove;
+
 /* Whether op may act on hold: the account's holds from any desk (protocol 2); with accounts off
  * (op->account NULL) the desk's, as in protocol 1. */
 gboolean sb_stored_hold_is_ops (const SbOp *op, const SbStoredHold *hold);
@@ -226,6 +239,14 @@ typedef struct
   gboolean (*cancel_booking_seats) (gpointer backend,
                                     const SbCancellation *cancellation,
                                     GError **error);
+
+  /* The booking gives up the move's freed seats (they become free) and gets its taken seats (booked
+   * by it, as book_seats books them), keeping its reference; *out_refused_seat as for
+   * book_seats. */
+  gboolean (*move_booking_seats) (gpointer backend,
+                                  const SbMove *move,
+                                  char **out_refused_seat,
+                                  GError **error);
 
   /* The seats (free, as the rules read them) become blocked. */
   gboolean (*block_seats) (gpointer backend,

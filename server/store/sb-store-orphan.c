@@ -7,18 +7,20 @@
 
 #include "sb-op.h"
 
-/* taken_after: what the changed seats are after the op (1 taken, 0 freed). */
+/* taken_seats become taken and freed_seats free (either may be NULL). */
 static gboolean
 check (const SbStoreBackendFuncs *funcs,
        gpointer backend,
        const char *event_id,
        SbVenue *venue,
-       const char *const *seat_ids,
-       guint8 taken_after,
+       const char *const *taken_seats,
+       const char *const *freed_seats,
        SbOrphanRule *out_rule,
        gint *out_lone_seat,
        GError **error)
 {
+  static const char *const none[] = { NULL };
+  g_autoptr (GArray) after = NULL;
   g_autoptr (GArray) changed = NULL;
   g_autoptr (GPtrArray) around = NULL;
   g_autoptr (GPtrArray) states = NULL;
@@ -32,20 +34,33 @@ check (const SbStoreBackendFuncs *funcs,
     return TRUE;
   if (!funcs->read_orphan_rule (backend, event_id, out_rule, error))
     return FALSE;
-  if (*out_rule == SB_ORPHAN_RULE_OFF || seat_ids == NULL || seat_ids[0] == NULL)
+  if (taken_seats == NULL)
+    taken_seats = none;
+  if (freed_seats == NULL)
+    freed_seats = none;
+  if (*out_rule == SB_ORPHAN_RULE_OFF || (taken_seats[0] == NULL && freed_seats[0] == NULL))
     return TRUE;
 
   n_seats = sb_venue_get_n_seats (venue);
   taken = g_new0 (guint8, n_seats);
   changed = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; seat_ids[i] != NULL; i++)
+  /* What each changed seat is after the op (1 taken, 0 freed), in the order of changed. */
+  after = g_array_new (FALSE, FALSE, sizeof (guint8));
+  for (guint list = 0; list < 2; list++)
     {
-      guint index;
+      const char *const *seat_ids = list == 0 ? taken_seats : freed_seats;
+      guint8 value = list == 0 ? 1 : 0;
 
-      if (!sb_venue_lookup_seat (venue, seat_ids[i], &index))
-        continue; /* refused earlier as unknown */
-      g_array_append_val (changed, index);
-      taken[index] = 1;
+      for (guint i = 0; seat_ids[i] != NULL; i++)
+        {
+          guint index;
+
+          if (!sb_venue_lookup_seat (venue, seat_ids[i], &index))
+            continue; /* refused earlier as unknown */
+          g_array_append_val (changed, index);
+          g_array_append_val (after, value);
+          taken[index] = 1;
+        }
     }
 
   /* The neighbours (two on each side, in the same row) that the op does not change. */
@@ -85,7 +100,7 @@ check (const SbStoreBackendFuncs *funcs,
       taken[s] = g_ptr_array_index (states, i) != NULL || sb_venue_get_seat (venue, s)->blocked;
     }
   for (guint i = 0; i < changed->len; i++)
-    taken[g_array_index (changed, guint, i)] = taken_after;
+    taken[g_array_index (changed, guint, i)] = g_array_index (after, guint8, i);
 
   *out_lone_seat = sb_orphan_find_lone_seat (venue, taken, (const guint *) (void *) changed->data,
                                              changed->len);
@@ -102,7 +117,7 @@ sb_store_orphan_check (const SbStoreBackendFuncs *funcs,
                        gint *out_lone_seat,
                        GError **error)
 {
-  return check (funcs, backend, event_id, venue, seat_ids, 1, out_rule, out_lone_seat, error);
+  return check (funcs, backend, event_id, venue, seat_ids, NULL, out_rule, out_lone_seat, error);
 }
 
 gboolean
@@ -115,7 +130,21 @@ sb_store_orphan_check_freed (const SbStoreBackendFuncs *funcs,
                              gint *out_lone_seat,
                              GError **error)
 {
-  return check (funcs, backend, event_id, venue, seat_ids, 0, out_rule, out_lone_seat, error);
+  return check (funcs, backend, event_id, venue, NULL, seat_ids, out_rule, out_lone_seat, error);
+}
+
+gboolean
+sb_store_orphan_check_move (const SbStoreBackendFuncs *funcs,
+                            gpointer backend,
+                            const char *event_id,
+                            SbVenue *venue,
+                            const char *const *freed,
+                            const char *const *taken,
+                            SbOrphanRule *out_rule,
+                            gint *out_lone_seat,
+                            GError **error)
+{
+  return check (funcs, backend, event_id, venue, taken, freed, out_rule, out_lone_seat, error);
 }
 
 char *

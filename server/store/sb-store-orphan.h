@@ -1,8 +1,7 @@
 /* sb-store-orphan.h: the orphan rule (docs/protocol.md, "The orphan rule") as the store rules
  * apply it, on the backend's primitives. Any op that takes or frees seats calls it with those
- * seats: hold, book by seats and hold_best today, and a move or a cancellation when the protocol
- * has them (a move: once for the seats it frees and takes together; a cancellation: for the
- * seats it frees). Private to server/store/. */
+ * seats: hold, book by seats and hold_best, a move (once for the seats it frees and takes
+ * together) and a cancellation (for the seats it frees). Private to server/store/. */
 #pragma once
 
 #include "sb-store-backend-private.h"
@@ -34,6 +33,19 @@ gboolean sb_store_orphan_check_freed (const SbStoreBackendFuncs *funcs,
                                       SbOrphanRule *out_rule,
                                       gint *out_lone_seat,
                                       GError **error);
+
+/* The same for a move: freed become free and taken become taken, judged together (a seat the move
+ * frees may fill the gap it leaves, or leave one). */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_orphan_check_move (const SbStoreBackendFuncs *funcs,
+                                     gpointer backend,
+                                     const char *event_id,
+                                     SbVenue *venue,
+                                     const char *const *freed,
+                                     const char *const *taken,
+                                     SbOrphanRule *out_rule,
+                                     gint *out_lone_seat,
+                                     GError **error);
 
 /* "Seat stalls-C-7 (row C, seat 7)": how a refusal or a warning names the seat. */
 char *sb_store_orphan_describe_seat (SbVenue *venue, guint seat);

@@ -31,6 +31,8 @@ action_of (const SbOp *op, const char **out_detail)
       case SB_OP_UNBLOCK:
         *out_detail = op->reason;
         return "unblock";
+      case SB_OP_MOVE:
+        return "move";
       case SB_OP_EXPIRE:
       default:
         return NULL;
@@ -51,6 +53,9 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
   g_autoptr (SbAuditRecord) entry = NULL;
   g_autofree char *for_customer = NULL;
   g_autofree char *cancel_detail = NULL;
+  g_autofree char *move_detail = NULL;
+  g_auto (GStrv) move_seats = NULL;
+  const char *const *seats = (const char *const *) op->result_seat_ids;
 
   g_return_val_if_fail (action != NULL, FALSE);
 
@@ -69,9 +74,30 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
         "refund %s %" G_GINT64_FORMAT "; %s", sb_refund_kind_to_string (op->result_refund.kind),
         op->result_refund.amount, op->reason != NULL ? op->reason : "");
 
-  entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action,
-                               (const char *const *) op->result_seat_ids, op->result_hold_id,
-                               op->result_booking_id, detail);
+  /* A move says which seat went where and what the booking cost before and after; it names the
+   * seats it left and those it took, so that either seat's history shows it. */
+  if (op->kind == SB_OP_MOVE)
+    {
+      GString *text = g_string_new ("moved ");
+      g_autoptr (GStrvBuilder) both = g_strv_builder_new ();
+
+      for (guint i = 0; op->result_moved_from[i] != NULL; i++)
+        g_string_append_printf (text, "%s%s → %s", i > 0 ? ", " : "", op->result_moved_from[i],
+                                op->result_moved_to[i]);
+      g_string_append_printf (text, "; total %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT,
+                              op->result_total_before, op->result_total_after);
+      if (detail != NULL)
+        g_string_append_printf (text, "; %s", detail);
+      detail = move_detail = g_string_free (text, FALSE);
+      g_strv_builder_addv (both, (const char **) op->result_moved_from);
+      for (guint i = 0; op->result_moved_to[i] != NULL; i++)
+        if (!g_strv_contains ((const char *const *) op->result_moved_from, op->result_moved_to[i]))
+          g_strv_builder_add (both, op->result_moved_to[i]);
+      seats = (const char *const *) (move_seats = g_strv_builder_end (both));
+    }
+
+  entry = sb_audit_record_new (op->event_id, at_ms, account, op->client_id, action, seats,
+                               op->result_hold_id, op->result_booking_id, detail);
   return funcs->append_audit (backend, entry, error);
 }
 

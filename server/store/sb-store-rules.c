@@ -8,6 +8,7 @@
 #include "sb-store-rules-audit-private.h"
 #include "sb-store-rules-block-private.h"
 #include "sb-store-rules-cancel-private.h"
+#include "sb-store-rules-move-private.h"
 #include "sb-store-orphan.h"
 
 /* One op on its way through the rules. */
@@ -817,6 +818,9 @@ run_op (Run *r, GError **error)
       case SB_OP_CANCEL:
         return sb_store_rules_cancel (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
                                                                                   : STEP_FAILED;
+      case SB_OP_MOVE:
+        return sb_store_rules_move (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
+                                                                                : STEP_FAILED;
       default:
         sb_op_set_error (op, SB_ERROR_INVALID_REQUEST, "Unknown operation %d", op->kind);
         return STEP_REFUSED;

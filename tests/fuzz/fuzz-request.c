@@ -31,6 +31,14 @@ assert_same (const SbRequest *a, const SbRequest *b)
     g_assert (g_strv_equal ((const char *const *) a->seats, (const char *const *) b->seats));
   g_assert (g_strcmp0 (a->hold_id, b->hold_id) == 0);
   g_assert (a->ttl_seconds == b->ttl_seconds);
+  /* move's seat lists */
+  g_assert ((a->from == NULL) == (b->from == NULL));
+  if (a->from != NULL)
+    g_assert (g_strv_equal ((const char *const *) a->from, (const char *const *) b->from));
+  g_assert ((a->to == NULL) == (b->to == NULL));
+  if (a->to != NULL)
+    g_assert (g_strv_equal ((const char *const *) a->to, (const char *const *) b->to));
+  g_assert (a->override_orphan_rule == b->override_orphan_rule);
 }
 
 int
