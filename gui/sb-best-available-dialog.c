@@ -21,6 +21,7 @@ struct _SbBestAvailableDialog
   GtkSpinButton *price_spin;
   GtkSwitch *together_switch;
   GtkLabel *refusal_label;
+  GtkWidget *anyway_button;
   GtkWidget *find_button;
   GtkSpinner *spinner;
 
@@ -32,6 +33,7 @@ G_DEFINE_FINAL_TYPE (SbBestAvailableDialog, sb_best_available_dialog, ADW_TYPE_W
 enum
 {
   SIGNAL_FIND,
+  SIGNAL_HOLD_ANYWAY,
   N_SIGNALS
 };
 
@@ -48,11 +50,23 @@ find_cb (SbBestAvailableDialog *self)
   g_signal_emit (self, signals[SIGNAL_FIND], 0);
 }
 
-/* A changed form is a new question: the last answer no longer applies. */
+/* The same form once more, with the orphan rule overridden. */
+static void
+anyway_cb (SbBestAvailableDialog *self)
+{
+  if (!gtk_widget_get_sensitive (self->find_button))
+    return;
+  gtk_spin_button_update (self->count_spin);
+  gtk_spin_button_update (self->price_spin);
+  g_signal_emit (self, signals[SIGNAL_HOLD_ANYWAY], 0);
+}
+
+/* A changed form is a new question: the last answer, and its way past it, no longer apply. */
 static void
 form_changed_cb (SbBestAvailableDialog *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
+  gtk_widget_set_visible (self->anyway_button, FALSE);
 }
 
 /* 0 is "No limit": a price of nothing would find nothing. */
@@ -120,6 +134,10 @@ sb_best_available_dialog_class_init (SbBestAvailableDialogClass *klass)
   /* The form is complete: the window asks the server for seats. */
   signals[SIGNAL_FIND] = g_signal_new ("find", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The orphan rule refused the form's seats and a manager holds them anyway. */
+  signals[SIGNAL_HOLD_ANYWAY]
+      = g_signal_new ("hold-anyway", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/org/seatbook/Seatbook/sb-best-available-dialog.ui");
@@ -130,8 +148,10 @@ sb_best_available_dialog_class_init (SbBestAvailableDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbBestAvailableDialog, together_switch);
   gtk_widget_class_bind_template_child (widget_class, SbBestAvailableDialog, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, SbBestAvailableDialog, find_button);
+  gtk_widget_class_bind_template_child (widget_class, SbBestAvailableDialog, anyway_button);
   gtk_widget_class_bind_template_child (widget_class, SbBestAvailableDialog, spinner);
   gtk_widget_class_bind_template_callback (widget_class, find_cb);
+  gtk_widget_class_bind_template_callback (widget_class, anyway_cb);
   gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_output_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_input_cb);
@@ -234,6 +254,7 @@ sb_best_available_dialog_set_busy (SbBestAvailableDialog *self, gboolean busy)
 
   gtk_widget_set_sensitive (self->form, !busy);
   gtk_widget_set_sensitive (self->find_button, !busy);
+  gtk_widget_set_sensitive (self->anyway_button, !busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
 }
@@ -246,6 +267,14 @@ sb_best_available_dialog_show_refusal (SbBestAvailableDialog *self, const char *
 
   gtk_label_set_label (self->refusal_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), TRUE);
+}
+
+void
+sb_best_available_dialog_offer_anyway (SbBestAvailableDialog *self, gboolean offer)
+{
+  g_return_if_fail (SB_IS_BEST_AVAILABLE_DIALOG (self));
+
+  gtk_widget_set_visible (self->anyway_button, offer);
 }
 
 /* "in Standard under €50.00", "in Standard", "under €50.00", or NULL when the request names

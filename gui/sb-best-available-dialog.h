@@ -27,6 +27,9 @@ gboolean sb_best_available_dialog_get_together (SbBestAvailableDialog *self);
 void sb_best_available_dialog_set_busy (SbBestAvailableDialog *self, gboolean busy);
 /* Why the request was refused, under the form, where the clerk can change it and try again. */
 void sb_best_available_dialog_show_refusal (SbBestAvailableDialog *self, const char *text);
+/* Shows or hides "Hold Anyway" beside the refusal: the orphan rule refused the form's seats and
+ * the account may override it (emits "hold-anyway" when clicked; a changed form hides it). */
+void sb_best_available_dialog_offer_anyway (SbBestAvailableDialog *self, gboolean offer);
 /* The refusal not_enough_seats in words, for the request the form now describes: "Only 3 seats
  * together are available in Standard under €50.00." available: how many the server could find. */
 char *sb_best_available_dialog_describe_shortfall (SbBestAvailableDialog *self, gint64 available);

@@ -63,7 +63,10 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
         _sb_desk_forget_seats (self, reply->booked->seats);
         break;
       case SB_MESSAGE_RELEASED:
-        if (reply->released->hold != NULL)
+        /* Some of its seats: the hold keeps the others (and ends when it has none). */
+        if (reply->released->remaining_seats != NULL)
+          _sb_desk_forget_seats (self, reply->released->seats);
+        else if (reply->released->hold != NULL)
           g_hash_table_remove (self->holds, reply->released->hold);
         break;
       default:
@@ -129,6 +132,21 @@ sb_desk_hold_best_async (SbDesk *self,
                          GAsyncReadyCallback callback,
                          gpointer user_data)
 {
+  sb_desk_hold_best_full_async (self, count, category_id, max_price, together, FALSE, cancellable,
+                                callback, user_data);
+}
+
+void
+sb_desk_hold_best_full_async (SbDesk *self,
+                              guint count,
+                              const char *category_id,
+                              gint64 max_price,
+                              gboolean together,
+                              gboolean override_orphan_rule,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
   SbRequest *request;
 
   g_return_if_fail (SB_IS_DESK (self));
@@ -143,6 +161,7 @@ sb_desk_hold_best_async (SbDesk *self,
   request->max_price = max_price >= 0 ? max_price : -1;
   request->apart = !together;
   request->ttl_seconds = self->hold_seconds;
+  request->override_orphan_rule = override_orphan_rule;
   send_request (self, request, cancellable, callback, user_data);
 }
 
@@ -217,6 +236,28 @@ sb_desk_release_async (SbDesk *self,
 
   request = sb_connection_new_request (self->connection, SB_REQUEST_RELEASE);
   request->hold_id = g_strdup (hold_id);
+  send_request (self, request, cancellable, callback, user_data);
+}
+
+void
+sb_desk_release_seats_async (SbDesk *self,
+                             const char *hold_id,
+                             const char *const *seat_ids,
+                             gboolean override_orphan_rule,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  SbRequest *request;
+
+  g_return_if_fail (SB_IS_DESK (self));
+  g_return_if_fail (hold_id != NULL);
+  g_return_if_fail (seat_ids != NULL && seat_ids[0] != NULL);
+
+  request = sb_connection_new_request (self->connection, SB_REQUEST_RELEASE);
+  request->hold_id = g_strdup (hold_id);
+  request->seats = g_strdupv ((char **) seat_ids);
+  request->override_orphan_rule = override_orphan_rule;
   send_request (self, request, cancellable, callback, user_data);
 }
 

@@ -523,6 +523,27 @@ sb_desk_dup_event_held_seats (SbDesk *self)
   return seats;
 }
 
+char *
+sb_desk_dup_seat_hold_id (SbDesk *self, const char *seat_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (SB_IS_DESK (self), NULL);
+  g_return_val_if_fail (seat_id != NULL, NULL);
+
+  g_hash_table_iter_init (&iter, self->holds);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Hold *hold = value;
+
+      if (is_open_event_hold (self, hold)
+          && g_ptr_array_find_with_equal_func (hold->seats, seat_id, g_str_equal, NULL))
+        return g_strdup (hold->id);
+    }
+  return NULL;
+}
+
 static void
 hold_summary_free (SbDeskHoldSummary *summary)
 {

@@ -94,6 +94,17 @@ void sb_desk_hold_best_async (SbDesk *self,
                               GCancellable *cancellable,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
+/* The same; override_orphan_rule: the server may choose seats that leave one on its own where the
+ * event's orphan rule (enforce) allows none (a manager's "Hold Anyway", sb-permissions.h). */
+void sb_desk_hold_best_full_async (SbDesk *self,
+                                   guint count,
+                                   const char *category_id,
+                                   gint64 max_price,
+                                   gboolean together,
+                                   gboolean override_orphan_rule,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
 /* Sets the hold to expire the hold length from now (sb_desk_set_hold_seconds ()). */
 void sb_desk_extend_async (SbDesk *self,
                            const char *hold_id,
@@ -120,6 +131,18 @@ void sb_desk_release_async (SbDesk *self,
                             GCancellable *cancellable,
                             GAsyncReadyCallback callback,
                             gpointer user_data);
+/* Gives back some seats of one of our holds (`release` with `seats`, docs/protocol.md); the hold
+ * keeps the others. A refusal may be the orphan rule's (lone_seat); override_orphan_rule as for
+ * sb_desk_hold_full_async (). */
+void sb_desk_release_seats_async (SbDesk *self,
+                                  const char *hold_id,
+                                  const char *const *seat_ids,
+                                  gboolean override_orphan_rule,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+/* The id of our hold in the open event that has seat_id, or NULL. */
+char *sb_desk_dup_seat_hold_id (SbDesk *self, const char *seat_id);
 G_GNUC_WARN_UNUSED_RESULT
 SbMessage *sb_desk_request_finish (SbDesk *self,
                                    GAsyncResult *result,

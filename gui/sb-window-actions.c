@@ -68,6 +68,7 @@ _sb_window_actions_update (SbWindow *self)
   set_action_enabled (self, "release",
                       may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
   set_action_enabled (self, "extend", may_sell && has_map && idle && connected && holds > 0);
+  set_action_enabled (self, "release-seat", may_sell && has_map && idle && connected && holds > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_label), has_map && !connected);
   /* Insensitive, with the reason where the pointer and screen readers find it. */
   gtk_widget_set_tooltip_text (self->hold_button, why_not);
@@ -471,6 +472,65 @@ release_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   _sb_window_actions_update (self);
 }
 
+/* Release one seat of a hold, keeping the others (the button beside a held seat in the panel) */
+
+static void
+released_seat_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_OFFER_ANYWAY);
+  g_autofree char *names = NULL;
+  g_autofree char *message = NULL;
+  SbWindow *self;
+  guint left;
+
+  if (reply == NULL)
+    return;
+  self = SB_WINDOW (data);
+
+  names = _sb_window_unselect_seats (self, reply->released->seats, NULL);
+  left = reply->released->remaining_seats != NULL ? g_strv_length (reply->released->remaining_seats)
+                                                  : 0;
+  if (left == 0)
+    /* Translators: %s names the seats just released */
+    message = g_strdup_printf (_ ("Released %s."), names);
+  else
+    /* Translators: %s names the seat just released, %u counts the seats still held */
+    message = g_strdup_printf (ngettext ("Released %s. You are still holding %u seat.",
+                                         "Released %s. You are still holding %u seats.", left),
+                               names, left);
+  _sb_window_show_message_with_warning (self, message, reply->released->lone_seat);
+}
+
+static void
+release_seat_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SbWindow *self = SB_WINDOW (user_data);
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  guint index = g_variant_get_uint32 (parameter);
+  g_autofree char *hold_id = NULL;
+  const char *seat_id;
+
+  if (venue == NULL || index >= sb_venue_get_n_seats (venue))
+    return;
+  seat_id = sb_venue_get_seat (venue, index)->id;
+  hold_id = sb_desk_dup_seat_hold_id (self->desk, seat_id);
+  if (hold_id == NULL)
+    return;
+  _sb_window_release_seats (self, hold_id, (const char *const[]){ seat_id, NULL }, FALSE);
+}
+
+void
+_sb_window_release_seats (SbWindow *self,
+                          const char *hold_id,
+                          const char *const *seat_ids,
+                          gboolean override_orphan_rule)
+{
+  _sb_window_anyway_remember_release (self, hold_id, seat_ids);
+  _sb_window_request_started (self);
+  sb_desk_release_seats_async (self->desk, hold_id, seat_ids, override_orphan_rule,
+                               self->cancellable, released_seat_cb, self);
+}
+
 /* Extend */
 
 static void
@@ -577,6 +637,7 @@ static const GActionEntry window_actions[] = {
   { "hold", hold_action },
   { "book", book_action },
   { "release", release_action },
+  { "release-seat", release_seat_action, "u" },
   { "extend", extend_action },
   { "zoom-in", zoom_action },
   { "zoom-out", zoom_action },

@@ -1,12 +1,14 @@
 /* sb-window-best.c: "Best available…" (win.best-available): the clerk says how many seats and
  * what kind, the server chooses and holds them (`hold_best`), and the window shows the hold on
  * the map, chosen and in view, for the clerk to book, add to or release with the usual buttons.
- * A refusal is said in the dialog, where the request can be changed and sent again. */
+ * A refusal is said in the dialog, where the request can be changed and sent again; when the
+ * orphan rule is what refused it, a manager may "Hold Anyway" there (override_orphan_rule). */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "sb-best-available-dialog.h"
+#include "sb-permissions.h"
 #include "sb-util.h"
 #include "sb-window-private.h"
 
@@ -31,6 +33,36 @@ show_held_seats (SbWindow *self, char **seat_ids)
   sb_seat_map_reveal_seats (self->seat_map, (const guint *) (gpointer) indices->data, indices->len);
 }
 
+/* Whether the free seats would do, so that the orphan rule is what refused them: under enforce
+ * hold_best answers not_enough_seats when every choice leaves a seat alone (docs/protocol.md).
+ * Side by side, `available` is the longest run of free seats that fit; apart, it counts only the
+ * seats that leave none alone, so the map's free seats that fit the form are counted instead. */
+static gboolean
+enough_free_seats (SbWindow *self, SbBestAvailableDialog *dialog, const SbErrorMessage *error_reply)
+{
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+  guint count = sb_best_available_dialog_get_count (dialog);
+  const char *category_id = sb_best_available_dialog_get_category (dialog);
+  gint64 max_price = sb_best_available_dialog_get_max_price (dialog);
+  guint n = 0;
+
+  if (error_reply == NULL || venue == NULL)
+    return FALSE;
+  if (sb_best_available_dialog_get_together (dialog))
+    return error_reply->available >= count;
+  for (guint i = 0; i < sb_venue_get_n_seats (venue) && n < count; i++)
+    {
+      const SbSeat *seat = sb_venue_get_seat (venue, i);
+      const SbCategory *category = sb_venue_get_category (venue, seat->category);
+
+      if (sb_seat_map_get_status (self->seat_map, i) == SB_SEAT_STATUS_FREE && !seat->blocked
+          && (category_id == NULL || g_str_equal (category->id, category_id))
+          && (max_price < 0 || category->price <= max_price))
+        n++;
+    }
+  return n >= count;
+}
+
 /* What the server said no to, in words for the clerk; the dialog words the shortfall, which
  * depends on what was asked. */
 static char *
@@ -39,6 +71,10 @@ describe_refusal (SbWindow *self,
                   const GError *error,
                   const SbErrorMessage *error_reply)
 {
+  if (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_ENOUGH_SEATS)
+      && enough_free_seats (self, dialog, error_reply))
+    return g_strdup (_ ("Enough seats are free, but every choice of them would leave a seat on "
+                        "its own."));
   if (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_ENOUGH_SEATS))
     return sb_best_available_dialog_describe_shortfall (
         dialog, error_reply != NULL ? error_reply->available : 0);
@@ -71,9 +107,20 @@ best_held_cb (GObject *source, GAsyncResult *result, gpointer data)
       if (self->best_dialog != NULL)
         {
           g_autofree char *text = describe_refusal (self, self->best_dialog, error, error_reply);
+          const char *role = sb_connection_get_role (sb_desk_get_connection (self->desk));
+          /* The orphan rule's refusal: a manager may hold anyway (sb-window-anyway.c does the
+           * same on the map); a clerk is not offered what the server would refuse. */
+          gboolean orphan_rule
+              = (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_ENOUGH_SEATS)
+                 && enough_free_seats (self, self->best_dialog, error_reply))
+                || g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_LONE_SEAT);
 
           sb_best_available_dialog_set_busy (self->best_dialog, FALSE);
           sb_best_available_dialog_show_refusal (self->best_dialog, text);
+          sb_best_available_dialog_offer_anyway (
+              self->best_dialog,
+              orphan_rule && !self->best_overriding
+                  && sb_permission_granted (role, SB_PERMISSION_OVERRIDE_ORPHAN_RULE));
           self->next_message_after_drop = FALSE;
         }
       else
@@ -95,20 +142,35 @@ best_held_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-find_cb (SbBestAvailableDialog *dialog, SbWindow *self)
+send_best (SbBestAvailableDialog *dialog, SbWindow *self, gboolean override_orphan_rule)
 {
   /* The dialog waits for its own answer (set_busy), so a double click sends once; a hold or
    * booking of the panel in flight meanwhile is another request and does not stop this one. */
   if (sb_desk_get_event_id (self->desk) == NULL)
     return;
 
+  sb_best_available_dialog_offer_anyway (dialog, FALSE);
   sb_best_available_dialog_set_busy (dialog, TRUE);
+  self->best_overriding = override_orphan_rule;
   _sb_window_request_started (self);
-  sb_desk_hold_best_async (self->desk, sb_best_available_dialog_get_count (dialog),
-                           sb_best_available_dialog_get_category (dialog),
-                           sb_best_available_dialog_get_max_price (dialog),
-                           sb_best_available_dialog_get_together (dialog), self->cancellable,
-                           best_held_cb, self);
+  sb_desk_hold_best_full_async (self->desk, sb_best_available_dialog_get_count (dialog),
+                                sb_best_available_dialog_get_category (dialog),
+                                sb_best_available_dialog_get_max_price (dialog),
+                                sb_best_available_dialog_get_together (dialog),
+                                override_orphan_rule, self->cancellable, best_held_cb, self);
+}
+
+static void
+find_cb (SbBestAvailableDialog *dialog, SbWindow *self)
+{
+  send_best (dialog, self, FALSE);
+}
+
+/* "Hold Anyway": the same request, with the orphan rule overridden (a manager's). */
+static void
+hold_anyway_cb (SbBestAvailableDialog *dialog, SbWindow *self)
+{
+  send_best (dialog, self, TRUE);
 }
 
 static void
@@ -124,6 +186,8 @@ best_available_action (GSimpleAction *action, GVariant *parameter, gpointer user
       self->best_dialog = sb_best_available_dialog_new (GTK_WINDOW (self), venue);
       g_object_add_weak_pointer (G_OBJECT (self->best_dialog), (gpointer *) &self->best_dialog);
       g_signal_connect_object (self->best_dialog, "find", G_CALLBACK (find_cb), self, 0);
+      g_signal_connect_object (self->best_dialog, "hold-anyway", G_CALLBACK (hold_anyway_cb), self,
+                               0);
     }
   gtk_window_present (GTK_WINDOW (self->best_dialog));
 }

@@ -56,15 +56,17 @@ struct _SbWindow
   SbDesk *desk;
   GCancellable *cancellable;          /* this window's requests; cancelled when it goes */
   SbBestAvailableDialog *best_dialog; /* while open (a weak pointer) */
+  gboolean best_overriding;           /* the hold_best in flight is a "Hold Anyway" */
   char *open_when_listed;
   guint events_refresh_source;
   guint zoom_label_source;
   guint busy;         /* hold, book and release requests without a reply yet */
   SbSession *account; /* the connection's, whose signals we follow */
-  /* The seats of the last hold or booking by seats sent, and which of the two it was: what
-   * "Hold Anyway" / "Book Anyway" sends again (sb-window-anyway.c). */
+  /* The seats of the last hold, booking by seats or release of seats sent, and which it was:
+   * what "Hold Anyway" / "Book Anyway" / "Release Anyway" sends again (sb-window-anyway.c). */
   char **anyway_seats;
   gboolean anyway_book;
+  char *anyway_release_hold; /* a release of anyway_seats from this hold; NULL: hold or book */
   /* The connection dropped while busy: the replies, when they come, say so. */
   gboolean interrupted;
   gboolean next_message_after_drop;
@@ -129,11 +131,21 @@ void
 _sb_window_hold_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule);
 void
 _sb_window_book_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule);
+/* Gives back these seats of our hold hold_id and keeps its others; override_orphan_rule as above
+ * (a manager's "Release Anyway"). */
+void _sb_window_release_seats (SbWindow *self,
+                               const char *hold_id,
+                               const char *const *seat_ids,
+                               gboolean override_orphan_rule);
 
 /* sb-window-anyway.c */
 
 /* A hold or booking of seat_ids was sent: what "Hold Anyway" / "Book Anyway" would send again. */
 void _sb_window_anyway_remember (SbWindow *self, gboolean book, const char *const *seat_ids);
+/* The same for a release of seat_ids from our hold hold_id ("Release Anyway"). */
+void _sb_window_anyway_remember_release (SbWindow *self,
+                                         const char *hold_id,
+                                         const char *const *seat_ids);
 /* The orphan rule refused the last one: beside the refusal, the button that does it anyway, when
  * the account may (managers; sb-permissions.h). */
 void _sb_window_anyway_offer (SbWindow *self);

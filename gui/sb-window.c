@@ -217,6 +217,27 @@ chosen_status_text (SbSeatStatus status, gboolean selected)
     }
 }
 
+/* Beside a seat we hold: give back that seat and keep the others (`release` with `seats`), for
+ * the customer who wants three of the four seats Best Available held. The panel lists exactly the
+ * seats one holds, with their prices and the total, so it is where the clerk looks when the
+ * customer changes their mind; on the map a click on a held seat already means choose or let go.
+ */
+static void
+add_release_button (GtkWidget *row, guint index, const char *seat_name)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  /* Translators: the name of the button beside a held seat; %s names the seat */
+  g_autofree char *name = g_strdup_printf (_ ("Release %s"), seat_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _ ("Release this seat and keep the others"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.release-seat");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", index);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+
 static void
 update_panel (SbWindow *self)
 {
@@ -263,6 +284,8 @@ update_panel (SbWindow *self)
               adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
               gtk_widget_add_css_class (price_label, "numeric");
               adw_action_row_add_suffix (ADW_ACTION_ROW (row), price_label);
+              if (pass == 0)
+                add_release_button (row, index, title);
               if (status == SB_SEAT_STATUS_HELD || status == SB_SEAT_STATUS_BOOKED)
                 gtk_widget_add_css_class (row, "error");
               else

@@ -68,6 +68,8 @@ static const SbFieldSpec released_fields[] = {
   SB_FIELD (SbReleasedMessage, hold, "hold", SB_FIELD_STRING, TRUE),
   SB_FIELD (SbReleasedMessage, event, "event", SB_FIELD_STRING, TRUE),
   SB_FIELD (SbReleasedMessage, seats, "seats", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbReleasedMessage, remaining_seats, "remaining_seats", SB_FIELD_STRV, FALSE),
+  SB_FIELD (SbReleasedMessage, lone_seat, "lone_seat", SB_FIELD_STRING, FALSE),
 };
 
 const SbStructSpec _sb_released_message_spec = {
@@ -128,6 +130,19 @@ sb_message_add_lone_seat (GString *out, const char *seat)
 
   /* Before the closing brace of the message. */
   sb_json_write_string (member, seat);
+  g_string_insert_len (out, out->len - 1, member->str, member->len);
+}
+
+void
+sb_message_add_remaining_seats (GString *out, const char *const *seats)
+{
+  g_autoptr (GString) member = g_string_new (",\"remaining_seats\":");
+
+  g_return_if_fail (out != NULL && out->len > 0 && out->str[out->len - 1] == '}');
+  g_return_if_fail (seats != NULL);
+
+  /* Before the closing brace of the message. */
+  sb_json_write_string_array (member, seats);
   g_string_insert_len (out, out->len - 1, member->str, member->len);
 }
 

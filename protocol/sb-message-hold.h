@@ -19,7 +19,10 @@ typedef struct
 {
   char *hold;
   char *event;
-  char **seats;
+  char **seats;           /* the seats released */
+  char **remaining_seats; /* a release naming seats: those the hold keeps (empty: it ended); NULL
+                             for a release of the whole hold */
+  char *lone_seat;        /* the seat the orphan rule warns of (docs/protocol.md), or NULL */
 } SbReleasedMessage;
 
 typedef struct
@@ -73,9 +76,13 @@ void sb_booked_message_write (GString *out,
                               const char *const *seats,
                               gboolean replayed);
 
-/* The orphan rule's warning (docs/protocol.md): adds "lone_seat" to a held or booked message just
+/* The orphan rule's warning (docs/protocol.md): adds "lone_seat" to a held, booked or released
+ * message just
  * written into out by the functions above. */
 void sb_message_add_lone_seat (GString *out, const char *seat);
+/* The seats a hold keeps after a release naming some of its seats (docs/protocol.md, "release"):
+ * adds "remaining_seats" to a released message just written into out. */
+void sb_message_add_remaining_seats (GString *out, const char *const *seats);
 /* The customer a booking is for (docs/protocol.md, "book"): adds "customer" to a booked message
  * just written into out. */
 void sb_message_add_customer (GString *out, const SbCustomer *customer);

@@ -67,7 +67,8 @@ const TypeSpec _sb_request_type_specs[SB_REQUEST_MOVE + 1] = {
   = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_TTL) | BIT (F_OVERRIDE_ORPHAN_RULE),
       COMMON | BIT (F_EVENT) | BIT (F_SEATS) },
   [SB_REQUEST_EXTEND] = { COMMON | BIT (F_HOLD) | BIT (F_TTL), COMMON | BIT (F_HOLD) },
-  [SB_REQUEST_RELEASE] = { COMMON | BIT (F_HOLD), COMMON | BIT (F_HOLD) },
+  [SB_REQUEST_RELEASE]
+  = { COMMON | BIT (F_HOLD) | BIT (F_SEATS) | BIT (F_OVERRIDE_ORPHAN_RULE), COMMON | BIT (F_HOLD) },
   [SB_REQUEST_BOOK] = { COMMON | BIT (F_HOLD) | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_CUSTOMER)
                             | BIT (F_OVERRIDE_ORPHAN_RULE),
                         COMMON },
@@ -805,6 +806,12 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
         return invalid (error, "field \"override_orphan_rule\" goes with \"event\" and "
                                "\"seats\", not \"hold\"");
     }
+
+  /* A release of the whole hold frees no seat next to seats it keeps: nothing to override. */
+  if (scan->type == SB_REQUEST_RELEASE && (scan->present & BIT (F_OVERRIDE_ORPHAN_RULE))
+      && !(scan->present & BIT (F_SEATS)))
+    return invalid (error, "field \"override_orphan_rule\" goes with \"seats\" in a \"release\" "
+                           "request");
 
   if (scan->type == SB_REQUEST_SIGN_IN)
     {

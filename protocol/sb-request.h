@@ -41,8 +41,8 @@ typedef struct
   gint protocol;      /* hello */
   char *event_id;     /* subscribe, unsubscribe, hold, book (by seats), audit, cancel */
   gint64 since;       /* subscribe: the last version the client has; audit: Unix ms; or -1 */
-  char **seats;       /* hold, book (by seats), cancel (NULL: the whole booking); NULL-terminated,
-                         no duplicates */
+  char **seats;       /* hold, book (by seats), cancel (NULL: the whole booking), release (NULL:
+                         the whole hold); NULL-terminated, no duplicates */
   char *hold_id;      /* extend, release, book (by hold) */
   gint64 ttl_seconds; /* hold, extend, hold_best: 0 means the server's default */
   /* hold_best */
@@ -65,8 +65,8 @@ typedef struct
   char *phone;
   char *email;
   char *after;
-  /* hold, book (by seats), hold_best, move: do it even where the event's orphan rule (enforce)
-   * would refuse it; managers and admins only (sb_request_required_role ()) */
+  /* hold, book (by seats), hold_best, move, release (with seats): do it even where the event's
+   * orphan rule (enforce) would refuse it; managers and admins only (sb_request_required_role ()) */
   gboolean override_orphan_rule;
   /* cancel */
   SbRefundKind refund_kind;

@@ -133,6 +133,8 @@ sb_client_reply_op (SbClient *self, const SbOp *op)
     }
   if (op->result_lone_seat != NULL)
     sb_message_add_lone_seat (out, op->result_lone_seat);
+  if (op->kind == SB_OP_RELEASE && op->result_remaining_seats != NULL)
+    sb_message_add_remaining_seats (out, (const char *const *) op->result_remaining_seats);
   if (op->kind == SB_OP_BOOK && op->result_customer != NULL)
     sb_message_add_customer (out, op->result_customer);
   _sb_client_send_reply (self, out);
@@ -353,9 +355,11 @@ _sb_client_handle_op_request (SbClient *self, SbRequest *request)
     }
   else
     {
-      /* By hold: the event is the hold's. A hold memory does not know (ended, expired, never
-       * existed, or a retry of a request that ended it) still goes to the store, which knows
-       * which of these it is and keeps the outcome of a retried request. */
+      /* By hold (a release naming seats too: which seats the hold has is the store's to say,
+       * and it refuses any other, unknown ones included): the event is the hold's. A hold memory
+       * does not know (ended, expired, never existed, or a retry of a request that ended it) still
+       * goes to the store, which knows which of these it is and keeps the outcome of a retried
+       * request. */
       event = hooks->lookup_hold_event (request->hold_id, hooks->user_data);
     }
 

@@ -617,6 +617,23 @@ mongo_unblock_seats (gpointer backend,
   return sb_mongo_txn_delete (d->txn, "seat_states", &filter);
 }
 
+/* The seats' documents go (one delete); the hold's document keeps the others (set_hold_seats). */
+static gboolean
+mongo_free_held_seats (gpointer backend,
+                       const char *event_id,
+                       const char *hold_id,
+                       const char *const *seat_ids,
+                       G_GNUC_UNUSED GError **error)
+{
+  ApplyData *d = backend;
+  g_auto (bson_t) filter = BSON_INITIALIZER;
+
+  append_seats_filter (&filter, event_id, seat_ids);
+  BSON_APPEND_UTF8 (&filter, "state", "held");
+  BSON_APPEND_UTF8 (&filter, "hold", hold_id);
+  return sb_mongo_txn_delete (d->txn, "seat_states", &filter);
+}
+
 /* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
  * entries of the same millisecond keep their order. */
 static gboolean
@@ -798,6 +815,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .append_audit = mongo_append_audit,
   .hold_seats = mongo_hold_seats,
   .free_hold_seats = mongo_free_hold_seats,
+  .free_held_seats = mongo_free_held_seats,
   .book_hold_seats = mongo_book_hold_seats,
   .book_seats = mongo_book_seats,
   .seats_refused_before = mongo_seats_refused_before,

@@ -289,10 +289,14 @@ sb_op_outcome_to_json (const SbOp *op)
     }
   if (op->result_remaining_seats != NULL)
     {
-      append_key (out, "refund");
-      sb_json_write_string (out, sb_refund_kind_to_string (op->result_refund.kind));
-      append_key (out, "refund_amount");
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_refund.amount);
+      /* A cancellation's; a release of some seats has no refund. */
+      if (op->kind == SB_OP_CANCEL)
+        {
+          append_key (out, "refund");
+          sb_json_write_string (out, sb_refund_kind_to_string (op->result_refund.kind));
+          append_key (out, "refund_amount");
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, op->result_refund.amount);
+        }
       append_key (out, "remaining_seats");
       sb_json_write_string_array (out, (const char *const *) op->result_remaining_seats);
     }

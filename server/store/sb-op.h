@@ -18,7 +18,8 @@ typedef enum
 {
   SB_OP_HOLD,      /* in: event_id, client_id, request_id, seat_ids, ttl_ms */
   SB_OP_EXTEND,    /* in: event_id, client_id, request_id, hold_id, ttl_ms */
-  SB_OP_RELEASE,   /* in: event_id, client_id, request_id, hold_id */
+  SB_OP_RELEASE,   /* in: event_id, client_id, request_id, hold_id, seat_ids (NULL: the whole
+                      hold; else some of its seats, judged by the orphan rule) */
   SB_OP_BOOK,      /* in: event_id, client_id, request_id, and hold_id or seat_ids */
   SB_OP_EXPIRE,    /* in: event_id; ends every hold of the event with expires_at_ms <= now_ms,
                       one version per hold */
@@ -86,7 +87,8 @@ typedef struct
   char *account;        /* the signed-in account, NULL when accounts are off: a hold then belongs
                            to its desk, and what the op writes is recorded as SB_LEGACY_ACCOUNT */
   char *request_id;     /* NULL for expire; (client_id, request_id) is the idempotency key */
-  char **seat_ids;      /* hold, book by seats */
+  char **seat_ids;      /* hold, book by seats, cancel, block, unblock; release: the seats of the
+                           hold to give back (NULL: all) */
   char *hold_id;        /* extend, release, book by hold */
   gint64 ttl_ms;        /* hold, extend, hold_best */
   SbBestRequest best;   /* hold_best */
@@ -96,8 +98,8 @@ typedef struct
   SbRefund refund;      /* cancel */
   char *reason;         /* cancel, block, unblock: why, for the record */
   char **move_to;       /* move: where seat_ids[i] goes */
-  /* hold, book by seats, hold_best, move: done even where the orphan rule (enforce) would refuse
-   * it; the caller has checked that the account may (a manager's) */
+  /* hold, book by seats, hold_best, move, release of some seats: done even where the orphan rule
+   * (enforce) would refuse it; the caller has checked that the account may (a manager's) */
   gboolean override_orphan_rule;
 
   /* Outcome, filled in by the store */
@@ -116,7 +118,9 @@ typedef struct
                                     override_orphan_rule: the audit entry says so */
   SbCustomer *result_customer;   /* book: the customer stored with the booking, or NULL */
   SbRefund result_refund;        /* cancel: what was refunded */
-  char **result_remaining_seats; /* cancel: the seats the booking keeps (empty: all cancelled) */
+  char **result_remaining_seats; /* cancel: the seats the booking keeps (empty: all cancelled);
+                                    release naming seats: the seats the hold keeps (empty: it
+                                    ended); NULL for a release of the whole hold */
   char **result_moved_from;      /* move: the seats that moved, and where (paired in order); */
   char **result_moved_to;        /* result_seat_ids: every seat the booking has after it */
   gint64 result_total_before;    /* move: what the booking's seats cost before and after, minor */

@@ -418,6 +418,31 @@ sqlite_free_hold_seats (gpointer backend,
   return sb_sqlite_db_exec (backend, STMT_SEATS_FREE_HOLD, error, "s", hold_id);
 }
 
+/* A hold's seats are its seat_states rows: the rows go, and the hold keeps the others. */
+static gboolean
+sqlite_free_held_seats (gpointer backend,
+                        const char *event_id,
+                        const char *hold_id,
+                        const char *const *seat_ids,
+                        GError **error)
+{
+  SbSqliteDb *self = backend;
+
+  for (guint i = 0; seat_ids[i] != NULL; i++)
+    {
+      if (!sb_sqlite_db_exec (self, STMT_SEAT_FREE_HELD, error, "sss", event_id, seat_ids[i],
+                              hold_id))
+        return FALSE;
+      if (sqlite3_changes (self->handle) != 1)
+        {
+          g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
+                       "Seat %s of event %s is not held by %s", seat_ids[i], event_id, hold_id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* booking_seats remembers each booked seat once, ever. */
 static gboolean
 insert_booking_seats (SbSqliteDb *self,
@@ -653,6 +678,7 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .insert_booking = sqlite_insert_booking,
   .hold_seats = sqlite_hold_seats,
   .free_hold_seats = sqlite_free_hold_seats,
+  .free_held_seats = sqlite_free_held_seats,
   .book_hold_seats = sqlite_book_hold_seats,
   .book_seats = sqlite_book_seats,
   .append_audit = sqlite_append_audit,

@@ -272,6 +272,8 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_CANCELLATION_PUT]
   = "INSERT INTO cancellations (booking_id, event_id, seats, refund, refund_amount, reason,"
     " account, desk, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  [STMT_SEAT_FREE_HELD] = "DELETE FROM seat_states WHERE event_id = ?1 AND seat_id = ?2"
+                          " AND state = 'held' AND hold_id = ?3",
   [STMT_PRUNE_REQUESTS] = "DELETE FROM requests WHERE created_at < ?1",
   [STMT_PRUNE_CHANGES]
   = "DELETE FROM changes WHERE committed_at < ?1 AND version <="

@@ -211,6 +211,15 @@ typedef struct
                                const char *event_id,
                                const char *hold_id,
                                GError **error);
+  /* Some seats of hold_id (each held by it, as the rules read them) become free; the hold keeps
+   * its other seats (the rules write its list with set_hold_seats where a backend keeps one). A
+   * backend that can tell fails the batch when a seat is not held by hold_id: storage and rules
+   * disagree. */
+  gboolean (*free_held_seats) (gpointer backend,
+                               const char *event_id,
+                               const char *hold_id,
+                               const char *const *seat_ids,
+                               GError **error);
   /* The seats (all held by hold_id) become booked by booking_id. */
   gboolean (*book_hold_seats) (gpointer backend,
                                const char *event_id,

@@ -56,12 +56,21 @@ sb_store_rules_audit_op (const SbStoreBackendFuncs *funcs,
   g_autofree char *move_detail = NULL;
   g_auto (GStrv) move_seats = NULL;
   const char *const *seats = (const char *const *) op->result_seat_ids;
+  g_autofree char *kept = NULL;
 
   g_return_val_if_fail (action != NULL, FALSE);
 
   /* A booking names its customer (the name only: phone, email and note stay with the booking). */
   if (op->kind == SB_OP_BOOK && op->result_customer != NULL && op->result_customer->name != NULL)
     detail = for_customer = g_strdup_printf ("for %s", op->result_customer->name);
+  /* A release of some seats says what the hold kept. */
+  if (op->kind == SB_OP_RELEASE && op->result_remaining_seats != NULL
+      && op->result_remaining_seats[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", op->result_remaining_seats);
+
+      detail = kept = g_strdup_printf ("the hold keeps %s", list);
+    }
   /* A manager's override of the orphan rule is the one sale that leaves a seat alone under
    * enforce: the entry says so and names the seat, so that the trail shows who decided it. */
   if (op->result_overrode && op->result_lone_seat != NULL)

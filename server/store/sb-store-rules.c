@@ -9,6 +9,7 @@
 #include "sb-store-rules-block-private.h"
 #include "sb-store-rules-cancel-private.h"
 #include "sb-store-rules-move-private.h"
+#include "sb-store-rules-release-private.h"
 #include "sb-store-orphan.h"
 
 /* One op on its way through the rules. */
@@ -557,6 +558,11 @@ run_release (Run *r, GError **error)
 
   if ((step = step_hold (r, &hold, error)) != STEP_OK)
     return step;
+  /* Some of its seats (sb-store-rules-release.c). */
+  if (op->seat_ids != NULL)
+    return sb_store_rules_release_seats (r->funcs, r->backend, op, hold, r->version, error)
+               ? STEP_OK
+               : STEP_FAILED;
 
   change = sb_change_new (op->event_id, r->version + 1);
   if (!free_hold (r, hold, "released", change, freed, error))

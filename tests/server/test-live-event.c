@@ -306,6 +306,69 @@ test_broadcast_and_replies (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (subscriber->payloads->len, ==, 1);
 }
 
+/* A release of some seats of a hold (docs/protocol.md, "release"): the change frees those seats
+ * and names the hold with the seats it keeps. Subscribers get the freed seats; the hold stays,
+ * with the others, for the hold lists (snapshot) and for requests that name it. */
+static void
+test_partial_release (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (TestSubscriber) subscriber = g_object_new (TEST_TYPE_SUBSCRIBER, NULL);
+  const char *const all[] = { "A-1", "A-2", "A-3", NULL };
+  const char *const kept[] = { "A-1", "A-2", NULL };
+  gint64 expires_at = sb_now_ms () + 60000;
+  SbChange *held = sb_change_new ("gala", 1);
+  SbChange *released = sb_change_new ("gala", 2);
+  const SbHoldRecord *hold;
+  gsize length;
+
+  for (guint i = 0; all[i] != NULL; i++)
+    g_ptr_array_add (held->seats, sb_seat_change_new (all[i], SB_SEAT_HELD, "h_1"));
+  g_ptr_array_add (held->holds,
+                   sb_hold_record_new_owned ("h_1", "gala", "client-1", "anna", all, expires_at));
+  g_ptr_array_add (released->seats, sb_seat_change_new ("A-3", SB_SEAT_FREE, NULL));
+  g_ptr_array_add (released->holds,
+                   sb_hold_record_new_owned ("h_1", "gala", "client-1", "anna", kept, expires_at));
+
+  sb_live_event_apply_change (fixture->event, held, 0);
+  sb_live_event_add_subscriber (fixture->event, SB_SUBSCRIBER (subscriber));
+  sb_live_event_apply_change (fixture->event, released, 0);
+  g_assert_cmpint (sb_live_event_get_version (fixture->event), ==, 2);
+  g_assert_cmpuint (sb_live_event_get_n_free (fixture->event), ==, 18);
+  g_assert_cmpint (sb_live_event_get_seat_state (fixture->event, 2), ==, SB_SEAT_FREE);
+  g_assert_cmpint (sb_live_event_get_seat_state (fixture->event, 1), ==, SB_SEAT_HELD);
+
+  hold = sb_live_event_lookup_hold (fixture->event, "h_1");
+  g_assert_nonnull (hold);
+  g_assert_cmpstrv (hold->seat_ids, kept);
+  g_assert_cmpint (hold->expires_at_ms, ==, expires_at);
+  g_assert_true (g_hash_table_lookup (fixture->hold_index, "h_1") == fixture->event);
+
+  /* The subscriber hears of the seat given back, and only of it. */
+  g_assert_cmpuint (sb_live_event_flush (fixture->event, NULL, NULL, G_MAXUINT), ==, 1);
+  const char *text = g_bytes_get_data (g_ptr_array_index (subscriber->payloads, 0), &length);
+  g_autoptr (SbMessage) changed = parse_message (text, length);
+  g_assert_cmpint (changed->changed->from_version, ==, 1);
+  g_assert_cmpint (changed->changed->version, ==, 2);
+  g_assert_cmpuint (changed->changed->seats->len, ==, 1);
+  SbSeatUpdate *seat = g_ptr_array_index (changed->changed->seats, 0);
+  g_assert_cmpstr (seat->id, ==, "A-3");
+  g_assert_cmpint (seat->state, ==, SB_SEAT_FREE);
+
+  /* The account's hold list (another desk of it) has the seats kept. */
+  g_autoptr (GPtrArray) parts
+      = sb_live_event_build_snapshot (fixture->event, "s1", "client-2", "anna", NULL);
+  g_autoptr (GString) snapshot_text = g_string_new (NULL);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const char *part = g_bytes_get_data (g_ptr_array_index (parts, i), &length);
+      g_string_append_len (snapshot_text, part, length);
+    }
+  g_autoptr (SbMessage) snapshot = parse_message (snapshot_text->str, snapshot_text->len);
+  g_assert_cmpuint (snapshot->snapshot->holds->len, ==, 1);
+  g_assert_cmpstrv (((SbHoldInfo *) g_ptr_array_index (snapshot->snapshot->holds, 0))->seats, kept);
+  sb_live_event_remove_subscriber (fixture->event, SB_SUBSCRIBER (subscriber));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -319,6 +382,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/live-event/broadcast-and-replies", Fixture, NULL, fixture_set_up,
               test_broadcast_and_replies, fixture_tear_down);
+  g_test_add ("/live-event/partial-release", Fixture, NULL, fixture_set_up, test_partial_release,
+              fixture_tear_down);
 
   return g_test_run ();
 }
