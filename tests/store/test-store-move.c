@@ -266,7 +266,6 @@ test_move_refusals (StoreOpFixture *f, gconstpointer data)
   g_autoptr (SbOp) theirs = NULL;
   g_autoptr (SbOp) held = NULL;
   g_autoptr (SbOp) blocked = NULL;
-  g_autoptr (SbOp) cancelled = NULL;
   g_autoptr (SbOp) cancel = NULL;
   g_autofree char *seats_before = NULL;
   g_autofree char *seats_after = NULL;
