@@ -24,7 +24,7 @@ test_strings (void)
   g_assert_null (sb_error_code_to_string (SB_ERROR_NONE));
   g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_INTERNAL), ==, "internal_error");
   g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_UNAUTHENTICATED), ==, "unauthenticated");
-  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_UNAUTHENTICATED; code++)
+  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_EXISTS; code++)
     {
       SbErrorCode back = SB_ERROR_NONE;
 
