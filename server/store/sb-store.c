@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "sb-event-time.h"
 #include "sb-sqlite-store.h"
 #ifdef HAVE_MONGODB
 #include "sb-mongo-store.h"
@@ -47,20 +48,6 @@ sb_event_sales_check (gint64 sales_open_ms, gint64 sales_close_ms, gint64 now_ms
   return SB_ERROR_NONE;
 }
 
-/* GTimeZone falls back to UTC for a name it does not know: a name is valid when the zone it
- * gives is not that fallback, or when it names UTC itself. */
-static gboolean
-time_zone_is_known (const char *name)
-{
-  g_autoptr (GTimeZone) zone = NULL;
-
-  if (name[0] == '\0' || strlen (name) > 64 || strchr (name, ':') != NULL || name[0] == '/'
-      || strstr (name, "..") != NULL)
-    return FALSE;
-  zone = g_time_zone_new_identifier (name);
-  return zone != NULL;
-}
-
 const char *
 sb_event_spec_check (const SbEventSpec *spec, GError **error)
 {
@@ -82,7 +69,7 @@ sb_event_spec_check (const SbEventSpec *spec, GError **error)
     INVALID ("venue", "an event needs a venue");
   if (sb_orphan_rule_to_string (spec->orphan_rule) == NULL)
     INVALID ("orphan_rule", "field \"orphan_rule\": unknown rule");
-  if (spec->time_zone != NULL && !time_zone_is_known (spec->time_zone))
+  if (spec->time_zone != NULL && !sb_time_zone_name_is_valid (spec->time_zone))
     INVALID ("time_zone",
              "field \"time_zone\": “%s” is not a known time zone (an IANA name such "
              "as Europe/Berlin)",

@@ -106,8 +106,8 @@ test_window_refusals (StoreOpFixture *f, gconstpointer data)
   f->now += 2000;
   late = store_op_run (f, hold_in (f, closing, SEATS ("A-2")));
   store_op_assert_refused (late, SB_ERROR_SALES_CLOSED);
-  late_book = store_op_run (
-      f, store_op_on_hold (f, SB_OP_BOOK, f->desk1, f->anna, held->result_hold_id));
+  late_book
+      = store_op_run (f, store_op_on_hold (f, SB_OP_BOOK, f->desk1, f->anna, held->result_hold_id));
   store_op_assert_refused (late_book, SB_ERROR_SALES_CLOSED);
   release = store_op_run (
       f, store_op_on_hold (f, SB_OP_RELEASE, f->desk1, f->anna, held->result_hold_id));
