@@ -15,10 +15,8 @@ void sb_event_created_message_write_begin (GString *out, const char *re);
 void sb_event_created_message_write_end (GString *out);
 
 /* {"type":"sales_closed","re":…,"event":…,"sales_close":ms} */
-void sb_sales_closed_message_write (GString *out,
-                                    const char *re,
-                                    const char *event,
-                                    gint64 sales_close);
+void
+sb_sales_closed_message_write (GString *out, const char *re, const char *event, gint64 sales_close);
 
 /* An error with "field" (the request's field at fault) and, when line > 0, the "line" and
  * "column" in that field's text (a venue document's) that the message names. */

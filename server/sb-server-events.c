@@ -282,8 +282,7 @@ finish_close (SbServer *self, SbClient *client, EventRequest *request, EventResu
     {
       GString *out = g_string_sized_new (256);
 
-      sb_sales_closed_message_write (out, request->request_id, request->event_id,
-                                     result->close_ms);
+      sb_sales_closed_message_write (out, request->request_id, request->event_id, result->close_ms);
       sb_client_send_text (client, g_string_free (out, FALSE));
       sb_metrics_count_request (self->metrics, request->type, SB_ERROR_NONE);
     }
@@ -369,8 +368,8 @@ _sb_server_manage_event (SbClient *client, const SbRequest *request, gpointer us
       if (g_hash_table_contains (self->events, request->event_id))
         {
           message = g_strdup_printf ("An event “%s” exists already", request->event_id);
-          reply_error (self, client, request->type, request->id, SB_ERROR_EXISTS, message,
-                       "event", 0, 0);
+          reply_error (self, client, request->type, request->id, SB_ERROR_EXISTS, message, "event",
+                       0, 0);
           event_job_free (job);
           return;
         }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "sb-event-time.h"
+#include "sb-message-event.h"
+#include "sb-message.h"
 #include "sb-protocol.h"
 #include "sb-request.h"
 
@@ -91,10 +93,11 @@ test_refused (void)
 static void
 test_round_trip_and_roles (void)
 {
-  g_autoptr (SbRequest) request = parse_ok (
-      CREATE "\"venue_text\":\"{}\",\"time_zone\":\"America/New_York\","
-             "\"starts_at\":\"2026-07-04T20:00:00\",\"orphan_rule\":\"enforce\"}");
-  g_autoptr (SbRequest) close = parse_ok ("{\"type\":\"close_sales\",\"id\":\"c\",\"event\":\"e\"}");
+  g_autoptr (SbRequest) request
+      = parse_ok (CREATE "\"venue_text\":\"{}\",\"time_zone\":\"America/New_York\","
+                         "\"starts_at\":\"2026-07-04T20:00:00\",\"orphan_rule\":\"enforce\"}");
+  g_autoptr (SbRequest) close
+      = parse_ok ("{\"type\":\"close_sales\",\"id\":\"c\",\"event\":\"e\"}");
   g_autofree char *json = sb_request_to_json (request);
   g_autoptr (SbRequest) again = parse_ok (json);
   g_autofree char *close_json = sb_request_to_json (close);
@@ -133,6 +136,30 @@ test_time_zone_names (void)
   g_assert_false (sb_event_time_parse ("2026-07-04", NULL, &ms));
 }
 
+/* The replies as the server writes them, read back by the app's reader. */
+static void
+test_replies (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbMessage) message = NULL;
+
+  sb_error_message_write_field (out, "c", SB_ERROR_INVALID_REQUEST,
+                                "venue_text:10:2: expected a value", "venue_text", 10, 2);
+  message = sb_message_parse (out->str, out->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (message->error->code, ==, SB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (message->error->field, ==, "venue_text");
+  g_assert_cmpint (message->error->line, ==, 10);
+  g_assert_cmpint (message->error->column, ==, 2);
+
+  g_string_truncate (out, 0);
+  sb_sales_closed_message_write (out, "c", "gala", 1924970400000);
+  g_assert_cmpstr (out->str, ==,
+                   "{\"type\":\"sales_closed\",\"re\":\"c\",\"event\":\"gala\","
+                   "\"sales_close\":1924970400000}");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -141,5 +168,6 @@ main (int argc, char **argv)
   g_test_add_func ("/request/event/refused", test_refused);
   g_test_add_func ("/request/event/round-trip-and-roles", test_round_trip_and_roles);
   g_test_add_func ("/request/event/time-zone-names", test_time_zone_names);
+  g_test_add_func ("/request/event/replies", test_replies);
   return g_test_run ();
 }
