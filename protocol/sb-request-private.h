@@ -62,3 +62,8 @@ typedef struct
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
 extern const TypeSpec _sb_request_type_specs[SB_REQUEST_CLOSE_SALES + 1];
+
+/* create_event's values, taken as strings (sb-request-event.c): time_zone an IANA name, the times
+ * ISO 8601 (read in time_zone without an offset; their _ms filled in), sales_close after
+ * sales_open, orphan_rule a rule's name. */
+gboolean _sb_request_check_event (SbRequest *request, GError **error);

@@ -14,6 +14,7 @@
 
 #include "sb-audit-record.h"
 #include "sb-booking-commands.h"
+#include "sb-event-time.h"
 #include "sb-protocol.h"
 
 struct _SbServerConfig
@@ -124,17 +125,13 @@ parse_unsigned (const char *key,
 }
 
 /* Parses an ISO 8601 date-time ("2025-11-27T19:30:00+01:00"; without an offset it is in the
- * time zone named by zone_name, or UTC) into Unix milliseconds; option names it in errors. */
+ * time zone named by zone_name, or UTC) into Unix milliseconds (sb-event-time.h); option names it
+ * in errors. */
 static gboolean
 parse_iso8601_ms (
     const char *value, const char *option, const char *zone_name, gint64 *out_ms, GError **error)
 {
-  g_autoptr (GTimeZone) zone
-      = zone_name != NULL ? g_time_zone_new_identifier (zone_name) : g_time_zone_new_utc ();
-  g_autoptr (GDateTime) date_time
-      = zone != NULL ? g_date_time_new_from_iso8601 (value, zone) : NULL;
-
-  if (date_time == NULL || g_date_time_to_unix (date_time) < 0)
+  if (!sb_event_time_parse (value, zone_name, out_ms))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "Invalid value '%s' for %s: expected an ISO 8601 date and time such as "
@@ -142,7 +139,6 @@ parse_iso8601_ms (
                    value, option);
       return FALSE;
     }
-  *out_ms = g_date_time_to_unix (date_time) * 1000 + g_date_time_get_microsecond (date_time) / 1000;
   return TRUE;
 }
 
@@ -932,18 +928,13 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
                        "empty");
           return FALSE;
         }
-      if (cl.time_zone != NULL)
+      if (cl.time_zone != NULL && !sb_time_zone_name_is_valid (cl.time_zone))
         {
-          g_autoptr (GTimeZone) zone = g_time_zone_new_identifier (cl.time_zone);
-
-          if (zone == NULL)
-            {
-              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "Invalid value '%s' for time-zone: expected an IANA name such as "
-                           "Europe/Berlin",
-                           cl.time_zone);
-              return FALSE;
-            }
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for time-zone: expected an IANA name such as "
+                       "Europe/Berlin",
+                       cl.time_zone);
+          return FALSE;
         }
       if ((cl.starts_at != NULL
            && !parse_iso8601_ms (cl.starts_at, "starts-at", cl.time_zone, &s->starts_at_ms, error))

@@ -273,11 +273,8 @@ finish_close (SbServer *self, SbClient *client, EventRequest *request, EventResu
 {
   SbLiveEvent *event = g_hash_table_lookup (self->events, request->event_id);
 
-  if (event != NULL && sb_live_event_get_sales_close_ms (event) != result->close_ms)
-    {
-      sb_live_event_set_sales_close (event, result->close_ms);
-      broadcast_events (self);
-    }
+  if (event != NULL && sb_live_event_set_sales_close (event, result->close_ms))
+    broadcast_events (self);
   if (client != NULL)
     {
       GString *out = g_string_sized_new (256);

@@ -713,20 +713,15 @@ sb_live_event_append_summary (SbLiveEvent *self, GString *out)
                           self->time_zone, self->sales_open_ms, self->sales_close_ms);
 }
 
-void
+gboolean
 sb_live_event_set_sales_close (SbLiveEvent *self, gint64 sales_close_ms)
 {
-  g_return_if_fail (SB_IS_LIVE_EVENT (self));
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
 
+  if (self->sales_close_ms == sales_close_ms)
+    return FALSE;
   self->sales_close_ms = sales_close_ms;
-}
-
-gint64
-sb_live_event_get_sales_close_ms (SbLiveEvent *self)
-{
-  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), 0);
-
-  return self->sales_close_ms;
+  return TRUE;
 }
 
 /* Accessors */
