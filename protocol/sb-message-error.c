@@ -12,6 +12,9 @@ static const SbFieldSpec error_fields[] = {
   SB_FIELD (SbErrorMessage, available, "available", SB_FIELD_INT, FALSE),
   SB_FIELD (SbErrorMessage, reason, "reason", SB_FIELD_STRING, FALSE),
   SB_FIELD (SbErrorMessage, required_role, "required_role", SB_FIELD_STRING, FALSE),
+  SB_FIELD (SbErrorMessage, field, "field", SB_FIELD_STRING, FALSE),
+  SB_FIELD (SbErrorMessage, line, "line", SB_FIELD_INT, FALSE),
+  SB_FIELD (SbErrorMessage, column, "column", SB_FIELD_INT, FALSE),
 };
 
 const SbStructSpec _sb_error_message_spec = {

@@ -16,6 +16,8 @@ typedef struct
   gint64 available;      /* not_enough_seats: how many seats could be had; 0 when absent */
   char *reason;          /* unauthenticated: required, bad_credentials, locked, …; else NULL */
   char *required_role;   /* forbidden by role: the least role that may; else NULL */
+  char *field;           /* the request's field at fault (create_event), or NULL */
+  gint64 line, column;   /* the place in a venue_text the message names; 0 when absent */
 } SbErrorMessage;
 
 #define SB_TYPE_ERROR_MESSAGE (sb_error_message_get_type ())

@@ -183,6 +183,9 @@ static const SbFieldSpec event_summary_fields[] = {
   SB_FIELD (SbEventSummary, version, "version", SB_FIELD_INT, TRUE),
   SB_FIELD (SbEventSummary, n_seats, "seats", SB_FIELD_INT, TRUE),
   SB_FIELD (SbEventSummary, n_free, "free", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbEventSummary, time_zone, "time_zone", SB_FIELD_STRING_OR_NULL, FALSE),
+  SB_FIELD (SbEventSummary, sales_open, "sales_open", SB_FIELD_INT_OR_NULL, FALSE),
+  SB_FIELD (SbEventSummary, sales_close, "sales_close", SB_FIELD_INT_OR_NULL, FALSE),
 };
 
 const SbStructSpec _sb_event_summary_spec = {
@@ -216,7 +219,10 @@ sb_event_summary_write (GString *out,
                         gint64 starts_at,
                         gint64 version,
                         guint n_seats,
-                        guint n_free)
+                        guint n_free,
+                        const char *time_zone,
+                        gint64 sales_open,
+                        gint64 sales_close)
 {
   sb_json_write_item_separator (out);
   g_string_append (out, "{\"id\":");
@@ -229,8 +235,20 @@ sb_event_summary_write (GString *out,
     g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT, starts_at);
   else
     g_string_append (out, ",\"starts_at\":null");
-  g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT ",\"seats\":%u,\"free\":%u}",
+  g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT ",\"seats\":%u,\"free\":%u",
                           version, n_seats, n_free);
+  g_string_append (out, ",\"time_zone\":");
+  sb_json_write_string_or_null (out, time_zone);
+  g_string_append (out, ",\"sales_open\":");
+  if (sales_open != 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, sales_open);
+  else
+    g_string_append (out, "null");
+  g_string_append (out, ",\"sales_close\":");
+  if (sales_close != 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT "}", sales_close);
+  else
+    g_string_append (out, "null}");
 }
 
 /* ---- Version change ------------------------------------------------------------------------ */

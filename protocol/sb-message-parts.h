@@ -68,6 +68,9 @@ typedef struct
   gint64 version;
   gint64 n_seats;
   gint64 n_free;
+  char *time_zone;    /* IANA name, or NULL (null or absent on the wire) */
+  gint64 sales_open;  /* Unix ms; 0 when sales opened from the start */
+  gint64 sales_close; /* Unix ms; 0 when sales never close */
 } SbEventSummary;
 
 /* One version of a replay's `changes`: seats is an array of SbSeatUpdate. */
@@ -110,7 +113,7 @@ void sb_hold_info_write (GString *out,
                          const char *const *seats,
                          gint64 expires_at,
                          gint64 now_ms);
-/* starts_at 0 is written as null. */
+/* starts_at, sales_open and sales_close 0 are written as null. */
 void sb_event_summary_write (GString *out,
                              const char *id,
                              const char *name,
@@ -118,7 +121,10 @@ void sb_event_summary_write (GString *out,
                              gint64 starts_at,
                              gint64 version,
                              guint n_seats,
-                             guint n_free);
+                             guint n_free,
+                             const char *time_zone,
+                             gint64 sales_open,
+                             gint64 sales_close);
 /* `{"version":N,"seats":[`, then sb_seat_update_write () per seat, then _end (): `]}`. */
 void sb_version_change_write_begin (GString *out, gint64 version);
 void sb_version_change_write_end (GString *out);

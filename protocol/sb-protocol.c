@@ -26,6 +26,9 @@ static const char *const error_code_names[] = {
   [SB_ERROR_NOT_ENOUGH_SEATS] = "not_enough_seats",
   [SB_ERROR_LONE_SEAT] = "lone_seat",
   [SB_ERROR_UNAUTHENTICATED] = "unauthenticated",
+  [SB_ERROR_SALES_NOT_OPEN] = "sales_not_open",
+  [SB_ERROR_SALES_CLOSED] = "sales_closed",
+  [SB_ERROR_EXISTS] = "exists",
 };
 
 static const char *const role_names[] = {

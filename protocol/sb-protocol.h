@@ -59,6 +59,9 @@ typedef enum
   SB_ERROR_NOT_ENOUGH_SEATS, /* hold_best: no set of seats fits; says how many could be had */
   SB_ERROR_LONE_SEAT,        /* the orphan rule (enforce) refused: names the seat left alone */
   SB_ERROR_UNAUTHENTICATED,  /* not signed in, sign-in failed, or the session ended (v2) */
+  SB_ERROR_SALES_NOT_OPEN,   /* hold, hold_best, book before the event's sales open */
+  SB_ERROR_SALES_CLOSED,     /* hold, hold_best, book after the event's sales closed */
+  SB_ERROR_EXISTS,           /* create_event: the id is taken */
 } SbErrorCode;
 
 /* Account roles (v2), each allowed what the one before it is. Ordered: compare with >=. */

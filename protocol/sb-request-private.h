@@ -39,21 +39,33 @@ typedef enum
   F_REASON,
   F_FROM,
   F_TO,
+  F_STARTS_AT,
+  F_TIME_ZONE,
+  F_SALES_OPEN,
+  F_SALES_CLOSE,
+  F_ORPHAN_RULE,
+  F_VENUE,
+  F_VENUE_TEXT,
   N_FIELDS
 } Field;
 
 extern const char *const _sb_request_field_names[N_FIELDS];
-extern const char *const _sb_request_type_names[SB_REQUEST_MOVE + 1];
+extern const char *const _sb_request_type_names[SB_REQUEST_CLOSE_SALES + 1];
 
-#define BIT(f) (1u << (f))
+#define BIT(f) (G_GUINT64_CONSTANT (1) << (f))
 #define COMMON (BIT (F_TYPE) | BIT (F_ID))
 
 typedef struct
 {
-  guint allowed;
-  guint required;
+  guint64 allowed;
+  guint64 required;
 } TypeSpec;
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-extern const TypeSpec _sb_request_type_specs[SB_REQUEST_MOVE + 1];
+extern const TypeSpec _sb_request_type_specs[SB_REQUEST_CLOSE_SALES + 1];
+
+/* create_event's values, taken as strings (sb-request-event.c): time_zone an IANA name, the times
+ * ISO 8601 (read in time_zone without an offset; their _ms filled in), sales_close after
+ * sales_open, orphan_rule a rule's name. */
+gboolean _sb_request_check_event (SbRequest *request, GError **error);

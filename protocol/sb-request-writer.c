@@ -145,6 +145,20 @@ sb_request_to_json (const SbRequest *request)
       append_member (out, F_TO);
       sb_json_write_string_array (out, (const char *const *) request->to);
     }
+  if (spec->allowed & BIT (F_TIME_ZONE))
+    append_string_member (out, F_TIME_ZONE, request->time_zone);
+  if (spec->allowed & BIT (F_STARTS_AT))
+    append_string_member (out, F_STARTS_AT, request->starts_at);
+  if (spec->allowed & BIT (F_SALES_OPEN))
+    append_string_member (out, F_SALES_OPEN, request->sales_open);
+  if (spec->allowed & BIT (F_SALES_CLOSE))
+    append_string_member (out, F_SALES_CLOSE, request->sales_close);
+  if (spec->allowed & BIT (F_ORPHAN_RULE))
+    append_string_member (out, F_ORPHAN_RULE, request->orphan_rule);
+  if (spec->allowed & BIT (F_VENUE))
+    append_string_member (out, F_VENUE, request->venue_id);
+  if (spec->allowed & BIT (F_VENUE_TEXT))
+    append_string_member (out, F_VENUE_TEXT, request->venue_text);
 
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);

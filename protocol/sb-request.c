@@ -19,8 +19,9 @@
 #define SB_MAX_CLIENT_NAME_LENGTH 200
 #define SB_MAX_NAME_ID_LENGTH 128 /* event and hold ids */
 #define SB_MAX_SEAT_ID_LENGTH 64
+#define SB_MAX_EVENT_NAME_LENGTH 200
 
-const char *const _sb_request_type_names[SB_REQUEST_MOVE + 1] = {
+const char *const _sb_request_type_names[SB_REQUEST_CLOSE_SALES + 1] = {
   [SB_REQUEST_HELLO] = "hello",         [SB_REQUEST_LIST_EVENTS] = "list_events",
   [SB_REQUEST_SUBSCRIBE] = "subscribe", [SB_REQUEST_UNSUBSCRIBE] = "unsubscribe",
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
@@ -30,7 +31,8 @@ const char *const _sb_request_type_names[SB_REQUEST_MOVE + 1] = {
   [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_FIND_BOOKINGS] = "find_bookings",
   [SB_REQUEST_CANCEL] = "cancel",       [SB_REQUEST_BLOCK] = "block",
   [SB_REQUEST_UNBLOCK] = "unblock",     [SB_REQUEST_REPORT] = "report",
-  [SB_REQUEST_MOVE] = "move",
+  [SB_REQUEST_MOVE] = "move",           [SB_REQUEST_CREATE_EVENT] = "create_event",
+  [SB_REQUEST_CLOSE_SALES] = "close_sales",
 };
 
 /* Kept in two columns: since "override_orphan_rule", clang-format would give every name a line. */
@@ -52,12 +54,16 @@ const char *const _sb_request_field_names[N_FIELDS] = {
   [F_OVERRIDE_ORPHAN_RULE] = "override_orphan_rule",
   [F_REFUND] = "refund",       [F_REASON] = "reason",
   [F_FROM] = "from",           [F_TO] = "to",
+  [F_STARTS_AT] = "starts_at", [F_TIME_ZONE] = "time_zone",
+  [F_SALES_OPEN] = "sales_open", [F_SALES_CLOSE] = "sales_close",
+  [F_ORPHAN_RULE] = "orphan_rule", [F_VENUE] = "venue",
+  [F_VENUE_TEXT] = "venue_text",
 };
 /* clang-format on */
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-const TypeSpec _sb_request_type_specs[SB_REQUEST_MOVE + 1] = {
+const TypeSpec _sb_request_type_specs[SB_REQUEST_CLOSE_SALES + 1] = {
   [SB_REQUEST_HELLO] = { COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL),
                          COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL) },
   [SB_REQUEST_LIST_EVENTS] = { COMMON, COMMON },
@@ -97,6 +103,12 @@ const TypeSpec _sb_request_type_specs[SB_REQUEST_MOVE + 1] = {
   [SB_REQUEST_MOVE] = { COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_FROM) | BIT (F_TO)
                             | BIT (F_OVERRIDE_ORPHAN_RULE),
                         COMMON | BIT (F_EVENT) | BIT (F_BOOKING) | BIT (F_TO) },
+  /* "venue" versus "venue_text" is checked by hand. */
+  [SB_REQUEST_CREATE_EVENT] = { COMMON | BIT (F_EVENT) | BIT (F_NAME) | BIT (F_STARTS_AT)
+                                    | BIT (F_TIME_ZONE) | BIT (F_SALES_OPEN) | BIT (F_SALES_CLOSE)
+                                    | BIT (F_ORPHAN_RULE) | BIT (F_VENUE) | BIT (F_VENUE_TEXT),
+                                COMMON | BIT (F_EVENT) | BIT (F_NAME) },
+  [SB_REQUEST_CLOSE_SALES] = { COMMON | BIT (F_EVENT), COMMON | BIT (F_EVENT) },
 };
 
 const char *
@@ -138,6 +150,8 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
       case SB_REQUEST_BLOCK:
       case SB_REQUEST_UNBLOCK:
       case SB_REQUEST_REPORT:
+      case SB_REQUEST_CREATE_EVENT:
+      case SB_REQUEST_CLOSE_SALES:
         role = SB_ROLE_MANAGER;
         break;
       default:
@@ -222,6 +236,13 @@ sb_request_free (SbRequest *request)
   g_free (request->after);
   g_strfreev (request->from);
   g_strfreev (request->to);
+  g_free (request->time_zone);
+  g_free (request->starts_at);
+  g_free (request->sales_open);
+  g_free (request->sales_close);
+  g_free (request->orphan_rule);
+  g_free (request->venue_id);
+  g_free (request->venue_text);
   g_free (request);
 }
 
@@ -247,7 +268,7 @@ invalid (GError **error, const char *format, ...)
 /* What one pass over the frame saw: for each known field, where it was and its value. */
 typedef struct
 {
-  guint present;   /* BIT (field) for each field seen */
+  guint64 present; /* BIT (field) for each field seen */
   Field duplicate; /* the first field seen twice, or N_FIELDS */
   guint type; /* index in _sb_request_type_names, G_N_ELEMENTS (_sb_request_type_names) when unknown
                */
@@ -741,6 +762,37 @@ check_cancel (Scan *scan, SbRequest *request, GError **error)
   return check_reason (scan, request, error);
 }
 
+/* create_event's own fields (docs/protocol.md, "create_event"): taken here as strings, judged by
+ * _sb_request_check_event (sb-request-event.c). */
+static gboolean
+check_create_event (Scan *scan, SbRequest *request, GError **error)
+{
+  static const Field fields[]
+      = { F_TIME_ZONE, F_STARTS_AT, F_SALES_OPEN, F_SALES_CLOSE, F_ORPHAN_RULE };
+  char **slots[] = { &request->time_zone, &request->starts_at, &request->sales_open,
+                     &request->sales_close, &request->orphan_rule };
+
+  if (!take_string (scan, F_NAME, SB_MAX_EVENT_NAME_LENGTH, &request->name, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if ((scan->present & BIT (fields[i])) && !take_string (scan, fields[i], 64, slots[i], error))
+      return FALSE;
+  if (!_sb_request_check_event (request, error))
+    return FALSE;
+  if (((scan->present & BIT (F_VENUE)) != 0) == ((scan->present & BIT (F_VENUE_TEXT)) != 0))
+    return invalid (error,
+                    "a \"create_event\" request needs either \"venue\" (a venue's id) or "
+                    "\"venue_text\" (a venue document)%s",
+                    (scan->present & BIT (F_VENUE)) ? ", not both" : "");
+  if (scan->present & BIT (F_VENUE))
+    return take_string (scan, F_VENUE, SB_MAX_NAME_ID_LENGTH, &request->venue_id, error);
+  /* The frame's size bounds the document; the venue loader judges it. */
+  if (scan->kind[F_VENUE_TEXT] != SB_JSON_STRING || scan->string_length[F_VENUE_TEXT] == 0)
+    return invalid (error, "field \"venue_text\" must be a venue document as a string");
+  request->venue_text = g_steal_pointer (&scan->string[F_VENUE_TEXT]);
+  return TRUE;
+}
+
 /* The checks, in the order the tree-based parser made them. */
 static gboolean
 check_scan (Scan *scan, SbRequest **out, GError **error)
@@ -924,6 +976,8 @@ check_scan (Scan *scan, SbRequest **out, GError **error)
       && !check_reason (scan, request, error))
     return FALSE;
   if (scan->type == SB_REQUEST_MOVE && !check_move (scan, request, error))
+    return FALSE;
+  if (scan->type == SB_REQUEST_CREATE_EVENT && !check_create_event (scan, request, error))
     return FALSE;
 
   /* The id is taken last: until the request is complete, an error reply may need it. */

@@ -30,6 +30,8 @@ typedef enum
   SB_REQUEST_UNBLOCK,       /* v2, issue 11 */
   SB_REQUEST_REPORT,        /* v2, issue 11 */
   SB_REQUEST_MOVE,          /* v2, issue 11 */
+  SB_REQUEST_CREATE_EVENT,  /* v2, issue 11 */
+  SB_REQUEST_CLOSE_SALES,   /* v2, issue 11 */
 } SbRequestType;
 
 typedef struct
@@ -77,6 +79,18 @@ typedef struct
    * they move to, paired in order; each without duplicates, as many in both when from is given */
   char **from;
   char **to;
+  /* create_event (event_id: the new event's id; name: its name); the times as sent (ISO 8601)
+   * and as read (Unix ms, in time_zone when they give no offset; 0 when absent) */
+  char *time_zone; /* an IANA name (sb-event-time.h), or NULL */
+  char *starts_at;
+  char *sales_open;
+  char *sales_close;
+  gint64 starts_at_ms;
+  gint64 sales_open_ms;
+  gint64 sales_close_ms;
+  char *orphan_rule; /* "off", "warn" or "enforce"; NULL: off */
+  char *venue_id;    /* the id of a venue in the store, or NULL */
+  char *venue_text;  /* a venue document (the file's text), or NULL: exactly one of the two */
 } SbRequest;
 
 const char *sb_request_type_to_string (SbRequestType type);

@@ -646,6 +646,10 @@ on_message (SbWsConnection *connection,
       case SB_REQUEST_PING:
         handle_ping (self, request);
         break;
+      case SB_REQUEST_CREATE_EVENT:
+      case SB_REQUEST_CLOSE_SALES:
+        self->hooks.manage_event (self, request, self->hooks.user_data);
+        break;
       default:
         _sb_client_send_error (self, SB_METRICS_REQUEST_INVALID, request->id,
                                SB_ERROR_INVALID_REQUEST, "Unknown request type");

@@ -9,6 +9,7 @@
 #include "sb-op.h"
 #include "sb-server-config.h"
 #include "sb-types.h"
+#include "sb-request.h"
 #include "sb-ws-connection.h"
 
 G_BEGIN_DECLS
@@ -75,6 +76,9 @@ typedef struct
                     const char *request_id,
                     const char *token_hash,
                     gpointer user_data);
+  /* create_event and close_sales (sb-server-events.c), already allowed by the role check: the
+   * server replies to client itself, if it is still connected when the store has answered. */
+  void (*manage_event) (SbClient *client, const SbRequest *request, gpointer user_data);
   /* The connection has closed; the client is done. */
   void (*closed) (SbClient *client, gpointer user_data);
   gpointer user_data;

@@ -36,15 +36,31 @@ sb_command_create_event (const SbServerSettings *settings, GError **error)
   if (store == NULL)
     return FALSE;
 
-  if (!sb_store_create_event_with_rule (store, settings->event_id, settings->event_name, venue_json,
-                                        settings->starts_at_ms,
-                                        (SbOrphanRule) settings->orphan_rule, &local_error))
+  SbEventSpec spec = {
+    .event_id = settings->event_id,
+    .name = settings->event_name,
+    .venue_json = venue_json,
+    .starts_at_ms = settings->starts_at_ms,
+    .orphan_rule = (SbOrphanRule) settings->orphan_rule,
+    .time_zone = settings->time_zone,
+    .sales_open_ms = settings->sales_open_ms,
+    .sales_close_ms = settings->sales_close_ms,
+  };
+
+  if (!sb_store_create_event_spec (store, &spec, &local_error))
     {
       if (settings->if_missing
           && g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_EXISTS))
         {
           g_print ("Event %s exists already\n", settings->event_id);
           return TRUE;
+        }
+      if (g_error_matches (local_error, SB_STORE_ERROR, SB_STORE_ERROR_INVALID))
+        {
+          /* A flag's mistake: exit status 2 like the others. */
+          g_set_error (error, SB_SERVER_ERROR, SB_SERVER_ERROR_USAGE, "Cannot create event %s: %s",
+                       settings->event_id, local_error->message);
+          return FALSE;
         }
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   "Cannot create event %s: ", settings->event_id);

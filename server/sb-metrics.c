@@ -9,9 +9,9 @@
 #include "sb-mongo-store.h"
 #endif
 
-/* Request types are SbRequestType 0 … SB_REQUEST_MOVE; slot 0 of the table is "invalid". */
-#define N_REQUEST_TYPES (SB_REQUEST_MOVE + 2)
-#define N_OUTCOMES (SB_ERROR_UNAUTHENTICATED + 1)
+/* Request types are SbRequestType 0 … SB_REQUEST_CLOSE_SALES; slot 0 of the table is "invalid". */
+#define N_REQUEST_TYPES (SB_REQUEST_CLOSE_SALES + 2)
+#define N_OUTCOMES (SB_ERROR_EXISTS + 1)
 
 /* Bucket upper bounds in seconds; chosen around the 25 ms broadcast-lag target. */
 static const double histogram_bounds[] = {

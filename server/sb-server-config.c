@@ -15,6 +15,7 @@
 #include "sb-audit-record.h"
 #include "sb-booking-commands.h"
 #include "sb-report-commands.h"
+#include "sb-event-time.h"
 #include "sb-protocol.h"
 
 struct _SbServerConfig
@@ -39,6 +40,7 @@ sb_server_config_finalize (GObject *object)
   g_free (self->settings.venue_file);
   g_free (self->settings.event_id);
   g_free (self->settings.event_name);
+  g_free (self->settings.time_zone);
   g_free (self->settings.user_action);
   g_free (self->settings.user_name);
   g_free (self->settings.user_role);
@@ -123,23 +125,21 @@ parse_unsigned (const char *key,
   return TRUE;
 }
 
-/* Parses an ISO 8601 date-time ("2025-11-27T19:30:00+01:00"; without a zone it is UTC) into Unix
- * milliseconds. */
+/* Parses an ISO 8601 date-time ("2025-11-27T19:30:00+01:00"; without an offset it is in the
+ * time zone named by zone_name, or UTC) into Unix milliseconds (sb-event-time.h); option names it
+ * in errors. */
 static gboolean
-parse_iso8601_ms (const char *value, gint64 *out_ms, GError **error)
+parse_iso8601_ms (
+    const char *value, const char *option, const char *zone_name, gint64 *out_ms, GError **error)
 {
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) date_time = g_date_time_new_from_iso8601 (value, utc);
-
-  if (date_time == NULL)
+  if (!sb_event_time_parse (value, zone_name, out_ms))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Invalid value '%s' for starts-at: expected an ISO 8601 date and time such as "
+                   "Invalid value '%s' for %s: expected an ISO 8601 date and time such as "
                    "2025-11-27T19:30:00+01:00",
-                   value);
+                   value, option);
       return FALSE;
     }
-  *out_ms = g_date_time_to_unix (date_time) * 1000 + g_date_time_get_microsecond (date_time) / 1000;
   return TRUE;
 }
 
@@ -423,6 +423,9 @@ typedef struct
   char *id;
   char *name;
   char *starts_at;
+  char *sales_open;
+  char *sales_close;
+  char *time_zone;
   gboolean if_missing;
   char *orphan_rule;
   char *role;
@@ -465,6 +468,9 @@ command_line_clear (CommandLine *cl)
   g_free (cl->id);
   g_free (cl->name);
   g_free (cl->starts_at);
+  g_free (cl->sales_open);
+  g_free (cl->sales_close);
+  g_free (cl->time_zone);
   g_free (cl->orphan_rule);
   g_free (cl->role);
   g_free (cl->password_file);
@@ -722,6 +728,13 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
       "Succeed without changes when the event exists already", NULL },
     { "orphan-rule", 0, 0, G_OPTION_ARG_STRING, &cl.orphan_rule,
       "Sales that leave one free seat alone: off (default), warn or enforce", "RULE" },
+    { "time-zone", 0, 0, G_OPTION_ARG_STRING, &cl.time_zone,
+      "The event's time zone (IANA), e.g. Europe/Berlin; times without an offset are in it",
+      "ZONE" },
+    { "sales-open", 0, 0, G_OPTION_ARG_STRING, &cl.sales_open,
+      "Holds and bookings are refused before this time (default: open at once)", "ISO8601" },
+    { "sales-close", 0, 0, G_OPTION_ARG_STRING, &cl.sales_close,
+      "Holds and bookings are refused from this time on (default: never)", "ISO8601" },
     { NULL },
   };
 
@@ -822,7 +835,8 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
         context = g_option_context_new ("- create an event from a venue file");
         g_option_context_set_summary (
             context, "seatbook-server create-event --store=URI --venue=FILE --id=ID --name=NAME "
-                     "[--starts-at=ISO8601] [--orphan-rule=off|warn|enforce] [--if-missing]");
+                     "[--starts-at=ISO8601] [--orphan-rule=off|warn|enforce] [--time-zone=ZONE] "
+                     "[--sales-open=ISO8601] [--sales-close=ISO8601] [--if-missing]");
         g_option_context_add_main_entries (context, create_entries, NULL);
         break;
       case SB_COMMAND_LIST_EVENTS:
@@ -932,8 +946,24 @@ sb_server_config_parse_args (SbServerConfig *self, int argc, char **argv, GError
                        "empty");
           return FALSE;
         }
-      if (cl.starts_at != NULL && !parse_iso8601_ms (cl.starts_at, &s->starts_at_ms, error))
+      if (cl.time_zone != NULL && !sb_time_zone_name_is_valid (cl.time_zone))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "Invalid value '%s' for time-zone: expected an IANA name such as "
+                       "Europe/Berlin",
+                       cl.time_zone);
+          return FALSE;
+        }
+      if ((cl.starts_at != NULL
+           && !parse_iso8601_ms (cl.starts_at, "starts-at", cl.time_zone, &s->starts_at_ms, error))
+          || (cl.sales_open != NULL
+              && !parse_iso8601_ms (cl.sales_open, "sales-open", cl.time_zone, &s->sales_open_ms,
+                                    error))
+          || (cl.sales_close != NULL
+              && !parse_iso8601_ms (cl.sales_close, "sales-close", cl.time_zone, &s->sales_close_ms,
+                                    error)))
         return FALSE;
+      s->time_zone = g_steal_pointer (&cl.time_zone);
       s->venue_file = g_steal_pointer (&cl.venue);
       s->event_id = g_steal_pointer (&cl.id);
       s->event_name = g_steal_pointer (&cl.name);

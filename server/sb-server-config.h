@@ -50,7 +50,10 @@ typedef struct
   char *event_name;
   gint64 starts_at_ms; /* 0 = unknown */
   gboolean if_missing;
-  int orphan_rule; /* SbOrphanRule; off unless --orphan-rule says otherwise */
+  int orphan_rule;       /* SbOrphanRule; off unless --orphan-rule says otherwise */
+  char *time_zone;       /* IANA name, or NULL */
+  gint64 sales_open_ms;  /* 0 = open from the start */
+  gint64 sales_close_ms; /* 0 = never closes */
 
   /* user ACTION [NAME [ROLE]] (sb-user-commands.c) */
   char *user_action; /* add, passwd, disable, enable, list or set-role */

@@ -3,6 +3,8 @@
 
 #include "sb-authenticator.h"
 #include "sb-client.h"
+#include "sb-live-event.h"
+#include "sb-request.h"
 #include "sb-metrics.h"
 #include "sb-server.h"
 #include "sb-store-worker.h"
@@ -78,6 +80,14 @@ void _sb_server_fetch_report (guint64 client_serial,
                               SbVenue *venue,
                               gpointer user_data);
 
+/* A live event for record (loaded with state), served from now on: in the tables, sorted, counted.
+ * NULL when its venue cannot be read. */
+SbLiveEvent *_sb_server_add_event (SbServer *self,
+                                   const SbEventRecord *record,
+                                   const SbEventState *state,
+                                   GError **error);
+/* SbClientHooks.manage_event (sb-server-events.c): create_event and close_sales. */
+void _sb_server_manage_event (SbClient *client, const SbRequest *request, gpointer user_data);
 /* The store URI for logs: a MongoDB password is masked. */
 char *_sb_server_describe_store (const char *uri);
 

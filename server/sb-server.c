@@ -498,17 +498,34 @@ compare_events (gconstpointer a, gconstpointer b)
   return strcmp (sb_live_event_get_id (ea), sb_live_event_get_id (eb));
 }
 
-static gboolean
-load_events (SbServer *self, GError **error)
+SbLiveEvent *
+_sb_server_add_event (SbServer *self,
+                      const SbEventRecord *record,
+                      const SbEventState *state,
+                      GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GPtrArray) records = sb_store_list_events (self->store, &local_error);
   SbLiveEventHooks hooks = {
     .submit = on_event_submit,
     .dirty = on_event_dirty,
     .gap = on_event_gap,
     .user_data = self,
   };
+  SbLiveEvent *event = sb_live_event_new (record, state, self->hold_index, &hooks, error);
+
+  if (event == NULL)
+    return NULL;
+  g_hash_table_insert (self->events, g_strdup (record->event_id), event);
+  g_ptr_array_add (self->events_by_id, event);
+  g_ptr_array_sort (self->events_by_id, compare_events);
+  sb_metrics_set_events (self->metrics, self->events_by_id->len);
+  return event;
+}
+
+static gboolean
+load_events (SbServer *self, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) records = sb_store_list_events (self->store, &local_error);
 
   if (records == NULL)
     {
@@ -529,19 +546,13 @@ load_events (SbServer *self, GError **error)
           return FALSE;
         }
 
-      SbLiveEvent *event
-          = sb_live_event_new (record, state, self->hold_index, &hooks, &local_error);
-      if (event == NULL)
+      if (_sb_server_add_event (self, record, state, &local_error) == NULL)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       "Cannot load event %s: ", record->event_id);
           return FALSE;
         }
-      g_hash_table_insert (self->events, g_strdup (record->event_id), event);
-      g_ptr_array_add (self->events_by_id, event);
     }
-  g_ptr_array_sort (self->events_by_id, compare_events);
-  sb_metrics_set_events (self->metrics, self->events_by_id->len);
   return TRUE;
 }
 
@@ -854,6 +865,7 @@ sb_server_init (SbServer *self)
     .fetch_audit = _sb_server_fetch_audit,
     .fetch_bookings = _sb_server_fetch_bookings,
     .fetch_report = _sb_server_fetch_report,
+    .manage_event = _sb_server_manage_event,
     .closed = client_closed,
     .user_data = self,
   };

@@ -30,6 +30,9 @@ struct _SbLiveEvent
   gint64 starts_at_ms;
   SbVenue *venue;
   gint64 version;
+  char *time_zone;       /* IANA name, or NULL */
+  gint64 sales_open_ms;  /* 0: none */
+  gint64 sales_close_ms; /* 0: none */
 
   /* Seat states, indexed like the venue's seats. */
   guint n_seats;
@@ -706,7 +709,19 @@ sb_live_event_append_summary (SbLiveEvent *self, GString *out)
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
   sb_event_summary_write (out, self->id, self->name, sb_venue_get_name (self->venue),
-                          self->starts_at_ms, self->version, self->n_seats, self->n_free);
+                          self->starts_at_ms, self->version, self->n_seats, self->n_free,
+                          self->time_zone, self->sales_open_ms, self->sales_close_ms);
+}
+
+gboolean
+sb_live_event_set_sales_close (SbLiveEvent *self, gint64 sales_close_ms)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), FALSE);
+
+  if (self->sales_close_ms == sales_close_ms)
+    return FALSE;
+  self->sales_close_ms = sales_close_ms;
+  return TRUE;
 }
 
 /* Accessors */
@@ -829,6 +844,7 @@ sb_live_event_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->name);
+  g_free (self->time_zone);
   g_clear_object (&self->venue);
   g_free (self->seat_state);
   for (guint i = 0; self->seat_hold != NULL && i < self->n_seats; i++)
@@ -903,6 +919,9 @@ sb_live_event_new (const SbEventRecord *record,
   self->name = g_strdup (record->name);
   self->starts_at_ms = record->starts_at_ms;
   self->venue = g_steal_pointer (&venue);
+  self->time_zone = g_strdup (record->time_zone);
+  self->sales_open_ms = record->sales_open_ms;
+  self->sales_close_ms = record->sales_close_ms;
   self->version = state->version;
   self->hold_index = g_hash_table_ref (hold_index);
   self->hooks = *hooks;

@@ -122,5 +122,7 @@ void sb_live_event_append_account_holds (SbLiveEvent *self,
                                          gint64 now_ms);
 /* Appends this event's entry of the `events` reply (sb_event_summary_write ()). */
 void sb_live_event_append_summary (SbLiveEvent *self, GString *out);
+/* close_sales committed: the summary says so from now on. TRUE when that changed it. */
+gboolean sb_live_event_set_sales_close (SbLiveEvent *self, gint64 sales_close_ms);
 
 G_END_DECLS

@@ -125,19 +125,48 @@ mongo_read_event (gpointer backend,
   if (version == NULL)
     {
       g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (event_id));
-      g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "version", BCON_INT32 (1), "}");
+      /* The sales window comes with the version, in the same read (see mongo_read_sales). */
+      g_autoptr (bson_t) opts
+          = BCON_NEW ("projection", "{", "version", BCON_INT32 (1), "sales_open", BCON_INT32 (1),
+                      "sales_close", BCON_INT32 (1), "}");
       g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+      const bson_t *doc;
 
       if (!sb_mongo_txn_find (d->txn, "events", filter, opts, docs))
         return FALSE;
       if (docs->len == 0)
         return TRUE;
-      version = g_new (gint64, 1);
-      *version = sb_mongo_doc_get_int64 (g_ptr_array_index (docs, 0), "version", 0);
+      doc = g_ptr_array_index (docs, 0);
+      /* [0] the version, [1] and [2] the sales window (0: no bound). */
+      version = g_new0 (gint64, 3);
+      version[0] = sb_mongo_doc_get_int64 (doc, "version", 0);
+      version[1] = sb_mongo_doc_get_int64 (doc, "sales_open", 0);
+      version[2] = sb_mongo_doc_get_int64 (doc, "sales_close", 0);
       g_hash_table_insert (d->versions, g_strdup (event_id), version);
     }
   *out_found = TRUE;
   *out_version = *version;
+  return TRUE;
+}
+
+/* The sales window as read_event read it in this attempt (the rules read the event first). */
+static gboolean
+mongo_read_sales (gpointer backend,
+                  const char *event_id,
+                  gint64 *out_open_ms,
+                  gint64 *out_close_ms,
+                  GError **error)
+{
+  ApplyData *d = backend;
+  gboolean found;
+  gint64 version;
+  gint64 *entry;
+
+  if (!mongo_read_event (backend, event_id, &found, &version, error))
+    return FALSE;
+  entry = g_hash_table_lookup (d->versions, event_id);
+  *out_open_ms = entry != NULL ? entry[1] : 0;
+  *out_close_ms = entry != NULL ? entry[2] : 0;
   return TRUE;
 }
 
@@ -636,24 +665,31 @@ mongo_free_held_seats (gpointer backend,
 
 /* Collection audit (sb-mongo-audit.c reads it). The _id is made here, an ObjectId, so that
  * entries of the same millisecond keep their order. */
+void
+sb_mongo_audit_doc (bson_t *doc, const SbAuditRecord *entry)
+{
+  bson_oid_t oid;
+
+  bson_oid_init (&oid, NULL);
+  BSON_APPEND_OID (doc, "_id", &oid);
+  BSON_APPEND_UTF8 (doc, "e", entry->event_id);
+  BSON_APPEND_INT64 (doc, "at", entry->at_ms);
+  BSON_APPEND_UTF8 (doc, "account", entry->account);
+  BSON_APPEND_UTF8 (doc, "desk", entry->desk);
+  BSON_APPEND_UTF8 (doc, "action", entry->action);
+  sb_mongo_append_strv (doc, "seats", (const char *const *) entry->seat_ids);
+  sb_mongo_append_utf8_or_null (doc, "hold", entry->hold_id);
+  sb_mongo_append_utf8_or_null (doc, "booking", entry->booking_id);
+  sb_mongo_append_utf8_or_null (doc, "detail", entry->detail);
+}
+
 static gboolean
 mongo_append_audit (gpointer backend, const SbAuditRecord *entry, G_GNUC_UNUSED GError **error)
 {
   ApplyData *d = backend;
   g_auto (bson_t) doc = BSON_INITIALIZER;
-  bson_oid_t oid;
 
-  bson_oid_init (&oid, NULL);
-  BSON_APPEND_OID (&doc, "_id", &oid);
-  BSON_APPEND_UTF8 (&doc, "e", entry->event_id);
-  BSON_APPEND_INT64 (&doc, "at", entry->at_ms);
-  BSON_APPEND_UTF8 (&doc, "account", entry->account);
-  BSON_APPEND_UTF8 (&doc, "desk", entry->desk);
-  BSON_APPEND_UTF8 (&doc, "action", entry->action);
-  sb_mongo_append_strv (&doc, "seats", (const char *const *) entry->seat_ids);
-  sb_mongo_append_utf8_or_null (&doc, "hold", entry->hold_id);
-  sb_mongo_append_utf8_or_null (&doc, "booking", entry->booking_id);
-  sb_mongo_append_utf8_or_null (&doc, "detail", entry->detail);
+  sb_mongo_audit_doc (&doc, entry);
   return sb_mongo_txn_insert_one (d->txn, "audit", &doc);
 }
 
@@ -805,6 +841,7 @@ static const SbStoreBackendFuncs backend_funcs = {
   .read_seats = mongo_read_seats,
   .read_taken_seats = mongo_read_taken_seats,
   .read_orphan_rule = mongo_read_orphan_rule,
+  .read_sales = mongo_read_sales,
   .read_hold = mongo_read_hold,
   .find_expired_holds = mongo_find_expired_holds,
   .insert_hold = mongo_insert_hold,

@@ -1,7 +1,8 @@
 /* sb-mongo-store.c: the MongoDB store backend.
  *
  * Collections (database = the URI's path, default "seatbook"):
- *   events       {_id: event, name, venue_json, starts_at (ms), version, created_at}
+ *   events       {_id: event, name, venue_json, starts_at (ms), version, created_at, orphan_rule,
+ *                 time_zone?, sales_open? (ms), sales_close? (ms)}
  *   seat_states  {_id: {e: event, s: seat}, state: "held"|"booked"|"blocked", hold, booking}
  *                only seats that are not free have a document, so the unique _id makes a double
  *                hold or booking of a seat impossible even across processes.
@@ -326,13 +327,10 @@ sb_mongo_store_new (const char *uri, GError **error)
 
 typedef struct
 {
+  const SbEventSpec *spec;
   const char *event_id;
-  const char *name;
-  const char *venue_json;
-  gint64 starts_at_ms;
   SbVenue *venue;
   gboolean exists;
-  SbOrphanRule orphan_rule;
 } CreateEventData;
 
 static gboolean
@@ -355,11 +353,18 @@ create_event_body (SbMongoTxn *t, gpointer data)
     }
 
   BSON_APPEND_UTF8 (&event, "_id", d->event_id);
-  BSON_APPEND_UTF8 (&event, "name", d->name);
-  BSON_APPEND_UTF8 (&event, "venue_json", d->venue_json);
-  BSON_APPEND_INT64 (&event, "starts_at", d->starts_at_ms);
+  BSON_APPEND_UTF8 (&event, "name", d->spec->name);
+  BSON_APPEND_UTF8 (&event, "venue_json", d->spec->venue_json);
+  BSON_APPEND_INT64 (&event, "starts_at", d->spec->starts_at_ms);
   BSON_APPEND_INT64 (&event, "version", 0);
-  BSON_APPEND_UTF8 (&event, "orphan_rule", sb_orphan_rule_to_string (d->orphan_rule));
+  BSON_APPEND_UTF8 (&event, "orphan_rule", sb_orphan_rule_to_string (d->spec->orphan_rule));
+  /* Only what is set: documents of events created before have none of these. */
+  if (d->spec->time_zone != NULL)
+    BSON_APPEND_UTF8 (&event, "time_zone", d->spec->time_zone);
+  if (d->spec->sales_open_ms != 0)
+    BSON_APPEND_INT64 (&event, "sales_open", d->spec->sales_open_ms);
+  if (d->spec->sales_close_ms != 0)
+    BSON_APPEND_INT64 (&event, "sales_close", d->spec->sales_close_ms);
   BSON_APPEND_DATE_TIME (&event, "created_at", sb_now_ms ());
   if (!sb_mongo_txn_insert_one (t, "events", &event))
     return FALSE;
@@ -378,20 +383,15 @@ create_event_body (SbMongoTxn *t, gpointer data)
 }
 
 static gboolean
-sb_mongo_store_create_event (SbStore *store,
-                             const char *event_id,
-                             const char *name,
-                             const char *venue_json,
-                             gint64 starts_at_ms,
-                             SbOrphanRule orphan_rule,
-                             GError **error)
+sb_mongo_store_create_event (SbStore *store, const SbEventSpec *spec, GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
   g_autoptr (SbVenue) venue = NULL;
-  CreateEventData data = { event_id, name, venue_json, starts_at_ms, NULL, FALSE, orphan_rule };
+  const char *event_id = spec->event_id;
+  CreateEventData data = { spec, event_id, NULL, FALSE };
   bson_error_t berror;
 
-  venue = sb_store_rules_parse_venue (event_id, venue_json, -1, error);
+  venue = sb_store_rules_parse_venue (event_id, spec->venue_json, -1, error);
   if (venue == NULL)
     return FALSE;
   data.venue = venue;
@@ -414,8 +414,75 @@ sb_mongo_store_create_event (SbStore *store,
                    event_id);
       return FALSE;
     }
-  sb_mongo_venue_set_orphan_rule (venue, orphan_rule);
+  sb_mongo_venue_set_orphan_rule (venue, spec->orphan_rule);
   g_hash_table_insert (self->venues, g_strdup (event_id), g_steal_pointer (&venue));
+  return TRUE;
+}
+
+typedef struct
+{
+  const SbAuditRecord *entry;
+  gboolean found;
+  gboolean changed;
+  gint64 close_ms;
+} CloseSalesData;
+
+static gboolean
+close_sales_body (SbMongoTxn *t, gpointer data)
+{
+  CloseSalesData *d = data;
+  g_autoptr (bson_t) filter = BCON_NEW ("_id", BCON_UTF8 (d->entry->event_id));
+  g_autoptr (bson_t) opts = BCON_NEW ("projection", "{", "sales_close", BCON_INT32 (1), "}");
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) bson_destroy);
+  g_autoptr (bson_t) update = NULL;
+  g_auto (bson_t) audit = BSON_INITIALIZER;
+
+  d->found = d->changed = FALSE;
+  if (!sb_mongo_txn_find (t, "events", filter, opts, found))
+    return FALSE;
+  if (found->len == 0)
+    return TRUE;
+  d->found = TRUE;
+  d->close_ms = sb_mongo_doc_get_int64 (g_ptr_array_index (found, 0), "sales_close", 0);
+  /* Closed already: the first close stands. */
+  if (d->close_ms != 0 && d->close_ms <= d->entry->at_ms)
+    return TRUE;
+
+  update = BCON_NEW ("$set", "{", "sales_close", BCON_INT64 (d->entry->at_ms), "}");
+  if (!sb_mongo_txn_update (t, "events", FALSE, filter, update, NULL))
+    return FALSE;
+  sb_mongo_audit_doc (&audit, d->entry);
+  if (!sb_mongo_txn_insert_one (t, "audit", &audit))
+    return FALSE;
+  d->close_ms = d->entry->at_ms;
+  d->changed = TRUE;
+  return TRUE;
+}
+
+static gboolean
+sb_mongo_store_close_sales (SbStore *store,
+                            const SbAuditRecord *entry,
+                            gint64 *out_close_ms,
+                            gboolean *out_changed,
+                            GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  CloseSalesData data = { entry, FALSE, FALSE, 0 };
+  bson_error_t berror;
+
+  if (!sb_mongo_run_transaction (&self->conn, sb_mongo_txn_deadline (), close_sales_body, &data,
+                                 &berror))
+    {
+      sb_mongo_set_error (error, &berror, "closing sales");
+      return FALSE;
+    }
+  if (!data.found)
+    {
+      sb_store_rules_set_event_not_found (error, entry->event_id);
+      return FALSE;
+    }
+  *out_close_ms = data.close_ms;
+  *out_changed = data.changed;
   return TRUE;
 }
 
@@ -429,6 +496,9 @@ event_record_from_doc (const bson_t *doc)
   record->venue_json = g_strdup (sb_mongo_doc_get_utf8 (doc, "venue_json"));
   record->starts_at_ms = sb_mongo_doc_get_int64 (doc, "starts_at", 0);
   record->version = sb_mongo_doc_get_int64 (doc, "version", 0);
+  record->time_zone = g_strdup (sb_mongo_doc_get_utf8 (doc, "time_zone"));
+  record->sales_open_ms = sb_mongo_doc_get_int64 (doc, "sales_open", 0);
+  record->sales_close_ms = sb_mongo_doc_get_int64 (doc, "sales_close", 0);
   return record;
 }
 
@@ -851,6 +921,7 @@ static void
 sb_mongo_store_iface_init (SbStoreInterface *iface)
 {
   iface->create_event = sb_mongo_store_create_event;
+  iface->close_sales = sb_mongo_store_close_sales;
   iface->list_events = sb_mongo_store_list_events;
   iface->load_event = sb_mongo_store_load_event;
   iface->apply = sb_mongo_store_apply;

@@ -198,6 +198,29 @@ sqlite_read_orphan_rule (gpointer backend,
   return TRUE;
 }
 
+/* Not cached: close_sales moves the close. */
+static gboolean
+sqlite_read_sales (gpointer backend,
+                   const char *event_id,
+                   gint64 *out_open_ms,
+                   gint64 *out_close_ms,
+                   GError **error)
+{
+  SbSqliteDb *self = backend;
+  g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self, STMT_EVENT_SALES, error, "s", event_id);
+  gboolean row;
+
+  *out_open_ms = *out_close_ms = 0;
+  if (!step_one_row (self, stmt, "reading an event's sales window", &row, error))
+    return FALSE;
+  if (row)
+    {
+      *out_open_ms = sqlite3_column_int64 (stmt, 0);
+      *out_close_ms = sqlite3_column_int64 (stmt, 1);
+    }
+  return TRUE;
+}
+
 static gboolean
 sqlite_read_hold (gpointer backend, const char *hold_id, SbStoredHold **out_hold, GError **error)
 {
@@ -670,6 +693,7 @@ const SbStoreBackendFuncs sb_sqlite_backend_funcs = {
   .read_seats = sqlite_read_seats,
   .read_taken_seats = sqlite_read_taken_seats,
   .read_orphan_rule = sqlite_read_orphan_rule,
+  .read_sales = sqlite_read_sales,
   .read_hold = sqlite_read_hold,
   .find_expired_holds = sqlite_find_expired_holds,
   .insert_hold = sqlite_insert_hold,

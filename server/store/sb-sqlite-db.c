@@ -188,6 +188,12 @@ static const char *const migrations[] = {
   "  at INTEGER NOT NULL"
   ");"
   "CREATE INDEX cancellations_booking ON cancellations (booking_id);",
+  /* 7: each event's time zone (an IANA name, shown with its times) and sales window (issue 11):
+   * 0 is "no bound"; close_sales sets sales_close. Events stored before sell at any time. */
+  "ALTER TABLE events ADD COLUMN time_zone TEXT;"
+  "ALTER TABLE events ADD COLUMN sales_open INTEGER NOT NULL DEFAULT 0 CHECK (sales_open >= 0);"
+  "ALTER TABLE events ADD COLUMN sales_close INTEGER NOT NULL DEFAULT 0"
+  "  CHECK (sales_close >= 0);",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -204,12 +210,13 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_EVENT_VENUE] = "SELECT venue_json FROM event_venues WHERE event_id = ?1",
   [STMT_EVENT_BUMP]
   = "UPDATE events SET version = version + 1 WHERE event_id = ?1 AND version = ?2",
-  [STMT_EVENT_PUT]
-  = "INSERT INTO events (event_id, name, starts_at, version, created_at, orphan_rule)"
-    " VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+  [STMT_EVENT_PUT] = "INSERT INTO events (event_id, name, starts_at, version, created_at,"
+                     " orphan_rule, time_zone, sales_open, sales_close)"
+                     " VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8)",
   [STMT_EVENT_RULE] = "SELECT orphan_rule FROM events WHERE event_id = ?1",
   [STMT_EVENT_VENUE_PUT] = "INSERT INTO event_venues (event_id, venue_json) VALUES (?1, ?2)",
-  [STMT_EVENT_LIST] = "SELECT e.event_id, e.name, v.venue_json, e.starts_at, e.version"
+  [STMT_EVENT_LIST] = "SELECT e.event_id, e.name, v.venue_json, e.starts_at, e.version,"
+                      " e.time_zone, e.sales_open, e.sales_close"
                       " FROM events e JOIN event_venues v ON v.event_id = e.event_id"
                       " ORDER BY e.event_id",
   [STMT_CHANGE_PUT] = "INSERT INTO changes (event_id, version, change, committed_at)"
@@ -278,6 +285,8 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_PRUNE_CHANGES]
   = "DELETE FROM changes WHERE committed_at < ?1 AND version <="
     " (SELECT e.version FROM events e WHERE e.event_id = changes.event_id) - ?2",
+  [STMT_EVENT_SALES] = "SELECT sales_open, sales_close FROM events WHERE event_id = ?1",
+  [STMT_EVENT_SALES_CLOSE] = "UPDATE events SET sales_close = ?2 WHERE event_id = ?1",
 };
 
 void

@@ -67,15 +67,11 @@ sb_sqlite_store_new (const char *path, GError **error)
 /* Events */
 
 static gboolean
-sb_sqlite_store_create_event (SbStore *store,
-                              const char *event_id,
-                              const char *name,
-                              const char *venue_json,
-                              gint64 starts_at_ms,
-                              SbOrphanRule orphan_rule,
-                              GError **error)
+sb_sqlite_store_create_event (SbStore *store, const SbEventSpec *spec, GError **error)
 {
   SbSqliteStore *self = SB_SQLITE_STORE (store);
+  const char *event_id = spec->event_id;
+  const char *venue_json = spec->venue_json;
   g_autoptr (SbVenue) venue = NULL;
   int rc;
 
@@ -87,9 +83,10 @@ sb_sqlite_store_create_event (SbStore *store,
     return FALSE;
 
   {
-    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (self->db, STMT_EVENT_PUT, error, "ssiis",
-                                                       event_id, name, starts_at_ms, sb_now_ms (),
-                                                       sb_orphan_rule_to_string (orphan_rule));
+    g_autoptr (SbStmt) stmt = sb_sqlite_db_bound_stmt (
+        self->db, STMT_EVENT_PUT, error, "ssiissii", event_id, spec->name, spec->starts_at_ms,
+        sb_now_ms (), sb_orphan_rule_to_string (spec->orphan_rule), spec->time_zone,
+        spec->sales_open_ms, spec->sales_close_ms);
 
     if (stmt == NULL)
       goto fail;
@@ -151,6 +148,9 @@ sb_sqlite_store_list_events (SbStore *store, GError **error)
       record->venue_json = g_strdup (sb_sqlite_column_text (stmt, 2));
       record->starts_at_ms = sqlite3_column_int64 (stmt, 3);
       record->version = sqlite3_column_int64 (stmt, 4);
+      record->time_zone = g_strdup (sb_sqlite_column_text (stmt, 5));
+      record->sales_open_ms = sqlite3_column_int64 (stmt, 6);
+      record->sales_close_ms = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (events, record);
     }
   if (rc != SQLITE_DONE)
@@ -445,6 +445,60 @@ sb_sqlite_store_audit_sign_in (SbStore *store,
                                   account_generation, expires_at_ms, error);
 }
 
+static gboolean
+sb_sqlite_store_close_sales (SbStore *store,
+                             const SbAuditRecord *entry,
+                             gint64 *out_close_ms,
+                             gboolean *out_changed,
+                             GError **error)
+{
+  SbSqliteDb *db = SB_SQLITE_STORE (store)->db;
+  g_autofree char *seats = sb_sqlite_audit_encode_seats ((const char *const *) entry->seat_ids);
+  gint64 close_ms;
+
+  *out_changed = FALSE;
+  if (!sb_sqlite_db_exec_simple (db, STMT_BEGIN, error))
+    return FALSE;
+  {
+    g_autoptr (SbStmt) stmt
+        = sb_sqlite_db_bound_stmt (db, STMT_EVENT_SALES, error, "s", entry->event_id);
+    int rc = stmt != NULL ? sqlite3_step (stmt) : SQLITE_ERROR;
+
+    if (rc == SQLITE_DONE)
+      {
+        sb_store_rules_set_event_not_found (error, entry->event_id);
+        goto fail;
+      }
+    if (rc != SQLITE_ROW)
+      {
+        if (stmt != NULL)
+          sb_sqlite_db_set_error (db, error, "reading an event's sales window");
+        goto fail;
+      }
+    close_ms = sqlite3_column_int64 (stmt, 1);
+  }
+  /* Closed already: the first close stands. */
+  if (close_ms != 0 && close_ms <= entry->at_ms)
+    {
+      *out_close_ms = close_ms;
+      sb_sqlite_db_rollback_quietly (db);
+      return TRUE;
+    }
+  if (!sb_sqlite_db_exec (db, STMT_EVENT_SALES_CLOSE, error, "si", entry->event_id, entry->at_ms)
+      || !sb_sqlite_db_exec (db, STMT_AUDIT_PUT, error, "sisssssss", entry->event_id, entry->at_ms,
+                             entry->account, entry->desk, entry->action, seats, entry->hold_id,
+                             entry->booking_id, entry->detail)
+      || !sb_sqlite_db_exec_simple (db, STMT_COMMIT, error))
+    goto fail;
+  *out_close_ms = entry->at_ms;
+  *out_changed = TRUE;
+  return TRUE;
+
+fail:
+  sb_sqlite_db_rollback_quietly (db);
+  return FALSE;
+}
+
 static void
 sb_sqlite_store_iface_init (SbStoreInterface *iface)
 {
@@ -466,6 +520,7 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->find_bookings = sb_sqlite_store_find_bookings;
   iface->audit_sign_in = sb_sqlite_store_audit_sign_in;
   iface->read_sales = sb_sqlite_store_read_sales;
+  iface->close_sales = sb_sqlite_store_close_sales;
 }
 
 static gboolean

@@ -282,6 +282,14 @@ typedef struct
    * they append; the backend keeps a batch's entries only once the batch has committed
    * (sb_occupancy_cache_keep_batch) and discards them when it fails or runs again. */
   SbOccupancyCache *(*occupancy_cache) (gpointer backend);
+
+  /* Optional: the event's sales window as this batch sees it (0: no bound); a backend without it
+   * sells at any time. */
+  gboolean (*read_sales) (gpointer backend,
+                          const char *event_id,
+                          gint64 *out_open_ms,
+                          gint64 *out_close_ms,
+                          GError **error);
 } SbStoreBackendFuncs;
 
 G_END_DECLS

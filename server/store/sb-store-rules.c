@@ -118,6 +118,26 @@ step_event (Run *r, GError **error)
   return STEP_OK;
 }
 
+/* Holds and bookings are sold only within the event's sales window (docs/protocol.md,
+ * "sales_closed"); releases, extensions, cancellations and blocks are not sales. */
+static Step
+step_sales (Run *r, GError **error)
+{
+  gint64 open_ms = 0, close_ms = 0;
+  SbErrorCode code;
+
+  if (r->funcs->read_sales == NULL)
+    return STEP_OK;
+  if (!r->funcs->read_sales (r->backend, r->op->event_id, &open_ms, &close_ms, error))
+    return STEP_FAILED;
+  code = sb_event_sales_check (open_ms, close_ms, r->now_ms);
+  if (code == SB_ERROR_SALES_NOT_OPEN)
+    return refuse (r->op, code, "Sales for this event have not opened yet");
+  if (code == SB_ERROR_SALES_CLOSED)
+    return refuse (r->op, code, "Sales for this event are closed");
+  return STEP_OK;
+}
+
 /* The op names seats, distinct and all in the event's venue. */
 static Step
 step_seat_list (Run *r, GError **error)
@@ -416,8 +436,8 @@ run_hold (Run *r, GError **error)
   g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
   Step step;
 
-  if ((step = step_event (r, error)) != STEP_OK || (step = step_seat_list (r, error)) != STEP_OK
-      || (step = step_ttl (r)) != STEP_OK)
+  if ((step = step_event (r, error)) != STEP_OK || (step = step_sales (r, error)) != STEP_OK
+      || (step = step_seat_list (r, error)) != STEP_OK || (step = step_ttl (r)) != STEP_OK)
     return step;
 
   states = read_seats (r, error);
@@ -452,7 +472,8 @@ run_hold_best (Run *r, GError **error)
   guint n_seats;
   Step step;
 
-  if ((step = step_event (r, error)) != STEP_OK || (step = step_ttl (r)) != STEP_OK)
+  if ((step = step_event (r, error)) != STEP_OK || (step = step_sales (r, error)) != STEP_OK
+      || (step = step_ttl (r)) != STEP_OK)
     return step;
   if (op->best.count < 1 || op->best.count > SB_BEST_MAX_COUNT)
     return refuse (op, SB_ERROR_INVALID_REQUEST, "The count must be from 1 to 50");
@@ -585,7 +606,7 @@ run_book_hold (Run *r, GError **error)
   const char *const *seats;
   Step step;
 
-  if ((step = step_hold (r, &hold, error)) != STEP_OK)
+  if ((step = step_hold (r, &hold, error)) != STEP_OK || (step = step_sales (r, error)) != STEP_OK)
     return step;
 
   seats = (const char *const *) hold->seat_ids;
@@ -652,7 +673,8 @@ run_book_seats (Run *r, GError **error)
   SbChange *change;
   Step step;
 
-  if ((step = step_event (r, error)) != STEP_OK || (step = step_seat_list (r, error)) != STEP_OK)
+  if ((step = step_event (r, error)) != STEP_OK || (step = step_sales (r, error)) != STEP_OK
+      || (step = step_seat_list (r, error)) != STEP_OK)
     return step;
 
   states = read_seats (r, error);

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "sb-event-time.h"
 #include "sb-sqlite-store.h"
 #ifdef HAVE_MONGODB
 #include "sb-mongo-store.h"
@@ -33,7 +34,56 @@ sb_event_record_free (SbEventRecord *record)
   g_free (record->event_id);
   g_free (record->name);
   g_free (record->venue_json);
+  g_free (record->time_zone);
   g_free (record);
+}
+
+SbErrorCode
+sb_event_sales_check (gint64 sales_open_ms, gint64 sales_close_ms, gint64 now_ms)
+{
+  if (sales_open_ms != 0 && now_ms < sales_open_ms)
+    return SB_ERROR_SALES_NOT_OPEN;
+  if (sales_close_ms != 0 && now_ms >= sales_close_ms)
+    return SB_ERROR_SALES_CLOSED;
+  return SB_ERROR_NONE;
+}
+
+const char *
+sb_event_spec_check (const SbEventSpec *spec, GError **error)
+{
+  g_return_val_if_fail (spec != NULL, "event_id");
+
+#define INVALID(field, ...)                                                                        \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_INVALID, __VA_ARGS__);                      \
+    return field;                                                                                  \
+  }                                                                                                \
+  G_STMT_END
+
+  if (spec->event_id == NULL || spec->event_id[0] == '\0')
+    INVALID ("event_id", "field \"event_id\": an event needs an id");
+  if (spec->name == NULL || spec->name[0] == '\0')
+    INVALID ("name", "field \"name\": an event needs a name");
+  if (spec->venue_json == NULL)
+    INVALID ("venue", "an event needs a venue");
+  if (sb_orphan_rule_to_string (spec->orphan_rule) == NULL)
+    INVALID ("orphan_rule", "field \"orphan_rule\": unknown rule");
+  if (spec->time_zone != NULL && !sb_time_zone_name_is_valid (spec->time_zone))
+    INVALID ("time_zone",
+             "field \"time_zone\": “%s” is not a known time zone (an IANA name such "
+             "as Europe/Berlin)",
+             spec->time_zone);
+  if (spec->starts_at_ms < 0 || spec->sales_open_ms < 0 || spec->sales_close_ms < 0)
+    INVALID (spec->starts_at_ms < 0    ? "starts_at"
+             : spec->sales_open_ms < 0 ? "sales_open"
+                                       : "sales_close",
+             "times are after 1970");
+  if (spec->sales_open_ms != 0 && spec->sales_close_ms != 0
+      && spec->sales_close_ms <= spec->sales_open_ms)
+    INVALID ("sales_close", "field \"sales_close\": sales must close after they open");
+#undef INVALID
+  return NULL;
 }
 
 void
@@ -108,6 +158,18 @@ sb_store_create_event (SbStore *self,
 }
 
 gboolean
+sb_store_create_event_spec (SbStore *self, const SbEventSpec *spec, GError **error)
+{
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (sb_event_spec_check (spec, error) != NULL)
+    return FALSE;
+  return SB_STORE_GET_IFACE (self)->create_event (self, spec, error);
+}
+
+gboolean
 sb_store_create_event_with_rule (SbStore *self,
                                  const char *event_id,
                                  const char *name,
@@ -123,8 +185,51 @@ sb_store_create_event_with_rule (SbStore *self,
   g_return_val_if_fail (sb_orphan_rule_to_string (orphan_rule) != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SB_STORE_GET_IFACE (self)->create_event (self, event_id, name, venue_json, starts_at_ms,
-                                                  orphan_rule, error);
+  SbEventSpec spec = {
+    .event_id = event_id,
+    .name = name,
+    .venue_json = venue_json,
+    .starts_at_ms = starts_at_ms,
+    .orphan_rule = orphan_rule,
+  };
+
+  return SB_STORE_GET_IFACE (self)->create_event (self, &spec, error);
+}
+
+gboolean
+sb_store_close_sales (SbStore *self,
+                      const char *event_id,
+                      const char *account,
+                      const char *desk,
+                      gint64 now_ms,
+                      gint64 *out_close_ms,
+                      gboolean *out_changed,
+                      GError **error)
+{
+  g_autoptr (SbAuditRecord) entry = NULL;
+  gint64 close_ms = 0;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (SB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL && account != NULL && desk != NULL, FALSE);
+  g_return_val_if_fail (now_ms > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (SB_STORE_GET_IFACE (self)->close_sales == NULL)
+    {
+      g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_UNSUPPORTED,
+                   "This store cannot close sales");
+      return FALSE;
+    }
+  entry = sb_audit_record_new (event_id, now_ms, account, desk, "close_sales", NULL, NULL, NULL,
+                               "sales closed");
+  if (!SB_STORE_GET_IFACE (self)->close_sales (self, entry, &close_ms, &changed, error))
+    return FALSE;
+  if (out_close_ms != NULL)
+    *out_close_ms = close_ms;
+  if (out_changed != NULL)
+    *out_changed = changed;
+  return TRUE;
 }
 
 GPtrArray *

@@ -24,6 +24,7 @@ typedef enum
   SB_STORE_ERROR_TOO_OLD, /* changes_since: the log no longer reaches back that far */
   SB_STORE_ERROR_AHEAD,   /* changes_since: since_version is newer than the event's version */
   SB_STORE_ERROR_CHANGED, /* session_put: the account changed (or was disabled) since it was read */
+  SB_STORE_ERROR_INVALID, /* create_event: a field of the spec is not valid (the message says) */
 } SbStoreErrorCode;
 
 typedef struct
@@ -33,9 +34,28 @@ typedef struct
   char *venue_json;    /* the venue document the event was created from */
   gint64 starts_at_ms; /* 0 when unknown */
   gint64 version;
+  char *time_zone;       /* the IANA name the event's times are shown in, or NULL */
+  gint64 sales_open_ms;  /* sales open at this instant; 0: open from the start */
+  gint64 sales_close_ms; /* sales close at this instant; 0: never (close_sales sets it) */
 } SbEventRecord;
 
 void sb_event_record_free (SbEventRecord *record);
+
+/* What an event is created with (docs/protocol.md, "create_event"). */
+typedef struct
+{
+  const char *event_id;
+  const char *name;
+  const char *venue_json;
+  gint64 starts_at_ms; /* 0 when unknown */
+  SbOrphanRule orphan_rule;
+  const char *time_zone; /* an IANA name, or NULL */
+  gint64 sales_open_ms;  /* 0: none */
+  gint64 sales_close_ms; /* 0: none; after sales_open_ms when both are given */
+} SbEventSpec;
+
+/* Whether holds and bookings are sold at now_ms (SB_ERROR_NONE), or which error refuses them. */
+SbErrorCode sb_event_sales_check (gint64 sales_open_ms, gint64 sales_close_ms, gint64 now_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventRecord, sb_event_record_free)
 
 /* Everything needed to rebuild an event's live state in memory. */
@@ -66,13 +86,7 @@ struct _SbStoreInterface
 {
   GTypeInterface parent_iface;
 
-  gboolean (*create_event) (SbStore *self,
-                            const char *event_id,
-                            const char *name,
-                            const char *venue_json,
-                            gint64 starts_at_ms,
-                            SbOrphanRule orphan_rule,
-                            GError **error);
+  gboolean (*create_event) (SbStore *self, const SbEventSpec *spec, GError **error);
   GPtrArray *(*list_events) (SbStore *self, GError **error);
   SbEventState *(*load_event) (SbStore *self, const char *event_id, GError **error);
   gboolean (*apply) (SbStore *self, GPtrArray *ops, GError **error);
@@ -123,6 +137,14 @@ struct _SbStoreInterface
                           GPtrArray *out_rows,
                           gint64 *out_refunded,
                           GError **error);
+
+  /* close_sales (sb_store_close_sales () documents it); entry is the audit entry to write, its
+   * at_ms the close. */
+  gboolean (*close_sales) (SbStore *self,
+                           const SbAuditRecord *entry,
+                           gint64 *out_close_ms,
+                           gboolean *out_changed,
+                           GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */
@@ -146,6 +168,26 @@ gboolean sb_store_create_event_with_rule (SbStore *self,
                                           gint64 starts_at_ms,
                                           SbOrphanRule orphan_rule,
                                           GError **error);
+/* The same with everything an event can be created with (the spec's checks are the caller's:
+ * sb_event_spec_check ()). */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_create_event_spec (SbStore *self, const SbEventSpec *spec, GError **error);
+/* NULL when the spec is valid, or the name of the first field that is not (with error set). */
+const char *sb_event_spec_check (const SbEventSpec *spec, GError **error);
+/* Closes the event's sales at now_ms (docs/protocol.md, "close_sales"): holds and bookings are
+ * refused from then on. Idempotent: an event whose sales closed already, at or before now_ms, keeps
+ * that close (*out_changed FALSE, nothing written); otherwise the close and an audit entry
+ * ("close_sales", by account at desk) are written in one transaction. *out_close_ms: the close in
+ * force. SB_STORE_ERROR_NOT_FOUND for an unknown event. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean sb_store_close_sales (SbStore *self,
+                               const char *event_id,
+                               const char *account,
+                               const char *desk,
+                               gint64 now_ms,
+                               gint64 *out_close_ms,
+                               gboolean *out_changed,
+                               GError **error);
 /* SbEventRecord array, sorted by event id. */
 G_GNUC_WARN_UNUSED_RESULT
 GPtrArray *sb_store_list_events (SbStore *self, GError **error);

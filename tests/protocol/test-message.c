@@ -126,8 +126,9 @@ test_events (void)
   g_autoptr (GString) out = g_string_new (NULL);
 
   sb_events_message_write_begin (out, "2");
-  sb_event_summary_write (out, "opening", "Opening night", "Grand", 1764270000000, 42, 212, 187);
-  sb_event_summary_write (out, "later", "Later", "Small", 0, 0, 10, 10);
+  sb_event_summary_write (out, "opening", "Opening night", "Grand", 1764270000000, 42, 212, 187,
+                          "Europe/Berlin", 1764000000000, 1764269000000);
+  sb_event_summary_write (out, "later", "Later", "Small", 0, 0, 10, 10, NULL, 0, 0);
   sb_events_message_write_end (out);
 
   g_autoptr (SbMessage) message = parse_ok (out);

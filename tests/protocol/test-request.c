@@ -24,7 +24,7 @@ test_strings (void)
   g_assert_null (sb_error_code_to_string (SB_ERROR_NONE));
   g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_INTERNAL), ==, "internal_error");
   g_assert_cmpstr (sb_error_code_to_string (SB_ERROR_UNAUTHENTICATED), ==, "unauthenticated");
-  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_UNAUTHENTICATED; code++)
+  for (code = SB_ERROR_SEAT_UNAVAILABLE; code <= SB_ERROR_EXISTS; code++)
     {
       SbErrorCode back = SB_ERROR_NONE;
 
@@ -99,10 +99,12 @@ test_required_roles (void)
     { SB_REQUEST_UNBLOCK, TRUE, SB_ROLE_MANAGER },
     { SB_REQUEST_REPORT, TRUE, SB_ROLE_MANAGER },
     { SB_REQUEST_MOVE, TRUE, SB_ROLE_CLERK },
+    { SB_REQUEST_CREATE_EVENT, TRUE, SB_ROLE_MANAGER },
+    { SB_REQUEST_CLOSE_SALES, TRUE, SB_ROLE_MANAGER },
   };
 
   /* Every request type is in the table. */
-  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_MOVE + 1);
+  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_CLOSE_SALES + 1);
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     {
       SbRole role = SB_ROLE_ADMIN + 1;
