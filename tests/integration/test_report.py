@@ -103,6 +103,10 @@ async def main():
         check(by_admin["type"] == "report" and by_admin["categories"] == report["categories"],
               "admin's report: %r" % by_admin)
 
+        # Counted in /metrics like every request: the manager's and the admin's.
+        check(server.metric('seatbook_requests_total{type="report",outcome="ok"}') == 2,
+              "metrics: %r" % server.metric('seatbook_requests_total{type="report",outcome="ok"}'))
+
         # Every count is the database's, and the four add up to the venue's seats.
         counts, refunded = store_figures(server, venue, category_of)
         check(report["seats"] == len(category_of), "seats: %r" % report["seats"])
