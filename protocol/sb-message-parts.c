@@ -22,6 +22,7 @@ static const char *const type_names[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_SIGNED_IN] = "signed_in",
   [SB_MESSAGE_SIGNED_OUT] = "signed_out",
   [SB_MESSAGE_AUDIT_LOG] = "audit_log",
+  [SB_MESSAGE_REPORT] = "report",
 };
 
 const char *

@@ -31,9 +31,10 @@ typedef enum
   SB_MESSAGE_SIGNED_IN,  /* v2 */
   SB_MESSAGE_SIGNED_OUT, /* v2 */
   SB_MESSAGE_AUDIT_LOG,  /* v2 */
+  SB_MESSAGE_REPORT,     /* v2, issue 11 */
 } SbMessageType;
 
-#define SB_MESSAGE_N_TYPES (SB_MESSAGE_AUDIT_LOG + 1)
+#define SB_MESSAGE_N_TYPES (SB_MESSAGE_REPORT + 1)
 
 const char *sb_message_type_to_string (SbMessageType type);
 gboolean sb_message_type_from_string (const char *string, SbMessageType *out_type);

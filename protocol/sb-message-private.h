@@ -126,6 +126,9 @@ extern const SbStructSpec _sb_signed_in_message_spec;
 extern const SbStructSpec _sb_signed_out_message_spec;
 extern const SbStructSpec _sb_audit_entry_spec;
 extern const SbStructSpec _sb_audit_log_message_spec;
+extern const SbStructSpec _sb_report_category_figures_spec;
+extern const SbStructSpec _sb_report_sales_figures_spec;
+extern const SbStructSpec _sb_report_message_spec;
 
 /* The boxed type, _copy () and _free () of a struct described by _<type_name>_spec. */
 #define SB_MESSAGE_DEFINE_STRUCT(TypeName, type_name)                                              \

@@ -8,6 +8,7 @@
  *   sb-message-changed.h    changed
  *   sb-message-error.h      error
  *   sb-message-account.h    signed_in, signed_out, audit_log (protocol version 2)
+ *   sb-message-report.h     report (issue 11)
  *
  * The server writes with the families' writers; clients read any frame with sb_message_parse ()
  * and dispatch on SbMessage.type. Readers are strict about what they use — a missing required
@@ -21,6 +22,7 @@
 #include "sb-message-hold.h"
 #include "sb-message-cancel.h"
 #include "sb-message-parts.h"
+#include "sb-message-report.h"
 #include "sb-message-session.h"
 #include "sb-message-subscribe.h"
 
@@ -60,6 +62,7 @@ typedef struct
     SbErrorMessage *error;
     SbSignedInMessage *signed_in; /* signed_out has no body: NULL */
     SbAuditLogMessage *audit_log;
+    SbReportMessage *report;
   };
 } SbMessage;
 

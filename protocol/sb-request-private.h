@@ -41,7 +41,7 @@ typedef enum
 } Field;
 
 extern const char *const _sb_request_field_names[N_FIELDS];
-extern const char *const _sb_request_type_names[SB_REQUEST_UNBLOCK + 1];
+extern const char *const _sb_request_type_names[SB_REQUEST_REPORT + 1];
 
 #define BIT(f) (1u << (f))
 #define COMMON (BIT (F_TYPE) | BIT (F_ID))
@@ -54,4 +54,4 @@ typedef struct
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-extern const TypeSpec _sb_request_type_specs[SB_REQUEST_UNBLOCK + 1];
+extern const TypeSpec _sb_request_type_specs[SB_REQUEST_REPORT + 1];

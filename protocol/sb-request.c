@@ -20,7 +20,7 @@
 #define SB_MAX_NAME_ID_LENGTH 128 /* event and hold ids */
 #define SB_MAX_SEAT_ID_LENGTH 64
 
-const char *const _sb_request_type_names[SB_REQUEST_UNBLOCK + 1] = {
+const char *const _sb_request_type_names[SB_REQUEST_REPORT + 1] = {
   [SB_REQUEST_HELLO] = "hello",         [SB_REQUEST_LIST_EVENTS] = "list_events",
   [SB_REQUEST_SUBSCRIBE] = "subscribe", [SB_REQUEST_UNSUBSCRIBE] = "unsubscribe",
   [SB_REQUEST_HOLD] = "hold",           [SB_REQUEST_EXTEND] = "extend",
@@ -29,7 +29,7 @@ const char *const _sb_request_type_names[SB_REQUEST_UNBLOCK + 1] = {
   [SB_REQUEST_SIGN_IN] = "sign_in",     [SB_REQUEST_SIGN_OUT] = "sign_out",
   [SB_REQUEST_AUDIT] = "audit",         [SB_REQUEST_FIND_BOOKINGS] = "find_bookings",
   [SB_REQUEST_CANCEL] = "cancel",       [SB_REQUEST_BLOCK] = "block",
-  [SB_REQUEST_UNBLOCK] = "unblock",
+  [SB_REQUEST_UNBLOCK] = "unblock",     [SB_REQUEST_REPORT] = "report",
 };
 
 /* Kept in two columns: since "override_orphan_rule", clang-format would give every name a line. */
@@ -55,7 +55,7 @@ const char *const _sb_request_field_names[N_FIELDS] = {
 
 /* book's "hold" versus "event"+"seats", and sign_in's "username"+"password" versus "token", are
  * checked by hand after the table. */
-const TypeSpec _sb_request_type_specs[SB_REQUEST_UNBLOCK + 1] = {
+const TypeSpec _sb_request_type_specs[SB_REQUEST_REPORT + 1] = {
   [SB_REQUEST_HELLO] = { COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL),
                          COMMON | BIT (F_CLIENT) | BIT (F_CLIENT_ID) | BIT (F_PROTOCOL) },
   [SB_REQUEST_LIST_EVENTS] = { COMMON, COMMON },
@@ -90,6 +90,7 @@ const TypeSpec _sb_request_type_specs[SB_REQUEST_UNBLOCK + 1] = {
                          COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
   [SB_REQUEST_UNBLOCK] = { COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON),
                            COMMON | BIT (F_EVENT) | BIT (F_SEATS) | BIT (F_REASON) },
+  [SB_REQUEST_REPORT] = { COMMON | BIT (F_EVENT), COMMON | BIT (F_EVENT) },
 };
 
 const char *
@@ -129,6 +130,7 @@ sb_request_type_required_role (SbRequestType type, SbRole *out_role)
       case SB_REQUEST_CANCEL: /* a manager cancels and refunds any booking */
       case SB_REQUEST_BLOCK:
       case SB_REQUEST_UNBLOCK:
+      case SB_REQUEST_REPORT:
         role = SB_ROLE_MANAGER;
         break;
       default:

@@ -28,6 +28,7 @@ typedef enum
   SB_REQUEST_CANCEL,        /* v2, issue 11 */
   SB_REQUEST_BLOCK,         /* v2, issue 11 */
   SB_REQUEST_UNBLOCK,       /* v2, issue 11 */
+  SB_REQUEST_REPORT,        /* v2, issue 11 */
 } SbRequestType;
 
 typedef struct

@@ -9,8 +9,8 @@
 #include "sb-mongo-store.h"
 #endif
 
-/* Request types are SbRequestType 0 … SB_REQUEST_UNBLOCK; slot 0 of the table is "invalid". */
-#define N_REQUEST_TYPES (SB_REQUEST_UNBLOCK + 2)
+/* Request types are SbRequestType 0 … SB_REQUEST_REPORT; slot 0 of the table is "invalid". */
+#define N_REQUEST_TYPES (SB_REQUEST_REPORT + 2)
 #define N_OUTCOMES (SB_ERROR_UNAUTHENTICATED + 1)
 
 /* Bucket upper bounds in seconds; chosen around the 25 ms broadcast-lag target. */

@@ -34,6 +34,7 @@
 #include "sb-mongo-accounts-private.h"
 #include "sb-mongo-apply-private.h"
 #include "sb-mongo-audit-private.h"
+#include "sb-mongo-report-private.h"
 #include "sb-mongo-bookings-private.h"
 #include "sb-mongo-bson-private.h"
 #include "sb-mongo-registry-private.h"
@@ -825,6 +826,15 @@ sb_mongo_store_find_bookings (SbStore *store, const SbBookingQuery *query, GErro
 }
 
 static gboolean
+sb_mongo_store_read_sales (
+    SbStore *store, const char *event_id, GPtrArray *out_rows, gint64 *out_refunded, GError **error)
+{
+  SbMongoStore *self = SB_MONGO_STORE (store);
+  return sb_mongo_read_sales (self->conn.client, self->db_name, event_id, out_rows, out_refunded,
+                              error);
+}
+
+static gboolean
 sb_mongo_store_audit_sign_in (SbStore *store,
                               const SbAuditRecord *record,
                               const char *token_hash,
@@ -857,4 +867,5 @@ sb_mongo_store_iface_init (SbStoreInterface *iface)
   iface->audit_list = sb_mongo_store_audit_list;
   iface->find_bookings = sb_mongo_store_find_bookings;
   iface->audit_sign_in = sb_mongo_store_audit_sign_in;
+  iface->read_sales = sb_mongo_store_read_sales;
 }

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 /* "\x1fA-1\x1fA-2\x1f": every seat id between two unit separators ("" for no seats). */
 char *sb_sqlite_audit_encode_seats (const char *const *seat_ids);
+/* The seats of such a text (cancellations.seats keeps them so too). */
+char **sb_sqlite_audit_decode_seats (const char *text);
 GPtrArray *sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GError **error);
 /* sb_store_audit_sign_in (): the session (when token_hash is given) and the entry in one
  * transaction. */

@@ -22,8 +22,8 @@ sb_sqlite_audit_encode_seats (const char *const *seat_ids)
   return g_strconcat (SEPARATOR, joined, SEPARATOR, NULL);
 }
 
-static char **
-decode_seats (const char *text)
+char **
+sb_sqlite_audit_decode_seats (const char *text)
 {
   g_auto (GStrv) parts = NULL;
   g_autoptr (GStrvBuilder) seats = g_strv_builder_new ();
@@ -65,7 +65,7 @@ sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GError **error)
   sqlite3_bind_int64 (stmt, 5, query->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_auto (GStrv) seats = decode_seats (sb_sqlite_column_text (stmt, 4));
+      g_auto (GStrv) seats = sb_sqlite_audit_decode_seats (sb_sqlite_column_text (stmt, 4));
 
       g_ptr_array_add (
           entries,

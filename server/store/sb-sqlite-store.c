@@ -19,6 +19,7 @@
 
 #include "sb-sqlite-accounts-private.h"
 #include "sb-sqlite-audit-private.h"
+#include "sb-sqlite-report-private.h"
 #include "sb-sqlite-bookings-private.h"
 #include "sb-sqlite-db-private.h"
 #include "sb-store-rules.h"
@@ -425,6 +426,14 @@ sb_sqlite_store_find_bookings (SbStore *store, const SbBookingQuery *query, GErr
 }
 
 static gboolean
+sb_sqlite_store_read_sales (
+    SbStore *store, const char *event_id, GPtrArray *out_rows, gint64 *out_refunded, GError **error)
+{
+  return sb_sqlite_read_sales (SB_SQLITE_STORE (store)->db, event_id, out_rows, out_refunded,
+                               error);
+}
+
+static gboolean
 sb_sqlite_store_audit_sign_in (SbStore *store,
                                const SbAuditRecord *record,
                                const char *token_hash,
@@ -456,6 +465,7 @@ sb_sqlite_store_iface_init (SbStoreInterface *iface)
   iface->audit_list = sb_sqlite_store_audit_list;
   iface->find_bookings = sb_sqlite_store_find_bookings;
   iface->audit_sign_in = sb_sqlite_store_audit_sign_in;
+  iface->read_sales = sb_sqlite_store_read_sales;
 }
 
 static gboolean

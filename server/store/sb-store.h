@@ -114,6 +114,15 @@ struct _SbStoreInterface
   /* Finding bookings (sb-store-bookings.h documents it; query->key is set, and query->limit is
    * one more than the page). Optional. */
   GPtrArray *(*find_bookings) (SbStore *self, const SbBookingQuery *query, GError **error);
+
+  /* Reports (sb-store-report.h): the event's sales, every seat ever booked (SbSaleRow array, which
+   * the caller made with its free function), and *out_refunded, the sum of the refunds its
+   * cancellations recorded. An unknown event has no sales. Optional. */
+  gboolean (*read_sales) (SbStore *self,
+                          const char *event_id,
+                          GPtrArray *out_rows,
+                          gint64 *out_refunded,
+                          GError **error);
 };
 
 /* Opens "sqlite:PATH" or "mongodb://…". */

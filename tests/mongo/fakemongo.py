@@ -231,6 +231,62 @@ def _matches(doc, query):
     return True
 
 
+def _expr(doc, expr):
+    """An aggregation expression: a "$path", a literal, {$dateToString: {format, date}}, or a
+    document of expressions."""
+    if isinstance(expr, str) and expr.startswith("$"):
+        return _get_path(doc, expr[1:])
+    if isinstance(expr, dict) and list(expr) == ["$dateToString"]:
+        spec = expr["$dateToString"]
+        if spec.get("format") != "%Y-%m-%d" or "timezone" in spec:
+            raise ValueError("fake database: unsupported $dateToString %r" % (spec,))
+        value = _expr(doc, spec["date"])
+        return value.strftime("%Y-%m-%d") if isinstance(value, datetime.datetime) else None
+    if isinstance(expr, dict):
+        if any(k.startswith("$") for k in expr):
+            raise ValueError("fake database: unsupported expression %r" % (expr,))
+        return {k: _expr(doc, v) for k, v in expr.items()}
+    return expr
+
+
+def _set_path(doc, path, value):
+    head, _, rest = path.partition(".")
+    copy = dict(doc)
+    copy[head] = _set_path(doc[head], rest, value) if rest else value
+    return copy
+
+
+def _run_pipeline(docs, pipeline):
+    for stage in pipeline:
+        (op, arg), = stage.items()
+        if op == "$match":
+            docs = [d for d in docs if _matches(d, arg)]
+        elif op == "$unwind":
+            path = arg[1:]
+            docs = [_set_path(d, path, v) for d in docs
+                    for v in (_get_path(d, path) if isinstance(_get_path(d, path), list) else [])]
+        elif op == "$group":
+            groups = {}
+            for d in docs:
+                key = _expr(d, arg["_id"])
+                group = groups.setdefault(_canon(key), {"_id": key})
+                for field, acc in arg.items():
+                    if field == "_id":
+                        continue
+                    (acc_op, acc_arg), = acc.items()
+                    if acc_op != "$sum":
+                        raise ValueError("fake database: unsupported accumulator %s" % acc_op)
+                    value = _expr(d, acc_arg)
+                    group[field] = group.get(field, 0) + (value if isinstance(value, int) else 0)
+            docs = [dict(g, **{f: Int64(v) for f, v in g.items() if f != "_id"})
+                    for g in groups.values()]
+        elif op == "$facet":
+            docs = [{name: _run_pipeline(docs, sub) for name, sub in arg.items()}]
+        else:
+            raise ValueError("fake database: unsupported stage %s" % op)
+    return docs
+
+
 def _sort_key(spec):
     def key(doc):
         out = []
@@ -502,6 +558,9 @@ class FakeDatabase(FakePrimary):
             return {"cursorsKilled": killed, "cursorsNotFound": missing, "cursorsAlive": [],
                     "cursorsUnknown": []}
         if name == "aggregate":
+            pipeline = doc.get("pipeline", [])
+            if pipeline and "$changeStream" not in pipeline[0]:
+                return self.aggregate(doc)
             return self.open_change_stream(doc)
         if name in ("commitTransaction", "abortTransaction"):
             key = self._txn_key(doc)
@@ -565,6 +624,11 @@ class FakeDatabase(FakePrimary):
                             new[field] = value
                         for field, value in u["u"].get("$inc", {}).items():
                             new[field] = Int64(new.get(field, 0) + value)
+                        for field, value in u["u"].get("$push", {}).items():
+                            new[field] = list(new.get(field, [])) + [value]
+                        unknown = set(u["u"]) - {"$set", "$inc", "$push"}
+                        if unknown:
+                            raise ValueError("fake database: unsupported update %s" % unknown)
                     else:
                         new = dict(u["u"], _id=d["_id"])
                     self._write(txn_key, txn, coll, key, new)
@@ -584,6 +648,17 @@ class FakeDatabase(FakePrimary):
                         break
             return {"n": n}
         return {"ok": 0, "code": 59, "errmsg": "fake database: no command %s" % name}
+
+    # --- Aggregation (the report's sales, sb-mongo-report.c) ---
+
+    def aggregate(self, doc):
+        """The stages the store sends, outside transactions: $match, $unwind (a path), $group
+        (_id of field paths, $dateToString and null; $sum of 1 or a path) and $facet."""
+        coll = doc["aggregate"]
+        docs = [d for _, d in self._candidates(coll, {}, None)]
+        out = _run_pipeline(docs, doc["pipeline"])
+        return {"cursor": {"id": Int64(0), "ns": "%s.%s" % (doc.get("$db", "seatbook"), coll),
+                           "firstBatch": out}}
 
     # --- Change streams ---
 

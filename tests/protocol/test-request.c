@@ -97,10 +97,11 @@ test_required_roles (void)
     { SB_REQUEST_CANCEL, TRUE, SB_ROLE_MANAGER },
     { SB_REQUEST_BLOCK, TRUE, SB_ROLE_MANAGER },
     { SB_REQUEST_UNBLOCK, TRUE, SB_ROLE_MANAGER },
+    { SB_REQUEST_REPORT, TRUE, SB_ROLE_MANAGER },
   };
 
   /* Every request type is in the table. */
-  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_UNBLOCK + 1);
+  g_assert_cmpuint (G_N_ELEMENTS (table), ==, SB_REQUEST_REPORT + 1);
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     {
       SbRole role = SB_ROLE_ADMIN + 1;
