@@ -46,7 +46,7 @@ sb_bar_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->chart == NULL || width <= 0 || height <= 0)
     return;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS /* gtk_widget_get_color () is GTK 4.10 */
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &foreground);
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &foreground);
   G_GNUC_END_IGNORE_DEPRECATIONS
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   sb_chart_draw (self->chart, cr, width, &foreground);

@@ -158,9 +158,7 @@ sb_chart_get_segment_area (
   x = bar_x;
   for (guint i = 0; i < series; i++)
     x += chart->largest_total > 0 ? bar_width * row->values[i] / chart->largest_total : 0.0;
-  graphene_rect_init (area,
-                      (float) x,
-                      (float) (bar * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2.0),
+  graphene_rect_init (area, (float) x, (float) (bar * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2.0),
                       chart->largest_total > 0
                           ? (float) (bar_width * row->values[series] / chart->largest_total)
                           : 0.0f,
@@ -201,7 +199,7 @@ sb_chart_draw (const SbChart *chart, cairo_t *cr, double width, const GdkRGBA *t
   get_bar_span (width, &bar_x, &bar_width);
   cairo_save (cr);
   if (chart->bars->len == 0)
-    show_text (cr, _("No data"), 0, width, 0, PANGO_ALIGN_CENTER, text_colour);
+    show_text (cr, _ ("No data"), 0, width, 0, PANGO_ALIGN_CENTER, text_colour);
   for (guint bar = 0; bar < chart->bars->len; bar++)
     {
       const Bar *row = &g_array_index (chart->bars, Bar, bar);
@@ -234,7 +232,7 @@ sb_chart_describe (const SbChart *chart)
   g_return_val_if_fail (chart != NULL, NULL);
 
   if (chart->bars->len == 0)
-    return g_strdup (_("No data"));
+    return g_strdup (_ ("No data"));
   for (guint bar = 0; bar < chart->bars->len; bar++)
     {
       const Bar *row = &g_array_index (chart->bars, Bar, bar);
@@ -242,20 +240,27 @@ sb_chart_describe (const SbChart *chart)
       g_autofree char *total = format_value (chart, row->total);
       g_autofree char *list = NULL;
 
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      /* One series: the figure is the bar's total, said once. */
+      if (chart->n_series == 1)
+        {
+          /* TRANSLATORS: one bar of a single figure read out, e.g. "Wed 2 Dec: €45.00." */
+          g_string_append_printf (text, _ ("%s: %s."), row->label, total);
+          continue;
+        }
       for (guint series = 0; series < chart->n_series; series++)
         {
           g_autofree char *value = format_value (chart, row->values[series]);
 
           /* TRANSLATORS: one segment of a bar read out, e.g. "120 sold" */
-          g_ptr_array_add (parts, g_strdup_printf (C_ ("chart", "%s %s"), value,
-                                                    chart->series_names[series]));
+          g_ptr_array_add (
+              parts, g_strdup_printf (C_ ("chart", "%s %s"), value, chart->series_names[series]));
         }
       list = sb_join_list ((const char *const *) parts->pdata, parts->len);
-      if (text->len > 0)
-        g_string_append_c (text, ' ');
       /* TRANSLATORS: one bar read out: its label, its segments and their total, e.g.
        * "Stalls: 120 sold, 4 held and 30 free (154)." */
-      g_string_append_printf (text, _("%s: %s (%s)."), row->label, list, total);
+      g_string_append_printf (text, _ ("%s: %s (%s)."), row->label, list, total);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

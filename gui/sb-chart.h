@@ -34,17 +34,15 @@ double sb_chart_get_height (const SbChart *chart);
 
 /* The rectangle of one segment when drawn width wide (empty for a zero value), so that tests
  * and pointer hit-tests agree with the drawing. */
-void sb_chart_get_segment_area (const SbChart *chart,
-                                double width,
-                                guint bar,
-                                guint series,
-                                graphene_rect_t *area);
+void sb_chart_get_segment_area (
+    const SbChart *chart, double width, guint bar, guint series, graphene_rect_t *area);
 
 /* Draws the chart from the top left, width wide and sb_chart_get_height () tall: each bar's
  * label on the left, its segments, its total at its end; text in text_colour. */
 void sb_chart_draw (const SbChart *chart, cairo_t *cr, double width, const GdkRGBA *text_colour);
 
-/* What a screen reader says: one sentence per bar, "Stalls: 120 sold, 4 held (124)." */
+/* What a screen reader says: one sentence per bar, "Stalls: 120 sold and 4 held (124).", or
+ * "Wed 2 Dec: €45.00." for a chart of one series. */
 char *sb_chart_describe (const SbChart *chart);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbChart, sb_chart_free)
