@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sb-csv.h"
 #include "sb-server-private.h"
 #include "sb-store-audit.h"
 
@@ -61,24 +62,6 @@ sb_audit_record_append_text (GString *out, const SbAuditRecord *record)
 }
 
 void
-sb_audit_append_csv_field (GString *out, const char *field)
-{
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, field);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-void
 sb_audit_append_csv_header (GString *out)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -102,7 +85,7 @@ sb_audit_record_append_csv (GString *out, const SbAuditRecord *record)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      sb_audit_append_csv_field (out, fields[i]);
+      sb_csv_append_field (out, fields[i]);
     }
   g_string_append (out, "\r\n");
   free_fields (fields);

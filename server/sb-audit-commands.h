@@ -17,8 +17,6 @@ gboolean sb_command_audit (const SbServerSettings *settings, GError **error);
  * joined with spaces. */
 void sb_audit_record_append_text (GString *out, const SbAuditRecord *record);
 void sb_audit_record_append_csv (GString *out, const SbAuditRecord *record);
-/* One CSV field, quoted where it needs it (also for `seatbook-server bookings`). */
-void sb_audit_append_csv_field (GString *out, const char *field);
 /* The CSV header line. */
 void sb_audit_append_csv_header (GString *out);
 

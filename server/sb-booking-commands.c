@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sb-audit-commands.h"
+#include "sb-csv.h"
 #include "sb-server-private.h"
 #include "sb-store-bookings.h"
 
@@ -63,7 +64,7 @@ append_record (GString *out, const SbBookingRecord *record, SbVenue *venue, gboo
       if (i > 0)
         g_string_append_c (out, csv ? ',' : '\t');
       if (csv)
-        sb_audit_append_csv_field (out, fields[i]);
+        sb_csv_append_field (out, fields[i]);
       else
         {
           /* A note may hold line breaks, a desk anything: neither may break a line or a column. */
