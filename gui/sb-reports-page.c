@@ -123,8 +123,9 @@ show_categories (SbReportsPage *self, const SbReportMessage *report)
       g_autofree char *blocked = sb_format_count (figures->blocked);
       g_autofree char *price = sb_format_price (figures->price, report->currency);
       /* Translators: a category's seats in the report: sold, held, free, blocked, price */
-      g_autofree char *subtitle = g_strdup_printf (_ ("%s sold · %s held · %s free · %s blocked · %s each"),
-                                                   sold, held, free_seats, blocked, price);
+      g_autofree char *subtitle
+          = g_strdup_printf (_ ("%s sold · %s held · %s free · %s blocked · %s each"), sold, held,
+                             free_seats, blocked, price);
       GtkWidget *row = adw_action_row_new ();
 
       sb_chart_add_bar (chart, name, values);
@@ -317,7 +318,7 @@ export_response_cb (GtkNativeDialog *chooser, int response, gpointer data)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       csv = g_string_new (NULL);
-      sb_report_write_csv (csv, self->report);
+      sb_report_write_table (csv, self->report, TRUE);
       /* A report is a few kilobytes: written at once, atomically (a temporary file renamed). */
       if (!g_file_replace_contents (file, csv->str, csv->len, NULL, FALSE,
                                     G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))

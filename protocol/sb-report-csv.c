@@ -1,94 +1,88 @@
-/* sb-report-csv.c: a report as CSV (sb-report-csv.h). */
+/* sb-report-csv.c: a report as a table (sb-report-csv.h). */
 #include "config.h"
 
 #include "sb-csv.h"
 #include "sb-report-csv.h"
 
-enum
-{
-  KIND,
-  KEY,
-  PRICE,
-  SOLD,
-  HELD,
-  FREE,
-  BLOCKED,
-  SEATS,
-  GROSS,
-  REFUNDED,
-  NET,
-  CURRENCY,
-  N_COLUMNS
-};
-
-static const char *const columns[N_COLUMNS] = {
-  "kind", "key", "price", "sold", "held", "free", "blocked", "seats", "gross", "refunded", "net",
-  "currency",
-};
-
-typedef struct
-{
-  char *fields[N_COLUMNS];
-} Record;
+static const char *const columns[] = { "section", "key", "figure", "value" };
 
 static void
-record_set (Record *record, guint column, gint64 value)
+append_row (GString *out,
+            gboolean csv,
+            const char *section,
+            const char *key,
+            const char *figure,
+            const char *value)
 {
-  g_free (record->fields[column]);
-  record->fields[column] = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  const char *fields[] = { section, key != NULL ? key : "", figure, value != NULL ? value : "" };
+
+  if (csv)
+    {
+      sb_csv_append_record (out, fields, G_N_ELEMENTS (fields));
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      /* An account or a category id may hold anything: neither may break a line or a column. */
+      g_autofree char *plain = g_strdup (fields[i]);
+
+      if (i > 0)
+        g_string_append_c (out, '\t');
+      g_string_append (out, g_strdelimit (plain, "\t\r\n", ' '));
+    }
+  g_string_append_c (out, '\n');
 }
 
 static void
-record_write (GString *out, Record *record, const char *kind, const char *key, const char *currency)
+append_number (GString *out,
+               gboolean csv,
+               const char *section,
+               const char *key,
+               const char *figure,
+               gint64 value)
 {
-  record->fields[KIND] = g_strdup (kind);
-  record->fields[KEY] = g_strdup (key);
-  record->fields[CURRENCY] = g_strdup (currency);
-  sb_csv_append_record (out, (const char *const *) record->fields, N_COLUMNS);
-  for (guint i = 0; i < N_COLUMNS; i++)
-    g_clear_pointer (&record->fields[i], g_free);
+  char number[32];
+
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, value);
+  append_row (out, csv, section, key, figure, number);
 }
 
 static void
-write_sales (GString *out, GPtrArray *sales, const char *kind, const char *currency)
+append_sales (GString *out, gboolean csv, const char *section, const GPtrArray *sales)
 {
   for (guint i = 0; sales != NULL && i < sales->len; i++)
     {
-      const SbReportSalesFigures *figures = g_ptr_array_index (sales, i);
-      Record record = { 0 };
+      const SbReportSalesFigures *entry = g_ptr_array_index (sales, i);
 
-      record_set (&record, SEATS, figures->seats);
-      record_set (&record, GROSS, figures->gross);
-      record_write (out, &record, kind, figures->key, currency);
+      append_number (out, csv, section, entry->key, "seats", entry->seats);
+      append_number (out, csv, section, entry->key, "gross", entry->gross);
     }
 }
 
 void
-sb_report_write_csv (GString *out, const SbReportMessage *report)
+sb_report_write_table (GString *out, const SbReportMessage *report, gboolean csv)
 {
-  const char *currency;
-  Record record = { 0 };
-
   g_return_if_fail (out != NULL && report != NULL);
 
-  currency = report->currency != NULL ? report->currency : "";
-  sb_csv_append_record (out, columns, N_COLUMNS);
+  if (csv)
+    sb_csv_append_record (out, columns, G_N_ELEMENTS (columns));
+  append_row (out, csv, "event", "", "id", report->event);
+  append_row (out, csv, "event", "", "currency", report->currency);
+  append_number (out, csv, "event", "", "seats", report->seats);
+  append_row (out, csv, "event", "", "time_zone", report->time_zone);
   for (guint i = 0; report->categories != NULL && i < report->categories->len; i++)
     {
-      const SbReportCategoryFigures *figures = g_ptr_array_index (report->categories, i);
+      const SbReportCategoryFigures *c = g_ptr_array_index (report->categories, i);
 
-      record_set (&record, PRICE, figures->price);
-      record_set (&record, SOLD, figures->sold);
-      record_set (&record, HELD, figures->held);
-      record_set (&record, FREE, figures->free);
-      record_set (&record, BLOCKED, figures->blocked);
-      record_write (out, &record, "category", figures->category, currency);
+      append_number (out, csv, "category", c->category, "price", c->price);
+      append_number (out, csv, "category", c->category, "sold", c->sold);
+      append_number (out, csv, "category", c->category, "held", c->held);
+      append_number (out, csv, "category", c->category, "free", c->free);
+      append_number (out, csv, "category", c->category, "blocked", c->blocked);
     }
-  record_set (&record, SEATS, report->seats);
-  record_set (&record, GROSS, report->gross);
-  record_set (&record, REFUNDED, report->refunded);
-  record_set (&record, NET, report->net);
-  record_write (out, &record, "revenue", "", currency);
-  write_sales (out, report->days, "day", currency);
-  write_sales (out, report->accounts, "account", currency);
+  append_number (out, csv, "revenue", "", "gross", report->gross);
+  append_number (out, csv, "revenue", "", "refunded", report->refunded);
+  append_number (out, csv, "revenue", "", "net", report->net);
+  append_sales (out, csv, "day", report->days);
+  append_sales (out, csv, "account", report->accounts);
 }

@@ -1,16 +1,22 @@
-/* sb-report-csv.h: an event's report (SbReportMessage) as CSV, the same from
- * `seatbook-server report --format=csv` and the app's "Export CSV…". */
+/* sb-report-csv.h: an event's report (SbReportMessage) as a table of one figure per line, the
+ * same from `seatbook-server report` and the app's "Export CSV…". */
 #pragma once
 
 #include "sb-message-report.h"
 
 G_BEGIN_DECLS
 
-/* One header line, then one record per category, one for the revenue, one per day and one per
- * account, distinguished by the first column (docs/operations.md, "Reports"):
- *   kind,key,price,sold,held,free,blocked,seats,gross,refunded,net,currency
- * Amounts are in minor units of currency (cents), as everywhere in the protocol; a column that
- * does not apply to a kind is empty. */
-void sb_report_write_csv (GString *out, const SbReportMessage *report);
+/* One figure per line, four columns: section, key, figure, value (docs/operations.md,
+ * "Reports"), so that a script picks what it needs by the first and third columns and a report
+ * of many days or accounts is still one table:
+ *   event     (key empty) id, currency, seats, time_zone
+ *   category  (key: the category id) price, sold, held, free, blocked
+ *   revenue   (key empty) gross, refunded, net
+ *   day       (key: YYYY-MM-DD in time_zone) seats, gross
+ *   account   (key: the account) seats, gross
+ * Money in minor units of the currency (cents), as everywhere in the protocol. csv: RFC 4180 with a
+ * header line and CRLF; otherwise tab-separated lines without a header, tabs and line breaks in
+ * a field made spaces. */
+void sb_report_write_table (GString *out, const SbReportMessage *report, gboolean csv);
 
 G_END_DECLS

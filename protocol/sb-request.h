@@ -68,7 +68,8 @@ typedef struct
   char *email;
   char *after;
   /* hold, book (by seats), hold_best, move, release (with seats): do it even where the event's
-   * orphan rule (enforce) would refuse it; managers and admins only (sb_request_required_role ()) */
+   * orphan rule (enforce) would refuse it; managers and admins only (sb_request_required_role ())
+   */
   gboolean override_orphan_rule;
   /* cancel */
   SbRefundKind refund_kind;

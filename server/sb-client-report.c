@@ -39,17 +39,6 @@ sb_client_report_request (SbClient *client, const SbRequest *request)
                        sb_live_event_get_venue (event), hooks->user_data);
 }
 
-static void
-add_sales (GPtrArray *to, const GPtrArray *from)
-{
-  for (guint i = 0; i < from->len; i++)
-    {
-      const SbReportSales *sales = g_ptr_array_index (from, i);
-
-      sb_report_message_add_sales (to, sales->key, sales->seats, sales->gross);
-    }
-}
-
 void
 sb_client_finish_report (SbClient *self,
                          const char *request_id,
@@ -71,24 +60,7 @@ sb_client_finish_report (SbClient *self,
       return;
     }
 
-  message = sb_report_message_new ();
-  message->event = g_strdup (report->event_id);
-  message->currency = g_strdup (report->currency);
-  message->seats = report->n_seats;
-  for (guint i = 0; i < report->categories->len; i++)
-    {
-      const SbReportCategory *c = g_ptr_array_index (report->categories, i);
-
-      sb_report_message_add_category (message, c->category_id, c->price, c->sold, c->held, c->free,
-                                      c->blocked);
-    }
-  message->gross = report->gross;
-  message->refunded = report->refunded;
-  message->net = report->net;
-  message->time_zone = g_strdup ("UTC");
-  add_sales (message->days, report->days);
-  add_sales (message->accounts, report->accounts);
-
+  message = sb_event_report_to_message (report);
   out = g_string_sized_new (512 + 64 * (report->days->len + report->accounts->len));
   sb_report_message_write (out, request_id, message);
   sb_client_send_text (self, g_string_free (out, FALSE));

@@ -1,7 +1,6 @@
 /* sb-report-commands.c: `seatbook-server report` (sb-report-commands.h). The same report as the
- * `report` request (sb_store_report ()), printed one figure per line so that a script picks what
- * it needs by its first and third columns, and so that a report with many days or accounts is
- * still one table. */
+ * `report` request (sb_store_report ()), printed by the table writer the app's export uses
+ * (protocol/sb-report-csv.c): one figure per line. */
 #include "config.h"
 
 #include "sb-report-commands.h"
@@ -9,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sb-audit-commands.h"
 #include "sb-booking-commands.h"
+#include "sb-report-csv.h"
 #include "sb-server-private.h"
 #include "sb-store-report.h"
 
@@ -25,61 +24,6 @@ const char sb_command_report_summary[]
       "Money is in minor units of the venue's currency (cents). A seat is exactly one of sold, "
       "held, free and blocked; gross counts every seat ever sold, also those cancelled since, "
       "and refunded what the cancellations refunded.";
-
-static const char *const columns[] = { "section", "key", "figure", "value" };
-
-static void
-append_row (GString *out,
-            gboolean csv,
-            const char *section,
-            const char *key,
-            const char *figure,
-            const char *value)
-{
-  const char *fields[] = { section, key, figure, value };
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, csv ? ',' : '\t');
-      if (csv)
-        sb_audit_append_csv_field (out, fields[i]);
-      else
-        {
-          /* An account or a category id may hold anything: neither may break a line or a column. */
-          g_autofree char *plain = g_strdup (fields[i]);
-
-          g_string_append (out, g_strdelimit (plain, "\t\r\n", ' '));
-        }
-    }
-  g_string_append (out, csv ? "\r\n" : "\n");
-}
-
-static void
-append_number (GString *out,
-               gboolean csv,
-               const char *section,
-               const char *key,
-               const char *figure,
-               gint64 value)
-{
-  char number[32];
-
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, value);
-  append_row (out, csv, section, key, figure, number);
-}
-
-static void
-append_sales (GString *out, gboolean csv, const char *section, const GPtrArray *sales)
-{
-  for (guint i = 0; i < sales->len; i++)
-    {
-      const SbReportSales *entry = g_ptr_array_index (sales, i);
-
-      append_number (out, csv, section, entry->key, "seats", entry->seats);
-      append_number (out, csv, section, entry->key, "gross", entry->gross);
-    }
-}
 
 gboolean
 sb_command_report_parse (SbServerSettings *s, char **event, const char *format, GError **error)
@@ -111,8 +55,8 @@ sb_command_report (const SbServerSettings *settings, GError **error)
   g_autoptr (SbStore) store = _sb_server_open_store (settings, error);
   g_autoptr (SbVenue) venue = NULL;
   g_autoptr (SbEventReport) report = NULL;
+  g_autoptr (SbReportMessage) message = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
-  gboolean csv = settings->audit_csv;
 
   if (store == NULL)
     return FALSE;
@@ -125,28 +69,8 @@ sb_command_report (const SbServerSettings *settings, GError **error)
       return FALSE;
     }
 
-  if (csv)
-    g_string_append_printf (out, "%s,%s,%s,%s\r\n", columns[0], columns[1], columns[2], columns[3]);
-  append_row (out, csv, "event", "", "id", report->event_id);
-  append_row (out, csv, "event", "", "currency", report->currency);
-  append_number (out, csv, "event", "", "seats", report->n_seats);
-  append_row (out, csv, "event", "", "time_zone", "UTC");
-  for (guint i = 0; i < report->categories->len; i++)
-    {
-      const SbReportCategory *c = g_ptr_array_index (report->categories, i);
-
-      append_number (out, csv, "category", c->category_id, "price", c->price);
-      append_number (out, csv, "category", c->category_id, "sold", c->sold);
-      append_number (out, csv, "category", c->category_id, "held", c->held);
-      append_number (out, csv, "category", c->category_id, "free", c->free);
-      append_number (out, csv, "category", c->category_id, "blocked", c->blocked);
-    }
-  append_number (out, csv, "revenue", "", "gross", report->gross);
-  append_number (out, csv, "revenue", "", "refunded", report->refunded);
-  append_number (out, csv, "revenue", "", "net", report->net);
-  append_sales (out, csv, "day", report->days);
-  append_sales (out, csv, "account", report->accounts);
-
+  message = sb_event_report_to_message (report);
+  sb_report_write_table (out, message, settings->audit_csv);
   fwrite (out->str, 1, out->len, stdout);
   return fflush (stdout) == 0;
 }

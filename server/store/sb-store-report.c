@@ -216,3 +216,41 @@ sb_store_report (SbStore *self, const char *event_id, SbVenue *venue, GError **e
   report->accounts = sorted_sales (accounts);
   return g_steal_pointer (&report);
 }
+
+static void
+add_message_sales (GPtrArray *to, const GPtrArray *from)
+{
+  for (guint i = 0; i < from->len; i++)
+    {
+      const SbReportSales *sales = g_ptr_array_index (from, i);
+
+      sb_report_message_add_sales (to, sales->key, sales->seats, sales->gross);
+    }
+}
+
+SbReportMessage *
+sb_event_report_to_message (const SbEventReport *report)
+{
+  SbReportMessage *message;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  message = sb_report_message_new ();
+  message->event = g_strdup (report->event_id);
+  message->currency = g_strdup (report->currency);
+  message->seats = report->n_seats;
+  for (guint i = 0; i < report->categories->len; i++)
+    {
+      const SbReportCategory *c = g_ptr_array_index (report->categories, i);
+
+      sb_report_message_add_category (message, c->category_id, c->price, c->sold, c->held, c->free,
+                                      c->blocked);
+    }
+  message->gross = report->gross;
+  message->refunded = report->refunded;
+  message->net = report->net;
+  message->time_zone = g_strdup ("UTC");
+  add_message_sales (message->days, report->days);
+  add_message_sales (message->accounts, report->accounts);
+  return message;
+}

@@ -7,6 +7,7 @@
  * thread at a time. */
 #pragma once
 
+#include "sb-message-report.h"
 #include "sb-store.h"
 #include "sb-venue.h"
 
@@ -65,5 +66,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbEventReport, sb_event_report_free)
 G_GNUC_WARN_UNUSED_RESULT
 SbEventReport *
 sb_store_report (SbStore *self, const char *event_id, SbVenue *venue, GError **error);
+
+/* The report as the protocol's `report` reply carries it (also what the CLI prints, through
+ * sb_report_write_csv ()). Days are counted in UTC. */
+SbReportMessage *sb_event_report_to_message (const SbEventReport *report);
 
 G_END_DECLS

@@ -1,15 +1,10 @@
-/* test-report-csv.c: a report as CSV (protocol/sb-report-csv.c), read back as a spreadsheet
- * would: the header's columns, one record per category, the revenue, each day and each
- * account, fields quoted where they must be. */
+/* test-report-csv.c: a report as a table (protocol/sb-report-csv.c), read back as a script
+ * would: the header's columns, one figure per record, fields quoted where they must be; and the
+ * same lines tab-separated. */
 #include "config.h"
 
 #include "sb-csv.h"
 #include "sb-report-csv.h"
-
-static const char *const header[] = {
-  "kind", "key", "price", "sold", "held", "free", "blocked", "seats", "gross", "refunded", "net",
-  "currency",
-};
 
 /* RFC 4180 records: fields split at commas outside quotes, doubled quotes undone. */
 static GPtrArray *
@@ -56,14 +51,20 @@ read_csv (const char *text)
   return records;
 }
 
-static void
-assert_record (GPtrArray *records, guint index, const char *const *expected)
+/* The record of section/key/figure, checked to have four fields. */
+static const char *
+value_of (GPtrArray *records, const char *section, const char *key, const char *figure)
 {
-  char **record = g_ptr_array_index (records, index);
+  for (guint i = 1; i < records->len; i++)
+    {
+      char **record = g_ptr_array_index (records, i);
 
-  g_assert_cmpuint (g_strv_length (record), ==, G_N_ELEMENTS (header));
-  for (guint i = 0; i < G_N_ELEMENTS (header); i++)
-    g_assert_cmpstr (record[i], ==, expected[i]);
+      g_assert_cmpuint (g_strv_length (record), ==, 4);
+      if (g_str_equal (record[0], section) && g_str_equal (record[1], key)
+          && g_str_equal (record[2], figure))
+        return record[3];
+    }
+  return NULL;
 }
 
 static void
@@ -71,7 +72,10 @@ test_report (void)
 {
   g_autoptr (SbReportMessage) report = sb_report_message_new ();
   g_autoptr (GString) csv = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GPtrArray) records = NULL;
+  g_auto (GStrv) lines = NULL;
+  char **header;
 
   report->event = g_strdup ("gala");
   report->currency = g_strdup ("EUR");
@@ -81,37 +85,42 @@ test_report (void)
   report->gross = 3 * 4500 + 2 * 9000;
   report->refunded = 9000;
   report->net = report->gross - report->refunded;
-  report->time_zone = g_strdup ("UTC");
+  report->time_zone = g_strdup ("Europe/Berlin");
   sb_report_message_add_sales (report->days, "2026-12-01", 2, 9000);
   sb_report_message_add_sales (report->days, "2026-12-02", 3, 22500);
   sb_report_message_add_sales (report->accounts, "anna", 4, 27000);
   sb_report_message_add_sales (report->accounts, "box office, \"north\"", 1, 4500);
 
-  sb_report_write_csv (csv, report);
+  sb_report_write_table (csv, report, TRUE);
   records = read_csv (csv->str);
-  g_assert_cmpuint (records->len, ==, 1 + 2 + 1 + 2 + 2);
-  assert_record (records, 0, header);
-  assert_record (records, 1,
-                 (const char *const[]){ "category", "stalls", "4500", "3", "1", "2", "0", "", "",
-                                        "", "", "EUR" });
-  assert_record (records, 2,
-                 (const char *const[]){ "category", "box", "9000", "1", "0", "2", "1", "", "", "",
-                                        "", "EUR" });
-  assert_record (records, 3,
-                 (const char *const[]){ "revenue", "", "", "", "", "", "", "10", "31500", "9000",
-                                        "22500", "EUR" });
-  assert_record (records, 4,
-                 (const char *const[]){ "day", "2026-12-01", "", "", "", "", "", "2", "9000", "",
-                                        "", "EUR" });
-  assert_record (records, 5,
-                 (const char *const[]){ "day", "2026-12-02", "", "", "", "", "", "3", "22500", "",
-                                        "", "EUR" });
-  assert_record (records, 6,
-                 (const char *const[]){ "account", "anna", "", "", "", "", "", "4", "27000", "",
-                                        "", "EUR" });
-  assert_record (records, 7,
-                 (const char *const[]){ "account", "box office, \"north\"", "", "", "", "", "", "1",
-                                        "4500", "", "", "EUR" });
+  /* header, 4 event, 5 per category, 3 revenue, 2 per day and per account */
+  g_assert_cmpuint (records->len, ==, 1 + 4 + 2 * 5 + 3 + 2 * 2 + 2 * 2);
+  header = g_ptr_array_index (records, 0);
+  g_assert_cmpstrv (header, ((const char *const[]){ "section", "key", "figure", "value", NULL }));
+  g_assert_cmpstr (value_of (records, "event", "", "id"), ==, "gala");
+  g_assert_cmpstr (value_of (records, "event", "", "currency"), ==, "EUR");
+  g_assert_cmpstr (value_of (records, "event", "", "seats"), ==, "10");
+  g_assert_cmpstr (value_of (records, "event", "", "time_zone"), ==, "Europe/Berlin");
+  g_assert_cmpstr (value_of (records, "category", "stalls", "price"), ==, "4500");
+  g_assert_cmpstr (value_of (records, "category", "stalls", "sold"), ==, "3");
+  g_assert_cmpstr (value_of (records, "category", "stalls", "held"), ==, "1");
+  g_assert_cmpstr (value_of (records, "category", "stalls", "free"), ==, "2");
+  g_assert_cmpstr (value_of (records, "category", "box", "blocked"), ==, "1");
+  g_assert_cmpstr (value_of (records, "revenue", "", "gross"), ==, "31500");
+  g_assert_cmpstr (value_of (records, "revenue", "", "refunded"), ==, "9000");
+  g_assert_cmpstr (value_of (records, "revenue", "", "net"), ==, "22500");
+  g_assert_cmpstr (value_of (records, "day", "2026-12-02", "seats"), ==, "3");
+  g_assert_cmpstr (value_of (records, "day", "2026-12-02", "gross"), ==, "22500");
+  g_assert_cmpstr (value_of (records, "account", "anna", "gross"), ==, "27000");
+  /* A comma and quotes in a key survive the quoting. */
+  g_assert_cmpstr (value_of (records, "account", "box office, \"north\"", "seats"), ==, "1");
+
+  /* The text table: the same lines, tab-separated, no header, no quoting. */
+  sb_report_write_table (text, report, FALSE);
+  lines = g_strsplit (text->str, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, records->len - 1 + 1); /* + the empty tail */
+  g_assert_cmpstr (lines[0], ==, "event\t\tid\tgala");
+  g_assert_cmpstr (lines[records->len - 2], ==, "account\tbox office, \"north\"\tgross\t4500");
 }
 
 static void
@@ -123,13 +132,12 @@ test_empty_event (void)
 
   report->event = g_strdup ("empty");
   report->currency = g_strdup ("JPY");
-  sb_report_write_csv (csv, report);
+  report->time_zone = g_strdup ("UTC");
+  sb_report_write_table (csv, report, TRUE);
   records = read_csv (csv->str);
-  /* The header and the revenue, all zero: a spreadsheet still finds its columns. */
-  g_assert_cmpuint (records->len, ==, 2);
-  assert_record (records, 1,
-                 (const char *const[]){ "revenue", "", "", "", "", "", "", "0", "0", "0", "0",
-                                        "JPY" });
+  /* The header, the event and the revenue, all zero: a script still finds its figures. */
+  g_assert_cmpuint (records->len, ==, 1 + 4 + 3);
+  g_assert_cmpstr (value_of (records, "revenue", "", "net"), ==, "0");
 }
 
 static void
