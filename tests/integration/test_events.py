@@ -64,6 +64,14 @@ async def main():
         check(refused.get("field") == "venue_text" and refused.get("line") == 10
               and refused.get("column") == 2 and "venue_text:10:2:" in refused["message"],
               "broken venue: %r" % refused)
+        bad_price = json.loads(text)
+        bad_price["categories"][0]["price"] = -5
+        invalid = error_of(await manager.request("create_event", event="gala", name="Gala",
+                                                 venue_text=json.dumps(bad_price)),
+                           "invalid_request")
+        check(invalid.get("field") == "venue_text" and "line" not in invalid
+              and invalid["message"].startswith("venue_text: categories[0]")
+              and "price" in invalid["message"], "invalid venue: %r" % invalid)
         error_of(await manager.request("create_event", event="gala", name="Gala",
                                        venue="no-such-venue"), "not_found")
         error_of(await manager.request("create_event", event="gala", name="Gala",
