@@ -4,20 +4,11 @@
 #include "config.h"
 
 #include "sb-client-audit.h"
+#include "sb-client-private.h"
 
 #include "sb-client-auth.h"
 #include "sb-live-event.h"
 #include "sb-message.h"
-
-static void
-send_error_reply (SbClient *client, const char *request_id, SbErrorCode code, const char *message)
-{
-  GString *out = g_string_sized_new (256);
-
-  sb_error_message_write (out, request_id, code, message, NULL, NULL, 0, FALSE);
-  sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_AUDIT, code);
-}
 
 void
 sb_client_audit_request (SbClient *client, const SbRequest *request)
@@ -29,7 +20,7 @@ sb_client_audit_request (SbClient *client, const SbRequest *request)
     {
       g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
 
-      send_error_reply (client, request->id, SB_ERROR_NOT_FOUND, message);
+      _sb_client_send_error (client, SB_REQUEST_AUDIT, request->id, SB_ERROR_NOT_FOUND, message);
       return;
     }
 
@@ -56,8 +47,8 @@ sb_client_finish_audit (SbClient *self,
     {
       g_warning ("Event %s: reading the audit trail failed: %s", event_id,
                  error != NULL ? error->message : "no answer");
-      send_error_reply (self, request_id, SB_ERROR_UNAVAILABLE,
-                        "The audit trail cannot be read now; retry later");
+      _sb_client_send_error (self, SB_REQUEST_AUDIT, request_id, SB_ERROR_UNAVAILABLE,
+                             "The audit trail cannot be read now; retry later");
       return;
     }
 

@@ -5,21 +5,12 @@
 #include "config.h"
 
 #include "sb-client-bookings.h"
+#include "sb-client-private.h"
 
 #include "sb-client-auth.h"
 #include "sb-live-event.h"
 #include "sb-message-bookings.h"
 #include "sb-message.h"
-
-static void
-send_error_reply (SbClient *client, const char *request_id, SbErrorCode code, const char *message)
-{
-  GString *out = g_string_sized_new (256);
-
-  sb_error_message_write (out, request_id, code, message, NULL, NULL, 0, FALSE);
-  sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_FIND_BOOKINGS, code);
-}
 
 void
 sb_client_find_bookings_request (SbClient *client, const SbRequest *request)
@@ -36,7 +27,8 @@ sb_client_find_bookings_request (SbClient *client, const SbRequest *request)
     {
       g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
 
-      send_error_reply (client, request->id, SB_ERROR_NOT_FOUND, message);
+      _sb_client_send_error (client, SB_REQUEST_FIND_BOOKINGS, request->id, SB_ERROR_NOT_FOUND,
+                             message);
       return;
     }
 
@@ -74,8 +66,8 @@ sb_client_finish_find_bookings (SbClient *self,
   if (records == NULL && g_error_matches (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND))
     {
       /* The cursor names no booking of the event: the client's mistake, not the store's. */
-      send_error_reply (self, request_id, SB_ERROR_INVALID_REQUEST,
-                        "field \"after\" names no booking of this event");
+      _sb_client_send_error (self, SB_REQUEST_FIND_BOOKINGS, request_id, SB_ERROR_INVALID_REQUEST,
+                             "field \"after\" names no booking of this event");
       return;
     }
   hooks = _sb_client_get_hooks (self);
@@ -84,8 +76,8 @@ sb_client_finish_find_bookings (SbClient *self,
     {
       g_warning ("Event %s: finding bookings failed: %s", event_id,
                  error != NULL ? error->message : "the event is gone");
-      send_error_reply (self, request_id, SB_ERROR_UNAVAILABLE,
-                        "Bookings cannot be searched now; retry later");
+      _sb_client_send_error (self, SB_REQUEST_FIND_BOOKINGS, request_id, SB_ERROR_UNAVAILABLE,
+                             "Bookings cannot be searched now; retry later");
       return;
     }
 

@@ -5,20 +5,11 @@
 #include "config.h"
 
 #include "sb-client-report.h"
+#include "sb-client-private.h"
 
 #include "sb-client-auth.h"
 #include "sb-live-event.h"
 #include "sb-message.h"
-
-static void
-send_error_reply (SbClient *client, const char *request_id, SbErrorCode code, const char *message)
-{
-  GString *out = g_string_sized_new (256);
-
-  sb_error_message_write (out, request_id, code, message, NULL, NULL, 0, FALSE);
-  sb_client_send_text (client, g_string_free (out, FALSE));
-  sb_metrics_count_request (_sb_client_get_metrics (client), SB_REQUEST_REPORT, code);
-}
 
 void
 sb_client_report_request (SbClient *client, const SbRequest *request)
@@ -32,7 +23,7 @@ sb_client_report_request (SbClient *client, const SbRequest *request)
     {
       g_autofree char *message = g_strdup_printf ("No event %s", request->event_id);
 
-      send_error_reply (client, request->id, SB_ERROR_NOT_FOUND, message);
+      _sb_client_send_error (client, SB_REQUEST_REPORT, request->id, SB_ERROR_NOT_FOUND, message);
       return;
     }
   hooks->fetch_report (sb_client_get_serial (client), request->id, request->event_id,
@@ -55,8 +46,8 @@ sb_client_finish_report (SbClient *self,
     {
       g_warning ("Event %s: reading its report failed: %s", event_id,
                  error != NULL ? error->message : "unknown error");
-      send_error_reply (self, request_id, SB_ERROR_UNAVAILABLE,
-                        "The report cannot be read now; retry later");
+      _sb_client_send_error (self, SB_REQUEST_REPORT, request_id, SB_ERROR_UNAVAILABLE,
+                             "The report cannot be read now; retry later");
       return;
     }
 
