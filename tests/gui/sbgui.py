@@ -286,12 +286,12 @@ class Server:
 
     # The server's own view, through the protocol.
 
-    async def _session(self, requests):
+    async def _session(self, requests, role):
         async with websockets.connect(self.url, max_size=None, ssl=self._ssl()) as ws:
             await ws.send(json.dumps({"type": "hello", "id": "h", "client": "seatbook gui test",
                                       "client_id": self.client_id, "protocol": 2}))
             if self.accounts == "required":
-                username, password = self.credentials["clerk"]
+                username, password = self.credentials[role]
                 await ws.send(json.dumps({"type": "sign_in", "id": "s", "username": username,
                                           "password": password}))
                 # The sign-in is answered before anything after it may be sent.
@@ -311,8 +311,10 @@ class Server:
 
     client_id = str(uuid.uuid4())
 
-    def request(self, *requests):
-        return asyncio.run(self._session(list(requests)))
+    def request(self, *requests, role="clerk"):
+        """Sends requests from one connection, signed in (with accounts) as the "clerk" or
+        "admin" account; returns the replies by request id."""
+        return asyncio.run(self._session(list(requests), role))
 
     def seat_states(self, event=EVENT_ID):
         """seat id -> state of every seat that is not free."""
