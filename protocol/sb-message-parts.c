@@ -22,6 +22,10 @@ static const char *const type_names[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_SIGNED_IN] = "signed_in",
   [SB_MESSAGE_SIGNED_OUT] = "signed_out",
   [SB_MESSAGE_AUDIT_LOG] = "audit_log",
+  [SB_MESSAGE_BOOKINGS] = "bookings",
+  [SB_MESSAGE_CANCELLED] = "cancelled",
+  [SB_MESSAGE_BLOCKED] = "blocked",
+  [SB_MESSAGE_UNBLOCKED] = "unblocked",
 };
 
 const char *
