@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sb-best-available-dialog.h"
+#include "sb-customer-form.h"
 #include "sb-legend.h"
 #include "sb-seat-map.h"
 #include "sb-sign-in-page.h"
@@ -33,6 +34,7 @@ struct _SbWindow
   GtkLabel *offline_label;
   GtkWidget *hold_button;
   GtkWidget *book_button;
+  SbCustomerForm *customer_form;
   GtkWidget *hold_box;
   GtkLabel *countdown_label;
   GtkLabel *hold_warning_label;

@@ -692,6 +692,7 @@ sb_window_class_init (SbWindowClass *klass)
 
   g_type_ensure (SB_TYPE_SEAT_MAP);
   g_type_ensure (SB_TYPE_LEGEND);
+  g_type_ensure (SB_TYPE_CUSTOMER_FORM);
   g_type_ensure (SB_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SB_TYPE_NATURAL_WIDTH);
 
@@ -716,6 +717,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, book_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, customer_form);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_warning_label);
