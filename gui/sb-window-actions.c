@@ -93,6 +93,8 @@ _sb_window_actions_update (SbWindow *self)
   sb_customer_form_set_name_required (
       self->customer_form,
       self->desk != NULL && sb_connection_get_accounts (sb_desk_get_connection (self->desk)));
+  sb_bookings_page_set_role (self->bookings_page, role);
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_map);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);

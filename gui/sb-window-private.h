@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sb-best-available-dialog.h"
+#include "sb-bookings-page.h"
 #include "sb-customer-form.h"
 #include "sb-legend.h"
 #include "sb-seat-map.h"
@@ -14,7 +15,9 @@ struct _SbWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwWindowTitle *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack *view_stack;
+  SbBookingsPage *bookings_page;
   GtkWidget *banner;
   GtkLabel *banner_label;
   GtkLabel *banner_detail;

@@ -48,6 +48,40 @@ def set_field(pointer, node, text):
     type_text(text)
 
 
+def show_bookings(app, pointer):
+    """A real click on the Bookings switcher in the header bar."""
+    button = wait_for("the Bookings switcher of %s" % app.label, lambda: switcher(app, "Bookings"))
+    pointer.click_node(button)
+    try:
+        return wait_for("the search entry of %s" % app.label, lambda: app.find(
+            name="Search Bookings",
+            predicate=lambda n: n.getState().contains(pyatspi.STATE_VISIBLE)))
+    except sbgui.TestFailure:
+        for n in pyatspi.findAllDescendants(app.frame, lambda n: n.roleName in (
+                "entry", "text", "search box", "panel") and n.getState().contains(
+                pyatspi.STATE_VISIBLE)):
+            print("NODE", n.roleName, repr(n.name), repr(n.description))
+        raise
+
+
+def switcher(app, name):
+    """A button of the view switcher in the header bar (libadwaita names it by its page)."""
+    return app.find(predicate=lambda n: (n.name == name or any(
+        c.roleName == "label" and c.name == name for c in n))
+        and n.roleName in ("toggle button", "radio button", "push button", "page tab"))
+
+
+def search(app, pointer, text):
+    entry = app.find(name="Search Bookings")
+    set_field(pointer, entry, text)
+
+
+def found_row(app, name):
+    listbox = wait_for("the bookings found", lambda: app.find(name="Bookings Found"))
+    return wait_for("%r among the bookings found" % name, lambda: next(
+        (row for row in listbox if row.name == name), None), timeout=20)
+
+
 def label_starting(app, prefix, root=None):
     return app.find(root=root, predicate=lambda n: n.roleName == "label"
                     and n.name.startswith(prefix)
@@ -99,6 +133,89 @@ def test():
         booking = found["bookings"][0]["reference"]
         window, text = wait_for("the booking dialog", clerk.dialog_text)
         clerk.press("Escape")
+        wait_for("the booking dialog to close", lambda: clerk.dialog_text() is None)
+
+        # The clerk may find bookings but not cancel them: the button says why.
+        show_bookings(clerk, pointer)
+        search(clerk, pointer, booking)
+        row = found_row(clerk, "Anna-Lena Schmidt")
+        pointer.click_node(row)
+        cancel = wait_for("Cancel Booking… on the clerk's page", lambda: clerk.find(
+            name="Cancel Booking…", role="push button",
+            predicate=lambda n: n.getState().contains(pyatspi.STATE_VISIBLE)))
+        if cancel.getState().contains(pyatspi.STATE_SENSITIVE):
+            raise sbgui.TestFailure("Cancel Booking… is sensitive for a clerk")
+        if cancel.description != "Only managers can cancel bookings":
+            raise sbgui.TestFailure("the clerk's Cancel Booking… is described as %r"
+                                    % cancel.description)
+
+        # 2. The manager, in a second instance, finds the booking by part of the name.
+        manager = session.app("manager")
+        sign_in(manager, *manager_account)
+        wait_for("the manager signed in",
+                 lambda: manager.find(name="maria · Manager", role="label"), timeout=20)
+        manager.open_event()
+        manager_seat = manager.wait_seat("Stalls", "D", "5")
+        wait_for("D5 booked on the manager's map",
+                 lambda: seat_description(manager_seat).startswith("Booked"))
+        mpointer = Pointer(manager)
+        show_bookings(manager, mpointer)
+        search(manager, mpointer, "schmi")
+        row = found_row(manager, "Anna-Lena Schmidt")
+        if booking not in row.description and not any(booking in (c.name or "") for c in row):
+            # The row's subtitle names the reference, the seat and the state.
+            subtitle = [c.name for c in pyatspi.findAllDescendants(
+                row, lambda n: n.roleName == "label")]
+            if not any(booking in text for text in subtitle):
+                raise sbgui.TestFailure("the row does not name %s: %r" % (booking, subtitle))
+        mpointer.click_node(row)
+        wait_for("the booking's details", lambda: manager.find(
+            name=booking, predicate=lambda n: n.roleName == "label"
+            and n.getState().contains(pyatspi.STATE_VISIBLE)))
+        wait_for("the booking's seat marked on the map",
+                 lambda: seat_description(manager_seat).endswith("in the booking shown"))
+        sbgui.screenshot("bookings-page")
+        mpointer.click_node(wait_for("the Seat Map switcher",
+                                     lambda: switcher(manager, "Seat Map")))
+        wait_for("the map shown again", lambda: manager_seat.getState().contains(
+            pyatspi.STATE_VISIBLE))
+        sbgui.screenshot("bookings-seat-marked")
+        show_bookings(manager, mpointer)
+
+        # 3. The manager cancels the whole booking, with no refund and a reason.
+        mpointer.click_node(wait_for("Cancel Booking…", lambda: manager.find(
+            name="Cancel Booking…", role="push button",
+            predicate=lambda n: n.getState().contains(pyatspi.STATE_SENSITIVE))))
+        dialog = wait_for("the Cancel Booking dialog", lambda: next(
+            (w for w in manager.node.children if w is not None and w.name == "Cancel Booking"),
+            None))
+        mpointer.click_node(wait_for("No refund", lambda: manager.find(
+            root=dialog, name="No refund")))
+        reason = field(manager, "Reason (required)", root=dialog)
+        confirm = manager.find(root=dialog, name="Cancel Booking", role="push button")
+        if confirm is None:
+            raise sbgui.TestFailure("no Cancel Booking button in the dialog: %r" % [
+                (n.roleName, n.name) for n in pyatspi.findAllDescendants(
+                    dialog, lambda n: n.roleName in ("push button", "check box", "radio button"))])
+        if confirm.getState().contains(pyatspi.STATE_SENSITIVE):
+            raise sbgui.TestFailure("Cancel Booking is sensitive without a reason")
+        set_field(mpointer, reason, "Customer is ill")
+        sbgui.screenshot("bookings-cancel-dialog", mpointer.screen_box(dialog))
+        wait_for("Cancel Booking sensitive with a reason",
+                 lambda: confirm.getState().contains(pyatspi.STATE_SENSITIVE))
+        mpointer.click_node(confirm)
+        wait_for("D5 free on the manager's map",
+                 lambda: seat_description(manager_seat).startswith("Free"))
+        wait_for("D5 free on the clerk's map", lambda: seat_description(seat).startswith("Free"))
+        found = server.request({"type": "find_bookings", "id": "f", "event": sbgui.EVENT_ID,
+                                "reference": booking})["f"]
+        if found["bookings"][0]["state"] != "cancelled":
+            raise sbgui.TestFailure("the server has %r" % found)
+        wait_for("the list to say the booking is cancelled", lambda: label_starting(
+            manager, "%s · " % booking) if False else manager.find(
+            predicate=lambda n: n.roleName == "label" and booking in n.name
+            and "Cancelled" in n.name))
+        sbgui.screenshot("bookings-cancelled")
 
 
 if __name__ == "__main__":
