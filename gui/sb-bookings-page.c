@@ -175,8 +175,8 @@ static void
 update_cancel_button (SbBookingsPage *self)
 {
   const char *why_not = sb_permission_get_refusal (self->role, SB_PERMISSION_CANCEL);
-  gboolean active = self->selected != NULL && self->selected->seats != NULL
-                    && self->selected->seats[0] != NULL;
+  gboolean active
+      = self->selected != NULL && self->selected->seats != NULL && self->selected->seats[0] != NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), why_not == NULL && active);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->cancel_button), why_not);
@@ -233,8 +233,8 @@ show_details (SbBookingsPage *self)
   if (entry->customer.phone != NULL && entry->customer.email != NULL)
     contact = g_strdup_printf ("%s · %s", entry->customer.phone, entry->customer.email);
   else
-    contact = g_strdup (entry->customer.phone != NULL ? entry->customer.phone
-                                                       : entry->customer.email);
+    contact
+        = g_strdup (entry->customer.phone != NULL ? entry->customer.phone : entry->customer.email);
 
   gtk_label_set_label (self->reference_label, entry->reference);
   gtk_label_set_label (self->customer_label, customer_name (entry));
@@ -331,9 +331,8 @@ bookings_cb (GObject *source, GAsyncResult *result, gpointer data)
   else
     {
       /* Translators: how many bookings the list shows */
-      g_autofree char *count
-          = g_strdup_printf (ngettext ("%u booking", "%u bookings", self->entries->len),
-                             self->entries->len);
+      g_autofree char *count = g_strdup_printf (
+          ngettext ("%u booking", "%u bookings", self->entries->len), self->entries->len);
       set_status (self, count);
     }
 }
@@ -390,9 +389,9 @@ row_selected_cb (SbBookingsPage *self, GtkListBoxRow *row)
 {
   int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
 
-  self->selected
-      = index >= 0 && (guint) index < self->entries->len ? g_ptr_array_index (self->entries, index)
-                                                           : NULL;
+  self->selected = index >= 0 && (guint) index < self->entries->len
+                       ? g_ptr_array_index (self->entries, index)
+                       : NULL;
   show_details (self);
 }
 
@@ -421,8 +420,7 @@ cancel_clicked_cb (SbBookingsPage *self)
     return;
   dialog = sb_cancel_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->connection,
                                  self->event_id, self->selected, self->seat_map);
-  g_signal_connect_object (dialog, "cancelled", G_CALLBACK (cancelled_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "cancelled", G_CALLBACK (cancelled_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
