@@ -92,6 +92,7 @@ def test():
     server = Server(accounts="required")
     clerk_account = ("anna", server.add_account("anna", "clerk"))
     manager_account = ("maria", server.add_account("maria", "manager"))
+    viewer_account = ("vera", server.add_account("vera", "viewer"))
     server.start()
     with sbgui.Session("bookings", server) as session:
         clerk = session.app("clerk")
@@ -216,6 +217,19 @@ def test():
             predicate=lambda n: n.roleName == "label" and booking in n.name
             and "Cancelled" in n.name))
         sbgui.screenshot("bookings-cancelled")
+
+        # A viewer cannot search: the entry says why.
+        viewer = session.app("viewer")
+        sign_in(viewer, *viewer_account)
+        wait_for("the viewer signed in",
+                 lambda: viewer.find(name="vera · Viewer", role="label"), timeout=20)
+        viewer.open_event()
+        entry = show_bookings(viewer, Pointer(viewer))
+        if entry.getState().contains(pyatspi.STATE_SENSITIVE):
+            raise sbgui.TestFailure("a viewer's search entry is sensitive")
+        if "clerk" not in (entry.description or ""):
+            raise sbgui.TestFailure("the viewer's search entry is described as %r"
+                                    % entry.description)
 
 
 if __name__ == "__main__":
