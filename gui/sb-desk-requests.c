@@ -191,7 +191,7 @@ sb_desk_book_async (SbDesk *self,
                     GAsyncReadyCallback callback,
                     gpointer user_data)
 {
-  sb_desk_book_full_async (self, hold_id, seat_ids, FALSE, cancellable, callback, user_data);
+  sb_desk_book_full_async (self, hold_id, seat_ids, FALSE, NULL, cancellable, callback, user_data);
 }
 
 void
@@ -199,6 +199,7 @@ sb_desk_book_full_async (SbDesk *self,
                          const char *hold_id,
                          const char *const *seat_ids,
                          gboolean override_orphan_rule,
+                         const SbCustomer *customer,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data)
@@ -219,6 +220,8 @@ sb_desk_book_full_async (SbDesk *self,
       /* A booking by hold takes no seat: the rule judged the hold. */
       request->override_orphan_rule = override_orphan_rule;
     }
+  if (customer != NULL)
+    request->customer = sb_customer_copy (customer);
   send_request (self, request, cancellable, callback, user_data);
 }
 

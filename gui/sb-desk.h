@@ -118,11 +118,13 @@ void sb_desk_book_async (SbDesk *self,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data);
-/* The same; override_orphan_rule as for sb_desk_hold_full_async (), with seat_ids only. */
+/* The same; override_orphan_rule as for sb_desk_hold_full_async (), with seat_ids only;
+ * customer: who the booking is for (docs/protocol.md, "book"), or NULL. */
 void sb_desk_book_full_async (SbDesk *self,
                               const char *hold_id,
                               const char *const *seat_ids,
                               gboolean override_orphan_rule,
+                              const SbCustomer *customer,
                               GCancellable *cancellable,
                               GAsyncReadyCallback callback,
                               gpointer user_data);

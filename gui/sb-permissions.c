@@ -25,8 +25,10 @@ required_rank (SbPermission permission)
   switch (permission)
     {
       case SB_PERMISSION_SELL:
+      case SB_PERMISSION_FIND_BOOKINGS:
         return 1; /* clerk */
       case SB_PERMISSION_AUDIT:
+      case SB_PERMISSION_CANCEL:
       case SB_PERMISSION_OVERRIDE_ORPHAN_RULE:
       default:
         return 2; /* manager */
@@ -51,6 +53,10 @@ sb_permission_get_refusal (const char *role, SbPermission permission)
                   "account");
       case SB_PERMISSION_OVERRIDE_ORPHAN_RULE:
         return _ ("Only managers can sell seats that leave a seat on its own");
+      case SB_PERMISSION_FIND_BOOKINGS:
+        return _ ("Your account can only view seats: finding bookings needs a clerk account");
+      case SB_PERMISSION_CANCEL:
+        return _ ("Only managers can cancel bookings");
       case SB_PERMISSION_AUDIT:
       default:
         return _ ("Only managers can see a seat's or booking's history");

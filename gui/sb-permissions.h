@@ -16,6 +16,8 @@ typedef enum
   SB_PERMISSION_AUDIT, /* a seat's or booking's history: manager and up */
   /* a hold or booking that the event's orphan rule refuses, done anyway: manager and up */
   SB_PERMISSION_OVERRIDE_ORPHAN_RULE,
+  SB_PERMISSION_FIND_BOOKINGS, /* find_bookings: clerk and up */
+  SB_PERMISSION_CANCEL,        /* cancel a booking or some of its seats: manager and up */
 } SbPermission;
 
 gboolean sb_permission_granted (const char *role, SbPermission permission);

@@ -19,5 +19,7 @@ sb_seat_button_new_sample (SbSeatStatus status, gboolean selected, const GdkRGBA
 /* Both only queue a redraw and update the accessible state: a seat never changes size. */
 void sb_seat_button_set_status (SbSeatButton *self, SbSeatStatus status);
 void sb_seat_button_set_selected (SbSeatButton *self, gboolean selected);
+/* A seat of the booking shown on the Bookings page: a ring, and said in the description. */
+void sb_seat_button_set_highlighted (SbSeatButton *self, gboolean highlighted);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ struct _SbSeatButton
   char *details;
   SbSeatStatus status;
   gboolean selected;
+  gboolean highlighted;
 };
 
 G_DEFINE_FINAL_TYPE (SbSeatButton, sb_seat_button, GTK_TYPE_WIDGET)
@@ -83,9 +84,15 @@ update_description (SbSeatButton *self)
 {
   g_autofree char *description = NULL;
 
-  /* Translators: accessible description of a seat: "<status>, <category and price>" */
-  description = g_strdup_printf (C_ ("seat description", "%s, %s"),
-                                 sb_seat_status_to_string (self->status), self->details);
+  if (self->highlighted)
+    /* Translators: accessible description of a seat of the booking shown on the Bookings page:
+     * "<status>, <category and price>, in the booking shown" */
+    description = g_strdup_printf (C_ ("seat description", "%s, %s, in the booking shown"),
+                                   sb_seat_status_to_string (self->status), self->details);
+  else
+    /* Translators: accessible description of a seat: "<status>, <category and price>" */
+    description = g_strdup_printf (C_ ("seat description", "%s, %s"),
+                                   sb_seat_status_to_string (self->status), self->details);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
 }
@@ -199,6 +206,22 @@ sb_seat_button_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       G_GNUC_END_IGNORE_DEPRECATIONS
       append_ring (snapshot, &bounds, radius + line, line, &accent);
       ring_inset = line + MAX (1.0f, size * 0.06f);
+    }
+  /* The booking shown on the Bookings page: a thick ring in the warning colour, outside the
+   * selection's, so that its seats stand out whatever their state. */
+  if (self->highlighted)
+    {
+      GdkRGBA mark;
+      graphene_rect_t ring_bounds;
+      float line = MAX (2.0f, size * 0.14f);
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      if (!gtk_style_context_lookup_color (context, "warning_color", &mark))
+        mark = (GdkRGBA){ 0.898f, 0.647f, 0.039f, 1.0f };
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      graphene_rect_inset_r (&bounds, ring_inset, ring_inset, &ring_bounds);
+      append_ring (snapshot, &ring_bounds, radius, line, &mark);
+      ring_inset += line;
     }
   if (self->selected)
     {
@@ -398,6 +421,19 @@ sb_seat_button_set_status (SbSeatButton *self, SbSeatStatus status)
     return;
 
   self->status = status;
+  update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sb_seat_button_set_highlighted (SbSeatButton *self, gboolean highlighted)
+{
+  g_return_if_fail (SB_IS_SEAT_BUTTON (self));
+
+  highlighted = !!highlighted;
+  if (self->highlighted == highlighted)
+    return;
+  self->highlighted = highlighted;
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

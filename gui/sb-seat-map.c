@@ -357,6 +357,19 @@ sb_seat_map_clear_selection (SbSeatMap *self)
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
 
+void
+sb_seat_map_set_highlighted (SbSeatMap *self, const guint *indices, guint n_indices)
+{
+  g_return_if_fail (SB_IS_SEAT_MAP (self));
+  g_return_if_fail (indices != NULL || n_indices == 0);
+
+  for (guint i = 0; i < self->n_seats; i++)
+    sb_seat_button_set_highlighted (self->seats[i], FALSE);
+  for (guint i = 0; i < n_indices; i++)
+    if (indices[i] < self->n_seats)
+      sb_seat_button_set_highlighted (self->seats[indices[i]], TRUE);
+}
+
 const GArray *
 sb_seat_map_get_selection (SbSeatMap *self)
 {

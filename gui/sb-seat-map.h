@@ -43,6 +43,9 @@ guint sb_seat_map_get_focus_seat (SbSeatMap *self);
 const GArray *sb_seat_map_get_selection (SbSeatMap *self);
 void sb_seat_map_set_selected (SbSeatMap *self, guint index, gboolean selected);
 void sb_seat_map_clear_selection (SbSeatMap *self);
+/* Marks the seats at indices (and no others) as those of the booking shown on the Bookings page;
+ * n_indices 0 clears the mark. Not the selection: holding and booking ignore it. */
+void sb_seat_map_set_highlighted (SbSeatMap *self, const guint *indices, guint n_indices);
 
 /* The zoom shown as 100%: pixels per venue unit (one seat width). */
 #define SB_SEAT_MAP_NATURAL_ZOOM 16.0

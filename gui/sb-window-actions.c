@@ -90,6 +90,12 @@ _sb_window_actions_update (SbWindow *self)
     }
   _sb_window_best_update (self, may_sell && has_map && idle && connected, has_map ? why_not : NULL);
   update_history (self, has_map, role);
+  /* The box office (a server with accounts) books for a named customer (issue 11). */
+  sb_customer_form_set_name_required (
+      self->customer_form,
+      self->desk != NULL && sb_connection_get_accounts (sb_desk_get_connection (self->desk)));
+  sb_bookings_page_set_role (self->bookings_page, role);
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_map);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);
   set_action_enabled (self, "zoom-fit", has_map);
@@ -116,6 +122,8 @@ typedef enum
   /* A hold or booking by seats: the orphan rule's refusal comes with "Hold Anyway" or "Book
    * Anyway" for those who may (sb-window-anyway.c). */
   FINISH_OFFER_ANYWAY = 1 << 1,
+  /* A booking: a refusal naming a field of the customer is shown under that field. */
+  FINISH_CUSTOMER = 1 << 2,
 } FinishFlags;
 
 SbMessage *
@@ -163,6 +171,15 @@ finish_request (GObject *source, GAsyncResult *result, gpointer data, FinishFlag
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return NULL;
   self = SB_WINDOW (data);
+  if (reply == NULL && (flags & FINISH_CUSTOMER) && error_reply != NULL
+      && g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST)
+      && sb_customer_form_show_server_error (self->customer_form, error_reply->message))
+    {
+      _sb_window_show_message (self,
+                               _ ("Nothing was booked: please check the customer’s details."));
+      self->next_message_after_drop = FALSE;
+      return NULL;
+    }
   if (reply == NULL
       && !((flags & FINISH_QUIET_IF_HOLD_GONE)
            && (g_error_matches (error, SB_PROTOCOL_ERROR, SB_ERROR_NOT_FOUND)
@@ -195,7 +212,8 @@ add_seat_ids (GPtrArray *ids, SbVenue *venue, const GArray *indices)
 static void
 held_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_OFFER_ANYWAY);
+  g_autoptr (SbMessage) reply
+      = finish_request (source, result, data, FINISH_OFFER_ANYWAY | FINISH_CUSTOMER);
   g_autofree char *names = NULL;
   g_autofree char *message = NULL;
   SbWindow *self;
@@ -348,7 +366,8 @@ booked_ticket (SbWindow *self, const SbBookedMessage *booked)
 static void
 booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (SbMessage) reply = finish_request (source, result, data, FINISH_OFFER_ANYWAY);
+  g_autoptr (SbMessage) reply
+      = finish_request (source, result, data, FINISH_OFFER_ANYWAY | FINISH_CUSTOMER);
   g_autofree char *names = NULL;
   g_autofree char *total = NULL;
   g_autofree char *body = NULL;
@@ -364,6 +383,8 @@ booked_cb (GObject *source, GAsyncResult *result, gpointer data)
 
   reference = reply->booked->booking != NULL ? reply->booked->booking : "?";
   total = format_total (self, reply->booked->seats);
+  /* Booked: the next booking is for the next customer. */
+  sb_customer_form_clear (self->customer_form);
   names = _sb_window_unselect_seats (self, reply->booked->seats, NULL);
 
   /* Translators: %1$s names the seats, %2$s is the booking reference */
@@ -404,6 +425,9 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
   if (venue == NULL)
     return;
+  /* At the box office the name is required: said under the field, nothing is sent. */
+  if (!sb_customer_form_check (self->customer_form))
+    return;
 
   /* Chosen seats that are all held already (Best available chooses its seats) add nothing. */
   if (selection->len == 0 && sb_desk_get_n_event_holds (self->desk) == 1)
@@ -413,8 +437,11 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       /* The usual way: book the hold, which also ends it. It takes no seat, so the orphan
        * rule never refuses it: nothing to do anyway. */
       _sb_window_anyway_remember (self, TRUE, NULL);
+      g_autoptr (SbCustomer) customer = sb_customer_form_dup_customer (self->customer_form);
+
       _sb_window_request_started (self);
-      sb_desk_book_async (self->desk, hold_ids[0], NULL, self->cancellable, booked_cb, self);
+      sb_desk_book_full_async (self->desk, hold_ids[0], NULL, FALSE, customer, self->cancellable,
+                               booked_cb, self);
       return;
     }
 
@@ -437,10 +464,12 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 void
 _sb_window_book_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule)
 {
+  g_autoptr (SbCustomer) customer = sb_customer_form_dup_customer (self->customer_form);
+
   _sb_window_anyway_remember (self, TRUE, seat_ids);
   _sb_window_request_started (self);
-  sb_desk_book_full_async (self->desk, NULL, seat_ids, override_orphan_rule, self->cancellable,
-                           booked_cb, self);
+  sb_desk_book_full_async (self->desk, NULL, seat_ids, override_orphan_rule, customer,
+                           self->cancellable, booked_cb, self);
 }
 
 /* Release */

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "sb-best-available-dialog.h"
+#include "sb-bookings-page.h"
+#include "sb-customer-form.h"
 #include "sb-legend.h"
 #include "sb-seat-map.h"
 #include "sb-sign-in-page.h"
@@ -13,7 +15,9 @@ struct _SbWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwWindowTitle *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack *view_stack;
+  SbBookingsPage *bookings_page;
   GtkWidget *banner;
   GtkLabel *banner_label;
   GtkLabel *banner_detail;
@@ -33,6 +37,7 @@ struct _SbWindow
   GtkLabel *offline_label;
   GtkWidget *hold_button;
   GtkWidget *book_button;
+  SbCustomerForm *customer_form;
   GtkWidget *hold_box;
   GtkLabel *countdown_label;
   GtkLabel *hold_warning_label;

@@ -481,8 +481,9 @@ event_changed_cb (SbWindow *self)
   SbEventItem *item = sb_desk_lookup_event (self->desk, event_id, NULL);
 
   sb_seat_map_set_venue (self->seat_map, NULL);
-  adw_window_title_set_subtitle (self->window_title,
-                                 item != NULL ? sb_event_item_get_name (item) : NULL);
+  sb_bookings_page_set_event (self->bookings_page, NULL, NULL, NULL);
+  adw_view_switcher_title_set_subtitle (self->window_title,
+                                        item != NULL ? sb_event_item_get_name (item) : NULL);
   if (event_id == NULL)
     gtk_stack_set_visible_child_name (self->main_stack, "empty");
   else
@@ -542,14 +543,24 @@ update_banner (SbWindow *self)
   gtk_widget_set_visible (self->banner, TRUE);
 }
 
+/* Back on the map from the Bookings page: the selected booking's seats are brought into view. */
+static void
+view_changed_cb (SbWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "map") == 0)
+    sb_bookings_page_reveal_on_map (self->bookings_page);
+}
+
 static void
 snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, GPtrArray *seats, SbWindow *self)
 {
   if (event_name != NULL)
-    adw_window_title_set_subtitle (self->window_title, event_name);
+    adw_view_switcher_title_set_subtitle (self->window_title, event_name);
 
   sb_seat_map_set_venue (self->seat_map, venue);
   sb_legend_set_venue (self->legend, sb_seat_map_get_venue (self->seat_map));
+  sb_bookings_page_set_event (self->bookings_page, sb_desk_get_connection (self->desk),
+                              sb_desk_get_event_id (self->desk), self->seat_map);
   sb_seat_map_reset_states (self->seat_map);
   if (seats != NULL)
     sb_seat_map_apply_seats (self->seat_map, seats);
@@ -715,11 +726,15 @@ sb_window_class_init (SbWindowClass *klass)
 
   g_type_ensure (SB_TYPE_SEAT_MAP);
   g_type_ensure (SB_TYPE_LEGEND);
+  g_type_ensure (SB_TYPE_CUSTOMER_FORM);
+  g_type_ensure (SB_TYPE_BOOKINGS_PAGE);
   g_type_ensure (SB_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SB_TYPE_NATURAL_WIDTH);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/seatbook/Seatbook/sb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SbWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, bookings_page);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner_detail);
@@ -739,6 +754,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_button);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, book_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, customer_form);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_box);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, hold_warning_label);
@@ -758,6 +774,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_anyway_clicked);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_panel);
   gtk_widget_class_bind_template_callback (widget_class, seat_refused_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "other_hold_activated_cb",

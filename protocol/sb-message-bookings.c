@@ -2,6 +2,59 @@
 #include "sb-message-bookings.h"
 
 #include "sb-json-writer.h"
+#include "sb-message-private.h"
+
+/* ---- Reading ------------------------------------------------------------------------------- */
+
+/* "customer": the members of the entry's embedded SbCustomer; null leaves them NULL. */
+static const SbFieldSpec customer_fields[] = {
+  SB_FIELD (SbBookingEntry, customer.name, "name", SB_FIELD_STRING, FALSE),
+  SB_FIELD (SbBookingEntry, customer.phone, "phone", SB_FIELD_STRING, FALSE),
+  SB_FIELD (SbBookingEntry, customer.email, "email", SB_FIELD_STRING, FALSE),
+  SB_FIELD (SbBookingEntry, customer.note, "note", SB_FIELD_STRING, FALSE),
+};
+
+static const SbStructSpec customer_spec = {
+  "customer", 0, customer_fields, G_N_ELEMENTS (customer_fields), NULL, NULL,
+};
+
+static const SbFieldSpec booking_entry_fields[] = {
+  SB_FIELD (SbBookingEntry, reference, "reference", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbBookingEntry, seats, "seats", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbBookingEntry, account, "account", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbBookingEntry, desk, "desk", SB_FIELD_STRING, TRUE),
+  SB_FIELD_NESTED_OR_NULL ("customer", TRUE, &customer_spec),
+  SB_FIELD (SbBookingEntry, booked_at, "booked_at", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbBookingEntry, total_price, "total_price", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbBookingEntry, state, "state", SB_FIELD_STRING, TRUE),
+};
+
+const SbStructSpec _sb_booking_entry_spec = {
+  "bookings",
+  sizeof (SbBookingEntry),
+  booking_entry_fields,
+  G_N_ELEMENTS (booking_entry_fields),
+  (GDestroyNotify) sb_booking_entry_free,
+  (GBoxedCopyFunc) sb_booking_entry_copy,
+};
+
+SB_MESSAGE_DEFINE_STRUCT (SbBookingEntry, sb_booking_entry)
+
+static const SbFieldSpec bookings_fields[] = {
+  SB_FIELD (SbBookingsMessage, event, "event", SB_FIELD_STRING, TRUE),
+  SB_FIELD_WITH_SPEC (
+      SbBookingsMessage, bookings, "bookings", SB_FIELD_ARRAY, TRUE, &_sb_booking_entry_spec),
+  SB_FIELD (SbBookingsMessage, next, "next", SB_FIELD_STRING_OR_NULL, TRUE),
+};
+
+const SbStructSpec _sb_bookings_message_spec = {
+  "bookings", sizeof (SbBookingsMessage), bookings_fields, G_N_ELEMENTS (bookings_fields), NULL,
+  NULL,
+};
+
+SB_MESSAGE_DEFINE_STRUCT (SbBookingsMessage, sb_bookings_message)
+
+/* ---- Writing ------------------------------------------------------------------------------- */
 
 void
 sb_bookings_message_write_begin (GString *out, const char *re, const char *event)

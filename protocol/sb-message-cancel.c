@@ -4,6 +4,47 @@
 #include "sb-json-writer.h"
 #include "sb-message-private.h"
 
+/* ---- Reading ------------------------------------------------------------------------------- */
+
+static const SbFieldSpec refund_fields[] = {
+  SB_FIELD (SbCancelledMessage, refund_kind, "kind", SB_FIELD_REFUND_KIND, TRUE),
+  SB_FIELD (SbCancelledMessage, refund_amount, "amount", SB_FIELD_INT, TRUE),
+};
+
+static const SbStructSpec refund_spec = {
+  "refund", 0, refund_fields, G_N_ELEMENTS (refund_fields), NULL, NULL,
+};
+
+static const SbFieldSpec cancelled_fields[] = {
+  SB_FIELD (SbCancelledMessage, booking, "booking", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbCancelledMessage, event, "event", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbCancelledMessage, seats, "seats", SB_FIELD_STRV, TRUE),
+  SB_FIELD_NESTED ("refund", TRUE, &refund_spec),
+  SB_FIELD (SbCancelledMessage, remaining_seats, "remaining_seats", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbCancelledMessage, state, "state", SB_FIELD_STRING, TRUE),
+};
+
+const SbStructSpec _sb_cancelled_message_spec = {
+  "cancelled", sizeof (SbCancelledMessage), cancelled_fields, G_N_ELEMENTS (cancelled_fields), NULL,
+  NULL,
+};
+
+SB_MESSAGE_DEFINE_STRUCT (SbCancelledMessage, sb_cancelled_message)
+
+static const SbFieldSpec blocked_fields[] = {
+  SB_FIELD (SbBlockedMessage, event, "event", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbBlockedMessage, seats, "seats", SB_FIELD_STRV, TRUE),
+};
+
+/* Errors name the message by its type ("blocked.seats" or "unblocked.seats"), from the root. */
+const SbStructSpec _sb_blocked_message_spec = {
+  "blocked", sizeof (SbBlockedMessage), blocked_fields, G_N_ELEMENTS (blocked_fields), NULL, NULL,
+};
+
+SB_MESSAGE_DEFINE_STRUCT (SbBlockedMessage, sb_blocked_message)
+
+/* ---- Writing ------------------------------------------------------------------------------- */
+
 void
 sb_cancelled_message_write (GString *out,
                             const char *re,

@@ -1,13 +1,45 @@
 /* sb-message-cancel.h: cancelled, the reply to cancel, blocked / unblocked, the replies to
- * block and unblock, and moved, the reply to move (docs/protocol.md). Written by the server;
- * clients read them as JSON (the typed readers come with the app's side of these requests). */
+ * block and unblock, and moved, the reply to move (docs/protocol.md): the server's writers and,
+ * but for moved, the app's typed readers (sb_message_parse ()). */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "sb-protocol.h"
 
 G_BEGIN_DECLS
+
+typedef struct
+{
+  char *booking;
+  char *event;
+  char **seats; /* the seats cancelled */
+  SbRefundKind refund_kind;
+  gint64 refund_amount; /* what was refunded, minor units; 0 for none */
+  char **remaining_seats;
+  char *state; /* "active", or "cancelled" when no seat is left */
+} SbCancelledMessage;
+
+/* blocked and unblocked. */
+typedef struct
+{
+  char *event;
+  char **seats;
+} SbBlockedMessage;
+
+#define SB_TYPE_CANCELLED_MESSAGE (sb_cancelled_message_get_type ())
+#define SB_TYPE_BLOCKED_MESSAGE (sb_blocked_message_get_type ())
+
+GType sb_cancelled_message_get_type (void) G_GNUC_CONST;
+GType sb_blocked_message_get_type (void) G_GNUC_CONST;
+
+SbCancelledMessage *sb_cancelled_message_copy (const SbCancelledMessage *message);
+void sb_cancelled_message_free (SbCancelledMessage *message);
+SbBlockedMessage *sb_blocked_message_copy (const SbBlockedMessage *message);
+void sb_blocked_message_free (SbBlockedMessage *message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbCancelledMessage, sb_cancelled_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbBlockedMessage, sb_blocked_message_free)
 
 /* seats: the seats cancelled; remaining_seats: those the booking keeps (empty: the booking is
  * cancelled, "state": "cancelled"). refund_amount in minor units of the venue's currency. */

@@ -156,10 +156,15 @@ read_field (SbJsonReader *reader,
       case SB_FIELD_RAW_OBJECT:
         return read_raw_object (reader, slot, path, error);
       case SB_FIELD_OBJECT:
+      case SB_FIELD_OBJECT_OR_NULL:
         if (!sb_json_reader_read_value (reader, &value))
           return _sb_message_syntax_error (error, reader);
+        if (value.type == SB_JSON_NULL && field->kind == SB_FIELD_OBJECT_OR_NULL)
+          return TRUE;
         if (value.type != SB_JSON_OBJECT)
-          return _sb_message_field_error (error, path, "must be an object");
+          return _sb_message_field_error (
+              error, path,
+              field->kind == SB_FIELD_OBJECT ? "must be an object" : "must be an object or null");
         return read_object_into (reader, field->spec, target, path, error);
       default:
         break;
@@ -232,6 +237,12 @@ read_field (SbJsonReader *reader,
                                           "\"admin\"");
         return TRUE;
 
+      case SB_FIELD_REFUND_KIND:
+        if (value.type != SB_JSON_STRING || !sb_refund_kind_from_string (value.s, slot))
+          return _sb_message_field_error (error, path,
+                                          "must be one of \"full\", \"partial\", \"none\"");
+        return TRUE;
+
       case SB_FIELD_STRV:
         if (value.type != SB_JSON_ARRAY)
           return _sb_message_field_error (error, path, "must be an array of strings");
@@ -243,6 +254,7 @@ read_field (SbJsonReader *reader,
         return read_struct_array (reader, field->spec, slot, path, error);
 
       case SB_FIELD_OBJECT:
+      case SB_FIELD_OBJECT_OR_NULL:
       case SB_FIELD_RAW_OBJECT:
       default:
         g_assert_not_reached ();
@@ -351,6 +363,7 @@ _sb_message_clear_fields (const SbStructSpec *spec, gpointer target)
             g_clear_pointer ((GBytes **) slot, g_bytes_unref);
             break;
           case SB_FIELD_OBJECT:
+          case SB_FIELD_OBJECT_OR_NULL:
             _sb_message_clear_fields (field->spec, target);
             break;
           case SB_FIELD_INT:
@@ -360,6 +373,7 @@ _sb_message_clear_fields (const SbStructSpec *spec, gpointer target)
           case SB_FIELD_SEAT_STATE:
           case SB_FIELD_ERROR_CODE:
           case SB_FIELD_ROLE:
+          case SB_FIELD_REFUND_KIND:
           default:
             break;
         }
@@ -395,6 +409,7 @@ deepen_fields (const SbStructSpec *spec, gpointer target)
               g_bytes_ref (*(GBytes **) slot);
             break;
           case SB_FIELD_OBJECT:
+          case SB_FIELD_OBJECT_OR_NULL:
             deepen_fields (field->spec, target);
             break;
           case SB_FIELD_INT:
@@ -404,6 +419,7 @@ deepen_fields (const SbStructSpec *spec, gpointer target)
           case SB_FIELD_SEAT_STATE:
           case SB_FIELD_ERROR_CODE:
           case SB_FIELD_ROLE:
+          case SB_FIELD_REFUND_KIND:
           default:
             break;
         }

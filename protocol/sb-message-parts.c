@@ -23,6 +23,10 @@ static const char *const type_names[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_SIGNED_OUT] = "signed_out",
   [SB_MESSAGE_AUDIT_LOG] = "audit_log",
   [SB_MESSAGE_REPORT] = "report",
+  [SB_MESSAGE_BOOKINGS] = "bookings",
+  [SB_MESSAGE_CANCELLED] = "cancelled",
+  [SB_MESSAGE_BLOCKED] = "blocked",
+  [SB_MESSAGE_UNBLOCKED] = "unblocked",
 };
 
 const char *

@@ -32,9 +32,13 @@ typedef enum
   SB_MESSAGE_SIGNED_OUT, /* v2 */
   SB_MESSAGE_AUDIT_LOG,  /* v2 */
   SB_MESSAGE_REPORT,     /* v2, issue 11 */
+  SB_MESSAGE_BOOKINGS,   /* issue 11: find_bookings */
+  SB_MESSAGE_CANCELLED,  /* issue 11: cancel */
+  SB_MESSAGE_BLOCKED,    /* issue 11: block */
+  SB_MESSAGE_UNBLOCKED,  /* issue 11: unblock */
 } SbMessageType;
 
-#define SB_MESSAGE_N_TYPES (SB_MESSAGE_REPORT + 1)
+#define SB_MESSAGE_N_TYPES (SB_MESSAGE_UNBLOCKED + 1)
 
 const char *sb_message_type_to_string (SbMessageType type);
 gboolean sb_message_type_from_string (const char *string, SbMessageType *out_type);

@@ -28,6 +28,8 @@ typedef enum
   SB_FIELD_ARRAY,          /* GPtrArray * of structs described by .spec */
   SB_FIELD_OBJECT,         /* a nested object whose members (.spec) are fields of the same struct */
   SB_FIELD_RAW_OBJECT,     /* GBytes *: an object kept as the text it was written as */
+  SB_FIELD_OBJECT_OR_NULL, /* SB_FIELD_OBJECT, or null: its fields stay NULL / 0 */
+  SB_FIELD_REFUND_KIND,    /* SbRefundKind from its name */
 } SbFieldKind;
 
 typedef struct _SbStructSpec SbStructSpec;
@@ -64,6 +66,10 @@ struct _SbStructSpec
 #define SB_FIELD_NESTED(json_name, required, spec)                                                 \
   {                                                                                                \
     json_name, SB_FIELD_OBJECT, required, 0, spec                                                  \
+  }
+#define SB_FIELD_NESTED_OR_NULL(json_name, required, spec)                                         \
+  {                                                                                                \
+    json_name, SB_FIELD_OBJECT_OR_NULL, required, 0, spec                                          \
   }
 
 /* Where a value sits, for error messages: "snapshot.holds[2].expires_at". Lives on the stack. */
@@ -129,6 +135,10 @@ extern const SbStructSpec _sb_audit_log_message_spec;
 extern const SbStructSpec _sb_report_category_figures_spec;
 extern const SbStructSpec _sb_report_sales_figures_spec;
 extern const SbStructSpec _sb_report_message_spec;
+extern const SbStructSpec _sb_booking_entry_spec;
+extern const SbStructSpec _sb_bookings_message_spec;
+extern const SbStructSpec _sb_cancelled_message_spec;
+extern const SbStructSpec _sb_blocked_message_spec;
 
 /* The boxed type, _copy () and _free () of a struct described by _<type_name>_spec. */
 #define SB_MESSAGE_DEFINE_STRUCT(TypeName, type_name)                                              \

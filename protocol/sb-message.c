@@ -26,6 +26,10 @@ static const SbStructSpec *const body_specs[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_SIGNED_OUT] = &_sb_signed_out_message_spec,
   [SB_MESSAGE_AUDIT_LOG] = &_sb_audit_log_message_spec,
   [SB_MESSAGE_REPORT] = &_sb_report_message_spec,
+  [SB_MESSAGE_BOOKINGS] = &_sb_bookings_message_spec,
+  [SB_MESSAGE_CANCELLED] = &_sb_cancelled_message_spec,
+  [SB_MESSAGE_BLOCKED] = &_sb_blocked_message_spec,
+  [SB_MESSAGE_UNBLOCKED] = &_sb_blocked_message_spec,
 };
 
 G_DEFINE_BOXED_TYPE (SbMessage, sb_message, sb_message_copy, sb_message_free)

@@ -9,6 +9,8 @@
  *   sb-message-error.h      error
  *   sb-message-account.h    signed_in, signed_out, audit_log (protocol version 2)
  *   sb-message-report.h     report (issue 11)
+ *   sb-message-bookings.h   bookings (issue 11)
+ *   sb-message-cancel.h     cancelled, blocked / unblocked (issue 11)
  *
  * The server writes with the families' writers; clients read any frame with sb_message_parse ()
  * and dispatch on SbMessage.type. Readers are strict about what they use — a missing required
@@ -17,6 +19,7 @@
 #pragma once
 
 #include "sb-message-account.h"
+#include "sb-message-bookings.h"
 #include "sb-message-changed.h"
 #include "sb-message-error.h"
 #include "sb-message-hold.h"
@@ -63,6 +66,9 @@ typedef struct
     SbSignedInMessage *signed_in; /* signed_out has no body: NULL */
     SbAuditLogMessage *audit_log;
     SbReportMessage *report;
+    SbBookingsMessage *bookings;
+    SbCancelledMessage *cancelled;
+    SbBlockedMessage *blocked; /* blocked, unblocked */
   };
 } SbMessage;
 

@@ -75,6 +75,13 @@ def test():
         seat = clerk.wait_seat("Stalls", "D", "5")
         clerk.choose(seat)
         clerk.hold(seat)
+        # At the box office a booking names its customer (issue 11).
+        name = wait_for("the customer's name", lambda: clerk.find(
+            name="Customer name (required)", predicate=lambda n: n.roleName in ("text", "entry")))
+        Pointer(clerk).click_node(name)
+        wait_for("the name to have the focus",
+                 lambda: name.getState().contains(pyatspi.STATE_FOCUSED))
+        type_text("Anna Schmidt")
         clerk.click(clerk.button("Book"))
         wait_for("the booking", lambda: sbgui.seat_description(seat).startswith("Booked"))
         booking = wait_for("the booking in the server's audit trail", lambda: next(

@@ -617,6 +617,149 @@ test_audit_log (void)
 }
 
 static void
+test_bookings (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (SbCustomer) zoe
+      = sb_customer_new ("Zoë Müller", "+49 (30) 123-456", NULL, "Line\none");
+
+  sb_bookings_message_write_begin (out, "11", "opening-night");
+  sb_bookings_entry_write (out, "B7K3QX9M", seats_ab, "anna", "desk-1", zoe, 1000, 13000, "booked");
+  sb_bookings_entry_write (out, "C2", NULL, "legacy", NULL, NULL, 2000, 0, "cancelled");
+  sb_bookings_message_write_end (out, "C2");
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_BOOKINGS);
+  g_assert_cmpstr (message->re, ==, "11");
+  SbBookingsMessage *bookings = message->bookings;
+  g_assert_cmpstr (bookings->event, ==, "opening-night");
+  g_assert_cmpstr (bookings->next, ==, "C2");
+  g_assert_cmpuint (bookings->bookings->len, ==, 2);
+
+  SbBookingEntry *first = g_ptr_array_index (bookings->bookings, 0);
+  g_assert_cmpstr (first->reference, ==, "B7K3QX9M");
+  assert_strv (first->seats, seats_ab);
+  g_assert_cmpstr (first->account, ==, "anna");
+  g_assert_cmpstr (first->desk, ==, "desk-1");
+  g_assert_true (sb_customer_equal (&first->customer, zoe));
+  g_assert_cmpint (first->booked_at, ==, 1000);
+  g_assert_cmpint (first->total_price, ==, 13000);
+  g_assert_cmpstr (first->state, ==, "booked");
+
+  /* "customer": null leaves every field NULL; no seats is an empty array. */
+  SbBookingEntry *second = g_ptr_array_index (bookings->bookings, 1);
+  g_assert_null (second->customer.name);
+  g_assert_null (second->customer.phone);
+  g_assert_null (second->customer.email);
+  g_assert_null (second->customer.note);
+  g_assert_nonnull (second->seats);
+  g_assert_null (second->seats[0]);
+  g_assert_cmpstr (second->desk, ==, "");
+  g_assert_cmpstr (second->state, ==, "cancelled");
+
+  g_autoptr (SbMessage) copy = sb_message_copy (message);
+  SbBookingEntry *copied = g_ptr_array_index (copy->bookings->bookings, 0);
+  g_assert_true (copied != first);
+  g_assert_true (copied->customer.name != first->customer.name);
+  g_assert_true (sb_customer_equal (&copied->customer, zoe));
+
+  /* The last page. */
+  g_string_truncate (out, 0);
+  sb_bookings_message_write_begin (out, "12", "e");
+  sb_bookings_message_write_end (out, NULL);
+  g_autoptr (SbMessage) last = parse_ok (out);
+  g_assert_null (last->bookings->next);
+  g_assert_cmpuint (last->bookings->bookings->len, ==, 0);
+
+  assert_parse_fails ("{\"type\":\"bookings\",\"re\":\"1\",\"event\":\"e\",\"bookings\":[]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "bookings.next");
+  assert_parse_fails ("{\"type\":\"bookings\",\"re\":\"1\",\"event\":\"e\",\"next\":null,"
+                      "\"bookings\":[{\"reference\":\"R\",\"seats\":[],\"account\":\"a\","
+                      "\"desk\":\"d\",\"customer\":\"Zoë\",\"booked_at\":1,\"total_price\":1,"
+                      "\"state\":\"booked\"}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "bookings.bookings[0].customer");
+  assert_parse_fails ("{\"type\":\"bookings\",\"re\":\"1\",\"event\":\"e\",\"next\":null,"
+                      "\"bookings\":[{\"reference\":\"R\",\"seats\":[],\"account\":\"a\","
+                      "\"desk\":\"d\",\"customer\":{\"name\":7},\"booked_at\":1,"
+                      "\"total_price\":1,\"state\":\"booked\"}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "bookings.bookings[0].customer.name");
+  assert_parse_fails ("{\"type\":\"bookings\",\"re\":\"1\",\"event\":\"e\",\"next\":null,"
+                      "\"bookings\":[{\"reference\":\"R\",\"seats\":[],\"account\":\"a\","
+                      "\"desk\":\"d\",\"customer\":null,\"booked_at\":1,\"state\":\"booked\"}]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "bookings.bookings[0].total_price");
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  static const char *const remaining[] = { "stalls-C-15", NULL };
+
+  sb_cancelled_message_write (out, "11", "B7K3QX9M", "opening-night", seats_c, SB_REFUND_PARTIAL,
+                              1000, remaining, FALSE);
+  g_autoptr (SbMessage) message = parse_ok (out);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_CANCELLED);
+  g_assert_false (message->replayed);
+  SbCancelledMessage *cancelled = message->cancelled;
+  g_assert_cmpstr (cancelled->booking, ==, "B7K3QX9M");
+  g_assert_cmpstr (cancelled->event, ==, "opening-night");
+  assert_strv (cancelled->seats, seats_c);
+  g_assert_cmpint (cancelled->refund_kind, ==, SB_REFUND_PARTIAL);
+  g_assert_cmpint (cancelled->refund_amount, ==, 1000);
+  assert_strv (cancelled->remaining_seats, remaining);
+  g_assert_cmpstr (cancelled->state, ==, "active");
+
+  g_string_truncate (out, 0);
+  sb_cancelled_message_write (out, "12", "B7K3QX9M", "opening-night", seats_ab, SB_REFUND_NONE, 0,
+                              NULL, TRUE);
+  g_autoptr (SbMessage) whole = parse_ok (out);
+  g_assert_true (whole->replayed);
+  g_assert_cmpint (whole->cancelled->refund_kind, ==, SB_REFUND_NONE);
+  g_assert_null (whole->cancelled->remaining_seats[0]);
+  g_assert_cmpstr (whole->cancelled->state, ==, "cancelled");
+  g_autoptr (SbCancelledMessage) copy = sb_cancelled_message_copy (whole->cancelled);
+  assert_strv (copy->seats, seats_ab);
+
+  assert_parse_fails ("{\"type\":\"cancelled\",\"re\":\"1\",\"booking\":\"B\",\"event\":\"e\","
+                      "\"seats\":[],\"refund\":{\"kind\":\"most\",\"amount\":1},"
+                      "\"remaining_seats\":[],\"state\":\"cancelled\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "cancelled.refund.kind");
+  assert_parse_fails ("{\"type\":\"cancelled\",\"re\":\"1\",\"booking\":\"B\",\"event\":\"e\","
+                      "\"seats\":[],\"refund\":{\"kind\":\"full\"},"
+                      "\"remaining_seats\":[],\"state\":\"cancelled\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "cancelled.refund.amount");
+  assert_parse_fails ("{\"type\":\"cancelled\",\"re\":\"1\",\"booking\":\"B\",\"event\":\"e\","
+                      "\"seats\":[],\"refund\":{\"kind\":\"full\",\"amount\":1},"
+                      "\"state\":\"cancelled\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "cancelled.remaining_seats");
+}
+
+static void
+test_blocked (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_blocked_message_write (out, FALSE, "12", "opening-night", seats_ab, FALSE);
+  g_autoptr (SbMessage) blocked = parse_ok (out);
+  g_assert_cmpint (blocked->type, ==, SB_MESSAGE_BLOCKED);
+  g_assert_cmpstr (blocked->blocked->event, ==, "opening-night");
+  assert_strv (blocked->blocked->seats, seats_ab);
+
+  g_string_truncate (out, 0);
+  sb_blocked_message_write (out, TRUE, "13", "opening-night", seats_c, TRUE);
+  g_autoptr (SbMessage) unblocked = parse_ok (out);
+  g_assert_cmpint (unblocked->type, ==, SB_MESSAGE_UNBLOCKED);
+  g_assert_true (unblocked->replayed);
+  assert_strv (unblocked->blocked->seats, seats_c);
+  g_autoptr (SbMessage) copy = sb_message_copy (unblocked);
+  assert_strv (copy->blocked->seats, seats_c);
+
+  assert_parse_fails ("{\"type\":\"unblocked\",\"re\":\"1\",\"event\":\"e\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "unblocked.seats");
+  assert_parse_fails ("{\"type\":\"blocked\",\"re\":\"1\",\"event\":\"e\",\"seats\":[1]}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "blocked.seats[0]");
+}
+
+static void
 test_envelope (void)
 {
   /* The type need not come first; unknown members are ignored at every level. */
@@ -673,5 +816,8 @@ main (int argc, char **argv)
   g_test_add_func ("/message/signed-in-out", test_signed_in_out);
   g_test_add_func ("/message/audit-log", test_audit_log);
   g_test_add_func ("/message/envelope", test_envelope);
+  g_test_add_func ("/message/bookings", test_bookings);
+  g_test_add_func ("/message/cancelled", test_cancelled);
+  g_test_add_func ("/message/blocked", test_blocked);
   return g_test_run ();
 }

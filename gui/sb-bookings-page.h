@@ -1,0 +1,37 @@
+/* sb-bookings-page.h: the Bookings page beside the seat map (issue 11 item 2): one search entry
+ * for the open event's bookings (find_bookings), the bookings found, a page at a time, and the
+ * details of the one selected, whose seats the map marks; from there, "Cancel Booking…". */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sb-connection.h"
+#include "sb-seat-map.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_BOOKINGS_PAGE (sb_bookings_page_get_type ())
+G_DECLARE_FINAL_TYPE (SbBookingsPage, sb_bookings_page, SB, BOOKINGS_PAGE, GtkWidget)
+
+GtkWidget *sb_bookings_page_new (void);
+
+/* Where to search: the connection, the event open in seat_map (NULL: none; the list empties), and
+ * the map that names its seats and marks the selected booking's. */
+void sb_bookings_page_set_event (SbBookingsPage *self,
+                                 SbConnection *connection,
+                                 const char *event_id,
+                                 SbSeatMap *seat_map);
+
+/* The account's role (NULL: a server without accounts): a viewer cannot search, a clerk cannot
+ * cancel; each is told why in a tooltip. */
+void sb_bookings_page_set_role (SbBookingsPage *self, const char *role);
+
+/* How the one entry's text becomes find_bookings' criterion (documented in docs/protocol.md's
+ * client notes and the .c): sets exactly one of the request's reference, name, phone, email or
+ * seat_id, or none for an empty text. venue may be NULL (no seat ids are recognised). */
+void sb_bookings_page_apply_query (const char *text, SbVenue *venue, SbRequest *request);
+
+/* The map is shown again: scrolls it to the selected booking's seats. */
+void sb_bookings_page_reveal_on_map (SbBookingsPage *self);
+
+G_END_DECLS
