@@ -14,6 +14,7 @@
 #define GAP 8.0
 #define LABEL_WIDTH_MAX 160.0
 #define TOTAL_WIDTH 96.0
+#define SWATCH 12.0
 
 typedef struct
 {
@@ -120,10 +121,17 @@ sb_chart_get_total (const SbChart *chart, guint bar)
   return g_array_index (chart->bars, Bar, bar).total;
 }
 
+/* A chart of several series starts with their key: each colour and its name. */
+static double
+legend_height (const SbChart *chart)
+{
+  return chart->n_series > 1 ? ROW_HEIGHT : 0.0;
+}
+
 double
 sb_chart_get_height (const SbChart *chart)
 {
-  return ROW_HEIGHT * MAX (chart->bars->len, 1);
+  return legend_height (chart) + ROW_HEIGHT * MAX (chart->bars->len, 1);
 }
 
 static char *
@@ -158,11 +166,12 @@ sb_chart_get_segment_area (
   x = bar_x;
   for (guint i = 0; i < series; i++)
     x += chart->largest_total > 0 ? bar_width * row->values[i] / chart->largest_total : 0.0;
-  graphene_rect_init (area, (float) x, (float) (bar * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2.0),
-                      chart->largest_total > 0
-                          ? (float) (bar_width * row->values[series] / chart->largest_total)
-                          : 0.0f,
-                      (float) BAR_HEIGHT);
+  graphene_rect_init (
+      area, (float) x,
+      (float) (legend_height (chart) + bar * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2.0),
+      chart->largest_total > 0 ? (float) (bar_width * row->values[series] / chart->largest_total)
+                               : 0.0f,
+      (float) BAR_HEIGHT);
 }
 
 static void
@@ -189,6 +198,36 @@ show_text (cairo_t *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+static double
+text_width (cairo_t *cr, const char *text)
+{
+  g_autoptr (PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr (PangoFontDescription) font = pango_font_description_from_string ("Sans 10");
+  int width;
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_size (layout, &width, NULL);
+  return (double) width / PANGO_SCALE;
+}
+
+static void
+draw_legend (const SbChart *chart, cairo_t *cr, double x, double width, const GdkRGBA *text_colour)
+{
+  for (guint series = 0; series < chart->n_series && x + SWATCH < width; series++)
+    {
+      const char *name = chart->series_names[series];
+      double name_width = text_width (cr, name);
+
+      gdk_cairo_set_source_rgba (cr, &chart->series_colours[series]);
+      cairo_rectangle (cr, x, (ROW_HEIGHT - SWATCH) / 2.0, SWATCH, SWATCH);
+      cairo_fill (cr);
+      show_text (cr, name, x + SWATCH + 4.0, MIN (name_width + 1.0, width - x - SWATCH - 4.0), 0,
+                 PANGO_ALIGN_LEFT, text_colour);
+      x += SWATCH + 4.0 + name_width + 2 * GAP;
+    }
+}
+
 void
 sb_chart_draw (const SbChart *chart, cairo_t *cr, double width, const GdkRGBA *text_colour)
 {
@@ -198,13 +237,15 @@ sb_chart_draw (const SbChart *chart, cairo_t *cr, double width, const GdkRGBA *t
 
   get_bar_span (width, &bar_x, &bar_width);
   cairo_save (cr);
+  if (chart->n_series > 1)
+    draw_legend (chart, cr, bar_x, width, text_colour);
   if (chart->bars->len == 0)
-    show_text (cr, _ ("No data"), 0, width, 0, PANGO_ALIGN_CENTER, text_colour);
+    show_text (cr, _ ("No data"), 0, width, legend_height (chart), PANGO_ALIGN_CENTER, text_colour);
   for (guint bar = 0; bar < chart->bars->len; bar++)
     {
       const Bar *row = &g_array_index (chart->bars, Bar, bar);
       g_autofree char *total = format_value (chart, row->total);
-      double row_top = bar * ROW_HEIGHT;
+      double row_top = legend_height (chart) + bar * ROW_HEIGHT;
 
       show_text (cr, row->label, 0, bar_x - GAP, row_top, PANGO_ALIGN_RIGHT, text_colour);
       for (guint series = 0; series < chart->n_series; series++)

@@ -29,6 +29,7 @@ required_rank (SbPermission permission)
         return 1; /* clerk */
       case SB_PERMISSION_AUDIT:
       case SB_PERMISSION_CANCEL:
+      case SB_PERMISSION_REPORTS:
       case SB_PERMISSION_OVERRIDE_ORPHAN_RULE:
       default:
         return 2; /* manager */
@@ -57,6 +58,8 @@ sb_permission_get_refusal (const char *role, SbPermission permission)
         return _ ("Your account can only view seats: finding bookings needs a clerk account");
       case SB_PERMISSION_CANCEL:
         return _ ("Only managers can cancel bookings");
+      case SB_PERMISSION_REPORTS:
+        return _ ("Only managers can see an event's report");
       case SB_PERMISSION_AUDIT:
       default:
         return _ ("Only managers can see a seat's or booking's history");

@@ -24,11 +24,11 @@ struct _SbReportsPage
   AdwActionRow *gross_row;
   AdwActionRow *refunded_row;
   AdwActionRow *net_row;
-  AdwPreferencesGroup *seats_group;
+  AdwPreferencesGroup *categories_group;
   SbBarChart *seats_chart;
   SbBarChart *days_chart;
   SbBarChart *accounts_chart;
-  GPtrArray *category_rows; /* AdwActionRow, one per category, after the chart */
+  GPtrArray *category_rows; /* AdwActionRow, one per category, under the chart */
 
   SbConnection *connection;
   char *event_id;
@@ -109,7 +109,8 @@ show_categories (SbReportsPage *self, const SbReportMessage *report)
   g_autoptr (SbChart) chart = sb_chart_new (G_N_ELEMENTS (series), series, state_colours, NULL);
 
   for (guint i = 0; i < self->category_rows->len; i++)
-    adw_preferences_group_remove (self->seats_group, g_ptr_array_index (self->category_rows, i));
+    adw_preferences_group_remove (self->categories_group,
+                                  g_ptr_array_index (self->category_rows, i));
   g_ptr_array_set_size (self->category_rows, 0);
 
   for (guint i = 0; report->categories != NULL && i < report->categories->len; i++)
@@ -131,7 +132,7 @@ show_categories (SbReportsPage *self, const SbReportMessage *report)
       sb_chart_add_bar (chart, name, values);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_preferences_group_add (self->seats_group, row);
+      adw_preferences_group_add (self->categories_group, row);
       g_ptr_array_add (self->category_rows, row);
     }
   sb_bar_chart_set_chart (self->seats_chart, g_steal_pointer (&chart));
@@ -408,7 +409,7 @@ sb_reports_page_class_init (SbReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, gross_row);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, refunded_row);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, net_row);
-  gtk_widget_class_bind_template_child (widget_class, SbReportsPage, seats_group);
+  gtk_widget_class_bind_template_child (widget_class, SbReportsPage, categories_group);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, seats_chart);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, days_chart);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, accounts_chart);

@@ -95,6 +95,10 @@ _sb_window_actions_update (SbWindow *self)
       self->customer_form,
       self->desk != NULL && sb_connection_get_accounts (sb_desk_get_connection (self->desk)));
   sb_bookings_page_set_role (self->bookings_page, role);
+  /* A page that would only say "forbidden" is not offered (the server decides with accounts
+   * off). */
+  adw_view_stack_page_set_visible (self->reports_stack_page,
+                                   sb_permission_granted (role, SB_PERMISSION_REPORTS));
   adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_map);
   set_action_enabled (self, "zoom-in", has_map);
   set_action_enabled (self, "zoom-out", has_map);

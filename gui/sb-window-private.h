@@ -3,6 +3,7 @@
 
 #include "sb-best-available-dialog.h"
 #include "sb-bookings-page.h"
+#include "sb-reports-page.h"
 #include "sb-customer-form.h"
 #include "sb-legend.h"
 #include "sb-seat-map.h"
@@ -18,6 +19,8 @@ struct _SbWindow
   AdwViewSwitcherTitle *window_title;
   AdwViewStack *view_stack;
   SbBookingsPage *bookings_page;
+  AdwViewStackPage *reports_stack_page;
+  SbReportsPage *reports_page;
   GtkWidget *banner;
   GtkLabel *banner_label;
   GtkLabel *banner_detail;

@@ -482,6 +482,7 @@ event_changed_cb (SbWindow *self)
 
   sb_seat_map_set_venue (self->seat_map, NULL);
   sb_bookings_page_set_event (self->bookings_page, NULL, NULL, NULL);
+  sb_reports_page_set_event (self->reports_page, NULL, NULL, NULL);
   adw_view_switcher_title_set_subtitle (self->window_title,
                                         item != NULL ? sb_event_item_get_name (item) : NULL);
   if (event_id == NULL)
@@ -561,6 +562,8 @@ snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, GPtrArray *se
   sb_legend_set_venue (self->legend, sb_seat_map_get_venue (self->seat_map));
   sb_bookings_page_set_event (self->bookings_page, sb_desk_get_connection (self->desk),
                               sb_desk_get_event_id (self->desk), self->seat_map);
+  sb_reports_page_set_event (self->reports_page, sb_desk_get_connection (self->desk),
+                             sb_desk_get_event_id (self->desk), venue);
   sb_seat_map_reset_states (self->seat_map);
   if (seats != NULL)
     sb_seat_map_apply_seats (self->seat_map, seats);
@@ -587,6 +590,7 @@ seats_changed_cb (SbWindow *self, GPtrArray *seats)
 {
   sb_seat_map_apply_seats (self->seat_map, seats);
   update_open_event_free (self);
+  sb_reports_page_event_changed (self->reports_page);
 }
 
 static void
@@ -728,6 +732,7 @@ sb_window_class_init (SbWindowClass *klass)
   g_type_ensure (SB_TYPE_LEGEND);
   g_type_ensure (SB_TYPE_CUSTOMER_FORM);
   g_type_ensure (SB_TYPE_BOOKINGS_PAGE);
+  g_type_ensure (SB_TYPE_REPORTS_PAGE);
   g_type_ensure (SB_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SB_TYPE_NATURAL_WIDTH);
 
@@ -735,6 +740,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, bookings_page);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, reports_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, reports_page);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, banner_detail);

@@ -87,6 +87,9 @@ test_segments (void)
       g_assert_cmpfloat_with_epsilon (area.size.width, full_width * stalls[series] / 156.0, 0.01);
     }
   g_assert_cmpfloat (first.origin.x, >, 0);
+  /* The key above the bars starts where they start, with the first series' colour. */
+  g_assert_cmpfloat (first.origin.y, >=, 30);
+  assert_pixel (surface, first.origin.x + 6, 15, &series_colours[0]);
   g_assert_cmpfloat (first.origin.x + full_width, <, WIDTH);
 
   /* Circle's bar is half as long, on the row below, and has no held segment. */

@@ -17,6 +17,11 @@ test_matrix (void)
   g_assert_true (sb_permission_granted ("admin", SB_PERMISSION_AUDIT));
   g_assert_false (sb_permission_granted ("viewer", SB_PERMISSION_FIND_BOOKINGS));
   g_assert_true (sb_permission_granted ("clerk", SB_PERMISSION_FIND_BOOKINGS));
+  g_assert_false (sb_permission_granted ("clerk", SB_PERMISSION_REPORTS));
+  g_assert_true (sb_permission_granted ("manager", SB_PERMISSION_REPORTS));
+  g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_REPORTS));
+  g_assert_cmpstr (sb_permission_get_refusal ("clerk", SB_PERMISSION_REPORTS), ==,
+                   "Only managers can see an event's report");
   g_assert_false (sb_permission_granted ("clerk", SB_PERMISSION_CANCEL));
   g_assert_true (sb_permission_granted ("manager", SB_PERMISSION_CANCEL));
   g_assert_true (sb_permission_granted ("admin", SB_PERMISSION_CANCEL));
