@@ -468,8 +468,12 @@ book_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 void
 _sb_window_book_seats (SbWindow *self, const char *const *seat_ids, gboolean override_orphan_rule)
 {
-  g_autoptr (SbCustomer) customer = sb_customer_form_dup_customer (self->customer_form);
+  g_autoptr (SbCustomer) customer = NULL;
 
+  /* "Book Anyway" comes here too: the name may have been cleared since Book. */
+  if (!sb_customer_form_check (self->customer_form))
+    return;
+  customer = sb_customer_form_dup_customer (self->customer_form);
   _sb_window_anyway_remember (self, TRUE, seat_ids);
   _sb_window_request_started (self);
   sb_desk_book_full_async (self->desk, NULL, seat_ids, override_orphan_rule, customer,
