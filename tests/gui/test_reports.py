@@ -133,7 +133,7 @@ def test():
                 report[("category", "standard", "sold")] != "2":
             raise sbgui.TestFailure("the store's report is not what was sold: %r" % report)
         check_page(manager, report)
-        sbgui.screenshot("reports")
+        sbgui.docs_screenshot("reports", pointer)
 
         # 2. A sale while the page is shown: its figures follow.
         replies = server.request({"type": "book", "id": "b2", "event": EVENT_ID,
