@@ -69,3 +69,6 @@ extern const TypeSpec _sb_request_type_specs[SB_REQUEST_CLOSE_SALES + 1];
  * ISO 8601 (read in time_zone without an offset; their _ms filled in), sales_close after
  * sales_open, orphan_rule a rule's name. */
 gboolean _sb_request_check_event (SbRequest *request, GError **error);
+
+/* Frees a password or token after overwriting it, so that it does not linger in freed memory. */
+void _sb_request_wipe_and_free (char *secret);
