@@ -1,9 +1,11 @@
 /* request-test-util.h: what the request parser's tests share (test-request.c,
- * test-request-robustness.c). */
+ * test-request-robustness.c and the tests of each request family: test-request-cancel.c,
+ * -move.c, -event.c, -release.c). */
 #pragma once
 
 #include <string.h>
 
+#include "sb-protocol.h"
 #include "sb-request.h"
 
 #define HOLD_PREFIX "{\"type\": \"hold\", \"id\": \"r1\", \"event\": \"e\", "
@@ -21,6 +23,22 @@ parse_ok (const char *text)
   g_assert_no_error (error);
   g_assert_null (request_id); /* only set on failure */
   return request;
+}
+
+/* The request is refused with invalid_request, the message holds expected, and the request's id
+ * (id) is kept for the error reply. */
+static inline void
+assert_refused_with_id (const char *text, const char *expected, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request_id = NULL;
+  g_autoptr (SbRequest) request = sb_request_parse (text, strlen (text), &request_id, &error);
+
+  g_assert_null (request);
+  g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
+  if (strstr (error->message, expected) == NULL)
+    g_error ("%s: expected \"%s\" in \"%s\"", text, expected, error->message);
+  g_assert_cmpstr (request_id, ==, id);
 }
 
 /* The request written and parsed again is the same request, and is written the same way. */

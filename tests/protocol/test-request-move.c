@@ -8,33 +8,14 @@
 #include "sb-protocol.h"
 #include "sb-request.h"
 
+#include "request-test-util.h"
+
 #define STRV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static SbRequest *
-parse_ok (const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  SbRequest *request = sb_request_parse (text, strlen (text), NULL, &error);
-
-  if (request == NULL)
-    g_error ("could not parse %s: %s", text, error->message);
-  return request;
-}
-
-/* The request is refused with invalid_request, the message holds expected, and the id is kept
- * for the error reply. */
 static void
 assert_refused (const char *text, const char *expected)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *request_id = NULL;
-  g_autoptr (SbRequest) request = sb_request_parse (text, strlen (text), &request_id, &error);
-
-  g_assert_null (request);
-  g_assert_error (error, SB_PROTOCOL_ERROR, SB_ERROR_INVALID_REQUEST);
-  if (strstr (error->message, expected) == NULL)
-    g_error ("%s: expected \"%s\" in \"%s\"", text, expected, error->message);
-  g_assert_cmpstr (request_id, ==, "m");
+  assert_refused_with_id (text, expected, "m");
 }
 
 static void

@@ -127,3 +127,17 @@ store_op_assert_refused (SbOp *op, SbErrorCode code)
   g_assert_cmpstr (sb_error_code_to_string (op->error), ==, sb_error_code_to_string (code));
   g_assert_null (op->change);
 }
+
+/* A booking of seats by account at desk1, run and checked; at_ms: its time (0: now). */
+static inline SbOp *
+store_op_book (StoreOpFixture *f, const char *account, gint64 at_ms, const char *const *seats)
+{
+  SbOp *op = store_op_new (f, SB_OP_BOOK, f->desk1, account, NULL);
+
+  if (at_ms != 0)
+    op->now_ms = at_ms;
+  op->seat_ids = g_strdupv ((char **) seats);
+  store_op_run (f, op);
+  store_op_assert_ok (op);
+  return op;
+}

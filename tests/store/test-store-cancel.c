@@ -15,12 +15,7 @@
 static SbOp *
 book (StoreOpFixture *f, const char *const *seats)
 {
-  SbOp *op = store_op_new (f, SB_OP_BOOK, f->desk1, f->anna, NULL);
-
-  op->seat_ids = g_strdupv ((char **) seats);
-  store_op_run (f, op);
-  store_op_assert_ok (op);
-  return op;
+  return store_op_book (f, f->anna, 0, seats);
 }
 
 static SbOp *

@@ -63,12 +63,7 @@ use_event (StoreOpFixture *f, SbOrphanRule rule)
 static SbOp *
 book (StoreOpFixture *f, const char *const *seats)
 {
-  SbOp *op = store_op_new (f, SB_OP_BOOK, f->desk1, f->anna, NULL);
-
-  op->seat_ids = g_strdupv ((char **) seats);
-  store_op_run (f, op);
-  store_op_assert_ok (op);
-  return op;
+  return store_op_book (f, f->anna, 0, seats);
 }
 
 /* A move by ben at desk2 (the clerk who answers the phone is not the one who booked). */

@@ -77,13 +77,7 @@ load_venue (void)
 static SbOp *
 book (StoreOpFixture *f, const char *account, gint64 at_ms, const char *const *seats)
 {
-  SbOp *op = store_op_new (f, SB_OP_BOOK, f->desk1, account, NULL);
-
-  op->now_ms = at_ms;
-  op->seat_ids = g_strdupv ((char **) seats);
-  store_op_run (f, op);
-  store_op_assert_ok (op);
-  return op;
+  return store_op_book (f, account, at_ms, seats);
 }
 
 static SbOp *
