@@ -503,6 +503,18 @@ class App:
         return None
 
 
+def enter_customer_name(app, pointer, name):
+    """At the box office (a server with accounts) Book needs the customer's name: a real click
+    into the field, then the name typed."""
+    from dogtail import rawinput
+    field = wait_for("the customer's name field", lambda: app.find(
+        name="Customer name (required)", predicate=lambda n: n.roleName in ("text", "entry")))
+    pointer.click_node(field)
+    wait_for("the name field to have the focus",
+             lambda: field.getState().contains(pyatspi.STATE_FOCUSED))
+    rawinput.typeText(name)
+
+
 def seat_description(node):
     return node.description or ""
 
