@@ -244,9 +244,13 @@ message_cb (SoupWebsocketConnection *socket, int data_type, GBytes *bytes, SbCon
         if (pending != NULL && g_strcmp0 (pending->id, self->sign_in_id) == 0)
           _sb_connection_handle_signed_in (self, message->signed_in);
         break;
+      case SB_MESSAGE_EVENTS:
+        /* Unasked: the list changed (an event was created or its sales closed). */
+        if (message->re == NULL)
+          g_signal_emit (self, _sb_connection_signals[SIGNAL_EVENTS], 0, message->events->events);
+        break;
       case SB_MESSAGE_SIGNED_OUT:
       case SB_MESSAGE_AUDIT_LOG:
-      case SB_MESSAGE_EVENTS:
       case SB_MESSAGE_UNSUBSCRIBED:
       case SB_MESSAGE_HELD:
       case SB_MESSAGE_EXTENDED:
@@ -741,6 +745,12 @@ sb_connection_class_init (SbConnectionClass *klass)
   _sb_connection_signals[SIGNAL_CERTIFICATE_REJECTED]
       = g_signal_new ("certificate-rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /* events (GPtrArray of SbEventSummary): the server's new list of events, sent unasked to every
+   * client when one is created or its sales close; a reply to list_events ends its request
+   * instead. */
+  _sb_connection_signals[SIGNAL_EVENTS]
+      = g_signal_new ("events", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

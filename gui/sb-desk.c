@@ -256,13 +256,24 @@ set_events (SbDesk *self, GPtrArray *listed)
   g_list_store_splice (self->events, 0, n_items, listed->pdata, listed->len);
 }
 
+/* summaries: SbEventSummary, as the server listed them. */
+static void
+set_event_summaries (SbDesk *self, GPtrArray *summaries)
+{
+  g_autoptr (GPtrArray) listed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < summaries->len; i++)
+    g_ptr_array_add (listed, event_item_new (g_ptr_array_index (summaries, i)));
+  set_events (self, listed);
+  g_signal_emit (self, signals[SIGNAL_EVENTS_LISTED], 0);
+}
+
 static void
 events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SbMessage) reply
       = sb_connection_send_finish (SB_CONNECTION (source), result, NULL, &error);
-  g_autoptr (GPtrArray) listed = NULL;
   SbDesk *self;
 
   /* Cancelled only by the desk's shutdown: `data` may be going. */
@@ -279,11 +290,7 @@ events_listed_cb (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
 
-  listed = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < reply->events->events->len; i++)
-    g_ptr_array_add (listed, event_item_new (g_ptr_array_index (reply->events->events, i)));
-  set_events (self, listed);
-  g_signal_emit (self, signals[SIGNAL_EVENTS_LISTED], 0);
+  set_event_summaries (self, reply->events->events);
 }
 
 void
@@ -298,6 +305,13 @@ sb_desk_refresh_events (SbDesk *self)
 }
 
 /* Connection signals */
+
+/* Another desk created an event or closed its sales: the list is new without being asked for. */
+static void
+events_cb (SbConnection *connection, GPtrArray *summaries, SbDesk *self)
+{
+  set_event_summaries (self, summaries);
+}
 
 /* Every hold of this desk, in every event, as the server lists them on connecting. The one place
  * the whole list comes from: `welcome.holds`, or on a server with accounts `signed_in.holds`. */
@@ -744,6 +758,7 @@ sb_desk_constructed (GObject *object)
   g_signal_connect (self->connection, "snapshot", G_CALLBACK (snapshot_cb), self);
   g_signal_connect (self->connection, "seats-changed", G_CALLBACK (seats_changed_cb), self);
   g_signal_connect (self->connection, "holds", G_CALLBACK (holds_cb), self);
+  g_signal_connect (self->connection, "events", G_CALLBACK (events_cb), self);
   g_signal_connect (self->connection, "subscription-failed", G_CALLBACK (subscription_failed_cb),
                     self);
 }

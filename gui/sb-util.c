@@ -160,6 +160,18 @@ sb_error_code_get_message (SbErrorCode code)
         return _ ("That hold belongs to another desk.");
       case SB_ERROR_UNAVAILABLE:
         return _ ("The server cannot take requests right now. Please try again in a moment.");
+      case SB_ERROR_NOT_ENOUGH_SEATS:
+        return _ ("Not enough seats are free for that.");
+      case SB_ERROR_LONE_SEAT:
+        return _ ("That would leave a seat on its own.");
+      case SB_ERROR_UNAUTHENTICATED:
+        return _ ("Please sign in again.");
+      case SB_ERROR_SALES_NOT_OPEN:
+        return _ ("Sales for this event have not opened yet.");
+      case SB_ERROR_SALES_CLOSED:
+        return _ ("Sales for this event have closed. Seats can no longer be held or booked.");
+      case SB_ERROR_EXISTS:
+        return _ ("That already exists.");
       case SB_ERROR_INTERNAL:
       default:
         return _ ("Something went wrong on the server. Please try again.");
