@@ -6,12 +6,15 @@
  *   - a seat id of the venue ("stalls-D-5"): the booking holding that seat;
  *   - text with an "@": an e-mail address;
  *   - digits with spaces and + - ( ) / only: a phone number;
- *   - one word of 8 letters and digits with a digit in it, or typed in capitals: a booking
- *     reference (the server's are 8 such characters, compared without case);
+ *   - one word of 8 letters and digits with a digit in it, or of 8 letters a reference can
+ *     have: a booking reference (the server's are 8 such characters, compared without case);
+ *     8 letters only can also be a name ("mezeddnw", "Bernhard"), so when no booking has that
+ *     reference the same text is searched again as a name;
  *   - anything else: a customer's name (the server compares it without case or accents, as a
  *     prefix of any of its words).
  * The search waits for a pause in typing (GtkSearchEntry's search-delay) and a newer search
- * supersedes an older one's reply. */
+ * supersedes an older one's reply. The list is found again a moment after the event changes (a
+ * booking, a cancellation or a move at any desk), keeping the selected booking selected. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -24,6 +27,11 @@
 
 #define REFERENCE_LENGTH 8
 #define PAGE_SIZE 50
+/* After a change of the event, the list is found again once changes pause this long: a storm of
+ * bookings asks once. */
+#define REFRESH_DELAY_MS 1000
+/* The letters of a booking reference (server/store/sb-op.c): no I, L, O or U. */
+#define REFERENCE_LETTERS "ABCDEFGHJKMNPQRSTVWXYZ"
 
 struct _SbBookingsPage
 {
@@ -55,6 +63,9 @@ struct _SbBookingsPage
   SbBookingEntry *selected;  /* one of entries, or NULL */
   GArray *highlighted;       /* guint seat indices */
   gboolean stale;            /* the list is not for the current event yet */
+  gboolean as_name;          /* query is searched as a name after it found no reference */
+  char *reselect;            /* the reference to select again when the list is found again */
+  guint refresh_source;      /* finds the list again after the event changed */
 };
 
 G_DEFINE_FINAL_TYPE (SbBookingsPage, sb_bookings_page, GTK_TYPE_WIDGET)
@@ -76,21 +87,38 @@ looks_like_phone (const char *text)
   return digit;
 }
 
-static gboolean
+typedef enum
+{
+  NOT_A_REFERENCE,
+  REFERENCE,
+  REFERENCE_OR_NAME,
+} ReferenceLikeness;
+
+static ReferenceLikeness
 looks_like_reference (const char *text)
 {
-  gboolean digit = FALSE, lower = FALSE;
+  gboolean digit = FALSE, reference_letters = TRUE;
 
   if (strlen (text) != REFERENCE_LENGTH)
-    return FALSE;
+    return NOT_A_REFERENCE;
   for (const char *p = text; *p != '\0'; p++)
     {
       if (!g_ascii_isalnum (*p))
-        return FALSE;
+        return NOT_A_REFERENCE;
       digit |= g_ascii_isdigit (*p);
-      lower |= g_ascii_islower (*p);
+      reference_letters &= g_ascii_isdigit (*p) || strchr (REFERENCE_LETTERS, g_ascii_toupper (*p));
     }
-  return digit || !lower;
+  if (digit)
+    return REFERENCE;
+  return reference_letters ? REFERENCE_OR_NAME : NOT_A_REFERENCE;
+}
+
+gboolean
+sb_bookings_page_query_may_be_name (const char *text)
+{
+  g_autofree char *query = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  return looks_like_reference (query) == REFERENCE_OR_NAME;
 }
 
 void
@@ -109,7 +137,7 @@ sb_bookings_page_apply_query (const char *text, SbVenue *venue, SbRequest *reque
     request->email = g_steal_pointer (&query);
   else if (looks_like_phone (query))
     request->phone = g_steal_pointer (&query);
-  else if (looks_like_reference (query))
+  else if (looks_like_reference (query) != NOT_A_REFERENCE)
     request->reference = g_steal_pointer (&query);
   else
     request->name = g_steal_pointer (&query);
@@ -286,6 +314,7 @@ clear_results (SbBookingsPage *self)
 /* ---- Searching ----------------------------------------------------------------------------- */
 
 static void search (SbBookingsPage *self, gboolean more);
+static void send_search (SbBookingsPage *self, gboolean more);
 
 static void
 bookings_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -316,13 +345,28 @@ bookings_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
 
   found = reply->bookings->bookings;
+  if (found->len == 0 && self->entries->len == 0 && !self->as_name
+      && sb_bookings_page_query_may_be_name (self->query))
+    {
+      /* No booking has that reference: it was a name. */
+      self->as_name = TRUE;
+      send_search (self, FALSE);
+      return;
+    }
   for (guint i = 0; i < found->len; i++)
     {
       SbBookingEntry *entry = sb_booking_entry_copy (g_ptr_array_index (found, i));
 
       g_ptr_array_add (self->entries, entry);
       gtk_list_box_append (self->results_list, create_row (self, entry));
+      if (self->reselect != NULL && g_strcmp0 (entry->reference, self->reselect) == 0)
+        {
+          g_clear_pointer (&self->reselect, g_free);
+          gtk_list_box_select_row (self->results_list,
+                                   gtk_list_box_get_row_at_index (self->results_list, (int) i));
+        }
     }
+  g_clear_pointer (&self->reselect, g_free);
   g_free (self->next);
   self->next = g_strdup (reply->bookings->next);
   gtk_widget_set_visible (GTK_WIDGET (self->more_button), self->next != NULL);
@@ -337,18 +381,12 @@ bookings_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
 }
 
-/* more: the next page of the same search, added to the list. */
+/* Sends the search for self->query (as a name once it found no reference); more: its next page. */
 static void
-search (SbBookingsPage *self, gboolean more)
+send_search (SbBookingsPage *self, gboolean more)
 {
   SbRequest *request;
   SbVenue *venue;
-
-  if (self->connection == NULL || self->event_id == NULL
-      || !sb_permission_granted (self->role, SB_PERMISSION_FIND_BOOKINGS))
-    return;
-  if (more && self->next == NULL)
-    return;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -360,22 +398,60 @@ search (SbBookingsPage *self, gboolean more)
   request->limit = PAGE_SIZE;
   if (more)
     request->after = g_strdup (self->next);
+  if (self->as_name)
+    request->name = g_strstrip (g_strdup (self->query));
   else
+    sb_bookings_page_apply_query (self->query, venue, request);
+  self->stale = FALSE;
+  sb_connection_send_async (self->connection, request, self->cancellable, bookings_cb, self);
+}
+
+/* more: the next page of the same search, added to the list. */
+static void
+search (SbBookingsPage *self, gboolean more)
+{
+  if (self->connection == NULL || self->event_id == NULL
+      || !sb_permission_granted (self->role, SB_PERMISSION_FIND_BOOKINGS))
+    return;
+  if (more && self->next == NULL)
+    return;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (!more)
     {
       g_free (self->query);
       self->query = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      self->as_name = FALSE;
       clear_results (self);
       set_status (self, _ ("Searching…"));
     }
-  sb_bookings_page_apply_query (self->query, venue, request);
-  self->stale = FALSE;
-  sb_connection_send_async (self->connection, request, self->cancellable, bookings_cb, self);
+  send_search (self, more);
 }
 
 static void
 search_changed_cb (SbBookingsPage *self)
 {
+  g_clear_pointer (&self->reselect, g_free);
   search (self, FALSE);
+}
+
+/* The list again, as it now is, with the booking that was selected still selected. */
+static void
+refresh (SbBookingsPage *self)
+{
+  g_free (self->reselect);
+  self->reselect = self->selected != NULL ? g_strdup (self->selected->reference) : NULL;
+  search (self, FALSE);
+}
+
+static gboolean
+refresh_timeout_cb (gpointer data)
+{
+  SbBookingsPage *self = data;
+
+  self->refresh_source = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -400,14 +476,14 @@ static void
 page_mapped_cb (SbBookingsPage *self)
 {
   if (self->stale)
-    search (self, FALSE);
+    refresh (self);
 }
 
 static void
 cancelled_cb (SbBookingsPage *self)
 {
   /* The booking has changed (fewer seats, or cancelled): the list is found again. */
-  search (self, FALSE);
+  refresh (self);
 }
 
 static void
@@ -444,11 +520,25 @@ sb_bookings_page_set_event (SbBookingsPage *self,
   self->event_id = g_strdup (event_id);
   g_set_weak_pointer (&self->seat_map, seat_map);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_pointer (&self->reselect, g_free);
   clear_results (self);
   set_status (self, NULL);
   self->stale = event_id != NULL;
   if (self->stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
     search (self, FALSE);
+}
+
+void
+sb_bookings_page_event_changed (SbBookingsPage *self)
+{
+  g_return_if_fail (SB_IS_BOOKINGS_PAGE (self));
+
+  if (self->event_id == NULL)
+    return;
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (REFRESH_DELAY_MS, refresh_timeout_cb, self);
 }
 
 void
@@ -494,6 +584,7 @@ sb_bookings_page_dispose (GObject *object)
   SbBookingsPage *self = SB_BOOKINGS_PAGE (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
@@ -514,6 +605,7 @@ sb_bookings_page_finalize (GObject *object)
   g_free (self->role);
   g_free (self->next);
   g_free (self->query);
+  g_free (self->reselect);
   g_ptr_array_unref (self->entries);
   g_array_unref (self->highlighted);
 

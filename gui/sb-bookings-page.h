@@ -31,6 +31,14 @@ void sb_bookings_page_set_role (SbBookingsPage *self, const char *role);
  * seat_id, or none for an empty text. venue may be NULL (no seat ids are recognised). */
 void sb_bookings_page_apply_query (const char *text, SbVenue *venue, SbRequest *request);
 
+/* TRUE when text, read as a reference by sb_bookings_page_apply_query (), can also be a name
+ * (8 letters, no digit): the page searches it as a name when no booking has that reference. */
+gboolean sb_bookings_page_query_may_be_name (const char *text);
+
+/* The open event changed (a booking, cancellation or move at any desk): the list is found again
+ * a moment later if it is shown, or when it is shown next. */
+void sb_bookings_page_event_changed (SbBookingsPage *self);
+
 /* The map is shown again: scrolls it to the selected booking's seats. */
 void sb_bookings_page_reveal_on_map (SbBookingsPage *self);
 

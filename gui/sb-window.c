@@ -585,12 +585,38 @@ snapshot_failed_cb (SbWindow *self, GError *error)
   gtk_stack_set_visible_child_name (self->main_stack, "empty");
 }
 
+/* Whether seats (SbSeatUpdate) book a seat or free a booked one (a booking, a cancellation, a
+ * move), as the map shows them before they apply; holds come and go far more often and change no
+ * booking. */
+static gboolean
+changes_bookings (SbWindow *self, GPtrArray *seats)
+{
+  SbVenue *venue = sb_seat_map_get_venue (self->seat_map);
+
+  for (guint i = 0; i < seats->len; i++)
+    {
+      const SbSeatUpdate *update = g_ptr_array_index (seats, i);
+      guint index;
+
+      if (update->state == SB_SEAT_BOOKED)
+        return TRUE;
+      if (venue != NULL && sb_venue_lookup_seat (venue, update->id, &index)
+          && sb_seat_map_get_status (self->seat_map, index) == SB_SEAT_STATUS_BOOKED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 seats_changed_cb (SbWindow *self, GPtrArray *seats)
 {
+  gboolean bookings = changes_bookings (self, seats);
+
   sb_seat_map_apply_seats (self->seat_map, seats);
   update_open_event_free (self);
   sb_reports_page_event_changed (self->reports_page);
+  if (bookings)
+    sb_bookings_page_event_changed (self->bookings_page);
 }
 
 static void

@@ -51,13 +51,23 @@ test_query (void)
   assert_query (venue, " zoe@example.org ", EMAIL, "zoe@example.org");
   assert_query (venue, "+49 (30) 123-456", PHONE, "+49 (30) 123-456");
   assert_query (venue, "0301234", PHONE, "0301234");
-  /* References: 8 letters and digits with a digit, or in capitals, compared without case by the
-   * server. */
+  /* References: 8 letters and digits with a digit, compared without case by the server. */
   assert_query (venue, "b7k3qx9m", REFERENCE, "b7k3qx9m");
+  g_assert_false (sb_bookings_page_query_may_be_name ("b7k3qx9m"));
+  /* 8 letters a reference can have (no I, L, O, U), in any case: a reference first, and a name
+   * when no booking has that reference. */
   assert_query (venue, "MEZEDDNW", REFERENCE, "MEZEDDNW");
-  /* Everything else is a name, or the start of one. */
+  assert_query (venue, "mezeddnw", REFERENCE, "mezeddnw");
+  assert_query (venue, "Brandtke", REFERENCE, "Brandtke");
+  g_assert_true (sb_bookings_page_query_may_be_name ("MEZEDDNW"));
+  g_assert_true (sb_bookings_page_query_may_be_name (" brandtke "));
+  /* Everything else is a name, or the start of one: "Schmidts" has an i, which no reference
+   * has, whatever its case. */
   assert_query (venue, "schmi", NAME, "schmi");
   assert_query (venue, "Schmidts", NAME, "Schmidts");
+  assert_query (venue, "SCHMIDTS", NAME, "SCHMIDTS");
+  g_assert_false (sb_bookings_page_query_may_be_name ("Schmidts"));
+  g_assert_false (sb_bookings_page_query_may_be_name ("schmi"));
   assert_query (venue, "Zoë Müller", NAME, "Zoë Müller");
   assert_query (venue, "müller-lü", NAME, "müller-lü");
   assert_query (venue, "+-()", NAME, "+-()");
