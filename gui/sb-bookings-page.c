@@ -589,6 +589,9 @@ sb_bookings_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_weak_pointer (&self->seat_map);
+  /* Disposing the list unselects its row: the details it would show are being disposed too. */
+  if (self->results_list != NULL)
+    g_signal_handlers_disconnect_by_func (self->results_list, row_selected_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (object), SB_TYPE_BOOKINGS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);

@@ -175,10 +175,12 @@ read_common (SbJsonReader *reader,
         return TRUE;
       case COMMON_RE:
         {
-          /* null: an error to a request that could not be read, or an `unsubscribed` nobody
-           * asked for (the session ended, docs/protocol.md). */
-          gboolean may_be_null
-              = message->type == SB_MESSAGE_ERROR || message->type == SB_MESSAGE_UNSUBSCRIBED;
+          /* null: an error to a request that could not be read, an `unsubscribed` nobody
+           * asked for (the session ended) or an `events` nobody asked for (the list changed;
+           * docs/protocol.md). */
+          gboolean may_be_null = message->type == SB_MESSAGE_ERROR
+                                 || message->type == SB_MESSAGE_UNSUBSCRIBED
+                                 || message->type == SB_MESSAGE_EVENTS;
 
           if (value.type == SB_JSON_STRING)
             message->re = g_strndup (value.s, value.n);
@@ -247,7 +249,8 @@ sb_message_parse (const char *text, gsize length, GError **error)
   if (!sb_json_reader_finish (&reader))
     goto syntax;
 
-  /* Every reply echoes its request's id; only an error's or an unsubscribed's may be null. */
+  /* Every reply echoes its request's id; only an error's, an unsubscribed's or an events' may be
+   * null. */
   if (type != SB_MESSAGE_CHANGED && !(common_seen & COMMON_RE))
     {
       const SbFieldPath path = { &root, "re", -1 };

@@ -12,6 +12,7 @@ and the accessibility tree, against the real seatbook-server with accounts=requi
 3. The manager cancels it (the whole booking, no refund, a reason): the seat turns free in both
    apps, through the server's broadcast, and the clerk's Bookings list, found before, says
    "Cancelled" without a new search.
+An event created meanwhile (by the server's admin) appears in the apps' lists of events at once.
 A viewer's search entry is insensitive with the reason in its tooltip; a clerk's Cancel Booking…
 too (checked on the clerk's app)."""
 import pyatspi
@@ -236,6 +237,18 @@ def test():
         if "clerk" not in (entry.description or ""):
             raise sbgui.TestFailure("the viewer's search entry is described as %r"
                                     % entry.description)
+
+        # An event created elsewhere is in every app's list at once (the server's unasked
+        # `events`), without a reconnection or a refresh.
+        created = server.request({"type": "create_event", "id": "c", "event": "late-show",
+                                  "name": "Late Show", "venue": "grand-theatre"},
+                                 role="admin")["c"]
+        if created["type"] != "event_created":
+            raise sbgui.TestFailure("create_event was answered with %r" % created)
+        for app in (clerk, manager):
+            events = app.find(name="Events", role="list")
+            wait_for("Late Show in the events list of %s" % app.label, lambda: any(
+                c.name == "Late Show" for c in events.children), timeout=20)
 
 
 if __name__ == "__main__":

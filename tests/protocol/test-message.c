@@ -154,6 +154,22 @@ test_events (void)
   g_autoptr (SbMessage) empty = parse_ok (out);
   g_assert_cmpuint (empty->events->events->len, ==, 0);
 
+  /* Unasked, when the list changed (create_event, close_sales): "re" is null, and a client reads
+   * it (the app's event list follows it). */
+  g_string_truncate (out, 0);
+  sb_events_message_write_begin (out, NULL);
+  sb_event_summary_write (out, "gala", "Gala", "Grand", 0, 0, 10, 10, NULL, 0, 0);
+  sb_events_message_write_end (out);
+  g_assert_true (g_str_has_prefix (out->str, "{\"type\":\"events\",\"re\":null,"));
+  g_autoptr (SbMessage) unasked = parse_ok (out);
+  g_assert_cmpint (unasked->type, ==, SB_MESSAGE_EVENTS);
+  g_assert_null (unasked->re);
+  g_assert_cmpuint (unasked->events->events->len, ==, 1);
+  /* Replies to requests still need their id. */
+  assert_parse_fails ("{\"type\":\"held\",\"re\":null,\"hold\":\"h\",\"event\":\"e\","
+                      "\"seats\":[\"a\"],\"expires_at\":1,\"remaining_ms\":1}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "held.re");
+
   assert_parse_fails ("{\"type\":\"events\",\"re\":\"2\",\"events\":[{\"id\":\"a\",\"name\":\"A\","
                       "\"venue\":\"V\",\"starts_at\":null,\"version\":1,\"seats\":3}]}",
                       SB_MESSAGE_READ_ERROR_INVALID, "events.events[0].free");
