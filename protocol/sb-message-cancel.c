@@ -43,6 +43,24 @@ const SbStructSpec _sb_blocked_message_spec = {
 
 SB_MESSAGE_DEFINE_STRUCT (SbBlockedMessage, sb_blocked_message)
 
+static const SbFieldSpec moved_fields[] = {
+  SB_FIELD (SbMovedMessage, booking, "booking", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbMovedMessage, event, "event", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbMovedMessage, from, "from", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbMovedMessage, to, "to", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbMovedMessage, seats, "seats", SB_FIELD_STRV, TRUE),
+  SB_FIELD (SbMovedMessage, total_before, "total_before", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbMovedMessage, total_after, "total_after", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbMovedMessage, difference, "difference", SB_FIELD_INT, TRUE),
+  SB_FIELD (SbMovedMessage, currency, "currency", SB_FIELD_STRING, TRUE),
+};
+
+const SbStructSpec _sb_moved_message_spec = {
+  "moved", sizeof (SbMovedMessage), moved_fields, G_N_ELEMENTS (moved_fields), NULL, NULL,
+};
+
+SB_MESSAGE_DEFINE_STRUCT (SbMovedMessage, sb_moved_message)
+
 /* ---- Writing ------------------------------------------------------------------------------- */
 
 void

@@ -27,6 +27,7 @@ static const char *const type_names[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_CANCELLED] = "cancelled",
   [SB_MESSAGE_BLOCKED] = "blocked",
   [SB_MESSAGE_UNBLOCKED] = "unblocked",
+  [SB_MESSAGE_MOVED] = "moved",
 };
 
 const char *

@@ -36,9 +36,10 @@ typedef enum
   SB_MESSAGE_CANCELLED,  /* issue 11: cancel */
   SB_MESSAGE_BLOCKED,    /* issue 11: block */
   SB_MESSAGE_UNBLOCKED,  /* issue 11: unblock */
+  SB_MESSAGE_MOVED,      /* issue 11: move */
 } SbMessageType;
 
-#define SB_MESSAGE_N_TYPES (SB_MESSAGE_UNBLOCKED + 1)
+#define SB_MESSAGE_N_TYPES (SB_MESSAGE_MOVED + 1)
 
 const char *sb_message_type_to_string (SbMessageType type);
 gboolean sb_message_type_from_string (const char *string, SbMessageType *out_type);

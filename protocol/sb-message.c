@@ -30,6 +30,7 @@ static const SbStructSpec *const body_specs[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_CANCELLED] = &_sb_cancelled_message_spec,
   [SB_MESSAGE_BLOCKED] = &_sb_blocked_message_spec,
   [SB_MESSAGE_UNBLOCKED] = &_sb_blocked_message_spec,
+  [SB_MESSAGE_MOVED] = &_sb_moved_message_spec,
 };
 
 G_DEFINE_BOXED_TYPE (SbMessage, sb_message, sb_message_copy, sb_message_free)

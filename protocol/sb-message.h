@@ -10,7 +10,7 @@
  *   sb-message-account.h    signed_in, signed_out, audit_log (protocol version 2)
  *   sb-message-report.h     report (issue 11)
  *   sb-message-bookings.h   bookings (issue 11)
- *   sb-message-cancel.h     cancelled, blocked / unblocked (issue 11)
+ *   sb-message-cancel.h     cancelled, blocked / unblocked, moved (issue 11)
  *
  * The server writes with the families' writers; clients read any frame with sb_message_parse ()
  * and dispatch on SbMessage.type. Readers are strict about what they use — a missing required
@@ -69,6 +69,7 @@ typedef struct
     SbBookingsMessage *bookings;
     SbCancelledMessage *cancelled;
     SbBlockedMessage *blocked; /* blocked, unblocked */
+    SbMovedMessage *moved;
   };
 } SbMessage;
 

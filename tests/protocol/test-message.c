@@ -776,6 +776,41 @@ test_blocked (void)
 }
 
 static void
+test_moved (void)
+{
+  static const char *const to[] = { "stalls-B-7", "stalls-B-8", NULL };
+  static const char *const now[] = { "stalls-B-7", "stalls-B-8", "stalls-C-16", NULL };
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  sb_moved_message_write (out, "14", "B7K3QX9M", "opening-night", seats_ab, to, now, 13500, 16500,
+                          "EUR", FALSE);
+  g_autoptr (SbMessage) moved = parse_ok (out);
+  g_assert_cmpint (moved->type, ==, SB_MESSAGE_MOVED);
+  g_assert_cmpstr (moved->re, ==, "14");
+  g_assert_cmpstr (moved->moved->booking, ==, "B7K3QX9M");
+  g_assert_cmpstr (moved->moved->event, ==, "opening-night");
+  assert_strv (moved->moved->from, seats_ab);
+  assert_strv (moved->moved->to, to);
+  assert_strv (moved->moved->seats, now);
+  g_assert_cmpint (moved->moved->total_before, ==, 13500);
+  g_assert_cmpint (moved->moved->total_after, ==, 16500);
+  g_assert_cmpint (moved->moved->difference, ==, 3000);
+  g_assert_cmpstr (moved->moved->currency, ==, "EUR");
+  g_autoptr (SbMessage) copy = sb_message_copy (moved);
+  assert_strv (copy->moved->to, to);
+  g_assert_cmpint (copy->moved->difference, ==, 3000);
+
+  assert_parse_fails ("{\"type\":\"moved\",\"re\":\"1\",\"booking\":\"B\",\"event\":\"e\","
+                      "\"from\":[],\"to\":[],\"seats\":[],\"total_before\":1,"
+                      "\"total_after\":2,\"currency\":\"EUR\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "moved.difference");
+  assert_parse_fails ("{\"type\":\"moved\",\"re\":\"1\",\"booking\":\"B\",\"event\":\"e\","
+                      "\"from\":[],\"to\":[2],\"seats\":[],\"total_before\":1,"
+                      "\"total_after\":2,\"difference\":1,\"currency\":\"EUR\"}",
+                      SB_MESSAGE_READ_ERROR_INVALID, "moved.to[0]");
+}
+
+static void
 test_envelope (void)
 {
   /* The type need not come first; unknown members are ignored at every level. */
@@ -834,6 +869,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/envelope", test_envelope);
   g_test_add_func ("/message/bookings", test_bookings);
   g_test_add_func ("/message/cancelled", test_cancelled);
+  g_test_add_func ("/message/moved", test_moved);
   g_test_add_func ("/message/blocked", test_blocked);
   return g_test_run ();
 }
