@@ -22,6 +22,7 @@
 
 #include "sb-bookings-page.h"
 #include "sb-cancel-dialog.h"
+#include "sb-move-dialog.h"
 #include "sb-permissions.h"
 #include "sb-util.h"
 
@@ -51,6 +52,7 @@ struct _SbBookingsPage
   GtkLabel *state_label;
   GtkLabel *booked_label;
   GtkButton *cancel_button;
+  GtkButton *move_button;
 
   SbConnection *connection;
   SbSeatMap *seat_map; /* weak */
@@ -199,21 +201,29 @@ set_optional_label (GtkLabel *label, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
+/* A button for the selected booking that the role may be refused: the reason in its tooltip and
+ * its accessible description. */
 static void
-update_cancel_button (SbBookingsPage *self)
+update_booking_button (SbBookingsPage *self, GtkButton *button, SbPermission permission)
 {
-  const char *why_not = sb_permission_get_refusal (self->role, SB_PERMISSION_CANCEL);
+  const char *why_not = sb_permission_get_refusal (self->role, permission);
   gboolean active
       = self->selected != NULL && self->selected->seats != NULL && self->selected->seats[0] != NULL;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), why_not == NULL && active);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cancel_button), why_not);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), why_not == NULL && active);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), why_not);
   if (why_not != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    why_not, -1);
   else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->cancel_button),
-                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+update_cancel_button (SbBookingsPage *self)
+{
+  update_booking_button (self, self->cancel_button, SB_PERMISSION_CANCEL);
+  update_booking_button (self, self->move_button, SB_PERMISSION_SELL);
 }
 
 /* Marks the selected booking's seats on the map (or none). */
@@ -482,7 +492,7 @@ page_mapped_cb (SbBookingsPage *self)
 static void
 cancelled_cb (SbBookingsPage *self)
 {
-  /* The booking has changed (fewer seats, or cancelled): the list is found again. */
+  /* The booking has changed (fewer or other seats, or cancelled): the list is found again. */
   refresh (self);
 }
 
@@ -497,6 +507,21 @@ cancel_clicked_cb (SbBookingsPage *self)
   dialog = sb_cancel_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->connection,
                                  self->event_id, self->selected, self->seat_map);
   g_signal_connect_object (dialog, "cancelled", G_CALLBACK (cancelled_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+move_clicked_cb (SbBookingsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SbMoveDialog *dialog;
+
+  if (self->selected == NULL || self->connection == NULL || self->seat_map == NULL)
+    return;
+  dialog = sb_move_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->connection,
+                               self->event_id, self->selected, self->seat_map);
+  /* The booking has other seats now: the list is found again, the booking kept selected. */
+  g_signal_connect_object (dialog, "moved", G_CALLBACK (cancelled_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -641,10 +666,12 @@ sb_bookings_page_class_init (SbBookingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbBookingsPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, SbBookingsPage, booked_label);
   gtk_widget_class_bind_template_child (widget_class, SbBookingsPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, SbBookingsPage, move_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, more_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, move_clicked_cb);
 }
 
 static void

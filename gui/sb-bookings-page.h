@@ -1,6 +1,7 @@
 /* sb-bookings-page.h: the Bookings page beside the seat map (issue 11 item 2): one search entry
  * for the open event's bookings (find_bookings), the bookings found, a page at a time, and the
- * details of the one selected, whose seats the map marks; from there, "Cancel Booking…". */
+ * details of the one selected, whose seats the map marks; from there, "Move Seats…" and "Cancel
+ * Booking…". */
 #pragma once
 
 #include <adwaita.h>

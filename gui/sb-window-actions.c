@@ -230,6 +230,7 @@ held_cb (GObject *source, GAsyncResult *result, gpointer data)
   /* Translators: %s names the seats just held */
   message = g_strdup_printf (_ ("Holding %s."), names);
   _sb_window_show_message_with_warning (self, message, reply->hold->lone_seat);
+  self->feedback_tells_hold = TRUE;
 }
 
 static void

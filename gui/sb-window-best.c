@@ -139,6 +139,7 @@ best_held_cb (GObject *source, GAsyncResult *result, gpointer data)
                                 "and book."),
                              names);
   _sb_window_show_message_with_warning (self, message, reply->hold->lone_seat);
+  self->feedback_tells_hold = TRUE;
 }
 
 static void

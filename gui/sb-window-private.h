@@ -78,6 +78,8 @@ struct _SbWindow
   /* The connection dropped while busy: the replies, when they come, say so. */
   gboolean interrupted;
   gboolean next_message_after_drop;
+  /* The panel's message says which seats the open event's hold has ("Holding …"). */
+  gboolean feedback_tells_hold;
 };
 
 /* sb-window.c */

@@ -39,6 +39,7 @@ _sb_window_show_message (SbWindow *self, const char *message)
    * in a narrower window the buttons and the countdown. */
   gtk_label_set_label (self->feedback_label, message);
   gtk_widget_set_visible (self->feedback_box, TRUE);
+  self->feedback_tells_hold = FALSE;
   /* A refusal's "Hold Anyway" goes with that refusal only. */
   _sb_window_anyway_withdraw (self);
 }
@@ -623,6 +624,13 @@ static void
 holds_changed_cb (SbWindow *self)
 {
   sb_seat_map_set_own_holds (self->seat_map, sb_desk_get_holds (self->desk));
+  /* The hold the message named ended without a word from this window (a booking moved onto its
+   * seats, another window of this desk booked it): "Holding …" would be wrong. */
+  if (self->feedback_tells_hold && sb_desk_get_n_event_holds (self->desk) == 0)
+    {
+      gtk_widget_set_visible (self->feedback_box, FALSE);
+      self->feedback_tells_hold = FALSE;
+    }
   update_panel (self);
 }
 
