@@ -125,10 +125,10 @@ update (SbMoveDialog *self)
   if (from->len != n_targets)
     {
       /* Translators: how many seats to tick, which is how many the desk holds */
-      g_autofree char *text = g_strdup_printf (
-          ngettext ("Choose as many seats to move as you hold: %u.",
-                    "Choose as many seats to move as you hold: %u.", n_targets),
-          n_targets);
+      g_autofree char *text
+          = g_strdup_printf (ngettext ("Choose as many seats to move as you hold: %u.",
+                                       "Choose as many seats to move as you hold: %u.", n_targets),
+                             n_targets);
       gtk_label_set_label (self->pairing_label, text);
       return;
     }
@@ -150,8 +150,7 @@ update (SbMoveDialog *self)
         g_string_append_printf (pairs, _ ("%1$s → %2$s"), old_seat, new_seat);
       }
     gtk_label_set_label (self->pairing_label, pairs->str);
-    difference
-        = describe_difference (self, price_of (self, self->targets) - price_of (self, from));
+    difference = describe_difference (self, price_of (self, self->targets) - price_of (self, from));
     gtk_label_set_label (self->difference_label, difference);
   }
 }
@@ -199,8 +198,7 @@ show_refusal (SbMoveDialog *self, const GError *error, const SbErrorMessage *err
         seats = error_reply != NULL ? describe_seat_ids (self, error_reply->seats) : NULL;
         if (seats != NULL)
           /* Translators: %s names one or more seats */
-          text = g_strdup_printf (_ ("%s cannot be moved to: it is taken or not for sale."),
-                                  seats);
+          text = g_strdup_printf (_ ("Taken or not for sale: %s. Hold other seats."), seats);
         break;
       case SB_ERROR_FORBIDDEN:
         text = g_strdup (_ ("Your account cannot move bookings."));
@@ -252,8 +250,8 @@ move_cb (GObject *source, GAsyncResult *result, gpointer data)
     difference = g_strdup (_ ("the same as before"));
   else
     {
-      g_autofree char *amount = sb_format_price (ABS (reply->moved->difference),
-                                                 reply->moved->currency);
+      g_autofree char *amount
+          = sb_format_price (ABS (reply->moved->difference), reply->moved->currency);
       /* Translators: %s is an amount of money, e.g. "€30.00"; to collect from the customer */
       difference = g_strdup_printf (reply->moved->difference > 0 ? _ ("%s more: collect it")
                                                                  /* Translators: to refund */
@@ -262,8 +260,8 @@ move_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
   /* Translators: 1: reference; 2: its seats now, in words; 3: its total; 4: the difference */
   text = g_strdup_printf (_ ("Moved. Booking %1$s now has %2$s and costs %3$s, %4$s."),
-                          reply->moved->booking,
-                          seats != NULL ? seats : _ ("its new seats"), total, difference);
+                          reply->moved->booking, seats != NULL ? seats : _ ("its new seats"), total,
+                          difference);
   gtk_label_set_label (self->result_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
