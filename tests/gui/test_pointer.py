@@ -31,9 +31,8 @@ VIEW_INSET = 16
 # Arena: every ARENA_ROW_STEP-th row of each section, its first, middle and last seat.
 ARENA_ROW_STEP = 8
 # The sanitizer builds look for memory errors, not for seats the mouse misses (the gcc build clicks
-# them all): there every SANITIZED_SEAT_STEP-th seat is clicked (with the edges still rotating
-# over them): step 3 took 245 s in the ASan build (every seat: ~7 min), the
-# longest test of CI's 90-minute budget, hence 6).
+# them all): there every SANITIZED_SEAT_STEP-th seat is clicked, the edges still rotating over
+# them. Every seat took ~7 min there; every 3rd 245 s, still the longest test of CI's 90 minutes.
 SANITIZED_SEAT_STEP = 6
 CLICK_DEADLINE = 3.0
 MAX_FAILURES = 12
