@@ -8,6 +8,7 @@ audit trail shows both with their reason. A manager who picked seats on the map 
 of it shows, or ends), and the same account at another desk may not block them."""
 
 import json
+import sqlite3
 
 from sbtest import (EVENT, VENUE, Client, Server, check, close_clients, finish, run,
                     venue_free_seat_ids)
@@ -135,6 +136,15 @@ async def own_hold(server, desk, manager):
           "book of the ended hold: %r" % gone)
     check(all(server.db_seat_states().get(s) == ("blocked", None) for s in picked),
           "database: %r" % server.db_seat_states())
+    con = sqlite3.connect("file:%s?mode=ro" % server.db, uri=True)
+    try:
+        status = con.execute("SELECT status FROM holds WHERE hold_id = ?", (hold,)).fetchone()
+    finally:
+        con.close()
+    check(status == ("released",), "the hold ended as released: %r" % (status,))
+    trail = await manager.request("audit", event=EVENT, seat=picked[0])
+    actions = [(e["action"], e.get("detail")) for e in trail["entries"]]
+    check(actions == [("hold", None), ("block", "house seats")], "audit: %r" % actions)
     await close_clients(other, third)
 
 
