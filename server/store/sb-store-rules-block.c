@@ -11,22 +11,6 @@
 
 #include "sb-store-rules-own-holds-private.h"
 
-/* Refuses op with code, naming seats. Takes seats. */
-static void
-refuse_seats (SbOp *op, SbErrorCode code, const char *why, char **seats)
-{
-  g_autofree char *list = g_strjoinv (", ", seats);
-
-  sb_op_set_error (op, code, "Seats %s %s", list, why);
-  if (code == SB_ERROR_SEAT_UNAVAILABLE)
-    {
-      g_clear_pointer (&op->conflicting_seats, g_strfreev);
-      op->conflicting_seats = seats;
-      return;
-    }
-  g_strfreev (seats);
-}
-
 /* A block's seats, each free or held by one of the op's own running holds at this desk (a
  * manager who picked them on the map holds them first): the held ones are taken from their holds
  * in the same transaction and version, so that no other desk can take them in between, and each
@@ -103,8 +87,7 @@ give_back_seats (const SbStoreBackendFuncs *funcs,
   wrong_seats = g_strv_builder_end (wrong);
   if (wrong_seats[0] != NULL)
     {
-      refuse_seats (op, SB_ERROR_INVALID_REQUEST, "are not blocked",
-                    g_steal_pointer (&wrong_seats));
+      sb_store_rules_refuse_seats (op, SB_ERROR_INVALID_REQUEST, "are not blocked", wrong_seats);
       return TRUE;
     }
 
@@ -185,8 +168,8 @@ sb_store_rules_block (
   venue_seats = g_strv_builder_end (venue_blocked);
   if (venue_seats[0] != NULL)
     {
-      refuse_seats (op, block ? SB_ERROR_SEAT_UNAVAILABLE : SB_ERROR_INVALID_REQUEST,
-                    "are blocked by the venue", g_steal_pointer (&venue_seats));
+      sb_store_rules_refuse_seats (op, block ? SB_ERROR_SEAT_UNAVAILABLE : SB_ERROR_INVALID_REQUEST,
+                                   "are blocked by the venue", venue_seats);
       return TRUE;
     }
 

@@ -27,10 +27,8 @@ void sb_store_rules_refuse_seats (SbOp *op, SbErrorCode code, const char *why, c
 
 /* Refuses op with code when builder has seats, naming them (the builder is ended). TRUE when it
  * did. */
-gboolean sb_store_rules_refuse_if_any (SbOp *op,
-                                       SbErrorCode code,
-                                       const char *why,
-                                       GStrvBuilder *builder);
+gboolean
+sb_store_rules_refuse_if_any (SbOp *op, SbErrorCode code, const char *why, GStrvBuilder *builder);
 
 /* The seats of a that are not in b, in a's order. */
 char **sb_store_rules_seats_minus (const char *const *a, const char *const *b);

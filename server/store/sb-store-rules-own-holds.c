@@ -116,7 +116,8 @@ sb_store_rules_own_holds_check (const SbStoreBackendFuncs *funcs,
       g_strv_builder_add (unavailable, taken[i]);
     }
   if (sb_store_rules_refuse_if_any (op, SB_ERROR_SEAT_UNAVAILABLE, "are blocked", blocked)
-      || sb_store_rules_refuse_if_any (op, SB_ERROR_SEAT_UNAVAILABLE, "are not available", unavailable))
+      || sb_store_rules_refuse_if_any (op, SB_ERROR_SEAT_UNAVAILABLE, "are not available",
+                                       unavailable))
     return FALSE;
   /* An earlier attempt of this batch had the storage refuse them although they read as free. */
   if ((flags & SB_OWN_HOLDS_REFUSED_BEFORE) != 0 && funcs->seats_refused_before != NULL
