@@ -25,6 +25,7 @@ struct _SbReportsPage
   AdwActionRow *refunded_row;
   AdwActionRow *net_row;
   AdwPreferencesGroup *categories_group;
+  AdwPreferencesGroup *days_group;
   SbBarChart *seats_chart;
   SbBarChart *days_chart;
   SbBarChart *accounts_chart;
@@ -158,6 +159,7 @@ static void
 show_report (SbReportsPage *self, SbReportMessage *report)
 {
   g_autofree char *heading = NULL;
+  g_autofree char *days = NULL;
 
   g_clear_pointer (&self->report, sb_report_message_free);
   self->report = report;
@@ -169,6 +171,12 @@ show_report (SbReportsPage *self, SbReportMessage *report)
   set_row_value (self->refunded_row, report->refunded, report->currency);
   set_row_value (self->net_row, report->net, report->currency);
   show_categories (self, report);
+  /* Translators: the description of the sales per day; %s is the time zone whose local days they
+   * are (the event's, so that a manager away from the venue knows which midnight ends a day), an
+   * IANA name such as Europe/Berlin, or UTC */
+  days = g_strdup_printf (_ ("Gross takings of the seats sold each day (days in %s)."),
+                          report->time_zone != NULL ? report->time_zone : "UTC");
+  adw_preferences_group_set_description (self->days_group, days);
   sb_bar_chart_set_chart (self->days_chart, takings_chart (report->days, report->currency, TRUE));
   sb_bar_chart_set_chart (self->accounts_chart,
                           takings_chart (report->accounts, report->currency, FALSE));
@@ -410,6 +418,7 @@ sb_reports_page_class_init (SbReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, refunded_row);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, net_row);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, categories_group);
+  gtk_widget_class_bind_template_child (widget_class, SbReportsPage, days_group);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, seats_chart);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, days_chart);
   gtk_widget_class_bind_template_child (widget_class, SbReportsPage, accounts_chart);

@@ -37,7 +37,7 @@ typedef struct
   gint64 gross;          /* revenue.gross: the price of every seat ever sold */
   gint64 refunded;       /* revenue.refunded: what cancellations refunded */
   gint64 net;            /* revenue.net: gross - refunded */
-  char *time_zone;       /* the zone days are counted in ("UTC") */
+  char *time_zone;       /* the zone days are counted in: the event's IANA name, or "UTC" */
   GPtrArray *days;       /* SbReportSalesFigures, oldest first */
   GPtrArray *accounts;   /* SbReportSalesFigures, by account name */
 } SbReportMessage;

@@ -17,7 +17,10 @@ static const char *const columns[]
         "state",     "name",      "phone",   "email", "note" };
 
 SbVenue *
-sb_command_load_event_venue (SbStore *store, const char *event_id, GError **error)
+sb_command_load_event_venue (SbStore *store,
+                             const char *event_id,
+                             char **out_time_zone,
+                             GError **error)
 {
   g_autoptr (GPtrArray) events = sb_store_list_events (store, error);
 
@@ -28,7 +31,11 @@ sb_command_load_event_venue (SbStore *store, const char *event_id, GError **erro
       const SbEventRecord *event = g_ptr_array_index (events, i);
 
       if (g_str_equal (event->event_id, event_id))
-        return sb_venue_new_from_data (event->venue_json, -1, event_id, error);
+        {
+          if (out_time_zone != NULL)
+            *out_time_zone = g_strdup (event->time_zone);
+          return sb_venue_new_from_data (event->venue_json, -1, event_id, error);
+        }
     }
   g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND, "No event %s", event_id);
   return NULL;
@@ -132,7 +139,7 @@ sb_command_bookings (const SbServerSettings *settings, GError **error)
 
   if (store == NULL)
     return FALSE;
-  venue = sb_command_load_event_venue (store, settings->event_id, &local_error);
+  venue = sb_command_load_event_venue (store, settings->event_id, NULL, &local_error);
   if (venue == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot find bookings: ");

@@ -24,9 +24,13 @@ gboolean sb_command_bookings_parse (SbServerSettings *settings,
                                     const char *format,
                                     GError **error);
 
-/* The event's venue (for prices and categories, here and in `report`); NULL with error
- * SB_STORE_ERROR_NOT_FOUND for an unknown event. */
+/* The event's venue (for prices and categories, here and in `report`) and, when out_time_zone is
+ * not NULL, its time zone (NULL for none: UTC); NULL with error SB_STORE_ERROR_NOT_FOUND for an
+ * unknown event. */
 G_GNUC_WARN_UNUSED_RESULT
-SbVenue *sb_command_load_event_venue (SbStore *store, const char *event_id, GError **error);
+SbVenue *sb_command_load_event_venue (SbStore *store,
+                                      const char *event_id,
+                                      char **out_time_zone,
+                                      GError **error);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* sb-client-report.c: `report` → `report` (sb-client-report.h). The event must exist; the report
  * is read by the store worker (sb_store_report (): counts from the store's state of the event,
  * sales and refunds from its bookings and cancellations), so that the main loop never waits for
- * the store, and is written here from its figures. Days are UTC: events keep no time zone. */
+ * the store, and is written here from its figures. Days are the event's local days, in its time
+ * zone (UTC for an event without one). */
 #include "config.h"
 
 #include "sb-client-report.h"
@@ -27,7 +28,8 @@ sb_client_report_request (SbClient *client, const SbRequest *request)
       return;
     }
   hooks->fetch_report (sb_client_get_serial (client), request->id, request->event_id,
-                       sb_live_event_get_venue (event), hooks->user_data);
+                       sb_live_event_get_venue (event), sb_live_event_get_time_zone (event),
+                       hooks->user_data);
 }
 
 void

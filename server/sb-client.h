@@ -51,13 +51,14 @@ typedef struct
                           const char *request_id,
                           const SbBookingQuery *query,
                           gpointer user_data);
-  /* Reads an event's report (a `report` request, sb-client-report.c) from the store, venue its
-   * event's; the answer goes to sb_client_finish_report () of the client with that serial, if
-   * still connected. */
+  /* Reads an event's report (a `report` request, sb-client-report.c) from the store, venue and
+   * time_zone (NULL: UTC) its event's; the answer goes to sb_client_finish_report () of the
+   * client with that serial, if still connected. */
   void (*fetch_report) (guint64 client_serial,
                         const char *request_id,
                         const char *event_id,
                         SbVenue *venue,
+                        const char *time_zone,
                         gpointer user_data);
   /* A sign_in (sb-client-auth.c) from desk (the client_id): by password (token NULL) or by
    * token; the outcome goes to

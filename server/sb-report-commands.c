@@ -19,7 +19,7 @@ const char sb_command_report_summary[]
       "  event     (key empty) id, currency, seats, time_zone\n"
       "  category  (key: the category id) price, sold, held, free, blocked\n"
       "  revenue   (key empty) gross, refunded, net\n"
-      "  day       (key: YYYY-MM-DD, UTC) seats, gross\n"
+      "  day       (key: YYYY-MM-DD, the event's local day in time_zone) seats, gross\n"
       "  account   (key: the account) seats, gross\n"
       "Money is in minor units of the venue's currency (cents). A seat is exactly one of sold, "
       "held, free and blocked; gross counts every seat ever sold, also those cancelled since, "
@@ -54,15 +54,16 @@ sb_command_report (const SbServerSettings *settings, GError **error)
   g_autoptr (GError) local_error = NULL;
   g_autoptr (SbStore) store = _sb_server_open_store (settings, error);
   g_autoptr (SbVenue) venue = NULL;
+  g_autofree char *time_zone = NULL;
   g_autoptr (SbEventReport) report = NULL;
   g_autoptr (SbReportMessage) message = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
 
   if (store == NULL)
     return FALSE;
-  venue = sb_command_load_event_venue (store, settings->event_id, &local_error);
+  venue = sb_command_load_event_venue (store, settings->event_id, &time_zone, &local_error);
   if (venue != NULL)
-    report = sb_store_report (store, settings->event_id, venue, &local_error);
+    report = sb_store_report (store, settings->event_id, venue, time_zone, &local_error);
   if (report == NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot report: ");

@@ -78,6 +78,7 @@ void _sb_server_fetch_report (guint64 client_serial,
                               const char *request_id,
                               const char *event_id,
                               SbVenue *venue,
+                              const char *time_zone,
                               gpointer user_data);
 
 /* A live event for record (loaded with state), served from now on: in the tables, sorted, counted.

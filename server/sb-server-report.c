@@ -6,18 +6,20 @@
 #include "sb-server-private.h"
 #include "sb-store-report.h"
 
-/* What the worker needs; the venue is the live event's, which never changes (a reference keeps
- * it while the worker reads its seats and prices). */
+/* What the worker needs; the venue and the time zone are the live event's, which never change (a
+ * reference keeps the venue while the worker reads its seats and prices). */
 typedef struct
 {
   char *event_id;
-  SbVenue *venue; /* ref */
+  SbVenue *venue;  /* ref */
+  char *time_zone; /* NULL: UTC */
 } ReportJob;
 
 static void
 report_job_free (ReportJob *job)
 {
   g_free (job->event_id);
+  g_free (job->time_zone);
   g_object_unref (job->venue);
   g_free (job);
 }
@@ -45,7 +47,7 @@ report_job_run (SbStore *store, gpointer job_data, GError **error)
 {
   ReportJob *job = job_data;
 
-  return sb_store_report (store, job->event_id, job->venue, error);
+  return sb_store_report (store, job->event_id, job->venue, job->time_zone, error);
 }
 
 static void
@@ -67,6 +69,7 @@ _sb_server_fetch_report (guint64 client_serial,
                          const char *request_id,
                          const char *event_id,
                          SbVenue *venue,
+                         const char *time_zone,
                          gpointer user_data)
 {
   SbServer *self = user_data;
@@ -75,6 +78,7 @@ _sb_server_fetch_report (guint64 client_serial,
 
   job->event_id = g_strdup (event_id);
   job->venue = g_object_ref (venue);
+  job->time_zone = g_strdup (time_zone);
   request->server = g_object_ref (self);
   request->serial = client_serial;
   request->request_id = g_strdup (request_id);

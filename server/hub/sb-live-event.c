@@ -761,6 +761,13 @@ sb_live_event_get_venue (SbLiveEvent *self)
   return self->venue;
 }
 
+const char *
+sb_live_event_get_time_zone (SbLiveEvent *self)
+{
+  g_return_val_if_fail (SB_IS_LIVE_EVENT (self), NULL);
+  return self->time_zone;
+}
+
 guint
 sb_live_event_get_n_free (SbLiveEvent *self)
 {

@@ -47,6 +47,8 @@ const char *sb_live_event_get_name (SbLiveEvent *self);
 gint64 sb_live_event_get_starts_at_ms (SbLiveEvent *self);
 gint64 sb_live_event_get_version (SbLiveEvent *self);
 SbVenue *sb_live_event_get_venue (SbLiveEvent *self);
+/* The event's IANA time zone, or NULL (UTC). */
+const char *sb_live_event_get_time_zone (SbLiveEvent *self);
 guint sb_live_event_get_n_free (SbLiveEvent *self);
 guint sb_live_event_get_n_subscribers (SbLiveEvent *self);
 const SbHoldRecord *sb_live_event_lookup_hold (SbLiveEvent *self, const char *hold_id);

@@ -2,7 +2,8 @@
  * of the event's bookings (found by the index {e} made at start), outside any
  * transaction. A booking keeps its seats in `seats` and each cancellation the seats it gave back
  * in `cancellations[].seats` with its refund_amount (sb-mongo-apply.c); the server groups them by
- * account, day (UTC) and seat and sums the refunds, so what comes back is one document:
+ * account, day (the event's local day) and seat and sums the refunds, so what comes back is one
+ * document:
  *
  *   [{$match: {e}},
  *    {$facet: {kept:      [{$unwind: "$seats"}, {$group: {_id: {a, d, s: "$seats"}, n}}],
@@ -11,18 +12,24 @@
  *              refunded:  [{$unwind: "$cancellations"}, {$group: {_id: null,
  *                          amount: {$sum: "$cancellations.refund_amount"}}}]}}]
  *
- * with a: "$account", d: {$dateToString: {format: "%Y-%m-%d", date: "$created_at"}} and n: {$sum:
- * 1}. A $facet's result is one document (16 MB): an event of 100,000 seats gives about as many
- * distinct (a, d, s), more only for seats sold again, of about 80 bytes each. */
+ * with a: "$account", d: {$dateToString: {format: "%Y-%m-%d", date: "$created_at", timezone}} and
+ * n: {$sum: 1}. MongoDB takes an Olson name as timezone and applies the offset in force at each
+ * date, daylight saving included ("UTC" for an event without a zone). A $facet's result is one
+ * document (16 MB): an event of 100,000 seats gives about as many distinct (a, d, s), more only for
+ * seats sold again, of about 80 bytes each. */
 #include "config.h"
 
 #include "sb-mongo-report-private.h"
 
 #include "sb-mongo-bson-private.h"
 
-/* {$group: {_id: {a: "$account", d: <the booking's day>, s: seat_path}, n: {$sum: 1}}} */
+/* {$group: {_id: {a: "$account", d: <the booking's day in time_zone>, s: seat_path}, n: {$sum: 1}}}
+ */
 static void
-append_group_stage (bson_t *pipeline, const char *index, const char *seat_path)
+append_group_stage (bson_t *pipeline,
+                    const char *index,
+                    const char *seat_path,
+                    const char *time_zone)
 {
   bson_t stage, group, id, day, to_string, count;
 
@@ -34,6 +41,7 @@ append_group_stage (bson_t *pipeline, const char *index, const char *seat_path)
   BSON_APPEND_DOCUMENT_BEGIN (&day, "$dateToString", &to_string);
   BSON_APPEND_UTF8 (&to_string, "format", "%Y-%m-%d");
   BSON_APPEND_UTF8 (&to_string, "date", "$created_at");
+  BSON_APPEND_UTF8 (&to_string, "timezone", time_zone);
   bson_append_document_end (&day, &to_string);
   bson_append_document_end (&id, &day);
   BSON_APPEND_UTF8 (&id, "s", seat_path);
@@ -56,7 +64,7 @@ append_unwind_stage (bson_t *pipeline, const char *index, const char *path)
 }
 
 static bson_t *
-new_pipeline (const char *event_id)
+new_pipeline (const char *event_id, const char *time_zone)
 {
   bson_t *pipeline = bson_new ();
   bson_t stage, match, facet, kept, cancelled, refunded, group, sum;
@@ -71,12 +79,12 @@ new_pipeline (const char *event_id)
   BSON_APPEND_DOCUMENT_BEGIN (&stage, "$facet", &facet);
   BSON_APPEND_ARRAY_BEGIN (&facet, "kept", &kept);
   append_unwind_stage (&kept, "0", "$seats");
-  append_group_stage (&kept, "1", "$seats");
+  append_group_stage (&kept, "1", "$seats", time_zone);
   bson_append_array_end (&facet, &kept);
   BSON_APPEND_ARRAY_BEGIN (&facet, "cancelled", &cancelled);
   append_unwind_stage (&cancelled, "0", "$cancellations");
   append_unwind_stage (&cancelled, "1", "$cancellations.seats");
-  append_group_stage (&cancelled, "2", "$cancellations.seats");
+  append_group_stage (&cancelled, "2", "$cancellations.seats", time_zone);
   bson_append_array_end (&facet, &cancelled);
   BSON_APPEND_ARRAY_BEGIN (&facet, "refunded", &refunded);
   append_unwind_stage (&refunded, "0", "$cancellations");
@@ -129,12 +137,13 @@ gboolean
 sb_mongo_read_sales (mongoc_client_t *client,
                      const char *db_name,
                      const char *event_id,
+                     const char *time_zone,
                      GPtrArray *out_rows,
                      gint64 *out_refunded,
                      GError **error)
 {
   g_autoptr (mongoc_collection_t) coll = mongoc_client_get_collection (client, db_name, "bookings");
-  g_autoptr (bson_t) pipeline = new_pipeline (event_id);
+  g_autoptr (bson_t) pipeline = new_pipeline (event_id, time_zone);
   g_autoptr (mongoc_cursor_t) cursor = NULL;
   const bson_t *doc;
   bson_error_t berror;

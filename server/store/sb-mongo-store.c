@@ -896,12 +896,16 @@ sb_mongo_store_find_bookings (SbStore *store, const SbBookingQuery *query, GErro
 }
 
 static gboolean
-sb_mongo_store_read_sales (
-    SbStore *store, const char *event_id, GPtrArray *out_rows, gint64 *out_refunded, GError **error)
+sb_mongo_store_read_sales (SbStore *store,
+                           const char *event_id,
+                           const char *time_zone,
+                           GPtrArray *out_rows,
+                           gint64 *out_refunded,
+                           GError **error)
 {
   SbMongoStore *self = SB_MONGO_STORE (store);
-  return sb_mongo_read_sales (self->conn.client, self->db_name, event_id, out_rows, out_refunded,
-                              error);
+  return sb_mongo_read_sales (self->conn.client, self->db_name, event_id, time_zone, out_rows,
+                              out_refunded, error);
 }
 
 static gboolean

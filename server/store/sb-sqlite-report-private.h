@@ -11,8 +11,10 @@ G_BEGIN_DECLS
 extern const char sb_sqlite_report_kept_sql[];
 extern const char sb_sqlite_report_cancelled_sql[];
 
+/* Sales by day in time_zone (an IANA name or "UTC"), counted here: SQLite has no zones. */
 gboolean sb_sqlite_read_sales (SbSqliteDb *db,
                                const char *event_id,
+                               const char *time_zone,
                                GPtrArray *out_rows,
                                gint64 *out_refunded,
                                GError **error);

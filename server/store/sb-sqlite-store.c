@@ -426,11 +426,15 @@ sb_sqlite_store_find_bookings (SbStore *store, const SbBookingQuery *query, GErr
 }
 
 static gboolean
-sb_sqlite_store_read_sales (
-    SbStore *store, const char *event_id, GPtrArray *out_rows, gint64 *out_refunded, GError **error)
+sb_sqlite_store_read_sales (SbStore *store,
+                            const char *event_id,
+                            const char *time_zone,
+                            GPtrArray *out_rows,
+                            gint64 *out_refunded,
+                            GError **error)
 {
-  return sb_sqlite_read_sales (SB_SQLITE_STORE (store)->db, event_id, out_rows, out_refunded,
-                               error);
+  return sb_sqlite_read_sales (SB_SQLITE_STORE (store)->db, event_id, time_zone, out_rows,
+                               out_refunded, error);
 }
 
 static gboolean

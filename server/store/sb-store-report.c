@@ -33,6 +33,20 @@ sb_sale_row_free (SbSaleRow *row)
   g_free (row);
 }
 
+char *
+sb_sale_day (GTimeZone *zone, gint64 at_ms)
+{
+  /* Booking times are after 1970: dropping the milliseconds keeps the second, and its day. */
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (at_ms / 1000);
+  g_autoptr (GDateTime) local = NULL;
+
+  g_return_val_if_fail (zone != NULL, NULL);
+
+  if (utc == NULL || (local = g_date_time_to_timezone (utc, zone)) == NULL)
+    return g_strdup ("");
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
 static void
 report_category_free (SbReportCategory *category)
 {
@@ -54,6 +68,7 @@ sb_event_report_free (SbEventReport *report)
     return;
   g_free (report->event_id);
   g_free (report->currency);
+  g_free (report->time_zone);
   g_clear_pointer (&report->categories, g_ptr_array_unref);
   g_clear_pointer (&report->days, g_ptr_array_unref);
   g_clear_pointer (&report->accounts, g_ptr_array_unref);
@@ -151,7 +166,8 @@ count_seats (
 }
 
 SbEventReport *
-sb_store_report (SbStore *self, const char *event_id, SbVenue *venue, GError **error)
+sb_store_report (
+    SbStore *self, const char *event_id, SbVenue *venue, const char *time_zone, GError **error)
 {
   SbStoreInterface *iface;
   g_autoptr (SbEventReport) report = NULL;
@@ -175,6 +191,7 @@ sb_store_report (SbStore *self, const char *event_id, SbVenue *venue, GError **e
   report = g_new0 (SbEventReport, 1);
   report->event_id = g_strdup (event_id);
   report->currency = g_strdup (sb_venue_get_currency (venue));
+  report->time_zone = g_strdup (time_zone != NULL ? time_zone : "UTC");
   report->n_seats = sb_venue_get_n_seats (venue);
   report->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) report_category_free);
   for (guint i = 0; i < sb_venue_get_n_categories (venue); i++)
@@ -190,7 +207,7 @@ sb_store_report (SbStore *self, const char *event_id, SbVenue *venue, GError **e
     return NULL;
 
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_sale_row_free);
-  if (!iface->read_sales (self, event_id, rows, &refunded, error))
+  if (!iface->read_sales (self, event_id, report->time_zone, rows, &refunded, error))
     return NULL;
   days = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) report_sales_free);
   accounts
@@ -249,7 +266,7 @@ sb_event_report_to_message (const SbEventReport *report)
   message->gross = report->gross;
   message->refunded = report->refunded;
   message->net = report->net;
-  message->time_zone = g_strdup ("UTC");
+  message->time_zone = g_strdup (report->time_zone);
   add_message_sales (message->days, report->days);
   add_message_sales (message->accounts, report->accounts);
   return message;

@@ -130,10 +130,12 @@ struct _SbStoreInterface
   GPtrArray *(*find_bookings) (SbStore *self, const SbBookingQuery *query, GError **error);
 
   /* Reports (sb-store-report.h): the event's sales, every seat ever booked (SbSaleRow array, which
-   * the caller made with its free function), and *out_refunded, the sum of the refunds its
+   * the caller made with its free function) on its local calendar day in time_zone (an IANA name,
+   * "UTC" for an event without a zone), and *out_refunded, the sum of the refunds its
    * cancellations recorded. An unknown event has no sales. Optional. */
   gboolean (*read_sales) (SbStore *self,
                           const char *event_id,
+                          const char *time_zone,
                           GPtrArray *out_rows,
                           gint64 *out_refunded,
                           GError **error);

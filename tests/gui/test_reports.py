@@ -5,7 +5,8 @@
 1. Sales made over the protocol (three seats booked, one of them cancelled with a partial refund,
    one seat held) are on the Reports page beside the seat map: revenue gross, refunded and net,
    each category's sold, held, free and blocked seats, and the bar chart's reading, all equal to
-   what `seatbook-server report` reads from the store.
+   what `seatbook-server report` reads from the store; the sales per day name the event's time
+   zone, the days' (Europe/Berlin).
 2. A booking made while the page is shown changes its figures without a click.
 3. "Export CSV…" writes, through the file chooser, exactly the table the CLI prints.
 A clerk's app has no Reports page."""
@@ -19,6 +20,9 @@ import pyatspi
 
 import sbgui
 from sbgui import EVENT_ID, Pointer, Server, wait_for
+
+
+ZONE = "Europe/Berlin"
 
 
 def type_text(text):
@@ -97,10 +101,14 @@ def check_page(app, report):
     reading = "Standard: {:,} sold, {:,} held, {:,} free and {:,} blocked ({:,}).".format(
         *standard, sum(standard))
     wait_for("the chart to read %r" % reading, lambda: reading in chart.description)
+    caption = "(days in %s)" % report[("event", "", "time_zone")]
+    wait_for("the sales per day to say %r" % caption, lambda: app.find(
+        predicate=lambda n: n.roleName == "label" and caption in (n.name or "")))
 
 
 def test():
-    server = Server(accounts="required")
+    server = Server(accounts="required", events=(
+        (EVENT_ID, sbgui.EVENT_NAME, "theatre.json", "--time-zone=" + ZONE),))
     manager_account = ("maria", server.add_account("maria", "manager"))
     server.start()
     seats = ["stalls-A-1", "stalls-A-2", "stalls-A-3"]
@@ -130,7 +138,8 @@ def test():
         # 1. The store's figures, as the CLI reads them.
         report = figures(cli_report(server))
         if report[("revenue", "", "refunded")] != "2000" or \
-                report[("category", "standard", "sold")] != "2":
+                report[("category", "standard", "sold")] != "2" or \
+                report[("event", "", "time_zone")] != ZONE:
             raise sbgui.TestFailure("the store's report is not what was sold: %r" % report)
         check_page(manager, report)
         sbgui.docs_screenshot("reports", pointer)

@@ -5,7 +5,9 @@ per category, the seats sold, held, free and blocked as the database holds them 
 venue's seats), the revenue (gross: every seat ever sold; refunded: what the cancellations
 recorded; net) and the sales per day (UTC) and per account; clerks and viewers are refused with
 required_role, an admin is not, an unknown event is not_found; `seatbook-server report` prints
-the same figures as CSV (its columns) and text; with accounts off anyone may ask."""
+the same figures as CSV (its columns) and text; with accounts off anyone may ask. An event
+created with a time zone counts its days in that zone and says so (`time_zone`), in the reply
+and the CLI's table."""
 
 import csv
 import datetime
@@ -13,6 +15,7 @@ import io
 import json
 import sqlite3
 import subprocess
+import zoneinfo
 
 from sbtest import EVENT, SERVER, VENUE, Client, Server, check, finish, run, venue_free_seat_ids
 
@@ -166,14 +169,34 @@ async def main():
 
         await finish(server, anna, ben, manager, admin, clerk, viewer)
 
-    # With accounts off, anyone may ask.
+    # With accounts off, anyone may ask. An event with a time zone (UTC+14: its day is UTC's next
+    # from 10:00 UTC on) counts its days there, as the reply and the CLI say.
+    zone = "Pacific/Kiritimati"
     with Server() as server:
         server.create_event()
+        server.run_command("create-event", "--store=" + server.store, "--venue=" + VENUE,
+                           "--id=far-east", "--name=Far east", "--time-zone=" + zone,
+                           "--starts-at=2030-11-27T19:30:00")
         server.start("--accounts=off")
         desk = await Client.connect(server, sign_in=False)
         report = await desk.request("report", event=EVENT)
         check(report["type"] == "report" and report["revenue"]["gross"] == 0
               and report["days"] == [] and report["accounts"] == [], "accounts off: %r" % report)
+        before = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d")
+        booked = await desk.request("book", event="far-east", seats=[free[0]])
+        check(booked["type"] == "booked", "book in far-east: %r" % booked)
+        report = await desk.request("report", event="far-east")
+        after = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d")
+        check(report["type"] == "report" and report["time_zone"] == zone
+              and len(report["days"]) == 1 and report["days"][0]["day"] in (before, after)
+              and report["days"][0]["seats"] == 1, "far-east: %r" % report)
+        raw = server.run_command("report", "--event=far-east", "--format=csv",
+                                 "--store=" + server.store).stdout
+        cells = {(r["section"], r["key"], r["figure"]): r["value"]
+                 for r in csv.DictReader(io.StringIO(raw, newline=""))}
+        check(cells[("event", "", "time_zone")] == zone
+              and cells[("day", report["days"][0]["day"], "seats")] == "1",
+              "far-east CSV: %r" % cells)
         await finish(server, desk)
 
 

@@ -25,6 +25,7 @@ import re
 import threading
 import time
 import traceback
+import zoneinfo
 
 from bson import Int64, Regex, Timestamp
 from mockupdb import MockupDB
@@ -231,17 +232,41 @@ def _matches(doc, query):
     return True
 
 
+def _time_zone(name):
+    """$dateToString's timezone: an Olson name, found in the zone database as MongoDB finds it
+    (with the offset in force at each date, daylight saving included). MongoDB also takes UTC
+    offsets ("+04:45") and expressions: the fake does not."""
+    if not isinstance(name, str) or name.startswith("$") or name[:1] in ("+", "-"):
+        raise ValueError("fake database: unsupported timezone %r" % (name,))
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # What MongoDB answers for a name it does not know.
+        raise CommandError(40485, "Location40485",
+                           "unrecognized time zone identifier: \"%s\"" % name) from None
+
+
+def _date_to_string(doc, spec):
+    if (not isinstance(spec, dict) or set(spec) - {"format", "date", "timezone"}
+            or spec.get("format") != "%Y-%m-%d"):
+        raise ValueError("fake database: unsupported $dateToString %r" % (spec,))
+    value = _expr(doc, spec["date"])
+    if not isinstance(value, datetime.datetime):
+        return None
+    if value.tzinfo is None:  # BSON dates are UTC; bson decodes them naive
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    if "timezone" in spec:
+        value = value.astimezone(_time_zone(spec["timezone"]))
+    return value.strftime("%Y-%m-%d")
+
+
 def _expr(doc, expr):
-    """An aggregation expression: a "$path", a literal, {$dateToString: {format, date}}, or a
-    document of expressions."""
+    """An aggregation expression: a "$path", a literal, {$dateToString: {format, date,
+    timezone?}}, or a document of expressions."""
     if isinstance(expr, str) and expr.startswith("$"):
         return _get_path(doc, expr[1:])
     if isinstance(expr, dict) and list(expr) == ["$dateToString"]:
-        spec = expr["$dateToString"]
-        if spec.get("format") != "%Y-%m-%d" or "timezone" in spec:
-            raise ValueError("fake database: unsupported $dateToString %r" % (spec,))
-        value = _expr(doc, spec["date"])
-        return value.strftime("%Y-%m-%d") if isinstance(value, datetime.datetime) else None
+        return _date_to_string(doc, expr["$dateToString"])
     if isinstance(expr, dict):
         if any(k.startswith("$") for k in expr):
             raise ValueError("fake database: unsupported expression %r" % (expr,))
@@ -653,7 +678,8 @@ class FakeDatabase(FakePrimary):
 
     def aggregate(self, doc):
         """The stages the store sends, outside transactions: $match, $unwind (a path), $group
-        (_id of field paths, $dateToString and null; $sum of 1 or a path) and $facet."""
+        (_id of field paths, $dateToString with an Olson timezone, and null; $sum of 1 or a path)
+        and $facet."""
         coll = doc["aggregate"]
         docs = [d for _, d in self._candidates(coll, {}, None)]
         out = _run_pipeline(docs, doc["pipeline"])

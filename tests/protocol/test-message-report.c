@@ -61,7 +61,7 @@ make_report (void)
   report->gross = 18000;
   report->refunded = 6000;
   report->net = 12000;
-  report->time_zone = g_strdup ("UTC");
+  report->time_zone = g_strdup ("America/New_York");
   sb_report_message_add_sales (report->days, "2026-12-01", 2, 5000);
   sb_report_message_add_sales (report->days, "2026-12-03", 4, 13000);
   sb_report_message_add_sales (report->accounts, "anna", 4, 13000);
@@ -124,6 +124,7 @@ test_report_round_trip (void)
       strstr (out->str, "\"revenue\":{\"gross\":18000,\"refunded\":6000,\"net\":12000}"));
   g_assert_nonnull (strstr (out->str, "{\"day\":\"2026-12-01\",\"seats\":2,\"gross\":5000}"));
   g_assert_nonnull (strstr (out->str, "{\"account\":\"anna\",\"seats\":4,\"gross\":13000}"));
+  g_assert_nonnull (strstr (out->str, "\"time_zone\":\"America/New_York\",\"days\":["));
   message = sb_message_parse (out->str, out->len, &error);
   g_assert_no_error (error);
   g_assert_cmpint (message->type, ==, SB_MESSAGE_REPORT);
@@ -200,6 +201,12 @@ test_report_strict (void)
                           ",\"time_zone\":\"UTC\",\"days\":[{\"day\":\"2026-12-01\",\"seats\":1}],"
                           "\"accounts\":[]}",
                      "gross");
+  /* The days mean nothing without their zone: a reply without one, or not a name, is refused. */
+  assert_unreadable (HEAD "\"categories\":[" CATEGORY "]," REVENUE ",\"days\":[],\"accounts\":[]}",
+                     "time_zone");
+  assert_unreadable (HEAD "\"categories\":[" CATEGORY "]," REVENUE
+                          ",\"time_zone\":-5,\"days\":[],\"accounts\":[]}",
+                     "time_zone");
 }
 
 int

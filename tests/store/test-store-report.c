@@ -3,6 +3,8 @@
  * partial refund, a whole cancellation with a full refund and a seat booked again: every figure
  * equals what the store holds (its seat states, what the cancellations refunded), the four counts
  * of every category add up to the venue's seats, and the sales are split by day (UTC) and account.
+ * The days are the event's local calendar days in its time zone, each sale with the offset in
+ * force when it was made (daylight saving), and UTC's for an event without a zone.
  * On SQLite, neither of the report's reads scans a table (EXPLAIN QUERY PLAN).
  *
  * The store comes from SEATBOOK_TEST_STORE_URI when set (tests/mongo runs this program against the
@@ -42,12 +44,14 @@ make_venue (void)
   return g_string_free (json, FALSE);
 }
 
+/* data: the event's time zone, or NULL for none. */
 static void
 set_up (StoreOpFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *suffix = store_test_random_suffix ();
   g_autofree char *venue = make_venue ();
+  SbEventSpec spec = { 0 };
 
   f->uri = store_test_pick_uri ("seatbook.db", &f->dir, &f->db_path);
   f->store = sb_store_open (f->uri, &error);
@@ -58,9 +62,42 @@ set_up (StoreOpFixture *f, gconstpointer data)
   f->anna = g_strdup_printf ("anna-%s", suffix);
   f->ben = g_strdup_printf ("ben-%s", suffix);
   f->now = g_get_real_time () / 1000;
-  g_assert_true (
-      sb_store_create_event (f->store, f->event_id, "Report night", venue, 1764270000000, &error));
+  spec.event_id = f->event_id;
+  spec.name = "Report night";
+  spec.venue_json = venue;
+  spec.starts_at_ms = 1764270000000;
+  spec.time_zone = data;
+  g_assert_true (sb_store_create_event_spec (f->store, &spec, &error));
   g_assert_no_error (error);
+}
+
+/* The event's time zone as the store keeps it (what `seatbook-server report` and the live event
+ * pass to sb_store_report ()). */
+static char *
+stored_time_zone (StoreOpFixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = sb_store_list_events (f->store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const SbEventRecord *event = g_ptr_array_index (events, i);
+
+      if (g_str_equal (event->event_id, f->event_id))
+        return g_strdup (event->time_zone);
+    }
+  g_assert_not_reached ();
+}
+
+/* Unix ms of an ISO 8601 time with its offset. */
+static gint64
+ms_of (const char *iso8601)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601 (iso8601, NULL);
+
+  g_assert_nonnull (time);
+  return g_date_time_to_unix (time) * 1000;
 }
 
 static SbVenue *
@@ -78,6 +115,13 @@ static SbOp *
 book (StoreOpFixture *f, const char *account, gint64 at_ms, const char *const *seats)
 {
   return store_op_book (f, account, at_ms, seats);
+}
+
+/* A booking whose op the test does not look at again. */
+static void
+sell (StoreOpFixture *f, const char *account, gint64 at_ms, const char *const *seats)
+{
+  sb_op_free (book (f, account, at_ms, seats));
 }
 
 static SbOp *
@@ -163,7 +207,7 @@ test_report_figures (StoreOpFixture *f, gconstpointer data)
   g_assert_cmpint (whole->result_refund.amount, ==, 5000);
   again = book (f, f->anna, f->now, SEATS ("B-2"));
 
-  report = sb_store_report (f->store, f->event_id, venue, &error);
+  report = sb_store_report (f->store, f->event_id, venue, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   g_assert_cmpstr (report->event_id, ==, f->event_id);
@@ -227,7 +271,7 @@ test_report_empty (StoreOpFixture *f, gconstpointer data)
 {
   g_autoptr (SbVenue) venue = load_venue ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (SbEventReport) report = sb_store_report (f->store, f->event_id, venue, &error);
+  g_autoptr (SbEventReport) report = sb_store_report (f->store, f->event_id, venue, NULL, &error);
   const SbReportCategory *standard;
 
   g_assert_no_error (error);
@@ -246,10 +290,96 @@ test_report_unknown_event (StoreOpFixture *f, gconstpointer data)
 {
   g_autoptr (SbVenue) venue = load_venue ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (SbEventReport) report = sb_store_report (f->store, "no-such-event", venue, &error);
+  g_autoptr (SbEventReport) report
+      = sb_store_report (f->store, "no-such-event", venue, NULL, &error);
 
   g_assert_null (report);
   g_assert_error (error, SB_STORE_ERROR, SB_STORE_ERROR_NOT_FOUND);
+}
+
+/* The report of the fixture's event, with the time zone the store keeps for it. */
+static SbEventReport *
+report_in_stored_zone (StoreOpFixture *f)
+{
+  g_autoptr (SbVenue) venue = load_venue ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *zone = stored_time_zone (f);
+  SbEventReport *report = sb_store_report (f->store, f->event_id, venue, zone, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* New York (UTC-4 in June): 02:00 and 05:00 UTC on one UTC day are 22:00 the evening before and
+ * 01:00 that night. The evening's booking, later cancelled, stays on its day, as kept seats do. */
+static void
+test_report_local_days (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) evening = book (f, f->anna, ms_of ("2030-06-15T02:00:00Z"), SEATS ("A-1"));
+  g_autoptr (SbOp) cancelled = NULL;
+  g_autoptr (SbEventReport) report = NULL;
+
+  sell (f, f->ben, ms_of ("2030-06-15T05:00:00Z"), SEATS ("B-1", "B-2"));
+  cancelled = cancel (f, evening->result_booking_id, NULL, SB_REFUND_FULL, 0);
+  report = report_in_stored_zone (f);
+  g_assert_cmpint (cancelled->result_refund.amount, ==, 4000);
+  g_assert_cmpstr (report->time_zone, ==, "America/New_York");
+  g_assert_cmpuint (report->days->len, ==, 2);
+  g_assert_cmpint (sales_of (report->days, 0, "2030-06-14")->seats, ==, 1);
+  g_assert_cmpint (sales_of (report->days, 0, "2030-06-14")->gross, ==, 4000);
+  g_assert_cmpint (sales_of (report->days, 1, "2030-06-15")->seats, ==, 2);
+  g_assert_cmpint (sales_of (report->days, 1, "2030-06-15")->gross, ==, 5000);
+  g_assert_cmpint (report->gross, ==, 9000);
+  g_assert_cmpint (report->refunded, ==, 4000);
+}
+
+/* Across both of New York's changes in 2030: clocks go from 02:00 EST to 03:00 EDT on 10 March
+ * (07:00 UTC) and back from 02:00 EDT to 01:00 EST on 3 November (06:00 UTC). Each sale takes the
+ * offset in force when it was made; either fixed offset would move one of them to another day. */
+static void
+test_report_daylight_saving (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbEventReport) report = NULL;
+
+  /* 23:30 EST on 9 March (00:30 on 10 March at EDT's -4). */
+  sell (f, f->anna, ms_of ("2030-03-10T04:30:00Z"), SEATS ("A-1"));
+  /* 08:00 EDT on 10 March, just after the change. */
+  sell (f, f->anna, ms_of ("2030-03-10T12:00:00Z"), SEATS ("A-2"));
+  /* 00:30 EDT on 11 March (23:30 on 10 March at EST's -5). */
+  sell (f, f->ben, ms_of ("2030-03-11T04:30:00Z"), SEATS ("B-1"));
+  /* 23:30 EST on 3 November, after the change back (00:30 on 4 November at EDT's -4). */
+  sell (f, f->ben, ms_of ("2030-11-04T04:30:00Z"), SEATS ("B-2"));
+  report = report_in_stored_zone (f);
+
+  g_assert_cmpstr (report->time_zone, ==, "America/New_York");
+  g_assert_cmpuint (report->days->len, ==, 4);
+  g_assert_cmpint (sales_of (report->days, 0, "2030-03-09")->gross, ==, 4000);
+  g_assert_cmpint (sales_of (report->days, 1, "2030-03-10")->gross, ==, 4000);
+  g_assert_cmpint (sales_of (report->days, 2, "2030-03-11")->gross, ==, 2500);
+  g_assert_cmpint (sales_of (report->days, 3, "2030-11-03")->gross, ==, 2500);
+  for (guint i = 0; i < report->days->len; i++)
+    g_assert_cmpint (((SbReportSales *) g_ptr_array_index (report->days, i))->seats, ==, 1);
+}
+
+/* An event without a time zone counts UTC's days, and says so. */
+static void
+test_report_utc_days (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbEventReport) report = NULL;
+  g_autoptr (SbReportMessage) message = NULL;
+
+  sell (f, f->anna, ms_of ("2030-06-15T02:00:00Z"), SEATS ("A-1"));
+  sell (f, f->ben, ms_of ("2030-06-15T05:00:00Z"), SEATS ("B-1"));
+  sell (f, f->ben, ms_of ("2030-06-15T23:59:59Z"), SEATS ("B-2"));
+  report = report_in_stored_zone (f);
+  message = sb_event_report_to_message (report);
+
+  g_assert_cmpstr (report->time_zone, ==, "UTC");
+  g_assert_cmpstr (message->time_zone, ==, "UTC");
+  g_assert_cmpuint (report->days->len, ==, 1);
+  g_assert_cmpint (sales_of (report->days, 0, "2030-06-15")->seats, ==, 3);
+  g_assert_cmpint (sales_of (report->days, 0, "2030-06-15")->gross, ==, 9000);
 }
 
 /* SQLite: each read is an index search, never a scan of a table. */
@@ -287,12 +417,15 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func)                                                                            \
-  g_test_add (path, StoreOpFixture, NULL, set_up, func, store_op_fixture_tear_down)
-  ADD ("/store/report/figures", test_report_figures);
-  ADD ("/store/report/empty", test_report_empty);
-  ADD ("/store/report/unknown-event", test_report_unknown_event);
-  ADD ("/store/report/query-plans", test_report_query_plans);
+#define ADD(path, zone, func)                                                                      \
+  g_test_add (path, StoreOpFixture, zone, set_up, func, store_op_fixture_tear_down)
+  ADD ("/store/report/figures", NULL, test_report_figures);
+  ADD ("/store/report/empty", NULL, test_report_empty);
+  ADD ("/store/report/unknown-event", NULL, test_report_unknown_event);
+  ADD ("/store/report/local-days", "America/New_York", test_report_local_days);
+  ADD ("/store/report/daylight-saving", "America/New_York", test_report_daylight_saving);
+  ADD ("/store/report/utc-days", NULL, test_report_utc_days);
+  ADD ("/store/report/query-plans", NULL, test_report_query_plans);
 #undef ADD
 
   return g_test_run ();
