@@ -9,6 +9,7 @@
 #include "sb-store-rules-block-private.h"
 #include "sb-store-rules-cancel-private.h"
 #include "sb-store-rules-move-private.h"
+#include "sb-store-rules-own-holds-private.h"
 #include "sb-store-rules-release-private.h"
 #include "sb-store-orphan.h"
 
@@ -628,48 +629,20 @@ run_book_hold (Run *r, GError **error)
   return STEP_OK;
 }
 
-/* The hold of holds with this id, or NULL. */
-static SbStoredHold *
-find_read_hold (GPtrArray *holds, const char *hold_id)
-{
-  for (guint i = 0; i < holds->len; i++)
-    {
-      SbStoredHold *hold = g_ptr_array_index (holds, i);
-
-      if (g_str_equal (hold->hold_id, hold_id))
-        return hold;
-    }
-  return NULL;
-}
-
-/* The seats of hold that are not in seats. */
-static char **
-seats_left (const SbStoredHold *hold, const char *const *seats)
-{
-  g_autoptr (GStrvBuilder) left = g_strv_builder_new ();
-
-  for (guint i = 0; hold->seat_ids[i] != NULL; i++)
-    if (!g_strv_contains (seats, hold->seat_ids[i]))
-      g_strv_builder_add (left, hold->seat_ids[i]);
-  return g_strv_builder_end (left);
-}
-
 static Step
 run_book_seats (Run *r, GError **error)
 {
   SbOp *op = r->op;
   const char *const *seats = (const char *const *) op->seat_ids;
-  g_autoptr (GPtrArray) states = NULL;
   /* SbStoredHold: the holds of the seats, in the order of the op's seats */
   g_autoptr (GPtrArray) holds
       = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_stored_hold_free);
   g_autofree const char **held_by = NULL;
-  g_autoptr (GStrvBuilder) conflicts = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) free_seats = g_strv_builder_new ();
-  g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
   g_auto (GStrv) newly_taken = NULL;
   g_autofree char *booking_id = NULL;
   g_autofree char *refused = NULL;
+  gboolean failed;
   SbChange *change;
   Step step;
 
@@ -677,45 +650,17 @@ run_book_seats (Run *r, GError **error)
       || (step = step_seat_list (r, error)) != STEP_OK)
     return step;
 
-  states = read_seats (r, error);
-  if (states == NULL)
-    return STEP_FAILED;
-  held_by = g_new0 (const char *, states->len + 1);
-  for (guint i = 0; seats[i] != NULL; i++)
-    {
-      const SbSeatChange *state = g_ptr_array_index (states, i);
-      SbStoredHold *hold;
-
-      if (state == NULL)
-        {
-          g_strv_builder_add (free_seats, seats[i]);
-          continue;
-        }
-      /* Held by one of the op's own holds that is still running, made at this desk: the op may
-       * book it. Another desk of the same account books such seats by hold (a desk's direct
-       * booking does not take the seats another desk is working with). */
-      if (state->state == SB_SEAT_HELD && state->hold_id != NULL)
-        {
-          hold = find_read_hold (holds, state->hold_id);
-          if (hold == NULL)
-            {
-              if (!r->funcs->read_hold (r->backend, state->hold_id, &hold, error))
-                return STEP_FAILED;
-              if (hold != NULL)
-                g_ptr_array_add (holds, hold);
-            }
-          if (hold != NULL && sb_stored_hold_is_ops (op, hold)
-              && g_strcmp0 (hold->client_id, op->client_id) == 0 && hold->expires_at_ms > r->now_ms)
-            {
-              held_by[i] = hold->hold_id;
-              continue;
-            }
-        }
-      g_strv_builder_add (conflicts, seats[i]);
-    }
-  if (refuse_conflicts (op, conflicts))
-    return STEP_REFUSED;
+  /* Each seat free, or held by one of the op's own holds that is still running, made at this
+   * desk: the op may book it. Another desk of the same account books such seats by hold (a desk's
+   * direct booking does not take the seats another desk is working with). */
+  held_by = g_new0 (const char *, g_strv_length (op->seat_ids) + 1);
+  if (!sb_store_rules_own_holds_check (r->funcs, r->backend, op, r->now_ms, seats,
+                                       SB_OWN_HOLDS_DEFAULT, held_by, holds, &failed, error))
+    return failed ? STEP_FAILED : STEP_REFUSED;
   /* Only the seats that were free change from free to taken; held ones were taken already. */
+  for (guint i = 0; seats[i] != NULL; i++)
+    if (held_by[i] == NULL)
+      g_strv_builder_add (free_seats, seats[i]);
   newly_taken = g_strv_builder_end (free_seats);
   if (refused_before (r, g_strdupv (newly_taken)))
     return STEP_REFUSED;
@@ -729,35 +674,13 @@ run_book_seats (Run *r, GError **error)
   if (refused != NULL)
     return refuse_seat (op, g_steal_pointer (&refused));
 
-  /* Holds that gave up seats (all this client's, or the op was refused): ended when nothing is
-   * left, otherwise announced with their new seat list so that every copy of them stays right. */
+  /* Holds that gave up seats: ended when nothing is left, otherwise announced with their new seat
+   * list so that every copy of them stays right. */
   change = new_booked_change (r, seats);
   op->change = change;
-  for (guint j = 0; j < holds->len; j++)
-    {
-      const SbStoredHold *hold = g_ptr_array_index (holds, j);
-      g_auto (GStrv) left = seats_left (hold, seats);
-
-      if (left[0] == NULL)
-        {
-          if (!r->funcs->end_hold (r->backend, hold->hold_id, "booked", error))
-            return STEP_FAILED;
-          g_strv_builder_add (ended, hold->hold_id);
-          continue;
-        }
-      if (r->funcs->set_hold_seats != NULL
-          && !r->funcs->set_hold_seats (r->backend, hold->hold_id, (const char *const *) left,
-                                        error))
-        return STEP_FAILED;
-      g_ptr_array_add (change->holds,
-                       sb_hold_record_new_owned (hold->hold_id, op->event_id, hold->client_id,
-                                                 hold->account, (const char *const *) left,
-                                                 hold->expires_at_ms));
-    }
-
-  change->ended_holds = g_strv_builder_end (ended);
-  if (change->ended_holds[0] == NULL)
-    g_clear_pointer (&change->ended_holds, g_strfreev);
+  if (!sb_store_rules_own_holds_settle (r->funcs, r->backend, op, holds, seats, held_by, "booked",
+                                        change, error))
+    return STEP_FAILED;
   op->result_booking_id = g_steal_pointer (&booking_id);
   op->result_seat_ids = g_strdupv (op->seat_ids);
   op->result_customer = sb_customer_copy (op->customer);
