@@ -257,7 +257,8 @@ typedef struct
                                   char **out_refused_seat,
                                   GError **error);
 
-  /* The seats (free, as the rules read them) become blocked. */
+  /* The seats (free, as the rules read them, or freed by free_held_seats in this op) become
+   * blocked. */
   gboolean (*block_seats) (gpointer backend,
                            const char *event_id,
                            const char *const *seat_ids,

@@ -3,38 +3,14 @@
  * version with the audit entry and the idempotency record (sb-store-rules.c). A seat may be in
  * both lists (a booking moved one seat along): it stays the booking's, and only the seats whose
  * state changes are written and broadcast. A target seat held by one of the op's own running holds
- * at this desk is taken from that hold, as a booking by seats takes it. */
+ * at this desk is taken from that hold, as a booking by seats takes it
+ * (sb-store-rules-own-holds.c, shared with a block). */
 #include "config.h"
 
 #include "sb-store-rules-move-private.h"
 
 #include "sb-store-orphan.h"
-
-/* Refuses op naming seats: "Seats a, b why". SEAT_UNAVAILABLE ones go in conflicting_seats. */
-static void
-refuse_seats (SbOp *op, SbErrorCode code, const char *why, char **seats)
-{
-  g_autofree char *list = g_strjoinv (", ", seats);
-
-  sb_op_set_error (op, code, "Seats %s %s", list, why);
-  if (code == SB_ERROR_SEAT_UNAVAILABLE)
-    {
-      g_clear_pointer (&op->conflicting_seats, g_strfreev);
-      op->conflicting_seats = g_strdupv (seats);
-    }
-}
-
-/* Refuses op when builder has seats. TRUE when it did. */
-static gboolean
-refuse_if_any (SbOp *op, SbErrorCode code, const char *why, GStrvBuilder *builder)
-{
-  g_auto (GStrv) seats = g_strv_builder_end (builder);
-
-  if (seats[0] == NULL)
-    return FALSE;
-  refuse_seats (op, code, why, seats);
-  return TRUE;
-}
+#include "sb-store-rules-own-holds-private.h"
 
 /* The seat named twice in seats, or NULL. */
 static const char *
@@ -60,18 +36,6 @@ price_of (SbVenue *venue, const char *const *seats)
         total += sb_venue_get_category (venue, sb_venue_get_seat (venue, index)->category)->price;
     }
   return total;
-}
-
-/* The seats of a that are not in b, in a's order. */
-static char **
-seats_minus (const char *const *a, const char *const *b)
-{
-  g_autoptr (GStrvBuilder) out = g_strv_builder_new ();
-
-  for (guint i = 0; a[i] != NULL; i++)
-    if (!g_strv_contains (b, a[i]))
-      g_strv_builder_add (out, a[i]);
-  return g_strv_builder_end (out);
 }
 
 static gint
@@ -126,7 +90,7 @@ check_lists (SbOp *op, SbVenue *venue, const SbStoredBooking *booking, const cha
   {
     g_autofree char *why = g_strdup_printf ("are not seats of event %s", op->event_id);
 
-    if (refuse_if_any (op, SB_ERROR_INVALID_REQUEST, why, unknown))
+    if (sb_store_rules_refuse_if_any (op, SB_ERROR_INVALID_REQUEST, why, unknown))
       return FALSE;
   }
 
@@ -134,7 +98,7 @@ check_lists (SbOp *op, SbVenue *venue, const SbStoredBooking *booking, const cha
     if (!g_strv_contains ((const char *const *) booking->seat_ids, from[i]))
       g_strv_builder_add (not_in, from[i]);
   not_in_why = g_strdup_printf ("are not in booking %s (or were cancelled)", booking->booking_id);
-  if (refuse_if_any (op, SB_ERROR_INVALID_REQUEST, not_in_why, not_in))
+  if (sb_store_rules_refuse_if_any (op, SB_ERROR_INVALID_REQUEST, not_in_why, not_in))
     return FALSE;
   /* A seat the booking keeps cannot be moved to as well. */
   for (guint i = 0; to[i] != NULL; i++)
@@ -142,80 +106,7 @@ check_lists (SbOp *op, SbVenue *venue, const SbStoredBooking *booking, const cha
         && !g_strv_contains (from, to[i]))
       g_strv_builder_add (in_already, to[i]);
   in_why = g_strdup_printf ("are in booking %s already", booking->booking_id);
-  return !refuse_if_any (op, SB_ERROR_INVALID_REQUEST, in_why, in_already);
-}
-
-/* The state of the seats the move takes: each free, or held by one of the op's own running holds
- * at this desk (held_by[i], its hold read into holds). FALSE when refused or failed (*failed). */
-static gboolean
-check_taken (const SbStoreBackendFuncs *funcs,
-             gpointer backend,
-             SbOp *op,
-             gint64 now_ms,
-             const char *const *taken,
-             const char **held_by,
-             GPtrArray *holds,
-             gboolean *failed,
-             GError **error)
-{
-  g_autoptr (GPtrArray) states
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_seat_change_free);
-  g_autoptr (GStrvBuilder) blocked = g_strv_builder_new ();
-  g_autoptr (GStrvBuilder) unavailable = g_strv_builder_new ();
-
-  *failed = FALSE;
-  if (!funcs->read_seats (backend, op->event_id, taken, states, error))
-    {
-      *failed = TRUE;
-      return FALSE;
-    }
-  for (guint i = 0; taken[i] != NULL; i++)
-    {
-      const SbSeatChange *state = g_ptr_array_index (states, i);
-      SbStoredHold *hold = NULL;
-
-      if (state == NULL)
-        continue;
-      if (state->state == SB_SEAT_BLOCKED)
-        {
-          g_strv_builder_add (blocked, taken[i]);
-          continue;
-        }
-      if (state->state == SB_SEAT_HELD && state->hold_id != NULL)
-        {
-          for (guint j = 0; j < holds->len && hold == NULL; j++)
-            if (g_str_equal (((SbStoredHold *) g_ptr_array_index (holds, j))->hold_id,
-                             state->hold_id))
-              hold = g_ptr_array_index (holds, j);
-          if (hold == NULL)
-            {
-              if (!funcs->read_hold (backend, state->hold_id, &hold, error))
-                {
-                  *failed = TRUE;
-                  return FALSE;
-                }
-              if (hold != NULL)
-                g_ptr_array_add (holds, hold);
-            }
-          if (hold != NULL && sb_stored_hold_is_ops (op, hold)
-              && g_strcmp0 (hold->client_id, op->client_id) == 0 && hold->expires_at_ms > now_ms)
-            {
-              held_by[i] = hold->hold_id;
-              continue;
-            }
-        }
-      g_strv_builder_add (unavailable, taken[i]);
-    }
-  if (refuse_if_any (op, SB_ERROR_SEAT_UNAVAILABLE, "are blocked", blocked)
-      || refuse_if_any (op, SB_ERROR_SEAT_UNAVAILABLE, "are not available", unavailable))
-    return FALSE;
-  /* An earlier attempt of this batch had the storage refuse them although they read as free. */
-  if (funcs->seats_refused_before != NULL && funcs->seats_refused_before (backend, op))
-    {
-      refuse_seats (op, SB_ERROR_SEAT_UNAVAILABLE, "are not available", (char **) taken);
-      return FALSE;
-    }
-  return TRUE;
+  return !sb_store_rules_refuse_if_any (op, SB_ERROR_INVALID_REQUEST, in_why, in_already);
 }
 
 /* The orphan rule on the seats the move frees and takes together, overridable by a manager as
@@ -255,52 +146,6 @@ check_orphan (const SbStoreBackendFuncs *funcs,
   g_free (op->result_lone_seat);
   op->result_lone_seat = g_strdup (sb_venue_get_seat (venue, (guint) lone)->id);
   op->result_overrode = rule == SB_ORPHAN_RULE_ENFORCE;
-  return TRUE;
-}
-
-/* Holds that gave up seats to the move: ended when nothing is left, otherwise announced with
- * their new seat list, as after a booking by seats. */
-static gboolean
-settle_holds (const SbStoreBackendFuncs *funcs,
-              gpointer backend,
-              SbOp *op,
-              GPtrArray *holds,
-              const char *const *taken,
-              const char *const *held_by,
-              SbChange *change,
-              GError **error)
-{
-  g_autoptr (GStrvBuilder) ended = g_strv_builder_new ();
-
-  for (guint j = 0; j < holds->len; j++)
-    {
-      const SbStoredHold *hold = g_ptr_array_index (holds, j);
-      gboolean gave = FALSE;
-      g_auto (GStrv) left = NULL;
-
-      for (guint i = 0; taken[i] != NULL && !gave; i++)
-        gave = held_by[i] != NULL && g_str_equal (held_by[i], hold->hold_id);
-      if (!gave)
-        continue; /* another desk's hold, read only to refuse its seat */
-      left = seats_minus ((const char *const *) hold->seat_ids, taken);
-      if (left[0] == NULL)
-        {
-          if (!funcs->end_hold (backend, hold->hold_id, "booked", error))
-            return FALSE;
-          g_strv_builder_add (ended, hold->hold_id);
-          continue;
-        }
-      if (funcs->set_hold_seats != NULL
-          && !funcs->set_hold_seats (backend, hold->hold_id, (const char *const *) left, error))
-        return FALSE;
-      g_ptr_array_add (change->holds,
-                       sb_hold_record_new_owned (hold->hold_id, op->event_id, hold->client_id,
-                                                 hold->account, (const char *const *) left,
-                                                 hold->expires_at_ms));
-    }
-  change->ended_holds = g_strv_builder_end (ended);
-  if (change->ended_holds[0] == NULL)
-    g_clear_pointer (&change->ended_holds, g_strfreev);
   return TRUE;
 }
 
@@ -360,8 +205,8 @@ sb_store_rules_move (
     return TRUE;
 
   /* Only the seats whose state changes are written, judged and broadcast. */
-  freed = seats_minus (from, (const char *const *) op->move_to);
-  taken = seats_minus ((const char *const *) op->move_to, from);
+  freed = sb_store_rules_seats_minus (from, (const char *const *) op->move_to);
+  taken = sb_store_rules_seats_minus ((const char *const *) op->move_to, from);
   if (taken[0] == NULL)
     {
       sb_op_set_error (op, SB_ERROR_INVALID_REQUEST,
@@ -369,8 +214,9 @@ sb_store_rules_move (
       return TRUE;
     }
   held_by = g_new0 (const char *, g_strv_length (taken) + 1);
-  if (!check_taken (funcs, backend, op, now_ms, (const char *const *) taken, held_by, holds,
-                    &failed, error))
+  if (!sb_store_rules_own_holds_check (funcs, backend, op, now_ms, (const char *const *) taken,
+                                       SB_OWN_HOLDS_NAME_BLOCKED | SB_OWN_HOLDS_REFUSED_BEFORE,
+                                       held_by, holds, &failed, error))
     return !failed;
   if (!check_orphan (funcs, backend, op, venue, (const char *const *) freed,
                      (const char *const *) taken, &failed, error))
@@ -402,7 +248,7 @@ sb_store_rules_move (
        * the rules undo the op (undo_op). */
       char *seats[] = { refused, NULL };
 
-      refuse_seats (op, SB_ERROR_SEAT_UNAVAILABLE, "are not available", seats);
+      sb_store_rules_refuse_seats (op, SB_ERROR_SEAT_UNAVAILABLE, "are not available", seats);
       return TRUE;
     }
 
@@ -412,8 +258,8 @@ sb_store_rules_move (
     g_ptr_array_add (change->seats, sb_seat_change_new (freed[i], SB_SEAT_FREE, NULL));
   for (guint i = 0; taken[i] != NULL; i++)
     g_ptr_array_add (change->seats, sb_seat_change_new (taken[i], SB_SEAT_BOOKED, NULL));
-  if (!settle_holds (funcs, backend, op, holds, (const char *const *) taken, held_by, change,
-                     error))
+  if (!sb_store_rules_own_holds_settle (funcs, backend, op, holds, (const char *const *) taken,
+                                        held_by, "booked", change, error))
     return FALSE;
 
   op->result_booking_id = g_strdup (booking->booking_id);

@@ -842,7 +842,8 @@ run_op (Run *r, GError **error)
         return run_hold_best (r, error);
       case SB_OP_BLOCK:
       case SB_OP_UNBLOCK:
-        return sb_store_rules_block (r->funcs, r->backend, op, error) ? STEP_OK : STEP_FAILED;
+        return sb_store_rules_block (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
+                                                                                 : STEP_FAILED;
       case SB_OP_CANCEL:
         return sb_store_rules_cancel (r->funcs, r->backend, op, r->now_ms, error) ? STEP_OK
                                                                                   : STEP_FAILED;

@@ -1,7 +1,10 @@
 /* test-store-block.c: blocking and unblocking seats (issue 11 item 5, docs/protocol.md "block →
  * blocked, unblock → unblocked"): a block takes free seats out of sale in one version and they
  * cannot be held; an unblock gives them back; seats that are held, booked or blocked by the venue
- * are refused and nothing changes; both are audited with their reason and replayed on retry.
+ * are refused and nothing changes; both are audited with their reason and replayed on retry. A
+ * block takes seats of the manager's own running hold at its desk from that hold in the same
+ * version (the app holds a seat at the first click): the hold keeps its other seats or ends; the
+ * seats of any other hold, or of an expired one, are refused.
  *
  * The store comes from SEATBOOK_TEST_STORE_URI when set (tests/mongo runs this program against the
  * fake MongoDB), else from a fresh temporary SQLite file per test case. The fixture's venue blocks
@@ -39,6 +42,34 @@ state_of (StoreOpFixture *f, const char *seat_id, gint64 *out_version)
         return seat->state;
     }
   return SB_SEAT_FREE;
+}
+
+/* The seats hold_id keeps as the store has it (load_event's holds), or NULL when it has ended. */
+static char **
+hold_seats (StoreOpFixture *f, const char *hold_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SbEventState) state = sb_store_load_event (f->store, f->event_id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < state->holds->len; i++)
+    {
+      const SbHoldRecord *hold = g_ptr_array_index (state->holds, i);
+
+      if (g_str_equal (hold->hold_id, hold_id))
+        return g_strdupv (hold->seat_ids);
+    }
+  return NULL;
+}
+
+/* A hold of seats by ben at desk2, the desk and account block_op blocks from. */
+static SbOp *
+own_hold (StoreOpFixture *f, const char *const *seats)
+{
+  SbOp *hold = store_op_run (f, store_op_hold (f, f->desk2, f->ben, seats));
+
+  store_op_assert_ok (hold);
+  return hold;
 }
 
 static void
@@ -147,6 +178,152 @@ test_audited (StoreOpFixture *f, gconstpointer data)
     }
 }
 
+/* Two of the three seats of the manager's own hold: blocked in one version, taken from the hold,
+ * which keeps the third (the change carries its new list) and can still book it. */
+static void
+test_own_hold_some (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) hold = own_hold (f, SEATS ("A-1", "A-2", "A-3"));
+  g_autoptr (SbOp) block = NULL;
+  g_autoptr (SbOp) book = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) kept = NULL;
+  SbAuditQuery query = { f->event_id, 0, NULL, NULL, SB_AUDIT_DEFAULT_LIMIT };
+  const SbHoldRecord *left;
+  gint64 before, after;
+
+  f->now += 1000; /* the audit entries in order */
+  state_of (f, "A-1", &before);
+  block = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("A-2", "A-1"), NULL));
+  store_op_assert_ok (block);
+  g_assert_cmpint (block->change->version, ==, before + 1);
+  g_assert_cmpuint (block->change->seats->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (((SbSeatChange *) g_ptr_array_index (block->change->seats, i))->state, ==,
+                     SB_SEAT_BLOCKED);
+  g_assert_cmpuint (block->change->holds->len, ==, 1);
+  left = g_ptr_array_index (block->change->holds, 0);
+  g_assert_cmpstr (left->hold_id, ==, hold->result_hold_id);
+  g_assert_cmpstr (left->account, ==, f->ben);
+  g_assert_cmpstrv (left->seat_ids, SEATS ("A-3"));
+  g_assert_null (block->change->ended_holds);
+  g_assert_cmpstrv (block->result_seat_ids, SEATS ("A-2", "A-1"));
+
+  g_assert_cmpint (state_of (f, "A-1", &after), ==, SB_SEAT_BLOCKED);
+  g_assert_cmpint (state_of (f, "A-2", NULL), ==, SB_SEAT_BLOCKED);
+  g_assert_cmpint (state_of (f, "A-3", NULL), ==, SB_SEAT_HELD);
+  g_assert_cmpint (after, ==, before + 1);
+  kept = hold_seats (f, hold->result_hold_id);
+  g_assert_cmpstrv (kept, SEATS ("A-3"));
+
+  /* One audit entry for the block, as before. */
+  entries = sb_store_audit_list (f->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((SbAuditRecord *) g_ptr_array_index (entries, 1))->action, ==, "block");
+  g_assert_cmpstr (((SbAuditRecord *) g_ptr_array_index (entries, 1))->detail, ==,
+                   "camera position");
+
+  book = store_op_run (f, store_op_on_hold (f, SB_OP_BOOK, f->desk2, f->ben, hold->result_hold_id));
+  store_op_assert_ok (book);
+  g_assert_cmpstrv (book->result_seat_ids, SEATS ("A-3"));
+  g_assert_cmpint (state_of (f, "A-3", NULL), ==, SB_SEAT_BOOKED);
+  g_assert_cmpint (state_of (f, "A-1", NULL), ==, SB_SEAT_BLOCKED);
+}
+
+/* Every seat of the hold, with a free one: the hold ends (released), listed in ended_holds. */
+static void
+test_own_hold_all (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) hold = own_hold (f, SEATS ("A-4", "A-5"));
+  g_autoptr (SbOp) block = NULL;
+  g_autoptr (SbOp) release = NULL;
+  g_auto (GStrv) kept = NULL;
+
+  block = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("A-4", "A-5", "A-6"), NULL));
+  store_op_assert_ok (block);
+  g_assert_cmpuint (block->change->seats->len, ==, 3);
+  g_assert_cmpuint (block->change->holds->len, ==, 0);
+  g_assert_cmpstrv (block->change->ended_holds, SEATS (hold->result_hold_id));
+  for (guint i = 4; i <= 6; i++)
+    {
+      g_autofree char *seat = g_strdup_printf ("A-%u", i);
+
+      g_assert_cmpint (state_of (f, seat, NULL), ==, SB_SEAT_BLOCKED);
+    }
+  kept = hold_seats (f, hold->result_hold_id);
+  g_assert_null (kept);
+  release = store_op_run (
+      f, store_op_on_hold (f, SB_OP_RELEASE, f->desk2, f->ben, hold->result_hold_id));
+  store_op_assert_refused (release, SB_ERROR_NOT_FOUND);
+}
+
+/* Seats of another desk's hold of the same account, of another account's hold, or of the
+ * manager's own hold once it has expired are refused, named, and nothing changes. */
+static void
+test_own_hold_refusals (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) mine = own_hold (f, SEATS ("B-3", "B-4"));
+  g_autoptr (SbOp) other_desk
+      = store_op_run (f, store_op_hold (f, f->desk1, f->ben, SEATS ("B-2")));
+  g_autoptr (SbOp) other_account
+      = store_op_run (f, store_op_hold (f, f->desk1, f->anna, SEATS ("B-1")));
+  g_autoptr (SbOp) desk_refused = NULL;
+  g_autoptr (SbOp) account_refused = NULL;
+  g_autoptr (SbOp) expired_refused = NULL;
+  g_auto (GStrv) kept = NULL;
+  gint64 before, after;
+
+  store_op_assert_ok (other_desk);
+  store_op_assert_ok (other_account);
+  state_of (f, "B-3", &before);
+
+  desk_refused = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("B-3", "B-2"), NULL));
+  store_op_assert_refused (desk_refused, SB_ERROR_SEAT_UNAVAILABLE);
+  g_assert_cmpstrv (desk_refused->conflicting_seats, SEATS ("B-2"));
+  account_refused = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("B-1", "B-4"), NULL));
+  store_op_assert_refused (account_refused, SB_ERROR_SEAT_UNAVAILABLE);
+  g_assert_cmpstrv (account_refused->conflicting_seats, SEATS ("B-1"));
+  g_assert_nonnull (strstr (account_refused->error_message, "B-1 are not available"));
+
+  f->now += TTL_MS + 1000;
+  expired_refused = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("B-4"), NULL));
+  store_op_assert_refused (expired_refused, SB_ERROR_SEAT_UNAVAILABLE);
+  g_assert_cmpstrv (expired_refused->conflicting_seats, SEATS ("B-4"));
+
+  g_assert_cmpint (state_of (f, "B-3", &after), ==, SB_SEAT_HELD);
+  g_assert_cmpint (state_of (f, "B-4", NULL), ==, SB_SEAT_HELD);
+  g_assert_cmpint (after, ==, before);
+  kept = hold_seats (f, mine->result_hold_id);
+  g_assert_cmpstrv (kept, SEATS ("B-3", "B-4"));
+}
+
+/* A retry of a block that took seats of the hold replays: no second version, the hold as the
+ * first attempt left it. */
+static void
+test_own_hold_replayed (StoreOpFixture *f, gconstpointer data)
+{
+  g_autoptr (SbOp) hold = own_hold (f, SEATS ("B-5", "B-6"));
+  g_autoptr (SbOp) block = NULL;
+  g_autoptr (SbOp) retry = NULL;
+  g_auto (GStrv) kept = NULL;
+  gint64 before, after;
+
+  block = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("B-5"), "b-own"));
+  store_op_assert_ok (block);
+  state_of (f, "B-5", &before);
+  retry = store_op_run (f, block_op (f, SB_OP_BLOCK, SEATS ("B-5"), "b-own"));
+  g_assert_true (retry->replayed);
+  g_assert_cmpint (retry->error, ==, SB_ERROR_NONE);
+  g_assert_null (retry->change);
+  g_assert_cmpstrv (retry->result_seat_ids, SEATS ("B-5"));
+  g_assert_cmpint (state_of (f, "B-5", &after), ==, SB_SEAT_BLOCKED);
+  g_assert_cmpint (after, ==, before);
+  kept = hold_seats (f, hold->result_hold_id);
+  g_assert_cmpstrv (kept, SEATS ("B-6"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,6 +335,10 @@ main (int argc, char **argv)
   ADD ("/store/block/refusals", test_refusals);
   ADD ("/store/block/venue-blocked", test_venue_blocked);
   ADD ("/store/block/audited", test_audited);
+  ADD ("/store/block/own-hold-some", test_own_hold_some);
+  ADD ("/store/block/own-hold-all", test_own_hold_all);
+  ADD ("/store/block/own-hold-refusals", test_own_hold_refusals);
+  ADD ("/store/block/own-hold-replayed", test_own_hold_replayed);
 #undef ADD
 
   return g_test_run ();
