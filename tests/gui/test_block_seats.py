@@ -215,6 +215,9 @@ def test():
         message = wait_for("the panel's message", lambda: manager.panel_message()
                            if manager.panel_message().startswith("Blocked") else None)
         print("panel:", message)
+        # The pointer off the map, so that no seat's tooltip covers the seats blocked.
+        x, y, width, height = pointer.screen_box(manager.panel)
+        pointer.move(x + width // 2, y + 10)
         sbgui.screenshot("block-seats-blocked")
 
         # Another seat blocked by an administrator, over the protocol.
