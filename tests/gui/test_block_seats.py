@@ -11,8 +11,11 @@ the server has them blocked (the server takes them from the hold). An administra
 two, not the seats the venue itself blocks; the administrator unblocks it meanwhile, and the
 manager's unblock of it is refused in words in the dialog, naming the seat, the reason still
 there. Then the manager unblocks one of the two: it turns free on both maps, the other stays
-blocked, and `seatbook-server audit` has the block and the unblock with their reasons."""
+blocked. The last is unblocked from a dialog closed before the server's answer came (the server
+frozen meanwhile): the late answer is ignored, the seat turns free on both maps all the same, and
+`seatbook-server audit` has the block and both unblocks with their reasons."""
 import re
+import signal
 
 import pyatspi
 
@@ -21,6 +24,7 @@ from sbgui import Pointer, Server, seat_description, wait_for
 
 BLOCK_REASON = "House seats for the director"
 UNBLOCK_REASON = "Director cancelled"
+REPAIRED_REASON = "Seat repaired"
 
 
 def type_text(text):
@@ -294,13 +298,50 @@ def test():
                            if manager.panel_message().startswith("Unblocked") else None)
         print("panel:", message)
 
+        # A reply for a dialog closed meanwhile is ignored: the server is frozen (SIGSTOP) when
+        # Unblock is pressed, so the request is sent but not answered; Escape closes the dialog;
+        # the server goes on, does the unblock and answers a dialog that is gone. Row E seat 6
+        # turns free through the broadcast and the app goes on as before.
+        button = unblock_button(manager, pointer)
+        wait_for("Unblock Seats… sensitive", lambda: sensitive(button))
+        manager.click(button)
+        window = dialog(manager, "Unblock Seats")
+        checks = wait_for("the seat's check box", lambda: {n.name: n for n in pyatspi.findAllDescendants(
+            window, lambda n: n.roleName in ("check box", "check button", "radio button"))})
+        if sorted(checks) != [names[1]]:
+            raise sbgui.TestFailure("Unblock Seats lists %r" % sorted(checks))
+        pointer.click_node(checks[names[1]])
+        type_reason(pointer, window, REPAIRED_REASON)
+        confirm = wait_for("the Unblock button", lambda: pyatspi.findDescendant(
+            window, lambda n: n.name == "Unblock" and n.roleName == "push button"))
+        wait_for("Unblock sensitive", lambda: sensitive(confirm))
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            pointer.click_node(confirm)
+            wait_for("the dialog to wait for the answer", lambda: not sensitive(confirm))
+            pointer.tap("Escape")
+            wait_for("Escape to close the dialog", lambda: dialog_gone(manager, "Unblock Seats"))
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+        pointer.focus_follows_pointer()
+        for app, seat in (("manager", seats[1]), ("clerk", clerk_seats[1])):
+            wait_for("E6 free on the %s's map" % app,
+                     lambda: seat_description(seat).startswith("Free"), timeout=30)
+        if not_venue_blocked(server.seat_states()) != {}:
+            raise sbgui.TestFailure("the server has %r" % server.seat_states())
+        if manager.process.poll() is not None:
+            raise sbgui.TestFailure("the manager's app ended with the late answer")
+        wait_for("Unblock Seats… insensitive again", lambda: not sensitive(
+            manager.find(name="Unblock Seats…", role="push button")))
+
         # The audit trail: the manager's block of both and unblock of one, with the reasons.
         entries = [(e["account"], e["action"], sorted(re.split(r"[ ,;]+", e["seats"].strip())),
                     e["detail"]) for e in server.audit() if e["account"] == "maria"
                    and e["action"] in ("block", "unblock")]
         print("audit:", entries)
         if entries != [("maria", "block", ["stalls-E-5", "stalls-E-6"], BLOCK_REASON),
-                       ("maria", "unblock", ["stalls-E-5"], UNBLOCK_REASON)]:
+                       ("maria", "unblock", ["stalls-E-5"], UNBLOCK_REASON),
+                       ("maria", "unblock", ["stalls-E-6"], REPAIRED_REASON)]:
             raise sbgui.TestFailure("the audit trail has %r" % entries)
 
 
