@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sb-best-available-dialog.h"
+#include "sb-block-dialog.h"
 #include "sb-bookings-page.h"
 #include "sb-reports-page.h"
 #include "sb-customer-form.h"
@@ -80,6 +81,11 @@ struct _SbWindow
   gboolean next_message_after_drop;
   /* The panel's message says which seats the open event's hold has ("Holding …"). */
   gboolean feedback_tells_hold;
+  /* Block Seats… (sb-window-block.c) */
+  GtkWidget *block_button;
+  GtkMenuButton *menu_button;
+  GtkWidget *unblock_button;   /* ours, in the main menu */
+  SbBlockDialog *block_dialog; /* while open (a weak pointer) */
 };
 
 /* sb-window.c */
@@ -164,6 +170,15 @@ void _sb_window_anyway_withdraw (SbWindow *self);
 /* The template's clicked handler of the button. */
 void _sb_window_anyway_clicked (SbWindow *self);
 void _sb_window_anyway_dispose (SbWindow *self);
+
+/* sb-window-block.c */
+
+/* Adds win.block-seats and win.unblock-seats and puts Unblock Seats… in the main menu. */
+void _sb_window_block_init (SbWindow *self);
+/* Enables them, or says why not (tooltip and accessible description of their buttons). */
+void
+_sb_window_block_update (SbWindow *self, gboolean has_map, gboolean connected, const char *role);
+void _sb_window_block_dispose (SbWindow *self);
 
 /* sb-window-fold.c */
 

@@ -720,6 +720,7 @@ sb_window_dispose (GObject *object)
   g_clear_handle_id (&self->zoom_label_source, g_source_remove);
   _sb_window_best_dispose (self);
   _sb_window_anyway_dispose (self);
+  _sb_window_block_dispose (self);
   g_clear_handle_id (&self->fold_toggles_source, g_source_remove);
   _sb_window_account_dispose (self);
   if (self->desk != NULL)
@@ -812,6 +813,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, panel_flap);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, events_toggle);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, panel_toggle);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, block_button);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, menu_button);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_sign_in_submitted);
   gtk_widget_class_bind_template_callback (widget_class, _sb_window_anyway_clicked);
   gtk_widget_class_bind_template_callback (widget_class, event_row_selected_cb);
@@ -829,6 +832,7 @@ sb_window_init (SbWindow *self)
   _sb_window_actions_init (self);
   _sb_window_best_init (self);
   _sb_window_fold_init (self);
+  _sb_window_block_init (self);
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->seat_map, "notify::zoom", G_CALLBACK (zoom_changed_cb), self);

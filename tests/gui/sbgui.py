@@ -336,7 +336,10 @@ class App:
         environment.update(env or {})
         self.process = subprocess.Popen([APP, "--new-instance", "--server", server_url] + list(args),
                                         stdout=sys.stdout, stderr=sys.stderr, env=environment)
-        self.node = wait_for("app %s on the accessibility bus" % label, self._find_app, timeout=30)
+        # A sanitized app unwinds whole stacks on every malloc (app_environment ()): on a loaded
+        # machine it took 30 s to reach the bus. The deadline only stops a hang.
+        self.node = wait_for("app %s on the accessibility bus" % label, self._find_app,
+                             timeout=120 if app_is_sanitized() else 30)
         self.frame = wait_for("the main window of %s" % label,
                               lambda: next(c for c in self.node.children if c.roleName == "frame"))
         self._seat_map = None

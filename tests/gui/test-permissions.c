@@ -27,6 +27,14 @@ test_matrix (void)
   g_assert_true (sb_permission_granted ("admin", SB_PERMISSION_CANCEL));
   g_assert_nonnull (sb_permission_get_refusal ("viewer", SB_PERMISSION_FIND_BOOKINGS));
   g_assert_nonnull (sb_permission_get_refusal ("clerk", SB_PERMISSION_CANCEL));
+  /* Blocking and unblocking seats: managers and admins (docs/protocol.md, "block"). */
+  g_assert_false (sb_permission_granted ("viewer", SB_PERMISSION_BLOCK));
+  g_assert_false (sb_permission_granted ("clerk", SB_PERMISSION_BLOCK));
+  g_assert_true (sb_permission_granted ("manager", SB_PERMISSION_BLOCK));
+  g_assert_true (sb_permission_granted ("admin", SB_PERMISSION_BLOCK));
+  g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_BLOCK));
+  g_assert_cmpstr (sb_permission_get_refusal ("clerk", SB_PERMISSION_BLOCK), ==,
+                   "Only managers can block and unblock seats");
   /* No account (a server without accounts): the server decides. */
   g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_SELL));
   g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_AUDIT));
