@@ -506,6 +506,23 @@ class App:
         return None
 
 
+def type_text(text):
+    """Real key events (XTest) for each character."""
+    from dogtail import rawinput
+    rawinput.typeText(text)
+
+
+def sign_in(app, username, password):
+    """Through the sign-in page, with the keyboard, as a person would."""
+    button = wait_for("the Sign In button of %s" % app.label,
+                      lambda: app.find(name="Sign In", role="push button"), timeout=20)
+    app.focus_window()
+    type_text(username)
+    app.press("Tab")
+    type_text(password)
+    app.click(button)
+
+
 def enter_customer_name(app, pointer, name):
     """At the box office (a server with accounts) Book needs the customer's name: a real click
     into the field, then the name typed."""

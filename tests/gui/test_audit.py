@@ -11,23 +11,7 @@ Against the real seatbook-server with accounts=required: the accounts are made w
 import pyatspi
 
 import sbgui
-from sbgui import Pointer, Server, wait_for
-
-
-def type_text(text):
-    from dogtail import rawinput
-    rawinput.typeText(text)
-
-
-def sign_in(app, username, password):
-    """Through the sign-in page, with the keyboard, as a person would."""
-    button = wait_for("the Sign In button of %s" % app.label,
-                      lambda: app.find(name="Sign In", role="push button"), timeout=20)
-    app.focus_window()
-    type_text(username)
-    app.press("Tab")
-    type_text(password)
-    app.click(button)
+from sbgui import Pointer, Server, sign_in, type_text, wait_for
 
 
 def history_window(app, subject):

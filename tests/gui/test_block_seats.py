@@ -20,27 +20,11 @@ import signal
 import pyatspi
 
 import sbgui
-from sbgui import Pointer, Server, seat_description, wait_for
+from sbgui import Pointer, Server, seat_description, sign_in, type_text, wait_for
 
 BLOCK_REASON = "House seats for the director"
 UNBLOCK_REASON = "Director cancelled"
 REPAIRED_REASON = "Seat repaired"
-
-
-def type_text(text):
-    from dogtail import rawinput
-    rawinput.typeText(text)
-
-
-def sign_in(app, username, password):
-    """Through the sign-in page, with the keyboard, as a person would."""
-    button = wait_for("the Sign In button of %s" % app.label,
-                      lambda: app.find(name="Sign In", role="push button"), timeout=20)
-    app.focus_window()
-    type_text(username)
-    app.press("Tab")
-    type_text(password)
-    app.click(button)
 
 
 def visible(node):

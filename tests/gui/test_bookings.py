@@ -18,23 +18,7 @@ too (checked on the clerk's app)."""
 import pyatspi
 
 import sbgui
-from sbgui import Pointer, Server, seat_description, wait_for
-
-
-def type_text(text):
-    from dogtail import rawinput
-    rawinput.typeText(text)
-
-
-def sign_in(app, username, password):
-    """Through the sign-in page, with the keyboard, as a person would."""
-    button = wait_for("the Sign In button of %s" % app.label,
-                      lambda: app.find(name="Sign In", role="push button"), timeout=20)
-    app.focus_window()
-    type_text(username)
-    app.press("Tab")
-    type_text(password)
-    app.click(button)
+from sbgui import Pointer, Server, seat_description, sign_in, type_text, wait_for
 
 
 def field(app, name, root=None):

@@ -12,8 +12,8 @@ it the panel's "Holding …"), and the server's find_bookings has the same refer
 import pyatspi
 
 import sbgui
-from sbgui import Pointer, Server, seat_description, wait_for
-from test_bookings import found_row, search, show_bookings, sign_in, switcher
+from sbgui import Pointer, Server, seat_description, sign_in, wait_for
+from test_bookings import found_row, search, show_bookings, switcher
 
 
 def label_text(node):
