@@ -209,8 +209,8 @@ reply_error (SbServer *self,
 
 /* The new list of events, unasked ("re": null), to every client that may list events: it has said
  * hello and, with accounts, is signed in. */
-static void
-broadcast_events (SbServer *self)
+void
+_sb_server_broadcast_events (SbServer *self)
 {
   GString *out = g_string_sized_new (1024);
   g_autoptr (GBytes) message = NULL;
@@ -265,7 +265,7 @@ finish_create (SbServer *self, SbClient *client, EventRequest *request, EventRes
       sb_client_send_text (client, g_string_free (out, FALSE));
       sb_metrics_count_request (self->metrics, request->type, SB_ERROR_NONE);
     }
-  broadcast_events (self);
+  _sb_server_broadcast_events (self);
 }
 
 static void
@@ -274,7 +274,7 @@ finish_close (SbServer *self, SbClient *client, EventRequest *request, EventResu
   SbLiveEvent *event = g_hash_table_lookup (self->events, request->event_id);
 
   if (event != NULL && sb_live_event_set_sales_close (event, result->close_ms))
-    broadcast_events (self);
+    _sb_server_broadcast_events (self);
   if (client != NULL)
     {
       GString *out = g_string_sized_new (256);

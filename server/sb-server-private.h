@@ -44,6 +44,8 @@ struct _SbServer
 
   GMainLoop *loop;
   guint prune_source;
+  guint event_refresh_source;     /* sb-server-event-refresh.c */
+  gboolean event_refresh_running; /* a listing of the store's events is under way */
   gboolean shutting_down;
   guint sigint_source;
   guint sigterm_source;
@@ -89,6 +91,14 @@ SbLiveEvent *_sb_server_add_event (SbServer *self,
                                    GError **error);
 /* SbClientHooks.manage_event (sb-server-events.c): create_event and close_sales. */
 void _sb_server_manage_event (SbClient *client, const SbRequest *request, gpointer user_data);
+/* Sends the list of events, unasked, to every client that may list events (sb-server-events.c). */
+void _sb_server_broadcast_events (SbServer *self);
+/* Reads the changes of event that other servers committed after its version (sb-server.c). */
+void _sb_server_catch_up_event (SbServer *self, SbLiveEvent *event);
+/* sb-server-event-refresh.c: every few seconds and at once on request, serve the events other
+ * processes created in the store and take over the sales other servers closed. */
+void _sb_server_start_event_refresh (SbServer *self);
+void _sb_server_refresh_events (SbServer *self);
 /* The store URI for logs: a MongoDB password is masked. */
 char *_sb_server_describe_store (const char *uri);
 

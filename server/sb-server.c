@@ -294,6 +294,12 @@ on_event_gap (SbLiveEvent *event, gint64 since, gpointer user_data)
                         g_object_ref (event));
 }
 
+void
+_sb_server_catch_up_event (SbServer *self, SbLiveEvent *event)
+{
+  on_event_gap (event, sb_live_event_get_version (event), self);
+}
+
 /* Changes committed by other server processes arrive on a store thread. */
 
 typedef struct
@@ -310,6 +316,9 @@ apply_watched_change (gpointer user_data)
 
   if (event != NULL)
     sb_live_event_apply_change (event, g_steal_pointer (&watched->change), 0);
+  else
+    /* An event another server created: serve it now rather than at the next interval. */
+    _sb_server_refresh_events (watched->server);
   g_clear_pointer (&watched->change, sb_change_free);
   g_object_unref (watched->server);
   g_free (watched);
@@ -639,10 +648,7 @@ sb_server_new (const SbServerSettings *settings, GError **error)
         /* Changes other servers committed after load_events() and before the stream opened
          * reach us through neither: read them from the change log (duplicates are skipped). */
         for (guint i = 0; i < self->events_by_id->len; i++)
-          {
-            SbLiveEvent *event = g_ptr_array_index (self->events_by_id, i);
-            on_event_gap (event, sb_live_event_get_version (event), self);
-          }
+          _sb_server_catch_up_event (self, g_ptr_array_index (self->events_by_id, i));
     }
 
   self->poller = sb_ws_poller_new (SB_MAX_FRAME_BYTES, error);
@@ -720,8 +726,11 @@ sb_server_run (SbServer *self)
 
   self->prune_source = g_timeout_add_seconds (PRUNE_FIRST_DELAY_S, on_prune_first, self);
 
+  _sb_server_start_event_refresh (self);
+
   g_main_loop_run (self->loop);
   g_clear_handle_id (&self->prune_source, g_source_remove);
+  g_clear_handle_id (&self->event_refresh_source, g_source_remove);
   shutdown (self);
 
   g_clear_handle_id (&self->sigint_source, g_source_remove);
@@ -792,6 +801,7 @@ sb_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->prune_source, g_source_remove);
+  g_clear_handle_id (&self->event_refresh_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_object (&self->listener);

@@ -129,6 +129,21 @@ async def main():
 
         unasked_events(manager)
         unasked_events(desk)
+
+        # An event created on the command line while the server runs is served without a
+        # restart: listed to every client, unasked, and open for holds.
+        server.run_command("create-event", "--store=" + server.store, "--venue=" + VENUE,
+                           "--id=matinee", "--name=Matinee")
+        await desk.wait_for(lambda m: m.get("type") == "events" and m.get("re") is None
+                            and any(e["id"] == "matinee" for e in m["events"]),
+                            what="the list with the event made on the command line")
+        held = await desk.request("hold", event="matinee", seats=seats, ttl=60)
+        check(held["type"] == "held", "a hold in the event made on the command line: %r" % held)
+        await manager.wait_for(lambda m: m.get("type") == "events" and m.get("re") is None
+                               and any(e["id"] == "matinee" for e in m["events"]),
+                               what="the manager's list")
+        unasked_events(manager)
+        unasked_events(desk)
         await finish(server, desk, manager)
 
 

@@ -11,7 +11,9 @@ libmongoc code path of SbMongoStore.
      the stream after its last token) still reaches server 1's subscriber, once, without a gap.
   3. A server that starts while another commits (after it loaded the event, before its change
      stream opened) still shows that commit to its clients.
-  4. A storm: clients split across both servers race for a few seats. No seat is acknowledged
+  4. An event created through server 1 is listed by server 2's clients and can be held there; a
+     close of its sales through server 1 reaches server 2's list and refuses server 2's booking.
+  5. A storm: clients split across both servers race for a few seats. No seat is acknowledged
      to two clients, every acknowledged booking is in the database, every subscriber's view and
      both servers' snapshots equal the database, and the change log is a legal history.
 
@@ -30,7 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 
 try:
     from fakemongo import FakeDatabase
-    from sbtest import (EVENT, REPLY_TIMEOUT, Client, Server, TestFailure, check,
+    from sbtest import (EVENT, REPLY_TIMEOUT, VENUE, Client, Server, TestFailure, check,
                         venue_free_seat_ids)
 except ImportError as e:  # pragma: no cover
     print("SKIP: python3-mockupdb or python3-websockets is missing for %s: %s"
@@ -195,6 +197,43 @@ async def late_start(fake, booker, seat):
         late.close()
 
 
+async def events_across(s1, s2, watchers, seat):
+    """Server 2 learns of an event created through server 1 without a restart (no seat of it has
+    changed yet, so no change stream tells it), and of the close of its sales. The watchers, one
+    client on each server, get each new list too."""
+    manager = await Client.connect(s1, user="manager")
+    desk = await Client.connect(s2)
+    with open(VENUE, encoding="utf-8") as f:
+        venue_text = f.read()
+    created = await manager.request("create_event", event="late-show", name="Late show",
+                                    venue_text=venue_text)
+    check(created["type"] == "event_created", "create_event: %r" % created)
+    await desk.wait_for(lambda m: m.get("type") == "events" and m.get("re") is None
+                        and any(e["id"] == "late-show" for e in m["events"]),
+                        what="server 2 sends its clients the list with the event of server 1")
+    listed = await desk.request("list_events")
+    check(any(e["id"] == "late-show" for e in listed["events"]), "server 2 lists it: %r" % listed)
+    held = await desk.request("hold", event="late-show", seats=[seat], ttl=120)
+    check(held["type"] == "held", "a hold through server 2: %r" % held)
+
+    closed = await manager.request("close_sales", event="late-show")
+    check(closed["type"] == "sales_closed", "close_sales: %r" % closed)
+    await desk.wait_for(lambda m: m.get("type") == "events" and m.get("re") is None and any(
+        e["id"] == "late-show" and e["sales_close"] == closed["sales_close"]
+        for e in m["events"]), what="server 2's list says the sales closed")
+    refused = await desk.request("book", hold=held["hold"])
+    check(refused.get("code") == "sales_closed", "booking after the close: %r" % refused)
+    released = await desk.request("release", hold=held["hold"])
+    check(released["type"] == "released", "release: %r" % released)
+    for watcher in watchers:
+        await watcher.wait_for(lambda m: m.get("type") == "events" and m.get("re") is None and any(
+            e["id"] == "late-show" and e["sales_close"] is not None for e in m["events"]),
+            what="a watcher's list says the sales closed")
+        watcher.replies.pop(None)
+    await manager.close()
+    await desk.close()
+
+
 async def storm_worker(client, seats, rng, outcomes):
     for _ in range(STORM_ATTEMPTS):
         chosen = rng.sample(seats, rng.choice((1, 1, 2)))
@@ -297,6 +336,7 @@ async def main(fake):
         await interrupted(fake, b, a, spare[2], "hangup")
         await interrupted(fake, a, b, spare[3], "error")
         await late_start(fake, a, spare[4])
+        await events_across(s1, s2, [a, b], spare[5])
         await storm(fake, [s1, s2], [a, b], storm_seats)
 
         for client in (a, b):
