@@ -31,6 +31,7 @@ required_rank (SbPermission permission)
       case SB_PERMISSION_CANCEL:
       case SB_PERMISSION_REPORTS:
       case SB_PERMISSION_BLOCK:
+      case SB_PERMISSION_EVENTS:
       case SB_PERMISSION_OVERRIDE_ORPHAN_RULE:
       default:
         return 2; /* manager */
@@ -63,6 +64,8 @@ sb_permission_get_refusal (const char *role, SbPermission permission)
         return _ ("Only managers can see an event's report");
       case SB_PERMISSION_BLOCK:
         return _ ("Only managers can block and unblock seats");
+      case SB_PERMISSION_EVENTS:
+        return _ ("Only managers can create events and close sales");
       case SB_PERMISSION_AUDIT:
       default:
         return _ ("Only managers can see a seat's or booking's history");

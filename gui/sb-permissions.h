@@ -20,6 +20,7 @@ typedef enum
   SB_PERMISSION_CANCEL,        /* cancel a booking or some of its seats: manager and up */
   SB_PERMISSION_REPORTS,       /* an event's report: manager and up */
   SB_PERMISSION_BLOCK,         /* block and unblock seats: manager and up */
+  SB_PERMISSION_EVENTS,        /* create_event, close_sales: manager and up */
 } SbPermission;
 
 gboolean sb_permission_granted (const char *role, SbPermission permission);

@@ -91,6 +91,7 @@ _sb_window_actions_update (SbWindow *self)
   _sb_window_best_update (self, may_sell && has_map && idle && connected, has_map ? why_not : NULL);
   update_history (self, has_map, role);
   _sb_window_block_update (self, has_map, connected, role);
+  _sb_window_events_update (self, has_map, connected, role);
   /* The box office (a server with accounts) books for a named customer (issue 11). */
   sb_customer_form_set_name_required (
       self->customer_form,

@@ -6,6 +6,7 @@
 #include "sb-bookings-page.h"
 #include "sb-reports-page.h"
 #include "sb-customer-form.h"
+#include "sb-event-dialog.h"
 #include "sb-legend.h"
 #include "sb-seat-map.h"
 #include "sb-sign-in-page.h"
@@ -86,6 +87,12 @@ struct _SbWindow
   GtkMenuButton *menu_button;
   GtkWidget *unblock_button;   /* ours, in the main menu */
   SbBlockDialog *block_dialog; /* while open (a weak pointer) */
+  /* New Event… and Close Sales… (sb-window-events.c) */
+  GtkWidget *new_event_button;          /* ours, in the main menu */
+  GtkWidget *close_sales_button;        /* ours, in the main menu */
+  SbEventDialog *event_dialog;          /* while open (a weak pointer) */
+  AdwMessageDialog *close_sales_dialog; /* while open (a weak pointer) */
+  char *select_when_listed;             /* the event just created, until the list has it */
 };
 
 /* sb-window.c */
@@ -179,6 +186,17 @@ void _sb_window_block_init (SbWindow *self);
 void
 _sb_window_block_update (SbWindow *self, gboolean has_map, gboolean connected, const char *role);
 void _sb_window_block_dispose (SbWindow *self);
+
+/* sb-window-events.c */
+
+/* Adds win.new-event and win.close-sales and puts New Event… and Close Sales… in the main menu. */
+void _sb_window_events_init (SbWindow *self);
+/* Enables them, or says why not (tooltip and accessible description of their buttons). */
+void
+_sb_window_events_update (SbWindow *self, gboolean has_map, gboolean connected, const char *role);
+/* The events were listed: selects the event just created once the list has it. */
+void _sb_window_events_listed (SbWindow *self);
+void _sb_window_events_dispose (SbWindow *self);
 
 /* sb-window-fold.c */
 

@@ -466,6 +466,7 @@ events_listed_cb (SbWindow *self)
                                          ? _ ("This server has no events yet.")
                                          : _ ("Choose an event on the left to see its seats."));
   g_clear_pointer (&self->open_when_listed, g_free);
+  _sb_window_events_listed (self);
 }
 
 static void
@@ -721,6 +722,7 @@ sb_window_dispose (GObject *object)
   _sb_window_best_dispose (self);
   _sb_window_anyway_dispose (self);
   _sb_window_block_dispose (self);
+  _sb_window_events_dispose (self);
   g_clear_handle_id (&self->fold_toggles_source, g_source_remove);
   _sb_window_account_dispose (self);
   if (self->desk != NULL)
@@ -833,6 +835,7 @@ sb_window_init (SbWindow *self)
   _sb_window_best_init (self);
   _sb_window_fold_init (self);
   _sb_window_block_init (self);
+  _sb_window_events_init (self);
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->seat_map, "notify::zoom", G_CALLBACK (zoom_changed_cb), self);

@@ -3,6 +3,27 @@
 #include "sb-message-event.h"
 
 #include "sb-json-writer.h"
+#include "sb-message-private.h"
+
+/* ---- Reading ------------------------------------------------------------------------------- */
+
+static const SbFieldSpec sales_closed_fields[] = {
+  SB_FIELD (SbSalesClosedMessage, event, "event", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbSalesClosedMessage, sales_close, "sales_close", SB_FIELD_INT, TRUE),
+};
+
+const SbStructSpec _sb_sales_closed_message_spec = {
+  "sales_closed",
+  sizeof (SbSalesClosedMessage),
+  sales_closed_fields,
+  G_N_ELEMENTS (sales_closed_fields),
+  NULL,
+  NULL,
+};
+
+SB_MESSAGE_DEFINE_STRUCT (SbSalesClosedMessage, sb_sales_closed_message)
+
+/* ---- Writing ------------------------------------------------------------------------------- */
 
 void
 sb_event_created_message_write_begin (GString *out, const char *re)

@@ -1,13 +1,28 @@
 /* sb-message-event.h: the replies of create_event and close_sales, and the error reply that names
  * the field at fault (docs/protocol.md, "create_event → event_created", "close_sales →
- * sales_closed"). Written by the server; the app reads them when its dialogs come. */
+ * sales_closed"). Written by the server, read by the app's dialogs: event_created's body is an
+ * SbEventsMessage (sb-message-session.h), sales_closed's an SbSalesClosedMessage. */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "sb-protocol.h"
 
 G_BEGIN_DECLS
+
+typedef struct
+{
+  char *event;
+  gint64 sales_close; /* Unix ms: when the event's sales closed */
+} SbSalesClosedMessage;
+
+#define SB_TYPE_SALES_CLOSED_MESSAGE (sb_sales_closed_message_get_type ())
+GType sb_sales_closed_message_get_type (void) G_GNUC_CONST;
+
+SbSalesClosedMessage *sb_sales_closed_message_copy (const SbSalesClosedMessage *message);
+void sb_sales_closed_message_free (SbSalesClosedMessage *message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbSalesClosedMessage, sb_sales_closed_message_free)
 
 /* `{"type":"event_created","re":…,"events":[` : then the new event's summary
  * (sb_event_summary_write ()), then _end (). */

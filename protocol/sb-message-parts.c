@@ -28,6 +28,8 @@ static const char *const type_names[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_BLOCKED] = "blocked",
   [SB_MESSAGE_UNBLOCKED] = "unblocked",
   [SB_MESSAGE_MOVED] = "moved",
+  [SB_MESSAGE_EVENT_CREATED] = "event_created",
+  [SB_MESSAGE_SALES_CLOSED] = "sales_closed",
 };
 
 const char *

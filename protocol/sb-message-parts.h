@@ -28,18 +28,20 @@ typedef enum
   SB_MESSAGE_PONG,
   SB_MESSAGE_CHANGED,
   SB_MESSAGE_ERROR,
-  SB_MESSAGE_SIGNED_IN,  /* v2 */
-  SB_MESSAGE_SIGNED_OUT, /* v2 */
-  SB_MESSAGE_AUDIT_LOG,  /* v2 */
-  SB_MESSAGE_REPORT,     /* v2, issue 11 */
-  SB_MESSAGE_BOOKINGS,   /* issue 11: find_bookings */
-  SB_MESSAGE_CANCELLED,  /* issue 11: cancel */
-  SB_MESSAGE_BLOCKED,    /* issue 11: block */
-  SB_MESSAGE_UNBLOCKED,  /* issue 11: unblock */
-  SB_MESSAGE_MOVED,      /* issue 11: move */
+  SB_MESSAGE_SIGNED_IN,     /* v2 */
+  SB_MESSAGE_SIGNED_OUT,    /* v2 */
+  SB_MESSAGE_AUDIT_LOG,     /* v2 */
+  SB_MESSAGE_REPORT,        /* v2, issue 11 */
+  SB_MESSAGE_BOOKINGS,      /* issue 11: find_bookings */
+  SB_MESSAGE_CANCELLED,     /* issue 11: cancel */
+  SB_MESSAGE_BLOCKED,       /* issue 11: block */
+  SB_MESSAGE_UNBLOCKED,     /* issue 11: unblock */
+  SB_MESSAGE_MOVED,         /* issue 11: move */
+  SB_MESSAGE_EVENT_CREATED, /* issue 11: create_event (body: SbEventsMessage) */
+  SB_MESSAGE_SALES_CLOSED,  /* issue 11: close_sales */
 } SbMessageType;
 
-#define SB_MESSAGE_N_TYPES (SB_MESSAGE_MOVED + 1)
+#define SB_MESSAGE_N_TYPES (SB_MESSAGE_SALES_CLOSED + 1)
 
 const char *sb_message_type_to_string (SbMessageType type);
 gboolean sb_message_type_from_string (const char *string, SbMessageType *out_type);

@@ -140,6 +140,7 @@ extern const SbStructSpec _sb_bookings_message_spec;
 extern const SbStructSpec _sb_cancelled_message_spec;
 extern const SbStructSpec _sb_blocked_message_spec;
 extern const SbStructSpec _sb_moved_message_spec;
+extern const SbStructSpec _sb_sales_closed_message_spec;
 
 /* The boxed type, _copy () and _free () of a struct described by _<type_name>_spec. */
 #define SB_MESSAGE_DEFINE_STRUCT(TypeName, type_name)                                              \

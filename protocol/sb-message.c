@@ -31,6 +31,8 @@ static const SbStructSpec *const body_specs[SB_MESSAGE_N_TYPES] = {
   [SB_MESSAGE_BLOCKED] = &_sb_blocked_message_spec,
   [SB_MESSAGE_UNBLOCKED] = &_sb_blocked_message_spec,
   [SB_MESSAGE_MOVED] = &_sb_moved_message_spec,
+  [SB_MESSAGE_EVENT_CREATED] = &_sb_events_message_spec,
+  [SB_MESSAGE_SALES_CLOSED] = &_sb_sales_closed_message_spec,
 };
 
 G_DEFINE_BOXED_TYPE (SbMessage, sb_message, sb_message_copy, sb_message_free)

@@ -11,6 +11,7 @@
  *   sb-message-report.h     report (issue 11)
  *   sb-message-bookings.h   bookings (issue 11)
  *   sb-message-cancel.h     cancelled, blocked / unblocked, moved (issue 11)
+ *   sb-message-event.h      event_created (an SbEventsMessage), sales_closed (issue 11)
  *
  * The server writes with the families' writers; clients read any frame with sb_message_parse ()
  * and dispatch on SbMessage.type. Readers are strict about what they use — a missing required
@@ -22,6 +23,7 @@
 #include "sb-message-bookings.h"
 #include "sb-message-changed.h"
 #include "sb-message-error.h"
+#include "sb-message-event.h"
 #include "sb-message-hold.h"
 #include "sb-message-cancel.h"
 #include "sb-message-parts.h"
@@ -53,7 +55,7 @@ typedef struct
   {
     gpointer body;
     SbWelcomeMessage *welcome;
-    SbEventsMessage *events;
+    SbEventsMessage *events; /* events, event_created */
     SbSnapshotMessage *snapshot;
     SbReplayMessage *replay;
     SbUnsubscribedMessage *unsubscribed;
@@ -70,6 +72,7 @@ typedef struct
     SbCancelledMessage *cancelled;
     SbBlockedMessage *blocked; /* blocked, unblocked */
     SbMovedMessage *moved;
+    SbSalesClosedMessage *sales_closed;
   };
 } SbMessage;
 

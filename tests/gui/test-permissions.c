@@ -33,6 +33,10 @@ test_matrix (void)
   g_assert_true (sb_permission_granted ("manager", SB_PERMISSION_BLOCK));
   g_assert_true (sb_permission_granted ("admin", SB_PERMISSION_BLOCK));
   g_assert_true (sb_permission_granted (NULL, SB_PERMISSION_BLOCK));
+  g_assert_false (sb_permission_granted ("clerk", SB_PERMISSION_EVENTS));
+  g_assert_true (sb_permission_granted ("manager", SB_PERMISSION_EVENTS));
+  g_assert_cmpstr (sb_permission_get_refusal ("clerk", SB_PERMISSION_EVENTS), ==,
+                   "Only managers can create events and close sales");
   g_assert_cmpstr (sb_permission_get_refusal ("clerk", SB_PERMISSION_BLOCK), ==,
                    "Only managers can block and unblock seats");
   /* No account (a server without accounts): the server decides. */

@@ -140,6 +140,25 @@ test_replies (void)
   g_assert_cmpstr (out->str, ==,
                    "{\"type\":\"sales_closed\",\"re\":\"c\",\"event\":\"gala\","
                    "\"sales_close\":1924970400000}");
+  g_clear_pointer (&message, sb_message_free);
+  message = sb_message_parse (out->str, out->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_SALES_CLOSED);
+  g_assert_cmpstr (message->re, ==, "c");
+  g_assert_cmpstr (message->sales_closed->event, ==, "gala");
+  g_assert_cmpint (message->sales_closed->sales_close, ==, G_GINT64_CONSTANT (1924970400000));
+
+  g_string_truncate (out, 0);
+  sb_event_created_message_write_begin (out, "d");
+  sb_event_summary_write (out, "gala", "New Year's Gala", "Grand Theatre", 1924974000000, 0, 202,
+                          200, "Europe/Berlin", 1919754000000, 0);
+  sb_event_created_message_write_end (out);
+  g_clear_pointer (&message, sb_message_free);
+  message = sb_message_parse (out->str, out->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (message->type, ==, SB_MESSAGE_EVENT_CREATED);
+  g_assert_cmpuint (message->events->events->len, ==, 1);
+  g_assert_cmpstr (((SbEventSummary *) message->events->events->pdata[0])->id, ==, "gala");
 }
 
 int
