@@ -221,8 +221,12 @@ _sb_desk_forget_seats (SbDesk *self, char **seats)
 static SbEventItem *
 event_item_new (const SbEventSummary *summary)
 {
-  return sb_event_item_new (summary->id, summary->name, summary->venue, summary->starts_at,
-                            summary->version, summary->n_seats, summary->n_free);
+  SbEventItem *item
+      = sb_event_item_new (summary->id, summary->name, summary->venue, summary->starts_at,
+                           summary->version, summary->n_seats, summary->n_free);
+
+  sb_event_item_set_venue_id (item, summary->venue_id);
+  return item;
 }
 
 /* Puts listed (SbEventItem) into the store. The same events as listed already are updated in

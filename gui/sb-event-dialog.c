@@ -5,6 +5,7 @@
 
 #include "sb-event-dialog.h"
 #include "sb-event-form.h"
+#include "sb-event-item.h"
 #include "sb-protocol.h"
 #include "sb-util.h"
 
@@ -14,7 +15,8 @@ struct _SbEventDialog
 
   GtkEntry *event_id_entry;
   GtkEntry *name_entry;
-  GtkLabel *venue_file_label;
+  GtkBox *venue_box;
+  GtkCheckButton *file_check; /* the chosen venue file; grouped with a radio per store venue */
   GtkWidget *venue_button;
   GtkEntry *starts_date_entry;
   GtkEntry *starts_time_entry;
@@ -29,7 +31,7 @@ struct _SbEventDialog
   SbConnection *connection;
   GCancellable *cancellable;
   GtkNativeDialog *chooser; /* while choosing the venue file */
-  char *venue_text;         /* the chosen file's text, or NULL */
+  GFile *venue_file;        /* the chosen file, read again at each Create */
   gboolean busy;
 };
 
@@ -63,13 +65,67 @@ show_error (SbEventDialog *self, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
 }
 
+/* The id of the store's venue whose radio is active, or NULL (none, or the file's). */
+static const char *
+chosen_venue_id (SbEventDialog *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->venue_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_CHECK_BUTTON (child) && gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
+      return g_object_get_data (G_OBJECT (child), "venue-id");
+  return NULL;
+}
+
+static gboolean
+file_is_chosen (SbEventDialog *self)
+{
+  return self->venue_file != NULL && gtk_check_button_get_active (self->file_check);
+}
+
 static void
 update (SbEventDialog *self)
 {
   /* What the protocol requires; everything else the server judges. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
                             !self->busy && !is_blank (self->event_id_entry)
-                                && !is_blank (self->name_entry) && self->venue_text != NULL);
+                                && !is_blank (self->name_entry)
+                                && (file_is_chosen (self) || chosen_venue_id (self) != NULL));
+}
+
+/* The venue file's text, read now: a file fixed in an editor after a refusal is sent as it is
+ * now. NULL, with the words to show, when it cannot be sent. */
+static char *
+read_venue_file (GFile *file, char **out_why)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  /* A venue file is a few kilobytes: read at once. */
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &error))
+    {
+      /* Translators: %1$s is a file name, %2$s why it could not be read */
+      *out_why = g_strdup_printf (_ ("Cannot read %1$s: %2$s"), name, error->message);
+      return NULL;
+    }
+  /* The text goes inside one frame of the protocol, with the rest of the request. */
+  if (length > SB_MAX_FRAME_BYTES - 4096)
+    {
+      /* Translators: %s is a file name */
+      *out_why = g_strdup_printf (
+          _ ("%s is too large to send: create the event with “seatbook-server create-event” "
+             "and reuse its venue."),
+          name);
+      return NULL;
+    }
+  if (!g_utf8_validate_len (contents, length, NULL))
+    {
+      /* Translators: %s is a file name */
+      *out_why = g_strdup_printf (_ ("%s is not a text file (UTF-8)."), name);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
 }
 
 /* The widget that holds a field of create_event, to put the focus on when it is refused. */
@@ -168,10 +224,11 @@ sent_cb (GObject *source, GAsyncResult *result, gpointer data)
 static void
 create_clicked_cb (SbEventDialog *self)
 {
+  g_autofree char *venue_text = NULL;
   SbEventForm form = {
     .event_id = text_of (self->event_id_entry),
     .name = text_of (self->name_entry),
-    .venue_text = self->venue_text,
+    .venue_id = chosen_venue_id (self),
     .time_zone = text_of (self->zone_entry),
     .date = text_of (self->starts_date_entry),
     .time = text_of (self->starts_time_entry),
@@ -184,6 +241,18 @@ create_clicked_cb (SbEventDialog *self)
 
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->create_button)))
     return;
+  if (file_is_chosen (self))
+    {
+      g_autofree char *why = NULL;
+
+      venue_text = read_venue_file (self->venue_file, &why);
+      if (venue_text == NULL)
+        {
+          show_error (self, why);
+          return;
+        }
+      form.venue_text = venue_text;
+    }
   request = sb_connection_new_request (self->connection, SB_REQUEST_CREATE_EVENT);
   sb_event_form_fill_request (&form, request);
   self->busy = TRUE;
@@ -197,49 +266,30 @@ venue_chosen_cb (GtkNativeDialog *chooser, int response, gpointer data)
 {
   SbEventDialog *self = data;
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
-  gsize length = 0;
+  g_autofree char *label = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *text = NULL;
 
   if (response != GTK_RESPONSE_ACCEPT)
     goto out;
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  /* Read once now to say at once what is wrong with it; sent as it is at Create. */
+  text = read_venue_file (file, &why);
+  if (text == NULL)
+    {
+      show_error (self, why);
+      goto out;
+    }
   name = g_file_get_basename (file);
-  /* A venue file is a few kilobytes: read at once. */
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &error))
-    {
-      /* Translators: %1$s is a file name, %2$s why it could not be read */
-      g_autofree char *text = g_strdup_printf (_ ("Cannot read %1$s: %2$s"), name, error->message);
-
-      show_error (self, text);
-      goto out;
-    }
-  /* The text goes inside one frame of the protocol, with the rest of the request. */
-  if (length > SB_MAX_FRAME_BYTES - 4096)
-    {
-      /* Translators: %s is a file name */
-      g_autofree char *text = g_strdup_printf (
-          _ ("%s is too large to send: create the event with “seatbook-server create-event” "
-             "and reuse its venue."),
-          name);
-
-      show_error (self, text);
-      goto out;
-    }
-  if (!g_utf8_validate_len (contents, length, NULL))
-    {
-      /* Translators: %s is a file name */
-      g_autofree char *text = g_strdup_printf (_ ("%s is not a text file (UTF-8)."), name);
-
-      show_error (self, text);
-      goto out;
-    }
-  g_free (self->venue_text);
-  self->venue_text = g_steal_pointer (&contents);
-  gtk_label_set_label (self->venue_file_label, name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->venue_file_label),
+  g_set_object (&self->venue_file, file);
+  /* Translators: %s is the name of the venue file chosen in the New Event dialog */
+  label = g_strdup_printf (_ ("Venue file %s"), name);
+  gtk_check_button_set_label (self->file_check, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_check),
                                g_file_peek_path (file) != NULL ? g_file_peek_path (file) : name);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->file_check), TRUE);
+  gtk_check_button_set_active (self->file_check, TRUE);
   show_error (self, NULL);
 
 out:
@@ -290,7 +340,7 @@ sb_event_dialog_finalize (GObject *object)
   SbEventDialog *self = SB_EVENT_DIALOG (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->venue_text);
+  g_clear_object (&self->venue_file);
 
   G_OBJECT_CLASS (sb_event_dialog_parent_class)->finalize (object);
 }
@@ -312,7 +362,8 @@ sb_event_dialog_class_init (SbEventDialogClass *klass)
                                                "/org/seatbook/Seatbook/sb-event-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SbEventDialog, event_id_entry);
   gtk_widget_class_bind_template_child (widget_class, SbEventDialog, name_entry);
-  gtk_widget_class_bind_template_child (widget_class, SbEventDialog, venue_file_label);
+  gtk_widget_class_bind_template_child (widget_class, SbEventDialog, venue_box);
+  gtk_widget_class_bind_template_child (widget_class, SbEventDialog, file_check);
   gtk_widget_class_bind_template_child (widget_class, SbEventDialog, venue_button);
   gtk_widget_class_bind_template_child (widget_class, SbEventDialog, starts_date_entry);
   gtk_widget_class_bind_template_child (widget_class, SbEventDialog, starts_time_entry);
@@ -340,15 +391,73 @@ sb_event_dialog_init (SbEventDialog *self)
   update (self);
 }
 
+/* A radio button per venue the listed events were created from (each venue once, in the list's
+ * order), before the venue file's; the current event's venue is chosen. */
+static void
+add_store_venues (SbEventDialog *self, GListModel *events, const char *current_venue_id)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkWidget *file_row = gtk_widget_get_first_child (GTK_WIDGET (self->venue_box));
+  GtkCheckButton *first = NULL;
+  guint n_items = g_list_model_get_n_items (events);
+
+  /* Two venues of one name are told apart by their ids. */
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (SbEventItem) item = g_list_model_get_item (events, i);
+      const char *id = sb_event_item_get_venue_id (item);
+      const char *name = sb_event_item_get_venue (item);
+      const char *other = g_hash_table_lookup (names, name);
+
+      if (id != NULL)
+        g_hash_table_insert (names, (gpointer) name,
+                             other == NULL || g_str_equal (other, id) ? (gpointer) id
+                                                                      : (gpointer) "");
+    }
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (SbEventItem) item = g_list_model_get_item (events, i);
+      const char *id = sb_event_item_get_venue_id (item);
+      const char *name = sb_event_item_get_venue (item);
+      g_autofree char *label = NULL;
+      GtkWidget *radio;
+
+      if (id == NULL || !g_hash_table_add (seen, (gpointer) id))
+        continue;
+      /* Translators: a venue in the New Event dialog, when two have the same name: its name and
+       * its id, e.g. "Grand Theatre (grand-theatre)" */
+      label = *(const char *) g_hash_table_lookup (names, name) == '\0'
+                  ? g_strdup_printf (_ ("%1$s (%2$s)"), name, id)
+                  : g_strdup (name);
+      radio = gtk_check_button_new_with_label (label);
+      g_object_set_data_full (G_OBJECT (radio), "venue-id", g_strdup (id), g_free);
+      gtk_widget_set_tooltip_text (radio, id);
+      gtk_check_button_set_group (GTK_CHECK_BUTTON (radio), self->file_check);
+      g_signal_connect_swapped (radio, "toggled", G_CALLBACK (update), self);
+      gtk_box_insert_child_after (self->venue_box, radio, gtk_widget_get_prev_sibling (file_row));
+      if (first == NULL || g_strcmp0 (id, current_venue_id) == 0)
+        first = GTK_CHECK_BUTTON (radio);
+    }
+  if (first != NULL)
+    gtk_check_button_set_active (first, TRUE);
+}
+
 SbEventDialog *
-sb_event_dialog_new (GtkWindow *parent, SbConnection *connection)
+sb_event_dialog_new (GtkWindow *parent,
+                     SbConnection *connection,
+                     GListModel *events,
+                     const char *current_venue_id)
 {
   SbEventDialog *self;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (SB_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (events), NULL);
 
   self = g_object_new (SB_TYPE_EVENT_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
   self->connection = g_object_ref (connection);
+  add_store_venues (self, events, current_venue_id);
+  update (self);
   return self;
 }

@@ -47,6 +47,8 @@ sb_event_form_fill_request (const SbEventForm *form, SbRequest *request)
   request->name = stripped_or_null (form->name);
   /* The file's text as it is: the loader's lines and columns are the file's. */
   request->venue_text = g_strdup (form->venue_text);
+  if (request->venue_text == NULL)
+    request->venue_id = g_strdup (form->venue_id);
   request->time_zone = stripped_or_null (form->time_zone);
   request->starts_at = sb_event_form_join_time (form->date, form->time);
   request->sales_open = sb_event_form_join_time (form->sales_open_date, form->sales_open_time);

@@ -15,6 +15,7 @@ typedef struct
 {
   const char *event_id;
   const char *name;
+  const char *venue_id;   /* a venue in the store, sent when there is no venue_text */
   const char *venue_text; /* the venue file's text */
   const char *time_zone;  /* an IANA name */
   const char *date;       /* "2030-12-31" */

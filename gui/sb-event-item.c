@@ -11,6 +11,7 @@ struct _SbEventItem
   char *id;
   char *name;
   char *venue;
+  char *venue_id; /* NULL from a server that does not list it */
   gint64 starts_at;
   gint64 version;
   gint64 seats;
@@ -127,6 +128,7 @@ sb_event_item_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   g_free (self->venue);
+  g_free (self->venue_id);
 
   G_OBJECT_CLASS (sb_event_item_parent_class)->finalize (object);
 }
@@ -195,6 +197,23 @@ sb_event_item_get_name (SbEventItem *self)
 }
 
 const char *
+sb_event_item_get_venue_id (SbEventItem *self)
+{
+  g_return_val_if_fail (SB_IS_EVENT_ITEM (self), NULL);
+
+  return self->venue_id;
+}
+
+void
+sb_event_item_set_venue_id (SbEventItem *self, const char *venue_id)
+{
+  g_return_if_fail (SB_IS_EVENT_ITEM (self));
+
+  g_free (self->venue_id);
+  self->venue_id = g_strdup (venue_id);
+}
+
+const char *
 sb_event_item_get_venue (SbEventItem *self)
 {
   g_return_val_if_fail (SB_IS_EVENT_ITEM (self), NULL);
@@ -253,6 +272,8 @@ sb_event_item_update (SbEventItem *self, SbEventItem *other)
   g_object_freeze_notify (G_OBJECT (self));
   set_string (self, &self->name, other->name, PROP_NAME);
   set_string (self, &self->venue, other->venue, PROP_VENUE);
+  g_free (self->venue_id);
+  self->venue_id = g_strdup (other->venue_id);
   set_int64 (self, &self->starts_at, other->starts_at, PROP_STARTS_AT);
   set_int64 (self, &self->version, other->version, PROP_VERSION);
   set_int64 (self, &self->seats, other->seats, PROP_SEATS);

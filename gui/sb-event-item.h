@@ -20,6 +20,9 @@ SbEventItem *sb_event_item_new (const char *id,
 const char *sb_event_item_get_id (SbEventItem *self);
 const char *sb_event_item_get_name (SbEventItem *self);
 const char *sb_event_item_get_venue (SbEventItem *self);
+/* The venue's id, which create_event takes as `venue`; NULL when the server did not list it. */
+const char *sb_event_item_get_venue_id (SbEventItem *self);
+void sb_event_item_set_venue_id (SbEventItem *self, const char *venue_id);
 gint64 sb_event_item_get_starts_at (SbEventItem *self);
 gint64 sb_event_item_get_version (SbEventItem *self);
 gint64 sb_event_item_get_seats (SbEventItem *self);

@@ -46,8 +46,10 @@ _sb_window_events_update (SbWindow *self, gboolean has_map, gboolean connected, 
   if (self->new_event_button == NULL) /* before _sb_window_events_init () */
     return;
   set_enabled (self, "new-event", new_why == NULL);
-  set_reason (self->new_event_button, new_why,
-              _ ("Create an event from a venue file, with its date and sales window"));
+  set_reason (
+      self->new_event_button, new_why,
+      _ ("Create an event in a venue of the server or from a venue file, with its date and sales "
+         "window"));
 
   /* The role's refusal first: reconnecting will not change it. */
   if (refusal != NULL)
@@ -106,6 +108,7 @@ static void
 new_event_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   SbWindow *self = SB_WINDOW (user_data);
+  SbEventItem *current;
 
   /* A button of ours in the menu does not close it as the menu's own items do. */
   gtk_menu_button_popdown (self->menu_button);
@@ -114,7 +117,10 @@ new_event_action (GSimpleAction *action, GVariant *parameter, gpointer user_data
       gtk_window_present (GTK_WINDOW (self->event_dialog));
       return;
     }
-  self->event_dialog = sb_event_dialog_new (GTK_WINDOW (self), sb_desk_get_connection (self->desk));
+  current = sb_desk_lookup_event (self->desk, sb_desk_get_event_id (self->desk), NULL);
+  self->event_dialog = sb_event_dialog_new (
+      GTK_WINDOW (self), sb_desk_get_connection (self->desk), sb_desk_get_events (self->desk),
+      current != NULL ? sb_event_item_get_venue_id (current) : NULL);
   g_object_add_weak_pointer (G_OBJECT (self->event_dialog), (gpointer *) &self->event_dialog);
   g_signal_connect_object (self->event_dialog, "created", G_CALLBACK (created_cb), self, 0);
   gtk_window_present (GTK_WINDOW (self->event_dialog));

@@ -186,6 +186,7 @@ static const SbFieldSpec event_summary_fields[] = {
   SB_FIELD (SbEventSummary, id, "id", SB_FIELD_STRING, TRUE),
   SB_FIELD (SbEventSummary, name, "name", SB_FIELD_STRING, TRUE),
   SB_FIELD (SbEventSummary, venue, "venue", SB_FIELD_STRING, TRUE),
+  SB_FIELD (SbEventSummary, venue_id, "venue_id", SB_FIELD_STRING_OR_NULL, FALSE),
   SB_FIELD (SbEventSummary, starts_at, "starts_at", SB_FIELD_INT_OR_NULL, TRUE),
   SB_FIELD (SbEventSummary, version, "version", SB_FIELD_INT, TRUE),
   SB_FIELD (SbEventSummary, n_seats, "seats", SB_FIELD_INT, TRUE),
@@ -223,6 +224,7 @@ sb_event_summary_write (GString *out,
                         const char *id,
                         const char *name,
                         const char *venue,
+                        const char *venue_id,
                         gint64 starts_at,
                         gint64 version,
                         guint n_seats,
@@ -238,6 +240,8 @@ sb_event_summary_write (GString *out,
   sb_json_write_string_or_null (out, name);
   g_string_append (out, ",\"venue\":");
   sb_json_write_string_or_null (out, venue);
+  g_string_append (out, ",\"venue_id\":");
+  sb_json_write_string_or_null (out, venue_id);
   if (starts_at != 0)
     g_string_append_printf (out, ",\"starts_at\":%" G_GINT64_FORMAT, starts_at);
   else

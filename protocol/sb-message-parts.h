@@ -71,6 +71,7 @@ typedef struct
   char *id;
   char *name;
   char *venue;      /* the venue's name */
+  char *venue_id;   /* the venue's id (create_event's `venue`), or NULL (absent from old servers) */
   gint64 starts_at; /* Unix ms, 0 when unknown (null on the wire) */
   gint64 version;
   gint64 n_seats;
@@ -125,6 +126,7 @@ void sb_event_summary_write (GString *out,
                              const char *id,
                              const char *name,
                              const char *venue,
+                             const char *venue_id,
                              gint64 starts_at,
                              gint64 version,
                              guint n_seats,

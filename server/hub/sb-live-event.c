@@ -709,8 +709,9 @@ sb_live_event_append_summary (SbLiveEvent *self, GString *out)
   g_return_if_fail (SB_IS_LIVE_EVENT (self));
 
   sb_event_summary_write (out, self->id, self->name, sb_venue_get_name (self->venue),
-                          self->starts_at_ms, self->version, self->n_seats, self->n_free,
-                          self->time_zone, self->sales_open_ms, self->sales_close_ms);
+                          sb_venue_get_id (self->venue), self->starts_at_ms, self->version,
+                          self->n_seats, self->n_free, self->time_zone, self->sales_open_ms,
+                          self->sales_close_ms);
 }
 
 gboolean

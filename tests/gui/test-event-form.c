@@ -29,6 +29,7 @@ test_request (void)
   SbEventForm form = {
     .event_id = " gala ",
     .name = "New Year's Gala",
+    .venue_id = "grand-theatre", /* the file chosen wins */
     .venue_text = "{\"format\": 1}\n",
     .time_zone = "Europe/Berlin",
     .date = "2030-12-31",
@@ -44,6 +45,7 @@ test_request (void)
   sb_event_form_fill_request (&form, request);
   g_assert_cmpstr (request->event_id, ==, "gala");
   g_assert_cmpstr (request->venue_text, ==, "{\"format\": 1}\n");
+  g_assert_null (request->venue_id);
   g_assert_null (request->sales_open);
   text = sb_request_to_json (request);
   read = sb_request_parse (text, strlen (text), NULL, &error);
@@ -54,6 +56,17 @@ test_request (void)
   g_assert_cmpint (read->sales_close_ms, ==, G_GINT64_CONSTANT (1924970400000));
   g_assert_cmpint (read->sales_open_ms, ==, 0);
   g_assert_cmpstr (read->time_zone, ==, "Europe/Berlin");
+
+  /* Without a file, the venue in the store: exactly one of the two is sent. */
+  form.venue_text = NULL;
+  g_autoptr (SbRequest) by_id = sb_request_new (SB_REQUEST_CREATE_EVENT, "15");
+  sb_event_form_fill_request (&form, by_id);
+  g_autofree char *by_id_text = sb_request_to_json (by_id);
+  g_autoptr (SbRequest) by_id_read
+      = sb_request_parse (by_id_text, strlen (by_id_text), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_id_read->venue_id, ==, "grand-theatre");
+  g_assert_null (by_id_read->venue_text);
 }
 
 static void

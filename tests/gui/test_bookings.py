@@ -13,8 +13,9 @@ and the accessibility tree, against the real seatbook-server with accounts=requi
    apps, through the server's broadcast, and the clerk's Bookings list, found before, says
    "Cancelled" without a new search.
 4. The manager creates an event through New Event… (a venue file with a syntax error first: its
-   line and column are shown and the dialog keeps what was typed); it appears in both apps' lists
-   at once and opens in the manager's.
+   line and column are shown and the dialog keeps what was typed; then the venue of the server
+   the open event is in, offered beside the file); it appears in both apps' lists at once and
+   opens in the manager's.
 5. The manager closes its sales (Close Sales…): a hold there is refused in the sales-closed words.
 A viewer's search entry is insensitive with the reason in its tooltip; a clerk's Cancel Booking…
 too (checked on the clerk's app)."""
@@ -217,13 +218,19 @@ def test():
 
         # 4. The manager creates an event in the app (New Event… in the main menu): first with a
         # venue file that is not JSON, whose place (line 3) the dialog shows, keeping everything
-        # typed; then with the right file. The event is in both apps' lists at once (the
-        # server's unasked `events`), and the manager's opens it.
+        # typed; then in the server's venue of the open event (one radio button per venue the
+        # listed events are in, beside the file's). The event is in both apps' lists at once
+        # (the server's unasked `events`), and the manager's opens it.
         directory = tempfile.mkdtemp(prefix="sb-venue-")
         broken = os.path.join(directory, "broken-venue.json")
         with open(broken, "w") as out:
             out.write('{\n  "format": 1,\n  "id": "grand-theatre",,\n  "name": "Grand Theatre"\n}\n')
         window = new_event_dialog(manager, mpointer)
+        store_venue = wait_for("the server's venue in the dialog", lambda: manager.find(
+            root=window, name="Grand Theatre", predicate=lambda n: n.roleName in (
+                "radio button", "check box")))
+        if not store_venue.getState().contains(pyatspi.STATE_CHECKED):
+            raise sbgui.TestFailure("the open event's venue is not the one offered first")
         set_field(mpointer, field(manager, "Event ID", root=window), "late-show")
         set_field(mpointer, field(manager, "Name", root=window), "Late Show")
         set_field(mpointer, field(manager, "Date and Time", root=window), "2030-12-31")
@@ -238,20 +245,25 @@ def test():
                             ("Date and Time", "2030-12-31"), ("Time", "22:30")):
             if entry_text(field(manager, name, root=window)) != typed:
                 raise sbgui.TestFailure("the refusal (%r) lost the %s typed" % (refusal.name, name))
-        choose_venue_file(manager, mpointer, window, os.path.join(sbgui.VENUES, "theatre.json"))
+        mpointer.click_node(store_venue)
+        wait_for("the server's venue chosen again", lambda: store_venue.getState().contains(
+            pyatspi.STATE_CHECKED))
         mpointer.click_node(manager.find(root=window, name="Create", role="push button"))
         wait_for("the New Event dialog to close", lambda: window not in manager.node.children)
         listed = server.request({"type": "list_events", "id": "l"})["l"]["events"]
         late = next((e for e in listed if e["id"] == "late-show"), None)
         # 22:30 in Berlin in winter is 21:30 UTC.
         if late is None or late["name"] != "Late Show" or late["time_zone"] != "Europe/Berlin" \
-                or late["starts_at"] != 1924983000000:
+                or late["starts_at"] != 1924983000000 or late.get("venue_id") != "grand-theatre":
             raise sbgui.TestFailure("the server lists %r" % late)
         for app in (clerk, manager):
-            events = app.find(name="Events", role="list")
+            # Looked up in the wait: under load the list can be out of the tree a moment.
+            events = wait_for("the events list of %s" % app.label, lambda: app.find(
+                name="Events", role="list"))
             wait_for("Late Show in the events list of %s" % app.label, lambda: any(
                 c.name == "Late Show" for c in events.children), timeout=20)
-        events = manager.find(name="Events", role="list")
+        events = wait_for("the manager's events list", lambda: manager.find(
+            name="Events", role="list"))
         wait_for("Late Show selected in the manager's list", lambda: any(
             c.name == "Late Show" and c.getState().contains(pyatspi.STATE_SELECTED)
             for c in events.children))
@@ -326,8 +338,9 @@ def choose_venue_file(app, pointer, window, path):
             chooser, lambda n: n.roleName in ("text", "entry"))))
     pointer.tap("Return")
     wait_for("the file chooser to close", lambda: chooser not in app.node.children, timeout=20)
-    wait_for("%s shown as the venue" % os.path.basename(path), lambda: app.find(
-        root=window, name=os.path.basename(path), role="label"))
+    wait_for("%s chosen as the venue" % os.path.basename(path), lambda: app.find(
+        root=window, name="Venue file " + os.path.basename(path), predicate=lambda n: n.getState()
+        .contains(pyatspi.STATE_CHECKED)))
 
 
 def entry_text(node):

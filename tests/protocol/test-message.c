@@ -126,9 +126,9 @@ test_events (void)
   g_autoptr (GString) out = g_string_new (NULL);
 
   sb_events_message_write_begin (out, "2");
-  sb_event_summary_write (out, "opening", "Opening night", "Grand", 1764270000000, 42, 212, 187,
-                          "Europe/Berlin", 1764000000000, 1764269000000);
-  sb_event_summary_write (out, "later", "Later", "Small", 0, 0, 10, 10, NULL, 0, 0);
+  sb_event_summary_write (out, "opening", "Opening night", "Grand", "grand", 1764270000000, 42, 212,
+                          187, "Europe/Berlin", 1764000000000, 1764269000000);
+  sb_event_summary_write (out, "later", "Later", "Small", NULL, 0, 0, 10, 10, NULL, 0, 0);
   sb_events_message_write_end (out);
 
   g_autoptr (SbMessage) message = parse_ok (out);
@@ -139,12 +139,14 @@ test_events (void)
   g_assert_cmpstr (first->id, ==, "opening");
   g_assert_cmpstr (first->name, ==, "Opening night");
   g_assert_cmpstr (first->venue, ==, "Grand");
+  g_assert_cmpstr (first->venue_id, ==, "grand");
   g_assert_cmpint (first->starts_at, ==, 1764270000000);
   g_assert_cmpint (first->version, ==, 42);
   g_assert_cmpint (first->n_seats, ==, 212);
   g_assert_cmpint (first->n_free, ==, 187);
   SbEventSummary *second = g_ptr_array_index (events, 1);
   g_assert_cmpint (second->starts_at, ==, 0); /* null */
+  g_assert_null (second->venue_id);           /* null */
   g_assert_true (strstr (out->str, "\"starts_at\":null") != NULL);
 
   /* An empty list. */
@@ -158,7 +160,7 @@ test_events (void)
    * it (the app's event list follows it). */
   g_string_truncate (out, 0);
   sb_events_message_write_begin (out, NULL);
-  sb_event_summary_write (out, "gala", "Gala", "Grand", 0, 0, 10, 10, NULL, 0, 0);
+  sb_event_summary_write (out, "gala", "Gala", "Grand", "grand", 0, 0, 10, 10, NULL, 0, 0);
   sb_events_message_write_end (out);
   g_assert_true (g_str_has_prefix (out->str, "{\"type\":\"events\",\"re\":null,"));
   g_autoptr (SbMessage) unasked = parse_ok (out);

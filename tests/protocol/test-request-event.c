@@ -150,8 +150,8 @@ test_replies (void)
 
   g_string_truncate (out, 0);
   sb_event_created_message_write_begin (out, "d");
-  sb_event_summary_write (out, "gala", "New Year's Gala", "Grand Theatre", 1924974000000, 0, 202,
-                          200, "Europe/Berlin", 1919754000000, 0);
+  sb_event_summary_write (out, "gala", "New Year's Gala", "Grand Theatre", "grand-theatre",
+                          1924974000000, 0, 202, 200, "Europe/Berlin", 1919754000000, 0);
   sb_event_created_message_write_end (out);
   g_clear_pointer (&message, sb_message_free);
   message = sb_message_parse (out->str, out->len, &error);
