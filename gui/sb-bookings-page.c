@@ -57,6 +57,7 @@ struct _SbBookingsPage
   SbConnection *connection;
   SbSeatMap *seat_map; /* weak */
   char *event_id;
+  SbEventItem *event; /* or NULL */
   char *role;
   GCancellable *cancellable; /* the search in flight */
   char *next;                /* the reply's cursor for "Show More", or NULL */
@@ -519,7 +520,7 @@ move_clicked_cb (SbBookingsPage *self)
   if (self->selected == NULL || self->connection == NULL || self->seat_map == NULL)
     return;
   dialog = sb_move_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->connection,
-                               self->event_id, self->selected, self->seat_map);
+                               self->event_id, self->event, self->selected, self->seat_map);
   /* The booking has other seats now: the list is found again, the booking kept selected. */
   g_signal_connect_object (dialog, "moved", G_CALLBACK (cancelled_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -552,6 +553,15 @@ sb_bookings_page_set_event (SbBookingsPage *self,
   self->stale = event_id != NULL;
   if (self->stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
     search (self, FALSE);
+}
+
+void
+sb_bookings_page_set_event_item (SbBookingsPage *self, SbEventItem *event)
+{
+  g_return_if_fail (SB_IS_BOOKINGS_PAGE (self));
+  g_return_if_fail (event == NULL || SB_IS_EVENT_ITEM (event));
+
+  g_set_object (&self->event, event);
 }
 
 void
@@ -613,6 +623,7 @@ sb_bookings_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
+  g_clear_object (&self->event);
   g_clear_weak_pointer (&self->seat_map);
   /* Disposing the list unselects its row: the details it would show are being disposed too. */
   if (self->results_list != NULL)
