@@ -151,23 +151,18 @@ sb_bookings_page_apply_query (const char *text, SbVenue *venue, SbRequest *reque
 static char *
 describe_seats (SbBookingsPage *self, char **seats)
 {
-  SbVenue *venue = self->seat_map != NULL ? sb_seat_map_get_venue (self->seat_map) : NULL;
-  g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n = seats != NULL ? g_strv_length (seats) : 0;
+  g_autofree char *words = NULL;
+  guint n_known = 0;
 
   if (n == 0)
     return g_strdup (_ ("No seats"));
-  for (guint i = 0; venue != NULL && i < n; i++)
-    {
-      guint index;
-
-      if (sb_venue_lookup_seat (venue, seats[i], &index))
-        g_array_append_val (indices, index);
-    }
+  if (self->seat_map != NULL)
+    words = sb_seat_map_describe_seat_ids (self->seat_map, (const char *const *) seats, &n_known);
   /* A seat the map does not know (another venue version): its id says the most. */
-  if (indices->len != n)
+  if (n_known != n)
     return g_strjoinv (", ", seats);
-  return sb_seat_map_describe_seats (self->seat_map, (const guint *) indices->data, indices->len);
+  return g_steal_pointer (&words);
 }
 
 static char *

@@ -166,23 +166,13 @@ show_error (SbMoveDialog *self, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
 }
 
-/* The seats an error names, in words ("Row B seat 7 (Stalls)"), or NULL. */
+/* The seats an error or a reply names, in words ("Row B seat 7 (Stalls)"), or NULL. */
 static char *
 describe_seat_ids (SbMoveDialog *self, char **ids)
 {
-  SbVenue *venue = venue_of (self);
-  g_autoptr (GArray) seats = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; venue != NULL && ids != NULL && ids[i] != NULL; i++)
-    {
-      guint index;
-
-      if (sb_venue_lookup_seat (venue, ids[i], &index))
-        g_array_append_val (seats, index);
-    }
-  if (seats->len == 0)
+  if (self->seat_map == NULL)
     return NULL;
-  return sb_seat_map_describe_seats (self->seat_map, (const guint *) seats->data, seats->len);
+  return sb_seat_map_describe_seat_ids (self->seat_map, (const char *const *) ids, NULL);
 }
 
 static void
