@@ -53,28 +53,19 @@ describe_seat (SbBlockDialog *self, const char *seat_id)
   return g_strdup (seat_id);
 }
 
-/* Several seats in words, "Row C seat 7 and row C seat 8 (Stalls)", for a message. */
+/* Several seats in words, "Row C seat 7 and row C seat 8 (Stalls)", for a message; their ids
+ * where the map knows none of them. */
 static char *
 describe_seats (SbBlockDialog *self, const char *const *seat_ids, guint *out_n_seats)
 {
-  SbVenue *venue = self->seat_map != NULL ? sb_seat_map_get_venue (self->seat_map) : NULL;
-  g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  char *words = self->seat_map != NULL
+                    ? sb_seat_map_describe_seat_ids (self->seat_map, seat_ids, out_n_seats)
+                    : NULL;
 
-  for (guint i = 0; venue != NULL && seat_ids != NULL && seat_ids[i] != NULL; i++)
-    {
-      guint index;
-
-      if (sb_venue_lookup_seat (venue, seat_ids[i], &index))
-        g_array_append_val (indices, index);
-    }
-  *out_n_seats = indices->len;
-  if (indices->len == 0)
-    {
-      *out_n_seats = seat_ids != NULL ? g_strv_length ((char **) seat_ids) : 0;
-      return seat_ids != NULL ? g_strjoinv (", ", (char **) seat_ids) : g_strdup ("");
-    }
-  return sb_seat_map_describe_seats (self->seat_map, (const guint *) (gpointer) indices->data,
-                                     indices->len);
+  if (words != NULL)
+    return words;
+  *out_n_seats = seat_ids != NULL ? g_strv_length ((char **) seat_ids) : 0;
+  return seat_ids != NULL ? g_strjoinv (", ", (char **) seat_ids) : g_strdup ("");
 }
 
 /* The seats to send: all of them to block, those ticked to unblock. */

@@ -57,6 +57,7 @@ struct _SbBookingsPage
   SbConnection *connection;
   SbSeatMap *seat_map; /* weak */
   char *event_id;
+  SbEventItem *event; /* or NULL */
   char *role;
   GCancellable *cancellable; /* the search in flight */
   char *next;                /* the reply's cursor for "Show More", or NULL */
@@ -150,23 +151,18 @@ sb_bookings_page_apply_query (const char *text, SbVenue *venue, SbRequest *reque
 static char *
 describe_seats (SbBookingsPage *self, char **seats)
 {
-  SbVenue *venue = self->seat_map != NULL ? sb_seat_map_get_venue (self->seat_map) : NULL;
-  g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n = seats != NULL ? g_strv_length (seats) : 0;
+  g_autofree char *words = NULL;
+  guint n_known = 0;
 
   if (n == 0)
     return g_strdup (_ ("No seats"));
-  for (guint i = 0; venue != NULL && i < n; i++)
-    {
-      guint index;
-
-      if (sb_venue_lookup_seat (venue, seats[i], &index))
-        g_array_append_val (indices, index);
-    }
+  if (self->seat_map != NULL)
+    words = sb_seat_map_describe_seat_ids (self->seat_map, (const char *const *) seats, &n_known);
   /* A seat the map does not know (another venue version): its id says the most. */
-  if (indices->len != n)
+  if (n_known != n)
     return g_strjoinv (", ", seats);
-  return sb_seat_map_describe_seats (self->seat_map, (const guint *) indices->data, indices->len);
+  return g_steal_pointer (&words);
 }
 
 static char *
@@ -519,7 +515,7 @@ move_clicked_cb (SbBookingsPage *self)
   if (self->selected == NULL || self->connection == NULL || self->seat_map == NULL)
     return;
   dialog = sb_move_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->connection,
-                               self->event_id, self->selected, self->seat_map);
+                               self->event_id, self->event, self->selected, self->seat_map);
   /* The booking has other seats now: the list is found again, the booking kept selected. */
   g_signal_connect_object (dialog, "moved", G_CALLBACK (cancelled_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -552,6 +548,15 @@ sb_bookings_page_set_event (SbBookingsPage *self,
   self->stale = event_id != NULL;
   if (self->stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
     search (self, FALSE);
+}
+
+void
+sb_bookings_page_set_event_item (SbBookingsPage *self, SbEventItem *event)
+{
+  g_return_if_fail (SB_IS_BOOKINGS_PAGE (self));
+  g_return_if_fail (event == NULL || SB_IS_EVENT_ITEM (event));
+
+  g_set_object (&self->event, event);
 }
 
 void
@@ -613,6 +618,7 @@ sb_bookings_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
+  g_clear_object (&self->event);
   g_clear_weak_pointer (&self->seat_map);
   /* Disposing the list unselects its row: the details it would show are being disposed too. */
   if (self->results_list != NULL)

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "sb-connection.h"
+#include "sb-event-item.h"
 #include "sb-seat-map.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,10 @@ void sb_bookings_page_set_event (SbBookingsPage *self,
                                  SbConnection *connection,
                                  const char *event_id,
                                  SbSeatMap *seat_map);
+
+/* The open event's item from the server's list (NULL: not listed): its name and date go on the
+ * ticket printed after a move. */
+void sb_bookings_page_set_event_item (SbBookingsPage *self, SbEventItem *event);
 
 /* The account's role (NULL: a server without accounts): a viewer cannot search, a clerk cannot
  * cancel; each is told why in a tooltip. */

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-move-dialog.h"
+#include "sb-ticket-print.h"
 #include "sb-util.h"
 
 struct _SbMoveDialog
@@ -19,12 +20,15 @@ struct _SbMoveDialog
   GtkLabel *result_label;
   GtkButton *confirm_button;
   GtkButton *close_button;
+  GtkButton *print_button;
 
   SbConnection *connection;
   SbSeatMap *seat_map; /* weak */
   GCancellable *cancellable;
   char *event_id;
+  SbEventItem *event; /* or NULL */
   SbBookingEntry *booking;
+  char **moved_seats;     /* the booking's seats after the move, for its ticket */
   GPtrArray *seat_checks; /* GtkCheckButton, one per seat of the booking, in its order */
   GArray *targets;        /* guint seat indices this desk holds, in the map's order */
   gboolean busy;
@@ -162,23 +166,13 @@ show_error (SbMoveDialog *self, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
 }
 
-/* The seats an error names, in words ("Row B seat 7 (Stalls)"), or NULL. */
+/* The seats an error or a reply names, in words ("Row B seat 7 (Stalls)"), or NULL. */
 static char *
 describe_seat_ids (SbMoveDialog *self, char **ids)
 {
-  SbVenue *venue = venue_of (self);
-  g_autoptr (GArray) seats = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; venue != NULL && ids != NULL && ids[i] != NULL; i++)
-    {
-      guint index;
-
-      if (sb_venue_lookup_seat (venue, ids[i], &index))
-        g_array_append_val (seats, index);
-    }
-  if (seats->len == 0)
+  if (self->seat_map == NULL)
     return NULL;
-  return sb_seat_map_describe_seats (self->seat_map, (const guint *) seats->data, seats->len);
+  return sb_seat_map_describe_seat_ids (self->seat_map, (const char *const *) ids, NULL);
 }
 
 static void
@@ -243,6 +237,7 @@ move_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
 
   self->moved = TRUE;
+  self->moved_seats = g_strdupv (reply->moved->seats);
   update (self);
   seats = describe_seat_ids (self, reply->moved->seats);
   total = sb_format_price (reply->moved->total_after, reply->moved->currency);
@@ -264,6 +259,8 @@ move_cb (GObject *source, GAsyncResult *result, gpointer data)
                           difference);
   gtk_label_set_label (self->result_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->print_button),
+                          venue_of (self) != NULL && self->moved_seats != NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
   g_signal_emit (self, signals[SIGNAL_MOVED], 0);
 }
@@ -296,6 +293,23 @@ confirm_clicked_cb (SbMoveDialog *self)
   show_error (self, NULL);
   update (self);
   sb_connection_send_async (self->connection, request, self->cancellable, move_cb, self);
+}
+
+/* The booking's ticket with the seats it has now, through the same printing as a new booking's;
+ * the dialog stays open (the difference may still be to settle). */
+static void
+print_clicked_cb (SbMoveDialog *self)
+{
+  SbVenue *venue = venue_of (self);
+  SbTicket *ticket;
+
+  if (!self->moved || self->moved_seats == NULL || venue == NULL)
+    return;
+  ticket = sb_ticket_new (
+      venue, self->event != NULL ? sb_event_item_get_name (self->event) : self->event_id,
+      self->event != NULL ? sb_event_item_get_starts_at (self->event) : 0, self->booking->reference,
+      (const char *const *) self->moved_seats);
+  sb_ticket_print (ticket, GTK_WINDOW (self));
 }
 
 static void
@@ -358,7 +372,9 @@ sb_move_dialog_finalize (GObject *object)
   SbMoveDialog *self = SB_MOVE_DIALOG (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->event);
   g_free (self->event_id);
+  g_strfreev (self->moved_seats);
   sb_booking_entry_free (self->booking);
   g_ptr_array_unref (self->seat_checks);
   g_array_unref (self->targets);
@@ -390,7 +406,9 @@ sb_move_dialog_class_init (SbMoveDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbMoveDialog, result_label);
   gtk_widget_class_bind_template_child (widget_class, SbMoveDialog, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, SbMoveDialog, close_button);
+  gtk_widget_class_bind_template_child (widget_class, SbMoveDialog, print_button);
   gtk_widget_class_bind_template_callback (widget_class, confirm_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, print_clicked_cb);
 }
 
 static void
@@ -406,6 +424,7 @@ SbMoveDialog *
 sb_move_dialog_new (GtkWindow *parent,
                     SbConnection *connection,
                     const char *event_id,
+                    SbEventItem *event,
                     const SbBookingEntry *booking,
                     SbSeatMap *seat_map)
 {
@@ -415,6 +434,7 @@ sb_move_dialog_new (GtkWindow *parent,
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (SB_IS_CONNECTION (connection), NULL);
   g_return_val_if_fail (event_id != NULL, NULL);
+  g_return_val_if_fail (event == NULL || SB_IS_EVENT_ITEM (event), NULL);
   g_return_val_if_fail (booking != NULL && booking->reference != NULL, NULL);
   g_return_val_if_fail (SB_IS_SEAT_MAP (seat_map), NULL);
 
@@ -422,6 +442,10 @@ sb_move_dialog_new (GtkWindow *parent,
   self->connection = g_object_ref (connection);
   g_set_weak_pointer (&self->seat_map, seat_map);
   self->event_id = g_strdup (event_id);
+  /* An item of another event (the list and the map can differ for a moment) would date the
+   * ticket wrongly: the event's id then names it, as on a new booking's ticket. */
+  if (event != NULL && g_strcmp0 (sb_event_item_get_id (event), event_id) == 0)
+    self->event = g_object_ref (event);
   self->booking = sb_booking_entry_copy (booking);
 
   /* Translators: the move dialog's subtitle; %s is the booking reference */

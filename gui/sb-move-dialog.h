@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "sb-connection.h"
+#include "sb-event-item.h"
 #include "sb-seat-map.h"
 
 G_BEGIN_DECLS
@@ -19,10 +20,13 @@ G_DECLARE_FINAL_TYPE (SbMoveDialog, sb_move_dialog, SB, MOVE_DIALOG, AdwWindow)
 /* booking: as find_bookings listed it (copied). seat_map shows event_id: it names and prices the
  * seats, and the seats this desk holds on it are where the booking moves to. Emits "moved" (no
  * arguments) once the server has moved the seats; the dialog then stays open with the result,
- * so that the difference can be charged or refunded. */
+ * so that the difference can be charged or refunded, and offers "Print Ticket…": the ticket
+ * printed before names the old seats. event (NULL when not known) names and dates event_id on
+ * that ticket. */
 SbMoveDialog *sb_move_dialog_new (GtkWindow *parent,
                                   SbConnection *connection,
                                   const char *event_id,
+                                  SbEventItem *event,
                                   const SbBookingEntry *booking,
                                   SbSeatMap *seat_map);
 

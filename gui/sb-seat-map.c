@@ -829,6 +829,27 @@ sb_seat_map_describe_seats (SbSeatMap *self, const guint *indices, guint n_indic
   return sb_join_list ((const char *const *) names->pdata, names->len);
 }
 
+char *
+sb_seat_map_describe_seat_ids (SbSeatMap *self, const char *const *seat_ids, guint *out_n_known)
+{
+  g_autoptr (GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_return_val_if_fail (SB_IS_SEAT_MAP (self), NULL);
+
+  for (guint i = 0; self->venue != NULL && seat_ids != NULL && seat_ids[i] != NULL; i++)
+    {
+      guint index;
+
+      if (sb_venue_lookup_seat (self->venue, seat_ids[i], &index))
+        g_array_append_val (indices, index);
+    }
+  if (out_n_known != NULL)
+    *out_n_known = indices->len;
+  if (indices->len == 0)
+    return NULL;
+  return sb_seat_map_describe_seats (self, (const guint *) (gpointer) indices->data, indices->len);
+}
+
 /* GObject */
 
 static void

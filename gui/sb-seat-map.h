@@ -34,6 +34,11 @@ const char *sb_seat_map_get_hold (SbSeatMap *self, guint index);
 char *sb_seat_map_describe_seat (SbSeatMap *self, guint index);
 /* "Row C seat 12 and row C seat 13": for messages that name several seats. */
 char *sb_seat_map_describe_seats (SbSeatMap *self, const guint *indices, guint n_indices);
+/* The same for seats named by id (a booking's, a reply's): those the map knows, in words; ids it
+ * does not know (another venue version) are left out. NULL when it knows none of them (or there
+ * are none), for the caller to say otherwise. out_n_known (may be NULL): how many it knows. */
+char *
+sb_seat_map_describe_seat_ids (SbSeatMap *self, const char *const *seat_ids, guint *out_n_known);
 
 /* The seat last clicked or reached with the keyboard (the one Tab comes back to), or G_MAXUINT
  * without a venue: the seat whose details and history the window offers. */

@@ -564,6 +564,9 @@ snapshot_cb (SbDesk *desk, SbVenue *venue, const char *event_name, GPtrArray *se
   sb_legend_set_venue (self->legend, sb_seat_map_get_venue (self->seat_map));
   sb_bookings_page_set_event (self->bookings_page, sb_desk_get_connection (self->desk),
                               sb_desk_get_event_id (self->desk), self->seat_map);
+  sb_bookings_page_set_event_item (
+      self->bookings_page,
+      sb_desk_lookup_event (self->desk, sb_desk_get_event_id (self->desk), NULL));
   sb_reports_page_set_event (self->reports_page, sb_desk_get_connection (self->desk),
                              sb_desk_get_event_id (self->desk), venue);
   sb_seat_map_reset_states (self->seat_map);

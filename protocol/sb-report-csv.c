@@ -6,19 +6,31 @@
 
 static const char *const columns[] = { "section", "key", "figure", "value" };
 
+/* value_is_number: the value is a figure (a negative one keeps its minus in CSV); otherwise it is
+ * text like the key (an account, a category id), which CSV guards against formulas. */
 static void
 append_row (GString *out,
             gboolean csv,
             const char *section,
             const char *key,
             const char *figure,
-            const char *value)
+            const char *value,
+            gboolean value_is_number)
 {
   const char *fields[] = { section, key != NULL ? key : "", figure, value != NULL ? value : "" };
 
   if (csv)
     {
-      sb_csv_append_record (out, fields, G_N_ELEMENTS (fields));
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          if (i == 3 && value_is_number)
+            sb_csv_append_figure (out, fields[i]);
+          else
+            sb_csv_append_field (out, fields[i]);
+        }
+      g_string_append (out, "\r\n");
       return;
     }
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -44,7 +56,7 @@ append_number (GString *out,
   char number[32];
 
   g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, value);
-  append_row (out, csv, section, key, figure, number);
+  append_row (out, csv, section, key, figure, number, TRUE);
 }
 
 static void
@@ -66,10 +78,10 @@ sb_report_write_table (GString *out, const SbReportMessage *report, gboolean csv
 
   if (csv)
     sb_csv_append_record (out, columns, G_N_ELEMENTS (columns));
-  append_row (out, csv, "event", "", "id", report->event);
-  append_row (out, csv, "event", "", "currency", report->currency);
+  append_row (out, csv, "event", "", "id", report->event, FALSE);
+  append_row (out, csv, "event", "", "currency", report->currency, FALSE);
   append_number (out, csv, "event", "", "seats", report->seats);
-  append_row (out, csv, "event", "", "time_zone", report->time_zone);
+  append_row (out, csv, "event", "", "time_zone", report->time_zone, FALSE);
   for (guint i = 0; report->categories != NULL && i < report->categories->len; i++)
     {
       const SbReportCategoryFigures *c = g_ptr_array_index (report->categories, i);

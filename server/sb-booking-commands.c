@@ -70,7 +70,10 @@ append_record (GString *out, const SbBookingRecord *record, SbVenue *venue, gboo
     {
       if (i > 0)
         g_string_append_c (out, csv ? ',' : '\t');
-      if (csv)
+      /* The total is a figure; every other column is text, guarded against formulas. */
+      if (csv && i == 5)
+        sb_csv_append_figure (out, fields[i]);
+      else if (csv)
         sb_csv_append_field (out, fields[i]);
       else
         {

@@ -161,6 +161,9 @@ async def main():
         rows = list(csv.DictReader(io.StringIO(raw.decode(), newline="")))
         check(raw.startswith(b"reference,booked_at,account,desk,seats,total_price,state,name,")
               and len(rows) == 123 and rows[0]["note"] == customer["note"]
+              # A text cell starting with "+" would be a formula: guarded with "'" (OWASP).
+              and rows[0]["phone"] == "'" + customer["phone"]
+              and rows[0]["total_price"] == str(entry["total_price"])
               and [r["reference"] for r in rows] == [b["reference"] for b in listed],
               "bookings CSV: %r" % raw[:300])
         bad = subprocess.run([SERVER, "bookings", "--event=" + EVENT, "--name=a", "--seat=b",

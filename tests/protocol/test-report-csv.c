@@ -3,6 +3,8 @@
  * same lines tab-separated. */
 #include "config.h"
 
+#include <string.h>
+
 #include "sb-csv.h"
 #include "sb-report-csv.h"
 
@@ -157,6 +159,58 @@ test_fields (void)
   g_assert_cmpstr (out->str, ==, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|");
 }
 
+/* OWASP "CSV injection": text that a spreadsheet would run as a formula gets a "'" in front;
+ * figures keep their minus. */
+static void
+test_formulas (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (SbReportMessage) report = sb_report_message_new ();
+  g_autoptr (GString) csv = g_string_new (NULL);
+  g_autoptr (GPtrArray) records = NULL;
+  const char *const starts[] = { "=1+2", "+49 30 1234", "-2", "@SUM(A1)", "\tx", "\rx" };
+  const char *const plain[] = { "a=b", "Müller-Lüdenscheidt", "4500", "'quoted", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    {
+      g_autofree char *expected = NULL;
+
+      g_string_truncate (out, 0);
+      sb_csv_append_field (out, starts[i]);
+      expected = strpbrk (starts[i], "\r") != NULL ? g_strdup_printf ("\"'%s\"", starts[i])
+                                                   : g_strdup_printf ("'%s", starts[i]);
+      g_assert_cmpstr (out->str, ==, expected);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    {
+      g_string_truncate (out, 0);
+      sb_csv_append_field (out, plain[i]);
+      g_assert_cmpstr (out->str, ==, plain[i]);
+    }
+  /* Quoted and guarded: the "'" goes inside the quotes. */
+  g_string_truncate (out, 0);
+  sb_csv_append_field (out, "=HYPERLINK(\"http://x\",\"y\")");
+  g_assert_cmpstr (out->str, ==, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  g_string_truncate (out, 0);
+  sb_csv_append_figure (out, "-4000");
+  g_assert_cmpstr (out->str, ==, "-4000");
+
+  /* In a report: an account is text, a refund larger than the sales a negative figure. */
+  report->event = g_strdup ("=gala");
+  report->currency = g_strdup ("EUR");
+  report->time_zone = g_strdup ("UTC");
+  report->gross = 4500;
+  report->refunded = 9000;
+  report->net = -4500;
+  sb_report_message_add_sales (report->accounts, "=cmd|' /C calc'!A0", 1, -4500);
+  sb_report_write_table (csv, report, TRUE);
+  records = read_csv (csv->str);
+  g_assert_cmpstr (value_of (records, "event", "", "id"), ==, "'=gala");
+  g_assert_cmpstr (value_of (records, "revenue", "", "net"), ==, "-4500");
+  g_assert_cmpstr (value_of (records, "account", "'=cmd|' /C calc'!A0", "gross"), ==, "-4500");
+  g_assert_null (strstr (csv->str, ",=cmd"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -164,5 +218,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report-csv/report", test_report);
   g_test_add_func ("/report-csv/empty-event", test_empty_event);
   g_test_add_func ("/report-csv/fields", test_fields);
+  g_test_add_func ("/report-csv/formulas", test_formulas);
   return g_test_run ();
 }
