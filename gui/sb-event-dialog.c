@@ -425,11 +425,12 @@ add_store_venues (SbEventDialog *self, GListModel *events, const char *current_v
 
       if (id == NULL || !g_hash_table_add (seen, (gpointer) id))
         continue;
-      /* Translators: a venue in the New Event dialog, when two have the same name: its name and
-       * its id, e.g. "Grand Theatre (grand-theatre)" */
-      label = *(const char *) g_hash_table_lookup (names, name) == '\0'
-                  ? g_strdup_printf (_ ("%1$s (%2$s)"), name, id)
-                  : g_strdup (name);
+      if (*(const char *) g_hash_table_lookup (names, name) == '\0')
+        /* Translators: a venue in the New Event dialog when two have the same name: its name and
+         * its id, e.g. "Grand Theatre (grand-theatre)" */
+        label = g_strdup_printf (_ ("%1$s (%2$s)"), name, id);
+      else
+        label = g_strdup (name);
       radio = gtk_check_button_new_with_label (label);
       g_object_set_data_full (G_OBJECT (radio), "venue-id", g_strdup (id), g_free);
       gtk_widget_set_tooltip_text (radio, id);
