@@ -693,3 +693,25 @@ _sb_window_actions_init (SbWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
 }
+
+GtkWidget *
+_sb_window_add_menu_button (SbWindow *self,
+                            const char *label_text,
+                            const char *action,
+                            const char *id)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (self->menu_button);
+  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
+  GtkWidget *button = gtk_button_new ();
+
+  /* Looks like the menu's own items: a flat button, its label at the start. */
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_button_set_child (GTK_BUTTON (button), label);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "sb-menu-item");
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  label, NULL, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), button, id);
+  return button;
+}

@@ -160,22 +160,10 @@ static const GActionEntry block_actions[] = {
 void
 _sb_window_block_init (SbWindow *self)
 {
-  GtkPopover *popover = gtk_menu_button_get_popover (self->menu_button);
-  GtkWidget *label = gtk_label_new_with_mnemonic (_ ("_Unblock Seats…"));
-
   g_action_map_add_action_entries (G_ACTION_MAP (self), block_actions, G_N_ELEMENTS (block_actions),
                                    self);
-
-  /* Looks like the menu's own items: a flat button, its label at the start. */
-  self->unblock_button = gtk_button_new ();
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_button_set_child (GTK_BUTTON (self->unblock_button), label);
-  gtk_widget_add_css_class (self->unblock_button, "flat");
-  gtk_widget_add_css_class (self->unblock_button, "sb-menu-item");
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->unblock_button),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->unblock_button), "win.unblock-seats");
-  gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->unblock_button, "unblock");
+  self->unblock_button
+      = _sb_window_add_menu_button (self, _ ("_Unblock Seats…"), "win.unblock-seats", "unblock");
 }
 
 void

@@ -99,6 +99,13 @@ struct _SbWindow
 
 /* The panel's message, where it stays until the next one or another event. */
 void _sb_window_show_message (SbWindow *self, const char *message);
+/* A button of ours in the main menu (at the <child id="…"> place of its model), looking like the
+ * menu's own items: unlike a GMenu item it can be insensitive with the reason in its tooltip,
+ * which GTK 4.8's menu items cannot carry. */
+GtkWidget *_sb_window_add_menu_button (SbWindow *self,
+                                       const char *label_text,
+                                       const char *action,
+                                       const char *id);
 /* The message, then the orphan rule's warning about lone_seat (a seat id) if there is one. */
 void
 _sb_window_show_message_with_warning (SbWindow *self, const char *message, const char *lone_seat);
