@@ -5,6 +5,7 @@
 
 #include "sb-sqlite-db-private.h"
 
+#include "sb-sqlite-wal-vfs-private.h"
 #include "sb-store-rules.h"
 
 /* Ordered schema migrations; migration i brings PRAGMA user_version from i to i + 1. Never edit a
@@ -539,8 +540,10 @@ open_db (SbSqliteDb *self, GError **error)
   gboolean is_memory = g_strcmp0 (self->path, ":memory:") == 0;
   int rc;
 
+  /* The default VFS, but the log's writes are gathered into one system call per commit
+   * (sb-sqlite-wal-vfs.c). */
   rc = sqlite3_open_v2 (self->path, &self->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL);
+                        sb_sqlite_wal_vfs_register ());
   if (rc != SQLITE_OK)
     {
       g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
