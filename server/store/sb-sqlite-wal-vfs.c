@@ -82,8 +82,8 @@ wal_write (sqlite3_file *file, const void *data, int amount, sqlite3_int64 offse
     {
       if (self->buffer_len + amount > self->buffer_size)
         {
-          self->buffer_size = MIN (MAX (self->buffer_size * 2, self->buffer_len + amount),
-                                   BUFFER_MAX);
+          self->buffer_size
+              = MIN (MAX (self->buffer_size * 2, self->buffer_len + amount), BUFFER_MAX);
           self->buffer = g_realloc (self->buffer, self->buffer_size);
         }
       memcpy (self->buffer + self->buffer_len, data, amount);

@@ -165,8 +165,8 @@ open_db (const char *path, const char *vfs)
 {
   sqlite3 *db = NULL;
 
-  g_assert_cmpint (
-      sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs), ==,
+                   SQLITE_OK);
   return db;
 }
 
