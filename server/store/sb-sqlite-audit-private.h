@@ -1,7 +1,6 @@
-/* sb-sqlite-audit-private.h: the SQLite store's audit trail (table `audit`, schema version 4,
- * clustered by event and time since version 8): the seat list's encoding, shared with the writing
- * primitive (sb-sqlite-backend.c), and the reading for sb_store_audit_list (). Private to
- * server/store/. */
+/* sb-sqlite-audit-private.h: the SQLite store's audit trail (table `audit`, schema version 4):
+ * the seat list's encoding, shared with the writing primitive (sb-sqlite-backend.c), and the
+ * reading for sb_store_audit_list (). Private to server/store/. */
 #pragma once
 
 #include "sb-audit-record.h"
@@ -13,8 +12,6 @@ G_BEGIN_DECLS
 char *sb_sqlite_audit_encode_seats (const char *const *seat_ids);
 /* The seats of such a text (cancellations.seats keeps them so too). */
 char **sb_sqlite_audit_decode_seats (const char *text);
-/* The reading's query (tests/store/test-store-audit.c checks its plan). */
-extern const char sb_sqlite_audit_list_sql[];
 GPtrArray *sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GError **error);
 /* sb_store_audit_sign_in (): the session (when token_hash is given) and the entry in one
  * transaction. */

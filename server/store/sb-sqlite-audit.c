@@ -1,5 +1,5 @@
-/* sb-sqlite-audit.c: reading the SQLite store's audit trail (sb-sqlite-audit-private.h), and the
- * sign-in's entry. The reading is not on the booking path: its statement is prepared when used. */
+/* sb-sqlite-audit.c: reading the SQLite store's audit trail (sb-sqlite-audit-private.h). Not on
+ * the booking path: the statement is prepared when used. */
 #include "config.h"
 
 #include "sb-sqlite-audit-private.h"
@@ -37,10 +37,8 @@ sb_sqlite_audit_decode_seats (const char *text)
   return g_strv_builder_end (seats);
 }
 
-/* The newest entries first (so that LIMIT keeps the newest), turned round by the caller: the
- * table's primary key read backwards from the end of the event's range (EXPLAIN QUERY PLAN:
- * SEARCH audit USING PRIMARY KEY (event_id=? AND at>?), no sort). */
-const char sb_sqlite_audit_list_sql[]
+/* The newest entries first (so that LIMIT keeps the newest), turned round by the caller. */
+static const char list_sql[]
     = "SELECT at, account, desk, action, seats, hold_id, booking_id, detail FROM audit"
       " WHERE event_id = ?1 AND at >= ?2"
       " AND (?3 IS NULL OR instr (seats, char (31) || ?3 || char (31)) > 0)"
@@ -55,7 +53,7 @@ sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GError **error)
   g_autoptr (SbAuditStmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db->handle, sb_sqlite_audit_list_sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db->handle, list_sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       sb_sqlite_db_set_error (db, error, "reading the audit trail");
       return NULL;
@@ -93,15 +91,36 @@ sb_sqlite_audit_list (SbSqliteDb *db, const SbAuditQuery *query, GError **error)
   return g_steal_pointer (&entries);
 }
 
-/* The booking path's prepared statement, on the store's connection like every other write. */
 static gboolean
 insert_entry (SbSqliteDb *db, const SbAuditRecord *record, GError **error)
 {
   g_autofree char *seats = sb_sqlite_audit_encode_seats ((const char *const *) record->seat_ids);
+  g_autoptr (SbAuditStmt) stmt = NULL;
 
-  return sb_sqlite_db_exec (db, STMT_AUDIT_PUT, error, "sisssssss", record->event_id, record->at_ms,
-                            record->account, record->desk, record->action, seats, record->hold_id,
-                            record->booking_id, record->detail);
+  if (sqlite3_prepare_v2 (db->handle,
+                          "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
+                          " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          -1, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      sb_sqlite_db_set_error (db, error, "recording a sign-in");
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, record->event_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, record->at_ms);
+  sqlite3_bind_text (stmt, 3, record->account, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, record->desk, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, record->action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, seats, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, record->hold_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, record->booking_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, record->detail, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sb_sqlite_db_set_error (db, error, "recording a sign-in");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -195,30 +195,6 @@ static const char *const migrations[] = {
   "ALTER TABLE events ADD COLUMN sales_open INTEGER NOT NULL DEFAULT 0 CHECK (sales_open >= 0);"
   "ALTER TABLE events ADD COLUMN sales_close INTEGER NOT NULL DEFAULT 0"
   "  CHECK (sales_close >= 0);",
-  /* 8: the audit trail clustered by its one reading order, (event_id, at, id), without a rowid:
-   * an entry is one row in one b-tree (the event's leaf) instead of a row in the table and a row in
-   * the index audit_event, one WAL page fewer per commit (BENCHMARKS.md, issue 10's (d)). id is
-   * now the entry's number among those of its event and millisecond (STMT_AUDIT_PUT); the entries
-   * copied keep their old, increasing ids, so the order of every event's trail is unchanged. */
-  "CREATE TABLE audit_clustered ("
-  "  event_id TEXT NOT NULL,"
-  "  at INTEGER NOT NULL,"
-  "  id INTEGER NOT NULL,"
-  "  account TEXT NOT NULL,"
-  "  desk TEXT NOT NULL,"
-  "  action TEXT NOT NULL,"
-  "  seats TEXT NOT NULL,"
-  "  hold_id TEXT,"
-  "  booking_id TEXT,"
-  "  detail TEXT,"
-  "  PRIMARY KEY (event_id, at, id)"
-  ") WITHOUT ROWID;"
-  "INSERT INTO audit_clustered (event_id, at, id, account, desk, action, seats, hold_id,"
-  "  booking_id, detail)"
-  "  SELECT event_id, at, id, account, desk, action, seats, hold_id, booking_id, detail"
-  "  FROM audit;"
-  "DROP TABLE audit;"
-  "ALTER TABLE audit_clustered RENAME TO audit;",
 };
 
 static const char *const stmt_sql[N_STMTS] = {
@@ -286,13 +262,8 @@ static const char *const stmt_sql[N_STMTS] = {
     " email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_BOOKING_NAME_KEY_PUT]
   = "INSERT OR IGNORE INTO booking_name_keys (event_id, name_key, booking_id) VALUES (?1, ?2, ?3)",
-  /* id: one more than the last of the entry's event and millisecond, read in the leaf the entry
-   * goes to (the writer holds the write lock: no other entry can take it). */
-  [STMT_AUDIT_PUT]
-  = "INSERT INTO audit (event_id, at, id, account, desk, action, seats, hold_id, booking_id,"
-    " detail) VALUES (?1, ?2,"
-    " (SELECT coalesce (max (id), 0) + 1 FROM audit WHERE event_id = ?1 AND at = ?2),"
-    " ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  [STMT_AUDIT_PUT] = "INSERT INTO audit (event_id, at, account, desk, action, seats, hold_id,"
+                     " booking_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_BOOKING_SEAT_PUT] = "INSERT INTO booking_seats (event_id, seat_id, booking_id)"
                             " VALUES (?1, ?2, ?3)",
   [STMT_BOOKING_GET]

@@ -8,11 +8,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "sb-store-accounts.h"
-#include "sb-sqlite-audit-private.h"
 #include "sb-store-audit.h"
 #include "store-op-fixture.h"
 
@@ -298,150 +296,6 @@ test_sign_in (StoreOpFixture *f, gconstpointer data)
   g_assert_cmpuint (found, ==, 2);
 }
 
-/* Entries of one millisecond keep the order they were written in, in one transaction or not. */
-static void
-test_same_millisecond (StoreOpFixture *f, gconstpointer data)
-{
-  g_autoptr (SbOp) hold = store_op_run (f, store_op_hold (f, f->desk1, f->anna, SEATS ("A-1")));
-  g_autoptr (SbOp) extend = NULL;
-  g_autoptr (SbOp) h2 = store_op_hold (f, f->desk2, f->ben, SEATS ("A-2"));
-  g_autoptr (SbOp) book = NULL;
-  g_autoptr (GPtrArray) ops = g_ptr_array_new ();
-  g_autoptr (GPtrArray) entries = NULL;
-  g_autoptr (GError) error = NULL;
-
-  store_op_assert_ok (hold);
-  extend = store_op_run (
-      f, store_op_on_hold (f, SB_OP_EXTEND, f->desk1, f->anna, hold->result_hold_id));
-  store_op_assert_ok (extend);
-  book = store_op_on_hold (f, SB_OP_BOOK, f->desk1, f->anna, hold->result_hold_id);
-  g_ptr_array_add (ops, h2);
-  g_ptr_array_add (ops, book);
-  g_assert_true (sb_store_apply (f->store, ops, &error));
-  g_assert_no_error (error);
-  store_op_assert_ok (h2);
-  store_op_assert_ok (book);
-
-  entries = list (f, NULL, NULL, 0, SB_AUDIT_DEFAULT_LIMIT);
-  g_assert_cmpuint (entries->len, ==, 4);
-  assert_entry (entry (entries, 0), "hold", f->anna, f->desk1, SEATS ("A-1"), hold->result_hold_id,
-                NULL);
-  assert_entry (entry (entries, 1), "extend", f->anna, f->desk1, SEATS ("A-1"),
-                hold->result_hold_id, NULL);
-  assert_entry (entry (entries, 2), "hold", f->ben, f->desk2, SEATS ("A-2"), h2->result_hold_id,
-                NULL);
-  assert_entry (entry (entries, 3), "book", f->anna, f->desk1, SEATS ("A-1"), hold->result_hold_id,
-                book->result_booking_id);
-  for (guint i = 0; i < entries->len; i++)
-    g_assert_cmpint (entry (entries, i)->at_ms, ==, f->now);
-}
-
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
-static gint64
-query_int (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* SQLite: a trail of schema version 7 (a rowid table and the index audit_event) is migrated to the
- * table clustered by (event_id, at, id) with every entry and its order, new entries of the same
- * millisecond come after the old ones, and the reading searches the primary key without a
- * sort. */
-static void
-test_sqlite_migration (StoreOpFixture *f, gconstpointer data)
-{
-  g_autofree char *old_rows = NULL;
-  g_autofree char *plan_sql = g_strconcat ("EXPLAIN QUERY PLAN ", sb_sqlite_audit_list_sql, NULL);
-  g_autoptr (GString) plan = g_string_new (NULL);
-  g_autoptr (GPtrArray) entries = NULL;
-  g_autoptr (SbOp) hold = NULL;
-  g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-  gint64 t = f->now;
-
-  if (f->db_path == NULL)
-    {
-      g_test_skip ("SQLite only");
-      return;
-    }
-  g_clear_object (&f->store);
-  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-  /* Schema version 7's audit table (migration 4), ids out of step with the times as a rowid table
-   * may have them: two entries of one millisecond, one of another event between them. */
-  exec_sql (db, "DROP TABLE audit;"
-                "CREATE TABLE audit (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL,"
-                " at INTEGER NOT NULL, account TEXT NOT NULL, desk TEXT NOT NULL,"
-                " action TEXT NOT NULL, seats TEXT NOT NULL, hold_id TEXT, booking_id TEXT,"
-                " detail TEXT);"
-                "CREATE INDEX audit_event ON audit (event_id, at);"
-                "PRAGMA user_version = 7;");
-  old_rows = g_strdup_printf (
-      "INSERT INTO audit VALUES (3, '%1$s', %2$" G_GINT64_FORMAT ", 'anna', 'd1', 'hold',"
-      " '\x1f"
-      "A-1\x1f', 'h1', NULL, NULL);"
-      "INSERT INTO audit VALUES (4, 'other', %2$" G_GINT64_FORMAT ", 'anna', 'd1', 'hold',"
-      " '\x1f"
-      "A-1\x1f', 'h9', NULL, NULL);"
-      "INSERT INTO audit VALUES (5, '%1$s', %2$" G_GINT64_FORMAT ", 'anna', 'd1', 'extend',"
-      " '\x1f"
-      "A-1\x1f', 'h1', NULL, NULL);"
-      "INSERT INTO audit VALUES (9, '%1$s', %2$" G_GINT64_FORMAT " + 1, 'anna', 'd1', 'release',"
-      " '\x1f"
-      "A-1\x1f', 'h1', NULL, NULL);",
-      f->event_id, t);
-  exec_sql (db, old_rows);
-  sqlite3_close (db);
-
-  f->store = sb_store_open (f->uri, &error);
-  g_assert_no_error (error);
-  hold = store_op_run (f, store_op_hold (f, f->desk2, f->ben, SEATS ("B-1")));
-  store_op_assert_ok (hold);
-  entries = list (f, NULL, NULL, 0, SB_AUDIT_DEFAULT_LIMIT);
-  g_assert_cmpuint (entries->len, ==, 4);
-  assert_entry (entry (entries, 0), "hold", "anna", "d1", SEATS ("A-1"), "h1", NULL);
-  assert_entry (entry (entries, 1), "extend", "anna", "d1", SEATS ("A-1"), "h1", NULL);
-  assert_entry (entry (entries, 2), "hold", f->ben, f->desk2, SEATS ("B-1"), hold->result_hold_id,
-                NULL);
-  assert_entry (entry (entries, 3), "release", "anna", "d1", SEATS ("A-1"), "h1", NULL);
-  g_assert_cmpint (entry (entries, 3)->at_ms, ==, t + 1);
-  g_clear_object (&f->store);
-
-  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), >=, 8);
-  g_assert_cmpint (query_int (db, "SELECT count (*) FROM sqlite_master WHERE tbl_name = 'audit'"
-                                  " AND type = 'table' AND sql LIKE '%WITHOUT ROWID'"),
-                   ==, 1);
-  g_assert_cmpint (query_int (db, "SELECT count (*) FROM sqlite_master WHERE tbl_name = 'audit'"
-                                  " AND type = 'index' AND sql IS NOT NULL"),
-                   ==, 0);
-  g_assert_cmpint (query_int (db, "SELECT count (*) FROM audit WHERE event_id = 'other'"), ==, 1);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, plan_sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
-  sqlite3_finalize (stmt);
-  g_test_message ("%s", plan->str);
-  g_assert_nonnull (strstr (plan->str, "SEARCH audit USING PRIMARY KEY (event_id=? AND at>?)"));
-  g_assert_null (strstr (plan->str, "SCAN"));
-  g_assert_null (strstr (plan->str, "TEMP B-TREE"));
-  sqlite3_close (db);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -458,8 +312,6 @@ main (int argc, char **argv)
   ADD ("refused-and-replayed", test_refused_and_replayed);
   ADD ("filters", test_filters);
   ADD ("sign-in", test_sign_in);
-  ADD ("same-millisecond", test_same_millisecond);
-  ADD ("sqlite-migration", test_sqlite_migration);
 
   return g_test_run ();
 }
