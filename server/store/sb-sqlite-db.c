@@ -5,6 +5,7 @@
 
 #include "sb-sqlite-db-private.h"
 
+#include "sb-sqlite-wal-vfs-private.h"
 #include "sb-store-rules.h"
 
 /* Ordered schema migrations; migration i brings PRAGMA user_version from i to i + 1. Never edit a
@@ -503,6 +504,21 @@ migrate (SbSqliteDb *self, GError **error)
     }
 }
 
+/* Before SQLite's first use in the process: without memory statistics (nothing reads them) each
+ * of SQLite's many allocations per statement takes no global mutex. */
+static void
+configure_sqlite (void)
+{
+  static gsize configured = 0;
+
+  if (g_once_init_enter (&configured))
+    {
+      if (sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        g_debug ("SQLite was initialized already: its memory statistics stay on");
+      g_once_init_leave (&configured, 1);
+    }
+}
+
 static gboolean
 open_db (SbSqliteDb *self, GError **error)
 {
@@ -510,8 +526,11 @@ open_db (SbSqliteDb *self, GError **error)
   gboolean is_memory = g_strcmp0 (self->path, ":memory:") == 0;
   int rc;
 
+  configure_sqlite ();
+  /* The default VFS, but the log's writes are gathered into one system call per commit
+   * (sb-sqlite-wal-vfs.c). */
   rc = sqlite3_open_v2 (self->path, &self->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL);
+                        sb_sqlite_wal_vfs_register ());
   if (rc != SQLITE_OK)
     {
       g_set_error (error, SB_STORE_ERROR, SB_STORE_ERROR_FAILED,
