@@ -13,12 +13,24 @@
 #include "sb-util.h"
 #include "sb-window-private.h"
 
-static void
-set_action_enabled (SbWindow *self, const char *name, gboolean enabled)
+void
+_sb_window_set_action_enabled (SbWindow *self, const char *name, gboolean enabled)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+_sb_window_set_reason (GtkWidget *widget, const char *why_not, const char *what)
+{
+  /* Insensitive, with the reason where the pointer and screen readers find it. */
+  gtk_widget_set_tooltip_text (widget, why_not != NULL ? why_not : what);
+  if (why_not != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    why_not, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 /* A seat's history needs a server with accounts (the `audit` request came with them) and a
@@ -31,7 +43,7 @@ update_history (SbWindow *self, gboolean has_map, const char *role)
   gboolean may_audit = role != NULL && sb_permission_granted (role, SB_PERMISSION_AUDIT);
   const char *refusal = role != NULL ? sb_permission_get_refusal (role, SB_PERMISSION_AUDIT) : NULL;
 
-  set_action_enabled (self, "seat-history", accounts && may_audit && has_map);
+  _sb_window_set_action_enabled (self, "seat-history", accounts && may_audit && has_map);
   gtk_widget_set_visible (self->history_button, accounts);
   gtk_widget_set_tooltip_text (self->history_button,
                                refusal != NULL ? refusal
@@ -62,32 +74,20 @@ _sb_window_actions_update (SbWindow *self)
   /* Offline, a request would wait for the connection and could be done long after the customer
    * has gone: the buttons wait instead, and say why. Choosing seats goes on. */
   /* Seats already ours are not held again: Hold is for the chosen seats that are not. */
-  set_action_enabled (self, "hold", may_sell && has_map && idle && connected && unheld->len > 0);
-  set_action_enabled (self, "book",
-                      may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
-  set_action_enabled (self, "release",
-                      may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
-  set_action_enabled (self, "extend", may_sell && has_map && idle && connected && holds > 0);
-  set_action_enabled (self, "release-seat", may_sell && has_map && idle && connected && holds > 0);
+  _sb_window_set_action_enabled (self, "hold",
+                                 may_sell && has_map && idle && connected && unheld->len > 0);
+  _sb_window_set_action_enabled (
+      self, "book", may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
+  _sb_window_set_action_enabled (
+      self, "release", may_sell && has_map && idle && connected && (selected > 0 || holds > 0));
+  _sb_window_set_action_enabled (self, "extend",
+                                 may_sell && has_map && idle && connected && holds > 0);
+  _sb_window_set_action_enabled (self, "release-seat",
+                                 may_sell && has_map && idle && connected && holds > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_label), has_map && !connected);
-  /* Insensitive, with the reason where the pointer and screen readers find it. */
-  gtk_widget_set_tooltip_text (self->hold_button, why_not);
-  gtk_widget_set_tooltip_text (self->book_button, why_not);
+  _sb_window_set_reason (self->hold_button, why_not, NULL);
+  _sb_window_set_reason (self->book_button, why_not, NULL);
   gtk_widget_set_tooltip_text (self->release_button, may_sell ? NULL : why_not);
-  if (why_not != NULL)
-    {
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hold_button),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->book_button),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
-    }
-  else
-    {
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->hold_button),
-                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->book_button),
-                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-    }
   _sb_window_best_update (self, may_sell && has_map && idle && connected, has_map ? why_not : NULL);
   update_history (self, has_map, role);
   _sb_window_block_update (self, has_map, connected, role);
@@ -102,9 +102,9 @@ _sb_window_actions_update (SbWindow *self)
   adw_view_stack_page_set_visible (self->reports_stack_page,
                                    sb_permission_granted (role, SB_PERMISSION_REPORTS));
   adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_map);
-  set_action_enabled (self, "zoom-in", has_map);
-  set_action_enabled (self, "zoom-out", has_map);
-  set_action_enabled (self, "zoom-fit", has_map);
+  _sb_window_set_action_enabled (self, "zoom-in", has_map);
+  _sb_window_set_action_enabled (self, "zoom-out", has_map);
+  _sb_window_set_action_enabled (self, "zoom-fit", has_map);
   gtk_widget_set_visible (GTK_WIDGET (self->zoom_label), has_map);
 }
 

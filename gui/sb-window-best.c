@@ -210,17 +210,8 @@ _sb_window_best_update (SbWindow *self, gboolean enabled, const char *why_not)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "best-available");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-  /* Insensitive, with the reason where the pointer and screen readers find it. */
-  gtk_widget_set_tooltip_text (
-      self->best_button, why_not != NULL ? why_not
-                                         : _ ("Let the server choose the best free seats and hold "
-                                              "them (Ctrl+B)"));
-  if (why_not != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->best_button),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->best_button),
-                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  _sb_window_set_reason (self->best_button, why_not,
+                         _ ("Let the server choose the best free seats and hold them (Ctrl+B)"));
   /* An event that closed takes its form with it: the venue would be another. */
   if (self->best_dialog != NULL && sb_seat_map_get_venue (self->seat_map) == NULL)
     gtk_window_destroy (GTK_WINDOW (self->best_dialog));

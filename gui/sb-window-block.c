@@ -32,26 +32,6 @@ dup_unblockable_seats (SbWindow *self)
   return g_strv_builder_end (builder);
 }
 
-static void
-set_reason (GtkWidget *widget, const char *why_not, const char *what)
-{
-  /* Insensitive, with the reason where the pointer and screen readers find it. */
-  gtk_widget_set_tooltip_text (widget, why_not != NULL ? why_not : what);
-  if (why_not != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                    why_not, -1);
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-}
-
-static void
-set_enabled (SbWindow *self, const char *name, gboolean enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
 void
 _sb_window_block_update (SbWindow *self, gboolean has_map, gboolean connected, const char *role)
 {
@@ -75,10 +55,10 @@ _sb_window_block_update (SbWindow *self, gboolean has_map, gboolean connected, c
     block_why = _ ("Hold the seats to block first: click them on the map, then Hold");
   else if (n_held > SB_MAX_SEATS_PER_REQUEST)
     block_why = _ ("At most 50 seats can be blocked at a time: release some first");
-  set_enabled (self, "block-seats", has_map && block_why == NULL);
+  _sb_window_set_action_enabled (self, "block-seats", has_map && block_why == NULL);
   gtk_widget_set_visible (self->block_button, may_block);
-  set_reason (self->block_button, block_why,
-              _ ("Take the seats you hold out of sale (house seats, a broken seat)"));
+  _sb_window_set_reason (self->block_button, block_why,
+                         _ ("Take the seats you hold out of sale (house seats, a broken seat)"));
 
   if (refusal != NULL)
     unblock_why = refusal;
@@ -89,8 +69,9 @@ _sb_window_block_update (SbWindow *self, gboolean has_map, gboolean connected, c
   else if (blocked[0] == NULL)
     unblock_why = _ ("No seat of this event is blocked by a block (seats the venue blocks "
                      "cannot be unblocked)");
-  set_enabled (self, "unblock-seats", unblock_why == NULL);
-  set_reason (self->unblock_button, unblock_why, _ ("Put seats that were blocked back on sale"));
+  _sb_window_set_action_enabled (self, "unblock-seats", unblock_why == NULL);
+  _sb_window_set_reason (self->unblock_button, unblock_why,
+                         _ ("Put seats that were blocked back on sale"));
 
   /* A dialog of another event (or of none) would send its seats to the wrong place. */
   if (self->block_dialog != NULL

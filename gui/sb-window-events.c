@@ -15,26 +15,6 @@
 #include "sb-protocol.h"
 #include "sb-window-private.h"
 
-static void
-set_reason (GtkWidget *widget, const char *why_not, const char *what)
-{
-  /* Insensitive, with the reason where the pointer and screen readers find it. */
-  gtk_widget_set_tooltip_text (widget, why_not != NULL ? why_not : what);
-  if (why_not != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                    why_not, -1);
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-}
-
-static void
-set_enabled (SbWindow *self, const char *name, gboolean enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
 void
 _sb_window_events_update (SbWindow *self, gboolean has_map, gboolean connected, const char *role)
 {
@@ -45,8 +25,8 @@ _sb_window_events_update (SbWindow *self, gboolean has_map, gboolean connected, 
 
   if (self->new_event_button == NULL) /* before _sb_window_events_init () */
     return;
-  set_enabled (self, "new-event", new_why == NULL);
-  set_reason (
+  _sb_window_set_action_enabled (self, "new-event", new_why == NULL);
+  _sb_window_set_reason (
       self->new_event_button, new_why,
       _ ("Create an event in a venue of the server or from a venue file, with its date and sales "
          "window"));
@@ -58,9 +38,9 @@ _sb_window_events_update (SbWindow *self, gboolean has_map, gboolean connected, 
     close_why = _ ("Open an event to close its sales");
   else if (offline != NULL)
     close_why = offline;
-  set_enabled (self, "close-sales", close_why == NULL);
-  set_reason (self->close_sales_button, close_why,
-              _ ("End the open event's sales now: no more holds or bookings"));
+  _sb_window_set_action_enabled (self, "close-sales", close_why == NULL);
+  _sb_window_set_reason (self->close_sales_button, close_why,
+                         _ ("End the open event's sales now: no more holds or bookings"));
 
   /* A question about another event (or none) would close the wrong one. */
   if (self->close_sales_dialog != NULL && close_why != NULL)

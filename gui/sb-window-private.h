@@ -99,6 +99,11 @@ struct _SbWindow
 
 /* The panel's message, where it stays until the next one or another event. */
 void _sb_window_show_message (SbWindow *self, const char *message);
+/* sb-window-actions.c: a window action enabled or not; a widget's tooltip and accessible
+ * description saying why_not it is insensitive (or, when it is not, what it does: what, or none).
+ */
+void _sb_window_set_action_enabled (SbWindow *self, const char *name, gboolean enabled);
+void _sb_window_set_reason (GtkWidget *widget, const char *why_not, const char *what);
 /* A button of ours in the main menu (at the <child id="…"> place of its model), looking like the
  * menu's own items: unlike a GMenu item it can be insensitive with the reason in its tooltip,
  * which GTK 4.8's menu items cannot carry. */
