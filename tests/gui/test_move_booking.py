@@ -11,16 +11,14 @@ to be refunded, the map shows D5 and D6 free and A7 and A8 booked, the hold is g
 it the panel's "Holding …"), and the server's find_bookings has the same reference with the new seats.
 The ticket printed before names the old seats: the dialog's "Print Ticket…" prints the booking again
 through GTK's print dialog ("Print to File"), and the PDF (pdftotext) names A7 and A8, not D5 or D6."""
-import os
 import shutil
-import tempfile
 
 import pyatspi
 
 import sbgui
 from sbgui import Pointer, Server, seat_description, sign_in, wait_for
 from test_bookings import found_row, search, show_bookings, switcher
-from test_ticket import DialogPointer, _Window, complete_pdf, pdf_text, print_dialog
+from test_ticket import pdf_text, print_home, print_to_pdf
 
 
 def label_text(node):
@@ -38,37 +36,11 @@ def labels(node):
         node, lambda n: n.roleName == "label")) if text]
 
 
-def print_ticket(app, dialog, documents):
-    """Print Ticket… in dialog, then "Print to File" in GTK's print dialog: the PDF's text."""
-    app.click(app.button("Print Ticket…", root=dialog))
-    printing = wait_for("the print dialog", lambda: print_dialog(app), timeout=30)
-    pointer = DialogPointer(_Window(app, printing))
-    pointer.click_node(wait_for("the Print to File printer", lambda: app.find(
-        name="Print to File", role="label", root=printing)))
-    print_button = app.find(name="_Print Print", role="push button", root=printing) or \
-        app.find(role="push button", root=printing,
-                 predicate=lambda n: n.name.endswith("Print") and "Pre" not in n.name)
-    wait_for("Print to be possible once a printer is chosen",
-             lambda: print_button.getState().contains(pyatspi.STATE_SENSITIVE))
-    pointer.click_node(print_button)
-    pdf = wait_for("the ticket's PDF", lambda: complete_pdf(os.path.join(documents, "output.pdf")),
-                   timeout=60)
-    wait_for("the print dialog to close", lambda: print_dialog(app) is None)
-    return pdf_text(pdf)
-
-
 def test():
     for tool in ("pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
             raise sbgui.TestFailure("%s is missing: tools/install-deps test installs it" % tool)
-    home = tempfile.mkdtemp(prefix="sb-move-home-")
-    documents = os.path.join(home, "Documents")
-    config = os.path.join(home, ".config")
-    os.makedirs(documents)
-    os.makedirs(config)
-    # GTK's "Print to File" writes output.pdf in the user's documents folder (xdg-user-dirs).
-    with open(os.path.join(config, "user-dirs.dirs"), "w") as dirs:
-        dirs.write('XDG_DOCUMENTS_DIR="%s"\n' % documents)
+    home, documents, config = print_home("sb-move-home-")
     server = Server(accounts="required")
     clerk_account = ("anna", server.add_account("anna", "clerk"))
     server.start()
@@ -152,7 +124,7 @@ def test():
         sbgui.screenshot("move-dialog-done", pointer.screen_box(dialog))
 
         # The ticket again, with the seats the booking has now.
-        text = print_ticket(clerk, dialog, documents)
+        text = pdf_text(print_to_pdf(clerk, dialog, documents))
         for expected in (reference, "Stalls · Row A · Seat 7", "Stalls · Row A · Seat 8"):
             if expected not in text:
                 raise sbgui.TestFailure("%r is not on the ticket printed after the move:\n%s"

@@ -75,18 +75,47 @@ def complete_pdf(path):
     return path if result.returncode == 0 else None
 
 
-def test():
-    for tool in ("pdftotext", "pdftoppm", "pdfinfo", "zbarimg"):
-        if shutil.which(tool) is None:
-            raise sbgui.TestFailure("%s is missing: tools/install-deps test installs it" % tool)
-    home = tempfile.mkdtemp(prefix="sb-ticket-home-")
+def print_home(prefix):
+    """A fresh HOME for an app that prints: (home, its documents folder, its config folder).
+    GTK's "Print to File" writes output.pdf in the user's documents folder (xdg-user-dirs)."""
+    home = tempfile.mkdtemp(prefix=prefix)
     documents = os.path.join(home, "Documents")
     config = os.path.join(home, ".config")
     os.makedirs(documents)
     os.makedirs(config)
-    # GTK's "Print to File" offers output.pdf in the user's documents folder (xdg-user-dirs).
     with open(os.path.join(config, "user-dirs.dirs"), "w") as dirs:
         dirs.write('XDG_DOCUMENTS_DIR="%s"\n' % documents)
+    return home, documents, config
+
+
+def print_to_pdf(app, root, documents, screenshot=None):
+    """Print Ticket… under root, then "Print to File" and Print in GTK's print dialog, with real
+    pointer events: the PDF's path once it is written whole."""
+    app.click(app.button("Print Ticket…", root=root))
+    dialog = wait_for("the print dialog", lambda: print_dialog(app), timeout=30)
+    pointer = DialogPointer(_Window(app, dialog))
+    printer = wait_for("the Print to File printer",
+                       lambda: app.find(name="Print to File", role="label", root=dialog))
+    pointer.click_node(printer)
+    print_button = app.find(name="_Print Print", role="push button", root=dialog) or \
+        app.find(role="push button", root=dialog,
+                 predicate=lambda n: n.name.endswith("Print") and "Pre" not in n.name)
+    wait_for("Print to be possible once a printer is chosen",
+             lambda: print_button.getState().contains(pyatspi.STATE_SENSITIVE))
+    if screenshot is not None:
+        sbgui.screenshot(screenshot)
+    pointer.click_node(print_button)
+    pdf = wait_for("the ticket's PDF", lambda: complete_pdf(os.path.join(documents, "output.pdf")),
+                   timeout=60)
+    wait_for("the print dialog to close", lambda: print_dialog(app) is None)
+    return pdf
+
+
+def test():
+    for tool in ("pdftotext", "pdftoppm", "pdfinfo", "zbarimg"):
+        if shutil.which(tool) is None:
+            raise sbgui.TestFailure("%s is missing: tools/install-deps test installs it" % tool)
+    home, documents, config = print_home("sb-ticket-home-")
     server = Server().start()
     with sbgui.Session("ticket", server) as session:
         app = session.app("A", env={"HOME": home, "XDG_CONFIG_HOME": config})
@@ -104,22 +133,7 @@ def test():
             raise sbgui.TestFailure("no booking reference in the dialog: %r" % text)
         sbgui.screenshot("ticket-booked")
 
-        app.click(app.button("Print Ticket…", root=window))
-        dialog = wait_for("the print dialog", lambda: print_dialog(app), timeout=30)
-        pointer = DialogPointer(_Window(app, dialog))
-        printer = wait_for("the Print to File printer",
-                           lambda: app.find(name="Print to File", role="label", root=dialog))
-        pointer.click_node(printer)
-        print_button = app.find(name="_Print Print", role="push button", root=dialog) or \
-            app.find(role="push button", root=dialog,
-                     predicate=lambda n: n.name.endswith("Print") and "Pre" not in n.name)
-        wait_for("Print to be possible once a printer is chosen",
-                 lambda: print_button.getState().contains(pyatspi.STATE_SENSITIVE))
-        sbgui.screenshot("ticket-print-dialog")
-        pointer.click_node(print_button)
-
-        pdf = wait_for("the ticket's PDF", lambda: complete_pdf(os.path.join(documents, "output.pdf")),
-                       timeout=60)
+        pdf = print_to_pdf(app, window, documents, screenshot="ticket-print-dialog")
         text = pdf_text(pdf)
         for expected in (sbgui.EVENT_NAME, "Grand Theatre", "Booking reference", reference,
                          "Stalls · Row A · Seat 1", "Stalls · Row A · Seat 2", "Total for 2 seats"):
@@ -135,7 +149,6 @@ def test():
         code = pdf_qr_code(pdf, home)
         if code != reference:
             raise sbgui.TestFailure("the QR code reads %r, not the reference %r" % (code, reference))
-        wait_for("the print dialog to close", lambda: print_dialog(app) is None)
     shutil.rmtree(home, ignore_errors=True)
 
 
